@@ -1,0 +1,194 @@
+/**
+ * ProcessLauncher: runs connectors as local processes (the embedded default).
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  LineSplitter,
+  decodeLine,
+  type AirbyteCatalog,
+  type AirbyteConnectionStatus,
+  type AirbyteMessage,
+  type AirbyteMessageType,
+  type ConnectorSpecification,
+} from '@tributary/protocol';
+import { spawnConnector } from './connector-process.js';
+import { resolveRuntime, type InstallOptions } from './runtimes.js';
+import {
+  ConnectorLaunchError,
+  type ConnectorDefinition,
+  type ConnectorLauncher,
+  type ConnectorProcess,
+  type ConnectorRole,
+  type FailureReason,
+  type LaunchResult,
+  type LogEntry,
+  type ReadInput,
+  type RunOptions,
+  type WriteInput,
+} from './types.js';
+import { logEntryFromMessage, failureFromTrace } from './messages-to-logs.js';
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
+
+export interface ProcessLauncherOptions extends InstallOptions {
+  /** parent of per-run temp dirs holding config/catalog/state; default os.tmpdir() */
+  tmpDir?: string;
+}
+
+export class ProcessLauncher implements ConnectorLauncher {
+  constructor(private readonly options: ProcessLauncherOptions) {}
+
+  spec(def: ConnectorDefinition, options: RunOptions = {}): Promise<LaunchResult<ConnectorSpecification>> {
+    return this.runForOne(def, ['spec'], {}, 'SPEC', options, (m) => (m.type === 'SPEC' ? m.spec : undefined));
+  }
+
+  check(def: ConnectorDefinition, config: Record<string, unknown>, options: RunOptions = {}): Promise<LaunchResult<AirbyteConnectionStatus>> {
+    return this.runForOne(def, ['check', '--config', 'config.json'], { 'config.json': config }, 'CONNECTION_STATUS', options, (m) =>
+      m.type === 'CONNECTION_STATUS' ? m.connectionStatus : undefined,
+    );
+  }
+
+  discover(def: ConnectorDefinition, config: Record<string, unknown>, options: RunOptions = {}): Promise<LaunchResult<AirbyteCatalog>> {
+    return this.runForOne(def, ['discover', '--config', 'config.json'], { 'config.json': config }, 'CATALOG', options, (m) =>
+      m.type === 'CATALOG' ? m.catalog : undefined,
+    );
+  }
+
+  async read(def: ConnectorDefinition, input: ReadInput, options: RunOptions = {}): Promise<ConnectorProcess> {
+    const files: Record<string, unknown> = { 'config.json': input.config, 'catalog.json': input.catalog };
+    const args = ['read', '--config', 'config.json', '--catalog', 'catalog.json'];
+    if (input.state !== undefined && input.state !== null) {
+      files['state.json'] = input.state;
+      args.push('--state', 'state.json');
+    }
+    return this.start(def, args, files, { role: 'source', ...options });
+  }
+
+  async write(def: ConnectorDefinition, input: WriteInput, options: RunOptions = {}): Promise<ConnectorProcess> {
+    const files = { 'config.json': input.config, 'catalog.json': input.catalog };
+    return this.start(def, ['write', '--config', 'config.json', '--catalog', 'catalog.json'], files, { role: 'destination', ...options });
+  }
+
+  /** Installs (if needed) and spawns the connector with its input files in a private temp dir. */
+  private async start(def: ConnectorDefinition, args: string[], files: Record<string, unknown>, options: RunOptions & { role: ConnectorRole }): Promise<ConnectorProcess> {
+    let command: { command: string; args: string[] };
+    try {
+      command = await resolveRuntime(def.runtime, this.options, options.onLog);
+    } catch (err) {
+      throw new ConnectorLaunchError({
+        origin: options.role,
+        type: 'system_error',
+        message: `could not install or resolve the ${options.role} connector: ${(err as Error).message}`,
+        timestamp: Date.now(),
+      });
+    }
+    const dir = await mkdtemp(join(this.options.tmpDir ?? tmpdir(), 'tributary-run-'));
+    // mkdtemp creates the dir 0700; files are 0600: config holds secrets
+    const paths: Record<string, string> = {};
+    for (const [name, value] of Object.entries(files)) {
+      paths[name] = join(dir, name);
+      await writeFile(paths[name], JSON.stringify(value), { mode: 0o600 });
+    }
+    const resolvedArgs = args.map((a) => paths[a] ?? a);
+    const proc = spawnConnector({
+      command: command.command,
+      args: [...command.args, ...resolvedArgs],
+      env: def.env,
+      role: options.role,
+      onLog: options.onLog,
+      tempDir: dir,
+    });
+    if (options.signal) {
+      const onAbort = () => void proc.kill();
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
+      void proc.exited.then(() => options.signal?.removeEventListener('abort', onAbort));
+    }
+    return proc;
+  }
+
+  /** Runs a short command and returns the one message of the expected type. */
+  private async runForOne<T>(
+    def: ConnectorDefinition,
+    args: string[],
+    files: Record<string, unknown>,
+    expected: AirbyteMessageType,
+    options: RunOptions,
+    pick: (m: AirbyteMessage) => T | undefined,
+  ): Promise<LaunchResult<T>> {
+    const role = options.role ?? 'source';
+    const log = (entry: LogEntry) => options.onLog?.(entry);
+    let proc: ConnectorProcess;
+    try {
+      proc = await this.start(def, args, files, { ...options, role });
+    } catch (err) {
+      if (err instanceof ConnectorLaunchError) return { ok: false, failure: err.failure };
+      throw err;
+    }
+    let value: T | undefined;
+    let traceFailure: FailureReason | undefined;
+    const recentText: string[] = [];
+    const splitter = new LineSplitter((line) => {
+      const decoded = decodeLine(line);
+      if (decoded.kind === 'text') {
+        log({ timestamp: Date.now(), level: 'info', origin: role, message: decoded.text });
+        recentText.push(decoded.text);
+        if (recentText.length > 5) recentText.shift();
+        return;
+      }
+      if (decoded.kind === 'invalid') {
+        log({ timestamp: Date.now(), level: 'warn', origin: role, message: `invalid protocol message (${decoded.reason}): ${decoded.text.slice(0, 500)}` });
+        return;
+      }
+      const m = decoded.message;
+      const picked = pick(m);
+      if (picked !== undefined) value = picked;
+      else if (m.type === 'TRACE' && m.trace.type === 'ERROR') traceFailure ??= failureFromTrace(m.trace, role);
+      const entry = logEntryFromMessage(m, role);
+      if (entry) log(entry);
+    });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      try {
+        splitter.push(chunk);
+      } catch (err) {
+        log({ timestamp: Date.now(), level: 'error', origin: role, message: (err as Error).message });
+      }
+    });
+    const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void proc.kill();
+    }, timeoutMs);
+    const exit = await proc.exited;
+    clearTimeout(timer);
+    try {
+      splitter.end();
+    } catch {
+      // ignore a truncated final line
+    }
+    if (value !== undefined && exit.code === 0) return { ok: true, value };
+    if (traceFailure) return { ok: false, failure: traceFailure };
+    if (value !== undefined) return { ok: true, value };
+    const command = args[0];
+    const why = timedOut
+      ? `timed out after ${timeoutMs} ms`
+      : options.signal?.aborted
+        ? 'was cancelled'
+        : exit.signal
+          ? `was killed by ${exit.signal}`
+          : `exited with code ${exit.code} without a ${expected} message`;
+    return {
+      ok: false,
+      failure: {
+        origin: role,
+        type: timedOut ? 'transient_error' : 'system_error',
+        message: `${role} ${command} ${why}`,
+        ...(recentText.length ? { internalMessage: recentText.join('\n') } : {}),
+        timestamp: Date.now(),
+      },
+    };
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Resolving a connector runtime to a command line, installing it first when needed.
+ * pypi and npm runtimes are installed once per package@version under `installDir`.
+ */
+import type { ConnectorRuntime, LogSink } from './types.js';
+
+export interface InstallOptions {
+  /** where pypi virtualenvs and npm prefixes live, e.g. <data dir>/connectors */
+  installDir: string;
+  /** maps a builtin connector name to its command line (libs/connectors provides it) */
+  resolveBuiltin?: (name: string) => { command: string; args: string[] } | undefined;
+  /** python interpreter used to create virtualenvs; default python3 */
+  python?: string;
+}
+
+export async function resolveRuntime(
+  runtime: ConnectorRuntime,
+  options: InstallOptions,
+  _onLog?: LogSink,
+): Promise<{ command: string; args: string[] }> {
+  switch (runtime.kind) {
+    case 'command':
+      return { command: runtime.command, args: runtime.args ?? [] };
+    case 'builtin': {
+      const resolved = options.resolveBuiltin?.(runtime.name);
+      if (!resolved) throw new Error(`unknown builtin connector "${runtime.name}"`);
+      return resolved;
+    }
+    case 'pypi':
+    case 'npm':
+      throw new Error(`${runtime.kind} runtime not implemented yet`);
+  }
+}

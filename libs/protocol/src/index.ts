@@ -1,0 +1,5 @@
+export * from './messages.js';
+export * from './framing.js';
+export * from './decode.js';
+export * from './writer.js';
+export * from './connector.js';

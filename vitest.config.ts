@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const libs = ['protocol', 'launcher', 'replication', 'connectors'];
+
+// Tests import workspace packages from source, so no build is needed for in-process code.
+// Connector processes spawned by tests run the compiled dist/ (npm test builds first).
+const alias = Object.fromEntries(libs.map((l) => [`@tributary/${l}`, `${root}libs/${l}/src/index.ts`]));
+
+const project = (name: string, dir: string) => ({
+  resolve: { alias },
+  test: {
+    name,
+    root: `${root}${dir}`,
+    include: ['src/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      ...libs.map((l) => project(l, `libs/${l}`)),
+      project('cli', 'apps/cli'),
+    ],
+  },
+});
