@@ -3,3 +3,4 @@ export * from './framing.js';
 export * from './decode.js';
 export * from './writer.js';
 export * from './connector.js';
+export * from './configure-catalog.js';
