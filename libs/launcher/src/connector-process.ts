@@ -23,7 +23,20 @@ export interface SpawnSpec {
 
 /** The environment connectors get: enough to run, nothing of the platform's secrets. */
 export function connectorEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'PIP_INDEX_URL', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+  const keep = [
+    'PATH',
+    'HOME',
+    'LANG',
+    'LC_ALL',
+    'TZ',
+    'TMPDIR',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'PIP_INDEX_URL',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+  ];
   const env: Record<string, string> = {};
   for (const key of keep) {
     const value = process.env[key];
@@ -55,11 +68,28 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
     // the connector closed its stdin (exited early); its exit status tells the story
   });
 
-  let spawnError: Error | undefined;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+
+  // Once the leader is gone the connector is done (as when a container's PID 1 exits):
+  // leftover group members would otherwise hold stdout open and 'close' would never come.
+  child.once('exit', () => signalGroup('SIGKILL'));
+
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('error', (err) => {
-      spawnError = err;
-      spec.onLog?.({ timestamp: Date.now(), level: 'error', origin: spec.role, message: `failed to start ${spec.command}: ${err.message}` });
+      // spawn failed (ENOENT, EACCES): report it like a shell would
+      spec.onLog?.({
+        timestamp: Date.now(),
+        level: 'error',
+        origin: spec.role,
+        message: `failed to start ${spec.command}: ${err.message}`,
+      });
       resolve({ code: 127, signal: null });
     });
     child.once('close', (code, signal) => {
@@ -75,37 +105,24 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
     return exit;
   });
 
-  const signalGroup = (signal: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-
   let done = false;
   void exited.then(() => {
     done = true;
   });
 
-  return {
+  const connector: ConnectorProcess = {
     role: spec.role,
     stdout: child.stdout,
     stdin: child.stdin,
     exited,
-    get spawnError() {
-      return spawnError;
-    },
     async kill(graceMs = DEFAULT_KILL_GRACE_MS) {
       if (done) return exited;
       signalGroup('SIGTERM');
       const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       const exit = await exited;
       clearTimeout(timer);
-      // children that ignored SIGTERM and outlived the leader
-      signalGroup('SIGKILL');
       return exit;
     },
-  } as ConnectorProcess;
+  };
+  return connector;
 }

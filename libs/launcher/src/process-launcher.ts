@@ -14,6 +14,7 @@ import {
   type ConnectorSpecification,
 } from '@tributary/protocol';
 import { spawnConnector } from './connector-process.js';
+import { findExecutable } from './find-executable.js';
 import { resolveRuntime, type InstallOptions } from './runtimes.js';
 import {
   ConnectorLaunchError,
@@ -44,7 +45,11 @@ export class ProcessLauncher implements ConnectorLauncher {
     return this.runForOne(def, ['spec'], {}, 'SPEC', options, (m) => (m.type === 'SPEC' ? m.spec : undefined));
   }
 
-  check(def: ConnectorDefinition, config: Record<string, unknown>, options: RunOptions = {}): Promise<LaunchResult<AirbyteConnectionStatus>> {
+  check(
+    def: ConnectorDefinition,
+    config: Record<string, unknown>,
+    options: RunOptions = {},
+  ): Promise<LaunchResult<AirbyteConnectionStatus>> {
     return this.runForOne(def, ['check', '--config', 'config.json'], { 'config.json': config }, 'CONNECTION_STATUS', options, (m) =>
       m.type === 'CONNECTION_STATUS' ? m.connectionStatus : undefined,
     );
@@ -72,7 +77,12 @@ export class ProcessLauncher implements ConnectorLauncher {
   }
 
   /** Installs (if needed) and spawns the connector with its input files in a private temp dir. */
-  private async start(def: ConnectorDefinition, args: string[], files: Record<string, unknown>, options: RunOptions & { role: ConnectorRole }): Promise<ConnectorProcess> {
+  private async start(
+    def: ConnectorDefinition,
+    args: string[],
+    files: Record<string, unknown>,
+    options: RunOptions & { role: ConnectorRole },
+  ): Promise<ConnectorProcess> {
     let command: { command: string; args: string[] };
     try {
       command = await resolveRuntime(def.runtime, this.options, options.onLog);
@@ -81,6 +91,15 @@ export class ProcessLauncher implements ConnectorLauncher {
         origin: options.role,
         type: 'system_error',
         message: `could not install or resolve the ${options.role} connector: ${(err as Error).message}`,
+        timestamp: Date.now(),
+      });
+    }
+    // checked here rather than left to spawn, so the engine gets a reason and not just exit 127
+    if (!(await findExecutable(command.command, def.env?.['PATH'] ?? process.env['PATH']))) {
+      throw new ConnectorLaunchError({
+        origin: options.role,
+        type: 'system_error',
+        message: `the ${options.role} connector's executable "${command.command}" does not exist or is not executable`,
         timestamp: Date.now(),
       });
     }
@@ -139,7 +158,12 @@ export class ProcessLauncher implements ConnectorLauncher {
         return;
       }
       if (decoded.kind === 'invalid') {
-        log({ timestamp: Date.now(), level: 'warn', origin: role, message: `invalid protocol message (${decoded.reason}): ${decoded.text.slice(0, 500)}` });
+        log({
+          timestamp: Date.now(),
+          level: 'warn',
+          origin: role,
+          message: `invalid protocol message (${decoded.reason}): ${decoded.text.slice(0, 500)}`,
+        });
         return;
       }
       const m = decoded.message;

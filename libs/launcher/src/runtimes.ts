@@ -2,6 +2,8 @@
  * Resolving a connector runtime to a command line, installing it first when needed.
  * pypi and npm runtimes are installed once per package@version under `installDir`.
  */
+import { resolveNpmRuntime } from './npm-runtime.js';
+import { resolvePypiRuntime } from './pypi-runtime.js';
 import type { ConnectorRuntime, LogSink } from './types.js';
 
 export interface InstallOptions {
@@ -11,12 +13,14 @@ export interface InstallOptions {
   resolveBuiltin?: (name: string) => { command: string; args: string[] } | undefined;
   /** python interpreter used to create virtualenvs; default python3 */
   python?: string;
+  /** npm executable used to install npm connectors; default npm */
+  npm?: string;
 }
 
 export async function resolveRuntime(
   runtime: ConnectorRuntime,
   options: InstallOptions,
-  _onLog?: LogSink,
+  onLog?: LogSink,
 ): Promise<{ command: string; args: string[] }> {
   switch (runtime.kind) {
     case 'command':
@@ -27,7 +31,8 @@ export async function resolveRuntime(
       return resolved;
     }
     case 'pypi':
+      return resolvePypiRuntime(runtime, options, onLog);
     case 'npm':
-      throw new Error(`${runtime.kind} runtime not implemented yet`);
+      return resolveNpmRuntime(runtime, options, onLog);
   }
 }

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LineSplitter, decodeLine } from '@tributary/protocol';
+import { spawnConnector } from './connector-process.js';
+import { ProcessLauncher } from './process-launcher.js';
+import type { ConnectorProcess, LogEntry } from './types.js';
+
+const stubbornTree = fileURLToPath(new URL('./test-fixtures/stubborn-tree.mjs', import.meta.url));
+
+interface TreePids {
+  leader: number;
+  plain: number;
+  deaf: number;
+}
+
+/** Alive and not a zombie (a killed grandchild may wait a moment to be reaped by init). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Reads stdout until the fixture announces its pids; keeps draining afterwards. */
+function pidsOf(proc: ConnectorProcess): Promise<TreePids> {
+  return new Promise((resolve, reject) => {
+    const splitter = new LineSplitter((line) => {
+      const decoded = decodeLine(line);
+      if (decoded.kind === 'message' && decoded.message.type === 'LOG' && decoded.message.log.message.startsWith('pids ')) {
+        resolve(JSON.parse(decoded.message.log.message.slice(5)) as TreePids);
+      }
+    });
+    proc.stdout.on('data', (chunk: Buffer) => splitter.push(chunk));
+    void proc.exited.then(() => reject(new Error('exited before printing its pids')));
+  });
+}
+
+const spawned: number[] = [];
+const treePids = async (proc: ConnectorProcess) => {
+  const pids = await pidsOf(proc);
+  spawned.push(pids.leader, pids.plain, pids.deaf);
+  expect([pids.leader, pids.plain, pids.deaf].every(isAlive)).toBe(true);
+  return pids;
+};
+const allDead = (pids: TreePids) => [pids.leader, pids.plain, pids.deaf].filter(isAlive);
+
+afterEach(() => {
+  // never leave a stray process behind, even when a test fails
+  for (const pid of spawned.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
+
+describe('spawnConnector', () => {
+  it('kill() takes down a SIGTERM-ignoring leader and its grandchildren within the grace period', async () => {
+    const proc = spawnConnector({ command: process.execPath, args: [stubbornTree], role: 'source' });
+    const pids = await treePids(proc);
+    const started = Date.now();
+    const exit = await proc.kill(500);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(exit.signal).toBe('SIGKILL');
+    await expect.poll(() => allDead(pids), { timeout: 1_000, interval: 50 }).toEqual([]);
+  });
+
+  it('kills grandchildren left behind when the leader exits on its own', async () => {
+    const proc = spawnConnector({ command: process.execPath, args: [stubbornTree, 'orphan-on-exit'], role: 'source' });
+    const pids = await pidsOf(proc);
+    spawned.push(pids.plain, pids.deaf);
+    // without the group kill, the orphans would hold stdout open and this would never resolve
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    await expect.poll(() => allDead(pids), { timeout: 1_000, interval: 50 }).toEqual([]);
+  });
+
+  it('a command that cannot be spawned exits 127 with an error log', async () => {
+    const logs: LogEntry[] = [];
+    const proc = spawnConnector({ command: '/nonexistent/connector', args: [], role: 'destination', onLog: (e) => logs.push(e) });
+    expect(await proc.exited).toEqual({ code: 127, signal: null });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        origin: 'destination',
+        message: expect.stringContaining('failed to start /nonexistent/connector'),
+      }),
+    ]);
+  });
+
+  it('kill() after exit just returns the exit', async () => {
+    const proc = spawnConnector({ command: process.execPath, args: ['-e', 'process.exit(4)'], role: 'source' });
+    expect(await proc.exited).toEqual({ code: 4, signal: null });
+    expect(await proc.kill(10)).toEqual({ code: 4, signal: null });
+  });
+});
+
+describe('ProcessLauncher cancellation', () => {
+  let tmpDir: string;
+  beforeAll(async () => {
+    tmpDir = await mkdtemp(join(tmpdir(), 'launcher-cancel-'));
+  });
+  afterAll(async () => {
+    await rm(tmpDir, { recursive: true, force: true });
+  });
+
+  it('aborting RunOptions.signal kills the whole process group of a read', async () => {
+    const launcher = new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir });
+    const controller = new AbortController();
+    const def = { runtime: { kind: 'command' as const, command: process.execPath, args: [stubbornTree] } };
+    const catalog = { streams: [] };
+    const proc = await launcher.read(def, { config: {}, catalog }, { signal: controller.signal });
+    const pids = await treePids(proc);
+    controller.abort();
+    // default grace is 5 s: the leader ignores SIGTERM, so SIGKILL ends it
+    const exit = await proc.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    await expect.poll(() => allDead(pids), { timeout: 1_000, interval: 50 }).toEqual([]);
+  }, 15_000);
+
+  it('a signal aborted before the start kills the connector at once', async () => {
+    const launcher = new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir });
+    const result = await launcher.spec(
+      { runtime: { kind: 'command', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] } },
+      { signal: AbortSignal.abort() },
+    );
+    expect(result).toMatchObject({ ok: false, failure: { message: 'source spec was cancelled' } });
+  });
+});

@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeLine, readLines, type AirbyteMessage, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { ProcessLauncher } from './process-launcher.js';
+import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess, type LogEntry } from './types.js';
+
+const fakeConnector = fileURLToPath(new URL('./test-fixtures/fake-connector.mjs', import.meta.url));
+const fake = (behaviour: string): ConnectorDefinition => ({
+  runtime: { kind: 'command', command: process.execPath, args: [fakeConnector, behaviour] },
+});
+
+const usersCatalog: ConfiguredAirbyteCatalog = {
+  streams: [
+    {
+      stream: { name: 'users', json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh', 'incremental'] },
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'append',
+    },
+  ],
+};
+
+async function messagesOf(proc: ConnectorProcess): Promise<AirbyteMessage[]> {
+  const messages: AirbyteMessage[] = [];
+  for await (const line of readLines(proc.stdout)) {
+    const decoded = decodeLine(line);
+    if (decoded.kind === 'message') messages.push(decoded.message);
+  }
+  return messages;
+}
+
+let tmpDir: string;
+let launcher: ProcessLauncher;
+
+beforeAll(async () => {
+  tmpDir = await mkdtemp(join(tmpdir(), 'launcher-test-'));
+  launcher = new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir: join(tmpDir) });
+});
+afterAll(async () => {
+  await rm(tmpDir, { recursive: true, force: true });
+});
+
+/** per-run dirs the launcher left in tmpDir (should be none once a process has exited) */
+const leftoverRunDirs = async () => (await readdir(tmpDir)).filter((d) => d.startsWith('tributary-run-'));
+
+describe('ProcessLauncher with a command runtime', () => {
+  it('returns the spec, skipping plain-text and invalid lines and logging them', async () => {
+    const logs: LogEntry[] = [];
+    const result = await launcher.spec(fake('normal'), { onLog: (e) => logs.push(e) });
+    expect(result).toEqual({ ok: true, value: { connectionSpecification: expect.objectContaining({ type: 'object' }) } });
+    const messages = logs.map((l) => l.message);
+    expect(messages).toContain('starting up, not JSON');
+    expect(messages.some((m) => m.startsWith('invalid protocol message'))).toBe(true);
+    expect(messages).toContain('about to print the spec');
+  });
+
+  it('sends stderr lines to onLog with the connector role as origin', async () => {
+    const logs: LogEntry[] = [];
+    await launcher.spec(fake('normal'), { onLog: (e) => logs.push(e) });
+    expect(logs).toContainEqual(expect.objectContaining({ origin: 'source', message: 'spec on stderr' }));
+
+    const destLogs: LogEntry[] = [];
+    await launcher.spec(fake('normal'), { role: 'destination', onLog: (e) => destLogs.push(e) });
+    expect(destLogs).toContainEqual(expect.objectContaining({ origin: 'destination', message: 'spec on stderr' }));
+    expect(destLogs.every((l) => l.origin === 'destination')).toBe(true);
+  });
+
+  it('check passes the config as a 0600 file in a 0700 dir that is gone afterwards', async () => {
+    const logs: LogEntry[] = [];
+    const result = await launcher.check(fake('normal'), { password: 'secret' }, { onLog: (e) => logs.push(e) });
+    expect(result).toEqual({ ok: true, value: { status: 'SUCCEEDED' } });
+    const seen = logs.map((l) => l.message).find((m) => m.startsWith('{"argv"'));
+    expect(seen).toBeDefined();
+    const { argv, configPath, mode, dirMode } = JSON.parse(seen ?? '{}') as {
+      argv: string[];
+      configPath: string;
+      mode: string;
+      dirMode: string;
+    };
+    expect(argv).toEqual(['check', '--config', configPath]);
+    expect(configPath.startsWith(tmpDir)).toBe(true);
+    expect(mode).toBe('600');
+    expect(dirMode).toBe('700');
+    expect(existsSync(configPath)).toBe(false);
+    expect(await leftoverRunDirs()).toEqual([]);
+  });
+
+  it('check reports a FAILED connection status as a successful run', async () => {
+    const result = await launcher.check(fake('normal'), { password: 'nope' });
+    expect(result).toEqual({ ok: true, value: { status: 'FAILED', message: 'wrong password' } });
+  });
+
+  it('discover returns the catalog', async () => {
+    const result = await launcher.discover(fake('normal'), {});
+    expect(result.ok && result.value.streams.map((s) => s.name)).toEqual(['users']);
+  });
+
+  it('turns a TRACE ERROR into a failure with its origin, type and message', async () => {
+    const result = await launcher.check(fake('trace-error'), {}, { role: 'destination' });
+    expect(result).toEqual({
+      ok: false,
+      failure: expect.objectContaining({
+        origin: 'destination',
+        type: 'config_error',
+        message: 'bad credentials',
+        internalMessage: 'HTTP 401 from api',
+      }),
+    });
+  });
+
+  it('reports a non-zero exit without a message as a system_error naming the exit code', async () => {
+    const logs: LogEntry[] = [];
+    const result = await launcher.discover(fake('silent-exit'), {}, { onLog: (e) => logs.push(e) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure).toMatchObject({ origin: 'source', type: 'system_error' });
+    expect(result.failure.message).toContain('exited with code 3');
+    expect(result.failure.internalMessage).toContain('some text before dying');
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'Traceback: boom' }));
+  });
+
+  it('kills a command that runs past its timeout and reports a failure', async () => {
+    const started = Date.now();
+    const result = await launcher.spec(fake('hang'), { timeoutMs: 500 });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure).toMatchObject({ origin: 'source', type: 'transient_error' });
+    expect(result.failure.message).toContain('timed out after 500 ms');
+    expect(await leftoverRunDirs()).toEqual([]);
+  });
+
+  it('read streams records and state, with the state file passed in, and cleans up', async () => {
+    const logs: LogEntry[] = [];
+    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'users' }, stream_state: { cursor: 10 } } }];
+    const proc = await launcher.read(
+      fake('normal'),
+      { config: { count: 2 }, catalog: usersCatalog, state },
+      { onLog: (e) => logs.push(e) },
+    );
+    const messages = await messagesOf(proc);
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    expect(messages.filter((m) => m.type === 'RECORD').map((m) => m.type === 'RECORD' && m.record.data['id'])).toEqual([11, 12]);
+    expect(messages.at(-1)).toMatchObject({ type: 'STATE', state: { stream: { stream_state: { cursor: 12 } } } });
+    expect(logs).toContainEqual(expect.objectContaining({ origin: 'source', message: 'read done' }));
+    expect(await leftoverRunDirs()).toEqual([]);
+  });
+
+  it('write takes messages on stdin and logs stderr as the destination', async () => {
+    const logs: LogEntry[] = [];
+    const proc = await launcher.write(fake('normal'), { config: {}, catalog: usersCatalog }, { onLog: (e) => logs.push(e) });
+    const out = messagesOf(proc);
+    proc.stdin.write(JSON.stringify({ type: 'RECORD', record: { stream: 'users', data: { id: 1 }, emitted_at: 1 } }) + '\n');
+    proc.stdin.end(
+      JSON.stringify({
+        type: 'STATE',
+        state: { type: 'STREAM', stream: { stream_descriptor: { name: 'users' }, stream_state: { cursor: 1 } } },
+      }) + '\n',
+    );
+    expect((await out).map((m) => m.type)).toEqual(['STATE']);
+    expect((await proc.exited).code).toBe(0);
+    expect(logs).toContainEqual({ timestamp: expect.any(Number), level: 'info', origin: 'destination', message: 'wrote 1 records' });
+  });
+
+  it('read throws ConnectorLaunchError when the executable does not exist', async () => {
+    for (const command of ['/nonexistent/source-nothing', 'tributary-no-such-command-on-path', fakeConnector + '.missing']) {
+      const attempt = launcher.read({ runtime: { kind: 'command', command } }, { config: {}, catalog: usersCatalog });
+      await expect(attempt).rejects.toBeInstanceOf(ConnectorLaunchError);
+      await expect(attempt).rejects.toMatchObject({
+        failure: { origin: 'source', type: 'system_error', message: expect.stringContaining(command) },
+      });
+    }
+    const write = launcher.write(
+      { runtime: { kind: 'command', command: '/nonexistent/destination-nothing' } },
+      { config: {}, catalog: usersCatalog },
+    );
+    await expect(write).rejects.toMatchObject({ failure: { origin: 'destination' } });
+    expect(await leftoverRunDirs()).toEqual([]);
+  });
+
+  it('finds a bare command on PATH and runs an executable script directly', async () => {
+    expect((await launcher.spec({ runtime: { kind: 'command', command: 'node', args: [fakeConnector, 'normal'] } })).ok).toBe(true);
+    expect((await launcher.spec({ runtime: { kind: 'command', command: fakeConnector, args: ['normal'] } })).ok).toBe(true);
+  });
+
+  it('spec with a missing executable is a failure result, not a throw', async () => {
+    const result = await launcher.spec({ runtime: { kind: 'command', command: '/nonexistent/source-nothing' } });
+    expect(result).toMatchObject({
+      ok: false,
+      failure: { origin: 'source', type: 'system_error', message: expect.stringContaining('/nonexistent/source-nothing') },
+    });
+  });
+
+  it('an unknown builtin is a launch failure', async () => {
+    const result = await launcher.spec({ runtime: { kind: 'builtin', name: 'source-nope' } });
+    expect(result).toMatchObject({ ok: false, failure: { message: expect.stringContaining('unknown builtin connector "source-nope"') } });
+  });
+});
