@@ -21,6 +21,8 @@ const project = (name: string, dir: string) => ({
 
 export default defineConfig({
   test: {
+    // one real PostgreSQL server per run, for every project: tools/testing/postgres.ts
+    globalSetup: [`${root}tools/vitest/postgres-setup.ts`],
     projects: [
       ...libs.map((l) => project(l, `libs/${l}`)),
       project('cli', 'apps/cli'),

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { runConnector } from '@tributary/protocol';
+import { destinationPostgres } from '../destination-postgres/index.js';
+
+await runConnector(destinationPostgres);

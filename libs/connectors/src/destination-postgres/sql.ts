@@ -1,0 +1,155 @@
+/**
+ * The SQL the loader runs. Every identifier goes through quoteIdent and every value
+ * derived from input through quoteLiteral or a bind parameter.
+ */
+import { POSTGRES_TYPE, type ColumnKind } from './column-types.js';
+import { derivedIdentifier, qualifiedName, quoteIdent, quoteLiteral, type TableRef } from './identifiers.js';
+import { SEQUENCE_COLUMN } from './row-encoder.js';
+
+export interface ColumnDefinition {
+  name: string;
+  /** a type as SQL spells it, e.g. `bigint` or `timestamp with time zone` */
+  type: string;
+}
+
+/** The destination's own columns, before and after the stream's fields. */
+export const LEADING_AIRBYTE_COLUMNS: readonly ColumnDefinition[] = [
+  { name: '_airbyte_raw_id', type: 'uuid' },
+  { name: '_airbyte_extracted_at', type: 'timestamp with time zone' },
+  { name: '_airbyte_meta', type: 'jsonb' },
+  { name: '_airbyte_generation_id', type: 'bigint' },
+];
+export const TRAILING_AIRBYTE_COLUMNS: readonly ColumnDefinition[] = [{ name: '_airbyte_data', type: 'jsonb' }];
+
+export const columnDefinition = (name: string, kind: ColumnKind): ColumnDefinition => ({ name, type: POSTGRES_TYPE[kind] });
+
+const NOT_NULL: ReadonlySet<string> = new Set(['_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta', '_airbyte_data']);
+
+export function createSchemaSql(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
+}
+
+export const SCHEMA_EXISTS_SQL = 'SELECT 1 FROM pg_namespace WHERE nspname = $1';
+
+/** Columns of a table (none when it does not exist) with their types as format_type() prints them. */
+export const TABLE_COLUMNS_SQL = `
+  SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  ORDER BY a.attnum`;
+
+export function createTableSql(table: TableRef, fieldColumns: readonly ColumnDefinition[]): string {
+  const columns = [...LEADING_AIRBYTE_COLUMNS, ...fieldColumns, ...TRAILING_AIRBYTE_COLUMNS].map(
+    (c) => `${quoteIdent(c.name)} ${c.type}${NOT_NULL.has(c.name) ? ' NOT NULL' : ''}`,
+  );
+  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(table)} (\n  ${columns.join(',\n  ')}\n)`;
+}
+
+/** Adds columns that a newer schema introduced (nullable: existing rows have no value). */
+export function addColumnsSql(table: TableRef, columns: readonly ColumnDefinition[]): string {
+  return `ALTER TABLE ${qualifiedName(table)} ${columns.map((c) => `ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}`).join(', ')}`;
+}
+
+export function dropTableSql(table: TableRef): string {
+  return `DROP TABLE IF EXISTS ${qualifiedName(table)}`;
+}
+
+export function copySql(table: TableRef | string, columns: readonly string[]): string {
+  const target = typeof table === 'string' ? quoteIdent(table) : qualifiedName(table);
+  return `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+}
+
+/** True when some row belongs to another generation: such a staging table cannot be resumed. */
+export function hasOtherGenerationSql(table: TableRef): string {
+  return `SELECT 1 FROM ${qualifiedName(table)} WHERE _airbyte_generation_id IS DISTINCT FROM $1 LIMIT 1`;
+}
+
+/** Replaces `final` by `staging` (run inside a transaction: readers see old or new, never neither). */
+export function swapTableSql(staging: TableRef, final: TableRef): string[] {
+  return [dropTableSql(final), `ALTER TABLE ${qualifiedName(staging)} RENAME TO ${quoteIdent(final.name)}`];
+}
+
+export function deleteOlderGenerationsSql(table: TableRef): string {
+  return `DELETE FROM ${qualifiedName(table)} WHERE _airbyte_generation_id IS NULL OR _airbyte_generation_id < $1`;
+}
+
+// --- dedup ---------------------------------------------------------------------------
+
+/**
+ * How a primary key part or the cursor is read: its typed column for a top-level field
+ * that has one, else the jsonb at that path of the raw record.
+ */
+export type ValuePath = { column: string } | { jsonPath: readonly string[] };
+
+export function valuePath(path: readonly string[], columnOfField: ReadonlyMap<string, string>): ValuePath {
+  const column = path.length === 1 ? columnOfField.get(path[0]!) : undefined;
+  return column !== undefined ? { column } : { jsonPath: path };
+}
+
+function valueExpr(value: ValuePath, alias?: string): string {
+  const prefix = alias ? `${alias}.` : '';
+  if ('column' in value) return `${prefix}${quoteIdent(value.column)}`;
+  return `(${prefix}"_airbyte_data" #> ARRAY[${value.jsonPath.map(quoteLiteral).join(', ')}]::text[])`;
+}
+
+export function primaryKeyIndexName(table: TableRef, key: readonly ValuePath[]): string {
+  return derivedIdentifier(table.name, 'pk', JSON.stringify([table.schema, table.name, key]));
+}
+
+/** A plain index on the key: the merge finds existing rows of a key through it. */
+export function createKeyIndexSql(table: TableRef, key: readonly ValuePath[]): string {
+  const exprs = key.map((k) => ('column' in k ? valueExpr(k) : `(${valueExpr(k)})`));
+  return `CREATE INDEX IF NOT EXISTS ${quoteIdent(primaryKeyIndexName(table, key))} ON ${qualifiedName(table)} (${exprs.join(', ')})`;
+}
+
+/** A session-private table with the loaded columns' exact types, plus the arrival sequence. */
+export function createStageSql(stage: string, final: TableRef, columns: readonly string[]): string {
+  return `CREATE TEMP TABLE IF NOT EXISTS ${quoteIdent(stage)} AS SELECT ${columns.map(quoteIdent).join(', ')}, 0::bigint AS ${quoteIdent(SEQUENCE_COLUMN)} FROM ${qualifiedName(final)} WITH NO DATA`;
+}
+
+export interface MergeSpec {
+  stage: string;
+  final: TableRef;
+  /** columns copied from stage to final */
+  columns: readonly string[];
+  key: readonly ValuePath[];
+  cursor?: ValuePath;
+  /** the batch has rows with a NULL key part: match keys with IS NOT DISTINCT FROM (slower, unindexed) */
+  nullSafeKeys: boolean;
+  /** rows of generations below this never win against new rows (they are deleted at the end) */
+  minimumGeneration?: number;
+}
+
+/**
+ * Keeps one row per key: the batch's best row per key (greatest cursor, NULL cursors
+ * lowest, ties to the latest arrival) replaces the final table's rows of that key unless
+ * one of them has a greater cursor. One statement: the CTEs all see the same snapshot.
+ */
+export function mergeSql(spec: MergeSpec): string {
+  const cols = spec.columns.map(quoteIdent).join(', ');
+  const stageKey = spec.key.map((k) => valueExpr(k, 's'));
+  const eq = spec.nullSafeKeys ? 'IS NOT DISTINCT FROM' : '=';
+  const keyMatch = spec.key.map((k) => `${valueExpr(k, 'f')} ${eq} ${valueExpr(k, 'w')}`).join(' AND ');
+  const order = [...stageKey];
+  let finalWins = 'false';
+  if (spec.cursor) {
+    const fc = valueExpr(spec.cursor, 'f');
+    const wc = valueExpr(spec.cursor, 'w');
+    order.push(`${valueExpr(spec.cursor, 's')} DESC NULLS LAST`);
+    finalWins = `(COALESCE(${fc} > ${wc}, false) OR (${wc} IS NULL AND ${fc} IS NOT NULL))`;
+    if (spec.minimumGeneration !== undefined) finalWins = `(COALESCE(f."_airbyte_generation_id" >= ${spec.minimumGeneration}, false) AND ${finalWins})`;
+  }
+  order.push(`s.${quoteIdent(SEQUENCE_COLUMN)} DESC`);
+  return `WITH winners AS (
+  SELECT DISTINCT ON (${stageKey.join(', ')}) ${spec.columns.map((c) => `s.${quoteIdent(c)}`).join(', ')}
+  FROM ${quoteIdent(spec.stage)} s
+  ORDER BY ${order.join(', ')}
+), replaced AS (
+  DELETE FROM ${qualifiedName(spec.final)} f USING winners w WHERE ${keyMatch} AND NOT ${finalWins}
+)
+INSERT INTO ${qualifiedName(spec.final)} (${cols})
+SELECT ${spec.columns.map((c) => `w.${quoteIdent(c)}`).join(', ')} FROM winners w
+WHERE NOT EXISTS (SELECT 1 FROM ${qualifiedName(spec.final)} f WHERE ${keyMatch} AND ${finalWins})`;
+}

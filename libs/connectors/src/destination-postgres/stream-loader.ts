@@ -1,0 +1,196 @@
+/**
+ * Loading one stream: buffers its records as COPY text and moves each batch into
+ * Postgres the way its mode needs.
+ *   append        COPY into the final table.
+ *   append_dedup  COPY into a session-private stage, then merge into the final table.
+ *   overwrite     COPY into a staging table that replaces the final table at the end
+ *                 of a successful sync (until then readers keep seeing the old data).
+ * Transactions belong to the caller: every call here runs inside the open one.
+ */
+import type { AirbyteRecordMessage } from '@tributary/protocol';
+import { kindOfPostgresType } from './column-types.js';
+import { qualifiedName, quoteIdent, type TableRef } from './identifiers.js';
+import { RowEncoder, type FieldColumn } from './row-encoder.js';
+import type { PostgresSession } from './session.js';
+import {
+  LEADING_AIRBYTE_COLUMNS,
+  TABLE_COLUMNS_SQL,
+  TRAILING_AIRBYTE_COLUMNS,
+  addColumnsSql,
+  columnDefinition,
+  copySql,
+  createKeyIndexSql,
+  createStageSql,
+  createTableSql,
+  deleteOlderGenerationsSql,
+  dropTableSql,
+  hasOtherGenerationSql,
+  mergeSql,
+  swapTableSql,
+  valuePath,
+  type ColumnDefinition,
+  type ValuePath,
+} from './sql.js';
+import type { StreamPlan } from './stream-plan.js';
+
+/** Rows are gathered into chunks of about this many characters before COPY sees them. */
+const CHUNK_CHARS = 256 * 1024;
+
+export interface Batch {
+  chunks: string[];
+  rows: number;
+  nullKeySeen: boolean;
+}
+
+export type Logger = (level: 'INFO' | 'WARN', message: string) => void;
+
+export class StreamLoader {
+  private encoder: RowEncoder | undefined;
+  private copyStatement = '';
+  private loadedColumns: string[] = [];
+  private key: ValuePath[] = [];
+  private cursor: ValuePath | undefined;
+  private chunks: string[] = [];
+  private current = '';
+  private rows = 0;
+  /** characters buffered since the last batch was taken */
+  bufferedChars = 0;
+
+  constructor(
+    readonly plan: StreamPlan,
+    private readonly session: PostgresSession,
+    private readonly log: Logger,
+    /** unique per loader in this process: names the dedup stage */
+    private readonly stageName: string,
+  ) {}
+
+  private get target(): TableRef {
+    return this.plan.mode === 'overwrite' ? this.plan.staging : this.plan.final;
+  }
+
+  private async columnsOf(table: TableRef): Promise<Map<string, string>> {
+    const result = await this.session.query<{ name: string; type: string }>(TABLE_COLUMNS_SQL, [table.schema, table.name]);
+    return new Map(result.rows.map((r) => [r.name, r.type]));
+  }
+
+  /** Creates or evolves the tables and works out how each field is encoded. */
+  async prepare(): Promise<void> {
+    const { plan } = this;
+    if (plan.mode === 'overwrite') await this.prepareStaging();
+    const wanted = plan.columns.map((c) => columnDefinition(c.name, c.kind));
+    await this.session.query(createTableSql(this.target, wanted));
+
+    // an existing table keeps its column types; fields get the encoding of the actual type
+    const existing = await this.columnsOf(this.target);
+    const missing = [...LEADING_AIRBYTE_COLUMNS, ...wanted, ...TRAILING_AIRBYTE_COLUMNS].filter((c) => !existing.has(c.name));
+    if (missing.length > 0) {
+      await this.session.query(addColumnsSql(this.target, missing));
+      this.log('INFO', `added columns ${missing.map((c) => c.name).join(', ')} to ${qualifiedName(this.target)}`);
+    }
+    const fieldColumns = this.fieldColumns(existing, missing);
+    this.loadedColumns = RowEncoder.columnNames(fieldColumns, false);
+    const columnOfField = new Map(fieldColumns.map((c) => [c.field, c.name]));
+    this.key = plan.primaryKey.map((p) => valuePath(p, columnOfField));
+    this.cursor = plan.cursor ? valuePath(plan.cursor, columnOfField) : undefined;
+
+    const dedup = plan.mode === 'append_dedup';
+    if (dedup) {
+      await this.session.query(createKeyIndexSql(plan.final, this.key));
+      await this.session.query(createStageSql(this.stageName, plan.final, this.loadedColumns));
+    }
+    this.encoder = new RowEncoder({ columns: fieldColumns, generationId: plan.generationId, syncId: plan.syncId, withSequence: dedup, primaryKey: plan.primaryKey });
+    this.copyStatement = dedup ? copySql(this.stageName, RowEncoder.columnNames(fieldColumns, true)) : copySql(this.target, this.loadedColumns);
+  }
+
+  /** A retry of the same generation continues the staging table; anything else starts afresh. */
+  private async prepareStaging(): Promise<void> {
+    const { staging, generationId } = this.plan;
+    const existing = await this.columnsOf(staging);
+    if (existing.size === 0) return;
+    const foreign = generationId > 0 ? (await this.session.query(hasOtherGenerationSql(staging), [generationId])).rowCount : 1;
+    if (foreign === 0) {
+      this.log('INFO', `resuming ${qualifiedName(staging)}: it holds rows of generation ${generationId} from an earlier attempt`);
+      return;
+    }
+    await this.session.query(dropTableSql(staging));
+  }
+
+  private fieldColumns(existing: ReadonlyMap<string, string>, added: readonly ColumnDefinition[]): FieldColumn[] {
+    const addedNames = new Set(added.map((c) => c.name));
+    const columns: FieldColumn[] = [];
+    for (const column of this.plan.columns) {
+      if (addedNames.has(column.name)) {
+        columns.push(column);
+        continue;
+      }
+      const actualType = existing.get(column.name) ?? '';
+      const kind = kindOfPostgresType(actualType);
+      if (kind === undefined) {
+        this.log('WARN', `column ${column.name} of ${qualifiedName(this.target)} has type ${actualType}, which this destination does not write: it stays NULL (the value is in _airbyte_data)`);
+        continue;
+      }
+      columns.push({ ...column, kind });
+    }
+    return columns;
+  }
+
+  /** Buffers one record; returns the characters it added. */
+  add(record: AirbyteRecordMessage): number {
+    const line = this.encoder!.encode(record);
+    this.current += line;
+    if (this.current.length >= CHUNK_CHARS) {
+      this.chunks.push(this.current);
+      this.current = '';
+    }
+    this.rows++;
+    this.bufferedChars += line.length;
+    return line.length;
+  }
+
+  /** Hands over the buffered rows and starts a new batch; undefined when there are none. */
+  takeBatch(): Batch | undefined {
+    if (this.rows === 0) return undefined;
+    if (this.current.length > 0) this.chunks.push(this.current);
+    const batch = { chunks: this.chunks, rows: this.rows, nullKeySeen: this.encoder!.nullKeySeen };
+    this.chunks = [];
+    this.current = '';
+    this.rows = 0;
+    this.bufferedChars = 0;
+    this.encoder!.resetBatch();
+    return batch;
+  }
+
+  async load(batch: Batch): Promise<void> {
+    const rows = await this.session.copyIn(this.copyStatement, batch.chunks);
+    if (this.plan.mode === 'append_dedup') {
+      await this.session.query(
+        mergeSql({
+          stage: this.stageName,
+          final: this.plan.final,
+          columns: this.loadedColumns,
+          key: this.key,
+          ...(this.cursor ? { cursor: this.cursor } : {}),
+          nullSafeKeys: batch.nullKeySeen,
+          ...(this.plan.dropsOlderGenerations ? { minimumGeneration: this.plan.generationId } : {}),
+        }),
+      );
+      await this.session.query(`TRUNCATE ${quoteIdent(this.stageName)}`);
+    }
+    this.log('INFO', `loaded ${rows} rows into ${qualifiedName(this.plan.mode === 'append_dedup' ? this.plan.final : this.target)}`);
+  }
+
+  /**
+   * End of a successful sync for this stream: overwrite swaps the staging table in,
+   * a truncating refresh deletes the older generations.
+   */
+  async finish(): Promise<void> {
+    const { plan } = this;
+    if (plan.mode === 'overwrite') {
+      for (const sql of swapTableSql(plan.staging, plan.final)) await this.session.query(sql);
+      this.log('INFO', `replaced ${qualifiedName(plan.final)} with the data of this sync`);
+    } else if (plan.dropsOlderGenerations) {
+      const deleted = await this.session.query(deleteOlderGenerationsSql(plan.final), [plan.generationId]);
+      this.log('INFO', `deleted ${deleted.rowCount ?? 0} rows of generations before ${plan.generationId} from ${qualifiedName(plan.final)}`);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * destination-postgres commit rules, against a real server: a STATE is echoed only
+ * once the records before it are committed; uncommitted rows never show; failures are
+ * reported as TRACE errors with the right failure type.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { builtinEntrypoint } from '../index.js';
+import { catalogOf, configuredStream, globalStateLine, ofType, recordLine, runToEnd, startConnector, streamStateLine, type StreamOptions } from './test-process.js';
+
+const entry = builtinEntrypoint('destination-postgres')!;
+let db: TestDatabase;
+let client: pg.Client;
+let config: Record<string, unknown>;
+
+beforeAll(async () => {
+  db = await createTestDatabase('dest_pg_commit');
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  config = { ...db.connection, schema: 'public', ssl_mode: { mode: 'disable' } };
+});
+afterAll(async () => {
+  await client?.end();
+  await db?.drop();
+});
+
+const properties = { id: { type: 'integer' }, updated_at: { type: 'integer' }, padding: { type: 'string' } };
+const count = async (table: string) => Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+const tableExists = async (table: string) => (await client.query(`SELECT to_regclass($1) AS t`, [table])).rows[0].t !== null;
+const stateWith = (cursor: number) => (m: { type: string; state?: { stream?: { stream_state?: unknown } } }) =>
+  m.type === 'STATE' && JSON.stringify(m.state?.stream?.stream_state) === JSON.stringify({ cursor });
+
+/** Enough records to pass the flush threshold, so they reach Postgres before any state. */
+const bulk = (stream: string, from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => recordLine(stream, { id: from + i, updated_at: 1, padding: 'p'.repeat(1000) }));
+
+describe('destination-postgres commits', () => {
+  it('echoes a state only after the records before it are committed, with their count', async () => {
+    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('echo', properties)) });
+    await run.send([...[1, 2, 3].map((id) => recordLine('echo', { id })), streamStateLine('echo', { cursor: 1 })]);
+    const first = await run.waitFor(stateWith(1));
+    // the moment the state is out, its records are visible to any other connection
+    expect(await count('echo')).toBe(3);
+    expect(first).toMatchObject({ type: 'STATE', state: { destinationStats: { recordCount: 3 } } });
+
+    await run.send([...[4, 5].map((id) => recordLine('echo', { id })), streamStateLine('echo', { cursor: 2 })]);
+    const second = await run.waitFor(stateWith(2));
+    expect(await count('echo')).toBe(5);
+    expect(second).toMatchObject({ state: { destinationStats: { recordCount: 2 }, stream: { stream_state: { cursor: 2 } } } });
+    expect((await run.finish()).code).toBe(0);
+  });
+
+  it('counts records per stream for stream states and across streams for global states', async () => {
+    const catalog = catalogOf(configuredStream('count_a', properties), configuredStream('count_b', properties));
+    const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [
+      recordLine('count_a', { id: 1 }),
+      recordLine('count_b', { id: 1 }),
+      recordLine('count_a', { id: 2 }),
+      streamStateLine('count_a', { cursor: 'a' }),
+      recordLine('count_b', { id: 2 }),
+      streamStateLine('count_b', { cursor: 'b' }),
+      recordLine('count_a', { id: 3 }),
+      recordLine('count_b', { id: 3 }),
+      globalStateLine({ cursor: 'g' }),
+    ]);
+    expect(code).toBe(0);
+    expect(ofType(messages, 'STATE').map((m) => m.state.destinationStats?.recordCount)).toEqual([2, 2, 2]);
+  });
+
+  it.each<StreamOptions['mode']>(['append', 'append_dedup', 'overwrite'])('never shows rows that no state committed (%s), even after a flush, and loses them when killed', async (mode) => {
+    const stream = `uncommitted_${mode}`;
+    const options: StreamOptions = mode === 'append_dedup' ? { mode, primaryKey: [['id']], cursor: ['updated_at'] } : { mode };
+    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream(stream, properties, options)) });
+    await run.send([recordLine(stream, { id: -1, updated_at: 0 }), streamStateLine(stream, { cursor: 1 })]);
+    await run.waitFor(stateWith(1));
+
+    await run.send(bulk(stream, 0, 20_000));
+    // a LOG after the commit above means a batch of the bulk rows has been copied into Postgres
+    await run.waitFor((m) => m.type === 'LOG' && /loaded \d+ rows/.test(m.log.message) && !m.log.message.startsWith('loaded 1 rows'));
+    const visibleTable = mode === 'overwrite' ? `"${stream}_airbyte_tmp"` : `"${stream}"`;
+    expect(await count(visibleTable)).toBe(1);
+    await run.kill('SIGKILL');
+
+    expect(await count(visibleTable)).toBe(1);
+    if (mode === 'overwrite') expect(await tableExists(`"${stream}"`)).toBe(false);
+  });
+
+  it('fails with a config error naming the stream when a record is for a stream not in the catalog', async () => {
+    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('known', properties)) });
+    const { code, messages } = await runToEnd(run, [recordLine('known', { id: 1 }), recordLine('unknown', { id: 2 }, 'elsewhere'), streamStateLine('known', { cursor: 1 })]);
+    expect(code).toBe(1);
+    const errors = ofType(messages, 'TRACE').filter((m) => m.trace.type === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.trace.error).toMatchObject({ failure_type: 'config_error' });
+    expect(errors[0]!.trace.error?.message).toContain('elsewhere.unknown');
+    expect(errors[0]!.trace.error?.message).toContain('not in the configured catalog');
+    expect(ofType(messages, 'STATE')).toHaveLength(0);
+    expect(await count('known')).toBe(0);
+  });
+
+  it('fails with a transient error when the server drops the connection', async () => {
+    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('dropped', properties)) });
+    await run.send([recordLine('dropped', { id: 1 }), streamStateLine('dropped', { cursor: 1 })]);
+    await run.waitFor(stateWith(1));
+    await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tributary-destination-postgres'`);
+    const { code, messages } = await runToEnd(run, [recordLine('dropped', { id: 2 }), streamStateLine('dropped', { cursor: 2 })]);
+    expect(code).toBe(1);
+    const error = ofType(messages, 'TRACE').find((m) => m.trace.type === 'ERROR');
+    expect(error?.trace.error?.failure_type).toBe('transient_error');
+    expect(ofType(messages, 'STATE')).toHaveLength(1);
+    expect(await count('dropped')).toBe(1);
+  });
+
+  it('fails with a config error before reading input when a sync mode is not supported', async () => {
+    const catalog = catalogOf({ ...configuredStream('soft', properties), destination_sync_mode: 'soft_delete' });
+    const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [recordLine('soft', { id: 1 })]);
+    expect(code).toBe(1);
+    const error = ofType(messages, 'TRACE')[0]?.trace.error;
+    expect(error).toMatchObject({ failure_type: 'config_error' });
+    expect(error?.message).toContain('soft_delete');
+  });
+});

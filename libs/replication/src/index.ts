@@ -1,0 +1,5 @@
+export * from './types.js';
+export { replicate, DEFAULT_KILL_GRACE_MS, DEFAULT_PROGRESS_INTERVAL_MS } from './replicate.js';
+export { mergeState, stateForSource, stateKey } from './state-tracker.js';
+export { RecordPeeker, NOT_SURE } from './record-peek.js';
+export { StreamCatalog } from './stream-catalog.js';

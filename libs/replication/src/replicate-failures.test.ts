@@ -1,0 +1,233 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { AirbyteStateMessage } from '@tributary/protocol';
+import { Workspace, catalogOf, cursorOf, isAlive, waitFor } from './test-fixtures/harness.js';
+import type { ReplicationState } from './types.js';
+
+let ws: Workspace;
+beforeEach(async () => {
+  ws = await Workspace.create();
+});
+afterEach(async () => {
+  await ws.dispose();
+});
+
+const users = catalogOf({ name: 'users' });
+const streamState = (name: string, cursor: number): AirbyteStateMessage => ({
+  type: 'STREAM',
+  stream: { stream_descriptor: { name }, stream_state: { cursor } },
+});
+
+describe('replicate: source failures', () => {
+  it('fails with origin source when the source exits non-zero, keeping what was committed', async () => {
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 500 }], stateEvery: 50, failAfter: 120 }, { outFile: ws.path('out.jsonl') }, users, {
+      state: [streamState('users', 0)],
+    });
+    expect(result.status).toBe('failed');
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'system_error', message: 'the source exited with code 1' });
+    expect(result.failures[0]!.internalMessage).toContain('fixture source: giving up'); // its stderr
+    // the destination got EOF and committed what it had
+    expect(result.state).toEqual([streamState('users', 100)]);
+    expect(result.streamStats[0]).toMatchObject({ recordsEmitted: 120, recordsCommitted: 100 });
+    expect(result.exits.destination).toEqual({ code: 0, signal: null });
+  });
+
+  it('keeps the previous committed state when the source fails before any new state', async () => {
+    const previous = [streamState('users', 10)];
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 500 }], stateEvery: 50, failAfter: 30, exitCode: 3 }, {}, users, { state: previous });
+    expect(result.status).toBe('failed');
+    expect(result.failures[0]).toMatchObject({ origin: 'source', message: 'the source exited with code 3' });
+    expect(result.state).toEqual(previous);
+    expect(result.totals.recordsCommitted).toBe(0);
+  });
+
+  it("takes the failure from the source's TRACE ERROR, type preserved", async () => {
+    const { result, logs } = await ws.run(
+      { streams: [{ name: 'users', records: 100 }], failAfter: 0, traceError: { message: 'invalid API key', failure_type: 'config_error' } },
+      {},
+      users,
+    );
+    expect(result.status).toBe('failed');
+    expect(result.failures).toHaveLength(1); // not also "exited with code 1"
+    expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'config_error', message: 'invalid API key', internalMessage: 'fixture failure' });
+    expect(logs.some((l) => l.level === 'error' && l.origin === 'source' && l.message.startsWith('invalid API key'))).toBe(true);
+  });
+
+  it('fails a run whose source reported a TRACE ERROR even if it exited 0', async () => {
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 10 }], traceError: { message: 'stream x failed', failure_type: 'transient_error' }, exitCode: 0 }, {}, users);
+    expect(result.exits.source?.code).toBe(0);
+    expect(result.status).toBe('failed');
+    expect(result.failures).toEqual([expect.objectContaining({ origin: 'source', type: 'transient_error', message: 'stream x failed' })]);
+  });
+
+  it('fails with origin source on a record for a stream not in the catalog', async () => {
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 1000 }], stateEvery: 50, unknownStreamAt: 61, delayMs: 1, delayEvery: 100 }, { outFile: ws.path('out.jsonl') }, users);
+    expect(result.status).toBe('failed');
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'system_error', stream: { name: 'not_configured' } });
+    expect(result.failures[0]!.message).toContain('"not_configured", which is not in the configured catalog');
+    // records before the bad one were delivered and committed
+    expect(cursorOf(result.state, 'users')).toBe(50);
+    const stored = await ws.outRecords();
+    expect(stored.map((r) => r.data.id)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+  });
+
+  it('logs garbage lines and invalid messages and still succeeds', async () => {
+    const { result, logs } = await ws.run({ streams: [{ name: 'users', records: 20 }], stateEvery: 10, garbage: true }, { outFile: ws.path('out.jsonl') }, users);
+    expect(result.failures).toEqual([]);
+    expect(result.status).toBe('succeeded');
+    expect(result.totals.invalidMessages).toBe(2);
+    expect(logs).toContainEqual(expect.objectContaining({ origin: 'source', level: 'info', message: 'plain text output from the source' }));
+    expect(logs).toContainEqual(expect.objectContaining({ origin: 'source', level: 'info', message: '{not json' }));
+    expect(logs).toContainEqual(expect.objectContaining({ origin: 'source', message: 'a line on stderr' }));
+    expect(logs).toContainEqual(expect.objectContaining({ origin: 'source', level: 'info', message: 'starting' }));
+    const warnings = logs.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('invalid protocol message from the source');
+    expect(warnings[1]).toContain('record.data');
+    expect(await ws.outLines()).toHaveLength(20); // the invalid record was not forwarded
+  });
+
+  it.each([
+    ['inside one chunk', 2_000, 10_000],
+    ['spanning chunks', 100_000, 1_000_000],
+  ])('fails with origin source on a line over the cap (%s)', async (_, cap, lineBytes) => {
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 100 }], stateEvery: 10, hugeLineAt: 25, hugeLineBytes: lineBytes }, { outFile: ws.path('out.jsonl') }, users, {
+      options: { maxLineBytes: cap },
+    });
+    expect(result.status).toBe('failed');
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'system_error' });
+    expect(result.failures[0]!.message).toContain(`longer than the ${cap} byte limit`);
+    expect(cursorOf(result.state, 'users')).toBe(20);
+  });
+});
+
+describe('replicate: destination failures', () => {
+  it('fails with origin destination when the destination dies mid-sync, and stops the source', async () => {
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 200_000 }], stateEvery: 100, pidFile: ws.path('source.pid') },
+      { dieAfterRecords: 1000, outFile: ws.path('out.jsonl') },
+      users,
+    );
+    expect(result.status).toBe('failed');
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ origin: 'destination', type: 'system_error' });
+    expect(result.failures[0]!.message).toBe('the destination exited with code 1 before the end of its input');
+    expect(result.failures[0]!.internalMessage).toContain('fixture destination: dying');
+    expect(result.totals.recordsEmitted).toBeLessThan(200_000);
+    expect(cursorOf(result.state, 'users')).toBeLessThanOrEqual(1000);
+    expect(isAlive(ws.pids('source.pid')[0]!)).toBe(false);
+  });
+
+  it("takes the destination's TRACE ERROR as the failure", async () => {
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 100_000 }], stateEvery: 100 }, { dieAfterRecords: 500, traceOnDie: true }, users);
+    expect(result.status).toBe('failed');
+    expect(result.failures).toEqual([expect.objectContaining({ origin: 'destination', type: 'transient_error', message: 'fixture destination: disk full' })]);
+  });
+
+  it('fails with origin destination when it exits non-zero at the end', async () => {
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 30 }], stateEvery: 10 }, { exitCodeOnEnd: 4 }, users);
+    expect(result.status).toBe('failed');
+    expect(result.failures).toEqual([expect.objectContaining({ origin: 'destination', message: 'the destination exited with code 4' })]);
+    expect(cursorOf(result.state, 'users')).toBe(30); // what it acknowledged stays committed
+  });
+});
+
+describe('replicate: cancellation', () => {
+  it.each([
+    ['connectors that stop on SIGTERM', false],
+    ['a source that ignores SIGTERM', true],
+  ])('kills both process groups and keeps the committed state (%s)', async (_, ignoreSigterm) => {
+    const controller = new AbortController();
+    const committed: ReplicationState[] = [];
+    const running = ws.run(
+      { forever: true, stateEvery: 10, delayMs: 5, delayEvery: 10, grandchild: true, ignoreSigterm, pidFile: ws.path('source.pid') },
+      { pidFile: ws.path('dest.pid') },
+      users,
+      {
+        signal: controller.signal,
+        options: { killGraceMs: 500 },
+        onStateCommitted: (state) => {
+          committed.push(state);
+          if (committed.length === 3) controller.abort();
+        },
+      },
+    );
+    const { result } = await running;
+    const abortedAt = Date.now();
+    expect(result.status).toBe('cancelled');
+    expect(result.failures).toEqual([]);
+    expect(committed.length).toBeGreaterThanOrEqual(3);
+    expect(result.state).toEqual(committed.at(-1));
+    expect(result.totals.recordsCommitted).toBeLessThanOrEqual(result.totals.recordsEmitted);
+
+    const pids = [...ws.pids('source.pid'), ...ws.pids('dest.pid')];
+    expect(pids).toHaveLength(3); // source, its grandchild, destination
+    expect(await waitFor(() => pids.every((p) => !isAlive(p)), 2000)).toBe(true);
+    expect(Date.now() - abortedAt).toBeLessThan(3000);
+  });
+
+  it('returns within a few seconds of the abort', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 300);
+    const { result } = await ws.run({ forever: true, stateEvery: 10, delayMs: 5, delayEvery: 10 }, {}, users, { signal: controller.signal, options: { killGraceMs: 1000 } });
+    expect(result.status).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(300 + 3000);
+    expect(result.totals.recordsEmitted).toBeGreaterThan(0);
+  });
+});
+
+describe('replicate: retries', () => {
+  it.each([
+    ['the destination dies', { dieAfterRecords: 437 }, {}],
+    ['the source fails', {}, { failAfter: 555 }],
+  ])('a retry from the committed state loses no records when %s', async (_, destinationFailure, sourceFailure) => {
+    const streams = [{ name: 'users', records: 1000 }, { name: 'orders', records: 700 }];
+    const catalog = catalogOf({ name: 'users' }, { name: 'orders' });
+    const out = ws.path('out.jsonl');
+
+    const first = await ws.run({ streams, stateEvery: 25, interleave: true, ...sourceFailure }, { outFile: out, ...destinationFailure }, catalog);
+    expect(first.result.status).toBe('failed');
+    expect(first.result.totals.recordsCommitted).toBeGreaterThan(0);
+    expect(first.result.totals.recordsCommitted).toBeLessThan(1700);
+
+    const second = await ws.run({ streams, stateEvery: 25, interleave: true }, { outFile: out }, catalog, { state: first.result.state });
+    expect(second.result.status).toBe('succeeded');
+    // only what was not committed was read again
+    expect(second.result.totals.recordsEmitted).toBe(1700 - first.result.totals.recordsCommitted);
+
+    const stored = await ws.outRecords();
+    for (const [name, count] of [['users', 1000], ['orders', 700]] as const) {
+      const ids = new Set(stored.filter((r) => r.stream === name).map((r) => r.data.id));
+      expect(ids.size, name).toBe(count);
+      expect(Math.max(...ids)).toBe(count);
+    }
+  });
+});
+
+describe('replicate: backpressure', () => {
+  it('pauses the source while the destination is slow, keeping memory bounded', async () => {
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const timer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 3000 }], payloadBytes: 10_000, stateEvery: 100, statsFile: ws.path('source-stats.json') },
+      { slowMs: 4 },
+      users,
+    );
+    clearInterval(timer);
+    expect(result.status).toBe('succeeded');
+    expect(result.totals.bytesEmitted).toBeGreaterThan(30_000_000);
+    // the engine paused the source instead of buffering...
+    expect(result.backpressure.sourcePauses).toBeGreaterThan(10);
+    expect(result.backpressure.maxQueuedBytes).toBeLessThan(1024 * 1024);
+    // ...so the source itself was held back by its pipe
+    const sourceStats = JSON.parse(readFileSync(ws.path('source-stats.json'), 'utf8')) as { blocked: number };
+    expect(sourceStats.blocked).toBeGreaterThan(10);
+    // 30 MB went through; the engine's memory grew by far less
+    expect(rssPeak - rssBefore).toBeLessThan(25 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,505 @@
+/**
+ * replicate(): runs one sync attempt, source → destination, and says how it went.
+ *
+ * Order of events: the destination starts first (it must be ready before records flow),
+ * then the source. Source stdout goes through SourcePump to the destination's stdin;
+ * destination stdout is parsed for echoed STATE (the commit point), logs and errors.
+ * Whatever the connectors do, replicate() resolves with a result: connector trouble
+ * becomes a FailureReason naming whose fault it was, and both process groups are gone
+ * by the time it returns.
+ */
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  LineSplitter,
+  LineTooLongError,
+  decodeLine,
+  type AirbyteMessage,
+  type AirbyteStateMessage,
+  type AirbyteTraceMessage,
+  type DecodedLine,
+} from '@tributary/protocol';
+import {
+  ConnectorLaunchError,
+  failureFromTrace,
+  logEntryFromMessage,
+  type ConnectorProcess,
+  type ConnectorRole,
+  type FailureReason,
+  type LogEntry,
+  type ProcessExit,
+} from '@tributary/launcher';
+import { RecentLines } from './recent-lines.js';
+import { RecordPeeker } from './record-peek.js';
+import { FORWARD, SKIP, STOP, SourcePump, type LineAction } from './source-pump.js';
+import { StateTracker, stateForSource } from './state-tracker.js';
+import { ReplicationStats } from './stats.js';
+import { StreamCatalog, describeStream } from './stream-catalog.js';
+import type { ReplicateInput, ReplicationResult, ReplicationState } from './types.js';
+
+export const DEFAULT_KILL_GRACE_MS = 5_000;
+export const DEFAULT_PROGRESS_INTERVAL_MS = 1_000;
+
+/** Runs one sync attempt. Never throws: every outcome is a ReplicationResult. */
+export async function replicate(input: ReplicateInput): Promise<ReplicationResult> {
+  const run = new Replication(input);
+  try {
+    await run.run();
+  } catch (err) {
+    // a bug in the engine itself: still clean up and report, never leave processes behind
+    run.fail({
+      origin: 'replication',
+      type: 'system_error',
+      message: `replication engine error: ${(err as Error).message}`,
+      ...((err as Error).stack ? { stackTrace: (err as Error).stack } : {}),
+      timestamp: Date.now(),
+    });
+    await run.killAll().catch(() => undefined);
+  }
+  return run.result();
+}
+
+const describeExit = (exit: ProcessExit): string =>
+  exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code ?? 'unknown'}`;
+
+class Replication {
+  private readonly catalog: StreamCatalog;
+  private readonly stats: ReplicationStats;
+  private readonly tracker: StateTracker;
+  private readonly peeker: RecordPeeker;
+  private readonly maxLineBytes: number;
+  private readonly killGraceMs: number;
+  private readonly startedAt = Date.now();
+  private endedAt = 0;
+
+  private readonly failures: FailureReason[] = [];
+  private readonly traceFailed = { source: false, destination: false };
+  private readonly recent: Record<ConnectorRole, RecentLines>;
+  private readonly controlConfigUpdates: ReplicationResult['controlConfigUpdates'] = {};
+  private readonly exits: ReplicationResult['exits'] = {};
+
+  private src: ConnectorProcess | undefined;
+  private dst: ConnectorProcess | undefined;
+  private pump: SourcePump | undefined;
+  /** killed on purpose: their exit status is not a failure of their own */
+  private readonly killed = { source: false, destination: false };
+  private cancelled = false;
+  /** the destination's stdin was closed by us: its exiting from then on is expected */
+  private inputEnded = false;
+  private succeeded = false;
+  private commitChain: Promise<void> = Promise.resolve();
+  private progressTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly input: ReplicateInput) {
+    const options = input.options ?? {};
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    const keep = options.recentLogLines ?? 20;
+    this.recent = { source: new RecentLines(keep), destination: new RecentLines(keep) };
+    this.catalog = new StreamCatalog(input.catalog);
+    this.stats = new ReplicationStats(this.catalog);
+    this.tracker = new StateTracker(input.state);
+    this.peeker = new RecordPeeker(this.catalog);
+  }
+
+  async run(): Promise<void> {
+    const { signal } = this.input;
+    if (signal?.aborted) {
+      this.cancelled = true;
+      return;
+    }
+    const onAbort = () => this.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.runConnectors();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (this.progressTimer) clearInterval(this.progressTimer);
+    }
+  }
+
+  private async runConnectors(): Promise<void> {
+    const { launcher, source, destination, catalog } = this.input;
+
+    // destination first: records must have somewhere to go as soon as the source starts
+    const dst = await this.launch('destination', () =>
+      launcher.write(destination.definition, { config: destination.config, catalog }, { role: 'destination', onLog: this.connectorLog('destination') }),
+    );
+    if (!dst) return;
+    this.dst = dst;
+    this.attachDestination(dst);
+    if (this.cancelled) void this.killProcess('destination');
+
+    const src = this.cancelled
+      ? undefined
+      : await this.launch('source', () =>
+          launcher.read(
+            source.definition,
+            { config: source.config, catalog, state: stateForSource(this.input.state) },
+            { role: 'source', onLog: this.connectorLog('source') },
+          ),
+        );
+    if (!src) {
+      // nothing will ever be written: let the destination go (it has nothing to commit)
+      await this.killProcess('destination');
+      await this.commitChain;
+      return;
+    }
+    this.src = src;
+    if (this.cancelled) void this.killProcess('source');
+    this.attachSource(src);
+
+    if (this.input.onProgress) {
+      const every = this.input.options?.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+      this.progressTimer = setInterval(() => this.emitProgress(false), every);
+      this.progressTimer.unref();
+    }
+
+    await Promise.all([src.exited.then((exit) => this.onSourceExit(exit)), dst.exited.then((exit) => this.onDestinationExit(exit))]);
+    // committed-state callbacks are persisted before the caller sees the result
+    await this.commitChain;
+    this.finish();
+  }
+
+  private async launch(role: ConnectorRole, start: () => Promise<ConnectorProcess>): Promise<ConnectorProcess | undefined> {
+    try {
+      return await start();
+    } catch (err) {
+      if (err instanceof ConnectorLaunchError) this.fail(err.failure);
+      else this.fail({ origin: 'platform', type: 'system_error', message: `could not start the ${role}: ${(err as Error).message}`, timestamp: Date.now() });
+      return undefined;
+    }
+  }
+
+  // --- source ----------------------------------------------------------------------
+
+  private attachSource(src: ConnectorProcess): void {
+    const pump = new SourcePump({
+      source: src.stdout,
+      destination: this.dst!.stdin,
+      peeker: this.peeker,
+      stats: this.stats,
+      maxLineBytes: this.maxLineBytes,
+      slowLine: (line) => this.sourceLine(line),
+      onLineTooLong: (bytes) => {
+        this.fail({
+          origin: 'source',
+          type: 'system_error',
+          message: `the source printed a line longer than the ${this.maxLineBytes} byte limit (${bytes}+ bytes without a newline)`,
+          timestamp: Date.now(),
+        });
+        this.abortSource();
+      },
+      onStopped: () => this.abortSource(),
+      onEnd: () => this.endDestinationInput(),
+    });
+    this.pump = pump;
+    pump.start();
+  }
+
+  /** A source line the fast path did not take: parse it and act on it. */
+  private sourceLine(line: Buffer): LineAction {
+    const decoded = decodeLine(line);
+    if (decoded.kind !== 'message') {
+      this.unparsedLine('source', decoded);
+      return SKIP;
+    }
+    const m = decoded.message;
+    switch (m.type) {
+      case 'RECORD': {
+        const ref = this.catalog.lookup(m.record.stream, m.record.namespace);
+        if (!ref) {
+          const name = describeStream(m.record.stream, m.record.namespace);
+          this.fail({
+            origin: 'source',
+            type: 'system_error',
+            message: `the source emitted a record for stream "${name}", which is not in the configured catalog`,
+            stream: { name: m.record.stream, ...(m.record.namespace ? { namespace: m.record.namespace } : {}) },
+            timestamp: Date.now(),
+          });
+          return STOP;
+        }
+        this.stats.bucketRecords[ref.index] = this.stats.bucketRecords[ref.index]! + 1;
+        this.stats.bucketBytes[ref.index] = this.stats.bucketBytes[ref.index]! + line.length;
+        return FORWARD;
+      }
+      case 'STATE': {
+        const state = m.state;
+        let scope: number | 'all' | 'none' = 'all';
+        if (state.type === 'STREAM') {
+          const d = state.stream?.stream_descriptor;
+          scope = (d && this.catalog.lookup(d.name, d.namespace)?.index) ?? 'none';
+        }
+        this.tracker.sent(state, this.stats.checkpoint(scope));
+        return FORWARD;
+      }
+      case 'TRACE':
+        this.trace('source', m.trace, m);
+        return SKIP;
+      default:
+        this.otherMessage('source', m);
+        return SKIP;
+    }
+  }
+
+  private trace(role: ConnectorRole, trace: AirbyteTraceMessage, m: AirbyteMessage): void {
+    if (trace.type === 'ERROR') {
+      this.traceFailed[role] = true;
+      this.fail(failureFromTrace(trace, role), false);
+      const entry = logEntryFromMessage(m, role);
+      if (entry) this.log(entry);
+      return;
+    }
+    if (role !== 'source') return;
+    if (trace.type === 'STREAM_STATUS' && trace.stream_status) {
+      const d = trace.stream_status.stream_descriptor;
+      const ref = this.catalog.lookup(d.name, d.namespace);
+      if (ref) this.stats.setStatus(ref.index, trace.stream_status.status);
+    } else if (trace.type === 'ESTIMATE' && trace.estimate?.type === 'STREAM') {
+      const ref = this.catalog.lookup(trace.estimate.name, trace.estimate.namespace);
+      if (ref) this.stats.setEstimate(ref.index, trace.estimate.row_estimate, trace.estimate.byte_estimate);
+    }
+  }
+
+  /** LOG, CONTROL and messages that have no business in a sync. */
+  private otherMessage(role: ConnectorRole, m: AirbyteMessage): void {
+    if (m.type === 'LOG') {
+      const entry = logEntryFromMessage(m, role);
+      if (entry) {
+        this.recent[role].push(entry.message);
+        this.log(entry);
+      }
+      return;
+    }
+    if (m.type === 'CONTROL') {
+      const config = m.control.connectorConfig?.config;
+      if (m.control.type === 'CONNECTOR_CONFIG' && config) {
+        this.controlConfigUpdates[role] = config;
+        // the config itself holds secrets: never logged
+        this.log({ timestamp: Date.now(), level: 'info', origin: role, message: `the ${role} updated its configuration (CONTROL CONNECTOR_CONFIG)` });
+        try {
+          this.input.onConfigUpdate?.(role, config);
+        } catch (err) {
+          this.log({ timestamp: Date.now(), level: 'error', origin: 'replication', message: `onConfigUpdate failed: ${(err as Error).message}` });
+        }
+      }
+      return;
+    }
+    this.log({ timestamp: Date.now(), level: 'warn', origin: role, message: `ignoring an unexpected ${m.type} message from the ${role}` });
+  }
+
+  /** Plain text and invalid JSON messages: logged, never fatal. */
+  private unparsedLine(role: ConnectorRole, decoded: Exclude<DecodedLine, { kind: 'message' }>): void {
+    if (decoded.kind === 'text') {
+      this.recent[role].push(decoded.text);
+      this.log({ timestamp: Date.now(), level: 'info', origin: role, message: decoded.text });
+      return;
+    }
+    this.stats.invalidMessages++;
+    this.log({
+      timestamp: Date.now(),
+      level: 'warn',
+      origin: role,
+      message: `invalid protocol message from the ${role} (${decoded.reason}): ${decoded.text.slice(0, 1000)}`,
+    });
+  }
+
+  private onSourceExit(exit: ProcessExit): void {
+    this.exits.source = exit;
+    // the pump may have stopped reading: make sure nothing waits on it
+    this.pump?.stop();
+    if (this.killed.source || this.cancelled) return;
+    if (exit.code !== 0 && !this.traceFailed.source) {
+      this.fail(this.exitFailure('source', `the source ${describeExit(exit)}`));
+    }
+    // normally already done when stdout ended; covers a source whose stdout closed oddly
+    this.endDestinationInput();
+  }
+
+  /** The source must stop (it broke the protocol): kill it, let the destination commit what it has. */
+  private abortSource(): void {
+    this.pump?.stop();
+    void this.killProcess('source');
+    this.endDestinationInput();
+  }
+
+  // --- destination -----------------------------------------------------------------
+
+  private attachDestination(dst: ConnectorProcess): void {
+    const splitter = new LineSplitter((line) => this.destinationLine(line), { maxLineBytes: this.maxLineBytes });
+    const push = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        if (!(err instanceof LineTooLongError)) throw err;
+        this.fail({
+          origin: 'destination',
+          type: 'system_error',
+          message: `the destination printed a line longer than the ${this.maxLineBytes} byte limit`,
+          timestamp: Date.now(),
+        });
+        dst.stdout.removeAllListeners('data');
+        dst.stdout.resume();
+        void this.killAll();
+      }
+    };
+    dst.stdout.on('data', (chunk: Buffer) => push(() => splitter.push(chunk)));
+    dst.stdout.once('end', () => push(() => splitter.end()));
+  }
+
+  private destinationLine(line: Buffer): void {
+    const decoded = decodeLine(line);
+    if (decoded.kind !== 'message') {
+      this.unparsedLine('destination', decoded);
+      return;
+    }
+    const m = decoded.message;
+    if (m.type === 'STATE') this.committed(m.state);
+    else if (m.type === 'TRACE') this.trace('destination', m.trace, m);
+    else this.otherMessage('destination', m);
+  }
+
+  private committed(echo: AirbyteStateMessage): void {
+    const result = this.tracker.echoed(echo);
+    if (!result) {
+      this.log({ timestamp: Date.now(), level: 'warn', origin: 'destination', message: 'the destination acknowledged a state the source never sent; ignored' });
+      return;
+    }
+    for (const cp of result.checkpoints) this.stats.commit(cp);
+    const callback = this.input.onStateCommitted;
+    if (!callback) return;
+    const state: ReplicationState = result.state;
+    const totals = this.stats.totals();
+    this.commitChain = this.commitChain
+      .then(() => callback(state, totals))
+      .catch((err: unknown) => {
+        // the returned state is authoritative; a failed save only means more re-sent records on retry
+        this.log({ timestamp: Date.now(), level: 'error', origin: 'replication', message: `onStateCommitted failed: ${(err as Error).message}` });
+      });
+  }
+
+  private endDestinationInput(): void {
+    if (this.inputEnded || !this.dst) return;
+    this.inputEnded = true;
+    this.dst.stdin.end();
+  }
+
+  private onDestinationExit(exit: ProcessExit): void {
+    this.exits.destination = exit;
+    if (this.killed.destination || this.cancelled) return;
+    if (!this.inputEnded) {
+      // the destination died while records were still flowing: nothing can go anywhere now
+      if (!this.traceFailed.destination) {
+        this.fail(this.exitFailure('destination', `the destination ${describeExit(exit)} before the end of its input`));
+      }
+      this.pump?.stop();
+      void this.killProcess('source');
+      return;
+    }
+    if (exit.code !== 0 && !this.traceFailed.destination) {
+      this.fail(this.exitFailure('destination', `the destination ${describeExit(exit)}`));
+    }
+  }
+
+  // --- shared ----------------------------------------------------------------------
+
+  private exitFailure(role: ConnectorRole, message: string): FailureReason {
+    const recent = this.recent[role];
+    return {
+      origin: role,
+      type: 'system_error',
+      message,
+      ...(recent.size > 0 ? { internalMessage: `last output of the ${role}:\n${recent.toString()}` } : {}),
+      timestamp: Date.now(),
+    };
+  }
+
+  fail(failure: FailureReason, log = true): void {
+    this.failures.push(failure);
+    if (log) this.log({ timestamp: failure.timestamp, level: 'error', origin: failure.origin, message: failure.message });
+  }
+
+  private cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.log({ timestamp: Date.now(), level: 'info', origin: 'replication', message: 'sync cancelled: stopping the connectors' });
+    void this.killAll();
+  }
+
+  async killAll(): Promise<void> {
+    this.pump?.stop();
+    await Promise.all([this.killProcess('source'), this.killProcess('destination')]);
+  }
+
+  private async killProcess(role: ConnectorRole): Promise<void> {
+    const proc = role === 'source' ? this.src : this.dst;
+    if (!proc) return;
+    this.killed[role] = true;
+    // a paused stdout would keep the process from ever "closing"
+    if (role === 'source') this.pump?.stop();
+    else proc.stdout.resume();
+    const exit = await proc.kill(this.killGraceMs);
+    this.exits[role] ??= exit;
+  }
+
+  /** Connector stderr (via the launcher) and our own logs all go through here. */
+  private connectorLog(role: ConnectorRole): (entry: LogEntry) => void {
+    return (entry) => {
+      this.recent[role].push(entry.message);
+      this.log(entry);
+    };
+  }
+
+  private log(entry: LogEntry): void {
+    try {
+      this.input.onLog?.(entry);
+    } catch {
+      // a broken log sink must not break the sync
+    }
+  }
+
+  private emitProgress(done: boolean): void {
+    try {
+      this.input.onProgress?.(this.stats.progress(Date.now() - this.startedAt, done));
+    } catch (err) {
+      this.log({ timestamp: Date.now(), level: 'error', origin: 'replication', message: `onProgress failed: ${(err as Error).message}` });
+    }
+  }
+
+  private finish(): void {
+    const bothClean = this.exits.source?.code === 0 && this.exits.destination?.code === 0;
+    this.succeeded = !this.cancelled && this.failures.length === 0 && bothClean;
+    if (this.succeeded) {
+      this.stats.commitAll();
+      if (this.tracker.pendingCount > 0) {
+        this.log({
+          timestamp: Date.now(),
+          level: 'warn',
+          origin: 'destination',
+          message: `the destination exited without acknowledging ${this.tracker.pendingCount} state message(s); they are not committed`,
+        });
+      }
+    }
+  }
+
+  result(): ReplicationResult {
+    this.endedAt = Date.now();
+    if (this.input.onProgress) this.emitProgress(true);
+    const status = this.cancelled ? 'cancelled' : this.succeeded ? 'succeeded' : 'failed';
+    const failures = [...this.failures];
+    if (status === 'failed' && failures.length === 0) {
+      failures.push({ origin: 'replication', type: 'system_error', message: 'the sync did not complete', timestamp: this.endedAt });
+    }
+    return {
+      status,
+      failures,
+      streamStats: this.stats.streamStats(),
+      totals: this.stats.totals(),
+      state: this.tracker.state,
+      controlConfigUpdates: this.controlConfigUpdates,
+      exits: this.exits,
+      backpressure: this.pump?.backpressure ?? { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0 },
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+    };
+  }
+}

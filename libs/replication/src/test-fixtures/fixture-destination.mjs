@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// A scriptable destination for replication tests: `write --config c.json --catalog k.json`.
+// Appends every record line it receives (as received) to config.outFile, synchronously, so
+// an echoed state really does mean "everything before it is stored".
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? undefined : args[i + 1];
+};
+const config = JSON.parse(readFileSync(flag('config'), 'utf8'));
+if (config.pidFile) writeFileSync(config.pidFile, JSON.stringify([process.pid]));
+if (config.ignoreSigterm) process.on('SIGTERM', () => {});
+
+const echo = config.echo ?? 'each';
+let records = 0;
+let states = 0;
+let latestState;
+let pending = '';
+let out = [];
+
+function emit(message) {
+  process.stdout.write(JSON.stringify(message) + '\n');
+}
+
+// re-serialised like another language would: different key order, spaces, extra stats
+function reformat(state) {
+  const copy = { destinationStats: { recordCount: records }, ...state };
+  const keys = Object.keys(copy).reverse();
+  return `{"state": {${keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(copy[k])}`).join(', ')}}, "type": "STATE"}`;
+}
+
+function flushOut() {
+  if (out.length && config.outFile) appendFileSync(config.outFile, out.join(''));
+  out = [];
+}
+
+function onLine(line) {
+  if (!line.trim()) return;
+  const message = JSON.parse(line); // every forwarded line must be valid JSON
+  if (message.type === 'RECORD') {
+    records++;
+    out.push(line + '\n');
+    if (out.length >= 100) flushOut();
+    if (config.dieAfterRecords !== undefined && records >= config.dieAfterRecords) {
+      flushOut();
+      if (config.traceOnDie) {
+        process.stdout.write(JSON.stringify({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: { message: 'fixture destination: disk full', failure_type: 'transient_error' } } }) + '\n');
+      }
+      process.stderr.write('fixture destination: dying\n');
+      process.stdout.write('', () => process.exit(config.dieExitCode ?? 1));
+      process.stdin.pause();
+      process.stdin.removeAllListeners('data');
+      return 'stop';
+    }
+  } else if (message.type === 'STATE') {
+    states++;
+    flushOut();
+    latestState = message.state;
+    if (echo === 'each') emit({ type: 'STATE', state: message.state });
+    else if (echo === 'reformat') process.stdout.write(reformat(message.state) + '\n');
+    else if (echo === 'collapse' && states % (config.collapseEvery ?? 3) === 0) emit({ type: 'STATE', state: latestState });
+  } else {
+    throw new Error(`destination got an unexpected ${message.type} message`);
+  }
+}
+
+process.stdin.on('data', (chunk) => {
+  pending += chunk.toString('utf8');
+  const lines = pending.split('\n');
+  pending = lines.pop();
+  for (const line of lines) if (onLine(line) === 'stop') return;
+  if (config.slowMs) {
+    process.stdin.pause();
+    setTimeout(() => process.stdin.resume(), config.slowMs);
+  }
+});
+process.stdin.on('end', () => {
+  if (pending) onLine(pending);
+  flushOut();
+  if (echo === 'collapse' && latestState) emit({ type: 'STATE', state: latestState });
+  emit({ type: 'LOG', log: { level: 'INFO', message: `destination done: ${records} records, ${states} states` } });
+  if (config.summaryFile) writeFileSync(config.summaryFile, JSON.stringify({ records, states }));
+  process.exitCode = config.exitCodeOnEnd ?? 0;
+});

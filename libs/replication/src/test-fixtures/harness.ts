@@ -1,0 +1,132 @@
+/** Helpers for tests that run replicate() against the fixture connectors in this folder. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { ProcessLauncher, type ConnectorDefinition, type LogEntry } from '@tributary/launcher';
+import { replicate } from '../replicate.js';
+import type { ReplicateInput, ReplicationProgress, ReplicationResult, ReplicationState, ReplicationTotals } from '../types.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export const fixture = (file: string): ConnectorDefinition => ({
+  runtime: { kind: 'command', command: process.execPath, args: [join(here, file)] },
+});
+export const fixtureSource = fixture('fixture-source.mjs');
+export const fixtureDestination = fixture('fixture-destination.mjs');
+
+export interface StreamSpec {
+  name: string;
+  namespace?: string;
+}
+
+export function catalogOf(...streams: StreamSpec[]): ConfiguredAirbyteCatalog {
+  return {
+    streams: streams.map((s) => ({
+      stream: {
+        name: s.name,
+        ...(s.namespace ? { namespace: s.namespace } : {}),
+        json_schema: { type: 'object', properties: { id: { type: 'integer' } } },
+        supported_sync_modes: ['full_refresh', 'incremental'],
+      },
+      sync_mode: 'incremental',
+      cursor_field: ['id'],
+      destination_sync_mode: 'append',
+    })),
+  };
+}
+
+export interface Run {
+  result: ReplicationResult;
+  logs: LogEntry[];
+  progress: ReplicationProgress[];
+  commits: { state: ReplicationState; stats: ReplicationTotals }[];
+}
+
+export class Workspace {
+  private constructor(readonly dir: string) {}
+
+  static async create(): Promise<Workspace> {
+    return new Workspace(await mkdtemp(join(tmpdir(), 'replication-test-')));
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  readonly launcher = new ProcessLauncher({ installDir: join(tmpdir(), 'replication-test-install') });
+
+  async run(
+    sourceConfig: Record<string, unknown>,
+    destinationConfig: Record<string, unknown>,
+    catalog: ConfiguredAirbyteCatalog,
+    extra: Partial<ReplicateInput> = {},
+  ): Promise<Run> {
+    const logs: LogEntry[] = [];
+    const progress: ReplicationProgress[] = [];
+    const commits: Run['commits'] = [];
+    const result = await replicate({
+      launcher: this.launcher,
+      source: { definition: fixtureSource, config: sourceConfig },
+      destination: { definition: fixtureDestination, config: destinationConfig },
+      catalog,
+      onLog: (e) => logs.push(e),
+      onProgress: (p) => progress.push(p),
+      onStateCommitted: (state, stats) => {
+        commits.push({ state, stats });
+      },
+      ...extra,
+    });
+    return { result, logs, progress, commits };
+  }
+
+  /** Raw lines the fixture destination stored. */
+  async outLines(name = 'out.jsonl'): Promise<string[]> {
+    const file = this.path(name);
+    if (!existsSync(file)) return [];
+    return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  }
+
+  async outRecords(name = 'out.jsonl'): Promise<{ stream: string; namespace?: string; data: { id: number } }[]> {
+    return (await this.outLines(name)).map((l) => (JSON.parse(l) as { record: { stream: string; namespace?: string; data: { id: number } } }).record);
+  }
+
+  pids(name: string): number[] {
+    return JSON.parse(readFileSync(this.path(name), 'utf8')) as number[];
+  }
+
+  async dispose(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Alive and not a zombie (a zombie nobody reaped is gone for our purposes). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+export function cursorOf(state: ReplicationState | undefined, name: string): unknown {
+  const s = state?.find((m) => m.type === 'STREAM' && m.stream?.stream_descriptor.name === name);
+  return (s?.stream?.stream_state as { cursor?: unknown } | undefined)?.cursor;
+}

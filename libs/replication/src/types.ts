@@ -1,0 +1,114 @@
+/** The public contract of replicate(): what goes in, what comes out, what is reported meanwhile. */
+import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import type { ConnectorDefinition, ConnectorLauncher, ConnectorRole, FailureReason, LogSink, ProcessExit } from '@tributary/launcher';
+
+/**
+ * Committed state, in the shape sources take as `--state`: one message per stream for
+ * STREAM state, a single GLOBAL message, or a single LEGACY message (see stateForSource).
+ */
+export type ReplicationState = AirbyteStateMessage[];
+
+export interface ConnectorSide {
+  definition: ConnectorDefinition;
+  config: Record<string, unknown>;
+}
+
+export interface ReplicationOptions {
+  /** a connector line longer than this fails the run; default DEFAULT_MAX_LINE_BYTES (100 MiB) */
+  maxLineBytes?: number;
+  /** SIGTERM → SIGKILL grace when killing a connector; default 5 s (cancel must finish within 10 s) */
+  killGraceMs?: number;
+  /** how often onProgress is called while running; default 1 s */
+  progressIntervalMs?: number;
+  /** how many recent log/stderr lines per connector go into a failure's internalMessage; default 20 */
+  recentLogLines?: number;
+}
+
+export interface ReplicateInput {
+  launcher: ConnectorLauncher;
+  source: ConnectorSide;
+  destination: ConnectorSide;
+  catalog: ConfiguredAirbyteCatalog;
+  /** committed state of the previous attempt (a result's `state`); omitted on a first sync */
+  state?: ReplicationState;
+  signal?: AbortSignal;
+  /** throttled (progressIntervalMs) and once more at the end with done: true */
+  onProgress?: (progress: ReplicationProgress) => void;
+  onLog?: LogSink;
+  /**
+   * Called each time the destination commits state, in order; a returned promise is awaited
+   * before the next call and before replicate() resolves. The argument is the full merged state.
+   */
+  onStateCommitted?: (state: ReplicationState, stats: ReplicationTotals) => void | Promise<void>;
+  /** a connector asked for its config to be replaced (CONTROL CONNECTOR_CONFIG) */
+  onConfigUpdate?: (role: ConnectorRole, config: Record<string, unknown>) => void;
+  options?: ReplicationOptions;
+}
+
+export interface StreamStats {
+  name: string;
+  namespace?: string;
+  recordsEmitted: number;
+  bytesEmitted: number;
+  /** records before the last state the destination committed (all emitted ones on success) */
+  recordsCommitted: number;
+  /** estimated: the emitted bytes of the committed records */
+  bytesCommitted: number;
+}
+
+export interface StreamProgress extends StreamStats {
+  /** last TRACE STREAM_STATUS from the source */
+  status?: 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+  /** TRACE ESTIMATE from the source */
+  estimatedRecords?: number;
+  estimatedBytes?: number;
+}
+
+export interface ReplicationTotals {
+  recordsEmitted: number;
+  bytesEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+  stateMessagesEmitted: number;
+  stateMessagesCommitted: number;
+  /** bytes read from the source's stdout, every line included */
+  sourceBytesRead: number;
+  /** JSON lines that were not valid protocol messages (logged as warnings) */
+  invalidMessages: number;
+}
+
+export interface ReplicationProgress extends ReplicationTotals {
+  elapsedMs: number;
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  streams: StreamProgress[];
+  done: boolean;
+}
+
+export interface BackpressureStats {
+  /** times the source was paused because the destination's stdin was full */
+  sourcePauses: number;
+  /** total time the source was paused */
+  pausedMs: number;
+  /** the most bytes ever queued in the engine for the destination's stdin */
+  maxQueuedBytes: number;
+}
+
+export type ReplicationStatus = 'succeeded' | 'failed' | 'cancelled';
+
+export interface ReplicationResult {
+  status: ReplicationStatus;
+  /** the cause first; empty on success and usually on cancel */
+  failures: FailureReason[];
+  streamStats: StreamStats[];
+  totals: ReplicationTotals;
+  /** the last committed state (the input state when nothing was committed) */
+  state: ReplicationState | undefined;
+  /** latest CONTROL CONNECTOR_CONFIG per side, to be persisted by the caller */
+  controlConfigUpdates: { source?: Record<string, unknown>; destination?: Record<string, unknown> };
+  exits: { source?: ProcessExit; destination?: ProcessExit };
+  backpressure: BackpressureStats;
+  /** epoch ms */
+  startedAt: number;
+  endedAt: number;
+}

@@ -1,0 +1,69 @@
+/**
+ * Vitest globalSetup: one PostgreSQL server per test run, shared by every project.
+ * Uses TRIBUTARY_TEST_DATABASE_URL when set; otherwise starts a real server with
+ * tools/postgres.sh on a free loopback port in a temp dir and stops it afterwards.
+ * Tests reach it through createTestDatabase() in tools/testing/postgres.ts.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+import { TEST_DATABASE_URL_ENV } from '../testing/postgres.js';
+
+const run = promisify(execFile);
+const script = fileURLToPath(new URL('../postgres.sh', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a disposable server in a fresh temp dir; `stop()` shuts it down and removes the dir. */
+export async function startTestPostgres(): Promise<RunningPostgres> {
+  // directly under tmpdir: the server may run as another user, who must reach the dir
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-pg-'));
+  const port = await freePort();
+  let url: string;
+  try {
+    const { stdout } = await run('bash', [script, 'start', dir, String(port)], { maxBuffer: 16 * 1024 * 1024 });
+    url = stdout.trim().split('\n').pop() ?? '';
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    const e = err as Error & { stderr?: string };
+    throw new Error(`could not start the test PostgreSQL server: ${e.stderr?.trim() || e.message}`);
+  }
+  return {
+    url,
+    async stop() {
+      await run('bash', [script, 'stop', dir]).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
+  const external = process.env[TEST_DATABASE_URL_ENV];
+  if (external) {
+    project.provide('postgresAdminUrl', external);
+    return;
+  }
+  const server = await startTestPostgres();
+  project.provide('postgresAdminUrl', server.url);
+  return () => server.stop();
+}
