@@ -51,7 +51,9 @@ export interface TestDatabase {
 export function testServerAdminUrl(): string {
   const url = process.env[TEST_DATABASE_URL_ENV] ?? inject('postgresAdminUrl');
   if (!url) {
-    throw new Error(`no test PostgreSQL server: run tests through the root vitest config (its globalSetup starts one) or set ${TEST_DATABASE_URL_ENV}`);
+    throw new Error(
+      `no test PostgreSQL server: run tests through the root vitest config (its globalSetup starts one) or set ${TEST_DATABASE_URL_ENV}`,
+    );
   }
   return url;
 }
@@ -87,7 +89,10 @@ export async function adminQuery(sql: string, adminUrl = testServerAdminUrl()): 
 /** Creates an empty database named `test_<label>_<random>`; call once per test file. */
 export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
   const adminUrl = testServerAdminUrl();
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 30);
   const name = `test_${safeLabel}_${randomBytes(6).toString('hex')}`;
   // template0: template1 may carry objects a previous test run created in it
   await adminQuery(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`, adminUrl);

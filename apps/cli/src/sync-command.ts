@@ -7,7 +7,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfiguredAirbyteCatalogSchema, SYNC_MODE_CHOICES, configureCatalog, type ConfiguredAirbyteCatalog, type SyncModeChoice } from '@tributary/protocol';
+import { CatalogConfigurationError, ConfiguredAirbyteCatalogSchema, SYNC_MODE_CHOICES, configureCatalog, type ConfiguredAirbyteCatalog, type SyncModeChoice } from '@tributary/protocol';
 import { ProcessLauncher, type ConnectorDefinition, type LogEntry } from '@tributary/launcher';
 import { replicate, type ReplicationResult, type ReplicationState } from '@tributary/replication';
 import { resolveBuiltinConnector } from '@tributary/connectors';
@@ -89,7 +89,12 @@ async function loadCatalog(o: SyncCommandOptions, launcher: ProcessLauncher, sou
   if (!o.quiet) process.stderr.write('discovering streams...\n');
   const discovered = await launcher.discover(o.source, sourceConfig, { role: 'source', onLog: (e) => printLog(e, o.verbose) });
   if (!discovered.ok) throw new InputError(`discover failed (${discovered.failure.origin} ${discovered.failure.type}): ${discovered.failure.message}`);
-  return configureCatalog(discovered.value, { ...(o.streams ? { streams: o.streams } : {}), mode: o.mode });
+  try {
+    return configureCatalog(discovered.value, { ...(o.streams ? { streams: o.streams } : {}), mode: o.mode });
+  } catch (err) {
+    if (err instanceof CatalogConfigurationError) throw new InputError(err.message);
+    throw err;
+  }
 }
 
 /** Runs the sync; returns the process exit code. */

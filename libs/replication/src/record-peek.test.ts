@@ -40,7 +40,12 @@ describe('RecordPeeker', () => {
   it('handles other key orders, whitespace and namespace positions', () => {
     const p = new RecordPeeker(catalog);
     expect(peek(p, '{"type":"RECORD","record":{"namespace":"a","stream":"dup","data":{},"emitted_at":1}}')).toBe(2);
-    expect(peek(p, '{"type":"RECORD","record":{"stream":"dup","data":{"stream":"x","n":[1,{"namespace":"a"}],"s":"}\\"{"},"emitted_at":1,"namespace":"b"}}')).toBe(3);
+    expect(
+      peek(
+        p,
+        '{"type":"RECORD","record":{"stream":"dup","data":{"stream":"x","n":[1,{"namespace":"a"}],"s":"}\\"{"},"emitted_at":1,"namespace":"b"}}',
+      ),
+    ).toBe(3);
     expect(peek(p, '  { "type" : "RECORD" ,\t"record" : { "emitted_at" : 1 , "data" : { } , "stream" : "users" } }')).toBe(0);
     expect(peek(p, '{"meta":{"x":[1,2]},"type":"RECORD","record":{"data":{"a":"b"},"stream":"orders"}}')).toBe(1);
     // an ambiguous name without a namespace matches no configured stream
@@ -99,5 +104,41 @@ describe('RecordPeeker: record.data', () => {
     }
     expect(peek(p, '{"type":"RECORD","record":{"stream":"users","emitted_at":1,"data":{}}}')).toBe(0);
     expect(peek(p, '{"type":"RECORD","record":{"data":{"stream":"x"},"stream":"users"}}')).toBe(0);
+  });
+});
+
+describe('RecordPeeker: namespaces on the fast path', () => {
+  const catalog = catalogOf({ name: 'users', namespace: 'eu' }, { name: 'users', namespace: 'us' }, { name: 'solo', namespace: 'x' });
+
+  it('reads a namespace before or right after the stream name, in both styles', () => {
+    const p = new RecordPeeker(catalog);
+    const cases: [string, number][] = [
+      ['{"type":"RECORD","record":{"namespace":"eu","stream":"users","data":{},"emitted_at":1}}', 0],
+      ['{"type":"RECORD","record":{"namespace":"us","stream":"users","data":{},"emitted_at":1}}', 1],
+      ['{"type":"RECORD","record":{"namespace":"us","stream":"users","data":{},"emitted_at":1}}', 1],
+      ['{"type":"RECORD","record":{"stream":"users","namespace":"eu","data":{},"emitted_at":1}}', 0],
+      ['{"type": "RECORD", "record": {"namespace": "us", "stream": "users", "data": {}}}', 1],
+      ['{"type": "RECORD", "record": {"stream": "users", "namespace": "eu", "data": {}}}', 0],
+      // cached name, other namespace
+      ['{"type":"RECORD","record":{"stream":"users","namespace":"us","data":{}}}', 1],
+      // no namespace before data: ambiguous until the end of the record
+      ['{"type":"RECORD","record":{"stream":"users","data":{"namespace":"eu"},"namespace":"us"}}', 1],
+      ['{"type":"RECORD","record":{"stream":"users","data":{}}}', NOT_SURE],
+      ['{"type":"RECORD","record":{"namespace":"asia","stream":"users","data":{}}}', NOT_SURE],
+      ['{"type":"RECORD","record":{"namespace":null,"stream":"users","data":{}}}', NOT_SURE],
+      // a unique name is attributed whatever its namespace says
+      ['{"type":"RECORD","record":{"namespace":"other","stream":"solo","data":{}}}', 2],
+      ['{"type":"RECORD","record":{"stream":"solo","data":{}}}', 2],
+    ];
+    for (const [line, expected] of cases) expect(peek(p, line), line).toBe(expected);
+  });
+
+  it('answers for the start of a line only when the fast path is sure', () => {
+    const p = new RecordPeeker(catalog);
+    const line = Buffer.from('{"type":"RECORD","record":{"namespace":"eu","stream":"users","data":{"a":');
+    expect(p.peekStart(line, 0, line.length)).toBe(0);
+    expect(p.peekStart(line, 0, 50)).toBe(NOT_SURE); // cut inside the name
+    const other = Buffer.from('{"type":"RECORD","record":{"stream":"users","data":{"a":');
+    expect(p.peekStart(other, 0, other.length)).toBe(NOT_SURE);
   });
 });

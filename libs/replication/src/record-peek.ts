@@ -13,12 +13,62 @@
 import type { StreamCatalog } from './stream-catalog.js';
 
 export const NOT_SURE = -1;
+const GENERAL = -2;
 
-const COMPACT = Buffer.from('{"type":"RECORD","record":{"stream":"');
-const SPACED = Buffer.from('{"type": "RECORD", "record": {"stream": "');
-// what follows the stream name's closing quote in each form
-const COMPACT_DATA = Buffer.from('","data":{');
-const SPACED_DATA = Buffer.from('", "data": {');
+/** Constant bytes, also as little-endian 32-bit words: compared four bytes at a time. */
+class Pattern {
+  readonly bytes: Buffer;
+  readonly words: Uint32Array;
+  readonly length: number;
+
+  constructor(text: string) {
+    this.bytes = Buffer.from(text);
+    this.length = this.bytes.length;
+    this.words = new Uint32Array(this.length >>> 2);
+    for (let i = 0; i < this.words.length; i++) this.words[i] = this.bytes.readUInt32LE(i * 4);
+  }
+}
+
+/** The fixed bytes of one serialisation style. */
+interface Form {
+  /** `{"type":"RECORD","record":{"` */
+  head: Pattern;
+  /** `stream":"` right after the head */
+  streamKey: Pattern;
+  /** `namespace":"` right after the head */
+  namespaceKey: Pattern;
+  /** after a string value's closing quote: `","stream":"` */
+  thenStream: Pattern;
+  thenNamespace: Pattern;
+  /** `","data":{` */
+  thenData: Pattern;
+}
+
+function form(colon: string, comma: string): Form {
+  const p = (s: string) => new Pattern(s);
+  return {
+    head: p(`{"type"${colon}"RECORD"${comma}"record"${colon}{"`),
+    streamKey: p(`stream"${colon}"`),
+    namespaceKey: p(`namespace"${colon}"`),
+    thenStream: p(`"${comma}"stream"${colon}"`),
+    thenNamespace: p(`"${comma}"namespace"${colon}"`),
+    thenData: p(`"${comma}"data"${colon}{`),
+  };
+}
+
+/** compact (our SDK, orjson, Jackson) and Python's json.dumps default `, ` and `: ` */
+const COMPACT = form(':', ',');
+const SPACED = form(': ', ', ');
+
+/** How many (stream, namespace) spellings the fast path remembers. */
+const CACHE_SIZE = 32;
+
+interface CachedStream {
+  name: Buffer;
+  /** undefined: the line had no namespace before `data` */
+  namespace: Buffer | undefined;
+  index: number;
+}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -44,6 +94,24 @@ function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): bo
   const n = prefix.length;
   if (end - start < n) return false;
   for (let i = 0; i < n; i++) if (buf[start + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** buf[p, p + pattern.length) equals the pattern; `view` is a DataView over buf. */
+function matches(view: DataView, buf: Buffer, p: number, end: number, pattern: Pattern): boolean {
+  const n = pattern.length;
+  if (end - p < n) return false;
+  const words = pattern.words;
+  const w = words.length;
+  for (let i = 0; i < w; i++) if (view.getUint32(p + 4 * i, true) !== words[i]) return false;
+  const bytes = pattern.bytes;
+  for (let i = w * 4; i < n; i++) if (buf[p + i] !== bytes[i]) return false;
+  return true;
+}
+
+function equalBytes(buf: Buffer, p: number, expected: Buffer): boolean {
+  const n = expected.length;
+  for (let i = 0; i < n; i++) if (buf[p + i] !== expected[i]) return false;
   return true;
 }
 
@@ -94,19 +162,30 @@ function skipValue(buf: Buffer, p: number, end: number): number {
 /** A string without escapes at p: [value, end] ; undefined when it has escapes or is not a string. */
 function readPlainString(buf: Buffer, p: number, end: number): [string, number] | undefined {
   if (buf[p] !== QUOTE) return undefined;
-  const q = buf.indexOf(QUOTE, p + 1);
-  if (q === -1 || q >= end) return undefined;
-  const b = buf.indexOf(BACKSLASH, p + 1);
-  if (b !== -1 && b < q) return undefined;
-  return [buf.toString('utf8', p + 1, q), q + 1];
+  const q = plainStringEnd(buf, p + 1, end);
+  return q === -1 ? undefined : [buf.toString('utf8', p + 1, q), q + 1];
+}
+
+/** The closing quote of an escape-free string whose content starts at p; -1 otherwise. */
+function plainStringEnd(buf: Buffer, p: number, end: number): number {
+  // a byte loop: names are short, and indexOf(BACKSLASH) could scan the whole chunk
+  for (let i = p; i < end; i++) {
+    const b = buf[i];
+    if (b === QUOTE) return i;
+    if (b === BACKSLASH) return -1;
+  }
+  return -1;
 }
 
 const NULL_LITERAL = Buffer.from('null');
 
 export class RecordPeeker {
-  // the last stream seen on the fast path, as bytes: consecutive records usually share it
-  private lastName: Buffer = Buffer.alloc(0);
-  private lastIndex = NOT_SURE;
+  /** recently seen stream spellings: most records repeat one of a few */
+  private readonly cache: CachedStream[] = [];
+  private cacheNext = 0;
+  // a DataView over the buffer being peeked, made once per chunk
+  private viewOf: Buffer | undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   constructor(private readonly catalog: StreamCatalog) {}
 
@@ -118,41 +197,91 @@ export class RecordPeeker {
   peek(buf: Buffer, start: number, end: number): number {
     // a cheap guard against truncated or concatenated lines
     if (buf[end - 1] !== RBRACE) return NOT_SURE;
-    let p: number;
-    let dataMark: Buffer;
-    if (startsWith(buf, start, end, COMPACT)) {
-      p = start + COMPACT.length;
-      dataMark = COMPACT_DATA;
-    } else if (startsWith(buf, start, end, SPACED)) {
-      p = start + SPACED.length;
-      dataMark = SPACED_DATA;
-    } else return this.general(buf, start, end);
+    const index = this.fast(buf, start, end);
+    return index === GENERAL ? this.general(buf, start, end) : index;
+  }
 
-    let index: number;
-    let q: number; // the name's closing quote
-    // same stream as the previous record?
-    const last = this.lastName;
-    const n = last.length;
-    let i = 0;
-    if (n > 0 && p + n < end && buf[p + n] === QUOTE) while (i < n && buf[p + i] === last[i]) i++;
-    if (n > 0 && i === n) {
-      index = this.lastIndex;
-      q = p + n;
-    } else {
-      q = buf.indexOf(QUOTE, p);
-      if (q === -1 || q >= end) return NOT_SURE;
-      const bs = buf.indexOf(BACKSLASH, p);
-      if (bs !== -1 && bs < q) return NOT_SURE;
-      const ref = this.catalog.uniqueByName(buf.toString('utf8', p, q));
-      // unknown, or a name shared by several namespaces: the general path decides
-      if (!ref) return this.general(buf, start, end);
-      this.lastName = Buffer.from(buf.subarray(p, q));
-      this.lastIndex = ref.index;
-      index = ref.index;
+  /**
+   * Like peek() for the beginning of a line whose end has not arrived yet: answers only
+   * from the fast path (prefix, stream name and the start of `data` all within [start, end)).
+   */
+  peekStart(buf: Buffer, start: number, end: number): number {
+    const index = this.fast(buf, start, end);
+    return index === GENERAL ? NOT_SURE : index;
+  }
+
+  /**
+   * The exact-bytes path: `type` then `record`, whose first keys are `stream` and/or
+   * `namespace` (either order) followed by `data`, in one of the two styles. GENERAL
+   * when the tokenizer should have a look.
+   */
+  private fast(buf: Buffer, start: number, end: number): number {
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const view = this.view;
+    let f: Form;
+    if (matches(view, buf, start, end, COMPACT.head)) f = COMPACT;
+    else if (matches(view, buf, start, end, SPACED.head)) f = SPACED;
+    else return GENERAL;
+    const p = start + f.head.length;
+
+    let nameStart: number;
+    let nsStart = -1;
+    let nsEnd = -1;
+    if (matches(view, buf, p, end, f.streamKey)) {
+      nameStart = p + f.streamKey.length;
+    } else if (matches(view, buf, p, end, f.namespaceKey)) {
+      nsStart = p + f.namespaceKey.length;
+      nsEnd = plainStringEnd(buf, nsStart, end);
+      if (nsEnd === -1 || !matches(view, buf, nsEnd, end, f.thenStream)) return GENERAL;
+      nameStart = nsEnd + f.thenStream.length;
+    } else return GENERAL;
+    const nameEnd = plainStringEnd(buf, nameStart, end);
+    if (nameEnd === -1) return GENERAL;
+    let afterStrings = nameEnd;
+    if (nsStart === -1 && matches(view, buf, nameEnd, end, f.thenNamespace)) {
+      nsStart = nameEnd + f.thenNamespace.length;
+      nsEnd = plainStringEnd(buf, nsStart, end);
+      if (nsEnd === -1) return GENERAL;
+      afterStrings = nsEnd;
     }
     // `data` must follow as an object, as in every serialiser we know; else look closer
-    if (!startsWith(buf, q, end, dataMark)) return this.general(buf, start, end);
-    return index;
+    if (!matches(view, buf, afterStrings, end, f.thenData)) return GENERAL;
+
+    const nameLength = nameEnd - nameStart;
+    const nsLength = nsEnd - nsStart; // 0 when absent (-1 - -1)
+    const cache = this.cache;
+    for (let k = 0; k < cache.length; k++) {
+      const c = cache[k]!;
+      if (c.name.length !== nameLength || !equalBytes(buf, nameStart, c.name)) continue;
+      const ns = c.namespace;
+      if (ns === undefined ? nsStart !== -1 : nsStart === -1 || ns.length !== nsLength || !equalBytes(buf, nsStart, ns)) continue;
+      return c.index;
+    }
+    return this.resolve(buf, nameStart, nameEnd, nsStart, nsEnd);
+  }
+
+  /** The stream of a name (and namespace, when seen: nsStart >= 0); GENERAL when unsure. */
+  private resolve(buf: Buffer, nameStart: number, nameEnd: number, nsStart: number, nsEnd: number): number {
+    const hasNs = nsStart >= 0;
+    const name = buf.toString('utf8', nameStart, nameEnd);
+    // without a namespace in front, a name shared by several namespaces needs the general path
+    // (the namespace may come after data); an unknown name goes there too
+    const ref = hasNs ? this.catalog.lookup(name, buf.toString('utf8', nsStart, nsEnd)) : this.catalog.uniqueByName(name);
+    if (!ref) return GENERAL;
+    const entry: CachedStream = {
+      name: Buffer.from(buf.subarray(nameStart, nameEnd)),
+      namespace: hasNs ? Buffer.from(buf.subarray(nsStart, nsEnd)) : undefined,
+      index: ref.index,
+    };
+    if (this.cache.length < CACHE_SIZE) this.cache.push(entry);
+    else {
+      this.cache[this.cacheNext] = entry;
+      this.cacheNext = (this.cacheNext + 1) % CACHE_SIZE;
+    }
+    return ref.index;
   }
 
   /** Walks the top-level keys (`type` must come before `record`), skipping other values. */

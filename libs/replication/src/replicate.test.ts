@@ -18,8 +18,18 @@ const streamState = (name: string, cursor: number): AirbyteStateMessage => ({
 
 describe('replicate: happy path', () => {
   it('moves every record, counts per stream and commits the echoed state', async () => {
-    const source = { streams: [{ name: 'users', records: 250 }, { name: 'orders', records: 130 }], stateEvery: 50 };
-    const { result, logs, progress, commits } = await ws.run(source, { outFile: ws.path('out.jsonl') }, catalogOf({ name: 'users' }, { name: 'orders' }));
+    const source = {
+      streams: [
+        { name: 'users', records: 250 },
+        { name: 'orders', records: 130 },
+      ],
+      stateEvery: 50,
+    };
+    const { result, logs, progress, commits } = await ws.run(
+      source,
+      { outFile: ws.path('out.jsonl') },
+      catalogOf({ name: 'users' }, { name: 'orders' }),
+    );
 
     expect(result.failures).toEqual([]);
     expect(result.status).toBe('succeeded');
@@ -29,7 +39,13 @@ describe('replicate: happy path', () => {
     expect(orders).toMatchObject({ recordsEmitted: 130, recordsCommitted: 130 });
     expect(users.bytesEmitted).toBeGreaterThan(250 * 40);
     expect(users.bytesCommitted).toBe(users.bytesEmitted);
-    expect(result.totals).toMatchObject({ recordsEmitted: 380, recordsCommitted: 380, stateMessagesEmitted: 5 + 3, stateMessagesCommitted: 8, invalidMessages: 0 });
+    expect(result.totals).toMatchObject({
+      recordsEmitted: 380,
+      recordsCommitted: 380,
+      stateMessagesEmitted: 5 + 3,
+      stateMessagesCommitted: 8,
+      invalidMessages: 0,
+    });
 
     // state: one entry per stream, each at its last cursor
     expect(result.state).toEqual([streamState('users', 250), streamState('orders', 130)]);
@@ -66,9 +82,14 @@ describe('replicate: happy path', () => {
 
   it('handles a last line without a newline and CONTROL config updates', async () => {
     const updates: unknown[] = [];
-    const { result, logs } = await ws.run({ streams: [{ name: 'users', records: 5 }], noFinalNewline: true, control: true }, {}, catalogOf({ name: 'users' }), {
-      onConfigUpdate: (role, config) => updates.push([role, config]),
-    });
+    const { result, logs } = await ws.run(
+      { streams: [{ name: 'users', records: 5 }], noFinalNewline: true, control: true },
+      {},
+      catalogOf({ name: 'users' }),
+      {
+        onConfigUpdate: (role, config) => updates.push([role, config]),
+      },
+    );
     expect(result.status).toBe('succeeded');
     expect(result.controlConfigUpdates).toEqual({ source: { token: 'refreshed' } });
     expect(updates).toEqual([['source', { token: 'refreshed' }]]);
@@ -80,14 +101,24 @@ describe('replicate: happy path', () => {
 describe('replicate: state', () => {
   it('merges STREAM states per stream into the previous committed state', async () => {
     const previous = [streamState('untouched', 7), streamState('users', 0)];
-    const { result } = await ws.run({ streams: [{ name: 'users', records: 30 }], stateEvery: 10 }, {}, catalogOf({ name: 'users' }), { state: previous });
+    const { result } = await ws.run({ streams: [{ name: 'users', records: 30 }], stateEvery: 10 }, {}, catalogOf({ name: 'users' }), {
+      state: previous,
+    });
     expect(result.status).toBe('succeeded');
     expect(result.state).toEqual([streamState('untouched', 7), streamState('users', 30)]);
   });
 
   it('lets a GLOBAL state replace the previous state', async () => {
     const { result } = await ws.run(
-      { streams: [{ name: 'users', records: 20 }, { name: 'orders', records: 10 }], stateEvery: 10, stateType: 'GLOBAL', interleave: true },
+      {
+        streams: [
+          { name: 'users', records: 20 },
+          { name: 'orders', records: 10 },
+        ],
+        stateEvery: 10,
+        stateType: 'GLOBAL',
+        interleave: true,
+      },
       {},
       catalogOf({ name: 'users' }, { name: 'orders' }),
       { state: [streamState('users', 0)] },
@@ -105,12 +136,21 @@ describe('replicate: state', () => {
 
   it('keeps LEGACY state as a blob and hands it back to the source on the next run', async () => {
     const catalog = catalogOf({ name: 'users' });
-    const first = await ws.run({ streams: [{ name: 'users', records: 20 }], stateEvery: 10, stateType: 'LEGACY' }, { outFile: ws.path('out.jsonl') }, catalog);
+    const first = await ws.run(
+      { streams: [{ name: 'users', records: 20 }], stateEvery: 10, stateType: 'LEGACY' },
+      { outFile: ws.path('out.jsonl') },
+      catalog,
+    );
     expect(first.result.status).toBe('succeeded');
     expect(first.result.state).toEqual([{ type: 'LEGACY', data: { '.users': 20 } }]);
-    const second = await ws.run({ streams: [{ name: 'users', records: 25 }], stateEvery: 10, stateType: 'LEGACY' }, { outFile: ws.path('out.jsonl') }, catalog, {
-      state: first.result.state,
-    });
+    const second = await ws.run(
+      { streams: [{ name: 'users', records: 25 }], stateEvery: 10, stateType: 'LEGACY' },
+      { outFile: ws.path('out.jsonl') },
+      catalog,
+      {
+        state: first.result.state,
+      },
+    );
     expect(second.result.status).toBe('succeeded');
     expect(second.result.totals.recordsEmitted).toBe(5); // resumed after id 20
     expect(second.result.state).toEqual([{ type: 'LEGACY', data: { '.users': 25 } }]);
@@ -130,7 +170,11 @@ describe('replicate: state', () => {
   });
 
   it('matches states the destination re-serialised (key order, spacing, destinationStats)', async () => {
-    const { result, commits, logs } = await ws.run({ streams: [{ name: 'users', records: 30 }], stateEvery: 10 }, { echo: 'reformat' }, catalogOf({ name: 'users' }));
+    const { result, commits, logs } = await ws.run(
+      { streams: [{ name: 'users', records: 30 }], stateEvery: 10 },
+      { echo: 'reformat' },
+      catalogOf({ name: 'users' }),
+    );
     expect(result.status).toBe('succeeded');
     expect(commits).toHaveLength(3);
     expect(result.state).toEqual([streamState('users', 30)]);
@@ -139,9 +183,14 @@ describe('replicate: state', () => {
 
   it('commits nothing the destination did not acknowledge, even on success', async () => {
     const previous = [streamState('users', 0)];
-    const { result, logs } = await ws.run({ streams: [{ name: 'users', records: 30 }], stateEvery: 10 }, { echo: 'none' }, catalogOf({ name: 'users' }), {
-      state: previous,
-    });
+    const { result, logs } = await ws.run(
+      { streams: [{ name: 'users', records: 30 }], stateEvery: 10 },
+      { echo: 'none' },
+      catalogOf({ name: 'users' }),
+      {
+        state: previous,
+      },
+    );
     expect(result.status).toBe('succeeded');
     expect(result.state).toEqual(previous);
     expect(result.totals.stateMessagesCommitted).toBe(0);
@@ -151,12 +200,18 @@ describe('replicate: state', () => {
 
 describe('replicate: record formats', () => {
   it('forwards Python-spaced records untouched', async () => {
-    const { result } = await ws.run({ streams: [{ name: 'users', records: 40 }], stateEvery: 10, format: 'spaced' }, { outFile: ws.path('out.jsonl') }, catalogOf({ name: 'users' }));
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 40 }], stateEvery: 10, format: 'spaced' },
+      { outFile: ws.path('out.jsonl') },
+      catalogOf({ name: 'users' }),
+    );
     expect(result.status).toBe('succeeded');
     expect(result.streamStats[0]).toMatchObject({ recordsEmitted: 40, recordsCommitted: 40 });
     const lines = await ws.outLines();
     expect(lines).toHaveLength(40);
-    expect(lines[0]).toMatch(/^\{"type": "RECORD", "record": \{"stream": "users", "data": \{"id": 1, "name": "users-1"\}, "emitted_at": \d+\}\}$/);
+    expect(lines[0]).toMatch(
+      /^\{"type": "RECORD", "record": \{"stream": "users", "data": \{"id": 1, "name": "users-1"\}, "emitted_at": \d+\}\}$/,
+    );
   });
 
   it('tells same-named streams apart by a namespace that comes after data', async () => {
@@ -184,7 +239,11 @@ describe('replicate: record formats', () => {
   });
 
   it('falls back to a full parse for unusual key orders', async () => {
-    const { result } = await ws.run({ streams: [{ name: 'users', records: 25 }], format: 'record-first', stateEvery: 10 }, { outFile: ws.path('out.jsonl') }, catalogOf({ name: 'users' }));
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 25 }], format: 'record-first', stateEvery: 10 },
+      { outFile: ws.path('out.jsonl') },
+      catalogOf({ name: 'users' }),
+    );
     expect(result.status).toBe('succeeded');
     expect(result.streamStats[0]).toMatchObject({ recordsEmitted: 25, recordsCommitted: 25 });
     expect(await ws.outLines()).toHaveLength(25);

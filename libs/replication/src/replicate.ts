@@ -122,31 +122,39 @@ class Replication {
 
     // destination first: records must have somewhere to go as soon as the source starts
     const dst = await this.launch('destination', () =>
-      launcher.write(destination.definition, { config: destination.config, catalog }, { role: 'destination', onLog: this.connectorLog('destination') }),
+      launcher.write(
+        destination.definition,
+        { config: destination.config, catalog },
+        { role: 'destination', onLog: this.connectorLog('destination') },
+      ),
     );
     if (!dst) return;
     this.dst = dst;
     this.attachDestination(dst);
+    // watched from now on: a destination that dies while the source installs stops the sync
+    const destinationDone = dst.exited.then((exit) => this.onDestinationExit(exit));
     if (this.cancelled) void this.killProcess('destination');
 
-    const src = this.cancelled
-      ? undefined
-      : await this.launch('source', () =>
-          launcher.read(
-            source.definition,
-            { config: source.config, catalog, state: stateForSource(this.input.state) },
-            { role: 'source', onLog: this.connectorLog('source') },
-          ),
-        );
+    const src =
+      this.cancelled || this.exits.destination
+        ? undefined
+        : await this.launch('source', () =>
+            launcher.read(
+              source.definition,
+              { config: source.config, catalog, state: stateForSource(this.input.state) },
+              { role: 'source', onLog: this.connectorLog('source') },
+            ),
+          );
     if (!src) {
       // nothing will ever be written: let the destination go (it has nothing to commit)
       await this.killProcess('destination');
+      await destinationDone;
       await this.commitChain;
       return;
     }
     this.src = src;
-    if (this.cancelled) void this.killProcess('source');
     this.attachSource(src);
+    if (this.cancelled || this.exits.destination) void this.killProcess('source');
 
     if (this.input.onProgress) {
       const every = this.input.options?.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
@@ -154,7 +162,7 @@ class Replication {
       this.progressTimer.unref();
     }
 
-    await Promise.all([src.exited.then((exit) => this.onSourceExit(exit)), dst.exited.then((exit) => this.onDestinationExit(exit))]);
+    await Promise.all([src.exited.then((exit) => this.onSourceExit(exit)), destinationDone]);
     // committed-state callbacks are persisted before the caller sees the result
     await this.commitChain;
     this.finish();
@@ -165,7 +173,13 @@ class Replication {
       return await start();
     } catch (err) {
       if (err instanceof ConnectorLaunchError) this.fail(err.failure);
-      else this.fail({ origin: 'platform', type: 'system_error', message: `could not start the ${role}: ${(err as Error).message}`, timestamp: Date.now() });
+      else
+        this.fail({
+          origin: 'platform',
+          type: 'system_error',
+          message: `could not start the ${role}: ${(err as Error).message}`,
+          timestamp: Date.now(),
+        });
       return undefined;
     }
   }
@@ -179,15 +193,19 @@ class Replication {
       peeker: this.peeker,
       stats: this.stats,
       maxLineBytes: this.maxLineBytes,
+      ...(this.input.options?.maxQueuedBytes !== undefined ? { maxQueuedBytes: this.input.options.maxQueuedBytes } : {}),
       slowLine: (line) => this.sourceLine(line),
-      onLineTooLong: (bytes) => {
+      onLineTooLong: (bytes, partlyForwarded) => {
         this.fail({
           origin: 'source',
           type: 'system_error',
           message: `the source printed a line longer than the ${this.maxLineBytes} byte limit (${bytes}+ bytes without a newline)`,
           timestamp: Date.now(),
         });
-        this.abortSource();
+        // the destination holds the start of that line: ending its input would hand it a
+        // truncated record, so it is stopped instead (what it acknowledged stays committed)
+        if (partlyForwarded) void this.killAll();
+        else this.abortSource();
       },
       onStopped: () => this.abortSource(),
       onEnd: () => this.endDestinationInput(),
@@ -275,11 +293,21 @@ class Replication {
       if (m.control.type === 'CONNECTOR_CONFIG' && config) {
         this.controlConfigUpdates[role] = config;
         // the config itself holds secrets: never logged
-        this.log({ timestamp: Date.now(), level: 'info', origin: role, message: `the ${role} updated its configuration (CONTROL CONNECTOR_CONFIG)` });
+        this.log({
+          timestamp: Date.now(),
+          level: 'info',
+          origin: role,
+          message: `the ${role} updated its configuration (CONTROL CONNECTOR_CONFIG)`,
+        });
         try {
           this.input.onConfigUpdate?.(role, config);
         } catch (err) {
-          this.log({ timestamp: Date.now(), level: 'error', origin: 'replication', message: `onConfigUpdate failed: ${(err as Error).message}` });
+          this.log({
+            timestamp: Date.now(),
+            level: 'error',
+            origin: 'replication',
+            message: `onConfigUpdate failed: ${(err as Error).message}`,
+          });
         }
       }
       return;
@@ -361,7 +389,12 @@ class Replication {
   private committed(echo: AirbyteStateMessage): void {
     const result = this.tracker.echoed(echo);
     if (!result) {
-      this.log({ timestamp: Date.now(), level: 'warn', origin: 'destination', message: 'the destination acknowledged a state the source never sent; ignored' });
+      this.log({
+        timestamp: Date.now(),
+        level: 'warn',
+        origin: 'destination',
+        message: 'the destination acknowledged a state the source never sent; ignored',
+      });
       return;
     }
     for (const cp of result.checkpoints) this.stats.commit(cp);
@@ -373,7 +406,12 @@ class Replication {
       .then(() => callback(state, totals))
       .catch((err: unknown) => {
         // the returned state is authoritative; a failed save only means more re-sent records on retry
-        this.log({ timestamp: Date.now(), level: 'error', origin: 'replication', message: `onStateCommitted failed: ${(err as Error).message}` });
+        this.log({
+          timestamp: Date.now(),
+          level: 'error',
+          origin: 'replication',
+          message: `onStateCommitted failed: ${(err as Error).message}`,
+        });
       });
   }
 

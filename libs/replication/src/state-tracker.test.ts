@@ -18,7 +18,11 @@ describe('mergeState', () => {
   });
 
   it('lets GLOBAL and LEGACY states replace everything, and drops per-checkpoint stats', () => {
-    const global: AirbyteStateMessage = { type: 'GLOBAL', global: { shared_state: { lsn: 5 }, stream_states: [] }, sourceStats: { recordCount: 3 } };
+    const global: AirbyteStateMessage = {
+      type: 'GLOBAL',
+      global: { shared_state: { lsn: 5 }, stream_states: [] },
+      sourceStats: { recordCount: 3 },
+    };
     expect(mergeState([stream('a', 1)], global)).toEqual([{ type: 'GLOBAL', global: { shared_state: { lsn: 5 }, stream_states: [] } }]);
     expect(mergeState([stream('a', 1)], { data: { x: 1 } })).toEqual([{ type: 'LEGACY', data: { x: 1 } }]);
     expect(mergeState([{ type: 'LEGACY', data: {} }], stream('a', 1))).toEqual([stream('a', 1)]);
@@ -36,8 +40,13 @@ describe('stateForSource', () => {
 
 describe('StateTracker', () => {
   it('matches echoes however they were re-serialised', () => {
-    const sent: AirbyteStateMessage = { type: 'STREAM', stream: { stream_descriptor: { name: 'a' }, stream_state: { cursor: 1, extra: null } } };
-    const echoed = JSON.parse('{"destinationStats":{"recordCount":5},"stream":{"stream_state":{"cursor":1},"stream_descriptor":{"namespace":null,"name":"a"}},"type":"STREAM"}') as AirbyteStateMessage;
+    const sent: AirbyteStateMessage = {
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: 'a' }, stream_state: { cursor: 1, extra: null } },
+    };
+    const echoed = JSON.parse(
+      '{"destinationStats":{"recordCount":5},"stream":{"stream_state":{"cursor":1},"stream_descriptor":{"namespace":null,"name":"a"}},"type":"STREAM"}',
+    ) as AirbyteStateMessage;
     expect(stateKey(sent)).toBe(stateKey(echoed));
   });
 

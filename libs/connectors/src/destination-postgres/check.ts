@@ -7,7 +7,7 @@ import { ConnectorError, type AirbyteConnectionStatus } from '@tributary/protoco
 import { parseConfig, type PostgresDestinationConfig } from './config.js';
 import { qualifiedName, quoteIdent } from './identifiers.js';
 import { PostgresSession } from './session.js';
-import { ensureSchema } from './write.js';
+import { ensureSchema } from './ensure-schema.js';
 
 const failed = (message: string): AirbyteConnectionStatus => ({ status: 'FAILED', message });
 

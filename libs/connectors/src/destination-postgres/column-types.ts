@@ -6,18 +6,7 @@
 
 /** The value encodings the loader knows; each maps to exactly one Postgres type. */
 export type ColumnKind =
-  | 'text'
-  | 'bigint'
-  | 'numeric'
-  | 'float8'
-  | 'boolean'
-  | 'date'
-  | 'timestamptz'
-  | 'timestamp'
-  | 'time'
-  | 'timetz'
-  | 'jsonb'
-  | 'uuid';
+  'text' | 'bigint' | 'numeric' | 'float8' | 'boolean' | 'date' | 'timestamptz' | 'timestamp' | 'time' | 'timetz' | 'jsonb' | 'uuid';
 
 export const POSTGRES_TYPE: Record<ColumnKind, string> = {
   text: 'text',

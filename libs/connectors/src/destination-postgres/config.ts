@@ -25,7 +25,8 @@ export interface PostgresDestinationConfig {
 
 function requiredString(raw: Record<string, unknown>, key: string): string {
   const value = raw[key];
-  if (typeof value !== 'string' || value.trim() === '') throw new ConnectorError(`config.${key} is required (a non-empty string)`, 'config_error');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConnectorError(`config.${key} is required (a non-empty string)`, 'config_error');
   return value;
 }
 
@@ -48,7 +49,8 @@ function parsePort(value: unknown): number {
 function parseSslMode(value: unknown): SslMode {
   if (value === undefined || value === null) return { mode: 'prefer' };
   const raw = typeof value === 'string' ? { mode: value } : value;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConnectorError('config.ssl_mode must be an object with a "mode"', 'config_error');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConnectorError('config.ssl_mode must be an object with a "mode"', 'config_error');
   const fields = raw as Record<string, unknown>;
   const mode = fields['mode'];
   if (typeof mode !== 'string' || !(SSL_MODES as readonly string[]).includes(mode)) {

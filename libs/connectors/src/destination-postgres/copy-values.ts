@@ -84,7 +84,8 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP_RE = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ]${CLOCK}${OFFSET})?$`);
 const TIME_RE = new RegExp(`^${CLOCK}${OFFSET}$`);
 
-const validOffset = (h: string | undefined, m: string | undefined) => (h === undefined || Number(h) <= 15) && (m === undefined || Number(m) <= 59);
+const validOffset = (h: string | undefined, m: string | undefined) =>
+  (h === undefined || Number(h) <= 15) && (m === undefined || Number(m) <= 59);
 
 export function isValidDate(text: string): boolean {
   const m = DATE_RE.exec(text);

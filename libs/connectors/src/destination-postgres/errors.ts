@@ -16,6 +16,11 @@ function codeOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** pg's DatabaseError (a message from the server) carries a severity; Node's errors do not. */
+function isServerError(err: unknown): boolean {
+  return typeof (err as { severity?: unknown } | null)?.severity === 'string';
+}
+
 function messageOf(err: unknown): string {
   const message = (err as ErrorWithCode | null)?.message;
   return typeof message === 'string' ? message : String(err);
@@ -28,7 +33,16 @@ export interface Endpoint {
   username: string;
 }
 
-const NETWORK_TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_TRANSIENT = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 /** SQLSTATE classes and codes a retry can cure. */
 function isTransientSqlState(code: string): boolean {
@@ -45,7 +59,9 @@ function isTransientSqlState(code: string): boolean {
 }
 
 function isConnectionLoss(message: string): boolean {
-  return /Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|socket hang up/i.test(message);
+  return /Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|socket hang up/i.test(
+    message,
+  );
 }
 
 /** A user-facing description and failure type for an error from pg or the network. */
@@ -55,7 +71,10 @@ export function describePostgresError(err: unknown, endpoint: Endpoint): { messa
   const where = `${endpoint.host}:${endpoint.port}`;
   switch (code) {
     case '28P01':
-      return { failureType: 'config_error', message: `password authentication failed for user "${endpoint.username}" on ${where}: check the username and password` };
+      return {
+        failureType: 'config_error',
+        message: `password authentication failed for user "${endpoint.username}" on ${where}: check the username and password`,
+      };
     case '28000':
       return { failureType: 'config_error', message: `the server at ${where} refused the connection: ${detail}` };
     case '3D000':
@@ -65,18 +84,26 @@ export function describePostgresError(err: unknown, endpoint: Endpoint): { messa
     case 'ENOTFOUND':
       return { failureType: 'config_error', message: `could not resolve host "${endpoint.host}": check the host name` };
     case 'ECONNREFUSED':
-      return { failureType: 'transient_error', message: `could not connect to ${where}: connection refused (is the server running and accepting TCP connections?)` };
+      return {
+        failureType: 'transient_error',
+        message: `could not connect to ${where}: connection refused (is the server running and accepting TCP connections?)`,
+      };
   }
-  if (code && NETWORK_TRANSIENT.has(code)) return { failureType: 'transient_error', message: `network error talking to ${where}: ${detail}` };
-  if (code && /^[0-9A-Z]{5}$/.test(code) && isTransientSqlState(code)) return { failureType: 'transient_error', message: `Postgres at ${where}: ${detail} (SQLSTATE ${code})` };
-  if (/does not support SSL|self[- ]signed|certificate|SSL/i.test(detail) && !code) return { failureType: 'config_error', message: `TLS connection to ${where} failed: ${detail}` };
+  if (isServerError(err)) {
+    const failureType = code && isTransientSqlState(code) ? 'transient_error' : 'system_error';
+    return { failureType, message: `Postgres at ${where}: ${detail}${code ? ` (SQLSTATE ${code})` : ''}` };
+  }
+  if (code && NETWORK_TRANSIENT.has(code))
+    return { failureType: 'transient_error', message: `network error talking to ${where}: ${detail}` };
+  if (/does not support SSL/i.test(detail) || (code && /CERT|TLS|SSL/.test(code))) {
+    return { failureType: 'config_error', message: `TLS connection to ${where} failed: ${detail} (check the SSL mode and certificates)` };
+  }
   if (isConnectionLoss(detail)) return { failureType: 'transient_error', message: `lost the connection to ${where}: ${detail}` };
-  return { failureType: 'system_error', message: code ? `Postgres error: ${detail} (SQLSTATE ${code})` : `Postgres error: ${detail}` };
+  return { failureType: 'system_error', message: `Postgres at ${where}: ${detail}` };
 }
 
-export function toConnectorError(err: unknown, endpoint: Endpoint, context?: string): ConnectorError {
+export function toConnectorError(err: unknown, endpoint: Endpoint): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const { message, failureType } = describePostgresError(err, endpoint);
-  const stack = err instanceof Error ? err.stack : undefined;
-  return new ConnectorError(context ? `${context}: ${message}` : message, failureType, stack);
+  return new ConnectorError(message, failureType, err instanceof Error ? err.stack : undefined);
 }

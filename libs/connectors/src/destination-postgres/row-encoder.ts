@@ -39,10 +39,19 @@ const MAX_EXTRACTED_AT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const TYPECAST = 'DESTINATION_TYPECAST_ERROR';
 const SERIALIZATION = 'DESTINATION_SERIALIZATION_ERROR';
 
+/**
+ * JSON text as a COPY field, without NULs and lone surrogates. JSON.stringify escapes
+ * control characters, so text without a backslash needs no work at all (the usual case).
+ */
+function jsonCopyText(json: string): string {
+  if (!json.includes('\\')) return json;
+  return escapeCopyText(repairJsonForPostgres(json) ?? json);
+}
+
 function pathValue(data: Record<string, unknown>, path: readonly string[]): unknown {
   let value: unknown = data;
   for (const key of path) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
   return value;
@@ -56,6 +65,8 @@ export class RowEncoder {
   private lastExtractedAt = '';
   private readonly columns: readonly FieldColumn[];
   private readonly keyColumn: boolean[];
+  /** fields named like Object.prototype members (`constructor`, ...): an absent one must not read the inherited value */
+  private readonly inheritedName: boolean[];
   private readonly keyPathsWithoutColumn: (readonly string[])[];
   private readonly generationText: string;
   private readonly emptyMeta: string;
@@ -65,6 +76,7 @@ export class RowEncoder {
     const keys = options.primaryKey ?? [];
     const topLevelKeys = new Set(keys.filter((p) => p.length === 1).map((p) => p[0]));
     this.keyColumn = this.columns.map((c) => topLevelKeys.has(c.field));
+    this.inheritedName = this.columns.map((c) => c.field in Object.prototype);
     const columnFields = new Set(this.columns.map((c) => c.field));
     this.keyPathsWithoutColumn = keys.filter((p) => p.length !== 1 || !columnFields.has(p[0] ?? ''));
     this.generationText = String(options.generationId);
@@ -91,7 +103,7 @@ export class RowEncoder {
     let fields = '';
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i]!;
-      const value = data[column.field];
+      const value = this.inheritedName[i] && !Object.hasOwn(data, column.field) ? undefined : data[column.field];
       if (value === undefined || value === null) {
         fields += '\t' + COPY_NULL;
         if (this.keyColumn[i]) this.nullKeySeen = true;
@@ -123,18 +135,21 @@ export class RowEncoder {
       if (value === undefined || value === null) this.nullKeySeen = true;
     }
 
-    const raw = JSON.stringify(data);
+    const raw = jsonCopyText(JSON.stringify(data));
     const sourceChanges = record.meta?.changes;
-    const meta = changes === undefined && (sourceChanges === undefined || sourceChanges.length === 0) ? this.emptyMeta : this.metaText([...(sourceChanges ?? []), ...(changes ?? [])]);
-    let line = randomUUID() + '\t' + this.extractedAt(record.emitted_at) + '\t' + meta + '\t' + this.generationText + fields + '\t' + escapeCopyText(repairJsonForPostgres(raw) ?? raw);
+    const meta =
+      changes === undefined && (sourceChanges === undefined || sourceChanges.length === 0)
+        ? this.emptyMeta
+        : this.metaText([...(sourceChanges ?? []), ...(changes ?? [])]);
+    let line = randomUUID() + '\t' + this.extractedAt(record.emitted_at) + '\t' + meta + '\t' + this.generationText + fields + '\t' + raw;
     if (this.options.withSequence) line += '\t' + String(this.sequence++);
     return line + '\n';
   }
 
   private metaText(changes: readonly unknown[]): string {
-    const meta = this.options.syncId === undefined || this.options.syncId === null ? { changes } : { changes, sync_id: this.options.syncId };
-    const json = JSON.stringify(meta);
-    return escapeCopyText(repairJsonForPostgres(json) ?? json);
+    const meta =
+      this.options.syncId === undefined || this.options.syncId === null ? { changes } : { changes, sync_id: this.options.syncId };
+    return jsonCopyText(JSON.stringify(meta));
   }
 
   /** Records of a batch usually share their emitted_at: format each instant once. */
@@ -148,4 +163,3 @@ export class RowEncoder {
     return this.lastExtractedAt;
   }
 }
-

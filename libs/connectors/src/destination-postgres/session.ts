@@ -68,8 +68,8 @@ export class PostgresSession {
     }
   }
 
-  /** Streams `chunks` (COPY text rows) through `COPY ... FROM STDIN`; returns the row count. */
-  async copyIn(copySql: string, chunks: readonly string[]): Promise<number> {
+  /** Streams `chunks` (COPY text data) through `COPY ... FROM STDIN`; returns the row count. */
+  async copyIn(copySql: string, chunks: readonly Buffer[]): Promise<number> {
     if (this.connectionError) throw toConnectorError(this.connectionError, this.endpoint);
     const stream = this.client.query(copyFrom(copySql));
     // the awaits below see the error; this keeps a late one from crashing the process

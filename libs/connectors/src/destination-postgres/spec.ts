@@ -4,7 +4,13 @@ import type { ConnectorSpecification } from '@tributary/protocol';
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslModeName = (typeof SSL_MODES)[number];
 
-const sslModeOption = (mode: SslModeName, title: string, description: string, extra: Record<string, unknown> = {}, required: string[] = []) => ({
+const sslModeOption = (
+  mode: SslModeName,
+  title: string,
+  description: string,
+  extra: Record<string, unknown> = {},
+  required: string[] = [],
+) => ({
   title,
   description,
   type: 'object',
@@ -12,15 +18,41 @@ const sslModeOption = (mode: SslModeName, title: string, description: string, ex
   properties: { mode: { type: 'string', const: mode, order: 0 }, ...extra },
 });
 
-const caCertificate = { type: 'string', title: 'CA certificate', description: 'PEM certificate of the authority that signed the server certificate.', airbyte_secret: true, multiline: true, order: 1 };
+const caCertificate = {
+  type: 'string',
+  title: 'CA certificate',
+  description: 'PEM certificate of the authority that signed the server certificate.',
+  airbyte_secret: true,
+  multiline: true,
+  order: 1,
+};
 const clientCertificate = {
-  client_certificate: { type: 'string', title: 'Client certificate', description: 'PEM client certificate, when the server asks for one.', airbyte_secret: true, multiline: true, order: 2 },
-  client_key: { type: 'string', title: 'Client key', description: 'PEM private key of the client certificate.', airbyte_secret: true, multiline: true, order: 3 },
-  client_key_password: { type: 'string', title: 'Client key password', description: 'Password of an encrypted client key.', airbyte_secret: true, order: 4 },
+  client_certificate: {
+    type: 'string',
+    title: 'Client certificate',
+    description: 'PEM client certificate, when the server asks for one.',
+    airbyte_secret: true,
+    multiline: true,
+    order: 2,
+  },
+  client_key: {
+    type: 'string',
+    title: 'Client key',
+    description: 'PEM private key of the client certificate.',
+    airbyte_secret: true,
+    multiline: true,
+    order: 3,
+  },
+  client_key_password: {
+    type: 'string',
+    title: 'Client key password',
+    description: 'Password of an encrypted client key.',
+    airbyte_secret: true,
+    order: 4,
+  },
 };
 
 export const destinationPostgresSpec: ConnectorSpecification = {
-  documentationUrl: 'https://github.com/tributary/tributary/tree/main/libs/connectors/src/destination-postgres',
   supportsIncremental: true,
   supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
   connectionSpecification: {
@@ -31,14 +63,30 @@ export const destinationPostgresSpec: ConnectorSpecification = {
     additionalProperties: true,
     properties: {
       host: { type: 'string', title: 'Host', description: 'Hostname of the database.', order: 0 },
-      port: { type: 'integer', title: 'Port', description: 'Port of the database.', default: 5432, minimum: 1, maximum: 65535, examples: ['5432'], order: 1 },
+      port: {
+        type: 'integer',
+        title: 'Port',
+        description: 'Port of the database.',
+        default: 5432,
+        minimum: 1,
+        maximum: 65535,
+        examples: ['5432'],
+        order: 1,
+      },
       database: { type: 'string', title: 'Database', description: 'Name of the database.', order: 2 },
       username: { type: 'string', title: 'User', description: 'Username to use to access the database.', order: 3 },
-      password: { type: 'string', title: 'Password', description: 'Password associated with the username.', airbyte_secret: true, order: 4 },
+      password: {
+        type: 'string',
+        title: 'Password',
+        description: 'Password associated with the username.',
+        airbyte_secret: true,
+        order: 4,
+      },
       schema: {
         type: 'string',
         title: 'Default schema',
-        description: 'Schema for streams without a namespace; streams with a namespace go to the schema of that name. Created when missing.',
+        description:
+          'Schema for streams without a namespace; streams with a namespace go to the schema of that name. Created when missing.',
         default: 'public',
         examples: ['public'],
         order: 5,
@@ -53,8 +101,20 @@ export const destinationPostgresSpec: ConnectorSpecification = {
           sslModeOption('allow', 'allow', 'Plain connection first; TLS if the server requires it.'),
           sslModeOption('prefer', 'prefer', 'TLS when the server supports it; the certificate is not verified.'),
           sslModeOption('require', 'require', 'Always TLS; the certificate is not verified.'),
-          sslModeOption('verify-ca', 'verify-ca', 'Always TLS; the certificate must be signed by the given CA.', { ca_certificate: caCertificate, ...clientCertificate }, ['ca_certificate']),
-          sslModeOption('verify-full', 'verify-full', 'Always TLS; the certificate must be signed by the CA and match the host name.', { ca_certificate: caCertificate, ...clientCertificate }, ['ca_certificate']),
+          sslModeOption(
+            'verify-ca',
+            'verify-ca',
+            'Always TLS; the certificate must be signed by the given CA.',
+            { ca_certificate: caCertificate, ...clientCertificate },
+            ['ca_certificate'],
+          ),
+          sslModeOption(
+            'verify-full',
+            'verify-full',
+            'Always TLS; the certificate must be signed by the CA and match the host name.',
+            { ca_certificate: caCertificate, ...clientCertificate },
+            ['ca_certificate'],
+          ),
         ],
       },
     },

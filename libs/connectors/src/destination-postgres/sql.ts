@@ -25,6 +25,18 @@ export const columnDefinition = (name: string, kind: ColumnKind): ColumnDefiniti
 
 const NOT_NULL: ReadonlySet<string> = new Set(['_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta', '_airbyte_data']);
 
+/**
+ * Settings for the loader's session. Dedup stages and their sorts are a batch in size:
+ * give them memory. The merge always probes the key index: the final table grows inside
+ * the sync's transaction, so planner statistics lag behind it, and a hash join would scan
+ * the whole final table for every batch.
+ */
+export function sessionSettingsSql(dedup: boolean): string[] {
+  const settings = ["SET temp_buffers = '64MB'", "SET work_mem = '64MB'", 'SET jit = off'];
+  if (dedup) settings.push('SET enable_hashjoin = off', 'SET enable_mergejoin = off');
+  return settings;
+}
+
 export function createSchemaSql(schema: string): string {
   return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
 }
@@ -116,8 +128,12 @@ export interface MergeSpec {
   columns: readonly string[];
   key: readonly ValuePath[];
   cursor?: ValuePath;
-  /** the batch has rows with a NULL key part: match keys with IS NOT DISTINCT FROM (slower, unindexed) */
-  nullSafeKeys: boolean;
+  /**
+   * Which staged keys to merge: complete ones (false), matched with `=` so the key index
+   * and hash joins work, or those with a NULL part (true), matched NULL-safely. A key's
+   * NULL parts are the same in every row that matches it, so the two runs never overlap.
+   */
+  keysWithNull: boolean;
   /** rows of generations below this never win against new rows (they are deleted at the end) */
   minimumGeneration?: number;
 }
@@ -130,8 +146,13 @@ export interface MergeSpec {
 export function mergeSql(spec: MergeSpec): string {
   const cols = spec.columns.map(quoteIdent).join(', ');
   const stageKey = spec.key.map((k) => valueExpr(k, 's'));
-  const eq = spec.nullSafeKeys ? 'IS NOT DISTINCT FROM' : '=';
-  const keyMatch = spec.key.map((k) => `${valueExpr(k, 'f')} ${eq} ${valueExpr(k, 'w')}`).join(' AND ');
+  const stageFilter = spec.keysWithNull
+    ? `(${stageKey.map((k) => `${k} IS NULL`).join(' OR ')})`
+    : stageKey.map((k) => `${k} IS NOT NULL`).join(' AND ');
+  const eq = spec.keysWithNull ? 'IS NOT DISTINCT FROM' : '=';
+  let keyMatch = spec.key.map((k) => `${valueExpr(k, 'f')} ${eq} ${valueExpr(k, 'w')}`).join(' AND ');
+  // implied by the match, but indexable: the final rows that can match have a NULL part too
+  if (spec.keysWithNull) keyMatch += ` AND (${spec.key.map((k) => `${valueExpr(k, 'f')} IS NULL`).join(' OR ')})`;
   const order = [...stageKey];
   let finalWins = 'false';
   if (spec.cursor) {
@@ -139,12 +160,14 @@ export function mergeSql(spec: MergeSpec): string {
     const wc = valueExpr(spec.cursor, 'w');
     order.push(`${valueExpr(spec.cursor, 's')} DESC NULLS LAST`);
     finalWins = `(COALESCE(${fc} > ${wc}, false) OR (${wc} IS NULL AND ${fc} IS NOT NULL))`;
-    if (spec.minimumGeneration !== undefined) finalWins = `(COALESCE(f."_airbyte_generation_id" >= ${spec.minimumGeneration}, false) AND ${finalWins})`;
+    if (spec.minimumGeneration !== undefined)
+      finalWins = `(COALESCE(f."_airbyte_generation_id" >= ${spec.minimumGeneration}, false) AND ${finalWins})`;
   }
   order.push(`s.${quoteIdent(SEQUENCE_COLUMN)} DESC`);
   return `WITH winners AS (
   SELECT DISTINCT ON (${stageKey.join(', ')}) ${spec.columns.map((c) => `s.${quoteIdent(c)}`).join(', ')}
   FROM ${quoteIdent(spec.stage)} s
+  WHERE ${stageFilter}
   ORDER BY ${order.join(', ')}
 ), replaced AS (
   DELETE FROM ${qualifiedName(spec.final)} f USING winners w WHERE ${keyMatch} AND NOT ${finalWins}

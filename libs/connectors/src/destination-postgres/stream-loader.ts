@@ -9,6 +9,7 @@
  */
 import type { AirbyteRecordMessage } from '@tributary/protocol';
 import { kindOfPostgresType } from './column-types.js';
+import { CopyBuffer } from './copy-buffer.js';
 import { qualifiedName, quoteIdent, type TableRef } from './identifiers.js';
 import { RowEncoder, type FieldColumn } from './row-encoder.js';
 import type { PostgresSession } from './session.js';
@@ -33,11 +34,8 @@ import {
 } from './sql.js';
 import type { StreamPlan } from './stream-plan.js';
 
-/** Rows are gathered into chunks of about this many characters before COPY sees them. */
-const CHUNK_CHARS = 256 * 1024;
-
 export interface Batch {
-  chunks: string[];
+  chunks: Buffer[];
   rows: number;
   nullKeySeen: boolean;
 }
@@ -50,11 +48,8 @@ export class StreamLoader {
   private loadedColumns: string[] = [];
   private key: ValuePath[] = [];
   private cursor: ValuePath | undefined;
-  private chunks: string[] = [];
-  private current = '';
+  private readonly buffer = new CopyBuffer();
   private rows = 0;
-  /** characters buffered since the last batch was taken */
-  bufferedChars = 0;
 
   constructor(
     readonly plan: StreamPlan,
@@ -98,8 +93,16 @@ export class StreamLoader {
       await this.session.query(createKeyIndexSql(plan.final, this.key));
       await this.session.query(createStageSql(this.stageName, plan.final, this.loadedColumns));
     }
-    this.encoder = new RowEncoder({ columns: fieldColumns, generationId: plan.generationId, syncId: plan.syncId, withSequence: dedup, primaryKey: plan.primaryKey });
-    this.copyStatement = dedup ? copySql(this.stageName, RowEncoder.columnNames(fieldColumns, true)) : copySql(this.target, this.loadedColumns);
+    this.encoder = new RowEncoder({
+      columns: fieldColumns,
+      generationId: plan.generationId,
+      syncId: plan.syncId,
+      withSequence: dedup,
+      primaryKey: plan.primaryKey,
+    });
+    this.copyStatement = dedup
+      ? copySql(this.stageName, RowEncoder.columnNames(fieldColumns, true))
+      : copySql(this.target, this.loadedColumns);
   }
 
   /** A retry of the same generation continues the staging table; anything else starts afresh. */
@@ -126,7 +129,10 @@ export class StreamLoader {
       const actualType = existing.get(column.name) ?? '';
       const kind = kindOfPostgresType(actualType);
       if (kind === undefined) {
-        this.log('WARN', `column ${column.name} of ${qualifiedName(this.target)} has type ${actualType}, which this destination does not write: it stays NULL (the value is in _airbyte_data)`);
+        this.log(
+          'WARN',
+          `column ${column.name} of ${qualifiedName(this.target)} has type ${actualType}, which this destination does not write: it stays NULL (the value is in _airbyte_data)`,
+        );
         continue;
       }
       columns.push({ ...column, kind });
@@ -134,28 +140,19 @@ export class StreamLoader {
     return columns;
   }
 
-  /** Buffers one record; returns the characters it added. */
+  /** Buffers one record; returns the bytes it added. */
   add(record: AirbyteRecordMessage): number {
-    const line = this.encoder!.encode(record);
-    this.current += line;
-    if (this.current.length >= CHUNK_CHARS) {
-      this.chunks.push(this.current);
-      this.current = '';
-    }
+    const before = this.buffer.bytes;
+    this.buffer.append(this.encoder!.encode(record));
     this.rows++;
-    this.bufferedChars += line.length;
-    return line.length;
+    return this.buffer.bytes - before;
   }
 
   /** Hands over the buffered rows and starts a new batch; undefined when there are none. */
   takeBatch(): Batch | undefined {
     if (this.rows === 0) return undefined;
-    if (this.current.length > 0) this.chunks.push(this.current);
-    const batch = { chunks: this.chunks, rows: this.rows, nullKeySeen: this.encoder!.nullKeySeen };
-    this.chunks = [];
-    this.current = '';
+    const batch = { chunks: this.buffer.take(), rows: this.rows, nullKeySeen: this.encoder!.nullKeySeen };
     this.rows = 0;
-    this.bufferedChars = 0;
     this.encoder!.resetBatch();
     return batch;
   }
@@ -163,17 +160,16 @@ export class StreamLoader {
   async load(batch: Batch): Promise<void> {
     const rows = await this.session.copyIn(this.copyStatement, batch.chunks);
     if (this.plan.mode === 'append_dedup') {
-      await this.session.query(
-        mergeSql({
-          stage: this.stageName,
-          final: this.plan.final,
-          columns: this.loadedColumns,
-          key: this.key,
-          ...(this.cursor ? { cursor: this.cursor } : {}),
-          nullSafeKeys: batch.nullKeySeen,
-          ...(this.plan.dropsOlderGenerations ? { minimumGeneration: this.plan.generationId } : {}),
-        }),
-      );
+      const merge = {
+        stage: this.stageName,
+        final: this.plan.final,
+        columns: this.loadedColumns,
+        key: this.key,
+        ...(this.cursor ? { cursor: this.cursor } : {}),
+        ...(this.plan.dropsOlderGenerations ? { minimumGeneration: this.plan.generationId } : {}),
+      };
+      await this.session.query(mergeSql({ ...merge, keysWithNull: false }));
+      if (batch.nullKeySeen) await this.session.query(mergeSql({ ...merge, keysWithNull: true }));
       await this.session.query(`TRUNCATE ${quoteIdent(this.stageName)}`);
     }
     this.log('INFO', `loaded ${rows} rows into ${qualifiedName(this.plan.mode === 'append_dedup' ? this.plan.final : this.target)}`);
@@ -190,7 +186,10 @@ export class StreamLoader {
       this.log('INFO', `replaced ${qualifiedName(plan.final)} with the data of this sync`);
     } else if (plan.dropsOlderGenerations) {
       const deleted = await this.session.query(deleteOlderGenerationsSql(plan.final), [plan.generationId]);
-      this.log('INFO', `deleted ${deleted.rowCount ?? 0} rows of generations before ${plan.generationId} from ${qualifiedName(plan.final)}`);
+      this.log(
+        'INFO',
+        `deleted ${deleted.rowCount ?? 0} rows of generations before ${plan.generationId} from ${qualifiedName(plan.final)}`,
+      );
     }
   }
 }

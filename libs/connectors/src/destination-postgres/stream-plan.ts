@@ -3,6 +3,7 @@
  * which columns, key and cursor, which generation. Decided once, before any data.
  */
 import { ConnectorError, type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream } from '@tributary/protocol';
+import { streamKey } from '../destination-common/index.js';
 import { columnKindForSchema, schemaProperties } from './column-types.js';
 import { columnNames, postgresIdentifier, qualifiedName, type TableRef } from './identifiers.js';
 import { SEQUENCE_COLUMN, type FieldColumn } from './row-encoder.js';
@@ -10,7 +11,13 @@ import { SEQUENCE_COLUMN, type FieldColumn } from './row-encoder.js';
 export type LoadMode = 'append' | 'append_dedup' | 'overwrite';
 
 /** The destination's own columns; a field with one of these names gets a hashed column name. */
-export const AIRBYTE_COLUMNS = ['_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta', '_airbyte_generation_id', '_airbyte_data'] as const;
+export const AIRBYTE_COLUMNS = [
+  '_airbyte_raw_id',
+  '_airbyte_extracted_at',
+  '_airbyte_meta',
+  '_airbyte_generation_id',
+  '_airbyte_data',
+] as const;
 const RESERVED_COLUMNS: ReadonlySet<string> = new Set([...AIRBYTE_COLUMNS, SEQUENCE_COLUMN]);
 
 export interface StreamPlan {
@@ -32,11 +39,6 @@ export interface StreamPlan {
   dropsOlderGenerations: boolean;
 }
 
-/** Map key of a stream: records are matched to the catalog on (namespace, name). */
-export function streamKey(namespace: string | null | undefined, name: string): string {
-  return namespace ? `${namespace}\u0000${name}` : name;
-}
-
 export function describeStream(namespace: string | null | undefined, name: string): string {
   return namespace ? `${namespace}.${name}` : name;
 }
@@ -44,7 +46,10 @@ export function describeStream(namespace: string | null | undefined, name: strin
 function loadMode(configured: ConfiguredAirbyteStream): LoadMode {
   const mode = configured.destination_sync_mode;
   if (mode === 'append' || mode === 'append_dedup' || mode === 'overwrite') return mode;
-  throw new ConnectorError(`stream ${describeStream(configured.stream.namespace, configured.stream.name)}: destination sync mode "${mode}" is not supported (use append, append_dedup or overwrite)`, 'config_error');
+  throw new ConnectorError(
+    `stream ${describeStream(configured.stream.namespace, configured.stream.name)}: destination sync mode "${mode}" is not supported (use append, append_dedup or overwrite)`,
+    'config_error',
+  );
 }
 
 function nonEmptyPaths(paths: readonly (readonly string[])[] | null | undefined): string[][] {
@@ -88,7 +93,7 @@ export function planStream(configured: ConfiguredAirbyteStream, defaultSchema: s
   };
 }
 
-/** Plans every configured stream; two streams may not share a table. */
+/** Plans every configured stream, keyed by streamKey(name, namespace); two streams may not share a table. */
 export function planStreams(catalog: ConfiguredAirbyteCatalog, defaultSchema: string): Map<string, StreamPlan> {
   const plans = new Map<string, StreamPlan>();
   const tables = new Map<string, string>();
@@ -102,7 +107,7 @@ export function planStreams(catalog: ConfiguredAirbyteCatalog, defaultSchema: st
       }
       tables.set(qualifiedName(table), label);
     }
-    const key = streamKey(plan.namespace, plan.name);
+    const key = streamKey(plan.name, plan.namespace);
     if (plans.has(key)) throw new ConnectorError(`stream ${label} is configured twice in the catalog`, 'config_error');
     plans.set(key, plan);
   }

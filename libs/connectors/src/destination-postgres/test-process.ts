@@ -80,7 +80,13 @@ export async function startConnector(entry: string, command: string, files: { co
       const seen = messages.find(predicate);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got: ${messages.map((m) => m.type).join(',')}; stderr: ${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching message within ${timeoutMs} ms; got: ${messages.map((m) => m.type).join(',')}; stderr: ${stderr}`),
+            ),
+          timeoutMs,
+        );
         const waiter = {
           predicate,
           resolve: (m: AirbyteMessage) => {
@@ -92,7 +98,9 @@ export async function startConnector(entry: string, command: string, files: { co
         void exited.then(() => {
           if (!waiters.includes(waiter)) return;
           clearTimeout(timer);
-          reject(new Error(`connector exited without a matching message; got: ${JSON.stringify(messages).slice(0, 2000)}; stderr: ${stderr}`));
+          reject(
+            new Error(`connector exited without a matching message; got: ${JSON.stringify(messages).slice(0, 2000)}; stderr: ${stderr}`),
+          );
         });
       });
     },
@@ -104,7 +112,11 @@ export async function startConnector(entry: string, command: string, files: { co
 }
 
 /** Runs a command to completion with no stdin (spec, check) and returns its messages. */
-export async function runConnectorCommand(entry: string, command: string, config: unknown): Promise<{ code: number | null; messages: AirbyteMessage[] }> {
+export async function runConnectorCommand(
+  entry: string,
+  command: string,
+  config: unknown,
+): Promise<{ code: number | null; messages: AirbyteMessage[] }> {
   const run = await startConnector(entry, command, { config });
   const { code } = await run.finish();
   return { code, messages: run.messages };
@@ -114,12 +126,23 @@ export const recordLine = (stream: string, data: Record<string, unknown>, namesp
   JSON.stringify({ type: 'RECORD', record: { ...(namespace ? { namespace } : {}), stream, data, emitted_at: emittedAt } });
 
 export const streamStateLine = (stream: string, state: unknown, namespace?: string): string =>
-  JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: stream, ...(namespace ? { namespace } : {}) }, stream_state: state } } });
+  JSON.stringify({
+    type: 'STATE',
+    state: { type: 'STREAM', stream: { stream_descriptor: { name: stream, ...(namespace ? { namespace } : {}) }, stream_state: state } },
+  });
 
-export const globalStateLine = (shared: unknown): string => JSON.stringify({ type: 'STATE', state: { type: 'GLOBAL', global: { shared_state: shared, stream_states: [] } } });
+export const globalStateLine = (shared: unknown): string =>
+  JSON.stringify({ type: 'STATE', state: { type: 'GLOBAL', global: { shared_state: shared, stream_states: [] } } });
 
 export const streamStatusLine = (stream: string, status: 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE', namespace?: string): string =>
-  JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: { name: stream, ...(namespace ? { namespace } : {}) }, status } } });
+  JSON.stringify({
+    type: 'TRACE',
+    trace: {
+      type: 'STREAM_STATUS',
+      emitted_at: Date.now(),
+      stream_status: { stream_descriptor: { name: stream, ...(namespace ? { namespace } : {}) }, status },
+    },
+  });
 
 /** Sends `lines`, closes stdin and waits for the exit. */
 export async function runToEnd(run: ConnectorRun, lines: readonly string[]): Promise<{ code: number | null; messages: AirbyteMessage[] }> {

@@ -7,7 +7,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
 import { builtinEntrypoint } from '../index.js';
-import { catalogOf, configuredStream, globalStateLine, ofType, recordLine, runToEnd, startConnector, streamStateLine, type StreamOptions } from './test-process.js';
+import {
+  catalogOf,
+  configuredStream,
+  globalStateLine,
+  ofType,
+  recordLine,
+  runToEnd,
+  startConnector,
+  streamStateLine,
+  type StreamOptions,
+} from './test-process.js';
 
 const entry = builtinEntrypoint('destination-postgres')!;
 let db: TestDatabase;
@@ -53,7 +63,7 @@ describe('destination-postgres commits', () => {
 
   it('counts records per stream for stream states and across streams for global states', async () => {
     const catalog = catalogOf(configuredStream('count_a', properties), configuredStream('count_b', properties));
-    const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [
+    const perStream = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [
       recordLine('count_a', { id: 1 }),
       recordLine('count_b', { id: 1 }),
       recordLine('count_a', { id: 2 }),
@@ -61,34 +71,68 @@ describe('destination-postgres commits', () => {
       recordLine('count_b', { id: 2 }),
       streamStateLine('count_b', { cursor: 'b' }),
       recordLine('count_a', { id: 3 }),
-      recordLine('count_b', { id: 3 }),
-      globalStateLine({ cursor: 'g' }),
+      streamStateLine('count_a', { cursor: 'a2' }),
+    ]);
+    expect(perStream.code).toBe(0);
+    expect(ofType(perStream.messages, 'STATE').map((m) => m.state.destinationStats?.recordCount)).toEqual([2, 2, 1]);
+
+    const global = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [
+      recordLine('count_a', { id: 4 }),
+      recordLine('count_b', { id: 4 }),
+      globalStateLine({ cursor: 'g1' }),
+      recordLine('count_b', { id: 5 }),
+      globalStateLine({ cursor: 'g2' }),
+      globalStateLine({ cursor: 'g3' }),
+    ]);
+    expect(global.code).toBe(0);
+    expect(ofType(global.messages, 'STATE').map((m) => m.state.destinationStats?.recordCount)).toEqual([2, 1, 0]);
+  });
+
+  it('skips lines that are not protocol messages with a warning, and loads the rest', async () => {
+    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('noisy', properties)) });
+    const { code, messages } = await runToEnd(run, [
+      'plain text from somewhere',
+      recordLine('noisy', { id: 1 }),
+      '{"type":"RECORD","record":{"stream":"noisy","data":"not an object"}}',
+      recordLine('noisy', { id: 2 }),
     ]);
     expect(code).toBe(0);
-    expect(ofType(messages, 'STATE').map((m) => m.state.destinationStats?.recordCount)).toEqual([2, 2, 2]);
+    const warnings = ofType(messages, 'LOG')
+      .filter((m) => m.log.level === 'WARN')
+      .map((m) => m.log.message);
+    expect(warnings.some((w) => w.includes('not a JSON message'))).toBe(true);
+    expect(warnings.some((w) => w.includes('record.data'))).toBe(true);
+    expect(await count('noisy')).toBe(2);
   });
 
-  it.each<StreamOptions['mode']>(['append', 'append_dedup', 'overwrite'])('never shows rows that no state committed (%s), even after a flush, and loses them when killed', async (mode) => {
-    const stream = `uncommitted_${mode}`;
-    const options: StreamOptions = mode === 'append_dedup' ? { mode, primaryKey: [['id']], cursor: ['updated_at'] } : { mode };
-    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream(stream, properties, options)) });
-    await run.send([recordLine(stream, { id: -1, updated_at: 0 }), streamStateLine(stream, { cursor: 1 })]);
-    await run.waitFor(stateWith(1));
+  it.each<StreamOptions['mode']>(['append', 'append_dedup', 'overwrite'])(
+    'never shows rows that no state committed (%s), even after a flush, and loses them when killed',
+    async (mode) => {
+      const stream = `uncommitted_${mode}`;
+      const options: StreamOptions = mode === 'append_dedup' ? { mode, primaryKey: [['id']], cursor: ['updated_at'] } : { mode };
+      const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream(stream, properties, options)) });
+      await run.send([recordLine(stream, { id: -1, updated_at: 0 }), streamStateLine(stream, { cursor: 1 })]);
+      await run.waitFor(stateWith(1));
 
-    await run.send(bulk(stream, 0, 20_000));
-    // a LOG after the commit above means a batch of the bulk rows has been copied into Postgres
-    await run.waitFor((m) => m.type === 'LOG' && /loaded \d+ rows/.test(m.log.message) && !m.log.message.startsWith('loaded 1 rows'));
-    const visibleTable = mode === 'overwrite' ? `"${stream}_airbyte_tmp"` : `"${stream}"`;
-    expect(await count(visibleTable)).toBe(1);
-    await run.kill('SIGKILL');
+      await run.send(bulk(stream, 0, 20_000));
+      // a LOG after the commit above means a batch of the bulk rows has been copied into Postgres
+      await run.waitFor((m) => m.type === 'LOG' && /loaded \d+ rows/.test(m.log.message) && !m.log.message.startsWith('loaded 1 rows'));
+      const visibleTable = mode === 'overwrite' ? `"${stream}_airbyte_tmp"` : `"${stream}"`;
+      expect(await count(visibleTable)).toBe(1);
+      await run.kill('SIGKILL');
 
-    expect(await count(visibleTable)).toBe(1);
-    if (mode === 'overwrite') expect(await tableExists(`"${stream}"`)).toBe(false);
-  });
+      expect(await count(visibleTable)).toBe(1);
+      if (mode === 'overwrite') expect(await tableExists(`"${stream}"`)).toBe(false);
+    },
+  );
 
   it('fails with a config error naming the stream when a record is for a stream not in the catalog', async () => {
     const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('known', properties)) });
-    const { code, messages } = await runToEnd(run, [recordLine('known', { id: 1 }), recordLine('unknown', { id: 2 }, 'elsewhere'), streamStateLine('known', { cursor: 1 })]);
+    const { code, messages } = await runToEnd(run, [
+      recordLine('known', { id: 1 }),
+      recordLine('unknown', { id: 2 }, 'elsewhere'),
+      streamStateLine('known', { cursor: 1 }),
+    ]);
     expect(code).toBe(1);
     const errors = ofType(messages, 'TRACE').filter((m) => m.trace.type === 'ERROR');
     expect(errors).toHaveLength(1);
@@ -103,7 +147,9 @@ describe('destination-postgres commits', () => {
     const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('dropped', properties)) });
     await run.send([recordLine('dropped', { id: 1 }), streamStateLine('dropped', { cursor: 1 })]);
     await run.waitFor(stateWith(1));
-    await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tributary-destination-postgres'`);
+    await client.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tributary-destination-postgres'`,
+    );
     const { code, messages } = await runToEnd(run, [recordLine('dropped', { id: 2 }), streamStateLine('dropped', { cursor: 2 })]);
     expect(code).toBe(1);
     const error = ofType(messages, 'TRACE').find((m) => m.trace.type === 'ERROR');

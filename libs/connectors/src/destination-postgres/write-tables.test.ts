@@ -28,7 +28,8 @@ afterAll(async () => {
 async function sync(catalog: unknown, lines: string[], configOverride: Record<string, unknown> = {}) {
   const run = await startConnector(entry, 'write', { config: { ...config, ...configOverride }, catalog });
   const result = await runToEnd(run, lines);
-  if (result.code !== 0) throw new Error(`sync failed (${result.code}): ${JSON.stringify(ofType(result.messages, 'TRACE'))} ${run.stderr()}`);
+  if (result.code !== 0)
+    throw new Error(`sync failed (${result.code}): ${JSON.stringify(ofType(result.messages, 'TRACE'))} ${run.stderr()}`);
   return result;
 }
 
@@ -95,7 +96,18 @@ describe('destination-postgres tables', () => {
       o: { type: 'object' },
       a: { type: 'array' },
     };
-    const tricky = ['tab\there', 'new\nline', 'cr\rlf\r\n', 'quote " and \' both', 'back\\slash \\N \\. \\\\', 'unicode: é 中文 🚀 \u2028', '', ' leading and trailing ', '\\', 'comma, "csv" style'];
+    const tricky = [
+      'tab\there',
+      'new\nline',
+      'cr\rlf\r\n',
+      'quote " and \' both',
+      'back\\slash \\N \\. \\\\',
+      'unicode: é 中文 🚀 \u2028',
+      '',
+      ' leading and trailing ',
+      '\\',
+      'comma, "csv" style',
+    ];
     const records: Record<string, unknown>[] = tricky.map((s, i) => ({
       id: i,
       s,
@@ -109,7 +121,10 @@ describe('destination-postgres tables', () => {
     records.push({ id: 100, s: null, n: null, b: null, ts: null, d: null, o: null, a: null });
     records.push({ id: 101 }); // absent fields
     const emittedAt = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
-    await sync(catalogOf(configuredStream('values', properties)), [...records.map((r) => recordLine('values', r, undefined, emittedAt)), streamStateLine('values', { done: true })]);
+    await sync(catalogOf(configuredStream('values', properties)), [
+      ...records.map((r) => recordLine('values', r, undefined, emittedAt)),
+      streamStateLine('values', { done: true }),
+    ]);
 
     const rows = (await client.query('SELECT * FROM "values" ORDER BY id')).rows;
     expect(rows).toHaveLength(records.length);
@@ -127,8 +142,15 @@ describe('destination-postgres tables', () => {
       expect(row._airbyte_generation_id).toBe('1');
     }
     // timestamps compared as instants
-    const instants = await client.query<{ id: string; ts: Date; d: string }>(`SELECT id, ts, d::text AS d FROM "values" WHERE id < 4 ORDER BY id`);
-    expect(instants.rows.map((r) => r.ts.toISOString())).toEqual(['2024-03-01T12:34:56.000Z', '2024-03-01T07:04:56.123Z', '2024-03-01T00:00:00.000Z', '2000-01-01T07:59:59.000Z']);
+    const instants = await client.query<{ id: string; ts: Date; d: string }>(
+      `SELECT id, ts, d::text AS d FROM "values" WHERE id < 4 ORDER BY id`,
+    );
+    expect(instants.rows.map((r) => r.ts.toISOString())).toEqual([
+      '2024-03-01T12:34:56.000Z',
+      '2024-03-01T07:04:56.123Z',
+      '2024-03-01T00:00:00.000Z',
+      '2000-01-01T07:59:59.000Z',
+    ]);
     expect(instants.rows[0]!.d).toBe('2024-02-29');
     expect(rows[tricky.length]).toMatchObject({ s: null, n: null, b: null, ts: null, d: null, o: null, a: null });
     expect(rows[tricky.length + 1]).toMatchObject({ s: null, n: null, o: null });
@@ -138,7 +160,9 @@ describe('destination-postgres tables', () => {
 
   it('drops NUL characters, which Postgres cannot store, and records the change', async () => {
     const properties = { id: { type: 'integer' }, s: { type: 'string' }, o: { type: 'object' } };
-    await sync(catalogOf(configuredStream('nul', properties)), [recordLine('nul', { id: 1, s: 'a\u0000b', o: { k: 'x\u0000y', literal: '\\u0000 stays' } })]);
+    await sync(catalogOf(configuredStream('nul', properties)), [
+      recordLine('nul', { id: 1, s: 'a\u0000b', o: { k: 'x\u0000y', literal: '\\u0000 stays' } }),
+    ]);
     const row = (await client.query('SELECT s, o, _airbyte_data, _airbyte_meta FROM nul')).rows[0];
     expect(row.s).toBe('ab');
     expect(row.o).toEqual({ k: 'xy', literal: '\\u0000 stays' });
@@ -150,13 +174,28 @@ describe('destination-postgres tables', () => {
   });
 
   it('stores NULL with a typecast change for values the column type cannot hold, keeping them in _airbyte_data', async () => {
-    const properties = { i: { type: 'integer' }, d: { type: 'string', format: 'date' }, ts: { type: 'string', format: 'date-time' }, b: { type: 'boolean' }, n: { type: 'number' } };
+    const properties = {
+      i: { type: 'integer' },
+      d: { type: 'string', format: 'date' },
+      ts: { type: 'string', format: 'date-time' },
+      b: { type: 'boolean' },
+      n: { type: 'number' },
+    };
     const data = { i: 2 ** 64, d: '2024-02-30', ts: 'yesterday', b: 'yes', n: 'many' };
     await sync(catalogOf(configuredStream('casts', properties)), [
-      JSON.stringify({ type: 'RECORD', record: { stream: 'casts', data, emitted_at: Date.now(), meta: { changes: [{ field: 'x', change: 'TRUNCATED', reason: 'SOURCE_FIELD_SIZE_LIMITATION' }] } } }),
+      JSON.stringify({
+        type: 'RECORD',
+        record: {
+          stream: 'casts',
+          data,
+          emitted_at: Date.now(),
+          meta: { changes: [{ field: 'x', change: 'TRUNCATED', reason: 'SOURCE_FIELD_SIZE_LIMITATION' }] },
+        },
+      }),
       recordLine('casts', { i: '42', d: '2024-02-28', ts: '2024-02-28T10:00:00+01:00', b: false, n: '1.25e3' }),
     ]);
-    const rows = (await client.query('SELECT i, d::text, ts, b, n::text, _airbyte_meta, _airbyte_data FROM casts ORDER BY i NULLS FIRST')).rows;
+    const rows = (await client.query('SELECT i, d::text, ts, b, n::text, _airbyte_meta, _airbyte_data FROM casts ORDER BY i NULLS FIRST'))
+      .rows;
     expect(rows[0]).toMatchObject({ i: null, d: null, ts: null, b: null, n: null, _airbyte_data: data });
     expect(rows[0]._airbyte_meta.changes).toEqual([
       { field: 'x', change: 'TRUNCATED', reason: 'SOURCE_FIELD_SIZE_LIMITATION' },
@@ -175,7 +214,9 @@ describe('destination-postgres tables', () => {
       catalogOf(...streams.map((s) => configuredStream(s, properties))),
       streams.map((s) => recordLine(s, Object.fromEntries(fields.map((f) => [f, `${s}/${f}`])))),
     );
-    const tables = (await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).rows.map((r) => r.table_name);
+    const tables = (
+      await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)
+    ).rows.map((r) => r.table_name);
     for (const stream of streams) {
       const table = postgresIdentifier(stream);
       expect(tables).toContain(table);
@@ -209,7 +250,9 @@ describe('destination-postgres tables', () => {
   });
 
   it('adds columns for new schema properties and keeps the type of existing columns', async () => {
-    await sync(catalogOf(configuredStream('evolving', { id: { type: 'integer' }, v: { type: 'integer' } })), [recordLine('evolving', { id: 1, v: 10 })]);
+    await sync(catalogOf(configuredStream('evolving', { id: { type: 'integer' }, v: { type: 'integer' } })), [
+      recordLine('evolving', { id: 1, v: 10 }),
+    ]);
     await sync(catalogOf(configuredStream('evolving', { id: { type: 'integer' }, v: { type: 'string' }, added: { type: 'boolean' } })), [
       recordLine('evolving', { id: 2, v: '20', added: true }),
       recordLine('evolving', { id: 3, v: 'not a number', added: false }),

@@ -113,7 +113,10 @@ export function parseSampleConfig(raw: Record<string, unknown>): SampleConfig {
     streams = [];
     for (const name of list) {
       if (typeof name !== 'string' || !isSampleStreamName(name)) {
-        throw new ConnectorError(`config.streams: unknown stream ${JSON.stringify(name)} (known: ${SAMPLE_STREAM_NAMES.join(', ')})`, 'config_error');
+        throw new ConnectorError(
+          `config.streams: unknown stream ${JSON.stringify(name)} (known: ${SAMPLE_STREAM_NAMES.join(', ')})`,
+          'config_error',
+        );
       }
       if (!streams.includes(name)) streams.push(name);
     }

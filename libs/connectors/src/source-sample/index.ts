@@ -15,16 +15,14 @@ export const sampleSpecification: ConnectorSpecification = {
 export function discoverSample(config: ConnectorConfig): AirbyteCatalog {
   const { streams } = parseSampleConfig(config);
   return {
-    streams: streams.map(
-      (name): AirbyteStream => ({
-        name,
-        json_schema: SAMPLE_STREAMS[name].jsonSchema,
-        supported_sync_modes: ['full_refresh', 'incremental'],
-        source_defined_cursor: true,
-        default_cursor_field: [CURSOR_FIELD],
-        source_defined_primary_key: [[PRIMARY_KEY]],
-      }),
-    ),
+    streams: streams.map((name): AirbyteStream => ({
+      name,
+      json_schema: SAMPLE_STREAMS[name].jsonSchema,
+      supported_sync_modes: ['full_refresh', 'incremental'],
+      source_defined_cursor: true,
+      default_cursor_field: [CURSOR_FIELD],
+      source_defined_primary_key: [[PRIMARY_KEY]],
+    })),
   };
 }
 

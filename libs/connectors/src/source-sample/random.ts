@@ -54,10 +54,6 @@ export class RecordRng {
     return min + (this.next() % (max - min + 1));
   }
 
-  pick<T>(list: readonly T[]): T {
-    return list[this.next() % list.length] as T;
-  }
-
   chance(percent: number): boolean {
     return this.next() % 100 < percent;
   }

@@ -15,7 +15,15 @@ import { piece } from './ascii-builder.js';
 import { ByteBatchOutput, DEFAULT_BATCH_BYTES } from './byte-batch-output.js';
 import type { SampleConfig } from './config.js';
 import { RecordRng } from './random.js';
-import { DATA_OPENING, MAX_DATA_BYTES, SAMPLE_STREAMS, isSampleStreamName, streamSalt, updatedAtSeconds, type SampleStream } from './streams.js';
+import {
+  DATA_OPENING,
+  MAX_DATA_BYTES,
+  SAMPLE_STREAMS,
+  isSampleStreamName,
+  streamSalt,
+  updatedAtSeconds,
+  type SampleStream,
+} from './streams.js';
 import { startIndexFromState, streamStateMessage } from './state.js';
 import { formatEpochSeconds } from './timestamps.js';
 
@@ -27,11 +35,18 @@ export interface StreamPlan {
 }
 
 /** Matches the configured catalog against what this config offers; config_error on unknown streams. */
-export function planStreams(config: SampleConfig, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[] | undefined): StreamPlan[] {
+export function planStreams(
+  config: SampleConfig,
+  catalog: ConfiguredAirbyteCatalog,
+  state: AirbyteStateMessage[] | undefined,
+): StreamPlan[] {
   return catalog.streams.map((configured) => {
     const name = configured.stream.name;
     if (!isSampleStreamName(name) || !config.streams.includes(name)) {
-      throw new ConnectorError(`stream ${JSON.stringify(name)} is not offered by this source (offered: ${config.streams.join(', ')})`, 'config_error');
+      throw new ConnectorError(
+        `stream ${JSON.stringify(name)} is not offered by this source (offered: ${config.streams.join(', ')})`,
+        'config_error',
+      );
     }
     const namespace = configured.stream.namespace ?? undefined;
     const descriptor: StreamDescriptor = namespace === undefined ? { name } : { name, namespace };
@@ -65,9 +80,15 @@ export interface ReadSampleOptions {
   batchBytes?: number;
 }
 
-export async function readSample({ config, plans, out, emittedAt = Date.now(), batchBytes = DEFAULT_BATCH_BYTES }: ReadSampleOptions): Promise<void> {
+export async function readSample({
+  config,
+  plans,
+  out,
+  emittedAt = Date.now(),
+  batchBytes = DEFAULT_BATCH_BYTES,
+}: ReadSampleOptions): Promise<void> {
   const reserve = Math.max(64 * 1024, ...plans.map((p) => 2 * Buffer.byteLength(JSON.stringify(p.descriptor)) + MAX_DATA_BYTES + 256));
-  const output = new ByteBatchOutput(out, batchBytes, reserve);
+  const output = new ByteBatchOutput(out, { batchBytes, reserveBytes: reserve });
   const budget = new FailureBudget(config.failAfter ?? Number.POSITIVE_INFINITY);
   try {
     for (const plan of plans) await readStream(plan, config, output, emittedAt, budget);
@@ -86,12 +107,23 @@ function streamStatus(stream: StreamDescriptor, status: 'STARTED' | 'RUNNING' | 
 }
 
 function rowEstimate(stream: StreamDescriptor, rows: number): string {
-  const estimate = { name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}), type: 'STREAM' as const, row_estimate: rows };
+  const estimate = {
+    name: stream.name,
+    ...(stream.namespace ? { namespace: stream.namespace } : {}),
+    type: 'STREAM' as const,
+    row_estimate: rows,
+  };
   const message: AirbyteMessage = { type: 'TRACE', trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate } };
   return JSON.stringify(message);
 }
 
-async function readStream(plan: StreamPlan, config: SampleConfig, output: ByteBatchOutput, emittedAt: number, budget: FailureBudget): Promise<void> {
+async function readStream(
+  plan: StreamPlan,
+  config: SampleConfig,
+  output: ByteBatchOutput,
+  emittedAt: number,
+  budget: FailureBudget,
+): Promise<void> {
   const { stream, descriptor } = plan;
   // stream first: destination-dev-null's fast path reads the stream name from the line's start
   const prefix = piece(

@@ -3,41 +3,59 @@
  * dominate the cost of a record: the date part is cached per day, the time part is
  * written digit by digit.
  */
-import { piece, type AsciiBuilder, type Piece } from './ascii-builder.js';
+import { encodeWords, type AsciiBuilder } from './ascii-builder.js';
 
 /** every synthetic timeline starts here: 2024-01-01T00:00:00Z */
 export const BASE_EPOCH_SECONDS = Date.UTC(2024, 0, 1) / 1000;
 
-const SECONDS_PER_DAY = 86_400;
-const COLON = 0x3a;
+const SECONDS_PER_HOUR = 3600;
+const INT32_LIMIT = 0x80000000;
 
-/** `YYYY-MM-DDT` per day number since the epoch */
-const dayPrefixes = new Map<number, Piece>();
+/*
+ * Both halves of a timestamp come from flat word tables (no per-entry objects: with
+ * thousands of them, loading the object cost as much as copying the text).
+ */
 
-function dayPrefix(day: number): Piece {
-  let prefix = dayPrefixes.get(day);
-  if (prefix === undefined) {
-    prefix = piece(new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 11));
-    dayPrefixes.set(day, prefix);
-  }
-  return prefix;
+/** `YYYY-MM-DDTHH:` (14 bytes, 4 words) per hour, filled on first use, for ~5 years either side of the base */
+const HOUR_WORDS = 4;
+const HOUR_BYTES = 14;
+const HOURS_INDEXED = 24 * 366 * 10;
+const FIRST_INDEXED_HOUR = BASE_EPOCH_SECONDS / SECONDS_PER_HOUR - HOURS_INDEXED / 2;
+const hourWords = new Uint32Array(HOURS_INDEXED * HOUR_WORDS);
+const hourFilled = new Uint8Array(HOURS_INDEXED);
+
+function hourText(hour: number): string {
+  return new Date(hour * SECONDS_PER_HOUR * 1000).toISOString().slice(0, HOUR_BYTES);
+}
+
+function fillHour(slot: number, hour: number): void {
+  hourWords.set(encodeWords(hourText(hour)).words, slot * HOUR_WORDS);
+  hourFilled[slot] = 1;
+}
+
+/** `MM:SS` (5 bytes, 2 words) for every second of an hour */
+const MINUTE_SECOND_WORDS = 2;
+const minuteSecondWords = new Uint32Array(SECONDS_PER_HOUR * MINUTE_SECOND_WORDS);
+for (let s = 0; s < SECONDS_PER_HOUR; s++) {
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  minuteSecondWords.set(encodeWords(`${two(Math.floor(s / 60))}:${two(s % 60)}`).words, s * MINUTE_SECOND_WORDS);
 }
 
 /**
- * Writes `2024-01-01T00:00:00` for integer epoch seconds: the caller's surrounding
- * pieces carry the quotes and the `Z`, which saves two copies per timestamp.
+ * Writes `2024-01-01T00:00:00` for integer epoch seconds: two table copies. The
+ * caller's surrounding pieces carry the quotes and the `Z`, saving two more copies.
  */
 export function writeTimestampDigits(out: AsciiBuilder, epochSeconds: number): void {
-  const day = Math.floor(epochSeconds / SECONDS_PER_DAY);
-  const secondOfDay = epochSeconds - day * SECONDS_PER_DAY;
-  const hours = (secondOfDay / 3600) | 0;
-  const minutes = ((secondOfDay - hours * 3600) / 60) | 0;
-  out.piece(dayPrefix(day));
-  out.twoDigits(hours);
-  out.byte(COLON);
-  out.twoDigits(minutes);
-  out.byte(COLON);
-  out.twoDigits(secondOfDay - hours * 3600 - minutes * 60);
+  const hour = epochSeconds < INT32_LIMIT && epochSeconds >= 0 ? (epochSeconds / SECONDS_PER_HOUR) | 0 : Math.floor(epochSeconds / SECONDS_PER_HOUR);
+  const slot = hour - FIRST_INDEXED_HOUR;
+  if (slot >= 0 && slot < HOURS_INDEXED) {
+    if (hourFilled[slot] === 0) fillHour(slot, hour);
+    out.words(hourWords, slot * HOUR_WORDS, (slot + 1) * HOUR_WORDS, HOUR_BYTES);
+  } else {
+    out.ascii(hourText(hour));
+  }
+  const second = (epochSeconds - hour * SECONDS_PER_HOUR) * MINUTE_SECOND_WORDS;
+  out.words(minuteSecondWords, second, second + MINUTE_SECOND_WORDS, 5);
 }
 
 /** `2024-01-01T00:00:00Z` for integer epoch seconds (off the hot path: states) */

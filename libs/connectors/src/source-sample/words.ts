@@ -1,9 +1,10 @@
 /**
- * Word lists for synthetic records. Records are built by string concatenation without
- * JSON.stringify, so every entry must be plain ASCII with no quote, backslash or control
- * character (a unit test checks this): then `"${word}"` is already valid JSON.
+ * Word lists for synthetic records. Records are assembled from pre-encoded pieces
+ * without JSON.stringify, so every entry must be plain ASCII with no quote, backslash
+ * or control character (a unit test checks this): then `"${word}"` is already valid JSON.
  */
 
+// prettier-ignore
 export const FIRST_NAMES = [
   'Ada', 'Alan', 'Alice', 'Amara', 'Andre', 'Anna', 'Arjun', 'Ava', 'Beatriz', 'Ben', 'Carlos', 'Chen', 'Chloe',
   'Daniel', 'David', 'Diego', 'Elena', 'Emma', 'Ethan', 'Fatima', 'Felix', 'Grace', 'Hana', 'Hugo', 'Ines',
@@ -12,6 +13,7 @@ export const FIRST_NAMES = [
   'Sofia', 'Tariq', 'Theo', 'Tomas', 'Uma', 'Victor', 'Wei', 'Yara', 'Yusuf', 'Zoe',
 ] as const;
 
+// prettier-ignore
 export const LAST_NAMES = [
   'Abbott', 'Adeyemi', 'Alvarez', 'Andersen', 'Baker', 'Becker', 'Bianchi', 'Brown', 'Chen', 'Cohen', 'Costa',
   'Diaz', 'Dubois', 'Evans', 'Fischer', 'Garcia', 'Gonzalez', 'Gupta', 'Hansen', 'Hernandez', 'Ibrahim', 'Ito',
@@ -21,23 +23,23 @@ export const LAST_NAMES = [
   'Weber', 'Williams', 'Wilson', 'Yilmaz', 'Zhang',
 ] as const;
 
-/** lower-case copies, so emails cost no toLowerCase per record */
-export const FIRST_NAMES_LOWER = FIRST_NAMES.map((n) => n.toLowerCase());
-export const LAST_NAMES_LOWER = LAST_NAMES.map((n) => n.toLowerCase());
-
+// prettier-ignore
 export const EMAIL_DOMAINS = [
   'example.com', 'example.org', 'example.net', 'mail.example.com', 'inbox.example.org', 'corp.example.net',
 ] as const;
 
+// prettier-ignore
 export const STREET_NAMES = [
   'Oak', 'Maple', 'Cedar', 'Pine', 'Elm', 'Willow', 'Birch', 'Chestnut', 'Lake', 'Hill', 'Park', 'River',
   'Sunset', 'Highland', 'Meadow', 'Forest', 'Harbor', 'Mill', 'Church', 'Station', 'Market', 'King', 'Queen',
   'Victoria', 'Garden', 'Spring', 'Bridge', 'Orchard', 'Valley', 'Ridge',
 ] as const;
 
+// prettier-ignore
 export const STREET_SUFFIXES = ['Street', 'Avenue', 'Road', 'Lane', 'Drive', 'Way', 'Court', 'Place', 'Boulevard', 'Terrace'] as const;
 
 /** [city, country code] pairs, so addresses are at least internally consistent */
+// prettier-ignore
 export const CITIES = [
   ['Amsterdam', 'NL'], ['Athens', 'GR'], ['Austin', 'US'], ['Bangalore', 'IN'], ['Barcelona', 'ES'],
   ['Berlin', 'DE'], ['Boston', 'US'], ['Buenos Aires', 'AR'], ['Cairo', 'EG'], ['Cape Town', 'ZA'],
@@ -50,37 +52,47 @@ export const CITIES = [
   ['Tokyo', 'JP'], ['Toronto', 'CA'], ['Vancouver', 'CA'], ['Vienna', 'AT'], ['Warsaw', 'PL'], ['Zurich', 'CH'],
 ] as const;
 
+// prettier-ignore
 export const USER_TAGS = [
   'newsletter', 'vip', 'beta', 'churn-risk', 'early-adopter', 'wholesale', 'mobile', 'referral', 'student', 'b2b',
 ] as const;
 
+// prettier-ignore
 export const PRODUCT_ADJECTIVES = [
   'Ergonomic', 'Rustic', 'Sleek', 'Compact', 'Durable', 'Handcrafted', 'Lightweight', 'Modern', 'Vintage',
   'Premium', 'Practical', 'Elegant', 'Portable', 'Smart', 'Classic', 'Refined',
 ] as const;
 
+// prettier-ignore
 export const PRODUCT_MATERIALS = [
   'Steel', 'Wooden', 'Cotton', 'Leather', 'Bamboo', 'Ceramic', 'Granite', 'Aluminum', 'Wool', 'Glass', 'Rubber',
   'Linen', 'Copper', 'Recycled',
 ] as const;
 
+// prettier-ignore
 export const PRODUCT_NOUNS = [
   'Chair', 'Table', 'Lamp', 'Backpack', 'Mug', 'Keyboard', 'Headphones', 'Bottle', 'Jacket', 'Shoes', 'Watch',
   'Notebook', 'Blanket', 'Speaker', 'Wallet', 'Desk', 'Bicycle', 'Kettle', 'Pillow', 'Umbrella',
 ] as const;
 
+// prettier-ignore
 export const PRODUCT_CATEGORIES = [
   'Home', 'Office', 'Outdoors', 'Electronics', 'Clothing', 'Kitchen', 'Sports', 'Travel', 'Garden', 'Toys',
 ] as const;
 
+// prettier-ignore
 export const PRODUCT_TAGS = [
   'bestseller', 'eco', 'new', 'sale', 'limited', 'gift', 'handmade', 'imported', 'refurbished', 'bundle',
 ] as const;
 
+// prettier-ignore
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CAD'] as const;
 
+// prettier-ignore
 export const PURCHASE_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'] as const;
 
+// prettier-ignore
 export const PAYMENT_METHODS = ['card', 'paypal', 'bank_transfer', 'gift_card', 'apple_pay'] as const;
 
+// prettier-ignore
 export const SALES_CHANNELS = ['web', 'ios', 'android', 'store', 'phone'] as const;

@@ -13,6 +13,13 @@ const config = JSON.parse(readFileSync(flag('config'), 'utf8'));
 if (config.pidFile) writeFileSync(config.pidFile, JSON.stringify([process.pid]));
 if (config.ignoreSigterm) process.on('SIGTERM', () => {});
 
+if (config.failAtStart) {
+  process.stdout.write(
+    JSON.stringify({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: { ...config.failAtStart } } }) + '\n',
+    () => process.exit(1),
+  );
+}
+
 const echo = config.echo ?? 'each';
 let records = 0;
 let states = 0;
@@ -46,7 +53,16 @@ function onLine(line) {
     if (config.dieAfterRecords !== undefined && records >= config.dieAfterRecords) {
       flushOut();
       if (config.traceOnDie) {
-        process.stdout.write(JSON.stringify({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: { message: 'fixture destination: disk full', failure_type: 'transient_error' } } }) + '\n');
+        process.stdout.write(
+          JSON.stringify({
+            type: 'TRACE',
+            trace: {
+              type: 'ERROR',
+              emitted_at: Date.now(),
+              error: { message: 'fixture destination: disk full', failure_type: 'transient_error' },
+            },
+          }) + '\n',
+        );
       }
       process.stderr.write('fixture destination: dying\n');
       process.stdout.write('', () => process.exit(config.dieExitCode ?? 1));

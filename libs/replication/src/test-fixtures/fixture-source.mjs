@@ -33,8 +33,11 @@ const cursors = new Map();
 const key = (name, namespace) => `${namespace ?? ''}.${name}`;
 if (Array.isArray(stateInput)) {
   for (const s of stateInput) {
-    if (s.type === 'STREAM') cursors.set(key(s.stream.stream_descriptor.name, s.stream.stream_descriptor.namespace), s.stream.stream_state.cursor);
-    if (s.type === 'GLOBAL') for (const ss of s.global.stream_states) cursors.set(key(ss.stream_descriptor.name, ss.stream_descriptor.namespace), ss.stream_state.cursor);
+    if (s.type === 'STREAM')
+      cursors.set(key(s.stream.stream_descriptor.name, s.stream.stream_descriptor.namespace), s.stream.stream_state.cursor);
+    if (s.type === 'GLOBAL')
+      for (const ss of s.global.stream_states)
+        cursors.set(key(ss.stream_descriptor.name, ss.stream_descriptor.namespace), ss.stream_state.cursor);
   }
 } else if (stateInput && typeof stateInput === 'object') {
   for (const [k, v] of Object.entries(stateInput)) cursors.set(k, v); // LEGACY blob: {".name": cursor}
@@ -64,20 +67,35 @@ function recordLine(stream, data) {
   switch (format) {
     case 'spaced':
       // Python json.dumps: ", " and ": " separators
-      return pythonDumps({ type: 'RECORD', record: { stream: stream.name, ...(ns ? { namespace: ns } : {}), data, emitted_at: Date.now() } });
+      return pythonDumps({
+        type: 'RECORD',
+        record: { stream: stream.name, ...(ns ? { namespace: ns } : {}), data, emitted_at: Date.now() },
+      });
     case 'namespace-after-data':
-      return JSON.stringify({ type: 'RECORD', record: { stream: stream.name, data, emitted_at: Date.now(), ...(ns !== undefined ? { namespace: ns } : {}) } });
+      return JSON.stringify({
+        type: 'RECORD',
+        record: { stream: stream.name, data, emitted_at: Date.now(), ...(ns !== undefined ? { namespace: ns } : {}) },
+      });
     case 'record-first':
-      return JSON.stringify({ record: { data, stream: stream.name, ...(ns ? { namespace: ns } : {}), emitted_at: Date.now() }, type: 'RECORD' });
+      return JSON.stringify({
+        record: { data, stream: stream.name, ...(ns ? { namespace: ns } : {}), emitted_at: Date.now() },
+        type: 'RECORD',
+      });
     default:
-      return JSON.stringify({ type: 'RECORD', record: { ...(ns ? { namespace: ns } : {}), stream: stream.name, data, emitted_at: Date.now() } });
+      return JSON.stringify({
+        type: 'RECORD',
+        record: { ...(ns ? { namespace: ns } : {}), stream: stream.name, data, emitted_at: Date.now() },
+      });
   }
 }
 
 // Python's json.dumps default separators: ", " and ": "
 function pythonDumps(v) {
   if (Array.isArray(v)) return `[${v.map(pythonDumps).join(', ')}]`;
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonDumps(x)}`).join(', ')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pythonDumps(x)}`)
+      .join(', ')}}`;
   return JSON.stringify(v);
 }
 
@@ -85,26 +103,64 @@ const lastIds = new Map();
 function stateLine(stream) {
   const descriptor = { name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) };
   if (stateType === 'STREAM') {
-    return JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: descriptor, stream_state: { cursor: lastIds.get(key(stream.name, stream.namespace)) } } } });
+    return JSON.stringify({
+      type: 'STATE',
+      state: {
+        type: 'STREAM',
+        stream: { stream_descriptor: descriptor, stream_state: { cursor: lastIds.get(key(stream.name, stream.namespace)) } },
+      },
+    });
   }
   if (stateType === 'GLOBAL') {
     const stream_states = streams
       .filter((s) => lastIds.has(key(s.name, s.namespace)))
-      .map((s) => ({ stream_descriptor: { name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }, stream_state: { cursor: lastIds.get(key(s.name, s.namespace)) } }));
+      .map((s) => ({
+        stream_descriptor: { name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) },
+        stream_state: { cursor: lastIds.get(key(s.name, s.namespace)) },
+      }));
     return JSON.stringify({ type: 'STATE', state: { type: 'GLOBAL', global: { shared_state: { position: total }, stream_states } } });
   }
   // LEGACY: no type, a bare data blob
-  return JSON.stringify({ type: 'STATE', state: { data: Object.fromEntries(streams.filter((s) => lastIds.has(key(s.name, s.namespace))).map((s) => [key(s.name, s.namespace), lastIds.get(key(s.name, s.namespace))])) } });
+  return JSON.stringify({
+    type: 'STATE',
+    state: {
+      data: Object.fromEntries(
+        streams
+          .filter((s) => lastIds.has(key(s.name, s.namespace)))
+          .map((s) => [key(s.name, s.namespace), lastIds.get(key(s.name, s.namespace))]),
+      ),
+    },
+  });
 }
 
 let total = 0;
 async function emitRecord(stream, id) {
   total++;
-  if (config.unknownStreamAt === total) await out(JSON.stringify({ type: 'RECORD', record: { stream: 'not_configured', data: { id }, emitted_at: Date.now() } }));
-  if (config.hugeLineAt === total) await out(JSON.stringify({ type: 'RECORD', record: { stream: stream.name, data: { id, huge: 'h'.repeat(config.hugeLineBytes) }, emitted_at: Date.now() } }));
+  if (config.unknownStreamAt === total)
+    await out(JSON.stringify({ type: 'RECORD', record: { stream: 'not_configured', data: { id }, emitted_at: Date.now() } }));
+  if (config.hugeLineAt === total)
+    await out(
+      JSON.stringify({
+        type: 'RECORD',
+        record: { stream: stream.name, data: { id, huge: 'h'.repeat(config.hugeLineBytes) }, emitted_at: Date.now() },
+      }),
+    );
   if (config.failAfter !== undefined && total > config.failAfter) {
     if (config.traceError) {
-      await out(JSON.stringify({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: { message: config.traceError.message, failure_type: config.traceError.failure_type, internal_message: 'fixture failure' } } }));
+      await out(
+        JSON.stringify({
+          type: 'TRACE',
+          trace: {
+            type: 'ERROR',
+            emitted_at: Date.now(),
+            error: {
+              message: config.traceError.message,
+              failure_type: config.traceError.failure_type,
+              internal_message: 'fixture failure',
+            },
+          },
+        }),
+      );
     }
     await flush();
     process.stderr.write('fixture source: giving up\n');
@@ -126,10 +182,27 @@ async function main() {
     process.stderr.write('a line on stderr\n');
   }
   if (config.control) {
-    await out(JSON.stringify({ type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: Date.now(), connectorConfig: { config: { token: 'refreshed' } } } }));
+    await out(
+      JSON.stringify({
+        type: 'CONTROL',
+        control: { type: 'CONNECTOR_CONFIG', emitted_at: Date.now(), connectorConfig: { config: { token: 'refreshed' } } },
+      }),
+    );
   }
   for (const stream of streams) {
-    await out(JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: { name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) }, status: 'STARTED' } } }));
+    await out(
+      JSON.stringify({
+        type: 'TRACE',
+        trace: {
+          type: 'STREAM_STATUS',
+          emitted_at: Date.now(),
+          stream_status: {
+            stream_descriptor: { name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) },
+            status: 'STARTED',
+          },
+        },
+      }),
+    );
   }
   const next = streams.map((s) => (cursors.get(key(s.name, s.namespace)) ?? 0) + 1);
   const interleave = config.interleave ?? false;
@@ -167,7 +240,16 @@ async function main() {
   // a final state covering everything
   if (stateEvery) for (let i = 0; i < streams.length; i++) if (emittedSinceState[i] > 0) await out(stateLine(streams[i]));
   if (config.traceError && config.failAfter === undefined) {
-    await out(JSON.stringify({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: { message: config.traceError.message, failure_type: config.traceError.failure_type } } }));
+    await out(
+      JSON.stringify({
+        type: 'TRACE',
+        trace: {
+          type: 'ERROR',
+          emitted_at: Date.now(),
+          error: { message: config.traceError.message, failure_type: config.traceError.failure_type },
+        },
+      }),
+    );
   }
   await out(JSON.stringify({ type: 'LOG', log: { level: 'INFO', message: `source done: ${total} records, blocked ${blocked} times` } }));
   await flush();

@@ -90,7 +90,9 @@ export class Workspace {
   }
 
   async outRecords(name = 'out.jsonl'): Promise<{ stream: string; namespace?: string; data: { id: number } }[]> {
-    return (await this.outLines(name)).map((l) => (JSON.parse(l) as { record: { stream: string; namespace?: string; data: { id: number } } }).record);
+    return (await this.outLines(name)).map(
+      (l) => (JSON.parse(l) as { record: { stream: string; namespace?: string; data: { id: number } } }).record,
+    );
   }
 
   pids(name: string): number[] {

@@ -1,0 +1,81 @@
+/**
+ * destination-dev-null's `write`: counts records per stream and acknowledges every
+ * STATE (echoes it with destinationStats.recordCount). It is the baseline of the
+ * replication benchmark, so records are recognised from their first bytes and never
+ * parsed; only the rare other lines are.
+ */
+import { decodeLine, type MessageWriter } from '@tributary/protocol';
+import { BadInputReporter, LineReader, RecordCounts, type StreamCount } from '../destination-common/index.js';
+import { NOT_A_RECORD, RECORD_WITH_UNUSUAL_LAYOUT, readRecordHeader, type RecordHeader } from './record-header.js';
+
+export interface DevNullResult {
+  counts: RecordCounts;
+  statesAcknowledged: number;
+}
+
+export async function writeToDevNull(input: AsyncIterable<Buffer | string>, out: MessageWriter): Promise<DevNullResult> {
+  const counts = new RecordCounts();
+  const badInput = new BadInputReporter(out);
+  const header: RecordHeader = { start: 0, end: 0 };
+  // header text -> counter; consecutive records of one stream hit `lastHeader`
+  const byHeader = new Map<string, StreamCount>();
+  let lastHeader = '';
+  let lastCount: StreamCount | undefined;
+  let statesAcknowledged = 0;
+  let ackedInChunk = false;
+
+  const countRecordWithHeader = (buf: Buffer, start: number, end: number) => {
+    const key = buf.toString('latin1', start, end);
+    if (key !== lastHeader || !lastCount) {
+      let count = byHeader.get(key);
+      if (!count) {
+        const parsed = JSON.parse(`{${buf.toString('utf8', start, end)}}`) as { stream: string; namespace?: string | null };
+        count = counts.stream(parsed.stream, parsed.namespace);
+        byHeader.set(key, count);
+      }
+      lastHeader = key;
+      lastCount = count;
+    }
+    counts.add(lastCount);
+  };
+
+  const handleOtherLine = (line: Buffer) => {
+    const decoded = decodeLine(line);
+    if (decoded.kind === 'text') return badInput.report('not a JSON message', decoded.text);
+    if (decoded.kind === 'invalid') return badInput.report(decoded.reason, decoded.text);
+    const message = decoded.message;
+    if (message.type === 'RECORD') {
+      counts.add(counts.stream(message.record.stream, message.record.namespace));
+    } else if (message.type === 'STATE') {
+      void out.state(counts.acknowledge(message.state));
+      statesAcknowledged++;
+      ackedInChunk = true;
+    }
+    // other messages (LOG, TRACE, ...) need nothing from a destination that keeps nothing
+  };
+
+  const reader = new LineReader(
+    (buf, start, end) => {
+      const kind = readRecordHeader(buf, start, end, header);
+      if (kind > 0) countRecordWithHeader(buf, header.start, header.end);
+      else if (kind === NOT_A_RECORD || kind === RECORD_WITH_UNUSUAL_LAYOUT) handleOtherLine(buf.subarray(start, end));
+    },
+    { onOversizedLine: (bytes) => badInput.report(`line of ${bytes} bytes is over the size limit`) },
+  );
+
+  for await (const chunk of input) {
+    reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (ackedInChunk) {
+      // acknowledgements must not wait in the batch: the platform commits state on them
+      ackedInChunk = false;
+      await out.flush();
+    }
+  }
+  reader.end();
+  badInput.finish();
+  void out.log(
+    'INFO',
+    `destination-dev-null received ${counts.total} record(s)${counts.total > 0 ? `: ${counts.summary()}` : ''}; acknowledged ${statesAcknowledged} state(s)`,
+  );
+  return { counts, statesAcknowledged };
+}

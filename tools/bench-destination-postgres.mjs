@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+/**
+ * Throughput of destination-postgres: N records of a 10-column stream piped through the
+ * built connector process into a real PostgreSQL server, wall time from spawn to exit.
+ *
+ *   node tools/bench-destination-postgres.mjs [--records 500000] [--mode append|append_dedup|overwrite] [--state-every 10000]
+ *
+ * Uses TRIBUTARY_TEST_DATABASE_URL (an admin URL) when set, otherwise starts its own
+ * server with tools/postgres.sh. Needs a build first (npx tsc -b libs/connectors).
+ * The input is written to a temp file first, so the generator does not compete with
+ * the connector for CPU. Last line: {"bench":"destination-postgres","records":N,"rows_per_s":...}
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const entry = join(root, 'libs/connectors/dist/bin/destination-postgres.js');
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '500000' },
+    mode: { type: 'string', default: 'append' },
+    'state-every': { type: 'string', default: '10000' },
+  },
+});
+const records = Number(values.records);
+const mode = values.mode;
+const stateEvery = Number(values['state-every']);
+const log = (...args) => console.error('[bench]', ...args);
+
+if (!existsSync(entry)) {
+  console.error(`${entry} is missing: run npx tsc -b libs/connectors first`);
+  process.exit(1);
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startServer() {
+  if (process.env.TRIBUTARY_TEST_DATABASE_URL) return { adminUrl: process.env.TRIBUTARY_TEST_DATABASE_URL, stop: async () => {} };
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-pg-bench-'));
+  const port = await freePort();
+  const adminUrl = execFileSync('bash', [join(root, 'tools/postgres.sh'), 'start', dir, String(port)], { encoding: 'utf8' }).trim();
+  return {
+    adminUrl,
+    stop: async () => {
+      execFileSync('bash', [join(root, 'tools/postgres.sh'), 'stop', dir]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const properties = {
+  id: { type: 'integer' },
+  uuid: { type: 'string' },
+  name: { type: 'string' },
+  email: { type: 'string' },
+  age: { type: 'integer' },
+  score: { type: 'number' },
+  active: { type: 'boolean' },
+  created_at: { type: 'string', format: 'date-time' },
+  city: { type: 'string' },
+  address: { type: 'object' },
+};
+
+/** Writes the input file: records in the shape of a typical users table, a state every `stateEvery`. */
+async function writeInput(path) {
+  const out = createWriteStream(path);
+  const cities = ['Lisbon', 'Oslo', 'Kyoto', 'Lima', 'Austin', 'Cairo', 'Perth', 'Quito'];
+  const emittedAt = Date.now();
+  let batch = '';
+  for (let i = 0; i < records; i++) {
+    const data = {
+      id: i,
+      uuid: `${((i * 2654435761) % 4294967296).toString(16).padStart(8, '0')}-4a1b-8c2d-${String(i).padStart(12, '0')}`,
+      name: `User ${i} Example`,
+      email: `user${i}@example.com`,
+      age: 18 + (i % 60),
+      score: (i % 1000) / 7,
+      active: i % 3 !== 0,
+      created_at: new Date(1_600_000_000_000 + i * 1000).toISOString(),
+      city: cities[i % cities.length],
+      address: { street: `${i % 500} Main St`, zip: String(10000 + (i % 89999)) },
+    };
+    batch += JSON.stringify({ type: 'RECORD', record: { stream: 'users', data, emitted_at: emittedAt } }) + '\n';
+    if ((i + 1) % stateEvery === 0)
+      batch +=
+        JSON.stringify({
+          type: 'STATE',
+          state: { type: 'STREAM', stream: { stream_descriptor: { name: 'users' }, stream_state: { id: i } } },
+        }) + '\n';
+    if (batch.length > 1 << 20) {
+      if (!out.write(batch)) await once(out, 'drain');
+      batch = '';
+    }
+  }
+  out.end(batch);
+  await once(out, 'finish');
+}
+
+const server = await startServer();
+const work = await mkdtemp(join(tmpdir(), 'tributary-bench-dest-pg-'));
+const database = `bench_${Date.now()}`;
+const admin = new pg.Client({ connectionString: server.adminUrl });
+try {
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(server.adminUrl);
+  const config = {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    database,
+    username: decodeURIComponent(url.username) || 'postgres',
+    password: decodeURIComponent(url.password),
+    schema: 'public',
+    ssl_mode: { mode: 'disable' },
+  };
+  const catalog = {
+    streams: [
+      {
+        stream: { name: 'users', json_schema: { type: 'object', properties }, supported_sync_modes: ['full_refresh', 'incremental'] },
+        sync_mode: mode === 'overwrite' ? 'full_refresh' : 'incremental',
+        destination_sync_mode: mode,
+        ...(mode === 'append_dedup' ? { primary_key: [['id']], cursor_field: ['created_at'] } : {}),
+        generation_id: 1,
+        minimum_generation_id: 0,
+        sync_id: 1,
+      },
+    ],
+  };
+  await writeFile(join(work, 'config.json'), JSON.stringify(config));
+  await writeFile(join(work, 'catalog.json'), JSON.stringify(catalog));
+  const input = join(work, 'input.jsonl');
+  log(`generating ${records} records`);
+  await writeInput(input);
+
+  log(`loading (${mode})`);
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [entry, 'write', '--config', join(work, 'config.json'), '--catalog', join(work, 'catalog.json')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let states = 0;
+  let lastLines = '';
+  child.stdout.on('data', (chunk) => {
+    const text = chunk.toString('utf8');
+    states += text.split('"type":"STATE"').length - 1;
+    lastLines = (lastLines + text).slice(-2000);
+  });
+  createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin);
+  const [code] = await once(child, 'close');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`destination exited with ${code}: ${lastLines}`);
+
+  const db = new pg.Client({ ...config, user: config.username });
+  await db.connect();
+  const rows = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
+  await db.end();
+  if (rows !== records) throw new Error(`expected ${records} rows, found ${rows}`);
+  log(`${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed`);
+  console.log(
+    JSON.stringify({
+      bench: 'destination-postgres',
+      mode,
+      records,
+      seconds: Number(seconds.toFixed(3)),
+      rows_per_s: Math.round(records / seconds),
+    }),
+  );
+} finally {
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+  await admin.end().catch(() => {});
+  await rm(work, { recursive: true, force: true });
+  await server.stop();
+}
