@@ -22,8 +22,10 @@ export const TEST_DATABASE_URL_ENV = 'TRIBUTARY_TEST_DATABASE_URL';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** superuser URL of the test run's PostgreSQL server (see tools/vitest/postgres-setup.ts) */
+    /** superuser URL of the test run's PostgreSQL server (see tools/vitest/postgres-setup.ts); '' if it did not start */
     postgresAdminUrl: string;
+    /** why the server did not start, if it did not */
+    postgresStartError?: string;
   }
 }
 
@@ -50,6 +52,8 @@ export interface TestDatabase {
 /** The admin URL of the test server; throws when tests run outside the root Vitest config. */
 export function testServerAdminUrl(): string {
   const url = process.env[TEST_DATABASE_URL_ENV] ?? inject('postgresAdminUrl');
+  const startError = inject('postgresStartError');
+  if (!url && startError) throw new Error(startError);
   if (!url) {
     throw new Error(
       `no test PostgreSQL server: run tests through the root vitest config (its globalSetup starts one) or set ${TEST_DATABASE_URL_ENV}`,

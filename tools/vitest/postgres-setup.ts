@@ -63,7 +63,15 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('postgresAdminUrl', external);
     return;
   }
-  const server = await startTestPostgres();
+  let server: RunningPostgres;
+  try {
+    server = await startTestPostgres();
+  } catch (err) {
+    // tests without a database still run; createTestDatabase() reports this reason
+    project.provide('postgresAdminUrl', '');
+    project.provide('postgresStartError', (err as Error).message);
+    return;
+  }
   project.provide('postgresAdminUrl', server.url);
   return () => server.stop();
 }

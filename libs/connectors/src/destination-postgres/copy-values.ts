@@ -44,7 +44,8 @@ export function repairJsonForPostgres(json: string): string | undefined {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const INTEGER_STRING = /^[+-]?\d+$/;
-const DECIMAL_STRING = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// a short exponent keeps the value inside numeric's range
+const DECIMAL_STRING = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,4})?$/;
 
 function integerText(value: unknown): string | undefined {
   if (typeof value === 'number') {
