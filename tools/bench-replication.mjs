@@ -79,20 +79,42 @@ function run(command, args, options = {}) {
   });
 }
 
-async function pipeRun(files) {
+// CPU seconds of a command and everything it waited for (connectors included), when
+// /usr/bin/time is there: tells whether the cores, not the engine's design, are the limit
+const TIME = '/usr/bin/time';
+async function timed(dir, command, args) {
+  if (!existsSync(TIME)) return { out: await run(command, args), cpuSeconds: undefined };
+  const file = join(dir, 'cpu.txt');
+  const out = await run(TIME, ['-f', '%U %S', '-o', file, command, ...args]);
+  const [user, sys] = (await readFile(file, 'utf8')).trim().split('\n').at(-1).split(' ').map(Number);
+  return { out, cpuSeconds: user + sys };
+}
+
+async function pipeRun(dir, files) {
   // exactly what a user would type; dev-null's output (acknowledged states) is discarded
   const script = '"$0" "$1" read --config "$2" --catalog "$3" | "$0" "$4" write --config "$5" --catalog "$3" > /dev/null';
   const started = performance.now();
-  await run('sh', ['-c', script, process.execPath, SOURCE, files.sourceConfig, files.catalog, DESTINATION, files.destinationConfig]);
-  return (performance.now() - started) / 1000;
+  const { cpuSeconds } = await timed(dir, 'sh', [
+    '-c',
+    script,
+    process.execPath,
+    SOURCE,
+    files.sourceConfig,
+    files.catalog,
+    DESTINATION,
+    files.destinationConfig,
+  ]);
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds };
 }
 
-async function engineRun(specFile) {
-  const out = await run(process.execPath, [fileURLToPath(import.meta.url), '--engine-child', specFile]);
+async function engineRun(dir, specFile) {
+  const { out, cpuSeconds } = await timed(dir, process.execPath, [fileURLToPath(import.meta.url), '--engine-child', specFile]);
   const report = JSON.parse(out.trim().split('\n').at(-1));
   if (report.status !== 'succeeded') throw new Error(`replicate() ${report.status}: ${report.failures.join('; ')}`);
-  return report;
+  return { ...report, totalCpuSeconds: cpuSeconds };
 }
+
+const cores = (cpu, seconds) => (cpu === undefined ? '' : `, all processes ${cpu.toFixed(1)} cpu-s = ${(cpu / seconds).toFixed(2)} cores`);
 
 const mb = (bytes) => bytes / 1e6;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -129,13 +151,15 @@ async function main() {
     const engine = [];
     for (let i = 1; i <= runs; i++) {
       // interleaved, so a noisy neighbour hurts both sides alike
-      const p = await pipeRun(files);
-      pipeSeconds.push(p);
-      const e = await engineRun(specFile);
+      const p = await pipeRun(dir, files);
+      pipeSeconds.push(p.seconds);
+      const e = await engineRun(dir, specFile);
       engine.push(e);
+      const rate = (seconds) => (mb(e.sourceBytes) / seconds).toFixed(0);
+      console.log(`  run ${i}: pipe   ${p.seconds.toFixed(2)} s, ${rate(p.seconds)} MB/s${cores(p.cpuSeconds, p.seconds)}`);
       console.log(
-        `  run ${i}: pipe ${p.toFixed(2)} s (${(mb(e.sourceBytes) / p).toFixed(0)} MB/s) | engine ${e.seconds.toFixed(2)} s (${(mb(e.sourceBytes) / e.seconds).toFixed(0)} MB/s, ` +
-          `cpu ${e.cpuSeconds.toFixed(2)} s, peak RSS ${(e.maxRssKiB / 1024).toFixed(0)} MiB, ${e.sourcePauses} source pauses, ${e.statesCommitted} states committed)`,
+        `         engine ${e.seconds.toFixed(2)} s, ${rate(e.seconds)} MB/s${cores(e.totalCpuSeconds, e.seconds)}; ` +
+          `engine alone ${e.cpuSeconds.toFixed(2)} cpu-s, peak RSS ${(e.maxRssKiB / 1024).toFixed(0)} MiB, ${e.sourcePauses} source pauses, ${e.statesCommitted} states committed`,
       );
     }
     const bytes = engine[0].sourceBytes;

@@ -63,7 +63,11 @@ start() {
   as_server_user "$user" test -w "$datadir" || die "$user cannot write $datadir (is a parent directory private?)"
 
   if is_running "$bindir" "$user" "$datadir"; then
-    echo "postgres://postgres@127.0.0.1:$port/postgres"
+    # already up: report the port it really listens on (line 4 of postmaster.pid)
+    local running_port
+    running_port=$(sed -n 4p "$datadir/postmaster.pid")
+    [ "$running_port" = "$port" ] || echo "postgres.sh: already running on port $running_port, not $port" >&2
+    echo "postgres://postgres@127.0.0.1:$running_port/postgres"
     return 0
   fi
 

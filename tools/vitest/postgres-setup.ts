@@ -36,23 +36,24 @@ export interface RunningPostgres {
 
 /** Starts a disposable server in a fresh temp dir; `stop()` shuts it down and removes the dir. */
 export async function startTestPostgres(): Promise<RunningPostgres> {
-  // directly under tmpdir: the server may run as another user, who must reach the dir
-  const dir = await mkdtemp(join(tmpdir(), 'tributary-pg-'));
-  const port = await freePort();
+  let dir: string | undefined;
   let url: string;
   try {
-    const { stdout } = await run('bash', [script, 'start', dir, String(port)], { maxBuffer: 16 * 1024 * 1024 });
+    // directly under tmpdir: the server may run as another user, who must reach the dir
+    dir = await mkdtemp(join(tmpdir(), 'tributary-pg-'));
+    const { stdout } = await run('bash', [script, 'start', dir, String(await freePort())], { maxBuffer: 16 * 1024 * 1024 });
     url = stdout.trim().split('\n').pop() ?? '';
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
     const e = err as Error & { stderr?: string };
     throw new Error(`could not start the test PostgreSQL server: ${e.stderr?.trim() || e.message}`);
   }
+  const dataDir = dir;
   return {
     url,
     async stop() {
-      await run('bash', [script, 'stop', dir]).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await run('bash', [script, 'stop', dataDir]).catch(() => undefined);
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,13 +2,14 @@
  * Recognising RECORD lines without parsing them: records are forwarded as raw bytes, so all
  * the engine needs is "is this a record, and of which configured stream". The rest of the
  * line is not validated (that would cost a full parse); a destination rejects broken JSON.
- * peek() answers only when it is sure; anything unusual (escapes in keys or names, an unknown stream,
- * `record` before `type`, a line not ending in `}`) returns NOT_SURE and the caller falls
- * back to a full JSON parse, which is always correct.
+ * peek() answers only when it is sure; anything unusual (escapes in keys or names, an
+ * unknown stream, `record` before `type`, a line not ending in `}`) returns NOT_SURE and
+ * the caller falls back to a full JSON parse, which is always correct.
  *
- * Two exact prefixes cover what connectors print in practice (compact JSON from our SDK,
- * orjson and Jackson; `json.dumps`' spaced form from older Python); a small tokenizer
- * handles any other key order or spacing.
+ * Exact byte patterns cover what connectors print in practice: compact JSON (our SDK,
+ * orjson, Jackson) and Python json.dumps' spaced form, with `stream` and/or `namespace`
+ * (either order) before `data`. A small tokenizer handles any other key order or spacing,
+ * e.g. a namespace after `data` when the namespace is needed to tell two streams apart.
  */
 import type { StreamCatalog } from './stream-catalog.js';
 
@@ -199,15 +200,6 @@ export class RecordPeeker {
     if (buf[end - 1] !== RBRACE) return NOT_SURE;
     const index = this.fast(buf, start, end);
     return index === GENERAL ? this.general(buf, start, end) : index;
-  }
-
-  /**
-   * Like peek() for the beginning of a line whose end has not arrived yet: answers only
-   * from the fast path (prefix, stream name and the start of `data` all within [start, end)).
-   */
-  peekStart(buf: Buffer, start: number, end: number): number {
-    const index = this.fast(buf, start, end);
-    return index === GENERAL ? NOT_SURE : index;
   }
 
   /**

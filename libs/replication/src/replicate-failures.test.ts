@@ -43,6 +43,22 @@ describe('replicate: source failures', () => {
     expect(result.exits.destination).toEqual({ code: 0, signal: null });
   });
 
+  it('never forwards the half record a dying source left behind', async () => {
+    const { result, logs } = await ws.run(
+      { streams: [{ name: 'users', records: 30 }], stateEvery: 10, truncateLast: true },
+      { outFile: ws.path('out.jsonl') },
+      users,
+    );
+    expect(result.status).toBe('failed');
+    expect(result.failures).toEqual([expect.objectContaining({ origin: 'source', message: 'the source exited with code 1' })]);
+    expect(result.exits.destination).toEqual({ code: 0, signal: null });
+    expect(await ws.outLines()).toHaveLength(30);
+    expect(cursorOf(result.state, 'users')).toBe(30);
+    expect(
+      logs.some((l) => l.origin === 'source' && l.message.startsWith('{"type":"RECORD","record":{"stream":"users","data":{"id":99999')),
+    ).toBe(true);
+  });
+
   it('keeps the previous committed state when the source fails before any new state', async () => {
     const previous = [streamState('users', 10)];
     const { result } = await ws.run({ streams: [{ name: 'users', records: 500 }], stateEvery: 50, failAfter: 30, exitCode: 3 }, {}, users, {
@@ -143,7 +159,7 @@ describe('replicate: source failures', () => {
     expect(result.exits.destination).toEqual({ code: 0, signal: null });
   });
 
-  it('fails with origin source on an over-long record spanning chunks, never handing the destination a truncated line', async () => {
+  it('fails with origin source on an over-long record spanning chunks, never handing the destination part of it', async () => {
     const { result } = await ws.run(
       {
         streams: [{ name: 'users', records: 100 }],
@@ -160,11 +176,10 @@ describe('replicate: source failures', () => {
     expect(result.failures).toHaveLength(1);
     expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'system_error' });
     expect(result.failures[0]!.message).toContain('longer than the 100000 byte limit');
-    // the record's beginning was already on its way: the destination was stopped, not fed half a line
-    expect(result.exits.destination?.code).not.toBe(0);
-    const stored = await ws.outLines();
-    expect(stored.every((l) => l.endsWith('}'))).toBe(true);
-    expect((cursorOf(result.state, 'users') as number | undefined) ?? 0).toBeLessThanOrEqual(20);
+    // the destination got whole lines only, and committed what came before
+    expect(result.exits.destination).toEqual({ code: 0, signal: null });
+    expect(cursorOf(result.state, 'users')).toBe(20);
+    expect((await ws.outRecords()).map((r) => r.data.id)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(isAlive(ws.pids('source.pid')[0]!)).toBe(false);
   });
 });

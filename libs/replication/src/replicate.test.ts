@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
 import { replicate } from './replicate.js';
+import type { ReplicationState } from './types.js';
 import { Workspace, catalogOf, cursorOf, fixtureDestination, fixtureSource } from './test-fixtures/harness.js';
 
 let ws: Workspace;
@@ -98,6 +99,29 @@ describe('replicate: happy path', () => {
   });
 });
 
+describe('replicate: callbacks', () => {
+  it('survives callbacks that throw, and still reports the committed state', async () => {
+    const boom = () => {
+      throw new Error('boom');
+    };
+    const result = await replicate({
+      launcher: ws.launcher,
+      source: { definition: fixtureSource, config: { streams: [{ name: 'users', records: 30 }], stateEvery: 10, garbage: true, control: true } },
+      destination: { definition: fixtureDestination, config: {} },
+      catalog: catalogOf({ name: 'users' }),
+      onLog: boom,
+      onProgress: boom,
+      onStateCommitted: async () => {
+        throw new Error('database down');
+      },
+      onConfigUpdate: boom,
+      options: { progressIntervalMs: 5 },
+    });
+    expect(result.status).toBe('succeeded');
+    expect(result.state).toEqual([streamState('users', 30)]);
+  });
+});
+
 describe('replicate: state', () => {
   it('merges STREAM states per stream into the previous committed state', async () => {
     const previous = [streamState('untouched', 7), streamState('users', 0)];
@@ -154,6 +178,21 @@ describe('replicate: state', () => {
     expect(second.result.status).toBe('succeeded');
     expect(second.result.totals.recordsEmitted).toBe(5); // resumed after id 20
     expect(second.result.state).toEqual([{ type: 'LEGACY', data: { '.users': 25 } }]);
+  });
+
+  it('accepts a bare legacy blob as the previous state', async () => {
+    const blob = { '.users': 20 } as unknown as ReplicationState;
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 25 }], stateEvery: 10, stateType: 'LEGACY' },
+      {},
+      catalogOf({ name: 'users' }),
+      {
+        state: blob,
+      },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.totals.recordsEmitted).toBe(5);
+    expect(result.state).toEqual([{ type: 'LEGACY', data: { '.users': 25 } }]);
   });
 
   it('commits all earlier states when the destination echoes only the latest', async () => {

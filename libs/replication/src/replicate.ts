@@ -13,6 +13,7 @@ import {
   LineSplitter,
   LineTooLongError,
   decodeLine,
+  normaliseStateInput,
   type AirbyteMessage,
   type AirbyteStateMessage,
   type AirbyteTraceMessage,
@@ -65,6 +66,7 @@ class Replication {
   private readonly catalog: StreamCatalog;
   private readonly stats: ReplicationStats;
   private readonly tracker: StateTracker;
+  private readonly initialState: ReplicationState | undefined;
   private readonly peeker: RecordPeeker;
   private readonly maxLineBytes: number;
   private readonly killGraceMs: number;
@@ -97,7 +99,9 @@ class Replication {
     this.recent = { source: new RecentLines(keep), destination: new RecentLines(keep) };
     this.catalog = new StreamCatalog(input.catalog);
     this.stats = new ReplicationStats(this.catalog);
-    this.tracker = new StateTracker(input.state);
+    // a bare legacy blob (what older platforms stored) is accepted too
+    this.initialState = normaliseStateInput(input.state);
+    this.tracker = new StateTracker(this.initialState);
     this.peeker = new RecordPeeker(this.catalog);
   }
 
@@ -141,7 +145,7 @@ class Replication {
         : await this.launch('source', () =>
             launcher.read(
               source.definition,
-              { config: source.config, catalog, state: stateForSource(this.input.state) },
+              { config: source.config, catalog, state: stateForSource(this.initialState) },
               { role: 'source', onLog: this.connectorLog('source') },
             ),
           );
@@ -195,22 +199,21 @@ class Replication {
       maxLineBytes: this.maxLineBytes,
       ...(this.input.options?.maxQueuedBytes !== undefined ? { maxQueuedBytes: this.input.options.maxQueuedBytes } : {}),
       slowLine: (line) => this.sourceLine(line),
-      onLineTooLong: (bytes, partlyForwarded) => {
+      onLineTooLong: (bytes) => {
         this.fail({
           origin: 'source',
           type: 'system_error',
           message: `the source printed a line longer than the ${this.maxLineBytes} byte limit (${bytes}+ bytes without a newline)`,
           timestamp: Date.now(),
         });
-        // the destination holds the start of that line: ending its input would hand it a
-        // truncated record, so it is stopped instead (what it acknowledged stays committed)
-        if (partlyForwarded) void this.killAll();
-        else this.abortSource();
+        this.abortSource();
       },
       onStopped: () => this.abortSource(),
       onEnd: () => this.endDestinationInput(),
+      onError: (err) => this.engineError(err),
     });
     this.pump = pump;
+    src.stdout.on('error', (err) => this.streamError('source', err));
     pump.start();
   }
 
@@ -358,7 +361,10 @@ class Replication {
       try {
         fn();
       } catch (err) {
-        if (!(err instanceof LineTooLongError)) throw err;
+        if (!(err instanceof LineTooLongError)) {
+          this.engineError(err);
+          return;
+        }
         this.fail({
           origin: 'destination',
           type: 'system_error',
@@ -370,8 +376,30 @@ class Replication {
         void this.killAll();
       }
     };
+    dst.stdout.on('error', (err) => this.streamError('destination', err));
+    dst.stdin.on('error', () => {
+      // the destination went away; its exit status tells the story
+    });
     dst.stdout.on('data', (chunk: Buffer) => push(() => splitter.push(chunk)));
     dst.stdout.once('end', () => push(() => splitter.end()));
+  }
+
+  /** A pipe error (rare: the process exit that follows says what happened). */
+  private streamError(role: ConnectorRole, err: Error): void {
+    this.log({ timestamp: Date.now(), level: 'warn', origin: 'replication', message: `error on the ${role}'s output: ${err.message}` });
+  }
+
+  /** A bug of ours surfaced in an event handler: fail the attempt cleanly instead of crashing. */
+  private engineError(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.fail({
+      origin: 'replication',
+      type: 'system_error',
+      message: `replication engine error: ${e.message}`,
+      ...(e.stack ? { stackTrace: e.stack } : {}),
+      timestamp: Date.now(),
+    });
+    void this.killAll();
   }
 
   private destinationLine(line: Buffer): void {

@@ -102,6 +102,9 @@ async function pump(chunks: Buffer[]): Promise<{ out: string; stats: Replication
       onStopped: () => {},
       onLineTooLong: () => {},
       onEnd: () => destination.end(resolve),
+      onError: (err) => {
+        throw err;
+      },
     });
     p.start();
   });

@@ -4,12 +4,13 @@
  * Each chunk is split into lines with Buffer.indexOf; record lines are recognised by
  * RecordPeeker and counted, and contiguous runs of forwarded lines (records and states)
  * go out as one slice of the chunk, never re-encoded. Only other lines (logs, traces,
- * states, garbage) reach the slow path, which parses them.
+ * states, garbage) reach the slow path, which parses them. The destination only ever
+ * receives complete lines: a line cut by a chunk boundary is held (a view, capped at
+ * maxLineBytes) until its end arrives, then goes out in the same writev as the next run.
  *
  * Backpressure: once maxQueuedBytes wait for the destination's stdin, the source's stdout
  * is paused until the queue is down to a quarter, so the source blocks on its own pipe and
- * memory stays bounded at maxQueuedBytes plus one chunk (plus one partial line, capped at
- * maxLineBytes).
+ * memory stays bounded at maxQueuedBytes plus one chunk (plus one partial line).
  */
 import type { Readable, Writable } from 'node:stream';
 import { NOT_SURE, type RecordPeeker } from './record-peek.js';
@@ -36,32 +37,24 @@ export interface SourcePumpOptions {
   /** pause the source once this much waits for the destination's stdin; default 1 MiB */
   maxQueuedBytes?: number;
   /**
-   * Any line the peeker is not sure about (a view into the chunk, no terminator). Counts
-   * the line itself when it turns out to be a record; STOP ends the pump (a fatal line).
+   * Any line the peeker is not sure about (a view, no terminator). Counts the line itself
+   * when it turns out to be a record; STOP ends the pump (a fatal line).
    */
   slowLine(line: Buffer): LineAction;
   /** slowLine said STOP; everything before that line has been written */
   onStopped(): void;
-  /**
-   * A line grew past maxLineBytes; the pump has stopped, everything before it was written.
-   * `partlyForwarded`: the line's beginning already went to the destination (see inFlight).
-   */
-  onLineTooLong(bytes: number, partlyForwarded: boolean): void;
+  /** a line grew past maxLineBytes; the pump has stopped, everything before it was written */
+  onLineTooLong(bytes: number): void;
   /** the source's stdout ended and everything was handed to the destination */
   onEnd(): void;
+  /** a bug of ours while handling a chunk (it must not become an uncaught exception) */
+  onError(err: unknown): void;
 }
 
 export class SourcePump {
-  /** the start of a line that is not surely a record, kept until its end arrives */
+  /** the start of a line cut by the chunk boundary, kept until its end arrives */
   private partial: Buffer[] = [];
   private partialBytes = 0;
-  /**
-   * Stream of a record line whose beginning was already forwarded (NOT_SURE: none): a
-   * chunk that ends inside a record goes out whole, so each chunk is one write and no
-   * bytes are copied.
-   */
-  private inFlight = NOT_SURE;
-  private inFlightBytes = 0;
   private stopped = false;
   private ended = false;
   private pausedAt = 0;
@@ -96,7 +89,6 @@ export class SourcePump {
     this.stopped = true;
     this.partial = [];
     this.partialBytes = 0;
-    this.inFlight = NOT_SURE;
     this.source.resume();
   }
 
@@ -107,13 +99,18 @@ export class SourcePump {
   private readonly onData = (chunk: Buffer): void => {
     if (this.stopped) return;
     this.options.stats.sourceBytesRead += chunk.length;
-    const dest = this.dest;
-    this.processChunk(chunk);
+    try {
+      this.processChunk(chunk);
+    } catch (err) {
+      this.stop();
+      this.options.onError(err);
+      return;
+    }
     if (this.stopped) return;
-    const queued = dest.writableLength;
+    const queued = this.dest.writableLength;
     if (queued > this.backpressure.maxQueuedBytes) this.backpressure.maxQueuedBytes = queued;
-    // queue a little more than the stream's own highWaterMark (16 KiB): with three processes
-    // on few cores, reading several chunks per wake-up means fewer context switches
+    // queue more than the stream's own highWaterMark (16 KiB): with three processes on
+    // few cores, moving several chunks per wake-up means fewer context switches
     if (queued > this.maxQueuedBytes && !this.pausedAt) {
       this.pausedAt = Date.now();
       this.backpressure.sourcePauses++;
@@ -132,35 +129,27 @@ export class SourcePump {
     if (!this.stopped) this.source.resume();
   };
 
-  private write(buf: Buffer): void {
+  /** Writes a re-assembled line (if any) and a run of the chunk (if any), as one writev. */
+  private write(line: Buffer | undefined, run: Buffer | undefined): void {
     const dest = this.dest;
     if (dest.writableEnded || dest.destroyed) return;
-    dest.write(buf, this.onWritten);
+    if (line && run) {
+      dest.cork();
+      dest.write(line, this.onWritten);
+      dest.write(run, this.onWritten);
+      dest.uncork();
+    } else if (line || run) {
+      dest.write((line ?? run)!, this.onWritten);
+    }
   }
 
   private processChunk(chunk: Buffer): void {
     const len = chunk.length;
     let pos = 0;
-    // the bytes [runStart, pos) are forwarded lines not yet written
-    let runStart = 0;
+    // a line completed by this chunk, to go out before the chunk's first run
+    let head: Buffer | undefined;
 
-    if (this.inFlight !== NOT_SURE) {
-      // the rest of a record whose beginning went out with the previous chunk
-      const nl = chunk.indexOf(LF);
-      const bytes = this.inFlightBytes + (nl === -1 ? len : nl);
-      if (bytes > this.maxLineBytes) {
-        this.tooLong(bytes);
-        return;
-      }
-      if (nl === -1) {
-        this.inFlightBytes = bytes;
-        this.write(chunk);
-        return;
-      }
-      this.count(this.inFlight, nl > 0 && chunk[nl - 1] === CR ? bytes - 1 : bytes);
-      this.inFlight = NOT_SURE;
-      pos = nl + 1;
-    } else if (this.partialBytes > 0) {
+    if (this.partialBytes > 0) {
       const nl = chunk.indexOf(LF);
       if (nl === -1) {
         this.keepPartial(chunk, 0);
@@ -170,15 +159,18 @@ export class SourcePump {
       const line = Buffer.concat(this.partial, this.partialBytes + nl + 1);
       this.partial = [];
       this.partialBytes = 0;
-      if (!this.singleLine(line, line.length - 1)) return;
+      const action = this.assembledLine(line);
+      if (action === STOP) return;
+      if (action === FORWARD) head = line;
       pos = nl + 1;
-      runStart = pos;
     }
 
     const peeker = this.peeker;
     const bucketRecords = this.bucketRecords;
     const bucketBytes = this.bucketBytes;
     const max = this.maxLineBytes;
+    // the bytes [runStart, pos) are forwarded lines not yet written
+    let runStart = pos;
     while (pos < len) {
       const nl = chunk.indexOf(LF, pos);
       if (nl === -1) break;
@@ -186,7 +178,7 @@ export class SourcePump {
       if (end > pos && chunk[end - 1] === CR) end--;
       const lineBytes = end - pos;
       if (lineBytes > max) {
-        if (pos > runStart) this.write(chunk.subarray(runStart, pos));
+        this.write(head, pos > runStart ? chunk.subarray(runStart, pos) : undefined);
         this.tooLong(lineBytes);
         return;
       }
@@ -197,7 +189,8 @@ export class SourcePump {
       } else {
         const action = lineBytes > 0 ? this.options.slowLine(chunk.subarray(pos, end)) : SKIP;
         if (action !== FORWARD) {
-          if (pos > runStart) this.write(chunk.subarray(runStart, pos));
+          this.write(head, pos > runStart ? chunk.subarray(runStart, pos) : undefined);
+          head = undefined;
           runStart = nl + 1;
           if (action === STOP) {
             this.stop();
@@ -208,48 +201,32 @@ export class SourcePump {
       }
       pos = nl + 1;
     }
-    if (pos < len) {
-      // the chunk ends inside a line: if it surely starts a record, send it on now (one
-      // write per chunk, no copy); otherwise keep it until its end arrives
-      const index = len - pos <= max ? peeker.peekStart(chunk, pos, len) : NOT_SURE;
-      if (index !== NOT_SURE) {
-        this.inFlight = index;
-        this.inFlightBytes = len - pos;
-        pos = len;
-      }
-    }
-    // usually the whole chunk: no view object to allocate then
-    if (pos > runStart) this.write(runStart === 0 && pos === len ? chunk : chunk.subarray(runStart, pos));
+    // usually the whole chunk but a cut line: a view of it, never a copy
+    this.write(head, pos > runStart ? (runStart === 0 && pos === len ? chunk : chunk.subarray(runStart, pos)) : undefined);
     if (pos < len) this.keepPartial(chunk, pos);
   }
 
-  private count(index: number, bytes: number): void {
-    this.bucketRecords[index] = this.bucketRecords[index]! + 1;
-    this.bucketBytes[index] = this.bucketBytes[index]! + bytes;
-  }
-
-  /** A line assembled from several chunks; `end` excludes its LF. Returns false once stopped. */
-  private singleLine(line: Buffer, end: number): boolean {
+  /** A line put together from several chunks, LF included: counted, not written. */
+  private assembledLine(line: Buffer): LineAction {
+    let end = line.length - 1;
     if (end > 0 && line[end - 1] === CR) end--;
     if (end > this.maxLineBytes) {
       this.tooLong(end);
-      return false;
+      return STOP;
     }
-    if (end === 0) return true;
+    if (end === 0) return SKIP;
     const index = this.peeker.peek(line, 0, end);
     if (index !== NOT_SURE) {
-      this.count(index, end);
-      this.write(line);
-      return true;
+      this.bucketRecords[index] = this.bucketRecords[index]! + 1;
+      this.bucketBytes[index] = this.bucketBytes[index]! + end;
+      return FORWARD;
     }
     const action = this.options.slowLine(line.subarray(0, end));
-    if (action === FORWARD) this.write(line);
     if (action === STOP) {
       this.stop();
       this.options.onStopped();
-      return false;
     }
-    return true;
+    return action;
   }
 
   private keepPartial(chunk: Buffer, from: number): void {
@@ -260,28 +237,30 @@ export class SourcePump {
   }
 
   private tooLong(bytes: number): void {
-    const partlyForwarded = this.inFlight !== NOT_SURE;
     this.stop();
-    this.options.onLineTooLong(bytes, partlyForwarded);
+    this.options.onLineTooLong(bytes);
   }
 
   private readonly onSourceEnd = (): void => {
     if (this.ended) return;
     this.ended = true;
-    if (!this.stopped && this.inFlight !== NOT_SURE) {
-      // the last record had no newline: end it
-      this.count(this.inFlight, this.inFlightBytes);
-      this.inFlight = NOT_SURE;
-      this.write(NEWLINE);
+    try {
+      this.finishInput();
+    } catch (err) {
+      this.stop();
+      this.options.onError(err);
     }
+  };
+
+  private finishInput(): void {
     if (!this.stopped && this.partialBytes > 0) {
-      // a last line without a newline: forward it with one
+      // a last line without a newline: forward it with one (if it is whole: see peek's guard)
       const line = Buffer.concat([...this.partial, NEWLINE], this.partialBytes + 1);
       this.partial = [];
       this.partialBytes = 0;
-      this.singleLine(line, line.length - 1);
+      if (this.assembledLine(line) === FORWARD) this.write(line, undefined);
     }
     if (this.stopped) return;
     this.options.onEnd();
-  };
+  }
 }

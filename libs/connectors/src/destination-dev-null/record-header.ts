@@ -4,6 +4,7 @@
  * layouts real emitters use: `{"type":"RECORD","record":{"stream":...` (our SDK,
  * source-sample, the Python CDK's orjson) and Python's json.dumps spacing, with an
  * optional "namespace" next to "stream". Anything else is left to a full parse.
+ * (A "namespace" that comes only after "data" is not seen: no emitter we know does that.)
  */
 
 const QUOTE = 0x22;

@@ -20,7 +20,8 @@ beforeAll(async () => {
   config = { ...db.connection, username: role, password, schema: 'public', ssl_mode: { mode: 'prefer' } };
 });
 afterAll(async () => {
-  await db?.drop();
+  if (!db) return;
+  await db.drop();
   await adminQuery(`DROP ROLE IF EXISTS ${role}`, db.adminUrl);
 });
 

@@ -31,16 +31,20 @@ const ZERO = 0x30;
 const DOT = 0x2e;
 const INT32_LIMIT = 0x80000000;
 
-let pieceWords = new Uint32Array(64 * 1024);
+let pieceWords = new Uint32Array(256 * 1024);
 let pieceWordsUsed = 0;
 
 /** text as little-endian words, zero-padded: what `AsciiBuilder.words` copies */
 export function encodeWords(text: string): { words: Uint32Array; byteLength: number } {
-  const bytes = Buffer.from(text, 'utf8');
-  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
-  bytes.copy(padded);
-  const words = new Uint32Array(padded.length / 4);
-  for (let i = 0; i < words.length; i++) words[i] = padded.readUInt32LE(i * 4);
+  // tables hold ~12k pieces: packing ASCII directly keeps module load fast (Buffers cost ~20 µs each)
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+  const bytes: ArrayLike<number> = ascii ? { length: text.length } : Buffer.from(text, 'utf8');
+  const words = new Uint32Array(Math.ceil(bytes.length / 4));
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = ascii ? text.charCodeAt(i) : (bytes[i] as number);
+    words[i >> 2] = ((words[i >> 2] as number) | (byte << ((i & 3) * 8))) >>> 0;
+  }
   return { words, byteLength: bytes.length };
 }
 

@@ -7,7 +7,8 @@
  * once the queue is empty - the reader then idles while we build the next batch and we
  * idle while it reads (source | dev-null ran at the *sum* of both times). With a few
  * batches queued the two processes overlap, and memory stays bounded at
- * (maxInFlight + 1) batches.
+ * (maxInFlight + 1) batches. Buffers are reused once written: fresh 0.5 MiB buffers
+ * cost page faults and major GCs (~10% of the source's time).
  *
  * (The protocol SDK's MessageWriter, which takes strings, would also cost an extra
  * encode of every byte at these rates.)
@@ -32,6 +33,7 @@ export class ByteBatchOutput {
   private readonly reserveBytes: number;
   private readonly maxInFlight: number;
   private inFlight = 0;
+  private readonly spareBuffers: Buffer[] = [];
   private wakeWriter: (() => void) | undefined;
   private failed = false;
 
@@ -57,7 +59,8 @@ export class ByteBatchOutput {
     if (this.builder.pos + bytes > this.batchBytes + this.reserveBytes) wait = this.flush();
     if (bytes > this.batchBytes + this.reserveBytes) {
       // a huge message (long stream names?) goes out on its own
-      this.writeOut(Buffer.from(json + '\n', 'utf8'));
+      const huge = Buffer.from(json + '\n', 'utf8');
+      this.writeOut(huge, huge.length);
       return wait;
     }
     this.builder.utf8(json);
@@ -73,7 +76,7 @@ export class ByteBatchOutput {
   flush(): Promise<void> {
     const builder = this.builder;
     if (builder.pos > 0) {
-      this.writeOut(builder.buf.subarray(0, builder.pos));
+      this.writeOut(builder.buf, builder.pos);
       builder.reset(this.newBuffer());
     }
     if (this.inFlight < this.maxInFlight || this.failed) return Promise.resolve();
@@ -82,10 +85,12 @@ export class ByteBatchOutput {
     });
   }
 
-  private writeOut(chunk: Buffer): void {
+  private writeOut(buffer: Buffer, length: number): void {
     this.inFlight++;
-    this.out.write(chunk, (err) => {
+    this.out.write(buffer.subarray(0, length), (err) => {
       this.inFlight--;
+      // written out: the memory can take the next batch
+      if (!err && buffer.length === this.bufferBytes) this.spareBuffers.push(buffer);
       // a broken pipe must not leave the loop waiting forever; the SDK exits on EPIPE
       if (err) this.failed = true;
       if (this.wakeWriter && (this.inFlight < this.maxInFlight || this.failed)) {
@@ -96,7 +101,11 @@ export class ByteBatchOutput {
     });
   }
 
+  private get bufferBytes(): number {
+    return this.batchBytes + this.reserveBytes + PIECE_SLACK_BYTES;
+  }
+
   private newBuffer(): Buffer {
-    return Buffer.allocUnsafe(this.batchBytes + this.reserveBytes + PIECE_SLACK_BYTES);
+    return this.spareBuffers.pop() ?? Buffer.allocUnsafe(this.bufferBytes);
   }
 }

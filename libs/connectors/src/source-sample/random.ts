@@ -44,7 +44,7 @@ export class RecordRng {
     return (t ^ (t >>> 14)) >>> 1;
   }
 
-  /** uniform integer in [0, n) for n well below 2^31 */
+  /** uniform integer in [0, n) for 0 < n < 2^31 */
   below(n: number): number {
     return this.next() % n;
   }

@@ -46,7 +46,8 @@ for (let s = 0; s < SECONDS_PER_HOUR; s++) {
  * caller's surrounding pieces carry the quotes and the `Z`, saving two more copies.
  */
 export function writeTimestampDigits(out: AsciiBuilder, epochSeconds: number): void {
-  const hour = epochSeconds < INT32_LIMIT && epochSeconds >= 0 ? (epochSeconds / SECONDS_PER_HOUR) | 0 : Math.floor(epochSeconds / SECONDS_PER_HOUR);
+  const hour =
+    epochSeconds < INT32_LIMIT && epochSeconds >= 0 ? (epochSeconds / SECONDS_PER_HOUR) | 0 : Math.floor(epochSeconds / SECONDS_PER_HOUR);
   const slot = hour - FIRST_INDEXED_HOUR;
   if (slot >= 0 && slot < HOURS_INDEXED) {
     if (hourFilled[slot] === 0) fillHour(slot, hour);

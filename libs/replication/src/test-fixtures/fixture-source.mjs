@@ -254,6 +254,11 @@ async function main() {
   await out(JSON.stringify({ type: 'LOG', log: { level: 'INFO', message: `source done: ${total} records, blocked ${blocked} times` } }));
   await flush();
   if (config.statsFile) writeFileSync(config.statsFile, JSON.stringify({ total, blocked }));
+  if (config.truncateLast) {
+    // dies in the middle of a record, as a killed process would
+    process.stdout.write('{"type":"RECORD","record":{"stream":"users","data":{"id":99999,"na', () => process.exit(1));
+    return;
+  }
   if (config.noFinalNewline) process.stdout.write(JSON.stringify({ type: 'LOG', log: { level: 'INFO', message: 'no newline' } }));
   process.exitCode = config.traceError && config.failAfter === undefined ? (config.exitCode ?? 1) : 0;
 }
