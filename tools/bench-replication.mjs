@@ -6,7 +6,7 @@
 //   {"bench":"replication","records":N,"pipe_mb_s":..,"engine_mb_s":..,"ratio":..,"engine_peak_rss_mib":..}
 //
 // Build first: npx tsc -b libs/replication libs/connectors
-// Env: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 3),
+// Env: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 5),
 //      BENCH_STREAMS (comma-separated source-sample streams, default "users")
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -124,7 +124,7 @@ async function main() {
     if (!existsSync(file)) throw new Error(`${file} is missing: build first with npx tsc -b libs/replication libs/connectors`);
   }
   const records = Number(process.env.BENCH_RECORDS ?? 2_000_000);
-  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
   const streams = (process.env.BENCH_STREAMS ?? 'users')
     .split(',')
     .map((s) => s.trim())
@@ -172,6 +172,10 @@ async function main() {
     console.log(`  raw pipe: best ${pipeMbS.toFixed(0)} MB/s, median ${(mb(bytes) / median(pipeSeconds)).toFixed(0)} MB/s`);
     console.log(
       `  engine:   best ${engineMbS.toFixed(0)} MB/s, median ${(mb(bytes) / median(engine.map((e) => e.seconds))).toFixed(0)} MB/s`,
+    );
+    const pairs = engine.map((e, i) => pipeSeconds[i] / e.seconds);
+    console.log(
+      `  run-by-run ratios (same moment, same neighbours): ${pairs.map((r) => r.toFixed(2)).join(' ')}; median ${median(pairs).toFixed(3)}`,
     );
     console.log(
       `  ratio engine/pipe: ${(engineMbS / pipeMbS).toFixed(3)} (target >= 0.95); engine peak RSS ${peakRssMiB.toFixed(0)} MiB (target < 200)`,

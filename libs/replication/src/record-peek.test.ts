@@ -133,3 +133,19 @@ describe('RecordPeeker: namespaces on the fast path', () => {
     for (const [line, expected] of cases) expect(peek(p, line), line).toBe(expected);
   });
 });
+
+describe('RecordPeeker: remembered prefixes', () => {
+  it('keeps many interleaved streams apart, including names that prefix each other', () => {
+    const names = ['user', 'users', 'users_x', ...Array.from({ length: 40 }, (_, i) => `s${i}`)];
+    const catalog = catalogOf(...names.map((name) => ({ name })), { name: 'dup', namespace: 'a' }, { name: 'dup', namespace: 'a{b' });
+    const p = new RecordPeeker(catalog);
+    for (let round = 0; round < 3; round++) {
+      names.forEach((name, i) => {
+        expect(peek(p, `{"type":"RECORD","record":{"stream":"${name}","data":{"i":${round}}}}`)).toBe(i);
+        expect(peek(p, `{"type": "RECORD", "record": {"stream": "${name}", "data": {"i": ${round}}}}`)).toBe(i);
+      });
+      expect(peek(p, '{"type":"RECORD","record":{"stream":"dup","namespace":"a{b","data":{}}}')).toBe(names.length + 1);
+      expect(peek(p, '{"type":"RECORD","record":{"stream":"dup","namespace":"a","data":{}}}')).toBe(names.length);
+    }
+  });
+});

@@ -22,7 +22,7 @@ class Pattern {
   readonly words: Uint32Array;
   readonly length: number;
 
-  constructor(text: string) {
+  constructor(text: string | Buffer) {
     this.bytes = Buffer.from(text);
     this.length = this.bytes.length;
     this.words = new Uint32Array(this.length >>> 2);
@@ -63,6 +63,8 @@ const SPACED = form(': ', ', ');
 
 /** How many (stream, namespace) spellings the fast path remembers. */
 const CACHE_SIZE = 32;
+/** How many whole line prefixes (`{"type":"RECORD",...,"data":{`) it compares first. */
+const PREFIX_CACHE_SIZE = 8;
 
 interface CachedStream {
   name: Buffer;
@@ -184,6 +186,15 @@ export class RecordPeeker {
   /** recently seen stream spellings: most records repeat one of a few */
   private readonly cache: CachedStream[] = [];
   private cacheNext = 0;
+  /**
+   * Recently seen line prefixes up to the start of `data`, with their stream: one compare
+   * settles most lines (a stream's records all start the same way).
+   */
+  private readonly prefixes: Pattern[] = [];
+  private readonly prefixIndex: number[] = [];
+  private prefixNext = 0;
+  /** where parsePrefix found `data`'s opening brace (+1): the end of a prefix to remember */
+  private prefixEnd = 0;
   // a DataView over the buffer being peeked, made once per chunk
   private viewOf: Buffer | undefined;
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -213,6 +224,30 @@ export class RecordPeeker {
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     const view = this.view;
+    const prefixes = this.prefixes;
+    for (let k = 0; k < prefixes.length; k++) {
+      if (matches(view, buf, start, end, prefixes[k]!)) return this.prefixIndex[k]!;
+    }
+    const index = this.parsePrefix(view, buf, start, end);
+    if (index >= 0) this.rememberPrefix(buf.subarray(start, this.prefixEnd), index);
+    return index;
+  }
+
+  /** Remembers the line's bytes up to `data":{`, the same for all records of a stream. */
+  private rememberPrefix(prefix: Buffer, index: number): void {
+    const pattern = new Pattern(prefix);
+    if (this.prefixes.length < PREFIX_CACHE_SIZE) {
+      this.prefixes.push(pattern);
+      this.prefixIndex.push(index);
+    } else {
+      this.prefixes[this.prefixNext] = pattern;
+      this.prefixIndex[this.prefixNext] = index;
+      this.prefixNext = (this.prefixNext + 1) % PREFIX_CACHE_SIZE;
+    }
+  }
+
+  /** The exact-bytes path proper, for a prefix not seen recently. */
+  private parsePrefix(view: DataView<ArrayBufferLike>, buf: Buffer, start: number, end: number): number {
     let f: Form;
     if (matches(view, buf, start, end, COMPACT.head)) f = COMPACT;
     else if (matches(view, buf, start, end, SPACED.head)) f = SPACED;
@@ -241,6 +276,7 @@ export class RecordPeeker {
     }
     // `data` must follow as an object, as in every serialiser we know; else look closer
     if (!matches(view, buf, afterStrings, end, f.thenData)) return GENERAL;
+    this.prefixEnd = afterStrings + f.thenData.length;
 
     const nameLength = nameEnd - nameStart;
     const nsLength = nsEnd - nsStart; // 0 when absent (-1 - -1)

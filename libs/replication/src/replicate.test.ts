@@ -106,7 +106,10 @@ describe('replicate: callbacks', () => {
     };
     const result = await replicate({
       launcher: ws.launcher,
-      source: { definition: fixtureSource, config: { streams: [{ name: 'users', records: 30 }], stateEvery: 10, garbage: true, control: true } },
+      source: {
+        definition: fixtureSource,
+        config: { streams: [{ name: 'users', records: 30 }], stateEvery: 10, garbage: true, control: true },
+      },
       destination: { definition: fixtureDestination, config: {} },
       catalog: catalogOf({ name: 'users' }),
       onLog: boom,

@@ -22,7 +22,7 @@ export const SKIP = 1;
 export const STOP = 2;
 export type LineAction = typeof FORWARD | typeof SKIP | typeof STOP;
 
-export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -34,7 +34,7 @@ export interface SourcePumpOptions {
   peeker: RecordPeeker;
   stats: ReplicationStats;
   maxLineBytes: number;
-  /** pause the source once this much waits for the destination's stdin; default 1 MiB */
+  /** pause the source once this much waits for the destination's stdin; default 4 MiB */
   maxQueuedBytes?: number;
   /**
    * Any line the peeker is not sure about (a view, no terminator). Counts the line itself

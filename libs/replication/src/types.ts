@@ -16,7 +16,10 @@ export interface ConnectorSide {
 export interface ReplicationOptions {
   /** a connector line longer than this fails the run; default DEFAULT_MAX_LINE_BYTES (100 MiB) */
   maxLineBytes?: number;
-  /** the source is paused once this many bytes wait for the destination's stdin; default 1 MiB */
+  /**
+   * the source is paused once this many bytes wait for the destination's stdin; default
+   * 4 MiB: enough to ride out a destination's scheduling hiccups without blocking the source
+   */
   maxQueuedBytes?: number;
   /** SIGTERM → SIGKILL grace when killing a connector; default 5 s (cancel must finish within 10 s) */
   killGraceMs?: number;

@@ -18,6 +18,8 @@ export class StreamFile {
   private dirty = false;
   /** the source said this stream is complete (STREAM_STATUS COMPLETE) */
   complete = false;
+  /** `_airbyte_meta` of a record without changes: the same for every such record */
+  readonly emptyMetaJson: string;
 
   constructor(
     readonly descriptor: StreamDescriptor,
@@ -26,7 +28,9 @@ export class StreamFile {
     readonly generationId: number,
     readonly syncId: number | undefined,
     private readonly storage: JsonlStorage,
-  ) {}
+  ) {
+    this.emptyMetaJson = JSON.stringify({ changes: [], ...(syncId !== undefined ? { sync_id: syncId } : {}) });
+  }
 
   /** adds one output line (without newline); true when it is time to flush */
   add(line: string): boolean {

@@ -27,11 +27,14 @@ export interface JsonlWriteOptions {
 
 /** the line written for one record (Airbyte's raw-record fields, as in its S3 JSONL output) */
 export function rawRecordLine(record: AirbyteRecordMessage, file: StreamFile): string {
-  const meta: Record<string, unknown> = { changes: record.meta?.changes ?? [] };
-  if (file.syncId !== undefined) meta['sync_id'] = file.syncId;
+  const changes = record.meta?.changes;
+  const meta =
+    changes && changes.length > 0
+      ? JSON.stringify({ changes, ...(file.syncId !== undefined ? { sync_id: file.syncId } : {}) })
+      : file.emptyMetaJson;
   return (
     `{"_airbyte_raw_id":"${randomUUID()}","_airbyte_extracted_at":${Number.isFinite(record.emitted_at) ? record.emitted_at : Date.now()},` +
-    `"_airbyte_generation_id":${file.generationId},"_airbyte_meta":${JSON.stringify(meta)},"_airbyte_data":${JSON.stringify(record.data)}}`
+    `"_airbyte_generation_id":${file.generationId},"_airbyte_meta":${meta},"_airbyte_data":${JSON.stringify(record.data)}}`
   );
 }
 

@@ -16,8 +16,7 @@ export const DEFAULTS = {
   count: 1000,
   seed: 0,
   recordsPerState: 10_000,
-  // ~300-400 KiB of output per write: large enough to amortise the write, small
-  // enough to keep memory flat
+  // the unit of fail_after/sleep bookkeeping; output is written in 64 KiB pieces regardless
   recordsPerBatch: 1000,
   sleepMsPerBatch: 0,
 } as const;

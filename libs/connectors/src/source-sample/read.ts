@@ -87,7 +87,7 @@ export async function readSample({
   emittedAt = Date.now(),
   batchBytes = DEFAULT_BATCH_BYTES,
 }: ReadSampleOptions): Promise<void> {
-  const reserve = Math.max(64 * 1024, ...plans.map((p) => 2 * Buffer.byteLength(JSON.stringify(p.descriptor)) + MAX_DATA_BYTES + 256));
+  const reserve = Math.max(8 * 1024, ...plans.map((p) => 2 * Buffer.byteLength(JSON.stringify(p.descriptor)) + MAX_DATA_BYTES + 256));
   const output = new ByteBatchOutput(out, { batchBytes, reserveBytes: reserve });
   const budget = new FailureBudget(config.failAfter ?? Number.POSITIVE_INFINITY);
   try {
