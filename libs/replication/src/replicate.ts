@@ -209,7 +209,8 @@ class Replication {
         this.abortSource();
       },
       onStopped: () => this.abortSource(),
-      onEnd: () => this.endDestinationInput(),
+      // the destination's input ends once the source's exit status says how the streams ended
+      onEnd: () => undefined,
       onError: (err) => this.engineError(err),
     });
     this.pump = pump;
@@ -255,11 +256,16 @@ class Replication {
       }
       case 'TRACE':
         this.trace('source', m.trace, m);
-        return SKIP;
+        // destinations finalise a stream (e.g. swap in an overwrite table) on its COMPLETE status
+        return m.trace.type === 'STREAM_STATUS' && this.isConfigured(m.trace.stream_status?.stream_descriptor) ? FORWARD : SKIP;
       default:
         this.otherMessage('source', m);
         return SKIP;
     }
+  }
+
+  private isConfigured(d: { name: string; namespace?: string | null } | null | undefined): boolean {
+    return d !== null && d !== undefined && this.catalog.lookup(d.name, d.namespace) !== undefined;
   }
 
   private trace(role: ConnectorRole, trace: AirbyteTraceMessage, m: AirbyteMessage): void {
@@ -342,15 +348,14 @@ class Replication {
     if (exit.code !== 0 && !this.traceFailed.source) {
       this.fail(this.exitFailure('source', `the source ${describeExit(exit)}`));
     }
-    // normally already done when stdout ended; covers a source whose stdout closed oddly
-    this.endDestinationInput();
+    this.endDestinationInput(exit.code === 0 && this.failures.length === 0 ? 'COMPLETE' : 'INCOMPLETE');
   }
 
   /** The source must stop (it broke the protocol): kill it, let the destination commit what it has. */
   private abortSource(): void {
     this.pump?.stop();
     void this.killProcess('source');
-    this.endDestinationInput();
+    this.endDestinationInput('INCOMPLETE');
   }
 
   // --- destination -----------------------------------------------------------------
@@ -443,9 +448,22 @@ class Replication {
       });
   }
 
-  private endDestinationInput(): void {
+  /**
+   * Ends the destination's input. Streams the source left without a final status get one
+   * from us, so that a destination never takes a failed source's partial output for a
+   * complete stream (which would, e.g., replace an overwrite table with half the data).
+   */
+  private endDestinationInput(outcome: 'COMPLETE' | 'INCOMPLETE'): void {
     if (this.inputEnded || !this.dst) return;
     this.inputEnded = true;
+    let lines = '';
+    for (const ref of this.catalog.streams) {
+      const status = this.stats.statusOf(ref.index);
+      if (status === 'COMPLETE' || status === 'INCOMPLETE') continue;
+      const stream_descriptor = ref.namespace ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
+      lines += JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor, status: outcome } } }) + '\n';
+    }
+    if (lines) this.dst.stdin.write(lines);
     this.dst.stdin.end();
   }
 

@@ -86,6 +86,10 @@ export class ReplicationStats {
     }
   }
 
+  statusOf(index: number): StreamProgress['status'] | undefined {
+    return this.status[index];
+  }
+
   setStatus(index: number, status: StreamProgress['status']): void {
     this.status[index] = status;
   }
