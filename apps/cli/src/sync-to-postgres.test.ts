@@ -92,6 +92,16 @@ describe('source-sample -> destination-postgres', () => {
     expect(await count('modes.products')).toBe(170);
   });
 
+  it('a failed overwrite sync leaves the previous table in place', async () => {
+    const args = (extra: object) => [...sample({ count: 3000, streams: ['users'], records_per_state: 200, ...extra }), '--mode', 'full_refresh_overwrite', '--destination', 'destination-postgres', '--destination-config', destination('overwrite_fail')];
+    expect((await sync(args({}))).code).toBe(0);
+    expect(await count('overwrite_fail.users')).toBe(3000);
+    const failed = await sync(args({ count: 5000, fail_after: 1000 }));
+    expect(failed.code).toBe(1);
+    expect(committed(failed.result, 'users')).toBeGreaterThan(0);
+    expect(await count('overwrite_fail.users')).toBe(3000);
+  });
+
   it('a failing source keeps the committed state, and the rerun from it loses nothing', async () => {
     const failState = join(work, 'fail-state.json');
     const config = { count: 5000, seed: 3, streams: ['users'], records_per_state: 500 };

@@ -26,6 +26,8 @@ let states = 0;
 let latestState;
 let pending = '';
 let out = [];
+/** last STREAM_STATUS per stream, as the engine delivered them */
+const statuses = {};
 
 function emit(message) {
   process.stdout.write(JSON.stringify(message) + '\n');
@@ -77,6 +79,8 @@ function onLine(line) {
     if (echo === 'each') emit({ type: 'STATE', state: message.state });
     else if (echo === 'reformat') process.stdout.write(reformat(message.state) + '\n');
     else if (echo === 'collapse' && states % (config.collapseEvery ?? 3) === 0) emit({ type: 'STATE', state: latestState });
+  } else if (message.type === 'TRACE' && message.trace.type === 'STREAM_STATUS') {
+    statuses[message.trace.stream_status.stream_descriptor.name] = message.trace.stream_status.status;
   } else {
     throw new Error(`destination got an unexpected ${message.type} message`);
   }
@@ -97,6 +101,6 @@ process.stdin.on('end', () => {
   flushOut();
   if (echo === 'collapse' && latestState) emit({ type: 'STATE', state: latestState });
   emit({ type: 'LOG', log: { level: 'INFO', message: `destination done: ${records} records, ${states} states` } });
-  if (config.summaryFile) writeFileSync(config.summaryFile, JSON.stringify({ records, states }));
+  if (config.summaryFile) writeFileSync(config.summaryFile, JSON.stringify({ records, states, statuses }));
   process.exitCode = config.exitCodeOnEnd ?? 0;
 });
