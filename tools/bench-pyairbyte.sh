@@ -47,7 +47,7 @@ count_rows() { # schema
 }
 
 log "PyAirbyte: faker count=$COUNT streams=$STREAMS -> PostgresCache"
-py=$(cd "$work" && BENCH_COUNT=$COUNT BENCH_STREAMS=$STREAMS FAKER_EXECUTABLE=$faker PG_PORT=$port PG_DATABASE=bench \
+py=$(cd "$work" && AIRBYTE_OFFLINE_MODE=1 DO_NOT_TRACK=1 BENCH_COUNT=$COUNT BENCH_STREAMS=$STREAMS FAKER_EXECUTABLE=$faker PG_PORT=$port PG_DATABASE=bench \
   "$venv/bin/python" "$REPO_ROOT/tools/bench/pyairbyte_read.py" 2>"$work/pyairbyte.log" | tail -n 1) \
   || { tail -n 30 "$work/pyairbyte.log" >&2; exit 1; }
 py_s=$(python3 -c "import json,sys; print(round(json.loads(sys.argv[1])['seconds'], 3))" "$py")
