@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { isAlive } from '../../../tools/testing/processes.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,21 +15,6 @@ interface TreePids {
   leader: number;
   plain: number;
   deaf: number;
-}
-
-/** Alive and not a zombie (a killed grandchild may wait a moment to be reaped by init). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /** Reads stdout until the fixture announces its pids; keeps draining afterwards. */
