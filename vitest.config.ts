@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const libs = ['protocol', 'launcher', 'replication', 'connectors'];
+const libs = ['protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client'];
+const apps = ['cli', 'server', 'worker', 'bootloader'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.
 // Connector processes spawned by tests run the compiled dist/ (npm test builds first).
@@ -15,6 +16,7 @@ const project = (name: string, dir: string) => ({
     root: `${root}${dir}`,
     include: ['src/**/*.test.ts'],
     testTimeout: 60_000,
+    passWithNoTests: true,
     hookTimeout: 300_000,
   },
 });
@@ -25,7 +27,7 @@ export default defineConfig({
     globalSetup: [`${root}tools/vitest/postgres-setup.ts`],
     projects: [
       ...libs.map((l) => project(l, `libs/${l}`)),
-      project('cli', 'apps/cli'),
+      ...apps.map((a) => project(a, `apps/${a}`)),
     ],
   },
 });
