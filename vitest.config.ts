@@ -7,7 +7,10 @@ const apps = ['cli', 'server', 'worker', 'bootloader'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.
 // Connector processes spawned by tests run the compiled dist/ (npm test builds first).
-const alias = Object.fromEntries(libs.map((l) => [`@tributary/${l}`, `${root}libs/${l}/src/index.ts`]));
+const alias = {
+  ...Object.fromEntries(libs.map((l) => [`@tributary/${l}`, `${root}libs/${l}/src/index.ts`])),
+  '@tributary/migrations': `${root}migrations/src/index.ts`,
+};
 
 const project = (name: string, dir: string) => ({
   resolve: { alias },

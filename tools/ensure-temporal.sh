@@ -7,10 +7,15 @@ TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
 if command -v temporal >/dev/null 2>&1; then command -v temporal; exit 0; fi
 bin_dir="$TRIBUTARY_CACHE_DIR/temporal-$TEMPORAL_CLI_VERSION/bin"
 if [ ! -x "$bin_dir/temporal" ]; then
-  command -v go >/dev/null || apt_install golang-go
-  log "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (once; a few minutes)"
   mkdir -p "$bin_dir"
-  GOBIN="$bin_dir" GOFLAGS=-mod=mod GOMODCACHE="$TRIBUTARY_CACHE_DIR/go/mod" GOCACHE="$TRIBUTARY_CACHE_DIR/go/build" \
-    go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" >&2
+  # test files start servers in parallel: one build, the others wait for it
+  exec 9>"$bin_dir/../build.lock"
+  flock 9
+  if [ ! -x "$bin_dir/temporal" ]; then
+    command -v go >/dev/null || apt_install golang-go
+    log "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (once; a few minutes)"
+    GOBIN="$bin_dir" GOFLAGS=-mod=mod GOMODCACHE="$TRIBUTARY_CACHE_DIR/go/mod" GOCACHE="$TRIBUTARY_CACHE_DIR/go/build" \
+      go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" >&2
+  fi
 fi
 echo "$bin_dir/temporal"

@@ -1,1 +1,13 @@
-export {};
+export { loadConfig, ConfigError } from './load-config.js';
+export {
+  serverEnvSchema,
+  workerEnvSchema,
+  bootloaderEnvSchema,
+  type ServerConfig,
+  type WorkerConfig,
+  type BootloaderConfig,
+} from './schemas.js';
+export { databaseEnv, temporalEnv, dataDirEnv, secretKeyEnv, logEnv, httpEnv, LOG_LEVELS } from './env-parts.js';
+export { parseSecretKey } from './secret-key.js';
+export { createLogger, REDACTED_KEYS, type Logger, type LoggerOptions } from './logger.js';
+export { TRIBUTARY_VERSION } from './version.js';

@@ -1,1 +1,6 @@
-export {};
+export { createDataSource, MIGRATIONS_TABLE, type DataSourceOptions } from './data-source.js';
+export { pendingSchemaChanges } from './schema-drift.js';
+export * from './entities/index.js';
+export * from './secrets/index.js';
+export { DomainError, ErrorCode, notFound, type FieldError } from './domain-errors.js';
+export { newApiToken, hashApiToken, tokenMatchesHash, API_TOKEN_PREFIX, type NewApiToken } from './api-tokens.js';

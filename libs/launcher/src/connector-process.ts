@@ -3,10 +3,12 @@
  * grandchildren such as a Python interpreter's subprocesses), stderr captured as logs,
  * and its temp dir removed once it exits.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { connect, createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { LineSplitter } from '@tributary/protocol';
-import type { ConnectorProcess, ConnectorRole, LogSink, ProcessExit } from './types.js';
+import type { ConnectorProcess, ConnectorRole, LogSink, ProcessExit, StdoutReader } from './types.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 
@@ -19,6 +21,60 @@ export interface SpawnSpec {
   /** removed after exit */
   tempDir?: string;
   cwd?: string;
+  /** the connector's stdout is this channel's childEnd, read through its readerEnd */
+  stdout?: StdoutChannel;
+}
+
+/**
+ * A connected pair of Unix stream sockets (what Node gives a child's stdio 'pipe' too):
+ * childEnd becomes the connector's stdout, readerEnd reads it into a StdoutReader's buffers.
+ */
+export interface StdoutChannel {
+  childEnd: Socket;
+  readerEnd: Socket;
+}
+
+/** sun_path holds 108 bytes on Linux, 104 on macOS */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * Makes a StdoutChannel through a listening socket in `dir` (a private 0700 directory),
+ * removed again once connected. undefined when that is not possible here: the caller then
+ * uses an ordinary stdout pipe.
+ */
+export async function openStdoutChannel(dir: string, reader: StdoutReader): Promise<StdoutChannel | undefined> {
+  const path = join(dir, 'stdout.sock');
+  if (process.platform === 'win32' || Buffer.byteLength(path) > MAX_SOCKET_PATH) return undefined;
+  const server = createServer({ pauseOnConnect: true });
+  let readerEnd: Socket | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, resolve);
+    });
+    const accepted = new Promise<Socket>((resolve, reject) => {
+      server.once('connection', resolve);
+      server.once('error', reject);
+    });
+    accepted.catch(() => undefined); // settled below, or moot when connecting failed
+    const socket = connect({
+      path,
+      onread: { buffer: () => reader.buffer(), callback: (bytes: number) => reader.onRead(bytes) },
+    });
+    readerEnd = socket;
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const childEnd = await accepted;
+    return { childEnd, readerEnd: socket };
+  } catch {
+    readerEnd?.destroy();
+    return undefined;
+  } finally {
+    // closing the server unlinks its path; connected sockets stay connected
+    server.close();
+  }
 }
 
 /** The environment connectors get: enough to run, nothing of the platform's secrets. */
@@ -46,25 +102,47 @@ export function connectorEnv(extra: Record<string, string> = {}): Record<string,
 }
 
 export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
-  const child = spawn(spec.command, spec.args, {
-    cwd: spec.cwd,
-    env: connectorEnv(spec.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true, // new process group: kill(-pid) reaches the whole tree
-  });
+  const channel = spec.stdout;
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: connectorEnv(spec.env),
+      stdio: ['pipe', channel ? channel.childEnd : 'pipe', 'pipe'],
+      detached: true, // new process group: kill(-pid) reaches the whole tree
+    });
+  } catch (err) {
+    channel?.readerEnd.destroy();
+    throw err;
+  } finally {
+    // the child has its own copy: ours would keep the reader from ever seeing EOF
+    channel?.childEnd.destroy();
+  }
+  // stdio[0] and [2] are always pipes
+  const stdin = child.stdin!;
+  const stderr = child.stderr!;
+  const stdout = channel ? channel.readerEnd : child.stdout!;
+  // the child's 'close' does not wait for a stdout it did not create: 'exited' must, so that
+  // everything the connector printed has been read by then (as with a pipe)
+  const stdoutClosed = channel
+    ? new Promise<void>((resolve) => {
+        if (channel.readerEnd.closed) resolve();
+        else channel.readerEnd.once('close', () => resolve());
+      })
+    : undefined;
 
   const stderrLines = new LineSplitter(
     (line) => spec.onLog?.({ timestamp: Date.now(), level: 'info', origin: spec.role, message: line.toString('utf8') }),
     { maxLineBytes: 1024 * 1024 },
   );
-  child.stderr.on('data', (chunk: Buffer) => {
+  stderr.on('data', (chunk: Buffer) => {
     try {
       stderrLines.push(chunk);
     } catch {
       // an absurdly long stderr line is dropped, not fatal
     }
   });
-  child.stdin.on('error', () => {
+  stdin.on('error', () => {
     // the connector closed its stdin (exited early); its exit status tells the story
   });
 
@@ -98,7 +176,8 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
       } catch {
         // ignore
       }
-      resolve({ code, signal });
+      if (stdoutClosed) void stdoutClosed.then(() => resolve({ code, signal }));
+      else resolve({ code, signal });
     });
   }).then(async (exit) => {
     if (spec.tempDir) await rm(spec.tempDir, { recursive: true, force: true });
@@ -112,8 +191,9 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
 
   const connector: ConnectorProcess = {
     role: spec.role,
-    stdout: child.stdout,
-    stdin: child.stdin,
+    stdout,
+    stdin,
+    stdoutReaderAttached: channel !== undefined,
     exited,
     async kill(graceMs = DEFAULT_KILL_GRACE_MS) {
       if (done) return exited;

@@ -13,7 +13,7 @@ import {
   type AirbyteMessageType,
   type ConnectorSpecification,
 } from '@tributary/protocol';
-import { spawnConnector } from './connector-process.js';
+import { openStdoutChannel, spawnConnector } from './connector-process.js';
 import { findExecutable } from './find-executable.js';
 import { resolveRuntime, type InstallOptions } from './runtimes.js';
 import {
@@ -111,6 +111,7 @@ export class ProcessLauncher implements ConnectorLauncher {
       await writeFile(paths[name], JSON.stringify(value), { mode: 0o600 });
     }
     const resolvedArgs = args.map((a) => paths[a] ?? a);
+    const stdout = options.stdoutReader ? await openStdoutChannel(dir, options.stdoutReader) : undefined;
     const proc = spawnConnector({
       command: command.command,
       args: [...command.args, ...resolvedArgs],
@@ -118,6 +119,7 @@ export class ProcessLauncher implements ConnectorLauncher {
       role: options.role,
       onLog: options.onLog,
       tempDir: dir,
+      ...(stdout ? { stdout } : {}),
     });
     if (options.signal) {
       const onAbort = () => void proc.kill();

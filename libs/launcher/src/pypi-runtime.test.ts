@@ -61,7 +61,7 @@ describe('pypi runtime with airbyte-source-faker from PyPI', () => {
     const again: LogEntry[] = [];
     const started = Date.now();
     const resolved = await resolveRuntime(faker.runtime, { installDir: connectorInstallDir() }, (e) => again.push(e));
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(5_000); // no pip run: the logs below stay empty
     expect(again).toEqual([]);
     expect(resolved.command).toBe(join(connectorInstallDir(), 'pypi', `airbyte-source-faker-${FAKER_VERSION}`, 'bin', 'source-faker'));
   });

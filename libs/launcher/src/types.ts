@@ -66,6 +66,23 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** for spec/check/discover; default 5 minutes (read/write run until done or killed) */
   timeoutMs?: number;
+  /**
+   * read/write: have the connector's stdout read straight into the caller's buffers (no
+   * allocation per read). A launcher may not support it: ConnectorProcess.stdoutReaderAttached
+   * says whether it was used.
+   */
+  stdoutReader?: StdoutReader;
+}
+
+/**
+ * Takes a connector's stdout in the caller's own buffers (net.Socket's `onread`). buffer() is
+ * asked for where the next read goes (once at the start and after every onRead); onRead(n)
+ * says n bytes were read into the start of the buffer last returned. Returning false pauses
+ * stdout until its resume() is called.
+ */
+export interface StdoutReader {
+  buffer: () => Uint8Array;
+  onRead: (bytes: number) => boolean;
 }
 
 export type LaunchResult<T> = { ok: true; value: T } | { ok: false; failure: FailureReason };
@@ -78,8 +95,13 @@ export interface ProcessExit {
 /** A connector running `read` or `write`. */
 export interface ConnectorProcess {
   readonly role: ConnectorRole;
-  /** raw protocol output (JSON lines) */
+  /**
+   * raw protocol output (JSON lines). With stdoutReaderAttached its bytes go to the
+   * RunOptions.stdoutReader instead of 'data' events; 'end', 'error', 'close', pause() and
+   * resume() work as usual.
+   */
   readonly stdout: Readable;
+  readonly stdoutReaderAttached?: boolean;
   /** protocol input: only used by destinations */
   readonly stdin: Writable;
   /** resolves when the process has exited and its temp files are removed */

@@ -139,6 +139,8 @@ class Replication {
     const destinationDone = dst.exited.then((exit) => this.onDestinationExit(exit));
     if (this.cancelled) void this.killProcess('destination');
 
+    // made before the source starts: its stdout may be read straight into the pump's buffers
+    const pump = this.createPump(dst);
     const src =
       this.cancelled || this.exits.destination
         ? undefined
@@ -146,7 +148,7 @@ class Replication {
             launcher.read(
               source.definition,
               { config: source.config, catalog, state: stateForSource(this.initialState) },
-              { role: 'source', onLog: this.connectorLog('source') },
+              { role: 'source', onLog: this.connectorLog('source'), stdoutReader: pump.reader },
             ),
           );
     if (!src) {
@@ -157,7 +159,7 @@ class Replication {
       return;
     }
     this.src = src;
-    this.attachSource(src);
+    this.attachSource(src, pump);
     if (this.cancelled || this.exits.destination) void this.killProcess('source');
 
     if (this.input.onProgress) {
@@ -190,10 +192,9 @@ class Replication {
 
   // --- source ----------------------------------------------------------------------
 
-  private attachSource(src: ConnectorProcess): void {
-    const pump = new SourcePump({
-      source: src.stdout,
-      destination: this.dst!.stdin,
+  private createPump(dst: ConnectorProcess): SourcePump {
+    return new SourcePump({
+      destination: dst.stdin,
       peeker: this.peeker,
       stats: this.stats,
       maxLineBytes: this.maxLineBytes,
@@ -213,9 +214,12 @@ class Replication {
       onEnd: () => undefined,
       onError: (err) => this.engineError(err),
     });
+  }
+
+  private attachSource(src: ConnectorProcess, pump: SourcePump): void {
     this.pump = pump;
     src.stdout.on('error', (err) => this.streamError('source', err));
-    pump.start();
+    pump.start(src.stdout, src.stdoutReaderAttached === true);
   }
 
   /** A source line the fast path did not take: parse it and act on it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PassThrough, Writable } from 'node:stream';
+import { EventEmitter, once } from 'node:events';
+import { PassThrough, Writable, type Readable } from 'node:stream';
 import { decodeLine, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { RecordPeeker } from './record-peek.js';
 import { FORWARD, SKIP, SourcePump } from './source-pump.js';
@@ -67,23 +68,51 @@ function makeLines(random: () => number, count: number): Line[] {
   return lines;
 }
 
-async function pump(chunks: Buffer[]): Promise<{ out: string; stats: ReplicationStats; skipped: string[] }> {
-  const source = new PassThrough();
+/** What the pump needs of a socket in onread mode: pause/resume and 'end'. */
+class ReaderSocket extends EventEmitter {
+  paused = false;
+  pause(): this {
+    this.paused = true;
+    return this;
+  }
+  resume(): this {
+    this.paused = false;
+    this.emit('resumed');
+    return this;
+  }
+}
+
+/** reader: the bytes go through pump.reader like net.Socket's onread, in random read sizes. */
+interface ReaderMode {
+  slotBytes: number;
+  maxQueuedBytes: number;
+  random: () => number;
+}
+
+async function pump(
+  chunks: Buffer[],
+  reader?: ReaderMode,
+): Promise<{ out: string; stats: ReplicationStats; skipped: string[]; pauses: number }> {
+  const source = reader ? new ReaderSocket() : new PassThrough();
   const received: Buffer[] = [];
   // a slow-ish destination with a small buffer, so backpressure kicks in too
   const destination = new Writable({
     highWaterMark: 1024,
     write(chunk: Buffer, _enc, cb) {
-      received.push(chunk);
-      setImmediate(cb);
+      // copied when done: the bytes must stay intact until the write completes
+      setImmediate(() => {
+        received.push(Buffer.from(chunk));
+        cb();
+      });
     },
   });
   const stats = new ReplicationStats(catalog);
   const skipped: string[] = [];
+  let p!: SourcePump;
   const done = new Promise<void>((resolve) => {
-    const p = new SourcePump({
-      source,
+    p = new SourcePump({
       destination,
+      ...(reader ? { slotBytes: reader.slotBytes, maxQueuedBytes: reader.maxQueuedBytes } : {}),
       peeker: new RecordPeeker(catalog),
       stats,
       maxLineBytes: 1_000_000,
@@ -106,16 +135,46 @@ async function pump(chunks: Buffer[]): Promise<{ out: string; stats: Replication
         throw err;
       },
     });
-    p.start();
+    p.start(source as unknown as Readable, reader !== undefined);
   });
-  for (const c of chunks) source.write(c);
-  source.end();
+  if (source instanceof PassThrough) {
+    for (const c of chunks) source.write(c);
+    source.end();
+  } else {
+    const bytes = Buffer.concat(chunks);
+    const random = reader!.random;
+    // as net.Socket does: buffer() once, then after every read
+    let target = p.reader.buffer();
+    for (let at = 0; at < bytes.length;) {
+      if (source.paused) await once(source, 'resumed');
+      const n = Math.min(target.length, bytes.length - at, 1 + Math.floor(random() * (random() < 0.5 ? 40 : 3000)));
+      bytes.copy(target, 0, at, at + n);
+      // scribble over the rest: the pump must not rely on what a read did not write
+      target.fill(0x0a, n);
+      at += n;
+      const more = p.reader.onRead(n);
+      target = p.reader.buffer();
+      if (!more) expect(source.paused).toBe(true);
+      if (random() < 0.3) await new Promise((r) => setImmediate(r));
+    }
+    source.emit('end');
+  }
   await done;
-  return { out: Buffer.concat(received).toString(), stats, skipped };
+  return { out: Buffer.concat(received).toString(), stats, skipped, pauses: p.backpressure.sourcePauses };
 }
 
 describe('SourcePump', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('forwards exactly the record and state lines, whatever the chunking (seed %i)', async (seed) => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('forwards exactly the record and state lines, whatever the chunking (seed %i)', (seed) =>
+    checkForwarding(seed, false),
+  );
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('forwards exactly the same through its reader, in its own buffers (seed %i)', (seed) =>
+    checkForwarding(seed, true),
+  );
+});
+
+async function checkForwarding(seed: number, viaReader: boolean): Promise<void> {
+  {
     const random = rng(seed);
     const lines = makeLines(random, 400);
     const noFinalNewline = seed % 2 === 0;
@@ -128,7 +187,13 @@ describe('SourcePump', () => {
       at += size;
     }
 
-    const { out, stats, skipped } = await pump(chunks);
+    // small slots, so that lines are cut, moved to the next slot and too long for one
+    const slotBytes = [256, 1024, 4096][seed % 3]!;
+    const { out, stats, skipped, pauses } = await pump(
+      chunks,
+      viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined,
+    );
+    if (viaReader) expect(pauses).toBeGreaterThan(0);
 
     const expected = lines
       .filter((l) => l.forwarded)
@@ -146,5 +211,5 @@ describe('SourcePump', () => {
       expect(s.bytesEmitted).toBeLessThanOrEqual(bytes + mine.filter((l) => l.eol === '\r\n').length);
     }
     expect(skipped).toEqual(lines.filter((l) => !l.forwarded && l.text !== '').map((l) => l.text));
-  });
-});
+  }
+}

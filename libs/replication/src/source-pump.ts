@@ -11,8 +11,19 @@
  * Backpressure: once maxQueuedBytes wait for the destination's stdin, the source's stdout
  * is paused until the queue is down to a quarter, so the source blocks on its own pipe and
  * memory stays bounded at maxQueuedBytes plus one chunk (plus one partial line).
+ *
+ * Reader mode (`reader`, when the launcher supports it): the source's stdout is read straight
+ * into a ring of slots (maxQueuedBytes in all) instead of a new Buffer per 64 KiB read, which
+ * spares the GC most of its work (every read buffer used to be external memory to collect).
+ * Reads append to the current slot; runs of lines are written to the destination as views
+ * of it; a line cut by the end of the data stays where it is and the next read completes it
+ * in place (or it moves to the start of the next slot when this one is nearly full). A slot
+ * is reused only once everything written from it has left the destination's stdin queue,
+ * which writes complete in order: bytes queued so far minus dest.writableLength. The source
+ * is paused whenever the next slot is still busy, so the queue stays within the ring.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { StdoutReader } from '@tributary/launcher';
 import { NOT_SURE, type RecordPeeker } from './record-peek.js';
 import type { ReplicationStats } from './stats.js';
 import type { BackpressureStats } from './types.js';
@@ -23,19 +34,24 @@ export const STOP = 2;
 export type LineAction = typeof FORWARD | typeof SKIP | typeof STOP;
 
 export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** reader mode: the ring is maxQueuedBytes in slots of this size */
+export const DEFAULT_SLOT_BYTES = 256 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
 const NEWLINE = Buffer.from('\n');
 
 export interface SourcePumpOptions {
-  source: Readable;
+  /** given here or to start() */
+  source?: Readable;
   destination: Writable;
   peeker: RecordPeeker;
   stats: ReplicationStats;
   maxLineBytes: number;
   /** pause the source once this much waits for the destination's stdin; default 4 MiB */
   maxQueuedBytes?: number;
+  /** reader mode's slot size (tests); default 256 KiB */
+  slotBytes?: number;
   /**
    * Any line the peeker is not sure about (a view, no terminator). Counts the line itself
    * when it turns out to be a record; STOP ends the pump (a fatal line).
@@ -60,7 +76,23 @@ export class SourcePump {
   private pausedAt = 0;
   readonly backpressure: BackpressureStats = { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0 };
 
-  private readonly source: Readable;
+  // reader mode: the ring (slots allocated when first needed)
+  private viaReader = false;
+  private readonly slots: (Buffer | undefined)[];
+  /** for each slot, `queued` right after its last write: it is free once that much is written */
+  private readonly slotWrittenAt: Float64Array;
+  private readonly slotBytes: number;
+  private readonly minRead: number;
+  private cur = 0;
+  /** slots[cur][keep, fill) is the start of a line cut by the end of the data so far */
+  private keep = 0;
+  private fill = 0;
+  /** where the next read goes: slots[cur] from fill on */
+  private target: Buffer | undefined;
+  /** every byte handed to dest.write so far */
+  private queued = 0;
+
+  private source: Readable | undefined;
   private readonly dest: Writable;
   private readonly peeker: RecordPeeker;
   private readonly bucketRecords: Float64Array;
@@ -76,11 +108,30 @@ export class SourcePump {
     this.bucketBytes = options.stats.bucketBytes;
     this.maxLineBytes = options.maxLineBytes;
     this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    this.source = options.source;
+    this.slotBytes = Math.max(options.slotBytes ?? DEFAULT_SLOT_BYTES, 16);
+    this.minRead = this.slotBytes >>> 2;
+    this.slots = new Array<Buffer | undefined>(Math.max(3, Math.ceil(this.maxQueuedBytes / this.slotBytes))).fill(undefined);
+    this.slotWrittenAt = new Float64Array(this.slots.length);
   }
 
-  start(): void {
-    this.source.on('data', this.onData);
-    this.source.once('end', this.onSourceEnd);
+  /**
+   * For RunOptions.stdoutReader. Used only if the launcher says so (stdoutReaderAttached),
+   * in which case start() must be told too.
+   */
+  readonly reader: StdoutReader = {
+    buffer: () => (this.target ??= this.slots[0] = Buffer.allocUnsafeSlow(this.slotBytes)),
+    onRead: (bytes) => this.onRead(bytes),
+  };
+
+  /** viaReader: the source's bytes come through `reader`, not 'data' events */
+  start(source?: Readable, viaReader = false): void {
+    if (source) this.source = source;
+    const src = this.source!;
+    this.viaReader = viaReader;
+    if (!viaReader) src.on('data', this.onData);
+    src.once('end', this.onSourceEnd);
+    if (this.pausedAt && !this.stopped) src.pause();
   }
 
   /** Stops forwarding; the source's remaining output is read and dropped so it can exit. */
@@ -89,7 +140,10 @@ export class SourcePump {
     this.stopped = true;
     this.partial = [];
     this.partialBytes = 0;
-    this.source.resume();
+    // reader mode: later reads (the next one at most goes to the current target, which
+    // nothing written refers to) land in a scratch buffer, again and again
+    if (this.target) this.target = Buffer.allocUnsafeSlow(Math.min(this.slotBytes, 64 * 1024));
+    this.source?.resume();
   }
 
   get isStopped(): boolean {
@@ -100,7 +154,8 @@ export class SourcePump {
     if (this.stopped) return;
     this.options.stats.sourceBytesRead += chunk.length;
     try {
-      this.processChunk(chunk);
+      const rest = this.processChunk(chunk);
+      if (rest >= 0 && rest < chunk.length) this.keepPartial(chunk, rest);
     } catch (err) {
       this.stop();
       this.options.onError(err);
@@ -114,25 +169,85 @@ export class SourcePump {
     if (queued > this.maxQueuedBytes && !this.pausedAt) {
       this.pausedAt = Date.now();
       this.backpressure.sourcePauses++;
-      this.source.pause();
+      this.source!.pause();
     }
   };
+
+  /** Reader mode: `bytes` more were read into slots[cur] at fill. false pauses the source. */
+  private onRead(bytes: number): boolean {
+    // once stopped, reads are dropped (into the scratch target)
+    if (this.stopped) return true;
+    this.options.stats.sourceBytesRead += bytes;
+    const slot = this.slots[this.cur]!;
+    const end = this.fill + bytes;
+    try {
+      const rest = this.processChunk(slot.subarray(this.keep, end));
+      if (rest < 0) return true;
+      this.slotWrittenAt[this.cur] = this.queued;
+      this.keep += rest;
+      this.fill = end;
+      const cut = end - this.keep;
+      if (cut > this.slotBytes >>> 1 || cut > this.maxLineBytes) {
+        // a long line: it goes on by itself (a copy: the slot will be reused)
+        this.keepPartial(Buffer.from(slot.subarray(this.keep, end)), 0);
+        this.keep = end;
+        if (this.stopped) return true;
+      }
+      if (this.slotBytes - end < this.minRead) this.nextSlot();
+    } catch (err) {
+      this.stop();
+      this.options.onError(err);
+      return true;
+    }
+    this.target = this.slots[this.cur]!.subarray(this.fill);
+    const queued = this.dest.writableLength;
+    if (queued > this.backpressure.maxQueuedBytes) this.backpressure.maxQueuedBytes = queued;
+    if (this.slotFree((this.cur + 1) % this.slots.length)) return true;
+    if (!this.pausedAt) {
+      this.pausedAt = Date.now();
+      this.backpressure.sourcePauses++;
+    }
+    this.source?.pause();
+    return false;
+  }
+
+  /** Moves on to the next slot, taking the cut line (if any) to its start. */
+  private nextSlot(): void {
+    const n = (this.cur + 1) % this.slots.length;
+    // never the case (the source is paused while the next slot is busy), but a fresh slot
+    // is always a safe answer
+    if (!this.slotFree(n)) this.slots[n] = undefined;
+    const next = (this.slots[n] ??= Buffer.allocUnsafeSlow(this.slotBytes));
+    this.slotWrittenAt[n] = 0;
+    const cut = this.fill - this.keep;
+    if (cut > 0) this.slots[this.cur]!.copy(next, 0, this.keep, this.fill);
+    this.cur = n;
+    this.keep = 0;
+    this.fill = cut;
+  }
+
+  /** Nothing written from slot i is still waiting in the destination's stdin queue. */
+  private slotFree(i: number): boolean {
+    return this.slots[i] === undefined || this.queued - this.dest.writableLength >= this.slotWrittenAt[i]!;
+  }
 
   /**
    * After each write reached the pipe: a paused source resumes once the queue is down to a
    * quarter, not empty ('drain'), so the source is not left blocked while the rest drains.
    */
   private readonly onWritten = (): void => {
-    if (!this.pausedAt || this.dest.writableLength > this.maxQueuedBytes / 4) return;
+    if (!this.pausedAt) return;
+    if (this.viaReader ? !this.slotFree((this.cur + 1) % this.slots.length) : this.dest.writableLength > this.maxQueuedBytes / 4) return;
     this.backpressure.pausedMs += Date.now() - this.pausedAt;
     this.pausedAt = 0;
-    if (!this.stopped) this.source.resume();
+    if (!this.stopped) this.source?.resume();
   };
 
   /** Writes a re-assembled line (if any) and a run of the chunk (if any), as one writev. */
   private write(line: Buffer | undefined, run: Buffer | undefined): void {
     const dest = this.dest;
     if (dest.writableEnded || dest.destroyed) return;
+    this.queued += (line ? line.length : 0) + (run ? run.length : 0);
     if (line && run) {
       dest.cork();
       dest.write(line, this.onWritten);
@@ -143,7 +258,11 @@ export class SourcePump {
     }
   }
 
-  private processChunk(chunk: Buffer): void {
+  /**
+   * Forwards/handles the complete lines of chunk. Returns where the line cut by its end
+   * starts (chunk.length: none), -1 once stopped; a continued long line is kept by itself.
+   */
+  private processChunk(chunk: Buffer): number {
     const len = chunk.length;
     let pos = 0;
     // a line completed by this chunk, to go out before the chunk's first run
@@ -153,14 +272,14 @@ export class SourcePump {
       const nl = chunk.indexOf(LF);
       if (nl === -1) {
         this.keepPartial(chunk, 0);
-        return;
+        return this.stopped ? -1 : len;
       }
       this.partial.push(chunk.subarray(0, nl + 1));
       const line = Buffer.concat(this.partial, this.partialBytes + nl + 1);
       this.partial = [];
       this.partialBytes = 0;
       const action = this.assembledLine(line);
-      if (action === STOP) return;
+      if (action === STOP) return -1;
       if (action === FORWARD) head = line;
       pos = nl + 1;
     }
@@ -180,7 +299,7 @@ export class SourcePump {
       if (lineBytes > max) {
         this.write(head, pos > runStart ? chunk.subarray(runStart, pos) : undefined);
         this.tooLong(lineBytes);
-        return;
+        return -1;
       }
       const index = lineBytes > 0 ? peeker.peek(chunk, pos, end) : NOT_SURE;
       if (index !== NOT_SURE) {
@@ -195,7 +314,7 @@ export class SourcePump {
           if (action === STOP) {
             this.stop();
             this.options.onStopped();
-            return;
+            return -1;
           }
         }
       }
@@ -203,7 +322,7 @@ export class SourcePump {
     }
     // usually the whole chunk but a cut line: a view of it, never a copy
     this.write(head, pos > runStart ? (runStart === 0 && pos === len ? chunk : chunk.subarray(runStart, pos)) : undefined);
-    if (pos < len) this.keepPartial(chunk, pos);
+    return pos;
   }
 
   /** A line put together from several chunks, LF included: counted, not written. */
@@ -230,8 +349,9 @@ export class SourcePump {
   }
 
   private keepPartial(chunk: Buffer, from: number): void {
-    // chunks are never reused by the stream, so a view is safe to keep
-    this.partial.push(from === 0 ? chunk : chunk.subarray(from));
+    // chunks are never reused by the stream, so a view is safe to keep; slots are reused
+    const piece = from === 0 ? chunk : chunk.subarray(from);
+    this.partial.push(this.viaReader && piece.buffer === this.slots[this.cur]?.buffer ? Buffer.from(piece) : piece);
     this.partialBytes += chunk.length - from;
     if (this.partialBytes > this.maxLineBytes) this.tooLong(this.partialBytes);
   }
@@ -253,6 +373,10 @@ export class SourcePump {
   };
 
   private finishInput(): void {
+    if (!this.stopped && this.viaReader && this.fill > this.keep) {
+      this.keepPartial(Buffer.from(this.slots[this.cur]!.subarray(this.keep, this.fill)), 0);
+      this.keep = this.fill;
+    }
     if (!this.stopped && this.partialBytes > 0) {
       // a last line without a newline: forward it with one (if it is whole: see peek's guard)
       const line = Buffer.concat([...this.partial, NEWLINE], this.partialBytes + 1);

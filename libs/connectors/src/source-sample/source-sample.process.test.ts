@@ -197,7 +197,9 @@ describe('source-sample (process)', () => {
     );
     let bytes = 0;
     proc.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // wait for output rather than a fixed time: start-up is slow on a loaded machine
+    const deadline = Date.now() + 20_000;
+    while (bytes <= 1000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     controller.abort();
     const exit = await proc.exited;

@@ -1,0 +1,83 @@
+/**
+ * The replicate activity: one attempt of a sync. Heartbeats live progress, persists each
+ * committed state before the next one is taken, and stops the connectors when Temporal
+ * cancels the activity (delivered on a heartbeat, so heartbeats are frequent).
+ */
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import type { ConnectorLauncher } from '@tributary/launcher';
+import { replicate, type ReplicationOptions, type ReplicationProgress } from '@tributary/replication';
+import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateHeartbeat } from '@tributary/workflows';
+import { attemptFailure } from '../attempt-failure.js';
+import { attemptOutcome } from '../attempt-outcome.js';
+import type { AttemptLogs } from '../attempt-logs.js';
+
+export interface ReplicateActivityDeps {
+  launcher: ConnectorLauncher;
+  persistence: JobPersistence;
+  attemptLogs: AttemptLogs;
+  /** default 1 s; the SDK throttles actual heartbeat calls (see the worker's heartbeat options) */
+  heartbeatIntervalMs?: number;
+  /** how often live progress goes to the database; default 5 s */
+  progressPersistIntervalMs?: number;
+  replicationOptions?: ReplicationOptions;
+}
+
+export function replicateActivity(deps: ReplicateActivityDeps) {
+  const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 1000;
+  const progressPersistIntervalMs = deps.progressPersistIntervalMs ?? 5000;
+
+  return async function replicateAttempt(ref: ReplicateActivityInput): Promise<AttemptOutcome> {
+    const ctx = Context.current();
+    const { persistence } = deps;
+    const log = await deps.attemptLogs(ref);
+    let progress: ReplicationProgress | undefined;
+    const beat = () => ctx.heartbeat({ jobId: ref.jobId, attemptNumber: ref.attemptNumber, progress } satisfies ReplicateHeartbeat);
+    beat();
+    const ticker = setInterval(beat, heartbeatIntervalMs);
+    let lastProgressPersist = 0;
+    try {
+      log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} of job ${ref.jobId} started` });
+      const config = await persistence.loadSyncConfig(ref.connectionId);
+      const state = await persistence.loadState(ref.connectionId);
+      const result = await replicate({
+        launcher: deps.launcher,
+        source: config.source,
+        destination: config.destination,
+        catalog: config.catalog,
+        state,
+        signal: ctx.cancellationSignal,
+        onLog: log.write,
+        onProgress: (p) => {
+          progress = p;
+          if (p.done || Date.now() - lastProgressPersist >= progressPersistIntervalMs) {
+            lastProgressPersist = Date.now();
+            persistence.persistProgress(ref, p).catch((err: Error) =>
+              log.write({ timestamp: Date.now(), level: 'warn', origin: 'platform', message: `could not persist progress: ${err.message}` }),
+            );
+          }
+        },
+        // awaited by replicate() before the next commit: a crash loses nothing committed
+        onStateCommitted: (committed, totals) => persistence.persistState(ref, committed, totals),
+        options: deps.replicationOptions,
+      });
+      const outcome = attemptOutcome(result);
+      log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} ${result.status}` });
+      if (result.status === 'succeeded') return outcome;
+      if (result.status === 'cancelled' || ctx.cancellationSignal.aborted) {
+        if (ctx.cancellationDetails?.cancelRequested) throw new CancelledFailure('the attempt was cancelled');
+        // stopped by the platform (worker shutdown, timeout): a failed attempt, retried from committed state
+        const why = ctx.cancellationDetails?.workerShutdown ? 'the worker shut down' : 'the platform stopped the attempt';
+        throw attemptFailure({
+          ...outcome,
+          status: 'failed',
+          failures: [{ origin: 'platform', type: 'transient_error', message: `${why} during the sync`, timestamp: Date.now() }, ...outcome.failures],
+        });
+      }
+      throw attemptFailure(outcome);
+    } finally {
+      clearInterval(ticker);
+      await log.close();
+    }
+  };
+}

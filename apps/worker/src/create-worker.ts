@@ -1,0 +1,31 @@
+/** A Temporal worker running Tributary's workflows and the given activities. */
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { TRIBUTARY_TASK_QUEUE, type TributaryActivities } from '@tributary/workflows';
+import type { WorkflowCode } from './workflow-code.js';
+
+export interface TributaryWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  activities: TributaryActivities;
+  workflowCode: WorkflowCode;
+  taskQueue?: string;
+  identity?: string;
+}
+
+export function createTributaryWorker(options: TributaryWorkerOptions): Promise<Worker> {
+  const { workflowCode } = options;
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TRIBUTARY_TASK_QUEUE,
+    identity: options.identity,
+    activities: options.activities,
+    ...('bundlePath' in workflowCode ? { workflowBundle: { codePath: workflowCode.bundlePath } } : { workflowsPath: workflowCode.workflowsPath }),
+    // a cancel reaches an activity with the response to its next heartbeat: send them often
+    // so connectors stop within seconds (the default throttle is up to 30-60 s)
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
+    // on SIGTERM, running syncs are cancelled (their attempt fails and is retried from state)
+    shutdownGraceTime: '10 seconds',
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Environment variables shared by several apps, declared once with their defaults.
+ * Each app composes its schema from these parts (see schemas.ts).
+ */
+import { z } from 'zod';
+import { parseSecretKey } from './secret-key.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const postgresUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL');
+
+export const databaseEnv = z.object({
+  DATABASE_URL: postgresUrl,
+});
+
+export const temporalEnv = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('tributary'),
+});
+
+export const dataDirEnv = z.object({
+  /** connector virtualenvs, logs, local blobs */
+  TRIBUTARY_DATA_DIR: z.string().min(1).default('.tributary/data'),
+});
+
+export const secretKeyEnv = z.object({
+  /** 32 bytes, base64 or hex: the AES-256-GCM key for connector secrets at rest */
+  TRIBUTARY_SECRET_KEY: z.string().transform((value, ctx) => {
+    const key = parseSecretKey(value);
+    if (key) return key;
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)' });
+    return z.NEVER;
+  }),
+});
+
+export const logEnv = z.object({
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export const httpEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** the URL users reach the API at, for printed links and the OpenAPI servers list */
+  TRIBUTARY_PUBLIC_URL: z.url().optional(),
+});

@@ -1,0 +1,45 @@
+/** One pino logger per app: structured JSON lines, secrets redacted. */
+import { pino, type Logger, type DestinationStream } from 'pino';
+import type { LOG_LEVELS } from './env-parts.js';
+
+export type { Logger } from 'pino';
+
+/** Keys whose values never reach a log line, at any of the first three levels of nesting. */
+export const REDACTED_KEYS = [
+  'password',
+  'secret',
+  'token',
+  'apiToken',
+  'accessToken',
+  'refreshToken',
+  'api_key',
+  'apiKey',
+  'authorization',
+  'credentials',
+  'configuration',
+  'connectionConfiguration',
+  'TRIBUTARY_SECRET_KEY',
+  'DATABASE_URL',
+] as const;
+
+const redactPaths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+
+export interface LoggerOptions {
+  /** the app or component, e.g. `server` */
+  name: string;
+  level: (typeof LOG_LEVELS)[number];
+  /** defaults to stdout; tests pass a stream to read lines back */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      name: options.name,
+      level: options.level,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination ?? pino.destination(1),
+  );
+}

@@ -1,0 +1,33 @@
+/** One environment schema per app, composed from the shared parts. */
+import { z } from 'zod';
+import { dataDirEnv, databaseEnv, httpEnv, logEnv, secretKeyEnv, temporalEnv } from './env-parts.js';
+
+export const serverEnvSchema = z.object({
+  ...databaseEnv.shape,
+  ...temporalEnv.shape,
+  ...secretKeyEnv.shape,
+  ...httpEnv.shape,
+  ...logEnv.shape,
+});
+export type ServerConfig = z.infer<typeof serverEnvSchema>;
+
+export const workerEnvSchema = z.object({
+  ...databaseEnv.shape,
+  ...temporalEnv.shape,
+  ...secretKeyEnv.shape,
+  ...dataDirEnv.shape,
+  ...logEnv.shape,
+});
+export type WorkerConfig = z.infer<typeof workerEnvSchema>;
+
+export const bootloaderEnvSchema = z.object({
+  ...databaseEnv.shape,
+  ...logEnv.shape,
+  /** how long to wait for the database to accept connections */
+  TRIBUTARY_DB_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** use this value as the first admin API token instead of a random one (embedded stack, tests) */
+  TRIBUTARY_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** where the built first-party connectors live, to cache their specs; default: libs/connectors/dist/bin */
+  TRIBUTARY_BUILTIN_CONNECTORS_DIR: z.string().min(1).optional(),
+});
+export type BootloaderConfig = z.infer<typeof bootloaderEnvSchema>;

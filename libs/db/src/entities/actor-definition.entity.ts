@@ -1,0 +1,47 @@
+import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { ConnectorRuntime } from '@tributary/launcher';
+import type { ConnectorSpecification } from '@tributary/protocol';
+import { CreatedAt, UpdatedAt, type ActorType } from './columns.js';
+
+/** A connector that can be used as a source or destination: how to run it and its cached spec. */
+@Entity({ name: 'actor_definition' })
+@Unique('uq_actor_definition_type_name', ['actorType', 'name'])
+export class ActorDefinitionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_actor_definition' })
+  id!: string;
+
+  @Column({ name: 'actor_type', type: 'text' })
+  actorType!: ActorType;
+
+  /** e.g. `source-faker` */
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** how the embedded ProcessLauncher runs it (libs/launcher ConnectorRuntime) */
+  @Column({ type: 'jsonb' })
+  runtime!: ConnectorRuntime;
+
+  /** repository:tag for the Kubernetes launcher */
+  @Column({ type: 'text', nullable: true })
+  image!: string | null;
+
+  @Column({ type: 'text' })
+  version!: string;
+
+  @Column({ name: 'documentation_url', type: 'text', nullable: true })
+  documentationUrl!: string | null;
+
+  /** the connector's spec, cached from its last `spec` run; null until it has run once */
+  @Column({ type: 'jsonb', nullable: true })
+  spec!: ConnectorSpecification | null;
+
+  /** added by a user rather than seeded by the bootloader */
+  @Column({ type: 'boolean', default: false })
+  custom!: boolean;
+
+  @CreatedAt()
+  createdAt!: Date;
+
+  @UpdatedAt()
+  updatedAt!: Date;
+}

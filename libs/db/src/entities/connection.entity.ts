@@ -1,0 +1,74 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { ActorEntity } from './actor.entity.js';
+import { CreatedAt, UpdatedAt } from './columns.js';
+
+export type ConnectionStatus = 'active' | 'inactive' | 'deprecated';
+export type NamespaceDefinition = 'source' | 'destination' | 'custom_format';
+export type NonBreakingChangesPolicy = 'ignore' | 'disable' | 'propagate_columns' | 'propagate_fully';
+
+/** When a connection syncs on its own. */
+export type ConnectionSchedule =
+  | { type: 'manual' }
+  | { type: 'basic'; units: number; timeUnit: 'minutes' | 'hours' | 'days' }
+  | { type: 'cron'; cronExpression: string; timeZone: string };
+
+/** A source -> destination pipe with its configured streams and schedule. */
+@Entity({ name: 'connection' })
+@Index('idx_connection_source', ['sourceId'])
+@Index('idx_connection_destination', ['destinationId'])
+export class ConnectionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_connection' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ name: 'source_id', type: 'uuid' })
+  sourceId!: string;
+
+  @ManyToOne(() => ActorEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'source_id', foreignKeyConstraintName: 'fk_connection_source' })
+  source?: ActorEntity;
+
+  @Column({ name: 'destination_id', type: 'uuid' })
+  destinationId!: string;
+
+  @ManyToOne(() => ActorEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'destination_id', foreignKeyConstraintName: 'fk_connection_destination' })
+  destination?: ActorEntity;
+
+  /** the streams to sync, with sync modes, cursor, primary key and selected fields */
+  @Column({ name: 'configured_catalog', type: 'jsonb' })
+  configuredCatalog!: ConfiguredAirbyteCatalog;
+
+  @Column({ type: 'jsonb' })
+  schedule!: ConnectionSchedule;
+
+  @Column({ type: 'text', default: 'active' })
+  status!: ConnectionStatus;
+
+  /** why the platform changed the status, e.g. a breaking schema change */
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason!: string | null;
+
+  @Column({ name: 'namespace_definition', type: 'text', default: 'destination' })
+  namespaceDefinition!: NamespaceDefinition;
+
+  /** with custom_format, e.g. `${SOURCE_NAMESPACE}_raw` */
+  @Column({ name: 'namespace_format', type: 'text', nullable: true })
+  namespaceFormat!: string | null;
+
+  /** prepended to every stream name in the destination */
+  @Column({ type: 'text', default: '' })
+  prefix!: string;
+
+  @Column({ name: 'non_breaking_changes_policy', type: 'text', default: 'ignore' })
+  nonBreakingChangesPolicy!: NonBreakingChangesPolicy;
+
+  @CreatedAt()
+  createdAt!: Date;
+
+  @UpdatedAt()
+  updatedAt!: Date;
+}

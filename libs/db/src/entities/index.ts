@@ -1,0 +1,39 @@
+import { ActorDefinitionEntity } from './actor-definition.entity.js';
+import { ActorEntity } from './actor.entity.js';
+import { ApiTokenEntity } from './api-token.entity.js';
+import { AttemptEntity } from './attempt.entity.js';
+import { ConnectionStateEntity } from './connection-state.entity.js';
+import { ConnectionEntity } from './connection.entity.js';
+import { JobEntity } from './job.entity.js';
+import { PlatformMetadataEntity } from './platform-metadata.entity.js';
+import { WorkspaceEntity } from './workspace.entity.js';
+
+export {
+  ActorDefinitionEntity,
+  ActorEntity,
+  ApiTokenEntity,
+  AttemptEntity,
+  ConnectionStateEntity,
+  ConnectionEntity,
+  JobEntity,
+  PlatformMetadataEntity,
+  WorkspaceEntity,
+};
+export type { ActorType } from './columns.js';
+export type { ConnectionSchedule, ConnectionStatus, NamespaceDefinition, NonBreakingChangesPolicy } from './connection.entity.js';
+export type { JobStatus, JobType } from './job.entity.js';
+export type { AttemptStatus, AttemptStats } from './attempt.entity.js';
+export type { ConnectionStateType } from './connection-state.entity.js';
+
+/** Every entity, for the DataSource. */
+export const entities = [
+  WorkspaceEntity,
+  ApiTokenEntity,
+  ActorDefinitionEntity,
+  ActorEntity,
+  ConnectionEntity,
+  JobEntity,
+  AttemptEntity,
+  ConnectionStateEntity,
+  PlatformMetadataEntity,
+];

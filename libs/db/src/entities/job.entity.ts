@@ -1,0 +1,46 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { StreamDescriptor } from '@tributary/protocol';
+import { CreatedAt, UpdatedAt } from './columns.js';
+import { ConnectionEntity } from './connection.entity.js';
+
+export type JobType = 'sync' | 'clear' | 'refresh';
+export type JobStatus = 'pending' | 'running' | 'incomplete' | 'failed' | 'succeeded' | 'cancelled';
+
+/** A sync, clear or refresh of a connection; runs as one or more attempts. Ids are sequential numbers. */
+@Entity({ name: 'job' })
+@Index('idx_job_connection_created', ['connectionId', 'createdAt'])
+@Index('idx_job_status', ['status'])
+// the database itself enforces "one running job per connection", so two racing triggers cannot both start
+@Index('uq_job_one_active_per_connection', ['connectionId'], { unique: true, where: `status IN ('pending', 'running', 'incomplete')` })
+export class JobEntity {
+  /** bigint: node-postgres returns it as a string */
+  @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'pk_job' })
+  id!: string;
+
+  @Column({ name: 'connection_id', type: 'uuid' })
+  connectionId!: string;
+
+  @ManyToOne(() => ConnectionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'connection_id', foreignKeyConstraintName: 'fk_job_connection' })
+  connection?: ConnectionEntity;
+
+  @Column({ name: 'job_type', type: 'text' })
+  jobType!: JobType;
+
+  @Column({ type: 'text', default: 'pending' })
+  status!: JobStatus;
+
+  /** for clear/refresh of some streams only; null = all streams */
+  @Column({ type: 'jsonb', nullable: true })
+  streams!: StreamDescriptor[] | null;
+
+  /** what the job ran with (catalog, definitions, versions), so history stays true after edits */
+  @Column({ name: 'config_snapshot', type: 'jsonb' })
+  configSnapshot!: Record<string, unknown>;
+
+  @CreatedAt()
+  createdAt!: Date;
+
+  @UpdatedAt()
+  updatedAt!: Date;
+}

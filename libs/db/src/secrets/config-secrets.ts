@@ -1,0 +1,45 @@
+/**
+ * What the server and the worker do with connector configs: encrypt secret fields
+ * before they are stored, decrypt them for a connector run, mask them in API
+ * responses, and keep the stored secret when a client sends the mask back.
+ */
+import { DomainError, ErrorCode, type FieldError } from '../domain-errors.js';
+import { decryptValue, encryptValue, isSecretEnvelope } from './cipher.js';
+import { mapDeep, mapSecrets, valueAt, type JsonSchema } from './spec-secrets.js';
+
+export const SECRET_MASK = '**********';
+
+type Config = Record<string, unknown>;
+
+/** The config to store: secret fields become encrypted envelopes (already-encrypted ones stay). */
+export function encryptConfig(key: Buffer, spec: JsonSchema, config: Config): Config {
+  return mapSecrets(spec, config, (value) => (isSecretEnvelope(value) ? value : encryptValue(key, value)));
+}
+
+/** The config a connector runs with. Decrypts every envelope, even one the current spec no longer marks secret. */
+export function decryptConfig(key: Buffer, stored: Config): Config {
+  return mapDeep(stored, isSecretEnvelope, (envelope) => decryptValue(key, envelope as Parameters<typeof decryptValue>[1])) as Config;
+}
+
+/** The config an API response shows: secrets (and any stray envelope) as `**********`. */
+export function maskConfig(spec: JsonSchema, config: Config): Config {
+  const masked = mapSecrets(spec, config, () => SECRET_MASK);
+  return mapDeep(masked, isSecretEnvelope, () => SECRET_MASK) as Config;
+}
+
+/**
+ * The plaintext config for an update: where the client sent `**********` for a secret
+ * field, the stored secret at the same path is kept. Sending the mask for a secret
+ * that was never set is a client error naming the field.
+ */
+export function mergeMaskedSecrets(spec: JsonSchema, incoming: Config, storedPlain: Config): Config {
+  const missing: FieldError[] = [];
+  const merged = mapSecrets(spec, incoming, (value, path) => {
+    if (value !== SECRET_MASK) return value;
+    const stored = valueAt(storedPlain, path);
+    if (stored === undefined) missing.push({ path, message: 'is the secret mask, but no secret is stored for this field' });
+    return stored;
+  });
+  if (missing.length > 0) throw new DomainError(ErrorCode.InvalidConfiguration, 'configuration is invalid', { fieldErrors: missing });
+  return merged;
+}

@@ -1,0 +1,28 @@
+/**
+ * The activities the workflows call, as types: implemented by apps/worker, which takes a
+ * JobPersistence (see job-persistence.ts) for everything that touches the database.
+ */
+import type { ConnectionSettings } from './connection-contract.js';
+import type { ConnectorCommandInput, ConnectorCommandResult } from './connector-command-contract.js';
+import type { AttemptOutcome, JobTrigger, SyncJobResult } from './sync-job-contract.js';
+
+export interface ReplicateActivityInput {
+  connectionId: string;
+  jobId: string;
+  attemptNumber: number;
+}
+
+export interface TributaryActivities {
+  runConnectorCommand(input: ConnectorCommandInput): Promise<ConnectorCommandResult>;
+  loadConnectionSettings(input: { connectionId: string }): Promise<ConnectionSettings>;
+  createJob(input: { connectionId: string; trigger: JobTrigger }): Promise<{ jobId: string }>;
+  createAttempt(input: { jobId: string }): Promise<{ attemptNumber: number }>;
+  /**
+   * Runs one attempt: loads the sync config (secrets stay out of workflow history) and the
+   * committed state, replicates, persists state as it is committed. Resolves on success;
+   * fails with an ApplicationFailure whose first detail is the AttemptOutcome otherwise.
+   */
+  replicate(input: ReplicateActivityInput): Promise<AttemptOutcome>;
+  finishAttempt(input: ReplicateActivityInput & { outcome: AttemptOutcome }): Promise<void>;
+  finishJob(input: { jobId: string; result: SyncJobResult }): Promise<void>;
+}

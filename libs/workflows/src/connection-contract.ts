@@ -1,0 +1,54 @@
+/** The long-lived per-connection workflow: schedule, lifecycle and status. */
+import type { JobStatus, SyncJobInput } from './sync-job-contract.js';
+
+export type ConnectionSchedule =
+  | { type: 'manual' }
+  | { type: 'basic'; every: number; unit: 'minutes' | 'hours' }
+  /** 5 fields (min hour dom month dow) or 6 with seconds first; Quartz `?` is read as `*` */
+  | { type: 'cron'; expression: string; timeZone: string };
+
+export type ConnectionLifecycle = 'active' | 'inactive' | 'deleted';
+
+/** What the connection workflow needs to know (no connector configs, hence no secrets). */
+export interface ConnectionSettings {
+  connectionId: string;
+  status: ConnectionLifecycle;
+  schedule: ConnectionSchedule;
+}
+
+export interface LastJob {
+  jobId: string;
+  status: JobStatus;
+  /** epoch ms */
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface ConnectionWorkflowInput {
+  connectionId: string;
+  /** carried over continue-as-new */
+  lastJob?: LastJob;
+  /** a sync-now that arrived while the previous run was finishing */
+  syncRequested?: boolean;
+  /** tests pass a small backoff; production uses the job defaults */
+  jobOptions?: Pick<SyncJobInput, 'retryPolicy' | 'heartbeatTimeoutMs'>;
+}
+
+export interface RunningJob {
+  jobId: string;
+  startedAt: number;
+}
+
+export interface ConnectionWorkflowStatus {
+  connectionId: string;
+  state: 'waiting' | 'running' | 'stopped';
+  schedule?: ConnectionSchedule;
+  runningJob?: RunningJob;
+  /** epoch ms; absent for manual schedules */
+  nextRunAt?: number;
+  lastJob?: LastJob;
+  /** why no run is scheduled although the schedule is not manual (e.g. a bad cron expression) */
+  scheduleError?: string;
+}
+
+export type SyncNowResult = { status: 'started'; jobId: string } | { status: 'already_running'; jobId: string };

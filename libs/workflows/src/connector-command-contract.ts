@@ -1,0 +1,27 @@
+/** spec / check / discover through Temporal: what the server sends and gets back. */
+import type { ConnectorDefinition, FailureReason } from '@tributary/launcher';
+import type { AirbyteCatalog, AirbyteConnectionStatus, ConnectorSpecification } from '@tributary/protocol';
+
+export interface ConnectorCommandOutputs {
+  spec: ConnectorSpecification;
+  check: AirbyteConnectionStatus;
+  discover: AirbyteCatalog;
+}
+export type ConnectorCommand = keyof ConnectorCommandOutputs;
+
+export interface ConnectorCommandInput<C extends ConnectorCommand = ConnectorCommand> {
+  command: C;
+  definition: ConnectorDefinition;
+  /** required by check and discover */
+  config?: Record<string, unknown>;
+  /** how long the connector may run, installation included; default CONNECTOR_COMMAND_TIMEOUT_MS */
+  timeoutMs?: number;
+}
+
+/** A connector that ran but failed (crash, bad output, install error) is a result, not an exception. */
+export type ConnectorCommandResult<C extends ConnectorCommand = ConnectorCommand> =
+  | { ok: true; command: C; value: ConnectorCommandOutputs[C] }
+  | { ok: false; failure: FailureReason };
+
+/** First runs of a PyPI connector include its installation into a virtualenv. */
+export const CONNECTOR_COMMAND_TIMEOUT_MS = 10 * 60_000;

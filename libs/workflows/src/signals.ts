@@ -1,0 +1,18 @@
+/** Signal, query and update definitions: the server sends them, the workflows handle them. */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ConnectionWorkflowStatus, SyncNowResult } from './connection-contract.js';
+import type { SyncJobStatus } from './sync-job-contract.js';
+
+/** Connection workflow: start a job now; answers with the new job, or the running one. */
+export const syncNowUpdate = defineUpdate<SyncNowResult>('syncNow');
+/** Connection workflow: cancel the running job, if any (the schedule goes on). */
+export const cancelJobSignal = defineSignal('cancelJob');
+/** Connection workflow: settings (schedule, status) changed; reloaded once no job runs. */
+export const connectionUpdatedSignal = defineSignal('connectionUpdated');
+/** Connection workflow: the connection is gone; a running job is cancelled and the workflow ends. */
+export const connectionDeletedSignal = defineSignal('connectionDeleted');
+export const connectionStatusQuery = defineQuery<ConnectionWorkflowStatus>('connectionStatus');
+
+/** Sync job workflow: stop the running attempt and end the job as cancelled (workflow cancellation does the same). */
+export const cancelSyncJobSignal = defineSignal('cancelSyncJob');
+export const syncJobStatusQuery = defineQuery<SyncJobStatus>('syncJobStatus');

@@ -1,0 +1,89 @@
+/** One sync job (a series of attempts): input, per-attempt outcome, result. */
+import type { FailureReason } from '@tributary/launcher';
+import type { ReplicationProgress, StreamStats } from '@tributary/replication';
+
+/**
+ * When a job gives up, and how long it waits between complete failures. Airbyte's
+ * defaults: 5 successive / 10 total complete failures, 1000 successive / 20 total partial.
+ */
+export interface JobRetryPolicy {
+  maxSuccessiveCompleteFailures: number;
+  maxTotalCompleteFailures: number;
+  maxSuccessivePartialFailures: number;
+  maxTotalPartialFailures: number;
+  /** wait after the n-th successive complete failure: initial × factor^(n−1), at most max */
+  backoffInitialMs: number;
+  backoffFactor: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_JOB_RETRY_POLICY: JobRetryPolicy = {
+  maxSuccessiveCompleteFailures: 5,
+  maxTotalCompleteFailures: 10,
+  maxSuccessivePartialFailures: 1000,
+  maxTotalPartialFailures: 20,
+  backoffInitialMs: 10_000,
+  backoffFactor: 3,
+  backoffMaxMs: 30 * 60_000,
+};
+
+export type JobTrigger = 'manual' | 'scheduled';
+
+export interface SyncJobInput {
+  connectionId: string;
+  /** created beforehand (createJob) so the caller can answer with it at once */
+  jobId: string;
+  retryPolicy?: Partial<JobRetryPolicy>;
+  /**
+   * a worker that stops heartbeating for this long is presumed dead and the attempt fails
+   * (the next one resumes from committed state); default REPLICATE_HEARTBEAT_TIMEOUT_MS
+   */
+  heartbeatTimeoutMs?: number;
+}
+
+export const REPLICATE_HEARTBEAT_TIMEOUT_MS = 30_000;
+
+export type AttemptStatus = 'succeeded' | 'failed' | 'cancelled';
+export type JobStatus = AttemptStatus;
+
+export interface AttemptOutcome {
+  status: AttemptStatus;
+  /** the cause first */
+  failures: FailureReason[];
+  streamStats: StreamStats[];
+  recordsEmitted: number;
+  bytesEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+}
+
+export interface AttemptSummary extends AttemptOutcome {
+  attemptNumber: number;
+}
+
+export interface SyncJobResult {
+  jobId: string;
+  status: JobStatus;
+  attempts: AttemptSummary[];
+  /** of the attempt that decided the job's fate */
+  failures: FailureReason[];
+}
+
+/** Heartbeat details of the replicate activity: live progress (describe the job workflow to read it). */
+export interface ReplicateHeartbeat {
+  jobId: string;
+  attemptNumber: number;
+  /** absent until the first progress report of the attempt */
+  progress?: ReplicationProgress;
+}
+
+export type SyncJobPhase = 'starting' | 'replicating' | 'backing_off' | 'finished';
+
+export interface SyncJobStatus {
+  jobId: string;
+  phase: SyncJobPhase;
+  attemptNumber: number;
+  /** epoch ms of the next attempt while backing off */
+  nextAttemptAt?: number;
+  attempts: AttemptSummary[];
+}

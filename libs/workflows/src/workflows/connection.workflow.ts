@@ -1,0 +1,162 @@
+/**
+ * One long-lived workflow per active connection: waits for the schedule or a sync-now,
+ * runs one job at a time as a child workflow, and continues-as-new after each job so its
+ * history stays small. Ends when the connection is deleted or no longer active (the server
+ * starts it again on reactivation).
+ *
+ * The next run is computed here, with workflow time (deterministic on replay), rather
+ * than with Temporal Schedules: "one job at a time", "sync now answers with the running
+ * job" and "run at once when never synced" need the state this workflow already holds.
+ */
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import type { TributaryActivities } from '../activities.js';
+import type { ConnectionSettings, ConnectionWorkflowInput, LastJob, RunningJob, SyncNowResult } from '../connection-contract.js';
+import { syncJobWorkflowId } from '../ids.js';
+import { nextRunAt } from '../schedule.js';
+import { cancelJobSignal, cancelSyncJobSignal, connectionDeletedSignal, connectionStatusQuery, connectionUpdatedSignal, syncNowUpdate } from '../signals.js';
+import type { SyncJobResult } from '../sync-job-contract.js';
+import { syncJobWorkflow } from './sync-job.workflow.js';
+
+const { loadConnectionSettings, createJob, finishJob } = proxyActivities<TributaryActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export async function connectionWorkflow(input: ConnectionWorkflowInput): Promise<void> {
+  const { connectionId } = input;
+  let settings: ConnectionSettings | undefined;
+  let lastJob: LastJob | undefined = input.lastJob;
+  let runningJob: RunningJob | undefined;
+  let nextRun: number | undefined;
+  let scheduleError: string | undefined;
+  let syncRequested = input.syncRequested ?? false;
+  let updated = false;
+  let deleted = false;
+  const control: JobControl = { cancelPending: false };
+
+  setHandler(connectionStatusQuery, () => ({
+    connectionId,
+    state: deleted || (settings && settings.status !== 'active') ? 'stopped' : runningJob ? 'running' : 'waiting',
+    schedule: settings?.schedule,
+    runningJob,
+    nextRunAt: runningJob ? undefined : nextRun,
+    lastJob,
+    scheduleError,
+  }));
+  setHandler(
+    syncNowUpdate,
+    async (): Promise<SyncNowResult> => {
+      if (runningJob) return { status: 'already_running', jobId: runningJob.jobId };
+      const alreadyRequested = syncRequested;
+      syncRequested = true;
+      // a getter: TypeScript would keep runningJob narrowed to undefined across the await
+      const current = (): RunningJob | undefined => runningJob;
+      await condition(() => current() !== undefined || deleted);
+      const job = current();
+      if (!job) throw ApplicationFailure.nonRetryable('the connection was deleted', 'ConnectionDeleted');
+      return { status: alreadyRequested ? 'already_running' : 'started', jobId: job.jobId };
+    },
+    {
+      validator: () => {
+        if (deleted) throw new Error('the connection was deleted');
+      },
+    },
+  );
+  setHandler(cancelJobSignal, () => {
+    if (runningJob) control.cancelPending = true;
+  });
+  setHandler(connectionUpdatedSignal, () => {
+    updated = true;
+  });
+  setHandler(connectionDeletedSignal, () => {
+    deleted = true;
+    if (runningJob) control.cancelPending = true;
+  });
+
+  for (;;) {
+    if (!settings || updated) {
+      updated = false;
+      settings = await loadConnectionSettings({ connectionId });
+    }
+    if (deleted || settings.status !== 'active') return;
+
+    try {
+      nextRun = nextRunAt(settings.schedule, Date.now(), lastJob);
+      scheduleError = undefined;
+    } catch (err) {
+      // a bad schedule must not wedge the workflow: manual sync still works
+      nextRun = undefined;
+      scheduleError = err instanceof Error ? err.message : String(err);
+    }
+    const woken = () => syncRequested || updated || deleted;
+    if (nextRun === undefined) await condition(woken);
+    else if (nextRun > Date.now()) await condition(woken, nextRun - Date.now());
+    if (deleted) return;
+    if (updated && !syncRequested) continue;
+
+    const trigger = syncRequested ? 'manual' : 'scheduled';
+    const startedAt = Date.now();
+    const { jobId } = await createJob({ connectionId, trigger });
+    runningJob = { jobId, startedAt };
+    syncRequested = false;
+    const result = await runJob(jobId, input, control);
+    lastJob = { jobId, status: result.status, startedAt, endedAt: Date.now() };
+    runningJob = undefined;
+    if (deleted) return;
+    // a sync-now that came in meanwhile runs in this same run; otherwise start afresh
+    if (!syncRequested && allHandlersFinished()) {
+      await continueAsNew<typeof connectionWorkflow>({ connectionId, lastJob, jobOptions: input.jobOptions });
+    }
+  }
+}
+
+interface JobControl {
+  /** set by the cancel/delete signals, taken by runJob */
+  cancelPending: boolean;
+}
+
+/** Runs the job as a child workflow, forwarding cancel requests to it. */
+async function runJob(jobId: string, input: ConnectionWorkflowInput, control: JobControl): Promise<SyncJobResult> {
+  const child = await startChild(syncJobWorkflow, {
+    workflowId: syncJobWorkflowId(jobId),
+    args: [{ connectionId: input.connectionId, jobId, ...input.jobOptions }],
+    // if this workflow is terminated, the job still stops its connectors cleanly
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+  });
+  let result: SyncJobResult | undefined;
+  let failure: unknown;
+  const done = child.result().then(
+    (r) => void (result = r),
+    (err: unknown) => void (failure = err ?? new Error('sync job failed')),
+  );
+  const settled = () => result !== undefined || failure !== undefined;
+  while (!settled()) {
+    await condition(() => settled() || control.cancelPending);
+    if (control.cancelPending && !settled()) {
+      control.cancelPending = false;
+      await child.signal(cancelSyncJobSignal);
+    }
+  }
+  control.cancelPending = false;
+  await done;
+  if (result) return result;
+  // the job workflow itself failed (a bug or termination): record it as a failed job
+  const message = failure instanceof Error ? failure.message : String(failure);
+  const failed: SyncJobResult = {
+    jobId,
+    status: 'failed',
+    attempts: [],
+    failures: [{ origin: 'platform', type: 'system_error', message: `sync job workflow failed: ${message}`, timestamp: Date.now() }],
+  };
+  await finishJob({ jobId, result: failed });
+  return failed;
+}

@@ -1,0 +1,138 @@
+/**
+ * One sync job: attempts until success, cancellation, a configuration error or the retry
+ * policy gives up. Each attempt resumes from the state committed by the previous ones
+ * (the replicate activity loads it). Cancel with cancelSyncJobSignal or by cancelling
+ * the workflow: the running attempt's connectors are stopped before the job finishes,
+ * and the workflow completes normally with status 'cancelled'.
+ */
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  TimeoutFailure,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { FailureReason } from '@tributary/launcher';
+import type { TributaryActivities } from '../activities.js';
+import { nextStepAfterFailure, resolveRetryPolicy } from '../retry-policy.js';
+import { cancelSyncJobSignal, syncJobStatusQuery } from '../signals.js';
+import {
+  REPLICATE_HEARTBEAT_TIMEOUT_MS,
+  type AttemptOutcome,
+  type AttemptSummary,
+  type ReplicateHeartbeat,
+  type SyncJobInput,
+  type SyncJobResult,
+  type SyncJobStatus,
+} from '../sync-job-contract.js';
+
+const bookkeeping = proxyActivities<TributaryActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+const EMPTY_OUTCOME: Omit<AttemptOutcome, 'status' | 'failures'> = {
+  streamStats: [],
+  recordsEmitted: 0,
+  bytesEmitted: 0,
+  recordsCommitted: 0,
+  bytesCommitted: 0,
+};
+
+function platformFailure(message: string, internalMessage?: string): FailureReason {
+  return { origin: 'platform', type: 'system_error', message, internalMessage, timestamp: Date.now() };
+}
+
+/** Turns a failed replicate activity into the attempt's outcome. */
+function outcomeOfFailure(err: unknown): AttemptOutcome {
+  if (isCancellation(err)) return { ...EMPTY_OUTCOME, status: 'cancelled', failures: [] };
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as AttemptOutcome;
+  if (cause instanceof TimeoutFailure) {
+    // the worker died or hung: what it had committed is in its last heartbeat
+    const beat = cause.lastHeartbeatDetails as ReplicateHeartbeat | undefined;
+    const p = beat?.progress;
+    return {
+      status: 'failed',
+      failures: [platformFailure(`the worker running the attempt stopped responding (${cause.timeoutType ?? 'timeout'})`)],
+      streamStats: p?.streams.map(({ status: _s, estimatedRecords: _r, estimatedBytes: _b, ...stats }) => stats) ?? [],
+      recordsEmitted: p?.recordsEmitted ?? 0,
+      bytesEmitted: p?.bytesEmitted ?? 0,
+      recordsCommitted: p?.recordsCommitted ?? 0,
+      bytesCommitted: p?.bytesCommitted ?? 0,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { ...EMPTY_OUTCOME, status: 'failed', failures: [platformFailure(`the attempt failed in the platform: ${message}`)] };
+}
+
+export async function syncJobWorkflow(input: SyncJobInput): Promise<SyncJobResult> {
+  const { connectionId, jobId } = input;
+  const policy = resolveRetryPolicy(input.retryPolicy);
+  const { replicate } = proxyActivities<TributaryActivities>({
+    // a sync may run for days; a dead worker is detected by the heartbeat timeout
+    startToCloseTimeout: '30 days',
+    heartbeatTimeout: input.heartbeatTimeoutMs ?? REPLICATE_HEARTBEAT_TIMEOUT_MS,
+    // attempts are ours (recorded, resumable from state), not Temporal retries
+    retry: { maximumAttempts: 1 },
+    // wait until the connectors are really stopped before the job reports cancelled
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+
+  const attempts: AttemptSummary[] = [];
+  const status: SyncJobStatus = { jobId, phase: 'starting', attemptNumber: 0, attempts };
+  let cancelRequested = false;
+  let attemptScope: CancellationScope | undefined;
+  setHandler(syncJobStatusQuery, () => status);
+  setHandler(cancelSyncJobSignal, () => {
+    cancelRequested = true;
+    attemptScope?.cancel();
+  });
+
+  const finish = async (result: SyncJobResult): Promise<SyncJobResult> => {
+    status.phase = 'finished';
+    status.nextAttemptAt = undefined;
+    await CancellationScope.nonCancellable(() => bookkeeping.finishJob({ jobId, result }));
+    return result;
+  };
+  const cancelled = () => finish({ jobId, status: 'cancelled', attempts, failures: [] });
+
+  try {
+    for (;;) {
+      if (cancelRequested) return await cancelled();
+      const { attemptNumber } = await bookkeeping.createAttempt({ jobId });
+      Object.assign(status, { phase: 'replicating', attemptNumber, nextAttemptAt: undefined });
+      const ref = { connectionId, jobId, attemptNumber };
+      let outcome: AttemptOutcome;
+      try {
+        attemptScope = new CancellationScope();
+        outcome = await attemptScope.run(() => replicate(ref));
+      } catch (err) {
+        outcome = outcomeOfFailure(err);
+        // a workflow cancellation (not our signal) also lands here
+        if (outcome.status === 'cancelled') cancelRequested = true;
+      } finally {
+        attemptScope = undefined;
+      }
+      attempts.push({ attemptNumber, ...outcome });
+      await CancellationScope.nonCancellable(() => bookkeeping.finishAttempt({ ...ref, outcome }));
+
+      if (outcome.status === 'succeeded') return await finish({ jobId, status: 'succeeded', attempts, failures: [] });
+      if (outcome.status === 'cancelled' || cancelRequested) return await cancelled();
+      const next = nextStepAfterFailure(policy, attempts);
+      if (next.action === 'give_up') return await finish({ jobId, status: 'failed', attempts, failures: outcome.failures });
+      if (next.delayMs > 0) {
+        Object.assign(status, { phase: 'backing_off', nextAttemptAt: Date.now() + next.delayMs });
+        await condition(() => cancelRequested, next.delayMs);
+      }
+    }
+  } catch (err) {
+    // the workflow itself was cancelled while backing off or between activities
+    if (isCancellation(err)) return await cancelled();
+    throw err;
+  }
+}

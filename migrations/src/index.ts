@@ -1,0 +1,8 @@
+/**
+ * Every schema migration, oldest first. Raw SQL only: the entities in libs/db must
+ * match what these create (libs/db's drift test checks it on a real database).
+ */
+import type { MigrationInterface } from 'typeorm';
+import { Initial1763800000000 } from './1763800000000-initial.js';
+
+export const migrations: (new () => MigrationInterface)[] = [Initial1763800000000];

@@ -1,0 +1,105 @@
+/**
+ * A real Temporal dev server for an integration test: `temporal server start-dev` on free
+ * loopback ports, in-memory, headless. The CLI comes from tools/ensure-temporal.sh (PATH,
+ * or built once into the per-user cache: the first call may take minutes).
+ *
+ *   import { startTestTemporal, type TestTemporal } from '<root>/tools/testing/temporal.js';
+ *
+ *   let temporal: TestTemporal;
+ *   beforeAll(async () => { temporal = await startTestTemporal(); });   // ~1-2 s once built
+ *   afterAll(() => temporal.stop());
+ *   // temporal.address: '127.0.0.1:<port>', temporal.namespace: 'default'
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Connection } from '@temporalio/client';
+
+const run = promisify(execFile);
+const ensureScript = fileURLToPath(new URL('../ensure-temporal.sh', import.meta.url));
+
+export interface TestTemporal {
+  /** host:port of the frontend (gRPC) */
+  address: string;
+  namespace: string;
+  /** the server process, e.g. to check it is gone */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Path of the Temporal CLI, building it once if needed (TEMPORAL_CLI overrides). */
+export async function temporalCli(): Promise<string> {
+  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
+  const { stdout } = await run('bash', [ensureScript], { maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60_000 });
+  const path = stdout.trim().split('\n').pop();
+  if (!path) throw new Error('tools/ensure-temporal.sh printed no path');
+  return path;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function waitReady(address: string, namespace: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}: ${output()}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`temporal server not ready after ${timeoutMs} ms: ${String(lastError)}; output: ${output()}`);
+}
+
+export async function startTestTemporal(options: { namespace?: string; readyTimeoutMs?: number } = {}): Promise<TestTemporal> {
+  const cli = await temporalCli();
+  const namespace = options.namespace ?? 'default';
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const address = `127.0.0.1:${port}`;
+  const child = spawn(
+    cli,
+    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--namespace', namespace, '--log-level', 'error'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const keep = (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited(child);
+    clearTimeout(timer);
+  };
+  try {
+    await waitReady(address, namespace, child, () => out, options.readyTimeoutMs ?? 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, namespace, pid: child.pid ?? -1, stop };
+}
