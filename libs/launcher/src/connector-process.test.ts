@@ -123,3 +123,69 @@ describe('ProcessLauncher cancellation', () => {
     expect(result).toMatchObject({ ok: false, failure: { message: 'source spec was cancelled' } });
   });
 });
+
+describe('ProcessLauncher.read with a stdoutReader', () => {
+  // prints 3 MB in one go and exits at once: everything must have been read by `exited`
+  const printer = {
+    runtime: {
+      kind: 'command' as const,
+      command: process.execPath,
+      args: ['-e', "process.stdout.write(Buffer.alloc(3e6, 'x')); process.stdout.write('end\\n')"],
+    },
+  };
+
+  async function readAll(tmpDir: string) {
+    const launcher = new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir });
+    const target = Buffer.alloc(64 * 1024);
+    const seen: Buffer[] = [];
+    let pauses = 0;
+    const proc = await launcher.read(
+      printer,
+      { config: {}, catalog: { streams: [] } },
+      {
+        stdoutReader: {
+          buffer: () => target,
+          onRead: (n) => {
+            seen.push(Buffer.from(target.subarray(0, n)));
+            // pause now and then: resume() must carry on
+            if (seen.length % 7 === 0) {
+              pauses++;
+              setTimeout(() => proc.stdout.resume(), 5);
+              return false;
+            }
+            return true;
+          },
+        },
+      },
+    );
+    if (!proc.stdoutReaderAttached) proc.stdout.on('data', (c: Buffer) => seen.push(c));
+    const exit = await proc.exited;
+    return { exit, out: Buffer.concat(seen), attached: proc.stdoutReaderAttached, pauses };
+  }
+
+  it('reads all of stdout into the reader before `exited` resolves', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reader-'));
+    try {
+      const { exit, out, attached, pauses } = await readAll(dir);
+      expect(attached).toBe(true);
+      expect(exit.code).toBe(0);
+      expect(pauses).toBeGreaterThan(0);
+      expect(out.length).toBe(3e6 + 4);
+      expect(out.subarray(-4).toString()).toBe('end\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('falls back to an ordinary pipe where a socket path would be too long', async () => {
+    const dir = await mkdtemp(join(tmpdir(), `reader-${'d'.repeat(100)}-`));
+    try {
+      const { exit, out, attached } = await readAll(dir);
+      expect(attached).toBe(false);
+      expect(exit.code).toBe(0);
+      expect(out.length).toBe(3e6 + 4);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

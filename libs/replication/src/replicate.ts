@@ -465,7 +465,11 @@ class Replication {
       const status = this.stats.statusOf(ref.index);
       if (status === 'COMPLETE' || status === 'INCOMPLETE') continue;
       const stream_descriptor = ref.namespace ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
-      lines += JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor, status: outcome } } }) + '\n';
+      lines +=
+        JSON.stringify({
+          type: 'TRACE',
+          trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor, status: outcome } },
+        }) + '\n';
     }
     if (lines) this.dst.stdin.write(lines);
     this.dst.stdin.end();
