@@ -1,4 +1,5 @@
 // One lint config for the whole monorepo (flat config).
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,8 +18,36 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // decorator metadata (Nest DI, ValidationPipe, TypeORM) needs DTO/entity classes imported as values:
+    // tell the parser so consistent-type-imports does not turn them into `import type`
+    files: ['apps/server/src/**/*.ts', 'libs/db/src/**/*.ts'],
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
+  },
+  {
     // libs never import apps
     files: ['libs/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['@tributary/cli', '@tributary/server', '@tributary/worker', '**/apps/**'] }] },
+  },
+  {
+    // workflow code runs in Temporal's deterministic sandbox: no I/O, only the workflow API
+    // and types (value imports of other @tributary libs would drag Node code into the bundle)
+    files: ['libs/workflows/src/**/*.ts'],
+    ignores: ['libs/workflows/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...builtinModules, '@temporalio/activity', '@temporalio/client', '@temporalio/worker'].map((name) => ({
+            name,
+            message: 'workflow code must stay deterministic: no Node builtins, no activity/client/worker APIs',
+          })),
+          patterns: [
+            { group: ['node:*'], message: 'workflow code must stay deterministic: no Node builtins' },
+            { group: ['@tributary/*'], allowTypeImports: true, message: 'only types from other libs in workflow code' },
+            { group: ['@tributary/cli', '@tributary/server', '@tributary/worker', '**/apps/**'], message: 'libs never import apps' },
+          ],
+        },
+      ],
+    },
   },
 );

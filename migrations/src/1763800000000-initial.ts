@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Workspaces, API tokens, connector definitions, actors, connections, jobs, attempts, state, metadata. */
+/** Workspaces, API tokens, connector definitions, actors and their catalogs, connections, jobs, attempts, state, metadata. */
 export class Initial1763800000000 implements MigrationInterface {
   name = 'Initial1763800000000';
 
@@ -35,6 +35,7 @@ export class Initial1763800000000 implements MigrationInterface {
         "runtime" jsonb NOT NULL,
         "image" text,
         "version" text NOT NULL,
+        "default_version" text,
         "documentation_url" text,
         "spec" jsonb,
         "custom" boolean NOT NULL DEFAULT false,
@@ -61,12 +62,25 @@ export class Initial1763800000000 implements MigrationInterface {
     await q.query(`CREATE INDEX "idx_actor_workspace" ON "actor" ("workspace_id")`);
 
     await q.query(`
+      CREATE TABLE "actor_catalog" (
+        "id" uuid NOT NULL DEFAULT gen_random_uuid(),
+        "actor_id" uuid NOT NULL,
+        "catalog" jsonb NOT NULL,
+        "catalog_hash" text NOT NULL,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "pk_actor_catalog" PRIMARY KEY ("id"),
+        CONSTRAINT "fk_actor_catalog_actor" FOREIGN KEY ("actor_id") REFERENCES "actor"("id") ON DELETE CASCADE ON UPDATE NO ACTION
+      )`);
+    await q.query(`CREATE INDEX "idx_actor_catalog_actor_created" ON "actor_catalog" ("actor_id", "created_at")`);
+
+    await q.query(`
       CREATE TABLE "connection" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
         "name" text NOT NULL,
         "source_id" uuid NOT NULL,
         "destination_id" uuid NOT NULL,
         "configured_catalog" jsonb NOT NULL,
+        "source_catalog_id" uuid,
         "schedule" jsonb NOT NULL,
         "status" text NOT NULL DEFAULT 'active',
         "status_reason" text,
@@ -78,7 +92,8 @@ export class Initial1763800000000 implements MigrationInterface {
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "pk_connection" PRIMARY KEY ("id"),
         CONSTRAINT "fk_connection_source" FOREIGN KEY ("source_id") REFERENCES "actor"("id") ON DELETE RESTRICT ON UPDATE NO ACTION,
-        CONSTRAINT "fk_connection_destination" FOREIGN KEY ("destination_id") REFERENCES "actor"("id") ON DELETE RESTRICT ON UPDATE NO ACTION
+        CONSTRAINT "fk_connection_destination" FOREIGN KEY ("destination_id") REFERENCES "actor"("id") ON DELETE RESTRICT ON UPDATE NO ACTION,
+        CONSTRAINT "fk_connection_source_catalog" FOREIGN KEY ("source_catalog_id") REFERENCES "actor_catalog"("id") ON DELETE SET NULL ON UPDATE NO ACTION
       )`);
     await q.query(`CREATE INDEX "idx_connection_source" ON "connection" ("source_id")`);
     await q.query(`CREATE INDEX "idx_connection_destination" ON "connection" ("destination_id")`);
@@ -140,7 +155,7 @@ export class Initial1763800000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['platform_metadata', 'connection_state', 'attempt', 'job', 'connection', 'actor', 'actor_definition', 'api_token', 'workspace']) {
+    for (const table of ['platform_metadata', 'connection_state', 'attempt', 'job', 'connection', 'actor_catalog', 'actor', 'actor_definition', 'api_token', 'workspace']) {
       await q.query(`DROP TABLE "${table}"`);
     }
   }

@@ -50,7 +50,9 @@ export async function temporalCli(): Promise<string> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function waitReady(address: string, namespace: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
@@ -81,7 +83,21 @@ export async function startTestTemporal(options: { namespace?: string; readyTime
   const address = `127.0.0.1:${port}`;
   const child = spawn(
     cli,
-    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--namespace', namespace, '--log-level', 'error'],
+    [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--ui-port',
+      String(uiPort),
+      '--namespace',
+      namespace,
+      '--log-level',
+      'error',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -106,7 +106,8 @@ describe('bootloader main (compiled)', () => {
   });
   afterAll(() => db?.drop());
 
-  it.skipIf(!existsSync(main))('prints the chosen admin token on the first run only, and names a bad variable', () => {
+  it('prints the chosen admin token on the first run only, and names a bad variable', () => {
+    expect(existsSync(main), `${main} is missing: build first (npx tsc -b tsconfig.build.json)`).toBe(true);
     const token = 'trb_test-admin-token-0123456789abcdef';
     const env = { PATH: process.env.PATH, DATABASE_URL: db.url, TRIBUTARY_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' };
     const first = spawnSync(process.execPath, [main], { env, encoding: 'utf8', timeout: 60_000 });

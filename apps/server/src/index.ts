@@ -1,1 +1,3 @@
-export {};
+export { createServerApp, routesOf, API_PREFIX, SWAGGER_UI_PATH, type ServerAppOptions, type ServedRoute } from './app.js';
+export type { AppDependencies } from './app.module.js';
+export { buildOpenApiDocument } from './openapi/openapi-document.js';

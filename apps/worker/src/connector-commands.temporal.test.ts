@@ -3,7 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorDefinition } from '@tributary/launcher';
-import { TRIBUTARY_TASK_QUEUE, connectorCommandWorkflowId, type ConnectorCommandInput, type ConnectorCommandResult } from '@tributary/workflows';
+import {
+  TRIBUTARY_TASK_QUEUE,
+  connectorCommandWorkflowId,
+  type ConnectorCommandInput,
+  type ConnectorCommandResult,
+} from '@tributary/workflows';
 import type { connectorCommandWorkflow } from '@tributary/workflows/workflows';
 import { sourceSample, startHarness, type Harness } from './testing/harness.testing.js';
 
@@ -48,6 +53,8 @@ describe('connector commands through Temporal', () => {
     const faker: ConnectorDefinition = { runtime: { kind: 'pypi', package: 'airbyte-source-faker', version: '7.2.1' } };
     const spec = await run({ command: 'spec', definition: faker });
     expect(spec.ok).toBe(true);
-    expect(spec.ok && spec.command === 'spec' && Object.keys(spec.value.connectionSpecification['properties'] as object)).toContain('count');
+    expect(spec.ok && spec.command === 'spec' && Object.keys(spec.value.connectionSpecification['properties'] as object)).toContain(
+      'count',
+    );
   }, 300_000);
 });

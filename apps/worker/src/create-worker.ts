@@ -18,9 +18,12 @@ export function createTributaryWorker(options: TributaryWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TRIBUTARY_TASK_QUEUE,
-    identity: options.identity,
+    // an explicit undefined would override the SDK's default identity
+    ...(options.identity ? { identity: options.identity } : {}),
     activities: options.activities,
-    ...('bundlePath' in workflowCode ? { workflowBundle: { codePath: workflowCode.bundlePath } } : { workflowsPath: workflowCode.workflowsPath }),
+    ...('bundlePath' in workflowCode
+      ? { workflowBundle: { codePath: workflowCode.bundlePath } }
+      : { workflowsPath: workflowCode.workflowsPath }),
     // a cancel reaches an activity with the response to its next heartbeat: send them often
     // so connectors stop within seconds (the default throttle is up to 30-60 s)
     maxHeartbeatThrottleInterval: '1 second',

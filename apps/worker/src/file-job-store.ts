@@ -80,7 +80,10 @@ export class FileJobStore implements JobPersistence {
 
   private serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const run = (this.queues.get(key) ?? Promise.resolve()).then(fn, fn);
-    this.queues.set(key, run.catch(() => undefined));
+    this.queues.set(
+      key,
+      run.catch(() => undefined),
+    );
     return run;
   }
 

@@ -1,9 +1,10 @@
 /**
  * Worker entry point: `node apps/worker/dist/main.js`. Reads TEMPORAL_ADDRESS,
- * TEMPORAL_NAMESPACE and TRIBUTARY_DATA_DIR, polls the Tributary task queue until
+ * TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE and TRIBUTARY_DATA_DIR, polls the task queue until
  * SIGINT/SIGTERM. Jobs are recorded in the interim file store under the data dir until
  * libs/db provides the Postgres implementation of JobPersistence.
  */
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
@@ -18,6 +19,8 @@ import { parseWorkerEnv, WorkerEnvError } from './worker-env.js';
 
 async function main(): Promise<void> {
   const env = parseWorkerEnv();
+  // the launcher makes per-run temp dirs inside this one
+  await mkdir(join(env.dataDir, 'tmp'), { recursive: true });
   const launcher = new ProcessLauncher({
     installDir: join(env.dataDir, 'connectors'),
     tmpDir: join(env.dataDir, 'tmp'),
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   const worker = await createTributaryWorker({
     connection,
     namespace: env.temporalNamespace,
+    taskQueue: env.temporalTaskQueue,
     activities,
     workflowCode,
     identity: `tributary-worker@${hostname()}:${process.pid}`,
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
       pid: process.pid,
       temporal: env.temporalAddress,
       namespace: env.temporalNamespace,
+      taskQueue: env.temporalTaskQueue,
       workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
     }),
   );

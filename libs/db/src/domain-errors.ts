@@ -9,13 +9,21 @@ export enum ErrorCode {
   InvalidConfiguration = 'invalid_configuration',
   Conflict = 'conflict',
   Unauthenticated = 'unauthenticated',
+  /** the definition's spec is not cached yet (no worker has run `spec`) */
+  SpecUnavailable = 'spec_unavailable',
   SecretDecryptionFailed = 'secret_decryption_failed',
+  /** a dependency (database, Temporal) is down; the client may retry */
+  Unavailable = 'unavailable',
 }
 
-/** One problem with the input, located by a JSON pointer-like path (`/credentials/password`). */
+/**
+ * One problem with the input: `path` is a JSON pointer (`/credentials/password`) into
+ * the body, or the name of a path/query parameter.
+ */
 export interface FieldError {
   path: string;
   message: string;
+  in?: 'body' | 'path' | 'query';
 }
 
 export class DomainError extends Error {

@@ -41,7 +41,8 @@ export interface RunningJob {
 
 export interface ConnectionWorkflowStatus {
   connectionId: string;
-  state: 'waiting' | 'running' | 'stopped';
+  /** starting: (re)loading the connection's settings, e.g. right after continue-as-new */
+  state: 'starting' | 'waiting' | 'running' | 'stopped';
   schedule?: ConnectionSchedule;
   runningJob?: RunningJob;
   /** epoch ms; absent for manual schedules */

@@ -20,7 +20,8 @@ export interface ConnectorCommandInput<C extends ConnectorCommand = ConnectorCom
 
 /** A connector that ran but failed (crash, bad output, install error) is a result, not an exception. */
 export type ConnectorCommandResult<C extends ConnectorCommand = ConnectorCommand> =
-  | { ok: true; command: C; value: ConnectorCommandOutputs[C] }
+  // distributive: narrowing on `command` narrows `value`
+  | (C extends ConnectorCommand ? { ok: true; command: C; value: ConnectorCommandOutputs[C] } : never)
   | { ok: false; failure: FailureReason };
 
 /** First runs of a PyPI connector include its installation into a virtualenv. */

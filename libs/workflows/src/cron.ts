@@ -56,8 +56,13 @@ export function parseCron(expression: string): CronExpression {
   const fields = expression.trim().split(/\s+/);
   if (fields.length < 5 || fields.length > 7) throw new CronError(`cron: expected 5, 6 or 7 fields, got ${fields.length}`);
   const quartz = fields.length > 5;
-  if (fields.length === 7 && fields[6] !== '*' && fields[6] !== '?') throw new CronError('cron: a year field other than * is not supported');
-  if (fields.some((f) => /[LW#]/i.test(f.replace(/[A-Z]{3}/gi, (m) => (DAYS.includes(m.toUpperCase()) || MONTHS.includes(m.toUpperCase()) ? '0' : m)))))
+  if (fields.length === 7 && fields[6] !== '*' && fields[6] !== '?')
+    throw new CronError('cron: a year field other than * is not supported');
+  if (
+    fields.some((f) =>
+      /[LW#]/i.test(f.replace(/[A-Z]{3}/gi, (m) => (DAYS.includes(m.toUpperCase()) || MONTHS.includes(m.toUpperCase()) ? '0' : m))),
+    )
+  )
     throw new CronError('cron: L, W and # are not supported');
   const [sec, min, hour, dom, mon, dow] = quartz ? fields : ['0', ...fields];
   const daysOfWeek = quartz

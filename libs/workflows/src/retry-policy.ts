@@ -32,14 +32,16 @@ export function nextStepAfterFailure(policy: JobRetryPolicy, attempts: AttemptSu
   if (isPartialFailure(last)) {
     const successive = trailing(attempts, true);
     const total = attempts.filter(isPartialFailure).length;
-    if (successive >= policy.maxSuccessivePartialFailures) return { action: 'give_up', reason: `${successive} successive partial failures` };
+    if (successive >= policy.maxSuccessivePartialFailures)
+      return { action: 'give_up', reason: `${successive} successive partial failures` };
     if (total >= policy.maxTotalPartialFailures) return { action: 'give_up', reason: `${total} partial failures` };
     // progress was made: try again at once from the new state
     return { action: 'retry', delayMs: 0 };
   }
   const successive = trailing(attempts, false);
   const total = attempts.filter((a) => !isPartialFailure(a)).length;
-  if (successive >= policy.maxSuccessiveCompleteFailures) return { action: 'give_up', reason: `${successive} successive complete failures` };
+  if (successive >= policy.maxSuccessiveCompleteFailures)
+    return { action: 'give_up', reason: `${successive} successive complete failures` };
   if (total >= policy.maxTotalCompleteFailures) return { action: 'give_up', reason: `${total} complete failures` };
   return { action: 'retry', delayMs: completeFailureBackoffMs(policy, successive) };
 }

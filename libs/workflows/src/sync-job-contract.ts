@@ -1,6 +1,6 @@
 /** One sync job (a series of attempts): input, per-attempt outcome, result. */
 import type { FailureReason } from '@tributary/launcher';
-import type { ReplicationProgress, StreamStats } from '@tributary/replication';
+import type { ReplicationProgress, ReplicationTotals, StreamStats } from '@tributary/replication';
 
 /**
  * When a job gives up, and how long it waits between complete failures. Airbyte's
@@ -75,6 +75,8 @@ export interface ReplicateHeartbeat {
   attemptNumber: number;
   /** absent until the first progress report of the attempt */
   progress?: ReplicationProgress;
+  /** totals at the last state commit (updated at once on each commit, progress only every second) */
+  committed?: ReplicationTotals;
 }
 
 export type SyncJobPhase = 'starting' | 'replicating' | 'backing_off' | 'finished';

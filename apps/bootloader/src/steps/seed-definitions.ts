@@ -7,33 +7,43 @@ import type { SeedDefinition } from '../connector-catalog.js';
 export interface SeedResult {
   created: string[];
   updated: string[];
+  /** seeded connectors a user moved to another version: left as they are */
+  keptUserVersion: string[];
 }
 
 /** Fetches the spec of a connector that can run here without installing anything (builtins). */
 export type SpecFetcher = (definition: SeedDefinition) => Promise<ConnectorSpecification | undefined>;
 
 /**
- * Inserts missing definitions; moves seeded (not user-added) ones to the catalog's
- * pinned runtime, dropping their cached spec since it belongs to the old version.
- * Builtin specs are cached right away; PyPI specs are cached by a worker on first use.
+ * Inserts missing definitions and moves seeded ones to the catalog's pinned version,
+ * unless a user chose another version (version != defaultVersion). A cached spec
+ * belongs to a version, so it is dropped when the version moves. Builtin specs are
+ * cached right away; PyPI specs are cached by a worker on first use.
  */
 export async function seedDefinitions(manager: EntityManager, catalog: SeedDefinition[], fetchSpec: SpecFetcher): Promise<SeedResult> {
-  const result: SeedResult = { created: [], updated: [] };
+  const result: SeedResult = { created: [], updated: [], keptUserVersion: [] };
   for (const seed of catalog) {
+    const label = `${seed.actorType}/${seed.name}`;
     const existing = await manager.findOneBy(ActorDefinitionEntity, { actorType: seed.actorType, name: seed.name });
     if (existing?.custom) continue;
-    const upToDate =
-      existing !== null &&
-      existing.version === seed.version &&
-      isDeepStrictEqual(existing.runtime, seed.runtime) &&
-      existing.image === seed.image &&
-      existing.documentationUrl === seed.documentationUrl &&
-      (existing.spec !== null || seed.runtime.kind !== 'builtin');
-    if (upToDate) continue;
-    const versionChanged = existing === null || existing.version !== seed.version || !isDeepStrictEqual(existing.runtime, seed.runtime);
-    const spec = versionChanged || existing?.spec == null ? ((await fetchSpec(seed)) ?? null) : existing.spec;
-    await manager.save(ActorDefinitionEntity, { ...(existing ?? {}), ...seed, spec, custom: false });
-    (existing ? result.updated : result.created).push(`${seed.actorType}/${seed.name}`);
+
+    if (existing && existing.version !== existing.defaultVersion) {
+      if (existing.defaultVersion !== seed.version) {
+        await manager.update(ActorDefinitionEntity, { id: existing.id }, { defaultVersion: seed.version });
+        result.keptUserVersion.push(label);
+      }
+      continue;
+    }
+
+    const versionMoves = !existing || existing.version !== seed.version || !isDeepStrictEqual(existing.runtime, seed.runtime);
+    const needsSpec = seed.runtime.kind === 'builtin' && (versionMoves || existing?.spec == null);
+    const metadataChanged = !existing || existing.image !== seed.image || existing.documentationUrl !== seed.documentationUrl;
+    if (!versionMoves && !needsSpec && !metadataChanged) continue;
+
+    const spec = needsSpec ? ((await fetchSpec(seed)) ?? null) : versionMoves ? null : (existing?.spec ?? null);
+    if (existing && !versionMoves && !metadataChanged && spec === null) continue; // spec still unavailable: nothing to write
+    await manager.save(ActorDefinitionEntity, { ...(existing ?? {}), ...seed, defaultVersion: seed.version, spec, custom: false });
+    (existing ? result.updated : result.created).push(label);
   }
   return result;
 }

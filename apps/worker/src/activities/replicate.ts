@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { ConnectorLauncher } from '@tributary/launcher';
-import { replicate, type ReplicationOptions, type ReplicationProgress } from '@tributary/replication';
+import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateHeartbeat } from '@tributary/workflows';
 import { attemptFailure } from '../attempt-failure.js';
 import { attemptOutcome } from '../attempt-outcome.js';
@@ -32,12 +32,19 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
     const { persistence } = deps;
     const log = await deps.attemptLogs(ref);
     let progress: ReplicationProgress | undefined;
-    const beat = () => ctx.heartbeat({ jobId: ref.jobId, attemptNumber: ref.attemptNumber, progress } satisfies ReplicateHeartbeat);
+    let committed: ReplicationTotals | undefined;
+    const beat = () =>
+      ctx.heartbeat({ jobId: ref.jobId, attemptNumber: ref.attemptNumber, progress, committed } satisfies ReplicateHeartbeat);
     beat();
     const ticker = setInterval(beat, heartbeatIntervalMs);
     let lastProgressPersist = 0;
     try {
-      log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} of job ${ref.jobId} started` });
+      log.write({
+        timestamp: Date.now(),
+        level: 'info',
+        origin: 'platform',
+        message: `attempt ${ref.attemptNumber} of job ${ref.jobId} started`,
+      });
       const config = await persistence.loadSyncConfig(ref.connectionId);
       const state = await persistence.loadState(ref.connectionId);
       const result = await replicate({
@@ -52,26 +59,43 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
           progress = p;
           if (p.done || Date.now() - lastProgressPersist >= progressPersistIntervalMs) {
             lastProgressPersist = Date.now();
-            persistence.persistProgress(ref, p).catch((err: Error) =>
-              log.write({ timestamp: Date.now(), level: 'warn', origin: 'platform', message: `could not persist progress: ${err.message}` }),
-            );
+            persistence
+              .persistProgress(ref, p)
+              .catch((err: Error) =>
+                log.write({
+                  timestamp: Date.now(),
+                  level: 'warn',
+                  origin: 'platform',
+                  message: `could not persist progress: ${err.message}`,
+                }),
+              );
           }
         },
         // awaited by replicate() before the next commit: a crash loses nothing committed
-        onStateCommitted: (committed, totals) => persistence.persistState(ref, committed, totals),
+        onStateCommitted: async (state, totals) => {
+          await persistence.persistState(ref, state, totals);
+          // if the worker dies now, the workflow learns from the last heartbeat that records were committed
+          committed = totals;
+          beat();
+        },
         options: deps.replicationOptions,
       });
       const outcome = attemptOutcome(result);
       log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} ${result.status}` });
       if (result.status === 'succeeded') return outcome;
       if (result.status === 'cancelled' || ctx.cancellationSignal.aborted) {
-        if (ctx.cancellationDetails?.cancelRequested) throw new CancelledFailure('the attempt was cancelled');
+        // the outcome rides along: records committed before the cancel still count
+        if (ctx.cancellationDetails?.cancelRequested)
+          throw new CancelledFailure('the attempt was cancelled', [{ ...outcome, status: 'cancelled' }]);
         // stopped by the platform (worker shutdown, timeout): a failed attempt, retried from committed state
         const why = ctx.cancellationDetails?.workerShutdown ? 'the worker shut down' : 'the platform stopped the attempt';
         throw attemptFailure({
           ...outcome,
           status: 'failed',
-          failures: [{ origin: 'platform', type: 'transient_error', message: `${why} during the sync`, timestamp: Date.now() }, ...outcome.failures],
+          failures: [
+            { origin: 'platform', type: 'transient_error', message: `${why} during the sync`, timestamp: Date.now() },
+            ...outcome.failures,
+          ],
         });
       }
       throw attemptFailure(outcome);

@@ -28,6 +28,14 @@ export class ActorDefinitionEntity {
   @Column({ type: 'text' })
   version!: string;
 
+  /**
+   * The version Tributary ships for a seeded connector; null for custom ones. While
+   * `version` equals it, platform upgrades move the connector along; once a user
+   * picks another version, upgrades leave it alone.
+   */
+  @Column({ name: 'default_version', type: 'text', nullable: true })
+  defaultVersion!: string | null;
+
   @Column({ name: 'documentation_url', type: 'text', nullable: true })
   documentationUrl!: string | null;
 

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { ActorCatalogEntity } from './actor-catalog.entity.js';
 import { ActorEntity } from './actor.entity.js';
 import { CreatedAt, UpdatedAt } from './columns.js';
 
@@ -10,7 +11,7 @@ export type NonBreakingChangesPolicy = 'ignore' | 'disable' | 'propagate_columns
 /** When a connection syncs on its own. */
 export type ConnectionSchedule =
   | { type: 'manual' }
-  | { type: 'basic'; units: number; timeUnit: 'minutes' | 'hours' | 'days' }
+  | { type: 'basic'; units: number; timeUnit: 'minutes' | 'hours' }
   | { type: 'cron'; cronExpression: string; timeZone: string };
 
 /** A source -> destination pipe with its configured streams and schedule. */
@@ -38,9 +39,17 @@ export class ConnectionEntity {
   @JoinColumn({ name: 'destination_id', foreignKeyConstraintName: 'fk_connection_destination' })
   destination?: ActorEntity;
 
-  /** the streams to sync, with sync modes, cursor, primary key and selected fields */
+  /** the selected streams with their sync modes, cursor and primary key, as the connectors receive them */
   @Column({ name: 'configured_catalog', type: 'jsonb' })
   configuredCatalog!: ConfiguredAirbyteCatalog;
+
+  /** the source catalog the streams were configured against (schema-change detection compares with the newest) */
+  @Column({ name: 'source_catalog_id', type: 'uuid', nullable: true })
+  sourceCatalogId!: string | null;
+
+  @ManyToOne(() => ActorCatalogEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'source_catalog_id', foreignKeyConstraintName: 'fk_connection_source_catalog' })
+  sourceCatalog?: ActorCatalogEntity;
 
   @Column({ type: 'jsonb' })
   schedule!: ConnectionSchedule;

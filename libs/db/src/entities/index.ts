@@ -1,3 +1,4 @@
+import { ActorCatalogEntity } from './actor-catalog.entity.js';
 import { ActorDefinitionEntity } from './actor-definition.entity.js';
 import { ActorEntity } from './actor.entity.js';
 import { ApiTokenEntity } from './api-token.entity.js';
@@ -9,6 +10,7 @@ import { PlatformMetadataEntity } from './platform-metadata.entity.js';
 import { WorkspaceEntity } from './workspace.entity.js';
 
 export {
+  ActorCatalogEntity,
   ActorDefinitionEntity,
   ActorEntity,
   ApiTokenEntity,
@@ -31,6 +33,7 @@ export const entities = [
   ApiTokenEntity,
   ActorDefinitionEntity,
   ActorEntity,
+  ActorCatalogEntity,
   ConnectionEntity,
   JobEntity,
   AttemptEntity,

@@ -30,14 +30,15 @@ export function maskConfig(spec: JsonSchema, config: Config): Config {
 /**
  * The plaintext config for an update: where the client sent `**********` for a secret
  * field, the stored secret at the same path is kept. Sending the mask for a secret
- * that was never set is a client error naming the field.
+ * that was never set is a client error naming the field (its path prefixed with
+ * `pointerPrefix`, where the config sits in the request).
  */
-export function mergeMaskedSecrets(spec: JsonSchema, incoming: Config, storedPlain: Config): Config {
+export function mergeMaskedSecrets(spec: JsonSchema, incoming: Config, storedPlain: Config, pointerPrefix = ''): Config {
   const missing: FieldError[] = [];
   const merged = mapSecrets(spec, incoming, (value, path) => {
     if (value !== SECRET_MASK) return value;
     const stored = valueAt(storedPlain, path);
-    if (stored === undefined) missing.push({ path, message: 'is the secret mask, but no secret is stored for this field' });
+    if (stored === undefined) missing.push({ path: `${pointerPrefix}${path}`, message: 'is the secret mask, but no secret is stored for this field' });
     return stored;
   });
   if (missing.length > 0) throw new DomainError(ErrorCode.InvalidConfiguration, 'configuration is invalid', { fieldErrors: missing });

@@ -22,7 +22,14 @@ import type { TributaryActivities } from '../activities.js';
 import type { ConnectionSettings, ConnectionWorkflowInput, LastJob, RunningJob, SyncNowResult } from '../connection-contract.js';
 import { syncJobWorkflowId } from '../ids.js';
 import { nextRunAt } from '../schedule.js';
-import { cancelJobSignal, cancelSyncJobSignal, connectionDeletedSignal, connectionStatusQuery, connectionUpdatedSignal, syncNowUpdate } from '../signals.js';
+import {
+  cancelJobSignal,
+  cancelSyncJobSignal,
+  connectionDeletedSignal,
+  connectionStatusQuery,
+  connectionUpdatedSignal,
+  syncNowUpdate,
+} from '../signals.js';
 import type { SyncJobResult } from '../sync-job-contract.js';
 import { syncJobWorkflow } from './sync-job.workflow.js';
 
@@ -43,9 +50,20 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   let deleted = false;
   const control: JobControl = { cancelPending: false };
 
+  const refreshNextRun = (current: ConnectionSettings) => {
+    try {
+      nextRun = nextRunAt(current.schedule, Date.now(), lastJob);
+      scheduleError = undefined;
+    } catch (err) {
+      // a bad schedule must not wedge the workflow: manual sync still works
+      nextRun = undefined;
+      scheduleError = err instanceof Error ? err.message : String(err);
+    }
+  };
+
   setHandler(connectionStatusQuery, () => ({
     connectionId,
-    state: deleted || (settings && settings.status !== 'active') ? 'stopped' : runningJob ? 'running' : 'waiting',
+    state: deleted || (settings && settings.status !== 'active') ? 'stopped' : runningJob ? 'running' : settings ? 'waiting' : 'starting',
     schedule: settings?.schedule,
     runningJob,
     nextRunAt: runningJob ? undefined : nextRun,
@@ -89,14 +107,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     }
     if (deleted || settings.status !== 'active') return;
 
-    try {
-      nextRun = nextRunAt(settings.schedule, Date.now(), lastJob);
-      scheduleError = undefined;
-    } catch (err) {
-      // a bad schedule must not wedge the workflow: manual sync still works
-      nextRun = undefined;
-      scheduleError = err instanceof Error ? err.message : String(err);
-    }
+    refreshNextRun(settings);
     const woken = () => syncRequested || updated || deleted;
     if (nextRun === undefined) await condition(woken);
     else if (nextRun > Date.now()) await condition(woken, nextRun - Date.now());
@@ -110,6 +121,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     syncRequested = false;
     const result = await runJob(jobId, input, control);
     lastJob = { jobId, status: result.status, startedAt, endedAt: Date.now() };
+    refreshNextRun(settings);
     runningJob = undefined;
     if (deleted) return;
     // a sync-now that came in meanwhile runs in this same run; otherwise start afresh

@@ -10,6 +10,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   TimeoutFailure,
   condition,
   isCancellation,
@@ -49,8 +50,11 @@ function platformFailure(message: string, internalMessage?: string): FailureReas
 
 /** Turns a failed replicate activity into the attempt's outcome. */
 function outcomeOfFailure(err: unknown): AttemptOutcome {
-  if (isCancellation(err)) return { ...EMPTY_OUTCOME, status: 'cancelled', failures: [] };
   const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (isCancellation(err)) {
+    const reported = cause instanceof CancelledFailure ? (cause.details?.[0] as AttemptOutcome | undefined) : undefined;
+    return { ...EMPTY_OUTCOME, ...reported, status: 'cancelled', failures: [] };
+  }
   if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as AttemptOutcome;
   if (cause instanceof TimeoutFailure) {
     // the worker died or hung: what it had committed is in its last heartbeat
@@ -62,8 +66,8 @@ function outcomeOfFailure(err: unknown): AttemptOutcome {
       streamStats: p?.streams.map(({ status: _s, estimatedRecords: _r, estimatedBytes: _b, ...stats }) => stats) ?? [],
       recordsEmitted: p?.recordsEmitted ?? 0,
       bytesEmitted: p?.bytesEmitted ?? 0,
-      recordsCommitted: p?.recordsCommitted ?? 0,
-      bytesCommitted: p?.bytesCommitted ?? 0,
+      recordsCommitted: Math.max(p?.recordsCommitted ?? 0, beat?.committed?.recordsCommitted ?? 0),
+      bytesCommitted: Math.max(p?.bytesCommitted ?? 0, beat?.committed?.bytesCommitted ?? 0),
     };
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import {
+  ActorEntity,
+  ConnectionEntity,
+  DomainError,
+  ErrorCode,
+  WorkspaceEntity,
+  decryptConfig,
+  encryptConfig,
+  maskConfig,
+  mergeMaskedSecrets,
+  notFound,
+  type ActorType,
+} from '@tributary/db';
+import { pageWindow } from '../common/pagination.dto.js';
+import { DefinitionsService, type DefinitionWithSpec } from '../definitions/definitions.service.js';
+import { DATA_SOURCE, SECRET_KEY } from '../infrastructure/tokens.js';
+import type { ListActorsQueryDto } from './actor.dto.js';
+import { ConfigValidator } from './config-validator.js';
+
+export interface ActorWithMaskedConfig {
+  entity: ActorEntity;
+  configuration: Record<string, unknown>;
+}
+
+/**
+ * Sources and destinations: configurations are validated against the definition's
+ * spec, stored with secrets encrypted, and only ever returned masked.
+ */
+@Injectable()
+export class ActorsService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(SECRET_KEY) private readonly secretKey: Buffer,
+    @Inject(DefinitionsService) private readonly definitions: DefinitionsService,
+    @Inject(ConfigValidator) private readonly validator: ConfigValidator,
+  ) {}
+
+  private get actors() {
+    return this.dataSource.getRepository(ActorEntity);
+  }
+
+  async create(
+    actorType: ActorType,
+    input: { workspaceId: string; definitionId: string; name: string; configuration: Record<string, unknown> },
+  ): Promise<ActorWithMaskedConfig> {
+    if (!(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: input.workspaceId }))) {
+      throw new DomainError(ErrorCode.NotFound, `workspace ${input.workspaceId} not found`, {
+        fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }],
+      });
+    }
+    const definition = await this.definitionFor(actorType, input.definitionId);
+    this.validate(definition, input.configuration);
+    const entity = await this.actors.save({
+      workspaceId: input.workspaceId,
+      actorDefinitionId: definition.id,
+      actorType,
+      name: input.name,
+      configuration: encryptConfig(this.secretKey, definition.spec.connectionSpecification, input.configuration),
+    });
+    return this.masked(entity, definition);
+  }
+
+  async list(actorType: ActorType, query: ListActorsQueryDto): Promise<ActorWithMaskedConfig[]> {
+    const rows = await this.actors.find({
+      where: { actorType, ...(query.workspaceId ? { workspaceId: query.workspaceId } : {}) },
+      relations: { definition: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      ...pageWindow(query),
+    });
+    // masking needs the spec; a definition without one masks every stored envelope anyway
+    return rows.map((entity) => ({ entity, configuration: maskConfig(entity.definition?.spec?.connectionSpecification ?? {}, entity.configuration) }));
+  }
+
+  async get(actorType: ActorType, id: string): Promise<ActorWithMaskedConfig> {
+    const entity = await this.find(actorType, id);
+    return { entity, configuration: maskConfig(entity.definition?.spec?.connectionSpecification ?? {}, entity.configuration) };
+  }
+
+  async update(actorType: ActorType, id: string, changes: { name?: string; configuration?: Record<string, unknown> }): Promise<ActorWithMaskedConfig> {
+    const entity = await this.find(actorType, id);
+    if (changes.configuration) {
+      const definition = await this.definitions.getWithSpec(actorType, entity.actorDefinitionId);
+      const schema = definition.spec.connectionSpecification;
+      const merged = mergeMaskedSecrets(schema, changes.configuration, decryptConfig(this.secretKey, entity.configuration), '/configuration');
+      this.validate(definition, merged);
+      entity.configuration = encryptConfig(this.secretKey, schema, merged);
+    }
+    if (changes.name !== undefined) entity.name = changes.name;
+    const { definition: _definition, ...row } = entity;
+    const saved = await this.actors.save(row);
+    return this.get(actorType, saved.id);
+  }
+
+  async delete(actorType: ActorType, id: string): Promise<void> {
+    await this.find(actorType, id);
+    const column = actorType === 'source' ? 'sourceId' : 'destinationId';
+    const connections = await this.dataSource.getRepository(ConnectionEntity).countBy({ [column]: id });
+    if (connections > 0) throw new DomainError(ErrorCode.Conflict, `${actorType} ${id} is used by ${connections} connection(s): delete them first`);
+    await this.actors.delete({ id });
+  }
+
+  private async find(actorType: ActorType, id: string): Promise<ActorEntity> {
+    const entity = await this.actors.findOne({ where: { id, actorType }, relations: { definition: true } });
+    if (!entity) throw notFound(actorType, id);
+    return entity;
+  }
+
+  private async definitionFor(actorType: ActorType, definitionId: string): Promise<DefinitionWithSpec> {
+    try {
+      return await this.definitions.getWithSpec(actorType, definitionId);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
+        throw new DomainError(ErrorCode.NotFound, error.message, { fieldErrors: [{ path: '/definitionId', message: `no ${actorType} definition with this id` }] });
+      }
+      throw error;
+    }
+  }
+
+  private validate(definition: DefinitionWithSpec, configuration: Record<string, unknown>): void {
+    this.validator.validate(`${definition.id}:${definition.updatedAt.getTime()}`, definition.spec.connectionSpecification, configuration);
+  }
+
+  private masked(entity: ActorEntity, definition: DefinitionWithSpec): ActorWithMaskedConfig {
+    return { entity, configuration: maskConfig(definition.spec.connectionSpecification, entity.configuration) };
+  }
+}

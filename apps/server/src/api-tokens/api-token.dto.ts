@@ -1,0 +1,50 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import type { ApiTokenEntity } from '@tributary/db';
+import { PageOf } from '../common/pagination.dto.js';
+
+export class CreateApiTokenDto {
+  @ApiProperty({ example: 'ci deploys', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+}
+
+export class ApiTokenResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ description: 'the first characters of the token, to recognise it', example: 'trb_AbCdEfGh' })
+  prefix!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  lastUsedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  revokedAt!: string | null;
+}
+
+export class CreatedApiTokenResponseDto extends ApiTokenResponseDto {
+  @ApiProperty({ description: 'the token itself: shown only in this response, store it now' })
+  token!: string;
+}
+
+export const ApiTokenPageDto = PageOf(ApiTokenResponseDto, 'ApiTokenPage');
+
+export function toApiTokenResponse(entity: ApiTokenEntity): ApiTokenResponseDto {
+  return {
+    id: entity.id,
+    name: entity.name,
+    prefix: entity.prefix,
+    createdAt: entity.createdAt.toISOString(),
+    lastUsedAt: entity.lastUsedAt?.toISOString() ?? null,
+    revokedAt: entity.revokedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, toPage, type Page } from '../common/pagination.dto.js';
+import { ApiProblems } from '../openapi/api-problems.decorator.js';
+import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
+import {
+  ApiTokenPageDto,
+  CreateApiTokenDto,
+  CreatedApiTokenResponseDto,
+  toApiTokenResponse,
+  type ApiTokenResponseDto,
+} from './api-token.dto.js';
+import { ApiTokensService } from './api-tokens.service.js';
+
+@ApiTags('api-tokens')
+@Controller('api-tokens')
+export class ApiTokensController {
+  constructor(@Inject(ApiTokensService) private readonly service: ApiTokensService) {}
+
+  @Post()
+  @ApiOperation({ operationId: 'createApiToken', summary: 'Create an API token (the token is shown once)' })
+  @ApiCreatedResponse({ type: CreatedApiTokenResponseDto })
+  @ApiProblems(400)
+  async create(@Body() body: CreateApiTokenDto): Promise<CreatedApiTokenResponseDto> {
+    const { entity, token } = await this.service.create(body.name);
+    return { ...toApiTokenResponse(entity), token };
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listApiTokens', summary: 'List API tokens (never the tokens themselves)' })
+  @ApiOkResponse({ type: ApiTokenPageDto })
+  @ApiProblems(400)
+  async list(@Query() query: PageQueryDto): Promise<Page<ApiTokenResponseDto>> {
+    return toPage(await this.service.list(query), query, toApiTokenResponse);
+  }
+
+  @Delete(':tokenId')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'revokeApiToken', summary: 'Revoke an API token' })
+  @ApiNoContentResponse({ description: 'Revoked (or already revoked)' })
+  @ApiProblems(400, 404)
+  async revoke(@Param('tokenId', UuidParamPipe) tokenId: string): Promise<void> {
+    await this.service.revoke(tokenId);
+  }
+}

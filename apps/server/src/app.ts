@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { AppModule, type AppDependencies } from './app.module.js';
+import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
+import { PinoNestLogger } from './infrastructure/pino-nest-logger.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { createValidationPipe } from './validation/validation-pipe.js';
+
+export const API_PREFIX = 'api/v1';
+export const SWAGGER_UI_PATH = 'api/docs';
+
+export interface ServerAppOptions {
+  /** serve Swagger UI at /api/docs and the document at /api/v1/openapi.json (default true) */
+  swaggerUi?: boolean;
+}
+
+export interface ServedRoute {
+  method: string;
+  /** fastify syntax: `/api/v1/workspaces/:workspaceId` */
+  url: string;
+}
+const servedRoutes = new WeakMap<object, ServedRoute[]>();
+
+/** Every route the HTTP server registered, as the router sees it (tests enumerate them). */
+export function routesOf(app: NestFastifyApplication): ServedRoute[] {
+  return servedRoutes.get(app) ?? [];
+}
+
+/** The configured Nest app, not yet listening: main.ts listens, tests and the OpenAPI script do not. */
+export async function createServerApp(deps: AppDependencies, options: ServerAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024 });
+  const routes: ServedRoute[] = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(deps), adapter, {
+    logger: new PinoNestLogger(deps.logger.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalFilters(new ProblemDetailsFilter(deps.logger));
+  app.useGlobalPipes(createValidationPipe());
+  if (options.swaggerUi ?? true) {
+    SwaggerModule.setup(SWAGGER_UI_PATH, app, () => buildOpenApiDocument(app), {
+      jsonDocumentUrl: `${API_PREFIX}/openapi.json`,
+      yamlDocumentUrl: `${API_PREFIX}/openapi.yaml`,
+    });
+  }
+  await app.init();
+  servedRoutes.set(app, routes);
+  return app;
+}

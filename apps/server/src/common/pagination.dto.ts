@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1000, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: Number, minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  limit: number;
+  offset: number;
+  /** whether a next page exists (offset + limit) */
+  hasMore: boolean;
+}
+
+/** Fetch one more row than asked to know whether there is a next page, without a count. */
+export function toPage<T, R>(rows: T[], query: PageQueryDto, map: (row: T) => R): Page<R> {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  return { data: rows.slice(0, limit).map(map), limit, offset: query.offset ?? 0, hasMore: rows.length > limit };
+}
+
+export function pageWindow(query: PageQueryDto): { skip: number; take: number } {
+  return { skip: query.offset ?? 0, take: (query.limit ?? DEFAULT_PAGE_SIZE) + 1 };
+}
+
+/** The OpenAPI shape of a page of `item`s, as a named schema (`WorkspacePage`, ...). */
+export function PageOf<T>(item: new () => T, name: string): new () => Page<T> {
+  class PageDto implements Page<T> {
+    @ApiProperty({ type: [item] })
+    data!: T[];
+
+    @ApiProperty()
+    limit!: number;
+
+    @ApiProperty()
+    offset!: number;
+
+    @ApiProperty({ description: 'whether another page follows' })
+    hasMore!: boolean;
+  }
+  Object.defineProperty(PageDto, 'name', { value: name });
+  return PageDto;
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
+import { ActorCatalogEntity, JobEntity } from '@tributary/db';
+import type { AirbyteCatalog } from '@tributary/protocol';
+import { seedDefinition, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+
+const CATALOG: AirbyteCatalog = {
+  streams: [
+    {
+      name: 'users',
+      json_schema: { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'string' }, name: { type: 'string' } } },
+      supported_sync_modes: ['full_refresh', 'incremental'],
+      source_defined_cursor: true,
+      default_cursor_field: ['updated_at'],
+      source_defined_primary_key: [['id']],
+    },
+    {
+      name: 'events',
+      json_schema: { type: 'object', properties: { ts: { type: 'string' }, payload: { type: 'object', properties: { kind: { type: 'string' } } } } },
+      supported_sync_modes: ['full_refresh', 'incremental'],
+    },
+    { name: 'snapshot', json_schema: { type: 'object', properties: { x: {} } }, supported_sync_modes: ['full_refresh'] },
+  ],
+};
+
+type ErrorBody = { errors: { pointer: string; detail: string }[] };
+/** distinct pointers, in order: one field can break several rules */
+const pointers = (body: unknown) => [...new Set((body as ErrorBody).errors.map((e) => e.pointer))];
+
+describe('connections through the HTTP API', () => {
+  let api: ApiHarness;
+  let client: TributaryClient;
+  let sourceId: string;
+  let destinationId: string;
+  let undiscoveredSourceId: string;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    client = createTributaryClient({ baseUrl: api.baseUrl, token: api.token });
+    const sourceDefinition = await seedDefinition(api.dataSource, 'source', 'source-test', { connectionSpecification: { type: 'object' } });
+    const destinationDefinition = await seedDefinition(api.dataSource, 'destination', 'destination-test', {
+      connectionSpecification: { type: 'object' },
+      supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
+    });
+    const create = async (kind: 'sources' | 'destinations', definitionId: string, name: string) =>
+      ((await api.request('POST', `/api/v1/${kind}`, { body: { workspaceId: api.workspaceId, definitionId, name, configuration: {} } })).body as { id: string }).id;
+    sourceId = await create('sources', sourceDefinition.id, 'crm');
+    undiscoveredSourceId = await create('sources', sourceDefinition.id, 'new');
+    destinationId = await create('destinations', destinationDefinition.id, 'warehouse');
+    // what a worker's discover leaves behind
+    await api.dataSource.getRepository(ActorCatalogEntity).save({
+      actorId: sourceId,
+      catalog: CATALOG,
+      catalogHash: createHash('sha256').update(JSON.stringify(CATALOG)).digest('hex'),
+    });
+  });
+  afterAll(() => api?.close());
+
+  const create = (body: Record<string, unknown>) => api.request('POST', '/api/v1/connections', { body: { sourceId, destinationId, ...body } });
+
+  it('creates a connection from the discovered catalog with source-defined cursor and key, and reads it back', async () => {
+    const { data, error, response } = await client.POST('/api/v1/connections', {
+      body: {
+        sourceId,
+        destinationId,
+        streams: [
+          { name: 'users', syncMode: 'incremental_dedup' },
+          { name: 'events', syncMode: 'incremental_append', cursorField: ['ts'] },
+          { name: 'snapshot', syncMode: 'full_refresh_overwrite' },
+        ],
+        schedule: { scheduleType: 'cron', cronExpression: '0 */6 * * *', timeZone: 'Europe/Paris' },
+        namespaceDefinition: 'custom_format',
+        namespaceFormat: 'raw_${SOURCE_NAMESPACE}',
+        prefix: 'crm_',
+        nonBreakingChangesPolicy: 'propagate_columns',
+      },
+    });
+    expect(error, JSON.stringify(error)).toBeUndefined();
+    expect(response.status).toBe(201);
+    expect(data).toMatchObject({
+      name: 'crm → warehouse',
+      workspaceId: api.workspaceId,
+      status: 'active',
+      schedule: { scheduleType: 'cron', cronExpression: '0 */6 * * *', timeZone: 'Europe/Paris' },
+      namespaceDefinition: 'custom_format',
+      namespaceFormat: 'raw_${SOURCE_NAMESPACE}',
+      prefix: 'crm_',
+      nonBreakingChangesPolicy: 'propagate_columns',
+      streams: [
+        { name: 'users', namespace: null, syncMode: 'incremental_dedup', cursorField: ['updated_at'], primaryKey: [['id']] },
+        { name: 'events', syncMode: 'incremental_append', cursorField: ['ts'] },
+        { name: 'snapshot', syncMode: 'full_refresh_overwrite' },
+      ],
+    });
+    // what the connectors will receive: the full stream from the catalog
+    const [row] = (await api.dataSource.query('SELECT configured_catalog, source_catalog_id FROM connection WHERE id = $1', [data!.id])) as [
+      { configured_catalog: { streams: { stream: { json_schema: unknown }; destination_sync_mode: string }[] }; source_catalog_id: string },
+    ];
+    expect(row.configured_catalog.streams[0]).toMatchObject({ stream: { json_schema: CATALOG.streams[0]!.json_schema }, destination_sync_mode: 'append_dedup' });
+    expect(row.source_catalog_id).toBeTruthy();
+
+    expect((await client.GET('/api/v1/connections/{connectionId}', { params: { path: { connectionId: data!.id } } })).data).toEqual(data);
+    expect((await client.GET('/api/v1/connections', { params: { query: { workspaceId: api.workspaceId } } })).data?.data.map((c) => c.id)).toContain(data!.id);
+  });
+
+  it('names each stream field that does not fit the catalog', async () => {
+    const res = await create({
+      streams: [
+        { name: 'nope', syncMode: 'full_refresh_append' },
+        { name: 'users', syncMode: 'incremental_append', cursorField: ['name'] },
+        { name: 'events', syncMode: 'incremental_dedup' },
+        { name: 'snapshot', syncMode: 'incremental_append' },
+        { name: 'events', syncMode: 'full_refresh_append', primaryKey: [['missing']] },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(pointers(res.body)).toEqual([
+      '#/streams/0/name',
+      '#/streams/1/cursorField',
+      '#/streams/2/cursorField',
+      '#/streams/2/primaryKey',
+      '#/streams/3/syncMode',
+      '#/streams/3/cursorField',
+      '#/streams/4/name',
+    ]);
+  });
+
+  it('validates schedule, namespace and enums, naming the fields', async () => {
+    const badCron = await create({ streams: [], schedule: { scheduleType: 'cron', cronExpression: 'every tuesday', timeZone: 'Mars/Olympus' } });
+    expect(badCron.status).toBe(400);
+    expect(pointers(badCron.body).sort()).toEqual(['#/schedule/cronExpression', '#/schedule/timeZone']);
+
+    const badBasic = await create({ streams: [], schedule: { scheduleType: 'basic', units: 0, timeUnit: 'weeks' } });
+    expect(pointers(badBasic.body).sort()).toEqual(['#/schedule/timeUnit', '#/schedule/units']);
+
+    const badEnums = await create({ streams: [{ name: 'users', syncMode: 'sometimes' }], status: 'paused', namespaceDefinition: 'custom_format' });
+    expect(pointers(badEnums.body).sort()).toEqual(['#/namespaceFormat', '#/status', '#/streams/0/syncMode']);
+  });
+
+  it('refuses a source that was never discovered (409) and actors of the wrong kind or workspace', async () => {
+    const undiscovered = await api.request('POST', '/api/v1/connections', { body: { sourceId: undiscoveredSourceId, destinationId, streams: [] } });
+    expect(undiscovered.status).toBe(409);
+    const swapped = await api.request('POST', '/api/v1/connections', { body: { sourceId: destinationId, destinationId: sourceId, streams: [] } });
+    expect(swapped.status).toBe(404);
+    expect(pointers(swapped.body)).toEqual(['#/sourceId']);
+  });
+
+  it('updates streams, schedule and status; keeps what is not sent', async () => {
+    const created = (await create({ streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }], prefix: 'p_' })).body as { id: string };
+    const { data } = await client.PATCH('/api/v1/connections/{connectionId}', {
+      params: { path: { connectionId: created.id } },
+      body: { streams: [{ name: 'users', syncMode: 'full_refresh_append' }], schedule: { scheduleType: 'basic', units: 2, timeUnit: 'hours' }, status: 'inactive' },
+    });
+    expect(data).toMatchObject({
+      prefix: 'p_',
+      status: 'inactive',
+      schedule: { scheduleType: 'basic', units: 2, timeUnit: 'hours' },
+      streams: [{ name: 'users', syncMode: 'full_refresh_append', primaryKey: [['id']] }],
+    });
+  });
+
+  it('does not delete a connection while a job runs, then deletes it with its history; sources in use are kept', async () => {
+    const { id } = (await create({ streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }] })).body as { id: string };
+    expect((await api.request('DELETE', `/api/v1/sources/${sourceId}`)).status).toBe(409);
+    const job = await api.dataSource.getRepository(JobEntity).save({ connectionId: id, jobType: 'sync', status: 'running', streams: null, configSnapshot: {} });
+    const refused = await api.request('DELETE', `/api/v1/connections/${id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ detail: expect.stringContaining(`job ${job.id}`) });
+    await api.dataSource.getRepository(JobEntity).update({ id: job.id }, { status: 'succeeded' });
+    expect((await api.request('DELETE', `/api/v1/connections/${id}`)).status).toBe(204);
+    expect((await api.request('GET', `/api/v1/connections/${id}`)).status).toBe(404);
+    expect(await api.dataSource.getRepository(JobEntity).countBy({ connectionId: id })).toBe(0);
+  });
+});

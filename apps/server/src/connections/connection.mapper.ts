@@ -1,0 +1,24 @@
+import { streamsOf } from './configure-streams.js';
+import type { ConnectionResponseDto } from './connection.dto.js';
+import type { ConnectionWithWorkspace } from './connections.service.js';
+import { toScheduleDto } from './schedule.js';
+
+export function toConnectionResponse(entity: ConnectionWithWorkspace): ConnectionResponseDto {
+  return {
+    id: entity.id,
+    name: entity.name,
+    workspaceId: entity.source.workspaceId,
+    sourceId: entity.sourceId,
+    destinationId: entity.destinationId,
+    streams: streamsOf(entity.configuredCatalog),
+    schedule: toScheduleDto(entity.schedule),
+    status: entity.status,
+    statusReason: entity.statusReason,
+    namespaceDefinition: entity.namespaceDefinition,
+    namespaceFormat: entity.namespaceFormat,
+    prefix: entity.prefix,
+    nonBreakingChangesPolicy: entity.nonBreakingChangesPolicy,
+    createdAt: entity.createdAt.toISOString(),
+    updatedAt: entity.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { In, type DataSource, type FindOptionsWhere } from 'typeorm';
+import {
+  ActorCatalogEntity,
+  ActorEntity,
+  ConnectionEntity,
+  DomainError,
+  ErrorCode,
+  JobEntity,
+  notFound,
+  type ActorType,
+  type FieldError,
+} from '@tributary/db';
+import { pageWindow } from '../common/pagination.dto.js';
+import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import { configureStreams } from './configure-streams.js';
+import type { CreateConnectionDto, ListConnectionsQueryDto, StreamConfigurationDto, UpdateConnectionDto } from './connection.dto.js';
+import { toSchedule } from './schedule.js';
+
+/** job statuses that hold the connection's single running-job slot */
+export const ACTIVE_JOB_STATUSES = ['pending', 'running', 'incomplete'] as const;
+
+export type ConnectionWithWorkspace = ConnectionEntity & { source: ActorEntity };
+
+const invalid = (errors: FieldError[]) =>
+  new DomainError(ErrorCode.ValidationFailed, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { fieldErrors: errors });
+
+/**
+ * Connections: a source, a destination, the streams chosen from the source's newest
+ * discovered catalog, a schedule and where data lands. Starting and stopping their
+ * Temporal workflows is the orchestration layer's job, not this service's.
+ */
+@Injectable()
+export class ConnectionsService {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  private get connections() {
+    return this.dataSource.getRepository(ConnectionEntity);
+  }
+
+  async create(input: CreateConnectionDto): Promise<ConnectionWithWorkspace> {
+    const source = await this.actor('source', input.sourceId, '/sourceId');
+    const destination = await this.actor('destination', input.destinationId, '/destinationId');
+    if (source.workspaceId !== destination.workspaceId) {
+      throw invalid([{ path: '/destinationId', message: 'belongs to another workspace than the source' }]);
+    }
+    const { configuredCatalog, sourceCatalogId } = await this.configure(source, destination, input.streams);
+    const schedule = this.schedule(input);
+    this.checkNamespace(input.namespaceDefinition, input.namespaceFormat);
+    const saved = await this.connections.save({
+      name: input.name ?? `${source.name} → ${destination.name}`,
+      sourceId: source.id,
+      destinationId: destination.id,
+      configuredCatalog,
+      sourceCatalogId,
+      schedule: schedule ?? { type: 'manual' },
+      status: input.status ?? 'active',
+      statusReason: null,
+      namespaceDefinition: input.namespaceDefinition ?? 'destination',
+      namespaceFormat: input.namespaceDefinition === 'custom_format' ? (input.namespaceFormat ?? null) : null,
+      prefix: input.prefix ?? '',
+      nonBreakingChangesPolicy: input.nonBreakingChangesPolicy ?? 'ignore',
+    });
+    return this.get(saved.id);
+  }
+
+  async list(query: ListConnectionsQueryDto): Promise<ConnectionWithWorkspace[]> {
+    const where: FindOptionsWhere<ConnectionEntity> = {
+      ...(query.sourceId ? { sourceId: query.sourceId } : {}),
+      ...(query.destinationId ? { destinationId: query.destinationId } : {}),
+      ...(query.workspaceId ? { source: { workspaceId: query.workspaceId } } : {}),
+    };
+    const rows = await this.connections.find({ where, relations: { source: true }, order: { createdAt: 'ASC', id: 'ASC' }, ...pageWindow(query) });
+    return rows as ConnectionWithWorkspace[];
+  }
+
+  async get(id: string): Promise<ConnectionWithWorkspace> {
+    const connection = await this.connections.findOne({ where: { id }, relations: { source: true } });
+    if (!connection) throw notFound('connection', id);
+    return connection as ConnectionWithWorkspace;
+  }
+
+  async update(id: string, input: UpdateConnectionDto): Promise<ConnectionWithWorkspace> {
+    const connection = await this.get(id);
+    if (input.streams) {
+      const destination = await this.actor('destination', connection.destinationId, '/destinationId');
+      Object.assign(connection, await this.configure(connection.source, destination, input.streams));
+    }
+    const schedule = this.schedule(input);
+    if (schedule) connection.schedule = schedule;
+    const namespaceDefinition = input.namespaceDefinition ?? connection.namespaceDefinition;
+    const namespaceFormat = input.namespaceFormat ?? connection.namespaceFormat ?? undefined;
+    this.checkNamespace(namespaceDefinition, namespaceFormat);
+    connection.namespaceDefinition = namespaceDefinition;
+    connection.namespaceFormat = namespaceDefinition === 'custom_format' ? (namespaceFormat ?? null) : null;
+    if (input.name !== undefined) connection.name = input.name;
+    if (input.prefix !== undefined) connection.prefix = input.prefix;
+    if (input.nonBreakingChangesPolicy !== undefined) connection.nonBreakingChangesPolicy = input.nonBreakingChangesPolicy;
+    if (input.status !== undefined && input.status !== connection.status) {
+      connection.status = input.status;
+      connection.statusReason = null;
+    }
+    const { source: _source, sourceCatalog: _catalog, ...row } = connection;
+    await this.connections.save(row);
+    return this.get(id);
+  }
+
+  /** Deletes the connection with its jobs and state; not while a job runs (cancel it first). */
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    const running = await this.dataSource.getRepository(JobEntity).findOneBy({ connectionId: id, status: In([...ACTIVE_JOB_STATUSES]) });
+    if (running) throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${id}: cancel it first`, { jobId: running.id });
+    await this.connections.delete({ id });
+  }
+
+  private async actor(actorType: ActorType, id: string, path: string): Promise<ActorEntity> {
+    const actor = await this.dataSource.getRepository(ActorEntity).findOne({ where: { id, actorType }, relations: { definition: true } });
+    if (!actor) throw new DomainError(ErrorCode.NotFound, `${actorType} ${id} not found`, { fieldErrors: [{ path, message: `no such ${actorType}` }] });
+    return actor;
+  }
+
+  private async configure(source: ActorEntity, destination: ActorEntity, streams: StreamConfigurationDto[]) {
+    const latest = await this.dataSource.getRepository(ActorCatalogEntity).findOne({ where: { actorId: source.id }, order: { createdAt: 'DESC' } });
+    if (!latest) {
+      throw new DomainError(ErrorCode.Conflict, `source ${source.id} has no discovered catalog yet: discover its schema first`, { sourceId: source.id });
+    }
+    const destinationModes = destination.definition?.spec?.supported_destination_sync_modes ?? undefined;
+    const result = configureStreams(latest.catalog, streams, destinationModes);
+    if (!('catalog' in result)) throw invalid(result.errors);
+    return { configuredCatalog: result.catalog, sourceCatalogId: latest.id };
+  }
+
+  private schedule(input: { schedule?: CreateConnectionDto['schedule'] }) {
+    if (!input.schedule) return undefined;
+    const result = toSchedule(input.schedule);
+    if ('errors' in result) throw invalid(result.errors);
+    return result.schedule;
+  }
+
+  private checkNamespace(definition: string | undefined, format: string | undefined | null): void {
+    if (definition === 'custom_format' && !format) throw invalid([{ path: '/namespaceFormat', message: 'is required with custom_format' }]);
+  }
+}

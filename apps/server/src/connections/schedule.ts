@@ -1,0 +1,39 @@
+import { Cron } from 'croner';
+import type { ConnectionSchedule, FieldError } from '@tributary/db';
+import type { ScheduleDto } from './connection.dto.js';
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The stored schedule, or the problems with the request's `schedule` (paths under /schedule). */
+export function toSchedule(dto: ScheduleDto | undefined): { schedule: ConnectionSchedule } | { errors: FieldError[] } {
+  if (!dto || dto.scheduleType === 'manual') return { schedule: { type: 'manual' } };
+  if (dto.scheduleType === 'basic') return { schedule: { type: 'basic', units: dto.units!, timeUnit: dto.timeUnit! } };
+  const timeZone = dto.timeZone ?? 'UTC';
+  const errors: FieldError[] = [];
+  if (!isTimeZone(timeZone)) errors.push({ path: '/schedule/timeZone', message: 'is not an IANA time zone' });
+  try {
+    // paused: only parse; the worker owns running schedules
+    new Cron(dto.cronExpression!, { paused: true, ...(errors.length === 0 ? { timezone: timeZone } : {}) }).stop();
+  } catch (error) {
+    errors.push({ path: '/schedule/cronExpression', message: error instanceof Error ? error.message : 'is not a cron expression' });
+  }
+  return errors.length > 0 ? { errors } : { schedule: { type: 'cron', cronExpression: dto.cronExpression!, timeZone } };
+}
+
+export function toScheduleDto(schedule: ConnectionSchedule): ScheduleDto {
+  switch (schedule.type) {
+    case 'manual':
+      return { scheduleType: 'manual' };
+    case 'basic':
+      return { scheduleType: 'basic', units: schedule.units, timeUnit: schedule.timeUnit };
+    case 'cron':
+      return { scheduleType: 'cron', cronExpression: schedule.cronExpression, timeZone: schedule.timeZone };
+  }
+}

@@ -1,0 +1,87 @@
+import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ActorType } from '@tributary/db';
+import { PageQueryDto, toPage, type Page } from '../common/pagination.dto.js';
+import { ApiProblems } from '../openapi/api-problems.decorator.js';
+import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
+import {
+  ConnectorDefinitionPageDto,
+  ConnectorDefinitionResponseDto,
+  ConnectorSpecificationResponseDto,
+  CreateDefinitionDto,
+  RUNTIME_MODELS,
+  UpdateDefinitionVersionDto,
+  toDefinitionResponse,
+  toSpecificationResponse,
+} from './definition.dto.js';
+import { DefinitionsService } from './definitions.service.js';
+
+/** Source and destination definitions have the same operations; only the actor type and names differ. */
+function definitionsController(actorType: ActorType, path: string, tag: string, names: { list: string; get: string; spec: string; create: string; updateVersion: string }) {
+  @ApiTags(tag)
+  @ApiExtraModels(...RUNTIME_MODELS)
+  @Controller(path)
+  class DefinitionsController {
+    constructor(@Inject(DefinitionsService) readonly service: DefinitionsService) {}
+
+    @Get()
+    @ApiOperation({ operationId: names.list })
+    @ApiOkResponse({ type: ConnectorDefinitionPageDto })
+    @ApiProblems(400)
+    async list(@Query() query: PageQueryDto): Promise<Page<ConnectorDefinitionResponseDto>> {
+      return toPage(await this.service.list(actorType, query), query, toDefinitionResponse);
+    }
+
+    @Post()
+    @ApiOperation({ operationId: names.create, summary: `Add a custom ${actorType} connector (PyPI, npm or a command)` })
+    @ApiCreatedResponse({ type: ConnectorDefinitionResponseDto })
+    @ApiProblems(400, 409)
+    async create(@Body() body: CreateDefinitionDto): Promise<ConnectorDefinitionResponseDto> {
+      return toDefinitionResponse(await this.service.createCustom(actorType, body));
+    }
+
+    @Patch(':definitionId/version')
+    @ApiOperation({ operationId: names.updateVersion, summary: 'Run another version of the connector' })
+    @ApiOkResponse({ type: ConnectorDefinitionResponseDto })
+    @ApiProblems(400, 404, 409)
+    async updateVersion(
+      @Param('definitionId', UuidParamPipe) definitionId: string,
+      @Body() body: UpdateDefinitionVersionDto,
+    ): Promise<ConnectorDefinitionResponseDto> {
+      return toDefinitionResponse(await this.service.updateVersion(actorType, definitionId, body));
+    }
+
+    @Get(':definitionId')
+    @ApiOperation({ operationId: names.get })
+    @ApiOkResponse({ type: ConnectorDefinitionResponseDto })
+    @ApiProblems(400, 404)
+    async get(@Param('definitionId', UuidParamPipe) definitionId: string): Promise<ConnectorDefinitionResponseDto> {
+      return toDefinitionResponse(await this.service.get(actorType, definitionId));
+    }
+
+    @Get(':definitionId/specification')
+    @ApiOperation({ operationId: names.spec, summary: 'The cached connector spec (the configuration JSON Schema)' })
+    @ApiOkResponse({ type: ConnectorSpecificationResponseDto })
+    @ApiProblems(400, 404, 503)
+    async specification(@Param('definitionId', UuidParamPipe) definitionId: string): Promise<ConnectorSpecificationResponseDto> {
+      return toSpecificationResponse(await this.service.getWithSpec(actorType, definitionId));
+    }
+  }
+  Object.defineProperty(DefinitionsController, "name", { value: `${tag.replace(/(^|-)(\w)/g, (_m: string, _d: string, c: string) => c.toUpperCase())}Controller` });
+  return DefinitionsController;
+}
+
+export const SourceDefinitionsController = definitionsController('source', 'source-definitions', 'source-definitions', {
+  list: 'listSourceDefinitions',
+  get: 'getSourceDefinition',
+  spec: 'getSourceDefinitionSpecification',
+  create: 'createSourceDefinition',
+  updateVersion: 'updateSourceDefinitionVersion',
+});
+export const DestinationDefinitionsController = definitionsController('destination', 'destination-definitions', 'destination-definitions', {
+  list: 'listDestinationDefinitions',
+  get: 'getDestinationDefinition',
+  spec: 'getDestinationDefinitionSpecification',
+  create: 'createDestinationDefinition',
+  updateVersion: 'updateDestinationDefinitionVersion',
+});

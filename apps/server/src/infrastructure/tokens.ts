@@ -1,0 +1,4 @@
+/** Injection tokens for what the app receives from outside (explicit @Inject everywhere: no reliance on emitted type metadata). */
+export const DATA_SOURCE = Symbol('DataSource');
+export const SECRET_KEY = Symbol('SecretKey');
+export const LOGGER = Symbol('Logger');

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiTokenEntity, createDataSource, newApiToken } from '@tributary/db';
+import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
+
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let output = '';
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForHealth(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+describe('server main (compiled)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    expect(existsSync(main), `${main} is missing: build first (npx tsc -b tsconfig.build.json)`).toBe(true);
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.drop());
+
+  const env = () => ({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info' });
+
+  it('names every bad variable and exits 2', async () => {
+    const { exited, output } = run({ TRIBUTARY_SECRET_KEY: 'short', PORT: 'x' });
+    expect(await exited).toBe(2);
+    expect(output()).toMatch(/DATABASE_URL: is required/);
+    expect(output()).toMatch(/TRIBUTARY_SECRET_KEY: must be 32 bytes/);
+    expect(output()).toMatch(/PORT:/);
+  });
+
+  it('refuses to serve an unmigrated database', async () => {
+    const { exited, output } = run({ ...env(), PORT: String(await freePort()) });
+    expect(await exited).toBe(1);
+    expect(output()).toContain('run the bootloader first');
+  });
+
+  it('serves the API on PORT once migrated and stops cleanly on SIGTERM', async () => {
+    const dataSource = await createDataSource({ url: db.url }).initialize();
+    await dataSource.runMigrations();
+    const { token, tokenHash, prefix } = newApiToken();
+    await dataSource.getRepository(ApiTokenEntity).save({ name: 'admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+    await dataSource.destroy();
+
+    const port = await freePort();
+    const server = run({ ...env(), PORT: String(port) });
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}/api/v1/health`);
+      const version = await fetch(`http://127.0.0.1:${port}/api/v1/version`, { headers: { authorization: `Bearer ${token}` } });
+      expect(version.status).toBe(200);
+      expect(server.output()).toContain('Config API listening');
+      expect(server.output()).not.toContain(token);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * A real server on an ephemeral loopback port, over a fresh migrated PostgreSQL
+ * database, with one admin token. Tests talk to it with fetch, like any client.
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
+import { createLogger } from '@tributary/config';
+import { ActorDefinitionEntity, ApiTokenEntity, WorkspaceEntity, createDataSource, newApiToken } from '@tributary/db';
+import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { createServerApp } from '../app.js';
+
+export interface ApiHarness {
+  baseUrl: string;
+  token: string;
+  workspaceId: string;
+  dataSource: DataSource;
+  /** the key the server encrypts secrets with */
+  secretKey: Buffer;
+  app: NestFastifyApplication;
+  /** every log line the server wrote, to check nothing secret is logged */
+  logLines: string[];
+  request(method: string, path: string, options?: { body?: unknown; token?: string | null; rawBody?: string }): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  contentType: string;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+export async function startApiHarness(): Promise<ApiHarness> {
+  const db: TestDatabase = await createTestDatabase();
+  const dataSource = await createDataSource({ url: db.url, applicationName: 'tributary-server-test' }).initialize();
+  await dataSource.runMigrations();
+  const { token, tokenHash, prefix } = newApiToken();
+  await dataSource.getRepository(ApiTokenEntity).save({ name: 'test admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+  const workspace = await dataSource.getRepository(WorkspaceEntity).save({ name: 'Test Workspace' });
+
+  const logLines: string[] = [];
+  const logger = createLogger({
+    name: 'server-test',
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logLines.push(chunk.toString());
+        callback();
+      },
+    }),
+  });
+  const secretKey = randomBytes(32);
+  const app = await createServerApp({ dataSource, secretKey, logger });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    baseUrl,
+    token,
+    workspaceId: workspace.id,
+    dataSource,
+    secretKey,
+    app,
+    logLines,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = {};
+      const auth = options.token === undefined ? token : options.token;
+      if (auth !== null) headers.authorization = `Bearer ${auth}`;
+      let body: string | undefined;
+      if (options.rawBody !== undefined) body = options.rawBody;
+      else if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await response.text();
+      const contentType = response.headers.get('content-type') ?? '';
+      return { status: response.status, contentType, headers: response.headers, text, body: text && contentType.includes('json') ? (JSON.parse(text) as unknown) : text };
+    },
+    async close() {
+      await app.close();
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+/** A source spec shaped like real Airbyte ones: a secret, a oneOf of auth methods with secrets, constraints. */
+export const TEST_SOURCE_SPEC = {
+  documentationUrl: 'https://example.com/docs',
+  connectionSpecification: {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    required: ['host', 'port', 'credentials'],
+    additionalProperties: true,
+    properties: {
+      host: { type: 'string', minLength: 1 },
+      port: { type: 'integer', minimum: 1, maximum: 65535 },
+      password: { type: 'string', airbyte_secret: true },
+      credentials: {
+        type: 'object',
+        oneOf: [
+          {
+            title: 'API key',
+            required: ['auth_type', 'api_key'],
+            properties: { auth_type: { const: 'api_key' }, api_key: { type: 'string', airbyte_secret: true } },
+          },
+          {
+            title: 'OAuth',
+            required: ['auth_type', 'client_id', 'client_secret'],
+            properties: { auth_type: { const: 'oauth' }, client_id: { type: 'string' }, client_secret: { type: 'string', airbyte_secret: true } },
+          },
+        ],
+      },
+    },
+  },
+};
+
+export async function seedDefinition(
+  dataSource: DataSource,
+  actorType: 'source' | 'destination',
+  name: string,
+  spec: ActorDefinitionEntity['spec'],
+): Promise<ActorDefinitionEntity> {
+  return dataSource.getRepository(ActorDefinitionEntity).save({
+    actorType,
+    name,
+    runtime: { kind: 'builtin', name },
+    version: '1.0.0',
+    image: null,
+    documentationUrl: null,
+    spec,
+    custom: false,
+  });
+}

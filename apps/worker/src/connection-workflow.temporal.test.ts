@@ -1,0 +1,99 @@
+// connectionWorkflow with the real sync job workflow and activities, on a real Temporal
+// dev server: sync now, status query, one job at a time, cancel, delete.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  TRIBUTARY_TASK_QUEUE,
+  cancelJobSignal,
+  connectionDeletedSignal,
+  connectionStatusQuery,
+  connectionUpdatedSignal,
+  connectionWorkflowId,
+  syncNowUpdate,
+} from '@tributary/workflows';
+import type { connectionWorkflow } from '@tributary/workflows/workflows';
+import { connectorProcesses, putSampleConnection, startHarness, waitFor, type Harness } from './testing/harness.testing.js';
+
+describe('connection workflow', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.stop());
+
+  it('runs a job on sync now, answers the status query, reports a second sync now as already running', async () => {
+    const connectionId = 'conn-manual';
+    await putSampleConnection(h.store, connectionId, { sourceConfig: { count: 500 } });
+    const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: connectionWorkflowId(connectionId),
+      args: [{ connectionId }],
+    });
+    await waitFor(
+      'the workflow to wait for its schedule',
+      async () => (await handle.query(connectionStatusQuery)).state === 'waiting' || undefined,
+    );
+    const initial = await handle.query(connectionStatusQuery);
+    expect(initial).toMatchObject({ connectionId, schedule: { type: 'manual' } });
+    expect(initial).not.toHaveProperty('nextRunAt');
+
+    // a quick job: started, then recorded as the last job after continue-as-new
+    const first = await handle.executeUpdate(syncNowUpdate);
+    expect(first.status).toBe('started');
+    const afterFirst = await waitFor('the first job to finish', async () => {
+      const s = await handle.query(connectionStatusQuery);
+      return s.lastJob?.jobId === first.jobId && s.state === 'waiting' ? s : undefined;
+    });
+    expect(afterFirst).toMatchObject({ state: 'waiting', lastJob: { status: 'succeeded' } });
+    expect((await h.store.readJob(first.jobId))?.status).toBe('succeeded');
+
+    // a slow job: a second sync now gets the running job's id
+    await putSampleConnection(h.store, connectionId, { sourceConfig: { count: 1_000_000, records_per_batch: 10, sleep_ms_per_batch: 20 } });
+    await handle.signal(connectionUpdatedSignal);
+    const second = await handle.executeUpdate(syncNowUpdate);
+    expect(second.status).toBe('started');
+    expect(second.jobId).not.toBe(first.jobId);
+    expect(await handle.executeUpdate(syncNowUpdate)).toEqual({ status: 'already_running', jobId: second.jobId });
+    expect(await handle.query(connectionStatusQuery)).toMatchObject({ state: 'running', runningJob: { jobId: second.jobId } });
+
+    // cancel stops the job; the connection keeps waiting for the next sync
+    await waitFor('the connectors to start', () => connectorProcesses().length === 2 || undefined);
+    await handle.signal(cancelJobSignal);
+    const afterCancel = await waitFor(
+      'the second job to end',
+      async () => {
+        const s = await handle.query(connectionStatusQuery);
+        return s.lastJob?.jobId === second.jobId && s.state === 'waiting' ? s : undefined;
+      },
+      15_000,
+    );
+    expect(afterCancel).toMatchObject({ state: 'waiting', lastJob: { status: 'cancelled' } });
+    expect(connectorProcesses()).toEqual([]);
+
+    // deleting ends the workflow
+    await handle.signal(connectionDeletedSignal);
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('runs on a basic schedule right away when the connection never synced', async () => {
+    const connectionId = 'conn-basic';
+    await putSampleConnection(h.store, connectionId, {
+      sourceConfig: { count: 100 },
+      schedule: { type: 'basic', every: 1, unit: 'hours' },
+    });
+    const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: connectionWorkflowId(connectionId),
+      args: [{ connectionId }],
+    });
+    const status = await waitFor('the scheduled job to finish', async () => {
+      const s = await handle.query(connectionStatusQuery);
+      return s.lastJob && s.state === 'waiting' ? s : undefined;
+    });
+    expect(status.lastJob?.status).toBe('succeeded');
+    // the next run is an hour after the last one started
+    expect(status.nextRunAt).toBe(status.lastJob!.startedAt + 3_600_000);
+    await handle.signal(connectionDeletedSignal);
+    await handle.result();
+  });
+});

@@ -1,0 +1,137 @@
+// syncJobWorkflow with the real replicate activity and builtin connectors, on a real
+// Temporal dev server: success, retries with backoff, config errors, cancellation.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogEntry } from '@tributary/launcher';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  TRIBUTARY_TASK_QUEUE,
+  cancelSyncJobSignal,
+  syncJobStatusQuery,
+  syncJobWorkflowId,
+  type ReplicateHeartbeat,
+  type SyncJobInput,
+} from '@tributary/workflows';
+import type { syncJobWorkflow } from '@tributary/workflows/workflows';
+import {
+  connectorProcesses,
+  putSampleConnection,
+  startHarness,
+  waitFor,
+  type Harness,
+  type SampleConnection,
+} from './testing/harness.testing.js';
+
+describe('sync job workflow', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.stop());
+
+  let n = 0;
+  async function startJob(
+    connection: SampleConnection,
+    options: Partial<SyncJobInput> = {},
+  ): Promise<WorkflowHandle<typeof syncJobWorkflow>> {
+    const connectionId = `conn-${++n}`;
+    await putSampleConnection(h.store, connectionId, connection);
+    const { jobId } = await h.store.createJob(connectionId, 'manual');
+    return h.client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: syncJobWorkflowId(jobId),
+      args: [{ connectionId, jobId, ...options }],
+    });
+  }
+
+  it('succeeds with per-stream stats, and records the job and its committed state', async () => {
+    const handle = await startJob({ sourceConfig: { count: 2000, records_per_state: 500 }, streams: ['users', 'products'] });
+    const result = await handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.attempts).toHaveLength(1);
+    expect(result.attempts[0]).toMatchObject({ status: 'succeeded', recordsCommitted: 4000 });
+    expect(result.attempts[0]!.streamStats.map((s) => [s.name, s.recordsCommitted])).toEqual([
+      ['users', 2000],
+      ['products', 2000],
+    ]);
+    const job = await h.store.readJob(result.jobId);
+    expect(job).toMatchObject({ status: 'succeeded', attempts: [{ attemptNumber: 1, status: 'succeeded' }] });
+    expect(job!.attempts[0]!.committedTotals?.recordsCommitted).toBe(4000);
+    expect(await h.store.loadState(job!.connectionId)).toHaveLength(2);
+  });
+
+  it('retries a failing source with backoff and ends failed with the source as origin', async () => {
+    const handle = await startJob(
+      { sourceConfig: { count: 1000, fail_after: 0 } },
+      { retryPolicy: { maxSuccessiveCompleteFailures: 3, backoffInitialMs: 300, backoffFactor: 3 } },
+    );
+    const result = await handle.result();
+    expect(result.status).toBe('failed');
+    expect(result.attempts.map((a) => a.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'system_error', message: expect.stringContaining('fail_after') });
+    // the waits between complete failures: 300 ms × 3^(n−1)
+    const timers: number[] = [];
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      const timeout = event.timerStartedEventAttributes?.startToFireTimeout;
+      if (timeout) timers.push(Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6));
+    }
+    expect(timers).toEqual([300, 900]);
+    const job = await h.store.readJob(result.jobId);
+    expect(job?.status).toBe('failed');
+    // each attempt has its own log: platform lines and the connector's own output
+    const log = (await readFile(join(h.dir, 'logs', job!.connectionId, result.jobId, 'attempt-2.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogEntry);
+    expect(log[0]).toMatchObject({ origin: 'platform', level: 'info', message: expect.stringContaining('attempt 2') });
+    expect(log.some((e) => e.origin === 'source' && e.message.includes('fail_after'))).toBe(true);
+  });
+
+  it('fails at once on a configuration error', async () => {
+    const handle = await startJob({ sourceConfig: { count: -1 } });
+    const result = await handle.result();
+    expect(result.status).toBe('failed');
+    expect(result.attempts).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'config_error' });
+  });
+
+  it('shows live progress in heartbeats and cancels within 10 s, leaving no connector running', async () => {
+    const handle = await startJob(
+      { sourceConfig: { count: 1_000_000, records_per_batch: 10, sleep_ms_per_batch: 20, records_per_state: 100 } },
+      { heartbeatTimeoutMs: 10_000 },
+    );
+    const beat = await waitFor('a heartbeat with committed records', async () => {
+      const pending = (await handle.describe()).raw.pendingActivities?.[0];
+      const payload = pending?.heartbeatDetails?.payloads?.[0];
+      const details = payload ? defaultPayloadConverter.fromPayload<ReplicateHeartbeat>(payload) : undefined;
+      return details?.progress && details.progress.recordsCommitted > 0 ? details : undefined;
+    });
+    expect(beat.progress?.streams[0]).toMatchObject({ name: 'users' });
+    expect((await handle.query(syncJobStatusQuery)).phase).toBe('replicating');
+    expect(connectorProcesses().length).toBe(2);
+
+    const cancelledAt = Date.now();
+    await handle.signal(cancelSyncJobSignal);
+    const result = await handle.result();
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    expect(result.status).toBe('cancelled');
+    expect(result.attempts[0]).toMatchObject({ status: 'cancelled' });
+    expect(connectorProcesses()).toEqual([]);
+    // what was committed before the cancel is kept
+    const job = await h.store.readJob(result.jobId);
+    expect(await h.store.loadState(job!.connectionId)).toHaveLength(1);
+  });
+
+  it('cancels the same way when the workflow itself is cancelled', async () => {
+    const handle = await startJob({ sourceConfig: { count: 1_000_000, records_per_batch: 10, sleep_ms_per_batch: 20 } });
+    await waitFor('the connectors to start', () => connectorProcesses().length === 2 || undefined);
+    const cancelledAt = Date.now();
+    await handle.cancel();
+    const result = await handle.result();
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    expect(result.status).toBe('cancelled');
+    expect(connectorProcesses()).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+// kill -9 of the worker process mid-sync: a new worker process picks the job up, the next
+// attempt resumes from the last committed state, and no record is lost. The workers are
+// the production entry point (node apps/worker/dist/main.js), built before the test.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
+import type { syncJobWorkflow } from '@tributary/workflows/workflows';
+import { isAlive } from '../../../tools/testing/processes.js';
+import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
+import { FileJobStore } from './file-job-store.js';
+import { descendants, jsonl, jsonlRecordIds, putSampleConnection, repoRoot, waitFor } from './testing/harness.testing.js';
+
+const run = promisify(execFile);
+const RECORDS = 4000;
+
+describe('worker crash', () => {
+  let temporal: TestTemporal;
+  let dataDir: string;
+  let client: Client;
+  const workers: ChildProcess[] = [];
+  const outputs: (() => string)[] = [];
+
+  beforeAll(async () => {
+    // the spawned workers run the compiled code and the prebuilt workflow bundle, like in
+    // production: bring both up to date (tsc is incremental; bundling takes a second or two)
+    await run('npx', ['tsc', '-b', 'apps/worker'], { cwd: repoRoot });
+    await run(process.execPath, [join(repoRoot, 'apps/worker/dist/bundle-workflows.js')], { cwd: repoRoot });
+    temporal = await startTestTemporal();
+    dataDir = await mkdtemp(join(tmpdir(), 'tributary-worker-crash-'));
+    client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') for (const o of outputs) console.error(o().slice(-3000));
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+    await client?.connection.close();
+    await temporal?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  function startWorker(): ChildProcess {
+    const worker = spawn(process.execPath, [join(repoRoot, 'apps/worker/dist/main.js')], {
+      env: { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TRIBUTARY_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout?.on('data', (c: Buffer) => void (output += c.toString()));
+    worker.stderr?.on('data', (c: Buffer) => void (output += c.toString()));
+    worker.once('exit', (code, signal) => {
+      if (code) console.error(`worker ${worker.pid} exited with ${code ?? signal}: ${output.slice(-2000)}`);
+    });
+    outputs.push(() => output);
+    workers.push(worker);
+    return worker;
+  }
+
+  it('resumes from the last committed state after the worker is killed, with no record lost', async () => {
+    const store = new FileJobStore(join(dataDir, 'job-store'));
+    const out = join(dataDir, 'out');
+    const connectionId = 'conn-crash';
+    await putSampleConnection(store, connectionId, {
+      sourceConfig: { count: RECORDS, records_per_state: 100, records_per_batch: 20, sleep_ms_per_batch: 25 },
+      destination: jsonl,
+      destinationConfig: { destination_path: out },
+    });
+    const { jobId } = await store.createJob(connectionId, 'manual');
+    const first = startWorker();
+    const handle = await client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: syncJobWorkflowId(jobId),
+      args: [{ connectionId, jobId, heartbeatTimeoutMs: 3000 }],
+    });
+
+    // kill -9 once some state is committed, well before the end
+    const offsetAtKill = await waitFor(
+      'a committed state',
+      async () => {
+        const offset = ((await store.loadState(connectionId))?.[0]?.stream?.stream_state as { offset?: number } | undefined)?.offset;
+        return offset !== undefined && offset >= 1500 ? offset : undefined;
+      },
+      60_000,
+    );
+    expect(offsetAtKill).toBeLessThan(RECORDS);
+    const connectors = descendants(first.pid!);
+    first.kill('SIGKILL');
+    // connectors notice their parent is gone (closed pipes) and exit
+    await waitFor('the killed worker’s connectors to exit', () => connectors.every((p) => !isAlive(p)) || undefined, 20_000);
+
+    startWorker();
+    const result = await handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+    expect(result.attempts[0]!.failures[0]).toMatchObject({ origin: 'platform' });
+    // the lost worker's last heartbeat (sent at most once a second) told the workflow that
+    // records were committed: a partial failure, retried at once without backoff
+    expect(result.attempts[0]!.recordsCommitted).toBeGreaterThan(0);
+    // the second attempt started from the committed offset, not from zero
+    expect(result.attempts[1]!.recordsCommitted).toBeLessThanOrEqual(RECORDS - offsetAtKill);
+
+    const ids = await jsonlRecordIds(out, 'users');
+    expect(new Set(ids).size).toBe(RECORDS);
+  }, 180_000);
+});
