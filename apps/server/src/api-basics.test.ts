@@ -77,7 +77,7 @@ describe('Config API basics (real HTTP, real Postgres)', () => {
     expect(res.body).toMatchObject({ errors: [{ parameter: 'workspaceId' }] });
     const query = await api.request('GET', '/api/v1/workspaces?limit=0');
     expect(query.status).toBe(400);
-    expect(query.body).toMatchObject({ errors: [{ pointer: '#/limit' }] });
+    expect(query.body).toMatchObject({ errors: [{ parameter: 'limit' }] });
   });
 
   it('answers malformed JSON, a wrong content type and unknown routes with 4xx problem+json', async () => {

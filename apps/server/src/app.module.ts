@@ -9,6 +9,8 @@ import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
 import { HealthController } from './health/health.controller.js';
 import { DATA_SOURCE, LOGGER, SECRET_KEY } from './infrastructure/tokens.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { StateModule } from './state/state.module.js';
 import { VersionController } from './version/version.controller.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
@@ -38,7 +40,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule],
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
     };

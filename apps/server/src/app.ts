@@ -30,7 +30,8 @@ export function routesOf(app: NestFastifyApplication): ServedRoute[] {
 
 /** The configured Nest app, not yet listening: main.ts listens, tests and the OpenAPI script do not. */
 export async function createServerApp(deps: AppDependencies, options: ServerAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024 });
+  // fastify logs one line per request through the app's logger (method, url, status, time; never bodies or headers)
+  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, loggerInstance: deps.logger.child({ component: 'http' }) });
   const routes: ServedRoute[] = [];
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });

@@ -131,6 +131,10 @@ describe('connections through the HTTP API', () => {
     expect(badCron.status).toBe(400);
     expect(pointers(badCron.body).sort()).toEqual(['#/schedule/cronExpression', '#/schedule/timeZone']);
 
+    const never = await create({ streams: [], schedule: { scheduleType: 'cron', cronExpression: '0 0 30 2 *' } });
+    expect(never.status).toBe(400);
+    expect(never.body).toMatchObject({ errors: [{ pointer: '#/schedule/cronExpression', detail: 'never fires' }] });
+
     const badBasic = await create({ streams: [], schedule: { scheduleType: 'basic', units: 0, timeUnit: 'weeks' } });
     expect(pointers(badBasic.body).sort()).toEqual(['#/schedule/timeUnit', '#/schedule/units']);
 

@@ -8,6 +8,8 @@ import {
   connectionStatusQuery,
   connectionUpdatedSignal,
   connectionWorkflowId,
+  nextCronTime,
+  parseCron,
   syncNowUpdate,
 } from '@tributary/workflows';
 import type { connectionWorkflow } from '@tributary/workflows/workflows';
@@ -75,11 +77,11 @@ describe('connection workflow', () => {
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 
-  it('runs on a basic schedule right away when the connection never synced', async () => {
+  it('runs on a basic schedule right away when the connection never synced, and stops when deactivated', async () => {
     const connectionId = 'conn-basic';
     await putSampleConnection(h.store, connectionId, {
       sourceConfig: { count: 100 },
-      schedule: { type: 'basic', every: 1, unit: 'hours' },
+      schedule: { type: 'basic', units: 1, timeUnit: 'hours' },
     });
     const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
       taskQueue: TRIBUTARY_TASK_QUEUE,
@@ -93,6 +95,29 @@ describe('connection workflow', () => {
     expect(status.lastJob?.status).toBe('succeeded');
     // the next run is an hour after the last one started
     expect(status.nextRunAt).toBe(status.lastJob!.startedAt + 3_600_000);
+    // deactivating the connection ends its workflow
+    const stored = (await h.store.readConnection(connectionId))!;
+    await h.store.putConnection(connectionId, { ...stored, settings: { ...stored.settings, status: 'inactive' } });
+    await handle.signal(connectionUpdatedSignal);
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('computes the next cron run in the workflow, in the schedule’s time zone', async () => {
+    const connectionId = 'conn-cron';
+    const schedule = { type: 'cron', cronExpression: '0 0 3 * * ?', timeZone: 'Europe/Paris' } as const;
+    await putSampleConnection(h.store, connectionId, { sourceConfig: { count: 10 }, schedule });
+    const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: connectionWorkflowId(connectionId),
+      args: [{ connectionId }],
+    });
+    const status = await waitFor('the workflow to wait', async () => {
+      const s = await handle.query(connectionStatusQuery);
+      return s.state === 'waiting' ? s : undefined;
+    });
+    expect(status.nextRunAt).toBe(nextCronTime(parseCron(schedule.cronExpression), schedule.timeZone, Date.now()));
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeStyle: 'short' }).format(status.nextRunAt)).toBe('03:00');
     await handle.signal(connectionDeletedSignal);
     await handle.result();
   });

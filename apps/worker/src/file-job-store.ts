@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { AirbyteCatalog } from '@tributary/protocol';
 import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type {
   AttemptOutcome,
@@ -18,6 +19,7 @@ import type {
   JobPersistence,
   JobStatus,
   JobTrigger,
+  SchemaChange,
   SyncConfig,
   SyncJobResult,
 } from '@tributary/workflows';
@@ -25,6 +27,9 @@ import type {
 export interface StoredConnection {
   settings: ConnectionSettings;
   sync: SyncConfig;
+  /** set by schema-change detection */
+  discoveredCatalog?: AirbyteCatalog;
+  statusReason?: string;
 }
 
 export interface StoredAttempt {
@@ -107,6 +112,10 @@ export class FileJobStore implements JobPersistence {
     await writeJsonAtomic(this.path('connections', connectionId), connection);
   }
 
+  readConnection(connectionId: string): Promise<StoredConnection | undefined> {
+    return readJson<StoredConnection>(this.path('connections', connectionId));
+  }
+
   readJob(jobId: string): Promise<StoredJob | undefined> {
     return readJson<StoredJob>(this.path('jobs', jobId));
   }
@@ -161,6 +170,20 @@ export class FileJobStore implements JobPersistence {
       const attempt = this.attempt(job, ref.attemptNumber);
       attempt.status = outcome.status;
       attempt.outcome = outcome;
+    });
+  }
+
+  async applySchemaChange(connectionId: string, change: SchemaChange): Promise<void> {
+    const path = this.path('connections', connectionId);
+    await this.serialized(path, async () => {
+      const stored = await this.connection(connectionId);
+      stored.discoveredCatalog = change.discovered;
+      if (change.catalog) stored.sync.catalog = change.catalog;
+      if (change.disableReason) {
+        stored.settings.status = 'inactive';
+        stored.statusReason = change.disableReason;
+      }
+      await writeJsonAtomic(path, stored);
     });
   }
 

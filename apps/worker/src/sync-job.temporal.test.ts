@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEntry } from '@tributary/launcher';
+import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
@@ -17,7 +18,9 @@ import {
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
 import {
   connectorProcesses,
+  jsonl,
   putSampleConnection,
+  sampleCatalog,
   startHarness,
   waitFor,
   type Harness,
@@ -87,6 +90,28 @@ describe('sync job workflow', () => {
       .map((line) => JSON.parse(line) as LogEntry);
     expect(log[0]).toMatchObject({ origin: 'platform', level: 'info', message: expect.stringContaining('attempt 2') });
     expect(log.some((e) => e.origin === 'source' && e.message.includes('fail_after'))).toBe(true);
+    // a retry checks both connectors first; the first attempt of a job does not
+    expect(log.filter((e) => e.message.startsWith('checked ')).map((e) => e.message)).toEqual([
+      'checked source: SUCCEEDED',
+      'checked destination: SUCCEEDED',
+    ]);
+    const firstLog = await readFile(join(h.dir, 'logs', job!.connectionId, result.jobId, 'attempt-1.jsonl'), 'utf8');
+    expect(firstLog).not.toContain('checked ');
+  });
+
+  it('after a failed job, checks the connectors first and fails at once on a failed check', async () => {
+    const handle = await startJob(
+      { sourceConfig: { count: 10 }, destination: jsonl, destinationConfig: { destination_path: 'relative/path' } },
+      { previousJobFailed: true },
+    );
+    const result = await handle.result();
+    expect(result.status).toBe('failed');
+    expect(result.attempts).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({
+      origin: 'destination',
+      type: 'config_error',
+      message: expect.stringMatching(/^destination check failed: .*absolute/),
+    });
   });
 
   it('fails at once on a configuration error', async () => {
@@ -133,5 +158,50 @@ describe('sync job workflow', () => {
     expect(Date.now() - cancelledAt).toBeLessThan(10_000);
     expect(result.status).toBe('cancelled');
     expect(connectorProcesses()).toEqual([]);
+  });
+
+  describe('schema changes', () => {
+    const usersWith = (properties: Record<string, unknown>, cursor: string): ConfiguredAirbyteCatalog => {
+      const catalog = sampleCatalog(['users']);
+      catalog.streams[0]!.stream.json_schema = { type: 'object', properties };
+      catalog.streams[0]!.cursor_field = [cursor];
+      return catalog;
+    };
+
+    it('propagates new columns before the first attempt when the policy says so', async () => {
+      const handle = await startJob({
+        sourceConfig: { count: 100 },
+        catalog: usersWith({ id: { type: 'integer' } }, 'updated_at'),
+        nonBreakingChangesPolicy: 'propagate_columns',
+      });
+      const result = await handle.result();
+      expect(result.status).toBe('succeeded');
+      const connectionId = (await h.store.readJob(result.jobId))!.connectionId;
+      const stored = await h.store.readConnection(connectionId);
+      const columns = Object.keys((stored!.sync.catalog.streams[0]!.stream.json_schema as { properties: object }).properties);
+      expect(columns).toEqual(expect.arrayContaining(['id', 'updated_at']));
+      expect(columns.length).toBeGreaterThan(2);
+      expect(stored!.discoveredCatalog?.streams.map((s) => s.name)).toContain('users');
+      expect(stored!.settings.status).toBe('active');
+    });
+
+    it('fails the job and disables the connection when the cursor field is gone', async () => {
+      const handle = await startJob({
+        sourceConfig: { count: 100 },
+        catalog: usersWith({ id: { type: 'integer' }, legacy_cursor: { type: 'string' } }, 'legacy_cursor'),
+        nonBreakingChangesPolicy: 'propagate_fully',
+      });
+      const result = await handle.result();
+      expect(result.status).toBe('failed');
+      expect(result.attempts).toHaveLength(1);
+      expect(result.failures[0]).toMatchObject({
+        origin: 'source',
+        type: 'config_error',
+        message: expect.stringContaining('legacy_cursor'),
+      });
+      const stored = await h.store.readConnection((await h.store.readJob(result.jobId))!.connectionId);
+      expect(stored!.settings.status).toBe('inactive');
+      expect(stored!.statusReason).toMatch(/breaking schema change: users: cursor field legacy_cursor/);
+    });
   });
 });

@@ -73,6 +73,24 @@ export interface paths {
         patch: operations["updateConnection"];
         trace?: never;
     };
+    "/api/v1/connections/{connectionId}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The committed state the next sync resumes from */
+        get: operations["getConnectionState"];
+        /** Replace the committed state (operators; not while a job runs) */
+        put: operations["replaceConnectionState"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/destination-definitions": {
         parameters: {
             query?: never;
@@ -183,6 +201,40 @@ export interface paths {
         };
         /** Liveness and database reachability; needs no token */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs, newest first, filtered by connection, status, type and creation time */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job with its attempts, per-stream stats and failure reasons */
+        get: operations["getJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -367,6 +419,26 @@ export interface components {
             /** Format: date-time */
             revokedAt: string | null;
         };
+        AttemptResponseDto: {
+            /** @description 0-based */
+            attemptNumber: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            endedAt: string | null;
+            failureReasons: components["schemas"]["FailureReasonDto"][];
+            stats: components["schemas"]["AttemptStatsDto"] | null;
+            /** @enum {string} */
+            status: "running" | "failed" | "succeeded";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AttemptStatsDto: {
+            bytesEmitted: number;
+            recordsCommitted: number;
+            recordsEmitted: number;
+            streams: components["schemas"]["StreamStatsDto"][];
+        };
         BuiltinRuntimeDto: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -419,6 +491,21 @@ export interface components {
             updatedAt: string;
             /** Format: uuid */
             workspaceId: string;
+        };
+        ConnectionStateResponseDto: {
+            /** Format: uuid */
+            connectionId: string;
+            /** @description Airbyte STATE messages: one LEGACY or GLOBAL message, or one STREAM message per stream */
+            state: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description none: no state committed yet (the next sync starts from scratch)
+             * @enum {string}
+             */
+            stateType: "none" | "legacy" | "global" | "stream";
+            /** Format: date-time */
+            updatedAt: string | null;
         };
         ConnectorDefinitionPage: {
             data: components["schemas"]["ConnectorDefinitionResponseDto"][];
@@ -607,9 +694,69 @@ export interface components {
             /** Format: uuid */
             workspaceId: string;
         };
+        FailureReasonDto: {
+            internalMessage?: string;
+            message: string;
+            /**
+             * @description whose fault it was
+             * @enum {string}
+             */
+            origin: "source" | "destination" | "replication" | "platform";
+            stream?: components["schemas"]["StreamDescriptorDto"];
+            /** Format: date-time */
+            timestamp: string;
+            /** @description Airbyte failure type, e.g. config_error, system_error, transient_error */
+            type: string;
+        };
         HealthResponseDto: {
             /** @enum {string} */
             status: "ok";
+        };
+        JobPage: {
+            data: components["schemas"]["JobResponseDto"][];
+            /** @description whether another page follows */
+            hasMore: boolean;
+            limit: number;
+            offset: number;
+        };
+        JobResponseDto: {
+            /** Format: uuid */
+            connectionId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description sequential job number
+             * @example 42
+             */
+            id: string;
+            /** @enum {string} */
+            jobType: "sync" | "clear" | "refresh";
+            /** @enum {string} */
+            status: "pending" | "running" | "incomplete" | "failed" | "succeeded" | "cancelled";
+            /** @description clear/refresh of some streams only; null = all */
+            streams: components["schemas"]["StreamDescriptorDto"][] | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        JobWithAttemptsResponseDto: {
+            attempts: components["schemas"]["AttemptResponseDto"][];
+            /** Format: uuid */
+            connectionId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description sequential job number
+             * @example 42
+             */
+            id: string;
+            /** @enum {string} */
+            jobType: "sync" | "clear" | "refresh";
+            /** @enum {string} */
+            status: "pending" | "running" | "incomplete" | "failed" | "succeeded" | "cancelled";
+            /** @description clear/refresh of some streams only; null = all */
+            streams: components["schemas"]["StreamDescriptorDto"][] | null;
+            /** Format: date-time */
+            updatedAt: string;
         };
         NpmRuntimeDto: {
             /** @description bin name; default: the package's only bin */
@@ -676,6 +823,14 @@ export interface components {
             package: string;
             /** @example 7.2.1 */
             version: string;
+        };
+        ReplaceStateDto: {
+            /** @description Airbyte STATE messages: one LEGACY or GLOBAL message, or one STREAM message per stream */
+            state: {
+                [key: string]: unknown;
+            }[];
+            /** @enum {string} */
+            stateType: "legacy" | "global" | "stream";
         };
         ScheduleDto: {
             /**
@@ -754,6 +909,18 @@ export interface components {
              * @enum {string}
              */
             syncMode: "full_refresh_overwrite" | "full_refresh_append" | "incremental_append" | "incremental_dedup";
+        };
+        StreamDescriptorDto: {
+            name: string;
+            namespace?: string | null;
+        };
+        StreamStatsDto: {
+            bytesEmitted: number;
+            name: string;
+            namespace: string | null;
+            /** @description records the destination confirmed (state committed) */
+            recordsCommitted: number;
+            recordsEmitted: number;
         };
         UpdateConnectionDto: {
             name?: string;
@@ -1228,6 +1395,115 @@ export interface operations {
                 };
             };
             /** @description The source has no discovered catalog yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getConnectionState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionStateResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    replaceConnectionState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceStateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionStateResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A job is running on the connection */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,6 +2074,101 @@ export interface operations {
             };
             /** @description The database is not reachable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                connectionId?: string;
+                /** @description created at or after */
+                createdAfter?: string;
+                /** @description created before */
+                createdBefore?: string;
+                jobType?: "sync" | "clear" | "refresh";
+                limit?: number;
+                offset?: number;
+                status?: "pending" | "running" | "incomplete" | "failed" | "succeeded" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobWithAttemptsResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,12 +4,15 @@
  */
 import type { ConnectionSettings } from './connection-contract.js';
 import type { ConnectorCommandInput, ConnectorCommandResult } from './connector-command-contract.js';
+import type { AttemptRef } from './job-persistence.js';
 import type { AttemptOutcome, JobTrigger, SyncJobResult } from './sync-job-contract.js';
 
 export interface ReplicateActivityInput {
   connectionId: string;
   jobId: string;
   attemptNumber: number;
+  /** run `check` on both connectors before replicating (the previous attempt or job failed) */
+  checkConnectorsFirst?: boolean;
 }
 
 export interface TributaryActivities {
@@ -23,6 +26,6 @@ export interface TributaryActivities {
    * fails with an ApplicationFailure whose first detail is the AttemptOutcome otherwise.
    */
   replicate(input: ReplicateActivityInput): Promise<AttemptOutcome>;
-  finishAttempt(input: ReplicateActivityInput & { outcome: AttemptOutcome }): Promise<void>;
+  finishAttempt(input: AttemptRef & { outcome: AttemptOutcome }): Promise<void>;
   finishJob(input: { jobId: string; result: SyncJobResult }): Promise<void>;
 }

@@ -1,13 +1,17 @@
-/** The long-lived per-connection workflow: schedule, lifecycle and status. */
+/**
+ * The long-lived per-connection workflow: schedule, lifecycle and status. ConnectionSchedule
+ * has the same shape as libs/db's connection column (Airbyte's field names).
+ */
 import type { JobStatus, SyncJobInput } from './sync-job-contract.js';
 
 export type ConnectionSchedule =
   | { type: 'manual' }
-  | { type: 'basic'; every: number; unit: 'minutes' | 'hours' }
+  | { type: 'basic'; units: number; timeUnit: 'minutes' | 'hours' }
   /** 5 fields (min hour dom month dow) or 6 with seconds first; Quartz `?` is read as `*` */
-  | { type: 'cron'; expression: string; timeZone: string };
+  | { type: 'cron'; cronExpression: string; timeZone: string };
 
-export type ConnectionLifecycle = 'active' | 'inactive' | 'deleted';
+/** libs/db's connection statuses, plus `deleted` for a connection that no longer exists */
+export type ConnectionLifecycle = 'active' | 'inactive' | 'deprecated' | 'deleted';
 
 /** What the connection workflow needs to know (no connector configs, hence no secrets). */
 export interface ConnectionSettings {

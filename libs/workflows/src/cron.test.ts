@@ -38,7 +38,7 @@ describe('cron', () => {
     expect(() => parseCron('* * *')).toThrow(CronError);
     expect(() => parseCron('61 * * * *')).toThrow(/minutes/);
     expect(() => parseCron('0 0 L * ?')).toThrow(/not supported/);
-    expect(() => validateSchedule({ type: 'cron', expression: '0 * * * *', timeZone: 'Mars/Olympus' })).toThrow(/time zone/);
+    expect(() => validateSchedule({ type: 'cron', cronExpression: '0 * * * *', timeZone: 'Mars/Olympus' })).toThrow(/time zone/);
   });
 });
 
@@ -48,7 +48,7 @@ describe('nextRunAt', () => {
     expect(nextRunAt({ type: 'manual' }, now)).toBeUndefined();
   });
   it('runs a basic schedule at once when never synced, then every N units after the last start', () => {
-    const every = { type: 'basic', every: 2, unit: 'hours' } as const;
+    const every = { type: 'basic', units: 2, timeUnit: 'hours' } as const;
     expect(nextRunAt(every, now)).toBe(now);
     const lastJob = { jobId: 'j', status: 'succeeded', startedAt: now - 30 * 60_000, endedAt: now } as const;
     expect(nextRunAt(every, now, lastJob)).toBe(lastJob.startedAt + 2 * 3_600_000);

@@ -16,3 +16,11 @@ export type * from './job-persistence.js';
 export { nextRunAt, validateSchedule } from './schedule.js';
 export { parseCron, nextCronTime, CronError, type CronExpression } from './cron.js';
 export { nextStepAfterFailure, completeFailureBackoffMs, resolveRetryPolicy, isPartialFailure, type NextStep } from './retry-policy.js';
+export {
+  diffCatalog,
+  propagateChanges,
+  hasChanges,
+  type CatalogDiff,
+  type StreamSchemaChange,
+  type NonBreakingChangesPolicy,
+} from './schema-change.js';

@@ -3,7 +3,8 @@
  * activities call it. Everything a sync needs that lives in Postgres goes through here.
  */
 import type { ConnectorSide, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
-import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import type { CatalogDiff, NonBreakingChangesPolicy } from './schema-change.js';
 import type { ConnectionSettings } from './connection-contract.js';
 import type { AttemptOutcome, JobTrigger, SyncJobResult } from './sync-job-contract.js';
 
@@ -12,6 +13,18 @@ export interface SyncConfig {
   source: ConnectorSide;
   destination: ConnectorSide;
   catalog: ConfiguredAirbyteCatalog;
+  /** set to detect schema changes (a discover) before the first attempt of each job */
+  nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
+}
+
+/** What a job's schema-change detection found and decided, to be stored with the connection. */
+export interface SchemaChange {
+  diff: CatalogDiff;
+  discovered: AirbyteCatalog;
+  /** the new configured catalog when changes were propagated */
+  catalog?: ConfiguredAirbyteCatalog;
+  /** the connection must be disabled (status inactive), for this reason */
+  disableReason?: string;
 }
 
 export interface JobPersistence {
@@ -28,6 +41,8 @@ export interface JobPersistence {
   persistProgress(ref: AttemptRef, progress: ReplicationProgress): Promise<void>;
   finishAttempt(ref: AttemptRef, outcome: AttemptOutcome): Promise<void>;
   finishJob(jobId: string, result: SyncJobResult): Promise<void>;
+  /** records the newest discovered catalog and applies the decision (new catalog, disable) */
+  applySchemaChange(connectionId: string, change: SchemaChange): Promise<void>;
 }
 
 export interface AttemptRef {

@@ -15,17 +15,17 @@ export function nextRunAt(schedule: ConnectionSchedule, now: number, lastJob?: L
       return undefined;
     case 'basic': {
       if (!lastJob) return now;
-      return Math.max(now, lastJob.startedAt + schedule.every * UNIT_MS[schedule.unit]);
+      return Math.max(now, lastJob.startedAt + schedule.units * UNIT_MS[schedule.timeUnit]);
     }
     case 'cron':
-      return nextCronTime(parseCron(schedule.expression), schedule.timeZone, Math.max(now, lastJob?.startedAt ?? 0));
+      return nextCronTime(parseCron(schedule.cronExpression), schedule.timeZone, Math.max(now, lastJob?.startedAt ?? 0));
   }
 }
 
 /** Throws a CronError/Error naming what is wrong; for the API to validate before saving. */
 export function validateSchedule(schedule: ConnectionSchedule): void {
-  if (schedule.type === 'basic' && (!Number.isInteger(schedule.every) || schedule.every < 1)) {
-    throw new Error('schedule.every must be a positive integer');
+  if (schedule.type === 'basic' && (!Number.isInteger(schedule.units) || schedule.units < 1)) {
+    throw new Error('schedule.units must be a positive integer');
   }
-  if (schedule.type === 'cron') nextCronTime(parseCron(schedule.expression), schedule.timeZone, 0);
+  if (schedule.type === 'cron') nextCronTime(parseCron(schedule.cronExpression), schedule.timeZone, 0);
 }

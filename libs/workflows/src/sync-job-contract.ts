@@ -34,6 +34,8 @@ export interface SyncJobInput {
   /** created beforehand (createJob) so the caller can answer with it at once */
   jobId: string;
   retryPolicy?: Partial<JobRetryPolicy>;
+  /** the connection's previous job failed: check the connectors before the first attempt too */
+  previousJobFailed?: boolean;
   /**
    * a worker that stops heartbeating for this long is presumed dead and the attempt fails
    * (the next one resumes from committed state); default REPLICATE_HEARTBEAT_TIMEOUT_MS

@@ -1,5 +1,5 @@
-import { Cron } from 'croner';
 import type { ConnectionSchedule, FieldError } from '@tributary/db';
+import { nextCronTime, parseCron } from '@tributary/workflows';
 import type { ScheduleDto } from './connection.dto.js';
 
 function isTimeZone(zone: string): boolean {
@@ -19,8 +19,11 @@ export function toSchedule(dto: ScheduleDto | undefined): { schedule: Connection
   const errors: FieldError[] = [];
   if (!isTimeZone(timeZone)) errors.push({ path: '/schedule/timeZone', message: 'is not an IANA time zone' });
   try {
-    // paused: only parse; the worker owns running schedules
-    new Cron(dto.cronExpression!, { paused: true, ...(errors.length === 0 ? { timezone: timeZone } : {}) }).stop();
+    // the same parser the connection workflow schedules with, so what is accepted here runs there
+    const cron = parseCron(dto.cronExpression!);
+    if (errors.length === 0 && nextCronTime(cron, timeZone, Date.now()) === undefined) {
+      errors.push({ path: '/schedule/cronExpression', message: 'never fires' });
+    }
   } catch (error) {
     errors.push({ path: '/schedule/cronExpression', message: error instanceof Error ? error.message : 'is not a cron expression' });
   }

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { createLogger } from '@tributary/config';
-import { ActorDefinitionEntity, ApiTokenEntity, WorkspaceEntity, createDataSource, newApiToken } from '@tributary/db';
+import { ActorDefinitionEntity, ActorEntity, ApiTokenEntity, ConnectionEntity, WorkspaceEntity, createDataSource, newApiToken } from '@tributary/db';
 import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
 import { createServerApp } from '../app.js';
 
@@ -135,4 +135,21 @@ export async function seedDefinition(
     spec,
     custom: false,
   });
+}
+
+/** A connection straight in the database (no catalog needed), for job/state tests. */
+export async function seedConnection(dataSource: DataSource, workspaceId: string, name = 'seeded'): Promise<string> {
+  const source = await seedDefinition(dataSource, 'source', `source-${name}`, { connectionSpecification: { type: 'object' } });
+  const destination = await seedDefinition(dataSource, 'destination', `destination-${name}`, { connectionSpecification: { type: 'object' } });
+  const actor = (actorType: 'source' | 'destination', actorDefinitionId: string) =>
+    dataSource.getRepository(ActorEntity).save({ workspaceId, actorDefinitionId, actorType, name: `${actorType}-${name}`, configuration: {} });
+  const connection = await dataSource.getRepository(ConnectionEntity).save({
+    name,
+    sourceId: (await actor('source', source.id)).id,
+    destinationId: (await actor('destination', destination.id)).id,
+    configuredCatalog: { streams: [] },
+    sourceCatalogId: null,
+    schedule: { type: 'manual' },
+  });
+  return connection.id;
 }

@@ -1,7 +1,7 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, ErrorCode, type FieldError } from '@tributary/db';
 
-/** class-validator errors flattened to one entry per field, with a JSON pointer path. */
+/** class-validator errors flattened to one entry per broken rule, with a JSON pointer path. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const path = `${parent}/${error.property}`;
@@ -10,9 +10,23 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** Query and path DTO errors name a parameter, not a body pointer. */
+class LocatingValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      const location: FieldError['in'] = metadata.type === 'query' ? 'query' : metadata.type === 'param' ? 'path' : undefined;
+      if (!(error instanceof DomainError) || !location || !error.details.fieldErrors) throw error;
+      const fieldErrors = error.details.fieldErrors.map((e) => ({ ...e, path: e.path.replace(/^\//, ''), in: location }));
+      throw new DomainError(error.code, error.message, { ...error.details, fieldErrors });
+    }
+  }
+}
+
 /** DTO validation: unknown properties are rejected, the error names every bad field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new LocatingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -11,6 +11,10 @@ import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateH
 import { attemptFailure } from '../attempt-failure.js';
 import { attemptOutcome } from '../attempt-outcome.js';
 import type { AttemptLogs } from '../attempt-logs.js';
+import { checkConnectors } from './check-connectors.js';
+import { detectSchemaChanges } from './detect-schema-changes.js';
+
+const NOTHING_MOVED = { streamStats: [], recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
 
 export interface ReplicateActivityDeps {
   launcher: ConnectorLauncher;
@@ -46,12 +50,22 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
         message: `attempt ${ref.attemptNumber} of job ${ref.jobId} started`,
       });
       const config = await persistence.loadSyncConfig(ref.connectionId);
+      if (ref.checkConnectorsFirst) {
+        const failure = await checkConnectors(deps.launcher, config, log.write, ctx.cancellationSignal);
+        if (failure) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [failure] });
+      }
+      let catalog = config.catalog;
+      if (config.nonBreakingChangesPolicy && ref.attemptNumber === 1) {
+        const decision = await detectSchemaChanges(deps.launcher, persistence, ref.connectionId, config, log.write, ctx.cancellationSignal);
+        if (!decision.ok) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [decision.failure] });
+        catalog = decision.catalog;
+      }
       const state = await persistence.loadState(ref.connectionId);
       const result = await replicate({
         launcher: deps.launcher,
         source: config.source,
         destination: config.destination,
-        catalog: config.catalog,
+        catalog,
         state,
         signal: ctx.cancellationSignal,
         onLog: log.write,
@@ -59,16 +73,14 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
           progress = p;
           if (p.done || Date.now() - lastProgressPersist >= progressPersistIntervalMs) {
             lastProgressPersist = Date.now();
-            persistence
-              .persistProgress(ref, p)
-              .catch((err: Error) =>
-                log.write({
-                  timestamp: Date.now(),
-                  level: 'warn',
-                  origin: 'platform',
-                  message: `could not persist progress: ${err.message}`,
-                }),
-              );
+            persistence.persistProgress(ref, p).catch((err: Error) =>
+              log.write({
+                timestamp: Date.now(),
+                level: 'warn',
+                origin: 'platform',
+                message: `could not persist progress: ${err.message}`,
+              }),
+            );
           }
         },
         // awaited by replicate() before the next commit: a crash loses nothing committed

@@ -12,7 +12,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { resolveBuiltinConnector } from '@tributary/connectors';
 import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import type { ConnectionSchedule } from '@tributary/workflows';
+import type { ConnectionSchedule, NonBreakingChangesPolicy } from '@tributary/workflows';
 import { connectorInstallDir } from '../../../../tools/testing/paths.js';
 import { childPids } from '../../../../tools/testing/processes.js';
 import { startTestTemporal, type TestTemporal } from '../../../../tools/testing/temporal.js';
@@ -45,6 +45,9 @@ export interface SampleConnection {
   destinationConfig?: Record<string, unknown>;
   streams?: string[];
   schedule?: ConnectionSchedule;
+  /** default: sampleCatalog(streams) */
+  catalog?: ConfiguredAirbyteCatalog;
+  nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
 }
 
 /** Stores a source-sample connection in the file job store. */
@@ -55,7 +58,8 @@ export function putSampleConnection(store: FileJobStore, connectionId: string, c
     sync: {
       source: { definition: sourceSample, config: { streams, ...c.sourceConfig } },
       destination: { definition: c.destination ?? devNull, config: c.destinationConfig ?? {} },
-      catalog: sampleCatalog(streams),
+      catalog: c.catalog ?? sampleCatalog(streams),
+      nonBreakingChangesPolicy: c.nonBreakingChangesPolicy,
     },
   });
 }

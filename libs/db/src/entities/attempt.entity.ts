@@ -5,13 +5,22 @@ import { JobEntity } from './job.entity.js';
 
 export type AttemptStatus = 'running' | 'failed' | 'succeeded';
 
-/** Records/bytes moved, in total and per stream (`namespace.name` keys). */
+export interface StreamStats {
+  name: string;
+  namespace: string | null;
+  recordsEmitted: number;
+  bytesEmitted: number;
+  /** confirmed by the destination (state committed) */
+  recordsCommitted: number;
+}
+
+/** Records/bytes moved, in total and per stream. */
 export interface AttemptStats {
   recordsEmitted: number;
   bytesEmitted: number;
   recordsCommitted: number;
   bytesCommitted?: number;
-  streams?: Record<string, { recordsEmitted: number; bytesEmitted: number; recordsCommitted: number }>;
+  streams?: StreamStats[];
 }
 
 @Entity({ name: 'attempt' })

@@ -119,7 +119,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     const { jobId } = await createJob({ connectionId, trigger });
     runningJob = { jobId, startedAt };
     syncRequested = false;
-    const result = await runJob(jobId, input, control);
+    const result = await runJob(jobId, { ...input, previousJobFailed: lastJob?.status === 'failed' }, control);
     lastJob = { jobId, status: result.status, startedAt, endedAt: Date.now() };
     refreshNextRun(settings);
     runningJob = undefined;
@@ -137,10 +137,14 @@ interface JobControl {
 }
 
 /** Runs the job as a child workflow, forwarding cancel requests to it. */
-async function runJob(jobId: string, input: ConnectionWorkflowInput, control: JobControl): Promise<SyncJobResult> {
+async function runJob(
+  jobId: string,
+  input: ConnectionWorkflowInput & { previousJobFailed: boolean },
+  control: JobControl,
+): Promise<SyncJobResult> {
   const child = await startChild(syncJobWorkflow, {
     workflowId: syncJobWorkflowId(jobId),
-    args: [{ connectionId: input.connectionId, jobId, ...input.jobOptions }],
+    args: [{ connectionId: input.connectionId, jobId, previousJobFailed: input.previousJobFailed, ...input.jobOptions }],
     // if this workflow is terminated, the job still stops its connectors cleanly
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
   });

@@ -111,10 +111,11 @@ export async function syncJobWorkflow(input: SyncJobInput): Promise<SyncJobResul
       const { attemptNumber } = await bookkeeping.createAttempt({ jobId });
       Object.assign(status, { phase: 'replicating', attemptNumber, nextAttemptAt: undefined });
       const ref = { connectionId, jobId, attemptNumber };
+      const checkConnectorsFirst = attemptNumber > 1 || input.previousJobFailed === true;
       let outcome: AttemptOutcome;
       try {
         attemptScope = new CancellationScope();
-        outcome = await attemptScope.run(() => replicate(ref));
+        outcome = await attemptScope.run(() => replicate({ ...ref, checkConnectorsFirst }));
       } catch (err) {
         outcome = outcomeOfFailure(err);
         // a workflow cancellation (not our signal) also lands here

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { In, type DataSource } from 'typeorm';
+import { ConnectionEntity, ConnectionStateEntity, DomainError, ErrorCode, JobEntity, notFound } from '@tributary/db';
+import { ACTIVE_JOB_STATUSES } from '../connections/connections.service.js';
+import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import { parseStateMessages } from './state-messages.js';
+import type { ReplaceStateDto } from './state.dto.js';
+
+/** A connection's committed state: what the next sync resumes from. Operators may replace it. */
+@Injectable()
+export class StateService {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async get(connectionId: string): Promise<ConnectionStateEntity | null> {
+    await this.connectionExists(connectionId);
+    return this.dataSource.getRepository(ConnectionStateEntity).findOneBy({ connectionId });
+  }
+
+  /** Not while a job runs: its next committed state would overwrite this one. */
+  async replace(connectionId: string, input: ReplaceStateDto): Promise<ConnectionStateEntity> {
+    await this.connectionExists(connectionId);
+    const parsed = parseStateMessages(input.stateType, input.state);
+    if ('errors' in parsed) {
+      throw new DomainError(ErrorCode.ValidationFailed, parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '), { fieldErrors: parsed.errors });
+    }
+    return this.dataSource.transaction(async (manager) => {
+      // lock the connection row so a job cannot start between the check and the write
+      await manager.getRepository(ConnectionEntity).findOne({ where: { id: connectionId }, lock: { mode: 'pessimistic_write' } });
+      const running = await manager.getRepository(JobEntity).findOneBy({ connectionId, status: In([...ACTIVE_JOB_STATUSES]) });
+      if (running) throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${connectionId}: cancel it first`, { jobId: running.id });
+      return manager.getRepository(ConnectionStateEntity).save({ connectionId, stateType: input.stateType, state: parsed.state });
+    });
+  }
+
+  private async connectionExists(id: string): Promise<void> {
+    if (!(await this.dataSource.getRepository(ConnectionEntity).existsBy({ id }))) throw notFound('connection', id);
+  }
+}
