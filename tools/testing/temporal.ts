@@ -100,6 +100,10 @@ export async function startTestTemporal(options: { namespace?: string; readyTime
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // a test process that ends without afterAll (crash, timeout) must not leave the server behind
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let out = '';
   const keep = (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-4000));
   child.stdout?.on('data', keep);

@@ -84,6 +84,17 @@ export async function startHarness(options: { worker?: boolean } = {}): Promise<
   quietTemporalRuntime();
   const temporal = await startTestTemporal();
   const dir = await mkdtemp(join(tmpdir(), 'tributary-worker-test-'));
+  try {
+    return await startOn(temporal, dir, options);
+  } catch (err) {
+    // a failed set-up leaves nothing running (afterAll gets no harness to stop)
+    await temporal.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startOn(temporal: TestTemporal, dir: string, options: { worker?: boolean }): Promise<Harness> {
   const store = new FileJobStore(join(dir, 'job-store'));
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
