@@ -27,7 +27,5 @@ export const bootloaderEnvSchema = z.object({
   TRIBUTARY_DB_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** use this value as the first admin API token instead of a random one (embedded stack, tests) */
   TRIBUTARY_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
-  /** where the built first-party connectors live, to cache their specs; default: libs/connectors/dist/bin */
-  TRIBUTARY_BUILTIN_CONNECTORS_DIR: z.string().min(1).optional(),
 });
 export type BootloaderConfig = z.infer<typeof bootloaderEnvSchema>;
