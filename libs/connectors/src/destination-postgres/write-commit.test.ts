@@ -3,9 +3,8 @@
  * once the records before it are committed; uncommitted rows never show; failures are
  * reported as TRACE errors with the right failure type.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { useDestinationDatabase } from './destination-database.testing.js';
 import { builtinEntrypoint } from '../index.js';
 import {
   catalogOf,
@@ -20,24 +19,11 @@ import {
 } from './test-process.js';
 
 const entry = builtinEntrypoint('destination-postgres')!;
-let db: TestDatabase;
-let client: pg.Client;
-let config: Record<string, unknown>;
-
-beforeAll(async () => {
-  db = await createTestDatabase('dest_pg_commit');
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  config = { ...db.connection, schema: 'public', ssl_mode: { mode: 'disable' } };
-});
-afterAll(async () => {
-  await client?.end();
-  await db?.drop();
-});
+const t = useDestinationDatabase('dest_pg_commit');
 
 const properties = { id: { type: 'integer' }, updated_at: { type: 'integer' }, padding: { type: 'string' } };
-const count = async (table: string) => Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
-const tableExists = async (table: string) => (await client.query(`SELECT to_regclass($1) AS t`, [table])).rows[0].t !== null;
+const count = async (table: string) => Number((await t.client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+const tableExists = async (table: string) => (await t.client.query(`SELECT to_regclass($1) AS t`, [table])).rows[0].t !== null;
 const stateWith = (cursor: number) => (m: { type: string; state?: { stream?: { stream_state?: unknown } } }) =>
   m.type === 'STATE' && JSON.stringify(m.state?.stream?.stream_state) === JSON.stringify({ cursor });
 
@@ -47,7 +33,7 @@ const bulk = (stream: string, from: number, n: number) =>
 
 describe('destination-postgres commits', () => {
   it('echoes a state only after the records before it are committed, with their count', async () => {
-    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('echo', properties)) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream('echo', properties)) });
     await run.send([...[1, 2, 3].map((id) => recordLine('echo', { id })), streamStateLine('echo', { cursor: 1 })]);
     const first = await run.waitFor(stateWith(1));
     // the moment the state is out, its records are visible to any other connection
@@ -63,7 +49,7 @@ describe('destination-postgres commits', () => {
 
   it('counts records per stream for stream states and across streams for global states', async () => {
     const catalog = catalogOf(configuredStream('count_a', properties), configuredStream('count_b', properties));
-    const perStream = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [
+    const perStream = await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), [
       recordLine('count_a', { id: 1 }),
       recordLine('count_b', { id: 1 }),
       recordLine('count_a', { id: 2 }),
@@ -76,7 +62,7 @@ describe('destination-postgres commits', () => {
     expect(perStream.code).toBe(0);
     expect(ofType(perStream.messages, 'STATE').map((m) => m.state.destinationStats?.recordCount)).toEqual([2, 2, 1]);
 
-    const global = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [
+    const global = await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), [
       recordLine('count_a', { id: 4 }),
       recordLine('count_b', { id: 4 }),
       globalStateLine({ cursor: 'g1' }),
@@ -89,7 +75,7 @@ describe('destination-postgres commits', () => {
   });
 
   it('skips lines that are not protocol messages with a warning, and loads the rest', async () => {
-    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('noisy', properties)) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream('noisy', properties)) });
     const { code, messages } = await runToEnd(run, [
       'plain text from somewhere',
       recordLine('noisy', { id: 1 }),
@@ -110,7 +96,7 @@ describe('destination-postgres commits', () => {
     async (mode) => {
       const stream = `uncommitted_${mode}`;
       const options: StreamOptions = mode === 'append_dedup' ? { mode, primaryKey: [['id']], cursor: ['updated_at'] } : { mode };
-      const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream(stream, properties, options)) });
+      const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream(stream, properties, options)) });
       await run.send([recordLine(stream, { id: -1, updated_at: 0 }), streamStateLine(stream, { cursor: 1 })]);
       await run.waitFor(stateWith(1));
 
@@ -127,7 +113,7 @@ describe('destination-postgres commits', () => {
   );
 
   it('fails with a config error naming the stream when a record is for a stream not in the catalog', async () => {
-    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('known', properties)) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream('known', properties)) });
     const { code, messages } = await runToEnd(run, [
       recordLine('known', { id: 1 }),
       recordLine('unknown', { id: 2 }, 'elsewhere'),
@@ -144,10 +130,10 @@ describe('destination-postgres commits', () => {
   });
 
   it('fails with a transient error when the server drops the connection', async () => {
-    const run = await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream('dropped', properties)) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream('dropped', properties)) });
     await run.send([recordLine('dropped', { id: 1 }), streamStateLine('dropped', { cursor: 1 })]);
     await run.waitFor(stateWith(1));
-    await client.query(
+    await t.client.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tributary-destination-postgres'`,
     );
     const { code, messages } = await runToEnd(run, [recordLine('dropped', { id: 2 }), streamStateLine('dropped', { cursor: 2 })]);
@@ -160,7 +146,7 @@ describe('destination-postgres commits', () => {
 
   it('fails with a config error before reading input when a sync mode is not supported', async () => {
     const catalog = catalogOf({ ...configuredStream('soft', properties), destination_sync_mode: 'soft_delete' });
-    const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config, catalog }), [recordLine('soft', { id: 1 })]);
+    const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), [recordLine('soft', { id: 1 })]);
     expect(code).toBe(1);
     const error = ofType(messages, 'TRACE')[0]?.trace.error;
     expect(error).toMatchObject({ failure_type: 'config_error' });

@@ -1,7 +1,6 @@
 /** destination-postgres append_dedup against a real server: one row per primary key. */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { useDestinationDatabase } from './destination-database.testing.js';
 import { builtinEntrypoint } from '../index.js';
 import {
   catalogOf,
@@ -15,20 +14,7 @@ import {
 } from './test-process.js';
 
 const entry = builtinEntrypoint('destination-postgres')!;
-let db: TestDatabase;
-let client: pg.Client;
-let config: Record<string, unknown>;
-
-beforeAll(async () => {
-  db = await createTestDatabase('dest_pg_dedup');
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  config = { ...db.connection, schema: 'public', ssl_mode: { mode: 'disable' } };
-});
-afterAll(async () => {
-  await client?.end();
-  await db?.drop();
-});
+const t = useDestinationDatabase('dest_pg_dedup');
 
 const properties = {
   id: { type: 'integer' },
@@ -42,7 +28,7 @@ async function sync(stream: string, lines: string[], options: StreamOptions = {}
   const catalog = catalogOf(
     configuredStream(stream, properties, { mode: 'append_dedup', primaryKey: [['id']], cursor: ['updated_at'], ...options }),
   );
-  const run = await startConnector(entry, 'write', { config, catalog });
+  const run = await startConnector(entry, 'write', { config: t.config, catalog });
   const phases = [lines, ...laterPhases];
   for (const [i, phase] of phases.slice(0, -1).entries()) {
     await run.send([...phase, streamStateLine(stream, { phase: i })]);
@@ -54,7 +40,7 @@ async function sync(stream: string, lines: string[], options: StreamOptions = {}
 
 const at = (day: number) => `2024-01-${String(day).padStart(2, '0')}T00:00:00Z`;
 const rows = async (table: string, keys = 'id') =>
-  (await client.query(`SELECT ${keys}, v FROM ${table} ORDER BY ${keys}`)).rows.map((r: Record<string, unknown>) => Object.values(r));
+  (await t.client.query(`SELECT ${keys}, v FROM ${table} ORDER BY ${keys}`)).rows.map((r: Record<string, unknown>) => Object.values(r));
 
 describe('destination-postgres append_dedup', () => {
   it('keeps exactly one row per primary key, the one with the greatest cursor, within and across batches and syncs', async () => {
@@ -136,16 +122,16 @@ describe('destination-postgres append_dedup', () => {
       recordLine('composite', { id: 1, meta: { shard: 1 }, updated_at: at(1), v: 'no region old' }),
       recordLine('composite', { id: 1, region: null, meta: { shard: 1 }, updated_at: at(3), v: 'no region new' }),
     ];
-    expect((await runToEnd(await startConnector(entry, 'write', { config, catalog }), lines)).code).toBe(0);
+    expect((await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), lines)).code).toBe(0);
     // again, so the NULL-key rows are matched against existing rows too
     expect(
       (
-        await runToEnd(await startConnector(entry, 'write', { config, catalog }), [
+        await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), [
           recordLine('composite', { id: 1, meta: { shard: 1 }, updated_at: at(4), v: 'no region newest' }),
         ])
       ).code,
     ).toBe(0);
-    const result = await client.query(`SELECT region, meta->>'shard' AS shard, v FROM composite ORDER BY region NULLS LAST, shard`);
+    const result = await t.client.query(`SELECT region, meta->>'shard' AS shard, v FROM composite ORDER BY region NULLS LAST, shard`);
     expect(result.rows).toEqual([
       { region: 'eu', shard: '1', v: 'eu1 new' },
       { region: 'eu', shard: '2', v: 'eu1 shard 2' },
@@ -159,10 +145,10 @@ describe('destination-postgres append_dedup', () => {
     for (let i = 0; i < 30_000; i++)
       lines.push(recordLine('large', { id: i % 500, updated_at: at(1 + (i % 28)), v: `${i}:${'x'.repeat(600)}` }));
     await sync('large', lines);
-    const result = await client.query(`SELECT count(*) AS n, count(DISTINCT id) AS keys FROM large`);
+    const result = await t.client.query(`SELECT count(*) AS n, count(DISTINCT id) AS keys FROM large`);
     expect(result.rows[0]).toMatchObject({ n: '500', keys: '500' });
     // every key's best record has the greatest day it was sent with
-    const wrong = await client.query(
+    const wrong = await t.client.query(
       `SELECT id, updated_at FROM large WHERE extract(day FROM updated_at AT TIME ZONE 'UTC') <> (SELECT max(1 + (i % 28)) FROM generate_series(0, 29999) i WHERE i % 500 = id)`,
     );
     expect(wrong.rows).toEqual([]);

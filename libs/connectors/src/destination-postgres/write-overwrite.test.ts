@@ -2,9 +2,8 @@
  * destination-postgres overwrite and generations against a real server: the old data
  * stays until a sync succeeds, then is replaced at once.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { useDestinationDatabase } from './destination-database.testing.js';
 import { builtinEntrypoint } from '../index.js';
 import {
   catalogOf,
@@ -19,40 +18,27 @@ import {
 } from './test-process.js';
 
 const entry = builtinEntrypoint('destination-postgres')!;
-let db: TestDatabase;
-let client: pg.Client;
-let config: Record<string, unknown>;
-
-beforeAll(async () => {
-  db = await createTestDatabase('dest_pg_overwrite');
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  config = { ...db.connection, schema: 'public', ssl_mode: { mode: 'disable' } };
-});
-afterAll(async () => {
-  await client?.end();
-  await db?.drop();
-});
+const t = useDestinationDatabase('dest_pg_overwrite');
 
 const properties = { id: { type: 'integer' }, v: { type: 'string' } };
 const catalog = (stream: string, options: StreamOptions = {}) =>
   catalogOf(configuredStream(stream, properties, { mode: 'overwrite', ...options }));
 const records = (stream: string, v: string, ids: number[]) => ids.map((id) => recordLine(stream, { id, v }));
 const contents = async (table: string) =>
-  (await client.query(`SELECT id, v FROM ${table} ORDER BY id, v`)).rows.map((r: { id: string; v: string }) => `${r.id}:${r.v}`);
-const tableExists = async (table: string) => (await client.query(`SELECT to_regclass($1) AS t`, [table])).rows[0].t !== null;
+  (await t.client.query(`SELECT id, v FROM ${table} ORDER BY id, v`)).rows.map((r: { id: string; v: string }) => `${r.id}:${r.v}`);
+const tableExists = async (table: string) => (await t.client.query(`SELECT to_regclass($1) AS t`, [table])).rows[0].t !== null;
 const stateWith = (value: string) => (m: { type: string; state?: { stream?: { stream_state?: unknown } } }) =>
   m.type === 'STATE' && JSON.stringify(m.state?.stream?.stream_state) === JSON.stringify({ value });
 
 async function succeeds(stream: string, options: StreamOptions, lines: string[]) {
-  const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config, catalog: catalog(stream, options) }), lines);
+  const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog: catalog(stream, options) }), lines);
   expect(code, JSON.stringify(ofType(messages, 'TRACE'))).toBe(0);
 }
 
 describe('destination-postgres overwrite', () => {
   it('keeps the old table visible during the sync and replaces it when the sync succeeds', async () => {
     await succeeds('replace', { generationId: 1 }, records('replace', 'old', [1, 2, 3]));
-    const run = await startConnector(entry, 'write', { config, catalog: catalog('replace', { generationId: 2 }) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalog('replace', { generationId: 2 }) });
     await run.send([...records('replace', 'new', [10, 11]), streamStateLine('replace', { value: 'committed' })]);
     await run.waitFor(stateWith('committed'));
     expect(await contents('replace')).toEqual(['1:old', '2:old', '3:old']);
@@ -63,7 +49,7 @@ describe('destination-postgres overwrite', () => {
 
   it('leaves the old table intact when the sync fails', async () => {
     await succeeds('fails', { generationId: 1 }, records('fails', 'old', [1, 2]));
-    const run = await startConnector(entry, 'write', { config, catalog: catalog('fails', { generationId: 2 }) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalog('fails', { generationId: 2 }) });
     const { code } = await runToEnd(run, [
       ...records('fails', 'new', [10]),
       streamStateLine('fails', { value: 's' }),
@@ -75,7 +61,7 @@ describe('destination-postgres overwrite', () => {
 
   it('leaves the old table intact when the destination is killed', async () => {
     await succeeds('killed', { generationId: 1 }, records('killed', 'old', [1]));
-    const run = await startConnector(entry, 'write', { config, catalog: catalog('killed', { generationId: 2 }) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalog('killed', { generationId: 2 }) });
     await run.send([...records('killed', 'new', [10]), streamStateLine('killed', { value: 's' }), ...records('killed', 'new', [11])]);
     await run.waitFor(stateWith('s'));
     await run.kill('SIGKILL');
@@ -105,7 +91,7 @@ describe('destination-postgres overwrite', () => {
     );
     const sync = async (generationId: number, lines: string[]) => {
       const catalog = { streams: both.streams.map((s) => ({ ...s, generation_id: generationId })) };
-      expect((await runToEnd(await startConnector(entry, 'write', { config, catalog }), lines)).code).toBe(0);
+      expect((await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), lines)).code).toBe(0);
     };
     await sync(1, [...records('silent', 'old', [1]), ...records('reported', 'old', [1])]);
     await sync(2, [
@@ -120,7 +106,7 @@ describe('destination-postgres overwrite', () => {
 
   it('resumes the committed rows of a failed attempt of the same generation, but not of an older one', async () => {
     await succeeds('resume', { generationId: 1 }, records('resume', 'old', [1]));
-    const attempt = await startConnector(entry, 'write', { config, catalog: catalog('resume', { generationId: 2 }) });
+    const attempt = await startConnector(entry, 'write', { config: t.config, catalog: catalog('resume', { generationId: 2 }) });
     await attempt.send([...records('resume', 'attempt 1', [10]), streamStateLine('resume', { value: 'first page' })]);
     await attempt.waitFor(stateWith('first page'));
     await attempt.kill('SIGKILL');
@@ -128,7 +114,7 @@ describe('destination-postgres overwrite', () => {
     await succeeds('resume', { generationId: 2 }, records('resume', 'attempt 2', [11]));
     expect(await contents('resume')).toEqual(['10:attempt 1', '11:attempt 2']);
 
-    const abandoned = await startConnector(entry, 'write', { config, catalog: catalog('resume', { generationId: 3 }) });
+    const abandoned = await startConnector(entry, 'write', { config: t.config, catalog: catalog('resume', { generationId: 3 }) });
     await abandoned.send([...records('resume', 'generation 3', [30]), streamStateLine('resume', { value: 'g3' })]);
     await abandoned.waitFor(stateWith('g3'));
     await abandoned.kill('SIGKILL');
@@ -148,22 +134,22 @@ describe('destination-postgres generations in append mode', () => {
     const appendCatalog = (generationId: number, minimumGenerationId: number) =>
       catalogOf(configuredStream('refresh', properties, { mode: 'append', generationId, minimumGenerationId }));
     expect(
-      (await runToEnd(await startConnector(entry, 'write', { config, catalog: appendCatalog(1, 0) }), records('refresh', 'gen 1', [1, 2])))
+      (await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog: appendCatalog(1, 0) }), records('refresh', 'gen 1', [1, 2])))
         .code,
     ).toBe(0);
     expect(
-      (await runToEnd(await startConnector(entry, 'write', { config, catalog: appendCatalog(2, 0) }), records('refresh', 'gen 2', [3])))
+      (await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog: appendCatalog(2, 0) }), records('refresh', 'gen 2', [3])))
         .code,
     ).toBe(0);
     expect(await contents('refresh')).toEqual(['1:gen 1', '2:gen 1', '3:gen 2']);
 
-    const run = await startConnector(entry, 'write', { config, catalog: appendCatalog(3, 3) });
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: appendCatalog(3, 3) });
     await run.send([...records('refresh', 'gen 3', [4]), streamStateLine('refresh', { value: 'mid' })]);
     await run.waitFor(stateWith('mid'));
     expect(await contents('refresh')).toEqual(['1:gen 1', '2:gen 1', '3:gen 2', '4:gen 3']);
     expect((await runToEnd(run, records('refresh', 'gen 3', [5]))).code).toBe(0);
     expect(await contents('refresh')).toEqual(['4:gen 3', '5:gen 3']);
-    const generations = await client.query(`SELECT DISTINCT _airbyte_generation_id AS g FROM refresh`);
+    const generations = await t.client.query(`SELECT DISTINCT _airbyte_generation_id AS g FROM refresh`);
     expect(generations.rows).toEqual([{ g: '3' }]);
   });
 });

@@ -2,31 +2,17 @@
  * destination-postgres against a real PostgreSQL server, run as a process: typed
  * tables, value round trips, names, schemas.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { useDestinationDatabase } from './destination-database.testing.js';
 import { builtinEntrypoint } from '../index.js';
 import { postgresIdentifier } from './identifiers.js';
 import { catalogOf, configuredStream, ofType, recordLine, runToEnd, startConnector, streamStateLine } from './test-process.js';
 
 const entry = builtinEntrypoint('destination-postgres')!;
-let db: TestDatabase;
-let client: pg.Client;
-let config: Record<string, unknown>;
-
-beforeAll(async () => {
-  db = await createTestDatabase('dest_pg_tables');
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  config = { ...db.connection, schema: 'public', ssl_mode: { mode: 'disable' } };
-});
-afterAll(async () => {
-  await client?.end();
-  await db?.drop();
-});
+const t = useDestinationDatabase('dest_pg_tables');
 
 async function sync(catalog: unknown, lines: string[], configOverride: Record<string, unknown> = {}) {
-  const run = await startConnector(entry, 'write', { config: { ...config, ...configOverride }, catalog });
+  const run = await startConnector(entry, 'write', { config: { ...t.config, ...configOverride }, catalog });
   const result = await runToEnd(run, lines);
   if (result.code !== 0)
     throw new Error(`sync failed (${result.code}): ${JSON.stringify(ofType(result.messages, 'TRACE'))} ${run.stderr()}`);
@@ -34,7 +20,7 @@ async function sync(catalog: unknown, lines: string[], configOverride: Record<st
 }
 
 async function columnTypes(schema: string, table: string): Promise<Record<string, string>> {
-  const result = await client.query<{ column_name: string; data_type: string }>(
+  const result = await t.client.query<{ column_name: string; data_type: string }>(
     'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
     [schema, table],
   );
@@ -126,7 +112,7 @@ describe('destination-postgres tables', () => {
       streamStateLine('values', { done: true }),
     ]);
 
-    const rows = (await client.query('SELECT * FROM "values" ORDER BY id')).rows;
+    const rows = (await t.client.query('SELECT * FROM "values" ORDER BY id')).rows;
     expect(rows).toHaveLength(records.length);
     for (const [i, s] of tricky.entries()) {
       const row = rows[i];
@@ -142,7 +128,7 @@ describe('destination-postgres tables', () => {
       expect(row._airbyte_generation_id).toBe('1');
     }
     // timestamps compared as instants
-    const instants = await client.query<{ id: string; ts: Date; d: string }>(
+    const instants = await t.client.query<{ id: string; ts: Date; d: string }>(
       `SELECT id, ts, d::text AS d FROM "values" WHERE id < 4 ORDER BY id`,
     );
     expect(instants.rows.map((r) => r.ts.toISOString())).toEqual([
@@ -163,7 +149,7 @@ describe('destination-postgres tables', () => {
     await sync(catalogOf(configuredStream('nul', properties)), [
       recordLine('nul', { id: 1, s: 'a\u0000b', o: { k: 'x\u0000y', literal: '\\u0000 stays' } }),
     ]);
-    const row = (await client.query('SELECT s, o, _airbyte_data, _airbyte_meta FROM nul')).rows[0];
+    const row = (await t.client.query('SELECT s, o, _airbyte_data, _airbyte_meta FROM nul')).rows[0];
     expect(row.s).toBe('ab');
     expect(row.o).toEqual({ k: 'xy', literal: '\\u0000 stays' });
     expect(row._airbyte_data).toEqual({ id: 1, s: 'ab', o: { k: 'xy', literal: '\\u0000 stays' } });
@@ -194,7 +180,7 @@ describe('destination-postgres tables', () => {
       }),
       recordLine('casts', { i: '42', d: '2024-02-28', ts: '2024-02-28T10:00:00+01:00', b: false, n: '1.25e3' }),
     ]);
-    const rows = (await client.query('SELECT i, d::text, ts, b, n::text, _airbyte_meta, _airbyte_data FROM casts ORDER BY i NULLS FIRST'))
+    const rows = (await t.client.query('SELECT i, d::text, ts, b, n::text, _airbyte_meta, _airbyte_data FROM casts ORDER BY i NULLS FIRST'))
       .rows;
     expect(rows[0]).toMatchObject({ i: null, d: null, ts: null, b: null, n: null, _airbyte_data: data });
     expect(rows[0]._airbyte_meta.changes).toEqual([
@@ -215,7 +201,7 @@ describe('destination-postgres tables', () => {
       streams.map((s) => recordLine(s, Object.fromEntries(fields.map((f) => [f, `${s}/${f}`])))),
     );
     const tables = (
-      await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)
+      await t.client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)
     ).rows.map((r) => r.table_name);
     for (const stream of streams) {
       const table = postgresIdentifier(stream);
@@ -224,7 +210,7 @@ describe('destination-postgres tables', () => {
       const columns = Object.keys(await columnTypes('public', table));
       expect(columns).toHaveLength(5 + fields.length);
       expect(columns.every((c) => Buffer.byteLength(c) <= 63)).toBe(true);
-      const row = (await client.query(`SELECT * FROM "public".${'"' + table.replaceAll('"', '""') + '"'}`)).rows[0];
+      const row = (await t.client.query(`SELECT * FROM "public".${'"' + table.replaceAll('"', '""') + '"'}`)).rows[0];
       // every field landed in its own column, and the destination's _airbyte_meta kept its meaning
       const valuesByColumn = Object.entries(row).filter(([, v]) => typeof v === 'string' && v.startsWith(`${stream}/`));
       expect(valuesByColumn.map(([, v]) => v).sort()).toEqual(fields.map((f) => `${stream}/${f}`).sort());
@@ -245,8 +231,8 @@ describe('destination-postgres tables', () => {
       [recordLine('orders', { id: 1 }, 'Sales Team'), recordLine('orders', { id: 2 }), recordLine('orders', { id: 3 })],
       { schema: 'analytics' },
     );
-    expect((await client.query('SELECT id FROM "Sales Team".orders')).rows).toEqual([{ id: '1' }]);
-    expect((await client.query('SELECT id FROM analytics.orders ORDER BY id')).rows).toEqual([{ id: '2' }, { id: '3' }]);
+    expect((await t.client.query('SELECT id FROM "Sales Team".orders')).rows).toEqual([{ id: '1' }]);
+    expect((await t.client.query('SELECT id FROM analytics.orders ORDER BY id')).rows).toEqual([{ id: '2' }, { id: '3' }]);
   });
 
   it('adds columns for new schema properties and keeps the type of existing columns', async () => {
@@ -258,7 +244,7 @@ describe('destination-postgres tables', () => {
       recordLine('evolving', { id: 3, v: 'not a number', added: false }),
     ]);
     expect(await columnTypes('public', 'evolving')).toMatchObject({ v: 'bigint', added: 'boolean' });
-    const rows = (await client.query('SELECT id, v, added, _airbyte_meta FROM evolving ORDER BY id')).rows;
+    const rows = (await t.client.query('SELECT id, v, added, _airbyte_meta FROM evolving ORDER BY id')).rows;
     expect(rows.map((r) => [r.id, r.v, r.added])).toEqual([
       ['1', '10', null],
       ['2', '20', true],
