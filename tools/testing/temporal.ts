@@ -11,7 +11,7 @@
  *   // temporal.address: '127.0.0.1:<port>', temporal.namespace: 'default'
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -26,18 +26,6 @@ export interface TestTemporal {
   /** the server process, e.g. to check it is gone */
   pid: number;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Path of the Temporal CLI, building it once if needed (TEMPORAL_CLI overrides). */

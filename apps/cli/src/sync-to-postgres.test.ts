@@ -196,6 +196,15 @@ describe('bad arguments', () => {
     expect(badJson.stderr).toMatch(/source config is not valid JSON/);
   });
 
+  it('a missing config file or an invalid catalog is a usage error naming it', async () => {
+    const missing = await runCli(['--source', 'source-sample', '--source-config', join(work, 'nope.json'), '--destination', 'destination-dev-null']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read source config file .*nope\.json: ENOENT/);
+    const badCatalog = await runCli(['--source', 'source-sample', '--catalog', '{"streams": [{"sync_mode": "sometimes"}]}', '--destination', 'destination-dev-null']);
+    expect(badCatalog.code).toBe(2);
+    expect(badCatalog.stderr).toMatch(/catalog .* is invalid at streams\.0\./);
+  });
+
   it('an unknown stream is a usage error listing the available ones', async () => {
     const r = await runCli(['--source', 'source-sample', '--streams', 'nope', '--destination', 'destination-dev-null']);
     expect(r.code).toBe(2);

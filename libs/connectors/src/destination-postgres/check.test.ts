@@ -1,6 +1,6 @@
 /** destination-postgres spec and check, run as a process against a real server. */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../../../../tools/testing/ports.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
@@ -41,14 +41,6 @@ async function serverTrustsEveryone(): Promise<boolean> {
   );
   await probe.end().catch(() => undefined);
   return trusted;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 1;
 }
 
 describe('destination-postgres spec and check', () => {
@@ -106,7 +98,7 @@ describe('destination-postgres spec and check', () => {
   });
 
   it('fails with a clear message when nothing listens on the port', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { status } = await check({ port });
     expect(status.status).toBe('FAILED');
     expect(status.message).toContain(`could not connect to ${db.connection.host}:${port}: connection refused`);
