@@ -1,6 +1,6 @@
 /**
  * The long-lived per-connection workflow: schedule, lifecycle and status. ConnectionSchedule
- * has the same shape as libs/db's connection column (Airbyte's field names).
+ * (Airbyte's field names) is also the type of libs/db's connection column.
  */
 import type { JobStatus, SyncJobInput } from './sync-job-contract.js';
 

@@ -3,16 +3,14 @@ import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ActorCatalogEntity } from './actor-catalog.entity.js';
 import { ActorEntity } from './actor.entity.js';
 import { CreatedAt, UpdatedAt } from './columns.js';
+import type { ConnectionSchedule } from '@tributary/workflows';
 
 export type ConnectionStatus = 'active' | 'inactive' | 'deprecated';
 export type NamespaceDefinition = 'source' | 'destination' | 'custom_format';
 export type NonBreakingChangesPolicy = 'ignore' | 'disable' | 'propagate_columns' | 'propagate_fully';
 
-/** When a connection syncs on its own. */
-export type ConnectionSchedule =
-  | { type: 'manual' }
-  | { type: 'basic'; units: number; timeUnit: 'minutes' | 'hours' }
-  | { type: 'cron'; cronExpression: string; timeZone: string };
+/** When a connection syncs on its own: the workflow contract's type, so the column and the scheduler cannot disagree. */
+export type { ConnectionSchedule };
 
 /** A source -> destination pipe with its configured streams and schedule. */
 @Entity({ name: 'connection' })
