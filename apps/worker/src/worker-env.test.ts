@@ -31,6 +31,6 @@ describe('worker environment', () => {
   });
 
   it('names a bad variable', () => {
-    expect(() => parseWorkerEnv({ TEMPORAL_ADDRESS: 'http://temporal' })).toThrow(/TEMPORAL_ADDRESS must be host:port/);
+    expect(() => parseWorkerEnv({ TEMPORAL_ADDRESS: 'http://temporal' })).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
   });
 });
