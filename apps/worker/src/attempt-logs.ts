@@ -1,30 +1,34 @@
 /**
- * Where an attempt's log lines go (platform + connector output, as structured JSON lines).
- * A local directory for now; libs/storage (dir | S3/MinIO) will implement the same port.
+ * Where an attempt's log lines go (platform + connector output, as structured JSON lines):
+ * libs/storage, under the attempt's key, with the connection's secrets masked before
+ * anything is written.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { LogEntry } from '@tributary/launcher';
+import { attemptLogKey, maskSecrets, type LogStorage } from '@tributary/storage';
 import type { AttemptRef } from '@tributary/workflows';
 
 export interface AttemptLogWriter {
+  /** never blocks and never throws: connector output must not wait on storage */
   write(entry: LogEntry): void;
   /** flushes; resolves when everything written is durable */
   close(): Promise<void>;
 }
 
-export type AttemptLogs = (ref: AttemptRef) => Promise<AttemptLogWriter>;
+export interface AttemptLogOptions {
+  /** plaintext secrets of the connection's configs (SyncConfig.secretValues): masked in every line */
+  secretValues?: readonly string[];
+}
 
-/** `<dir>/<connectionId>/<jobId>/attempt-<n>.jsonl`, appended to (a retried activity adds to it). */
-export function directoryAttemptLogs(dir: string): AttemptLogs {
-  return async (ref) => {
-    const jobDir = join(dir, ref.connectionId, ref.jobId);
-    await mkdir(jobDir, { recursive: true });
-    const out = createWriteStream(join(jobDir, `attempt-${ref.attemptNumber}.jsonl`), { flags: 'a' });
+export type AttemptLogs = (ref: AttemptRef, options?: AttemptLogOptions) => Promise<AttemptLogWriter>;
+
+/** Appends to `attemptLogKey(ref)` (a retried activity adds to what the previous try wrote). */
+export function storageAttemptLogs(storage: LogStorage): AttemptLogs {
+  return async (ref, options = {}) => {
+    const appender = await storage.openAppender(attemptLogKey(ref));
+    const mask = maskSecrets(options.secretValues ?? []);
     return {
-      write: (entry) => void out.write(`${JSON.stringify(entry)}\n`),
-      close: () => new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve()))),
+      write: (entry) => appender.write({ ...entry, message: mask(entry.message) }),
+      close: () => appender.close(),
     };
   };
 }

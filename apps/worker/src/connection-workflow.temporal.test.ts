@@ -10,10 +10,14 @@ import {
   connectionWorkflowId,
   nextCronTime,
   parseCron,
-  syncNowUpdate,
+  runJobUpdate,
 } from '@tributary/workflows';
 import type { connectionWorkflow } from '@tributary/workflows/workflows';
-import { connectorProcesses, putSampleConnection, startHarness, waitFor, type Harness } from './testing/harness.testing.js';
+import { ConnectionEntity } from '@tributary/db';
+import { updateActorConfig } from '@tributary/db/testing';
+import { connectorProcesses, startHarness, waitFor, type Harness } from './testing/harness.testing.js';
+
+const SYNC = { kind: 'sync' } as const;
 
 describe('connection workflow', () => {
   let h: Harness;
@@ -23,8 +27,7 @@ describe('connection workflow', () => {
   afterAll(() => h?.stop());
 
   it('runs a job on sync now, answers the status query, reports a second sync now as already running', async () => {
-    const connectionId = 'conn-manual';
-    await putSampleConnection(h.store, connectionId, { sourceConfig: { count: 500 } });
+    const { connectionId, sourceId } = await h.seedConnection({ sourceConfig: { count: 500 } });
     const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
       taskQueue: TRIBUTARY_TASK_QUEUE,
       workflowId: connectionWorkflowId(connectionId),
@@ -39,22 +42,27 @@ describe('connection workflow', () => {
     expect(initial).not.toHaveProperty('nextRunAt');
 
     // a quick job: started, then recorded as the last job after continue-as-new
-    const first = await handle.executeUpdate(syncNowUpdate);
+    const first = await handle.executeUpdate(runJobUpdate, { args: [SYNC] });
     expect(first.status).toBe('started');
     const afterFirst = await waitFor('the first job to finish', async () => {
       const s = await handle.query(connectionStatusQuery);
       return s.lastJob?.jobId === first.jobId && s.state === 'waiting' ? s : undefined;
     });
     expect(afterFirst).toMatchObject({ state: 'waiting', lastJob: { status: 'succeeded' } });
-    expect((await h.store.readJob(first.jobId))?.status).toBe('succeeded');
+    expect((await h.readJob(first.jobId)).job.status).toBe('succeeded');
 
     // a slow job: a second sync now gets the running job's id
-    await putSampleConnection(h.store, connectionId, { sourceConfig: { count: 1_000_000, records_per_batch: 10, sleep_ms_per_batch: 20 } });
+    await updateActorConfig(h.dataSource, h.secretKey, sourceId, {
+      streams: ['users'],
+      count: 1_000_000,
+      records_per_batch: 10,
+      sleep_ms_per_batch: 20,
+    });
     await handle.signal(connectionUpdatedSignal);
-    const second = await handle.executeUpdate(syncNowUpdate);
+    const second = await handle.executeUpdate(runJobUpdate, { args: [SYNC] });
     expect(second.status).toBe('started');
     expect(second.jobId).not.toBe(first.jobId);
-    expect(await handle.executeUpdate(syncNowUpdate)).toEqual({ status: 'already_running', jobId: second.jobId });
+    expect(await handle.executeUpdate(runJobUpdate, { args: [SYNC] })).toEqual({ status: 'already_running', jobId: second.jobId });
     expect(await handle.query(connectionStatusQuery)).toMatchObject({ state: 'running', runningJob: { jobId: second.jobId } });
 
     // cancel stops the job; the connection keeps waiting for the next sync
@@ -78,8 +86,7 @@ describe('connection workflow', () => {
   });
 
   it('runs on a basic schedule right away when the connection never synced, and stops when deactivated', async () => {
-    const connectionId = 'conn-basic';
-    await putSampleConnection(h.store, connectionId, {
+    const { connectionId } = await h.seedConnection({
       sourceConfig: { count: 100 },
       schedule: { type: 'basic', units: 1, timeUnit: 'hours' },
     });
@@ -96,17 +103,15 @@ describe('connection workflow', () => {
     // the next run is an hour after the last one started
     expect(status.nextRunAt).toBe(status.lastJob!.startedAt + 3_600_000);
     // deactivating the connection ends its workflow
-    const stored = (await h.store.readConnection(connectionId))!;
-    await h.store.putConnection(connectionId, { ...stored, settings: { ...stored.settings, status: 'inactive' } });
+    await h.dataSource.getRepository(ConnectionEntity).update({ id: connectionId }, { status: 'inactive' });
     await handle.signal(connectionUpdatedSignal);
     await handle.result();
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 
   it('computes the next cron run in the workflow, in the schedule’s time zone', async () => {
-    const connectionId = 'conn-cron';
     const schedule = { type: 'cron', cronExpression: '0 0 3 * * ?', timeZone: 'Europe/Paris' } as const;
-    await putSampleConnection(h.store, connectionId, { sourceConfig: { count: 10 }, schedule });
+    const { connectionId } = await h.seedConnection({ sourceConfig: { count: 10 }, schedule });
     const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
       taskQueue: TRIBUTARY_TASK_QUEUE,
       workflowId: connectionWorkflowId(connectionId),

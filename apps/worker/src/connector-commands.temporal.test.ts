@@ -2,6 +2,7 @@
 // runConnectorCommand activity, on a real Temporal dev server.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealJson } from '@tributary/db';
 import type { ConnectorDefinition } from '@tributary/launcher';
 import {
   TRIBUTARY_TASK_QUEUE,
@@ -31,15 +32,19 @@ describe('connector commands through Temporal', () => {
     const spec = await run({ command: 'spec', definition: sourceSample });
     expect(spec).toMatchObject({ ok: true, command: 'spec', value: { connectionSpecification: { title: 'Sample Source Spec' } } });
 
-    const check = await run({ command: 'check', definition: sourceSample, config: { count: 10 } });
+    const check = await run({ command: 'check', definition: sourceSample, sealedConfig: sealJson(h.secretKey, { count: 10 }) });
     expect(check).toMatchObject({ ok: true, value: { status: 'SUCCEEDED' } });
 
-    const discover = await run({ command: 'discover', definition: sourceSample, config: { streams: ['users', 'products'] } });
+    const discover = await run({
+      command: 'discover',
+      definition: sourceSample,
+      sealedConfig: sealJson(h.secretKey, { streams: ['users', 'products'] }),
+    });
     expect(discover.ok && discover.command === 'discover' && discover.value.streams.map((s) => s.name)).toEqual(['users', 'products']);
   });
 
   it('reports a bad config as a failed check, not an error', async () => {
-    const check = await run({ command: 'check', definition: sourceSample, config: { count: 'many' } });
+    const check = await run({ command: 'check', definition: sourceSample, sealedConfig: sealJson(h.secretKey, { count: 'many' }) });
     expect(check).toMatchObject({ ok: true, value: { status: 'FAILED', message: expect.stringContaining('count') } });
   });
 

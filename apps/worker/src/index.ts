@@ -2,7 +2,6 @@
 export { createActivities, type ActivityDeps } from './activities/index.js';
 export { createTributaryWorker, type TributaryWorkerOptions } from './create-worker.js';
 export { resolveWorkflowCode, workflowsEntryPath, type WorkflowCode } from './workflow-code.js';
-export { directoryAttemptLogs, type AttemptLogs, type AttemptLogWriter } from './attempt-logs.js';
+export { storageAttemptLogs, type AttemptLogs, type AttemptLogWriter } from './attempt-logs.js';
 export { attemptFailure } from './attempt-failure.js';
-export { FileJobStore, type StoredConnection, type StoredJob, type StoredAttempt } from './file-job-store.js';
 export { parseWorkerEnv, type WorkerEnv } from './worker-env.js';

@@ -1,24 +1,49 @@
 /**
- * Worker entry point: `node apps/worker/dist/main.js`. Reads TEMPORAL_ADDRESS,
- * TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE and TRIBUTARY_DATA_DIR, polls the task queue until
- * SIGINT/SIGTERM. Jobs are recorded in the interim file store under the data dir until
- * libs/db provides the Postgres implementation of JobPersistence.
+ * Worker entry point: `node apps/worker/dist/main.js`. Reads libs/config's worker
+ * environment (DATABASE_URL, TRIBUTARY_SECRET_KEY, TEMPORAL_*, TRIBUTARY_DATA_DIR, LOG_LEVEL),
+ * records jobs in Postgres (migrated beforehand by the bootloader) and polls the task queue
+ * until SIGINT/SIGTERM.
  */
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import { createLogger, type Logger } from '@tributary/config';
 import { resolveBuiltinConnector } from '@tributary/connectors';
+import { createDataSource, PostgresJobPersistence } from '@tributary/db';
 import { ProcessLauncher } from '@tributary/launcher';
+import { LocalDirStorage } from '@tributary/storage';
 import { createActivities } from './activities/index.js';
-import { directoryAttemptLogs } from './attempt-logs.js';
+import { storageAttemptLogs } from './attempt-logs.js';
 import { createTributaryWorker } from './create-worker.js';
-import { FileJobStore } from './file-job-store.js';
 import { resolveWorkflowCode } from './workflow-code.js';
-import { parseWorkerEnv, WorkerEnvError } from './worker-env.js';
+import { parseWorkerEnv, WorkerEnvError, type WorkerEnv } from './worker-env.js';
 
 async function main(): Promise<void> {
-  const env = parseWorkerEnv();
+  let env: WorkerEnv;
+  try {
+    env = parseWorkerEnv();
+  } catch (error) {
+    if (!(error instanceof WorkerEnvError)) throw error;
+    process.stderr.write(`worker: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger({ name: 'worker', level: env.logLevel });
+  const dataSource = await createDataSource({ url: env.databaseUrl, applicationName: 'tributary-worker' }).initialize();
+  try {
+    if (await dataSource.showMigrations()) {
+      logger.fatal('the database has pending migrations: run the bootloader first');
+      process.exitCode = 1;
+      return;
+    }
+    await runWorker(env, new PostgresJobPersistence(dataSource, env.secretKey), logger);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function runWorker(env: WorkerEnv, persistence: PostgresJobPersistence, logger: Logger): Promise<void> {
   // the launcher makes per-run temp dirs inside this one
   await mkdir(join(env.dataDir, 'tmp'), { recursive: true });
   const launcher = new ProcessLauncher({
@@ -28,32 +53,32 @@ async function main(): Promise<void> {
   });
   const activities = createActivities({
     launcher,
-    persistence: new FileJobStore(join(env.dataDir, 'job-store')),
-    attemptLogs: directoryAttemptLogs(join(env.dataDir, 'logs')),
+    secretKey: env.secretKey,
+    persistence,
+    attemptLogs: storageAttemptLogs(new LocalDirStorage(env.dataDir)),
   });
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
-  const workflowCode = resolveWorkflowCode(env.workflowBundlePath);
-  const worker = await createTributaryWorker({
-    connection,
-    namespace: env.temporalNamespace,
-    taskQueue: env.temporalTaskQueue,
-    activities,
-    workflowCode,
-    identity: `tributary-worker@${hostname()}:${process.pid}`,
-  });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.shutdown());
-  console.log(
-    JSON.stringify({
-      level: 'info',
-      msg: 'worker started',
-      pid: process.pid,
-      temporal: env.temporalAddress,
+  try {
+    const workflowCode = resolveWorkflowCode(env.workflowBundlePath);
+    const worker = await createTributaryWorker({
+      connection,
       namespace: env.temporalNamespace,
       taskQueue: env.temporalTaskQueue,
-      workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
-    }),
-  );
-  try {
+      activities,
+      workflowCode,
+      identity: `tributary-worker@${hostname()}:${process.pid}`,
+    });
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.shutdown());
+    logger.info(
+      {
+        pid: process.pid,
+        temporal: env.temporalAddress,
+        namespace: env.temporalNamespace,
+        taskQueue: env.temporalTaskQueue,
+        workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
+      },
+      'worker started',
+    );
     await worker.run();
   } finally {
     await connection.close();
@@ -61,7 +86,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof WorkerEnvError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-  console.error(JSON.stringify({ level: 'fatal', msg: message }));
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: err instanceof Error ? (err.stack ?? err.message) : String(err) })}\n`);
   process.exit(1);
 });

@@ -7,25 +7,28 @@ import type { LogEntry } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
+import pg from 'pg';
 import {
   TRIBUTARY_TASK_QUEUE,
   cancelSyncJobSignal,
   syncJobStatusQuery,
   syncJobWorkflowId,
+  type JobRequest,
   type ReplicateHeartbeat,
   type SyncJobInput,
 } from '@tributary/workflows';
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
+import { ActorCatalogEntity, ConnectionEntity } from '@tributary/db';
 import {
   connectorProcesses,
   jsonl,
-  putSampleConnection,
   sampleCatalog,
   startHarness,
   waitFor,
   type Harness,
   type SampleConnection,
 } from './testing/harness.testing.js';
+import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
 
 describe('sync job workflow', () => {
   let h: Harness;
@@ -34,14 +37,12 @@ describe('sync job workflow', () => {
   });
   afterAll(() => h?.stop());
 
-  let n = 0;
   async function startJob(
     connection: SampleConnection,
     options: Partial<SyncJobInput> = {},
   ): Promise<WorkflowHandle<typeof syncJobWorkflow>> {
-    const connectionId = `conn-${++n}`;
-    await putSampleConnection(h.store, connectionId, connection);
-    const { jobId } = await h.store.createJob(connectionId, 'manual');
+    const { connectionId } = await h.seedConnection(connection);
+    const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
     return h.client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
       taskQueue: TRIBUTARY_TASK_QUEUE,
       workflowId: syncJobWorkflowId(jobId),
@@ -59,10 +60,10 @@ describe('sync job workflow', () => {
       ['users', 2000],
       ['products', 2000],
     ]);
-    const job = await h.store.readJob(result.jobId);
-    expect(job).toMatchObject({ status: 'succeeded', attempts: [{ attemptNumber: 1, status: 'succeeded' }] });
-    expect(job!.attempts[0]!.committedTotals?.recordsCommitted).toBe(4000);
-    expect(await h.store.loadState(job!.connectionId)).toHaveLength(2);
+    const { job, attempts } = await h.readJob(result.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(attempts).toMatchObject([{ attemptNumber: 1, status: 'succeeded', stats: { recordsCommitted: 4000 } }]);
+    expect(await h.persistence.loadState(job.connectionId)).toHaveLength(2);
   });
 
   it('retries a failing source with backoff and ends failed with the source as origin', async () => {
@@ -81,10 +82,10 @@ describe('sync job workflow', () => {
       if (timeout) timers.push(Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6));
     }
     expect(timers).toEqual([300, 900]);
-    const job = await h.store.readJob(result.jobId);
-    expect(job?.status).toBe('failed');
+    const { job } = await h.readJob(result.jobId);
+    expect(job.status).toBe('failed');
     // each attempt has its own log: platform lines and the connector's own output
-    const log = (await readFile(join(h.dir, 'logs', job!.connectionId, result.jobId, 'attempt-2.jsonl'), 'utf8'))
+    const log = (await readFile(join(h.dir, 'logs', job.connectionId, result.jobId, 'attempt-2.jsonl'), 'utf8'))
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as LogEntry);
@@ -95,7 +96,7 @@ describe('sync job workflow', () => {
       'checked source: SUCCEEDED',
       'checked destination: SUCCEEDED',
     ]);
-    const firstLog = await readFile(join(h.dir, 'logs', job!.connectionId, result.jobId, 'attempt-1.jsonl'), 'utf8');
+    const firstLog = await readFile(join(h.dir, 'logs', job.connectionId, result.jobId, 'attempt-1.jsonl'), 'utf8');
     expect(firstLog).not.toContain('checked ');
   });
 
@@ -145,8 +146,8 @@ describe('sync job workflow', () => {
     expect(result.attempts[0]).toMatchObject({ status: 'cancelled' });
     expect(connectorProcesses()).toEqual([]);
     // what was committed before the cancel is kept
-    const job = await h.store.readJob(result.jobId);
-    expect(await h.store.loadState(job!.connectionId)).toHaveLength(1);
+    const { job } = await h.readJob(result.jobId);
+    expect(await h.persistence.loadState(job.connectionId)).toHaveLength(1);
   });
 
   it('cancels the same way when the workflow itself is cancelled', async () => {
@@ -158,6 +159,61 @@ describe('sync job workflow', () => {
     expect(Date.now() - cancelledAt).toBeLessThan(10_000);
     expect(result.status).toBe('cancelled');
     expect(connectorProcesses()).toEqual([]);
+  });
+
+  describe('clear and refresh, into destination-postgres', () => {
+    let target: TestDatabase;
+    beforeAll(async () => {
+      target = await createTestDatabase('worker_target');
+    });
+    afterAll(() => target?.drop());
+
+    async function runJob(connectionId: string, request: JobRequest) {
+      const { jobId } = await h.persistence.createJob(connectionId, 'manual', request);
+      return h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
+        taskQueue: TRIBUTARY_TASK_QUEUE,
+        workflowId: syncJobWorkflowId(jobId),
+        args: [{ connectionId, jobId }],
+      });
+    }
+
+    async function generations(table: string): Promise<Record<string, number>> {
+      const client = new pg.Client({ connectionString: target.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ generation: string; n: number }>(
+          `SELECT _airbyte_generation_id::text AS generation, count(*)::int AS n FROM public.${table} GROUP BY 1`,
+        );
+        return Object.fromEntries(rows.map((r) => [r.generation, r.n]));
+      } finally {
+        await client.end();
+      }
+    }
+
+    it('a refresh re-syncs from scratch and drops the old generation; a clear empties the stream and forgets its state', async () => {
+      const { connectionId } = await h.seedConnection({
+        sourceConfig: { count: 300, records_per_state: 100 },
+        streams: ['users', 'products'],
+        destination: { runtime: { kind: 'builtin', name: 'destination-postgres' } },
+        destinationConfig: { ...target.connection, schema: 'public', ssl_mode: { mode: 'disable' } },
+      });
+      expect((await runJob(connectionId, { kind: 'sync' })).status).toBe('succeeded');
+      expect(await generations('users')).toEqual({ '0': 300 });
+      expect(await h.persistence.loadState(connectionId)).toHaveLength(2);
+
+      // the refreshed stream is read again from the start, into generation 1; generation 0 goes at the end
+      expect((await runJob(connectionId, { kind: 'refresh', streams: [{ name: 'users' }] })).status).toBe('succeeded');
+      expect(await generations('users')).toEqual({ '1': 300 });
+      expect(await generations('products')).toEqual({ '0': 300 });
+
+      // only the destination runs: the cleared stream's table is emptied, the other one is untouched
+      const cleared = await runJob(connectionId, { kind: 'clear', streams: [{ name: 'users' }] });
+      expect(cleared.status).toBe('succeeded');
+      expect(await generations('users')).toEqual({});
+      expect(await generations('products')).toEqual({ '0': 300 });
+      const state = await h.persistence.loadState(connectionId);
+      expect(state?.map((s) => s.stream?.stream_descriptor.name)).toEqual(['products']);
+    });
   });
 
   describe('schema changes', () => {
@@ -176,13 +232,14 @@ describe('sync job workflow', () => {
       });
       const result = await handle.result();
       expect(result.status).toBe('succeeded');
-      const connectionId = (await h.store.readJob(result.jobId))!.connectionId;
-      const stored = await h.store.readConnection(connectionId);
-      const columns = Object.keys((stored!.sync.catalog.streams[0]!.stream.json_schema as { properties: object }).properties);
+      const { connectionId } = (await h.readJob(result.jobId)).job;
+      const stored = await h.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
+      const columns = Object.keys((stored.configuredCatalog.streams[0]!.stream.json_schema as { properties: object }).properties);
       expect(columns).toEqual(expect.arrayContaining(['id', 'updated_at']));
       expect(columns.length).toBeGreaterThan(2);
-      expect(stored!.discoveredCatalog?.streams.map((s) => s.name)).toContain('users');
-      expect(stored!.settings.status).toBe('active');
+      const discovered = await h.dataSource.getRepository(ActorCatalogEntity).findOneByOrFail({ id: stored.sourceCatalogId! });
+      expect(discovered.catalog.streams.map((s) => s.name)).toContain('users');
+      expect(stored.status).toBe('active');
     });
 
     it('fails the job and disables the connection when the cursor field is gone', async () => {
@@ -199,9 +256,11 @@ describe('sync job workflow', () => {
         type: 'config_error',
         message: expect.stringContaining('legacy_cursor'),
       });
-      const stored = await h.store.readConnection((await h.store.readJob(result.jobId))!.connectionId);
-      expect(stored!.settings.status).toBe('inactive');
-      expect(stored!.statusReason).toMatch(/breaking schema change: users: cursor field legacy_cursor/);
+      const stored = await h.dataSource
+        .getRepository(ConnectionEntity)
+        .findOneByOrFail({ id: (await h.readJob(result.jobId)).job.connectionId });
+      expect(stored.status).toBe('inactive');
+      expect(stored.statusReason).toMatch(/breaking schema change: users: cursor field legacy_cursor/);
     });
   });
 });

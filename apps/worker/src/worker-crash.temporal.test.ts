@@ -2,24 +2,28 @@
 // attempt resumes from the last committed state, and no record is lost. The workers are
 // the production entry point (node apps/worker/dist/main.js), built before the test.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
+import { PostgresJobPersistence } from '@tributary/db';
+import { createMigratedDatabase, type MigratedDatabase } from '@tributary/db/testing';
 import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
 import { isAlive } from '../../../tools/testing/processes.js';
 import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
-import { FileJobStore } from './file-job-store.js';
-import { descendants, jsonl, jsonlRecordIds, putSampleConnection, repoRoot, waitFor } from './testing/harness.testing.js';
+import { descendants, jsonl, jsonlRecordIds, repoRoot, seedSampleConnection, waitFor } from './testing/harness.testing.js';
 
 const run = promisify(execFile);
 const RECORDS = 4000;
 
 describe('worker crash', () => {
   let temporal: TestTemporal;
+  let database: MigratedDatabase;
+  const secretKey = randomBytes(32);
   let dataDir: string;
   let client: Client;
   const workers: ChildProcess[] = [];
@@ -31,6 +35,7 @@ describe('worker crash', () => {
     await run('npx', ['tsc', '-b', 'apps/worker'], { cwd: repoRoot });
     await run(process.execPath, [join(repoRoot, 'apps/worker/dist/bundle-workflows.js')], { cwd: repoRoot });
     temporal = await startTestTemporal();
+    database = await createMigratedDatabase('worker_crash');
     dataDir = await mkdtemp(join(tmpdir(), 'tributary-worker-crash-'));
     client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
   });
@@ -41,12 +46,20 @@ describe('worker crash', () => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
     await client?.connection.close();
     await temporal?.stop();
+    await database?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   function startWorker(): ChildProcess {
     const worker = spawn(process.execPath, [join(repoRoot, 'apps/worker/dist/main.js')], {
-      env: { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TRIBUTARY_DATA_DIR: dataDir },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.db.url,
+        TRIBUTARY_SECRET_KEY: secretKey.toString('hex'),
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        TRIBUTARY_DATA_DIR: dataDir,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -61,15 +74,14 @@ describe('worker crash', () => {
   }
 
   it('resumes from the last committed state after the worker is killed, with no record lost', async () => {
-    const store = new FileJobStore(join(dataDir, 'job-store'));
+    const store = new PostgresJobPersistence(database.dataSource, secretKey);
     const out = join(dataDir, 'out');
-    const connectionId = 'conn-crash';
-    await putSampleConnection(store, connectionId, {
+    const { connectionId } = await seedSampleConnection(database.dataSource, secretKey, {
       sourceConfig: { count: RECORDS, records_per_state: 100, records_per_batch: 20, sleep_ms_per_batch: 25 },
       destination: jsonl,
       destinationConfig: { destination_path: out },
     });
-    const { jobId } = await store.createJob(connectionId, 'manual');
+    const { jobId } = await store.createJob(connectionId, 'manual', { kind: 'sync' });
     const first = startWorker();
     const handle = await client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
       taskQueue: TRIBUTARY_TASK_QUEUE,

@@ -2,35 +2,46 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { parseWorkerEnv } from './worker-env.js';
 
+const KEY_HEX = 'ab'.repeat(32);
+const required = { DATABASE_URL: 'postgres://tributary@db:5432/tributary', TRIBUTARY_SECRET_KEY: KEY_HEX };
+
 describe('worker environment', () => {
-  it('has defaults for a local dev server', () => {
-    expect(parseWorkerEnv({})).toEqual({
+  it('needs the database and the secret key, and has defaults for the rest', () => {
+    expect(parseWorkerEnv(required)).toEqual({
+      databaseUrl: 'postgres://tributary@db:5432/tributary',
+      secretKey: Buffer.from(KEY_HEX, 'hex'),
       temporalAddress: '127.0.0.1:7233',
       temporalNamespace: 'default',
       temporalTaskQueue: 'tributary',
       dataDir: resolve('.tributary/data'),
+      logLevel: 'info',
       workflowBundlePath: undefined,
     });
   });
 
   it('reads every variable', () => {
     const env = parseWorkerEnv({
+      ...required,
       TEMPORAL_ADDRESS: 'temporal:7233',
       TEMPORAL_NAMESPACE: 'prod',
       TEMPORAL_TASK_QUEUE: 'q',
       TRIBUTARY_DATA_DIR: '/var/lib/tributary',
+      LOG_LEVEL: 'debug',
       TRIBUTARY_WORKFLOW_BUNDLE: '/opt/bundle.js',
     });
-    expect(env).toEqual({
+    expect(env).toMatchObject({
       temporalAddress: 'temporal:7233',
       temporalNamespace: 'prod',
       temporalTaskQueue: 'q',
       dataDir: '/var/lib/tributary',
+      logLevel: 'debug',
       workflowBundlePath: '/opt/bundle.js',
     });
   });
 
-  it('names a bad variable', () => {
-    expect(() => parseWorkerEnv({ TEMPORAL_ADDRESS: 'http://temporal' })).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
+  it('names every missing or bad variable', () => {
+    expect(() => parseWorkerEnv({})).toThrow(/DATABASE_URL: is required[\s\S]*TRIBUTARY_SECRET_KEY: is required/);
+    expect(() => parseWorkerEnv({ ...required, TEMPORAL_ADDRESS: 'http://temporal' })).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_SECRET_KEY: 'short' })).toThrow(/TRIBUTARY_SECRET_KEY: must be 32 bytes/);
   });
 });

@@ -1,17 +1,21 @@
 /**
- * The worker's environment, from libs/config's shared parts (Temporal, data dir). Not yet
- * libs/config's workerEnvSchema: that one requires DATABASE_URL and TRIBUTARY_SECRET_KEY,
- * which the interim file job store has no use for. Fails with a message naming the bad variable.
+ * The worker's environment: libs/config's workerEnvSchema (database, secret key, Temporal,
+ * data dir, log level) plus the optional prebuilt workflow bundle. Fails with libs/config's
+ * ConfigError, which names every bad variable.
  */
 import { resolve } from 'node:path';
-import { ConfigError, dataDirEnv, loadConfig, temporalEnv } from '@tributary/config';
+import { ConfigError, loadConfig, workerEnvSchema, type WorkerConfig } from '@tributary/config';
 
 export interface WorkerEnv {
+  databaseUrl: string;
+  /** TRIBUTARY_SECRET_KEY: decrypts connector configs */
+  secretKey: Buffer;
   temporalAddress: string;
   temporalNamespace: string;
   temporalTaskQueue: string;
-  /** connector virtualenvs, attempt logs, the interim file job store */
+  /** connector virtualenvs, temp dirs, attempt logs */
   dataDir: string;
+  logLevel: WorkerConfig['LOG_LEVEL'];
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
 }
@@ -19,16 +23,17 @@ export interface WorkerEnv {
 /** A bad worker environment: libs/config's error, which names every bad variable. */
 export { ConfigError as WorkerEnvError };
 
-const interimWorkerEnv = temporalEnv.extend(dataDirEnv.shape);
-
 export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = loadConfig(interimWorkerEnv, env);
+  const parsed = loadConfig(workerEnvSchema, env);
   const bundle = env.TRIBUTARY_WORKFLOW_BUNDLE?.trim();
   return {
+    databaseUrl: parsed.DATABASE_URL,
+    secretKey: parsed.TRIBUTARY_SECRET_KEY,
     temporalAddress: parsed.TEMPORAL_ADDRESS,
     temporalNamespace: parsed.TEMPORAL_NAMESPACE,
     temporalTaskQueue: parsed.TEMPORAL_TASK_QUEUE,
     dataDir: resolve(parsed.TRIBUTARY_DATA_DIR),
+    logLevel: parsed.LOG_LEVEL,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
   };
 }

@@ -2,6 +2,7 @@
  * Environment variables shared by several apps, declared once with their defaults.
  * Each app composes its schema from these parts (see schemas.ts).
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './secret-key.js';
 
@@ -29,6 +30,16 @@ export const dataDirEnv = z.object({
   /** connector virtualenvs, logs, local blobs */
   TRIBUTARY_DATA_DIR: z.string().min(1).default('.tributary/data'),
 });
+
+export const storageEnv = z.object({
+  /** attempt logs and other blobs (local-directory storage); default `<TRIBUTARY_DATA_DIR>/storage`, see storageDirOf */
+  TRIBUTARY_STORAGE_DIR: z.string().min(1).optional(),
+});
+
+/** Where the local-directory storage lives: TRIBUTARY_STORAGE_DIR, else `storage` under the data dir. */
+export function storageDirOf(config: { TRIBUTARY_DATA_DIR: string; TRIBUTARY_STORAGE_DIR?: string | undefined }): string {
+  return config.TRIBUTARY_STORAGE_DIR ?? join(config.TRIBUTARY_DATA_DIR, 'storage');
+}
 
 export const secretKeyEnv = z.object({
   /** 32 bytes, base64 or hex: the AES-256-GCM key for connector secrets at rest */

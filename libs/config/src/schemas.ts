@@ -1,11 +1,13 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
-import { dataDirEnv, databaseEnv, httpEnv, logEnv, secretKeyEnv, temporalEnv } from './env-parts.js';
+import { dataDirEnv, databaseEnv, httpEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
 
 export const serverEnvSchema = z.object({
   ...databaseEnv.shape,
   ...temporalEnv.shape,
   ...secretKeyEnv.shape,
+  ...dataDirEnv.shape,
+  ...storageEnv.shape,
   ...httpEnv.shape,
   ...logEnv.shape,
 });
@@ -16,6 +18,7 @@ export const workerEnvSchema = z.object({
   ...temporalEnv.shape,
   ...secretKeyEnv.shape,
   ...dataDirEnv.shape,
+  ...storageEnv.shape,
   ...logEnv.shape,
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;

@@ -4,3 +4,11 @@ export * from './entities/index.js';
 export * from './secrets/index.js';
 export { DomainError, ErrorCode, notFound, type FieldError } from './domain-errors.js';
 export { newApiToken, hashApiToken, tokenMatchesHash, API_TOKEN_PREFIX, type NewApiToken } from './api-tokens.js';
+export {
+  PostgresJobPersistence,
+  catalogHash,
+  recordSourceCatalog,
+  type JobConfigSnapshot,
+  type ActorSnapshot,
+} from './job-persistence/index.js';
+export { parseStateMessages, stateTypeOf, streamDescriptorKey, withoutStreams } from './state/state-messages.js';

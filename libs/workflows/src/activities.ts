@@ -5,7 +5,7 @@
 import type { ConnectionSettings } from './connection-contract.js';
 import type { ConnectorCommandInput, ConnectorCommandResult } from './connector-command-contract.js';
 import type { AttemptRef } from './job-persistence.js';
-import type { AttemptOutcome, JobTrigger, SyncJobResult } from './sync-job-contract.js';
+import type { AttemptOutcome, JobRequest, JobTrigger, SyncJobResult } from './sync-job-contract.js';
 
 export interface ReplicateActivityInput {
   connectionId: string;
@@ -18,7 +18,7 @@ export interface ReplicateActivityInput {
 export interface TributaryActivities {
   runConnectorCommand(input: ConnectorCommandInput): Promise<ConnectorCommandResult>;
   loadConnectionSettings(input: { connectionId: string }): Promise<ConnectionSettings>;
-  createJob(input: { connectionId: string; trigger: JobTrigger }): Promise<{ jobId: string }>;
+  createJob(input: { connectionId: string; trigger: JobTrigger; request: JobRequest }): Promise<{ jobId: string }>;
   createAttempt(input: { jobId: string }): Promise<{ attemptNumber: number }>;
   /**
    * Runs one attempt: loads the sync config (secrets stay out of workflow history) and the

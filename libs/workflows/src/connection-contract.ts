@@ -2,7 +2,7 @@
  * The long-lived per-connection workflow: schedule, lifecycle and status. ConnectionSchedule
  * (Airbyte's field names) is also the type of libs/db's connection column.
  */
-import type { JobStatus, SyncJobInput } from './sync-job-contract.js';
+import type { JobRequest, JobStatus, SyncJobInput } from './sync-job-contract.js';
 
 export type ConnectionSchedule =
   | { type: 'manual' }
@@ -18,7 +18,11 @@ export interface ConnectionSettings {
   connectionId: string;
   status: ConnectionLifecycle;
   schedule: ConnectionSchedule;
+  /** the platform's retry policy and heartbeat timeout (worker configuration); input.jobOptions wins */
+  jobOptions?: JobOptions;
 }
+
+export type JobOptions = Pick<SyncJobInput, 'retryPolicy' | 'heartbeatTimeoutMs'>;
 
 export interface LastJob {
   jobId: string;
@@ -32,14 +36,15 @@ export interface ConnectionWorkflowInput {
   connectionId: string;
   /** carried over continue-as-new */
   lastJob?: LastJob;
-  /** a sync-now that arrived while the previous run was finishing */
-  syncRequested?: boolean;
-  /** tests pass a small backoff; production uses the job defaults */
-  jobOptions?: Pick<SyncJobInput, 'retryPolicy' | 'heartbeatTimeoutMs'>;
+  /** a job request (sync now, clear, refresh) that arrived while the previous run was finishing */
+  pendingRequest?: JobRequest;
+  /** tests pass a small backoff; otherwise the worker's settings (ConnectionSettings.jobOptions) apply */
+  jobOptions?: JobOptions;
 }
 
 export interface RunningJob {
   jobId: string;
+  kind: JobRequest['kind'];
   startedAt: number;
 }
 
@@ -56,4 +61,5 @@ export interface ConnectionWorkflowStatus {
   scheduleError?: string;
 }
 
-export type SyncNowResult = { status: 'started'; jobId: string } | { status: 'already_running'; jobId: string };
+/** The answer to a job request: the new job, or the one already running (the server answers 409 with it). */
+export type RunJobResult = { status: 'started'; jobId: string } | { status: 'already_running'; jobId: string };

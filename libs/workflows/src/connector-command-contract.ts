@@ -12,8 +12,11 @@ export type ConnectorCommand = keyof ConnectorCommandOutputs;
 export interface ConnectorCommandInput<C extends ConnectorCommand = ConnectorCommand> {
   command: C;
   definition: ConnectorDefinition;
-  /** required by check and discover */
-  config?: Record<string, unknown>;
+  /**
+   * required by check and discover: the connector config encrypted with the platform's
+   * secret key (libs/db sealJson), so workflow history never holds a secret in clear
+   */
+  sealedConfig?: string;
   /** how long the connector may run, installation included; default CONNECTOR_COMMAND_TIMEOUT_MS */
   timeoutMs?: number;
 }

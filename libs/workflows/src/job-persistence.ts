@@ -6,15 +6,25 @@ import type { ConnectorSide, ReplicationProgress, ReplicationState, ReplicationT
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import type { CatalogDiff, NonBreakingChangesPolicy } from './schema-change.js';
 import type { ConnectionSettings } from './connection-contract.js';
-import type { AttemptOutcome, JobTrigger, SyncJobResult } from './sync-job-contract.js';
+import type { AttemptOutcome, JobKind, JobRequest, JobTrigger, SyncJobResult } from './sync-job-contract.js';
 
-/** Everything replicate() needs for a connection, secrets included (never put in workflow history). */
+/**
+ * Everything an attempt of a job needs, secrets included (never put in workflow history).
+ * The catalog carries the job's sync_id, generation_id and minimum_generation_id per stream.
+ */
 export interface SyncConfig {
+  kind: JobKind;
   source: ConnectorSide;
   destination: ConnectorSide;
+  /**
+   * sync/refresh: the streams to replicate. clear: the streams to empty (only the
+   * destination runs, with no records and minimum_generation_id = generation_id).
+   */
   catalog: ConfiguredAirbyteCatalog;
-  /** set to detect schema changes (a discover) before the first attempt of each job */
+  /** set to detect schema changes (a discover) before the first attempt of each sync/refresh job */
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
+  /** the plaintext of every secret in both configs: masked in attempt logs */
+  secretValues: string[];
 }
 
 /** What a job's schema-change detection found and decided, to be stored with the connection. */
@@ -29,10 +39,15 @@ export interface SchemaChange {
 
 export interface JobPersistence {
   loadConnectionSettings(connectionId: string): Promise<ConnectionSettings>;
-  loadSyncConfig(connectionId: string): Promise<SyncConfig>;
+  /** the config of an attempt of this job (as snapshotted when the job was created) */
+  loadSyncConfig(job: JobRef): Promise<SyncConfig>;
   /** the last committed state of the connection (undefined before the first commit) */
   loadState(connectionId: string): Promise<ReplicationState | undefined>;
-  createJob(connectionId: string, trigger: JobTrigger): Promise<{ jobId: string }>;
+  /**
+   * Records a new job (status running). A clear or refresh bumps the generation of its
+   * streams and wipes their state in the same transaction. Fails if a job already runs.
+   */
+  createJob(connectionId: string, trigger: JobTrigger, request: JobRequest): Promise<{ jobId: string }>;
   /** numbers attempts 1, 2, ... per job */
   createAttempt(jobId: string): Promise<{ attemptNumber: number }>;
   /** called each time the destination commits; must be durable when it resolves */
@@ -45,8 +60,11 @@ export interface JobPersistence {
   applySchemaChange(connectionId: string, change: SchemaChange): Promise<void>;
 }
 
-export interface AttemptRef {
+export interface JobRef {
   connectionId: string;
   jobId: string;
+}
+
+export interface AttemptRef extends JobRef {
   attemptNumber: number;
 }

@@ -1,10 +1,10 @@
 /** Signal, query and update definitions: the server sends them, the workflows handle them. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ConnectionWorkflowStatus, SyncNowResult } from './connection-contract.js';
-import type { SyncJobStatus } from './sync-job-contract.js';
+import type { ConnectionWorkflowStatus, RunJobResult } from './connection-contract.js';
+import type { JobRequest, SyncJobStatus } from './sync-job-contract.js';
 
-/** Connection workflow: start a job now; answers with the new job, or the running one. */
-export const syncNowUpdate = defineUpdate<SyncNowResult>('syncNow');
+/** Connection workflow: start a job (sync, clear, refresh) now; answers with the new job, or the running one. */
+export const runJobUpdate = defineUpdate<RunJobResult, [JobRequest]>('runJob');
 /** Connection workflow: cancel the running job, if any (the schedule goes on). */
 export const cancelJobSignal = defineSignal('cancelJob');
 /** Connection workflow: settings (schedule, status) changed; reloaded once no job runs. */

@@ -1,5 +1,6 @@
 /** One sync job (a series of attempts): input, per-attempt outcome, result. */
 import type { FailureReason } from '@tributary/launcher';
+import type { StreamDescriptor } from '@tributary/protocol';
 import type { ReplicationProgress, ReplicationTotals, StreamStats } from '@tributary/replication';
 
 /**
@@ -28,6 +29,21 @@ export const DEFAULT_JOB_RETRY_POLICY: JobRetryPolicy = {
 };
 
 export type JobTrigger = 'manual' | 'scheduled';
+
+/**
+ * sync: replicate the selected streams from their committed state.
+ * clear: remove the destination data and the state of the listed streams (all when none are
+ *   listed); no source runs. The destination drops the rows of older generations.
+ * refresh: wipe the state of the listed streams (all when none are listed) and sync them
+ *   from scratch; the destination drops the previous generation once the refresh succeeds.
+ */
+export type JobKind = 'sync' | 'clear' | 'refresh';
+
+export interface JobRequest {
+  kind: JobKind;
+  /** clear/refresh only: the streams concerned; absent = every configured stream */
+  streams?: StreamDescriptor[];
+}
 
 export interface SyncJobInput {
   connectionId: string;

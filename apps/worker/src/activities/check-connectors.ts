@@ -11,10 +11,11 @@ export const CHECK_TIMEOUT_MS = 5 * 60_000;
 export async function checkConnectors(
   launcher: ConnectorLauncher,
   config: SyncConfig,
+  roles: readonly ('source' | 'destination')[],
   onLog: LogSink,
   signal: AbortSignal,
 ): Promise<FailureReason | undefined> {
-  for (const role of ['source', 'destination'] as const) {
+  for (const role of roles) {
     const side = config[role];
     const result = await launcher.check(side.definition, side.config, { role, onLog, signal, timeoutMs: CHECK_TIMEOUT_MS });
     if (!result.ok) return result.failure;

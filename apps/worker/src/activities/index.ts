@@ -1,15 +1,20 @@
 /** The worker's activities, built from their dependencies (no module-level state). */
-import type { TributaryActivities } from '@tributary/workflows';
+import type { JobOptions, TributaryActivities } from '@tributary/workflows';
 import { connectorCommandActivity } from './connector-command.js';
 import { jobBookkeepingActivities } from './job-bookkeeping.js';
 import { replicateActivity, type ReplicateActivityDeps } from './replicate.js';
 
-export type ActivityDeps = ReplicateActivityDeps;
+export interface ActivityDeps extends ReplicateActivityDeps {
+  /** retry policy / heartbeat timeout from the worker's configuration */
+  jobOptions?: JobOptions;
+  /** TRIBUTARY_SECRET_KEY: opens the sealed configs of connector commands */
+  secretKey: Buffer;
+}
 
 export function createActivities(deps: ActivityDeps): TributaryActivities {
   return {
-    runConnectorCommand: connectorCommandActivity(deps.launcher),
+    runConnectorCommand: connectorCommandActivity(deps.launcher, deps.secretKey),
     replicate: replicateActivity(deps),
-    ...jobBookkeepingActivities(deps.persistence),
+    ...jobBookkeepingActivities(deps.persistence, deps.jobOptions),
   };
 }

@@ -7,11 +7,12 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { ConnectorLauncher } from '@tributary/launcher';
 import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationTotals } from '@tributary/replication';
-import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateHeartbeat } from '@tributary/workflows';
+import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateHeartbeat, SyncConfig } from '@tributary/workflows';
 import { attemptFailure } from '../attempt-failure.js';
 import { attemptOutcome } from '../attempt-outcome.js';
 import type { AttemptLogs } from '../attempt-logs.js';
 import { checkConnectors } from './check-connectors.js';
+import { clearingLauncher } from './clear-launcher.js';
 import { detectSchemaChanges } from './detect-schema-changes.js';
 
 const NOTHING_MOVED = { streamStats: [], recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
@@ -27,6 +28,11 @@ export interface ReplicateActivityDeps {
   replicationOptions?: ReplicationOptions;
 }
 
+function describeStreams(config: SyncConfig): string {
+  const names = config.catalog.streams.map(({ stream }) => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name));
+  return names.length > 0 ? `streams: ${names.join(', ')}` : 'no streams';
+}
+
 export function replicateActivity(deps: ReplicateActivityDeps) {
   const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 1000;
   const progressPersistIntervalMs = deps.progressPersistIntervalMs ?? 5000;
@@ -34,7 +40,9 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
   return async function replicateAttempt(ref: ReplicateActivityInput): Promise<AttemptOutcome> {
     const ctx = Context.current();
     const { persistence } = deps;
-    const log = await deps.attemptLogs(ref);
+    // loaded first: the log masks the secrets it holds
+    const config = await persistence.loadSyncConfig(ref);
+    const log = await deps.attemptLogs(ref, { secretValues: config.secretValues });
     let progress: ReplicationProgress | undefined;
     let committed: ReplicationTotals | undefined;
     const beat = () =>
@@ -47,22 +55,24 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
         timestamp: Date.now(),
         level: 'info',
         origin: 'platform',
-        message: `attempt ${ref.attemptNumber} of job ${ref.jobId} started`,
+        message: `${config.kind} attempt ${ref.attemptNumber} of job ${ref.jobId} started (${describeStreams(config)})`,
       });
-      const config = await persistence.loadSyncConfig(ref.connectionId);
+      const clearing = config.kind === 'clear';
       if (ref.checkConnectorsFirst) {
-        const failure = await checkConnectors(deps.launcher, config, log.write, ctx.cancellationSignal);
+        // a clear needs only the destination: a broken source must not block it
+        const roles = clearing ? (['destination'] as const) : (['source', 'destination'] as const);
+        const failure = await checkConnectors(deps.launcher, config, roles, log.write, ctx.cancellationSignal);
         if (failure) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [failure] });
       }
       let catalog = config.catalog;
-      if (config.nonBreakingChangesPolicy && ref.attemptNumber === 1) {
+      if (!clearing && config.nonBreakingChangesPolicy && ref.attemptNumber === 1) {
         const decision = await detectSchemaChanges(deps.launcher, persistence, ref.connectionId, config, log.write, ctx.cancellationSignal);
         if (!decision.ok) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [decision.failure] });
         catalog = decision.catalog;
       }
       const state = await persistence.loadState(ref.connectionId);
       const result = await replicate({
-        launcher: deps.launcher,
+        launcher: clearing ? clearingLauncher(deps.launcher) : deps.launcher,
         source: config.source,
         destination: config.destination,
         catalog,

@@ -1,7 +1,9 @@
 /**
  * Test harness: a real Temporal dev server, the real workflows (bundled from source) and
- * the real activities in this process, with the file job store and a temp dir.
+ * the real activities in this process, with Postgres persistence on a fresh migrated
+ * database, attempt logs in a temp dir.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,16 +12,20 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { resolveBuiltinConnector } from '@tributary/connectors';
+import { AttemptEntity, JobEntity, PostgresJobPersistence } from '@tributary/db';
+import { createMigratedDatabase, seedConnection, type MigratedDatabase, type SeededConnection } from '@tributary/db/testing';
 import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { LocalDirStorage } from '@tributary/storage';
 import type { ConnectionSchedule, NonBreakingChangesPolicy } from '@tributary/workflows';
 import { connectorInstallDir } from '../../../../tools/testing/paths.js';
 import { childPids } from '../../../../tools/testing/processes.js';
 import { startTestTemporal, type TestTemporal } from '../../../../tools/testing/temporal.js';
 import { createActivities } from '../activities/index.js';
-import { directoryAttemptLogs } from '../attempt-logs.js';
+import { storageAttemptLogs } from '../attempt-logs.js';
 import { createTributaryWorker } from '../create-worker.js';
-import { FileJobStore } from '../file-job-store.js';
+
+type DataSource = MigratedDatabase['dataSource'];
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const workflowsSourcePath = join(repoRoot, 'libs/workflows/src/workflows/index.ts');
@@ -47,21 +53,27 @@ export interface SampleConnection {
   schedule?: ConnectionSchedule;
   /** default: sampleCatalog(streams) */
   catalog?: ConfiguredAirbyteCatalog;
+  /** default: ignore (changes are detected and recorded, nothing else) */
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
 }
 
-/** Stores a source-sample connection in the file job store. */
-export function putSampleConnection(store: FileJobStore, connectionId: string, c: SampleConnection): Promise<void> {
+/** Stores a source-sample connection (with its actors and definitions) in the database. */
+export function seedSampleConnection(dataSource: DataSource, secretKey: Buffer, c: SampleConnection): Promise<SeededConnection> {
   const streams = c.streams ?? ['users'];
-  return store.putConnection(connectionId, {
-    settings: { connectionId, status: 'active', schedule: c.schedule ?? { type: 'manual' } },
-    sync: {
-      source: { definition: sourceSample, config: { streams, ...c.sourceConfig } },
-      destination: { definition: c.destination ?? devNull, config: c.destinationConfig ?? {} },
-      catalog: c.catalog ?? sampleCatalog(streams),
-      nonBreakingChangesPolicy: c.nonBreakingChangesPolicy,
-    },
+  return seedConnection(dataSource, secretKey, {
+    source: { ...sourceSample, config: { streams, ...c.sourceConfig } },
+    destination: { ...(c.destination ?? devNull), config: c.destinationConfig ?? {} },
+    catalog: c.catalog ?? sampleCatalog(streams),
+    schedule: c.schedule,
+    nonBreakingChangesPolicy: c.nonBreakingChangesPolicy,
   });
+}
+
+/** A job row and its attempts, oldest first. */
+export async function readJob(dataSource: DataSource, jobId: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }> {
+  const job = await dataSource.getRepository(JobEntity).findOneByOrFail({ id: jobId });
+  const attempts = await dataSource.getRepository(AttemptEntity).find({ where: { jobId }, order: { attemptNumber: 'ASC' } });
+  return { job, attempts };
 }
 
 let runtimeInstalled = false;
@@ -75,33 +87,43 @@ export function quietTemporalRuntime(): void {
 export interface Harness {
   temporal: TestTemporal;
   client: Client;
-  store: FileJobStore;
+  dataSource: DataSource;
+  secretKey: Buffer;
+  persistence: PostgresJobPersistence;
+  /** temp dir: attempt logs under logs/ (libs/storage keys), connector temp dirs */
   dir: string;
+  seedConnection(c: SampleConnection): Promise<SeededConnection>;
+  readJob(jobId: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }>;
   stop(): Promise<void>;
 }
 
 export async function startHarness(options: { worker?: boolean } = {}): Promise<Harness> {
   quietTemporalRuntime();
   const temporal = await startTestTemporal();
+  let database: MigratedDatabase | undefined;
   const dir = await mkdtemp(join(tmpdir(), 'tributary-worker-test-'));
   try {
-    return await startOn(temporal, dir, options);
+    database = await createMigratedDatabase('worker');
+    return await startOn(temporal, database, dir, options);
   } catch (err) {
     // a failed set-up leaves nothing running (afterAll gets no harness to stop)
     await temporal.stop();
+    await database?.close();
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
 }
 
-async function startOn(temporal: TestTemporal, dir: string, options: { worker?: boolean }): Promise<Harness> {
-  const store = new FileJobStore(join(dir, 'job-store'));
+async function startOn(temporal: TestTemporal, database: MigratedDatabase, dir: string, options: { worker?: boolean }): Promise<Harness> {
+  const { dataSource } = database;
+  const secretKey = randomBytes(32);
+  const persistence = new PostgresJobPersistence(dataSource, secretKey);
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let workerConnection: NativeConnection | undefined;
   if (options.worker !== false) {
     const launcher = new ProcessLauncher({ installDir: connectorInstallDir(), tmpDir: dir, resolveBuiltin: resolveBuiltinConnector });
-    const activities = createActivities({ launcher, persistence: store, attemptLogs: directoryAttemptLogs(join(dir, 'logs')) });
+    const activities = createActivities({ launcher, secretKey, persistence, attemptLogs: storageAttemptLogs(new LocalDirStorage(dir)) });
     workerConnection = await NativeConnection.connect({ address: temporal.address });
     worker = await createTributaryWorker({
       connection: workerConnection,
@@ -116,14 +138,19 @@ async function startOn(temporal: TestTemporal, dir: string, options: { worker?: 
   return {
     temporal,
     client,
-    store,
+    dataSource,
+    secretKey,
+    persistence,
     dir,
+    seedConnection: (c) => seedSampleConnection(dataSource, secretKey, c),
+    readJob: (jobId) => readJob(dataSource, jobId),
     async stop() {
       worker?.shutdown();
       await running?.catch(() => undefined);
       await workerConnection?.close();
       await connection.close();
       await temporal.stop();
+      await database.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

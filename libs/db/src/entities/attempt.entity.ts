@@ -3,7 +3,7 @@ import type { FailureReason } from '@tributary/launcher';
 import { CreatedAt, UpdatedAt } from './columns.js';
 import { JobEntity } from './job.entity.js';
 
-export type AttemptStatus = 'running' | 'failed' | 'succeeded';
+export type AttemptStatus = 'running' | 'failed' | 'succeeded' | 'cancelled';
 
 export interface StreamStats {
   name: string;
@@ -12,6 +12,8 @@ export interface StreamStats {
   bytesEmitted: number;
   /** confirmed by the destination (state committed) */
   recordsCommitted: number;
+  /** estimated: the emitted bytes of the committed records */
+  bytesCommitted?: number;
 }
 
 /** Records/bytes moved, in total and per stream. */
@@ -36,7 +38,7 @@ export class AttemptEntity {
   @JoinColumn({ name: 'job_id', foreignKeyConstraintName: 'fk_attempt_job' })
   job?: JobEntity;
 
-  /** 0-based, like Airbyte */
+  /** 1, 2, ... within the job */
   @Column({ name: 'attempt_number', type: 'integer' })
   attemptNumber!: number;
 

@@ -5,7 +5,7 @@ import { ApiTokenEntity } from './api-token.entity.js';
 import { AttemptEntity } from './attempt.entity.js';
 import { ConnectionStateEntity } from './connection-state.entity.js';
 import { ConnectionEntity } from './connection.entity.js';
-import { JobEntity } from './job.entity.js';
+import { ACTIVE_JOB_STATUSES, JobEntity } from './job.entity.js';
 import { PlatformMetadataEntity } from './platform-metadata.entity.js';
 import { WorkspaceEntity } from './workspace.entity.js';
 
@@ -20,6 +20,7 @@ export {
   JobEntity,
   PlatformMetadataEntity,
   WorkspaceEntity,
+  ACTIVE_JOB_STATUSES,
 };
 export type { ActorType } from './columns.js';
 export type { ConnectionSchedule, ConnectionStatus, NamespaceDefinition, NonBreakingChangesPolicy } from './connection.entity.js';

@@ -5,6 +5,8 @@ import { ConnectionEntity } from './connection.entity.js';
 
 export type JobType = 'sync' | 'clear' | 'refresh';
 export type JobStatus = 'pending' | 'running' | 'incomplete' | 'failed' | 'succeeded' | 'cancelled';
+/** the statuses uq_job_one_active_per_connection allows once per connection */
+export const ACTIVE_JOB_STATUSES = ['pending', 'running', 'incomplete'] as const satisfies readonly JobStatus[];
 
 /** A sync, clear or refresh of a connection; runs as one or more attempts. Ids are sequential numbers. */
 @Entity({ name: 'job' })

@@ -39,3 +39,12 @@ export function decryptValue(key: Buffer, envelope: SecretEnvelope): unknown {
     throw new DomainError(ErrorCode.SecretDecryptionFailed, 'a stored secret could not be decrypted: was TRIBUTARY_SECRET_KEY changed?');
   }
 }
+
+/** A JSON value as one opaque string (e.g. a connector config travelling through Temporal history). */
+export function sealJson(key: Buffer, value: unknown): string {
+  return encryptValue(key, value)[ENVELOPE_KEY];
+}
+
+export function unsealJson(key: Buffer, sealed: string): unknown {
+  return decryptValue(key, { [ENVELOPE_KEY]: sealed });
+}

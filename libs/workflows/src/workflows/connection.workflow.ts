@@ -19,7 +19,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { TributaryActivities } from '../activities.js';
-import type { ConnectionSettings, ConnectionWorkflowInput, LastJob, RunningJob, SyncNowResult } from '../connection-contract.js';
+import type { ConnectionSettings, ConnectionWorkflowInput, LastJob, RunJobResult, RunningJob } from '../connection-contract.js';
 import { syncJobWorkflowId } from '../ids.js';
 import { nextRunAt } from '../schedule.js';
 import {
@@ -28,9 +28,9 @@ import {
   connectionDeletedSignal,
   connectionStatusQuery,
   connectionUpdatedSignal,
-  syncNowUpdate,
+  runJobUpdate,
 } from '../signals.js';
-import type { SyncJobResult } from '../sync-job-contract.js';
+import type { JobRequest, SyncJobResult } from '../sync-job-contract.js';
 import { syncJobWorkflow } from './sync-job.workflow.js';
 
 const { loadConnectionSettings, createJob, finishJob } = proxyActivities<TributaryActivities>({
@@ -45,7 +45,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   let runningJob: RunningJob | undefined;
   let nextRun: number | undefined;
   let scheduleError: string | undefined;
-  let syncRequested = input.syncRequested ?? false;
+  let pendingRequest: JobRequest | undefined = input.pendingRequest;
   let updated = false;
   let deleted = false;
   const control: JobControl = { cancelPending: false };
@@ -71,11 +71,12 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     scheduleError,
   }));
   setHandler(
-    syncNowUpdate,
-    async (): Promise<SyncNowResult> => {
+    runJobUpdate,
+    async (request: JobRequest): Promise<RunJobResult> => {
       if (runningJob) return { status: 'already_running', jobId: runningJob.jobId };
-      const alreadyRequested = syncRequested;
-      syncRequested = true;
+      // a request already waiting to start wins; this one is answered with its job
+      const alreadyRequested = pendingRequest !== undefined;
+      pendingRequest ??= request;
       // a getter: TypeScript would keep runningJob narrowed to undefined across the await
       const current = (): RunningJob | undefined => runningJob;
       await condition(() => current() !== undefined || deleted);
@@ -84,8 +85,10 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       return { status: alreadyRequested ? 'already_running' : 'started', jobId: job.jobId };
     },
     {
-      validator: () => {
+      // a rejected update never reaches history
+      validator: (request: JobRequest) => {
         if (deleted) throw new Error('the connection was deleted');
+        if (!['sync', 'clear', 'refresh'].includes(request?.kind)) throw new Error(`unknown job kind ${JSON.stringify(request?.kind)}`);
       },
     },
   );
@@ -108,24 +111,26 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     if (deleted || settings.status !== 'active') return;
 
     refreshNextRun(settings);
-    const woken = () => syncRequested || updated || deleted;
+    const woken = () => pendingRequest !== undefined || updated || deleted;
     if (nextRun === undefined) await condition(woken);
     else if (nextRun > Date.now()) await condition(woken, nextRun - Date.now());
     if (deleted) return;
-    if (updated && !syncRequested) continue;
+    if (updated && pendingRequest === undefined) continue;
 
-    const trigger = syncRequested ? 'manual' : 'scheduled';
+    const trigger = pendingRequest ? 'manual' : 'scheduled';
+    const request: JobRequest = pendingRequest ?? { kind: 'sync' };
     const startedAt = Date.now();
-    const { jobId } = await createJob({ connectionId, trigger });
-    runningJob = { jobId, startedAt };
-    syncRequested = false;
-    const result = await runJob(jobId, { ...input, previousJobFailed: lastJob?.status === 'failed' }, control);
+    const { jobId } = await createJob({ connectionId, trigger, request });
+    runningJob = { jobId, kind: request.kind, startedAt };
+    pendingRequest = undefined;
+    const jobOptions = input.jobOptions ?? settings.jobOptions;
+    const result = await runJob(jobId, { ...input, jobOptions, previousJobFailed: lastJob?.status === 'failed' }, control);
     lastJob = { jobId, status: result.status, startedAt, endedAt: Date.now() };
     refreshNextRun(settings);
     runningJob = undefined;
     if (deleted) return;
-    // a sync-now that came in meanwhile runs in this same run; otherwise start afresh
-    if (!syncRequested && allHandlersFinished()) {
+    // a request that came in meanwhile runs in this same run; otherwise start afresh
+    if (pendingRequest === undefined && allHandlersFinished()) {
       await continueAsNew<typeof connectionWorkflow>({ connectionId, lastJob, jobOptions: input.jobOptions });
     }
   }

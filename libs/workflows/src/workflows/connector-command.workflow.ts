@@ -4,7 +4,7 @@ import type { TributaryActivities } from '../activities.js';
 import { CONNECTOR_COMMAND_TIMEOUT_MS, type ConnectorCommandInput, type ConnectorCommandResult } from '../connector-command-contract.js';
 
 export async function connectorCommandWorkflow(input: ConnectorCommandInput): Promise<ConnectorCommandResult> {
-  if (input.command !== 'spec' && !input.config) {
+  if (input.command !== 'spec' && !input.sealedConfig) {
     throw ApplicationFailure.nonRetryable(`${input.command} needs a config`, 'InvalidInput');
   }
   const timeoutMs = input.timeoutMs ?? CONNECTOR_COMMAND_TIMEOUT_MS;

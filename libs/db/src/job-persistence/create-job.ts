@@ -1,0 +1,118 @@
+/**
+ * A new job, in one transaction with the connection row locked: the one-active-job check,
+ * the generation bump and state wipe of a clear or refresh, and the job's config snapshot.
+ */
+import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { JobRequest, JobTrigger } from '@tributary/workflows';
+import { DomainError, ErrorCode, notFound } from '../domain-errors.js';
+import { ACTIVE_JOB_STATUSES, ActorEntity, ConnectionEntity, ConnectionStateEntity, JobEntity } from '../entities/index.js';
+import { withoutStreams } from '../state/state-messages.js';
+import { bumpGenerations, jobCatalog, requestedStreams, type JobStreams } from './job-catalog.js';
+import { actorSnapshot, type JobConfigSnapshot } from './job-snapshot.js';
+import { isUuid } from './ids.js';
+
+const ONE_ACTIVE_JOB_INDEX = 'uq_job_one_active_per_connection';
+
+function alreadyRunning(connectionId: string, jobId: string | undefined): DomainError {
+  return new DomainError(ErrorCode.Conflict, `job ${jobId ?? '(unknown)'} is already running on connection ${connectionId}`, {
+    connectionId,
+    jobId,
+  });
+}
+
+const activeJob = (manager: EntityManager, connectionId: string) =>
+  manager.getRepository(JobEntity).findOne({ where: { connectionId, status: In([...ACTIVE_JOB_STATUSES]) }, select: { id: true } });
+
+function violatesOneActiveJob(err: unknown): boolean {
+  const driverError = err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : undefined;
+  return driverError?.code === '23505' && driverError.constraint === ONE_ACTIVE_JOB_INDEX;
+}
+
+export async function createJob(
+  dataSource: DataSource,
+  connectionId: string,
+  trigger: JobTrigger,
+  request: JobRequest,
+): Promise<{ jobId: string }> {
+  if (!isUuid(connectionId)) throw notFound('connection', connectionId);
+  try {
+    return await dataSource.transaction((manager) => createJobIn(manager, connectionId, trigger, request));
+  } catch (err) {
+    // the unique index is the last word (e.g. against a writer that does not lock the connection)
+    if (violatesOneActiveJob(err)) throw alreadyRunning(connectionId, (await activeJob(dataSource.manager, connectionId))?.id);
+    throw err;
+  }
+}
+
+async function createJobIn(
+  manager: EntityManager,
+  connectionId: string,
+  trigger: JobTrigger,
+  request: JobRequest,
+): Promise<{ jobId: string }> {
+  const connection = await manager
+    .getRepository(ConnectionEntity)
+    .findOne({ where: { id: connectionId }, lock: { mode: 'pessimistic_write' } });
+  if (!connection) throw notFound('connection', connectionId);
+  const running = await activeJob(manager, connectionId);
+  if (running) throw alreadyRunning(connectionId, running.id);
+
+  const streams = requestedStreams(connection.configuredCatalog, request);
+  const catalog = request.kind === 'sync' ? connection.configuredCatalog : bumpGenerations(connection.configuredCatalog, streams.targets);
+  // the id first: the snapshot's catalog carries it as sync_id
+  const [{ id: jobId }] = (await manager.query(`SELECT nextval(pg_get_serial_sequence('job', 'id'))::text AS id`)) as [{ id: string }];
+  const snapshot: JobConfigSnapshot = {
+    kind: request.kind,
+    trigger,
+    catalog: jobCatalog(catalog, request.kind, streams.targets, jobId),
+    ...(request.kind === 'clear' ? {} : { nonBreakingChangesPolicy: connection.nonBreakingChangesPolicy }),
+    ...(await actorSnapshots(manager, connection)),
+  };
+  await manager.query(
+    `INSERT INTO job (id, connection_id, job_type, status, streams, config_snapshot) VALUES ($1, $2, $3, 'running', $4::jsonb, $5::jsonb)`,
+    [
+      jobId,
+      connectionId,
+      request.kind,
+      request.kind === 'sync' || !request.streams ? null : JSON.stringify(streams.targets),
+      JSON.stringify(snapshot),
+    ],
+  );
+  if (request.kind !== 'sync') {
+    await manager.query(`UPDATE connection SET configured_catalog = $2::jsonb, updated_at = now() WHERE id = $1`, [
+      connectionId,
+      JSON.stringify(catalog),
+    ]);
+    await wipeState(manager, connectionId, streams);
+  }
+  return { jobId };
+}
+
+async function actorSnapshots(
+  manager: EntityManager,
+  connection: ConnectionEntity,
+): Promise<Pick<JobConfigSnapshot, 'source' | 'destination'>> {
+  const actors = await manager
+    .getRepository(ActorEntity)
+    .find({ where: { id: In([connection.sourceId, connection.destinationId]) }, relations: { definition: true } });
+  const snapshot = (id: string, role: 'source' | 'destination') => {
+    const actor = actors.find((a) => a.id === id);
+    if (!actor?.definition) throw notFound(role, id);
+    return actorSnapshot(actor, actor.definition);
+  };
+  return { source: snapshot(connection.sourceId, 'source'), destination: snapshot(connection.destinationId, 'destination') };
+}
+
+/** A cleared or refreshed stream starts over: its committed state goes (see withoutStreams). */
+async function wipeState(manager: EntityManager, connectionId: string, { targets, everyStream }: JobStreams): Promise<void> {
+  const repository = manager.getRepository(ConnectionStateEntity);
+  const row = await repository.findOneBy({ connectionId });
+  if (!row) return;
+  const left = withoutStreams(row.state, targets, everyStream);
+  if (left)
+    await manager.query(`UPDATE connection_state SET state = $2::jsonb, updated_at = now() WHERE connection_id = $1`, [
+      connectionId,
+      JSON.stringify(left),
+    ]);
+  else await repository.delete({ connectionId });
+}

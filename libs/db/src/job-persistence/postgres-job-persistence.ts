@@ -1,0 +1,101 @@
+/**
+ * The worker's persistence port (libs/workflows JobPersistence) on Postgres. Each method is
+ * one short transaction; the modules beside this one hold the logic.
+ */
+import type { DataSource } from 'typeorm';
+import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
+import type {
+  AttemptOutcome,
+  AttemptRef,
+  ConnectionSettings,
+  JobPersistence,
+  JobRef,
+  JobRequest,
+  JobTrigger,
+  SchemaChange,
+  SyncConfig,
+  SyncJobResult,
+} from '@tributary/workflows';
+import { notFound } from '../domain-errors.js';
+import { ConnectionEntity, ConnectionStateEntity, JobEntity } from '../entities/index.js';
+import { applySchemaChange } from './schema-change.js';
+import { createAttempt, finishAttempt, finishJob, persistProgress, persistState } from './attempts.js';
+import { loadConnectorSides } from './connector-sides.js';
+import { createJob } from './create-job.js';
+import { isJobId, isUuid } from './ids.js';
+import { readSnapshot } from './job-snapshot.js';
+
+export class PostgresJobPersistence implements JobPersistence {
+  /** `secretKey`: TRIBUTARY_SECRET_KEY, to decrypt connector configs */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secretKey: Buffer,
+  ) {}
+
+  async loadConnectionSettings(connectionId: string): Promise<ConnectionSettings> {
+    const connection = isUuid(connectionId)
+      ? await this.dataSource
+          .getRepository(ConnectionEntity)
+          .findOne({ where: { id: connectionId }, select: { id: true, status: true, schedule: true } })
+      : null;
+    if (!connection) return { connectionId, status: 'deleted', schedule: { type: 'manual' } };
+    return { connectionId, status: connection.status, schedule: connection.schedule };
+  }
+
+  async loadSyncConfig({ connectionId, jobId }: JobRef): Promise<SyncConfig> {
+    const job =
+      isJobId(jobId) && isUuid(connectionId)
+        ? await this.dataSource
+            .getRepository(JobEntity)
+            .findOne({ where: { id: jobId, connectionId }, select: { id: true, configSnapshot: true } })
+        : null;
+    if (!job) throw notFound('job', jobId);
+    const snapshot = readSnapshot(jobId, job.configSnapshot);
+    const sides = await loadConnectorSides(this.dataSource.manager, this.secretKey, {
+      source: snapshot.source.actorId,
+      destination: snapshot.destination.actorId,
+    });
+    return {
+      kind: snapshot.kind,
+      source: sides.source.side,
+      destination: sides.destination.side,
+      catalog: snapshot.catalog,
+      ...(snapshot.nonBreakingChangesPolicy ? { nonBreakingChangesPolicy: snapshot.nonBreakingChangesPolicy } : {}),
+      secretValues: [...new Set([...sides.source.secrets, ...sides.destination.secrets])],
+    };
+  }
+
+  async loadState(connectionId: string): Promise<ReplicationState | undefined> {
+    if (!isUuid(connectionId)) return undefined;
+    const row = await this.dataSource.getRepository(ConnectionStateEntity).findOneBy({ connectionId });
+    return row && row.state.length > 0 ? row.state : undefined;
+  }
+
+  createJob(connectionId: string, trigger: JobTrigger, request: JobRequest): Promise<{ jobId: string }> {
+    return createJob(this.dataSource, connectionId, trigger, request);
+  }
+
+  createAttempt(jobId: string): Promise<{ attemptNumber: number }> {
+    return createAttempt(this.dataSource, jobId);
+  }
+
+  persistState(ref: AttemptRef, state: ReplicationState, totals: ReplicationTotals): Promise<void> {
+    return persistState(this.dataSource, ref, state, totals);
+  }
+
+  persistProgress(ref: AttemptRef, progress: ReplicationProgress): Promise<void> {
+    return persistProgress(this.dataSource, ref, progress);
+  }
+
+  finishAttempt(ref: AttemptRef, outcome: AttemptOutcome): Promise<void> {
+    return finishAttempt(this.dataSource, ref, outcome);
+  }
+
+  finishJob(jobId: string, result: SyncJobResult): Promise<void> {
+    return finishJob(this.dataSource, jobId, result);
+  }
+
+  applySchemaChange(connectionId: string, change: SchemaChange): Promise<void> {
+    return applySchemaChange(this.dataSource, connectionId, change);
+  }
+}

@@ -1,0 +1,24 @@
+/** What a job's schema-change detection decided, stored with the connection. */
+import type { DataSource } from 'typeorm';
+import type { SchemaChange } from '@tributary/workflows';
+import { notFound } from '../domain-errors.js';
+import { ConnectionEntity } from '../entities/index.js';
+import { isUuid } from './ids.js';
+import { keepGenerations } from './job-catalog.js';
+import { recordSourceCatalog } from './source-catalogs.js';
+
+export async function applySchemaChange(dataSource: DataSource, connectionId: string, change: SchemaChange): Promise<void> {
+  if (!isUuid(connectionId)) throw notFound('connection', connectionId);
+  await dataSource.transaction(async (manager) => {
+    const connections = manager.getRepository(ConnectionEntity);
+    const connection = await connections.findOne({ where: { id: connectionId }, lock: { mode: 'pessimistic_write' } });
+    if (!connection) throw notFound('connection', connectionId);
+    connection.sourceCatalogId = await recordSourceCatalog(manager, connection.sourceId, change.discovered);
+    if (change.catalog) connection.configuredCatalog = keepGenerations(connection.configuredCatalog, change.catalog);
+    if (change.disableReason) {
+      connection.status = 'inactive';
+      connection.statusReason = change.disableReason;
+    }
+    await connections.save(connection);
+  });
+}
