@@ -55,7 +55,8 @@ async function runWorker(env: WorkerEnv, persistence: PostgresJobPersistence, lo
     launcher,
     secretKey: env.secretKey,
     persistence,
-    attemptLogs: storageAttemptLogs(new LocalDirStorage(env.dataDir)),
+    attemptLogs: storageAttemptLogs(new LocalDirStorage(env.storageDir)),
+    jobOptions: env.jobOptions,
   });
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   try {

@@ -14,9 +14,18 @@ describe('worker environment', () => {
       temporalNamespace: 'default',
       temporalTaskQueue: 'tributary',
       dataDir: resolve('.tributary/data'),
+      storageDir: resolve('.tributary/data/storage'),
+      jobOptions: undefined,
       logLevel: 'info',
       workflowBundlePath: undefined,
     });
+  });
+
+  it('turns the TRIBUTARY_JOB_* variables into job options, and names a bad one', () => {
+    const env = parseWorkerEnv({ ...required, TRIBUTARY_JOB_BACKOFF_INITIAL_MS: '500', TRIBUTARY_JOB_HEARTBEAT_TIMEOUT_MS: '5000', TRIBUTARY_STORAGE_DIR: '/srv/blobs' });
+    expect(env.jobOptions).toEqual({ retryPolicy: { backoffInitialMs: 500 }, heartbeatTimeoutMs: 5000 });
+    expect(env.storageDir).toBe('/srv/blobs');
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES: 'zero' })).toThrow(/TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES/);
   });
 
   it('reads every variable', () => {

@@ -4,7 +4,8 @@
  * ConfigError, which names every bad variable.
  */
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig, workerEnvSchema, type WorkerConfig } from '@tributary/config';
+import { ConfigError, loadConfig, storageDirOf, workerEnvSchema, type WorkerConfig } from '@tributary/config';
+import type { JobOptions } from '@tributary/workflows';
 
 export interface WorkerEnv {
   databaseUrl: string;
@@ -13,8 +14,12 @@ export interface WorkerEnv {
   temporalAddress: string;
   temporalNamespace: string;
   temporalTaskQueue: string;
-  /** connector virtualenvs, temp dirs, attempt logs */
+  /** connector virtualenvs, temp dirs */
   dataDir: string;
+  /** attempt logs (local-directory storage, shared with the server) */
+  storageDir: string;
+  /** retry policy and heartbeat timeout for every job; undefined keeps the workflow defaults */
+  jobOptions?: JobOptions;
   logLevel: WorkerConfig['LOG_LEVEL'];
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
@@ -33,7 +38,23 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     temporalNamespace: parsed.TEMPORAL_NAMESPACE,
     temporalTaskQueue: parsed.TEMPORAL_TASK_QUEUE,
     dataDir: resolve(parsed.TRIBUTARY_DATA_DIR),
+    storageDir: resolve(storageDirOf(parsed)),
+    jobOptions: jobOptionsOf(parsed),
     logLevel: parsed.LOG_LEVEL,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
   };
+}
+
+function jobOptionsOf(config: WorkerConfig): JobOptions | undefined {
+  const retryPolicy = Object.fromEntries(
+    Object.entries({
+      maxSuccessiveCompleteFailures: config.TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES,
+      maxTotalCompleteFailures: config.TRIBUTARY_JOB_MAX_TOTAL_COMPLETE_FAILURES,
+      backoffInitialMs: config.TRIBUTARY_JOB_BACKOFF_INITIAL_MS,
+      backoffMaxMs: config.TRIBUTARY_JOB_BACKOFF_MAX_MS,
+    }).filter(([, value]) => value !== undefined),
+  );
+  const heartbeatTimeoutMs = config.TRIBUTARY_JOB_HEARTBEAT_TIMEOUT_MS;
+  if (Object.keys(retryPolicy).length === 0 && heartbeatTimeoutMs === undefined) return undefined;
+  return { ...(Object.keys(retryPolicy).length > 0 ? { retryPolicy } : {}), ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}) };
 }

@@ -41,6 +41,21 @@ export function storageDirOf(config: { TRIBUTARY_DATA_DIR: string; TRIBUTARY_STO
   return config.TRIBUTARY_STORAGE_DIR ?? join(config.TRIBUTARY_DATA_DIR, 'storage');
 }
 
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * How sync jobs retry (worker). Unset variables keep the workflow defaults, which are
+ * Airbyte's: 5 successive / 10 total complete failures, backoff 10 s x 3^(n-1) capped at
+ * 30 min, a worker presumed dead after 30 s without a heartbeat.
+ */
+export const jobRetryEnv = z.object({
+  TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES: positiveInt.optional(),
+  TRIBUTARY_JOB_MAX_TOTAL_COMPLETE_FAILURES: positiveInt.optional(),
+  TRIBUTARY_JOB_BACKOFF_INITIAL_MS: positiveInt.optional(),
+  TRIBUTARY_JOB_BACKOFF_MAX_MS: positiveInt.optional(),
+  TRIBUTARY_JOB_HEARTBEAT_TIMEOUT_MS: positiveInt.min(1000).optional(),
+});
+
 export const secretKeyEnv = z.object({
   /** 32 bytes, base64 or hex: the AES-256-GCM key for connector secrets at rest */
   TRIBUTARY_SECRET_KEY: z.string().transform((value, ctx) => {

@@ -1,13 +1,41 @@
 /** Activities that only record things: thin wrappers over the persistence port. */
-import type { JobOptions, JobPersistence, TributaryActivities } from '@tributary/workflows';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, ErrorCode } from '@tributary/db';
+import type { JobOptions, JobPersistence, JobRequest, JobTrigger, TributaryActivities } from '@tributary/workflows';
 
 type Bookkeeping = Pick<TributaryActivities, 'loadConnectionSettings' | 'createJob' | 'createAttempt' | 'finishAttempt' | 'finishJob'>;
+
+/**
+ * Only a connection's own workflow creates its jobs, one at a time, so an active job found
+ * at that moment is an orphan: its job workflow ended (terminated, lost) without recording
+ * a result. It is closed as failed so the connection is not blocked forever.
+ */
+async function createJob(persistence: JobPersistence, connectionId: string, trigger: JobTrigger, request: JobRequest) {
+  try {
+    return await persistence.createJob(connectionId, trigger, request);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const orphan = err.details.jobId;
+    if (err.code === ErrorCode.Conflict && typeof orphan === 'string') {
+      const message = 'the job ended without recording a result (its workflow was terminated or lost)';
+      await persistence.finishJob(orphan, {
+        jobId: orphan,
+        status: 'failed',
+        attempts: [],
+        failures: [{ origin: 'platform', type: 'system_error', message, timestamp: Date.now() }],
+      });
+      return await persistence.createJob(connectionId, trigger, request);
+    }
+    // the connection is gone or the request names streams it does not sync: retrying cannot help
+    throw ApplicationFailure.nonRetryable(err.message, err.code);
+  }
+}
 
 /** jobOptions: the worker's configured retry policy / heartbeat timeout, handed to every connection workflow */
 export function jobBookkeepingActivities(persistence: JobPersistence, jobOptions?: JobOptions): Bookkeeping {
   return {
     loadConnectionSettings: async ({ connectionId }) => ({ ...(await persistence.loadConnectionSettings(connectionId)), ...(jobOptions ? { jobOptions } : {}) }),
-    createJob: ({ connectionId, trigger, request }) => persistence.createJob(connectionId, trigger, request),
+    createJob: ({ connectionId, trigger, request }) => createJob(persistence, connectionId, trigger, request),
     createAttempt: ({ jobId }) => persistence.createAttempt(jobId),
     finishAttempt: ({ outcome, ...ref }) => persistence.finishAttempt(ref, outcome),
     finishJob: ({ jobId, result }) => persistence.finishJob(jobId, result),

@@ -9,6 +9,7 @@
  * job" and "run at once when never synced" need the state this workflow already holds.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
@@ -48,6 +49,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   let pendingRequest: JobRequest | undefined = input.pendingRequest;
   let updated = false;
   let deleted = false;
+  /** the last request the platform refused to start (e.g. the connection vanished meanwhile) */
+  let rejected: { request: JobRequest; reason: string } | undefined;
   const control: JobControl = { cancelPending: false };
 
   const refreshNextRun = (current: ConnectionSettings) => {
@@ -77,10 +80,14 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       // a request already waiting to start wins; this one is answered with its job
       const alreadyRequested = pendingRequest !== undefined;
       pendingRequest ??= request;
-      // a getter: TypeScript would keep runningJob narrowed to undefined across the await
+      const waitingFor = pendingRequest;
+      // getters: TypeScript would keep these narrowed to undefined across the await
       const current = (): RunningJob | undefined => runningJob;
-      await condition(() => current() !== undefined || deleted);
+      const refusal = () => (rejected?.request === waitingFor ? rejected : undefined);
+      await condition(() => current() !== undefined || deleted || refusal() !== undefined);
       const job = current();
+      const refused = refusal();
+      if (refused) throw ApplicationFailure.nonRetryable(`the job could not start: ${refused.reason}`, 'JobRejected');
       if (!job) throw ApplicationFailure.nonRetryable('the connection was deleted', 'ConnectionDeleted');
       return { status: alreadyRequested ? 'already_running' : 'started', jobId: job.jobId };
     },
@@ -120,7 +127,17 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     const trigger = pendingRequest ? 'manual' : 'scheduled';
     const request: JobRequest = pendingRequest ?? { kind: 'sync' };
     const startedAt = Date.now();
-    const { jobId } = await createJob({ connectionId, trigger, request });
+    let jobId: string;
+    try {
+      ({ jobId } = await createJob({ connectionId, trigger, request }));
+    } catch (err) {
+      // refused for good (createJob retries anything transient): answer the caller, keep waiting
+      rejected = { request, reason: err instanceof ActivityFailure && err.cause ? err.cause.message : String(err) };
+      pendingRequest = undefined;
+      // a refused scheduled run must not spin: try again in a minute or on the next signal
+      if (trigger === 'scheduled') await condition(woken, 60_000);
+      continue;
+    }
     runningJob = { jobId, kind: request.kind, startedAt };
     pendingRequest = undefined;
     const jobOptions = input.jobOptions ?? settings.jobOptions;
