@@ -34,7 +34,7 @@ export async function workspaceId(stack: E2eStack): Promise<string> {
 }
 
 export async function definitionId(stack: E2eStack, kind: 'source' | 'destination', name: string): Promise<string> {
-  const page = await ok(stack, 'GET', `/api/v1/${kind}_definitions?limit=100`);
+  const page = await ok(stack, 'GET', `/api/v1/${kind}-definitions?limit=100`);
   const found = (page.data as { id: string; name: string }[]).find((d) => d.name === name);
   if (!found) throw new Error(`no ${kind} definition named ${name}`);
   return found.id;

@@ -4,12 +4,12 @@
  * Config API and a worker as separate processes from their compiled entry points. Tests
  * drive it only through the HTTP API (the typed client) and look at Postgres.
  *
- * Connectors are installed in the per-user cache (symlinked into the stack's data dir) so
- * PyPI connectors install once per machine, not once per test file.
+ * PyPI connectors are installed in the per-user cache (TRIBUTARY_CONNECTORS_DIR), so they
+ * install once per machine, not once per test file.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,8 +103,6 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
   const db = await createTestDatabase(label);
   const temporal = await startTestTemporal();
   const dataDir = await mkdtemp(join(tmpdir(), `tributary-e2e-${label}-`));
-  await mkdir(connectorInstallDir(), { recursive: true });
-  await symlink(connectorInstallDir(), join(dataDir, 'connectors'));
   const storageDir = join(dataDir, 'storage');
   const token = `trb_e2e_${randomBytes(24).toString('hex')}`;
   const port = await freePort();
@@ -117,6 +115,8 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
     TEMPORAL_TASK_QUEUE: `tributary-e2e-${label}`,
     TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
     TRIBUTARY_DATA_DIR: dataDir,
+    // PyPI connectors install once per machine, not once per test file
+    TRIBUTARY_CONNECTORS_DIR: connectorInstallDir(),
     TRIBUTARY_STORAGE_DIR: storageDir,
     TRIBUTARY_ADMIN_TOKEN: token,
     LOG_LEVEL: 'info',
@@ -137,6 +137,11 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
     const worker = startProcess(`worker ${workers.length + 1}`, 'apps/worker/dist/main.js', env);
     workers.push(worker);
     stack.worker = worker;
+    // polling from here on: the API refuses connector commands while no worker polls
+    await waitFor('the worker to start', async () => {
+      if (worker.child.exitCode !== null) throw new Error(`the worker exited early:\n${worker.output()}`);
+      return worker.output().includes('"msg":"worker started"') ? true : undefined;
+    }, 60_000, 100);
     return worker;
   };
 

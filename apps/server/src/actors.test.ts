@@ -33,14 +33,14 @@ describe('sources and destinations through the HTTP API', () => {
 
   const validConfig = () => ({ host: 'db.example', port: 5432, password: PLANTED.password, credentials: { auth_type: 'api_key', api_key: PLANTED.apiKey } });
 
-  it('lists definitions and serves a cached spec; a definition never run answers 503 problem+json', async () => {
+  it('lists definitions and serves a cached spec; a spec not cached while Temporal is unreachable answers 503 problem+json', async () => {
     const { data } = await client.GET('/api/v1/source-definitions');
     expect(data?.data.map((d) => d.name)).toEqual(['source-not-run-yet', 'source-test']);
     const spec = await client.GET('/api/v1/source-definitions/{definitionId}/specification', { params: { path: { definitionId: sourceDefinitionId } } });
     expect(spec.data?.connectionSpecification).toEqual(TEST_SOURCE_SPEC.connectionSpecification);
     const missing = await api.request('GET', `/api/v1/source-definitions/${specLessDefinitionId}/specification`);
     expect(missing.status).toBe(503);
-    expect(missing.body).toMatchObject({ code: 'spec_unavailable' });
+    expect(missing.body).toMatchObject({ code: 'temporal_unavailable', detail: expect.stringContaining('Temporal did not answer') });
     // a destination definition is not a source definition
     expect((await api.request('GET', `/api/v1/source-definitions/${destinationDefinitionId}`)).status).toBe(404);
   });

@@ -2,15 +2,18 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@tributary/config';
+import type { LogStorage } from '@tributary/storage';
 import { ActorsModule } from './actors/actors.module.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
 import { HealthController } from './health/health.controller.js';
-import { DATA_SOURCE, LOGGER, SECRET_KEY } from './infrastructure/tokens.js';
+import { DATA_SOURCE, LOGGER, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LogsModule } from './logs/logs.module.js';
 import { StateModule } from './state/state.module.js';
+import { temporalSettings, type TemporalDependencies } from './temporal/temporal-settings.js';
 import { VersionController } from './version/version.controller.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
@@ -19,9 +22,13 @@ export interface AppDependencies {
   /** AES-256-GCM key for connector secrets */
   secretKey: Buffer;
   logger: Logger;
+  /** spec/check/discover and the connection workflows run through Temporal */
+  temporal: TemporalDependencies;
+  /** where the worker writes attempt logs (read by the logs endpoint) */
+  storage: LogStorage;
 }
 
-/** What every module may inject: the database, the secret key, the logger. */
+/** What every module may inject: the database, the secret key, the logger, Temporal. */
 @Global()
 @Module({})
 class InfrastructureModule {
@@ -30,6 +37,7 @@ class InfrastructureModule {
       { provide: DATA_SOURCE, useValue: deps.dataSource },
       { provide: SECRET_KEY, useValue: deps.secretKey },
       { provide: LOGGER, useValue: deps.logger },
+      { provide: TEMPORAL, useValue: temporalSettings(deps.temporal) },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -40,7 +48,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule],
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage)],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
     };

@@ -1,3 +1,4 @@
 export { createServerApp, routesOf, API_PREFIX, SWAGGER_UI_PATH, type ServerAppOptions, type ServedRoute } from './app.js';
 export type { AppDependencies } from './app.module.js';
+export type { TemporalDependencies } from './temporal/temporal-settings.js';
 export { buildOpenApiDocument } from './openapi/openapi-document.js';

@@ -47,7 +47,7 @@ async function runWorker(env: WorkerEnv, persistence: PostgresJobPersistence, lo
   // the launcher makes per-run temp dirs inside this one
   await mkdir(join(env.dataDir, 'tmp'), { recursive: true });
   const launcher = new ProcessLauncher({
-    installDir: join(env.dataDir, 'connectors'),
+    installDir: env.connectorsDir,
     tmpDir: join(env.dataDir, 'tmp'),
     resolveBuiltin: resolveBuiltinConnector,
   });

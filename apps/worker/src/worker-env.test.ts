@@ -14,6 +14,7 @@ describe('worker environment', () => {
       temporalNamespace: 'default',
       temporalTaskQueue: 'tributary',
       dataDir: resolve('.tributary/data'),
+      connectorsDir: resolve('.tributary/data/connectors'),
       storageDir: resolve('.tributary/data/storage'),
       jobOptions: undefined,
       logLevel: 'info',

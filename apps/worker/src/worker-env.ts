@@ -3,7 +3,7 @@
  * data dir, log level) plus the optional prebuilt workflow bundle. Fails with libs/config's
  * ConfigError, which names every bad variable.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, storageDirOf, workerEnvSchema, type WorkerConfig } from '@tributary/config';
 import type { JobOptions } from '@tributary/workflows';
 
@@ -16,6 +16,8 @@ export interface WorkerEnv {
   temporalTaskQueue: string;
   /** connector virtualenvs, temp dirs */
   dataDir: string;
+  /** installed PyPI/npm connectors */
+  connectorsDir: string;
   /** attempt logs (local-directory storage, shared with the server) */
   storageDir: string;
   /** retry policy and heartbeat timeout for every job; undefined keeps the workflow defaults */
@@ -38,6 +40,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     temporalNamespace: parsed.TEMPORAL_NAMESPACE,
     temporalTaskQueue: parsed.TEMPORAL_TASK_QUEUE,
     dataDir: resolve(parsed.TRIBUTARY_DATA_DIR),
+    connectorsDir: resolve(parsed.TRIBUTARY_CONNECTORS_DIR ?? join(parsed.TRIBUTARY_DATA_DIR, 'connectors')),
     storageDir: resolve(storageDirOf(parsed)),
     jobOptions: jobOptionsOf(parsed),
     logLevel: parsed.LOG_LEVEL,

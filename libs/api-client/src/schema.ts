@@ -91,6 +91,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{connectionId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The running job with live progress, the last finished job and the next scheduled run */
+        get: operations["getConnectionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/destination-definitions": {
         parameters: {
             query?: never;
@@ -131,7 +148,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cached connector spec (the configuration JSON Schema) */
+        /** The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker */
         get: operations["getDestinationDefinitionSpecification"];
         put?: never;
         post?: never;
@@ -192,6 +209,40 @@ export interface paths {
         patch: operations["updateDestination"];
         trace?: never;
     };
+    "/api/v1/destinations/{destinationId}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check that the destination can connect with its saved configuration, or with an edited one sent in the body (not saved) */
+        post: operations["checkDestination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/destinations/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a destination configuration before saving it: validated against the spec, then the connector runs `check` on a worker */
+        post: operations["checkDestinationConfiguration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -219,7 +270,8 @@ export interface paths {
         /** Jobs, newest first, filtered by connection, status, type and creation time */
         get: operations["listJobs"];
         put?: never;
-        post?: never;
+        /** Run a sync, clear or refresh of a connection now (one job at a time per connection) */
+        post: operations["createJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -237,6 +289,40 @@ export interface paths {
         get: operations["getJob"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{jobId}/attempts/{attemptNumber}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of an attempt's log (platform and connector lines, oldest first); follow nextCursor for the rest */
+        get: operations["getAttemptLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a running job: its connectors are stopped and the committed state is kept; it ends as cancelled shortly */
+        post: operations["cancelJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -283,7 +369,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cached connector spec (the configuration JSON Schema) */
+        /** The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker */
         get: operations["getSourceDefinitionSpecification"];
         put?: never;
         post?: never;
@@ -342,6 +428,57 @@ export interface paths {
         head?: never;
         /** Rename a source or replace its configuration (masked secrets keep their stored value) */
         patch: operations["updateSource"];
+        trace?: never;
+    };
+    "/api/v1/sources/{sourceId}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check that the source can connect with its saved configuration, or with an edited one sent in the body (not saved) */
+        post: operations["checkSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/{sourceId}/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The source's streams: the newest stored catalog, or (refresh=true, or none stored) the one `discover` returns now on a worker */
+        post: operations["discoverSourceSchema"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a source configuration before saving it: validated against the spec, then the connector runs `check` on a worker */
+        post: operations["checkSourceConfiguration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/version": {
@@ -420,7 +557,10 @@ export interface components {
             revokedAt: string | null;
         };
         AttemptResponseDto: {
-            /** @description 0-based */
+            /**
+             * @description 1, 2, ... within the job
+             * @example 1
+             */
             attemptNumber: number;
             /** Format: date-time */
             createdAt: string;
@@ -429,7 +569,7 @@ export interface components {
             failureReasons: components["schemas"]["FailureReasonDto"][];
             stats: components["schemas"]["AttemptStatsDto"] | null;
             /** @enum {string} */
-            status: "running" | "failed" | "succeeded";
+            status: "running" | "failed" | "succeeded" | "cancelled";
             /** Format: date-time */
             updatedAt: string;
         };
@@ -447,6 +587,37 @@ export interface components {
             kind: "builtin";
             /** @example source-sample */
             name: string;
+        };
+        CheckConfigurationDto: {
+            /** @description the connector configuration, validated against the definition's spec first */
+            configuration: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description the connector definition
+             */
+            definitionId: string;
+            /**
+             * Format: uuid
+             * @description the workspace the connector is for (checked to exist)
+             */
+            workspaceId?: string;
+        };
+        CheckConnectionResponseDto: {
+            /** @description why it failed, as the connector says (secrets masked) */
+            message: string | null;
+            /**
+             * @description the connector's verdict: can it connect with this configuration?
+             * @enum {string}
+             */
+            status: "succeeded" | "failed";
+        };
+        CheckSavedActorDto: {
+            /** @description check this configuration instead of the saved one, without saving it; a secret sent as `**********` keeps its stored value */
+            configuration?: {
+                [key: string]: unknown;
+            };
         };
         CommandRuntimeDto: {
             args?: string[];
@@ -507,6 +678,21 @@ export interface components {
             /** Format: date-time */
             updatedAt: string | null;
         };
+        ConnectionStatusResponseDto: {
+            /** Format: uuid */
+            connectionId: string;
+            /** @description the most recent finished job */
+            lastSync: components["schemas"]["LastJobDto"] | null;
+            /**
+             * Format: date-time
+             * @description when the schedule runs the next sync; null for a manual schedule, while a job runs, or when the workflow cannot tell now
+             */
+            nextRunAt: string | null;
+            /** @description the job running now, with live progress */
+            running: components["schemas"]["RunningJobDto"] | null;
+            /** @enum {string} */
+            status: "active" | "inactive" | "deprecated";
+        };
         ConnectorDefinitionPage: {
             data: components["schemas"]["ConnectorDefinitionResponseDto"][];
             /** @description whether another page follows */
@@ -539,6 +725,20 @@ export interface components {
             updatedAt: string;
             /** @example 7.2.1 */
             version: string;
+        };
+        ConnectorFailureDto: {
+            /** @example config.destination_path must be an absolute path */
+            message: string;
+            /**
+             * @description whose fault it was
+             * @enum {string}
+             */
+            origin: "source" | "destination" | "replication" | "platform";
+            /**
+             * @description Airbyte failure type: config_error, system_error or transient_error
+             * @example config_error
+             */
+            type: string;
         };
         ConnectorSpecificationResponseDto: {
             /** @description JSON Schema of the connector configuration */
@@ -652,6 +852,17 @@ export interface components {
             /** Format: uuid */
             workspaceId: string;
         };
+        CreateJobDto: {
+            /** Format: uuid */
+            connectionId: string;
+            /**
+             * @description sync: replicate from the committed state; clear: empty the streams in the destination and forget their state; refresh: forget the state and sync from scratch
+             * @enum {string}
+             */
+            jobType: "sync" | "clear" | "refresh";
+            /** @description clear/refresh: only these configured streams (default: all of them) */
+            streams?: components["schemas"]["JobStreamDto"][];
+        };
         CreateSourceDto: {
             /** @description the connector configuration, valid against the definition's spec; secret fields read back as `**********` */
             configuration: {
@@ -694,6 +905,34 @@ export interface components {
             /** Format: uuid */
             workspaceId: string;
         };
+        DiscoveredStreamDto: {
+            /**
+             * @description the cursor the source suggests; empty if none
+             * @example [
+             *       "updated_at"
+             *     ]
+             */
+            defaultCursorField: string[];
+            /** @description JSON Schema of the stream's records */
+            jsonSchema: {
+                [key: string]: unknown;
+            };
+            /** @example users */
+            name: string;
+            namespace: string | null;
+            /** @description the source decides the cursor (incremental) */
+            sourceDefinedCursor: boolean;
+            /**
+             * @description the primary key the source defines; empty if none
+             * @example [
+             *       [
+             *         "id"
+             *       ]
+             *     ]
+             */
+            sourceDefinedPrimaryKey: string[][];
+            supportedSyncModes: ("full_refresh" | "incremental")[];
+        };
         FailureReasonDto: {
             internalMessage?: string;
             message: string;
@@ -719,6 +958,20 @@ export interface components {
             limit: number;
             offset: number;
         };
+        JobProgressDto: {
+            /** @description the attempt these counts are from (1, 2, ...) */
+            attemptNumber: number;
+            bytesCommitted: number | null;
+            bytesEmitted: number;
+            recordsCommitted: number;
+            recordsEmitted: number;
+            streams: components["schemas"]["StreamProgressDto"][];
+            /**
+             * Format: date-time
+             * @description when these counts were last updated
+             */
+            updatedAt: string;
+        };
         JobResponseDto: {
             /** Format: uuid */
             connectionId: string;
@@ -737,6 +990,11 @@ export interface components {
             streams: components["schemas"]["StreamDescriptorDto"][] | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        JobStreamDto: {
+            /** @example users */
+            name: string;
+            namespace?: string | null;
         };
         JobWithAttemptsResponseDto: {
             attempts: components["schemas"]["AttemptResponseDto"][];
@@ -758,6 +1016,35 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        LastJobDto: {
+            /** Format: date-time */
+            endedAt: string;
+            /** @example 41 */
+            jobId: string;
+            /** @enum {string} */
+            jobType: "sync" | "clear" | "refresh";
+            /** @enum {string} */
+            status: "failed" | "succeeded" | "cancelled";
+        };
+        LogEntryDto: {
+            /** @enum {string} */
+            level: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+            /** @description secrets of the connection are masked as ********** */
+            message: string;
+            /**
+             * @description who wrote the line: the platform or one of the connectors
+             * @enum {string}
+             */
+            origin: "platform" | "source" | "destination" | "replication";
+            /** Format: date-time */
+            timestamp: string;
+        };
+        LogPageDto: {
+            /** @description oldest first */
+            entries: components["schemas"]["LogEntryDto"][];
+            /** @description pass as `cursor` for the next page; null once the end of the log is reached */
+            nextCursor: string | null;
+        };
         NpmRuntimeDto: {
             /** @description bin name; default: the package's only bin */
             bin?: string;
@@ -775,15 +1062,27 @@ export interface components {
              * @example validation_failed
              */
             code: string;
+            /**
+             * Format: uuid
+             * @description workflow_call_failed: the connection that was saved (or deleted) nonetheless
+             */
+            connectionId?: string;
             /** @example name must be a string */
             detail?: string;
             /** @description one entry per invalid field */
             errors?: components["schemas"]["ProblemFieldErrorDto"][];
+            /** @description connector_failed, connector_config_error: what the connector reported */
+            failure?: components["schemas"]["ConnectorFailureDto"];
             /**
              * @description the request path
              * @example /api/v1/workspaces
              */
             instance?: string;
+            /**
+             * @description job_already_running: the job that runs on the connection
+             * @example 42
+             */
+            runningJobId?: string;
             /** @example 400 */
             status: number;
             /** @example Validation failed */
@@ -831,6 +1130,16 @@ export interface components {
             }[];
             /** @enum {string} */
             stateType: "legacy" | "global" | "stream";
+        };
+        RunningJobDto: {
+            /** @example 42 */
+            jobId: string;
+            /** @enum {string} */
+            jobType: "sync" | "clear" | "refresh";
+            /** @description the latest attempt's counts; null until it reports any */
+            progress: components["schemas"]["JobProgressDto"] | null;
+            /** Format: date-time */
+            startedAt: string;
         };
         ScheduleDto: {
             /**
@@ -883,6 +1192,23 @@ export interface components {
             /** Format: uuid */
             workspaceId: string;
         };
+        SourceSchemaResponseDto: {
+            /** @description true: the stored catalog was returned without running discover */
+            cached: boolean;
+            /**
+             * Format: uuid
+             * @description the stored catalog; connections are configured against the newest one
+             */
+            catalogId: string;
+            /**
+             * Format: date-time
+             * @description when this catalog was first discovered
+             */
+            discoveredAt: string;
+            /** Format: uuid */
+            sourceId: string;
+            streams: components["schemas"]["DiscoveredStreamDto"][];
+        };
         StreamConfigurationDto: {
             /**
              * @description path of the cursor field (incremental); default: the source-defined cursor
@@ -913,6 +1239,16 @@ export interface components {
         StreamDescriptorDto: {
             name: string;
             namespace?: string | null;
+        };
+        StreamProgressDto: {
+            /** @description estimated bytes of the committed records */
+            bytesCommitted: number | null;
+            bytesEmitted: number;
+            name: string;
+            namespace: string | null;
+            /** @description records the destination confirmed (state committed) */
+            recordsCommitted: number;
+            recordsEmitted: number;
         };
         StreamStatsDto: {
             bytesEmitted: number;
@@ -1238,6 +1574,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getConnection: {
@@ -1342,6 +1687,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Deleted, but Temporal did not answer: the workflow was not told */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     updateConnection: {
@@ -1396,6 +1750,15 @@ export interface operations {
             };
             /** @description The source has no discovered catalog yet */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1505,6 +1868,54 @@ export interface operations {
             };
             /** @description A job is running on the connection */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getConnectionStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionStatusResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1698,8 +2109,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector spec is not available yet */
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1860,7 +2289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector configuration does not satisfy the connector spec; `errors` names each field */
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1869,8 +2298,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector spec is not available yet */
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2034,7 +2481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector configuration does not satisfy the connector spec; `errors` names each field */
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2043,8 +2490,202 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector spec is not available yet */
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    checkDestination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                destinationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CheckSavedActorDto"];
+            };
+        };
+        responses: {
+            /** @description The connector's verdict (a failed check is a normal answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckConnectionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    checkDestinationConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckConfigurationDto"];
+            };
+        };
+        responses: {
+            /** @description The connector's verdict (a failed check is a normal answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckConnectionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2130,6 +2771,93 @@ export interface operations {
             };
         };
     };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateJobDto"];
+            };
+        };
+        responses: {
+            /** @description The job was created and runs */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A job is already running (`runningJobId`), or the connection is not active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A requested stream is not configured on the connection; `errors` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The job request reached the connection workflow, but the job was not created in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     getJob: {
         parameters: {
             query?: never;
@@ -2169,6 +2897,127 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getAttemptLogs: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor; omit for the first page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description as in the job's attempts */
+                attemptNumber: number;
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogPageDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancellation requested */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The job is not running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2362,8 +3211,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector spec is not available yet */
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2524,7 +3391,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector configuration does not satisfy the connector spec; `errors` names each field */
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2533,8 +3400,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector spec is not available yet */
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2698,7 +3583,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector configuration does not satisfy the connector spec; `errors` names each field */
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2707,8 +3592,289 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The connector spec is not available yet */
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    checkSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CheckSavedActorDto"];
+            };
+        };
+        responses: {
+            /** @description The connector's verdict (a failed check is a normal answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckConnectionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    discoverSourceSchema: {
+        parameters: {
+            query?: {
+                /** @description run discover even when a catalog is stored (default: return the newest stored one) */
+                refresh?: boolean;
+            };
+            header?: never;
+            path: {
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceSchemaResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    checkSourceConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckConfigurationDto"];
+            };
+        };
+        responses: {
+            /** @description The connector's verdict (a failed check is a normal answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckConnectionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector failed (crash, bad output, installation error); `failure` says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The connector did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -31,6 +31,11 @@ export const dataDirEnv = z.object({
   TRIBUTARY_DATA_DIR: z.string().min(1).default('.tributary/data'),
 });
 
+export const connectorsDirEnv = z.object({
+  /** where PyPI/npm connectors are installed (one virtualenv per package@version); default `<TRIBUTARY_DATA_DIR>/connectors` */
+  TRIBUTARY_CONNECTORS_DIR: z.string().min(1).optional(),
+});
+
 export const storageEnv = z.object({
   /** attempt logs and other blobs (local-directory storage); default `<TRIBUTARY_DATA_DIR>/storage`, see storageDirOf */
   TRIBUTARY_STORAGE_DIR: z.string().min(1).optional(),

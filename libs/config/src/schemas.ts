@@ -1,6 +1,6 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
-import { dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
+import { connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
 
 export const serverEnvSchema = z.object({
   ...databaseEnv.shape,
@@ -19,6 +19,7 @@ export const workerEnvSchema = z.object({
   ...secretKeyEnv.shape,
   ...dataDirEnv.shape,
   ...storageEnv.shape,
+  ...connectorsDirEnv.shape,
   ...jobRetryEnv.shape,
   ...logEnv.shape,
 });

@@ -192,9 +192,18 @@ export class RecordPeeker {
    */
   private readonly prefixes: Pattern[] = [];
   private readonly prefixIndex: number[] = [];
+  /** whether each remembered prefix names the namespace (else it may come after `data`) */
+  private readonly prefixNamespace: boolean[] = [];
   private prefixNext = 0;
   /** where parsePrefix found `data`'s opening brace (+1): the end of a prefix to remember */
   private prefixEnd = 0;
+  /** whether the prefix parsePrefix just read names the namespace */
+  private parsedNamespace = false;
+
+  /** After peekPrefix answered: the bytes of the line's prefix, through `data`'s opening brace. */
+  prefixLength = 0;
+  /** After peekPrefix answered: whether that prefix names the namespace. */
+  prefixHasNamespace = false;
   // a DataView over the buffer being peeked, made once per chunk
   private viewOf: Buffer | undefined;
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -233,15 +242,44 @@ export class RecordPeeker {
     return index;
   }
 
+  /**
+   * Like peek, but answers only for the exact-bytes form (`stream` and/or `namespace`, then
+   * `data`), and says where `data` starts (prefixLength) and whether the prefix holds the
+   * namespace (prefixHasNamespace): what a caller needs to rewrite the prefix alone.
+   */
+  peekPrefix(buf: Buffer, start: number, end: number): number {
+    if (buf[end - 1] !== RBRACE) return NOT_SURE;
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const prefixes = this.prefixes;
+    for (let k = 0; k < prefixes.length; k++) {
+      const prefix = prefixes[k]!;
+      if (!matches(this.view, buf, start, end, prefix)) continue;
+      this.prefixLength = prefix.length;
+      this.prefixHasNamespace = this.prefixNamespace[k]!;
+      return this.prefixIndex[k]!;
+    }
+    const index = this.parsePrefix(this.view, buf, start, end);
+    if (index < 0) return NOT_SURE;
+    this.rememberPrefix(buf.subarray(start, this.prefixEnd), index);
+    this.prefixLength = this.prefixEnd - start;
+    this.prefixHasNamespace = this.parsedNamespace;
+    return index;
+  }
+
   /** Remembers the line's bytes up to `data":{`, the same for all records of a stream. */
   private rememberPrefix(prefix: Buffer, index: number): void {
     const pattern = new Pattern(prefix);
     if (this.prefixes.length < PREFIX_CACHE_SIZE) {
       this.prefixes.push(pattern);
       this.prefixIndex.push(index);
+      this.prefixNamespace.push(this.parsedNamespace);
     } else {
       this.prefixes[this.prefixNext] = pattern;
       this.prefixIndex[this.prefixNext] = index;
+      this.prefixNamespace[this.prefixNext] = this.parsedNamespace;
       this.prefixNext = (this.prefixNext + 1) % PREFIX_CACHE_SIZE;
     }
   }
@@ -277,6 +315,7 @@ export class RecordPeeker {
     // `data` must follow as an object, as in every serialiser we know; else look closer
     if (!matches(view, buf, afterStrings, end, f.thenData)) return GENERAL;
     this.prefixEnd = afterStrings + f.thenData.length;
+    this.parsedNamespace = nsStart !== -1;
 
     const nameLength = nameEnd - nameStart;
     const nsLength = nsEnd - nsStart; // 0 when absent (-1 - -1)

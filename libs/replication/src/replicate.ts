@@ -7,6 +7,10 @@
  * Whatever the connectors do, replicate() resolves with a result: connector trouble
  * becomes a FailureReason naming whose fault it was, and both process groups are gone
  * by the time it returns.
+ *
+ * Destination naming (input.destinationNaming): the source reads and writes its own stream
+ * names; everything the destination gets (catalog, records, states, statuses) carries the
+ * destination's names, and what the engine reports (state, stats, failures) the source's.
  */
 import {
   DEFAULT_MAX_LINE_BYTES,
@@ -29,12 +33,15 @@ import {
   type LogEntry,
   type ProcessExit,
 } from '@tributary/launcher';
+import { DestinationNames } from './destination-names.js';
 import { RecentLines } from './recent-lines.js';
 import { RecordPeeker } from './record-peek.js';
-import { FORWARD, SKIP, STOP, SourcePump, type LineAction } from './source-pump.js';
+import { RecordRewriter } from './record-rewrite.js';
+import { FORWARD, SKIP, STOP, SourcePump, type SlowLineAnswer } from './source-pump.js';
 import { StateTracker, stateForSource } from './state-tracker.js';
 import { ReplicationStats } from './stats.js';
 import { StreamCatalog, describeStream } from './stream-catalog.js';
+import { describeCollision, destinationCatalog, namingCollisions } from './stream-naming.js';
 import type { ReplicateInput, ReplicationResult, ReplicationState } from './types.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
@@ -68,6 +75,8 @@ class Replication {
   private readonly tracker: StateTracker;
   private readonly initialState: ReplicationState | undefined;
   private readonly peeker: RecordPeeker;
+  /** set when some stream has another name in the destination */
+  private readonly names: DestinationNames | undefined;
   private readonly maxLineBytes: number;
   private readonly killGraceMs: number;
   private readonly startedAt = Date.now();
@@ -103,12 +112,24 @@ class Replication {
     this.initialState = normaliseStateInput(input.state);
     this.tracker = new StateTracker(this.initialState);
     this.peeker = new RecordPeeker(this.catalog);
+    this.names = DestinationNames.of(input.destinationNaming, this.catalog);
   }
 
   async run(): Promise<void> {
     const { signal } = this.input;
     if (signal?.aborted) {
       this.cancelled = true;
+      return;
+    }
+    // refused before anything starts: the streams would overwrite each other's data
+    const collisions = namingCollisions(this.input.destinationNaming, this.input.catalog);
+    if (collisions.length > 0) {
+      this.fail({
+        origin: 'replication',
+        type: 'config_error',
+        message: `the connection's namespace definition and stream prefix map several streams to one: ${collisions.map(describeCollision).join('; ')}`,
+        timestamp: Date.now(),
+      });
       return;
     }
     const onAbort = () => this.cancel();
@@ -128,7 +149,7 @@ class Replication {
     const dst = await this.launch('destination', () =>
       launcher.write(
         destination.definition,
-        { config: destination.config, catalog },
+        { config: destination.config, catalog: this.names ? destinationCatalog(this.input.destinationNaming, catalog) : catalog },
         { role: 'destination', onLog: this.connectorLog('destination') },
       ),
     );
@@ -193,9 +214,19 @@ class Replication {
   // --- source ----------------------------------------------------------------------
 
   private createPump(dst: ConnectorProcess): SourcePump {
+    const names = this.names;
     return new SourcePump({
       destination: dst.stdin,
       peeker: this.peeker,
+      ...(names
+        ? {
+            rewriter: new RecordRewriter(
+              this.peeker,
+              names.recordHeads(),
+              this.catalog.streams.map((ref) => ref.namespace !== undefined),
+            ),
+          }
+        : {}),
       stats: this.stats,
       maxLineBytes: this.maxLineBytes,
       ...(this.input.options?.maxQueuedBytes !== undefined ? { maxQueuedBytes: this.input.options.maxQueuedBytes } : {}),
@@ -222,8 +253,8 @@ class Replication {
     pump.start(src.stdout, src.stdoutReaderAttached === true);
   }
 
-  /** A source line the fast path did not take: parse it and act on it. */
-  private sourceLine(line: Buffer): LineAction {
+  /** A source line the fast path did not take: parse it and act on it (and rename it for the destination). */
+  private sourceLine(line: Buffer): SlowLineAnswer {
     const decoded = decodeLine(line);
     if (decoded.kind !== 'message') {
       this.unparsedLine('source', decoded);
@@ -246,7 +277,8 @@ class Replication {
         }
         this.stats.bucketRecords[ref.index] = this.stats.bucketRecords[ref.index]! + 1;
         this.stats.bucketBytes[ref.index] = this.stats.bucketBytes[ref.index]! + line.length;
-        return FORWARD;
+        const renamed = this.names?.record(m, ref);
+        return renamed ? Buffer.from(JSON.stringify(renamed)) : FORWARD;
       }
       case 'STATE': {
         const state = m.state;
@@ -255,13 +287,17 @@ class Replication {
           const d = state.stream?.stream_descriptor;
           scope = (d && this.catalog.lookup(d.name, d.namespace)?.index) ?? 'none';
         }
-        this.tracker.sent(state, this.stats.checkpoint(scope));
-        return FORWARD;
+        const asSent = this.names?.state(state) ?? state;
+        this.tracker.sent(state, this.stats.checkpoint(scope), asSent);
+        return asSent === state ? FORWARD : Buffer.from(JSON.stringify({ ...m, state: asSent }));
       }
-      case 'TRACE':
+      case 'TRACE': {
         this.trace('source', m.trace, m);
         // destinations finalise a stream (e.g. swap in an overwrite table) on its COMPLETE status
-        return m.trace.type === 'STREAM_STATUS' && this.isConfigured(m.trace.stream_status?.stream_descriptor) ? FORWARD : SKIP;
+        if (m.trace.type !== 'STREAM_STATUS' || !this.isConfigured(m.trace.stream_status?.stream_descriptor)) return SKIP;
+        const renamed = this.names?.streamStatus(m) ?? m;
+        return renamed === m ? FORWARD : Buffer.from(JSON.stringify(renamed));
+      }
       default:
         this.otherMessage('source', m);
         return SKIP;
@@ -275,7 +311,11 @@ class Replication {
   private trace(role: ConnectorRole, trace: AirbyteTraceMessage, m: AirbyteMessage): void {
     if (trace.type === 'ERROR') {
       this.traceFailed[role] = true;
-      this.fail(failureFromTrace(trace, role), false);
+      const failure = failureFromTrace(trace, role);
+      // the destination speaks of its own names; failures name the source's streams
+      const ref = role === 'destination' && failure.stream ? this.names?.sourceOf(failure.stream) : undefined;
+      if (ref) failure.stream = ref.namespace !== undefined ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
+      this.fail(failure, false);
       const entry = logEntryFromMessage(m, role);
       if (entry) this.log(entry);
       return;
@@ -464,7 +504,11 @@ class Replication {
     for (const ref of this.catalog.streams) {
       const status = this.stats.statusOf(ref.index);
       if (status === 'COMPLETE' || status === 'INCOMPLETE') continue;
-      const stream_descriptor = ref.namespace ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
+      const stream_descriptor = this.names
+        ? this.names.of(ref.index)
+        : ref.namespace
+          ? { name: ref.name, namespace: ref.namespace }
+          : { name: ref.name };
       lines +=
         JSON.stringify({
           type: 'TRACE',

@@ -2,18 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { EventEmitter, once } from 'node:events';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import { decodeLine, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { DestinationNames } from './destination-names.js';
 import { RecordPeeker } from './record-peek.js';
-import { FORWARD, SKIP, SourcePump } from './source-pump.js';
+import { RecordRewriter } from './record-rewrite.js';
+import { FORWARD, SKIP, SourcePump, type SlowLineAnswer } from './source-pump.js';
 import { ReplicationStats } from './stats.js';
 import { StreamCatalog } from './stream-catalog.js';
 
-const catalog = new StreamCatalog({
-  streams: ['users', 'orders'].map((name) => ({
-    stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh'] },
-    sync_mode: 'full_refresh',
-    destination_sync_mode: 'append',
-  })),
-} satisfies ConfiguredAirbyteCatalog);
+const catalogOf = (...streams: { name: string; namespace?: string }[]) =>
+  new StreamCatalog({
+    streams: streams.map((s) => ({
+      stream: { ...s, json_schema: {}, supported_sync_modes: ['full_refresh'] },
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'append',
+    })),
+  } satisfies ConfiguredAirbyteCatalog);
+
+const catalog = catalogOf({ name: 'users' }, { name: 'orders' });
 
 /** A small deterministic PRNG, so a failing case can be replayed. */
 function rng(seed: number): () => number {
@@ -89,10 +94,20 @@ interface ReaderMode {
   random: () => number;
 }
 
+/** The streams, and their destination names when records are renamed on the way. */
+interface Streams {
+  catalog: StreamCatalog;
+  names?: DestinationNames;
+  /** the staging block size when renaming */
+  stageBytes?: number;
+}
+
 async function pump(
   chunks: Buffer[],
   reader?: ReaderMode,
+  streams: Streams = { catalog },
 ): Promise<{ out: string; stats: ReplicationStats; skipped: string[]; pauses: number }> {
+  const { catalog, names, stageBytes } = streams;
   const source = reader ? new ReaderSocket() : new PassThrough();
   const received: Buffer[] = [];
   // a slow-ish destination with a small buffer, so backpressure kicks in too
@@ -109,22 +124,37 @@ async function pump(
   const stats = new ReplicationStats(catalog);
   const skipped: string[] = [];
   let p!: SourcePump;
+  const peeker = new RecordPeeker(catalog);
   const done = new Promise<void>((resolve) => {
     p = new SourcePump({
       destination,
       ...(reader ? { slotBytes: reader.slotBytes, maxQueuedBytes: reader.maxQueuedBytes } : {}),
-      peeker: new RecordPeeker(catalog),
+      ...(stageBytes ? { stageBytes } : {}),
+      peeker,
+      ...(names
+        ? {
+            rewriter: new RecordRewriter(
+              peeker,
+              names.recordHeads(),
+              catalog.streams.map((ref) => ref.namespace !== undefined),
+            ),
+          }
+        : {}),
       stats,
       maxLineBytes: 1_000_000,
-      slowLine: (line) => {
+      slowLine: (line): SlowLineAnswer => {
         const d = decodeLine(line);
         if (d.kind === 'message' && d.message.type === 'RECORD') {
           const ref = catalog.lookup(d.message.record.stream, d.message.record.namespace)!;
           stats.bucketRecords[ref.index] = stats.bucketRecords[ref.index]! + 1;
           stats.bucketBytes[ref.index] = stats.bucketBytes[ref.index]! + line.length;
-          return FORWARD;
+          const renamed = names?.record(d.message, ref);
+          return renamed ? Buffer.from(JSON.stringify(renamed)) : FORWARD;
         }
-        if (d.kind === 'message' && d.message.type === 'STATE') return FORWARD;
+        if (d.kind === 'message' && d.message.type === 'STATE') {
+          const renamed = names?.state(d.message.state) ?? d.message.state;
+          return renamed === d.message.state ? FORWARD : Buffer.from(JSON.stringify({ ...d.message, state: renamed }));
+        }
         skipped.push(line.toString());
         return SKIP;
       },
@@ -212,4 +242,145 @@ async function checkForwarding(seed: number, viaReader: boolean): Promise<void> 
     }
     expect(skipped).toEqual(lines.filter((l) => !l.forwarded && l.text !== '').map((l) => l.text));
   }
+}
+
+// --- renaming streams for the destination --------------------------------------------
+
+const shop = catalogOf({ name: 'users', namespace: 'shop' }, { name: 'orders' });
+
+/** Python's json.dumps default separators: ", " and ": " */
+function pythonDumps(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pythonDumps).join(', ')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pythonDumps(x)}`)
+      .join(', ')}}`;
+  return JSON.stringify(v);
+}
+
+interface RenamedLine extends Line {
+  /** what the destination must get, parsed */
+  expected?: unknown;
+  /** bytes the destination must get verbatim (no re-serialisation) */
+  verbatim?: string;
+}
+
+function makeRenamedLines(random: () => number, count: number, names: DestinationNames): RenamedLine[] {
+  const lines: RenamedLine[] = [];
+  const to = (stream: 'users' | 'orders') => names.of(stream === 'users' ? 0 : 1);
+  for (let i = 0; i < count; i++) {
+    const r = random();
+    const stream = random() < 0.5 ? 'users' : 'orders';
+    const ns = stream === 'users' ? { namespace: 'shop' } : {};
+    const eol = random() < 0.1 ? '\r\n' : '\n';
+    // data that looks like record members, to trip anything that reads too far
+    const data = { i, s: '}"namespace":"x"{ \\', pad: 'x'.repeat(Math.floor(random() * 300)) };
+    const dest = to(stream);
+    const expectedRecord = {
+      type: 'RECORD',
+      record: { stream: dest.name, ...(dest.namespace ? { namespace: dest.namespace } : {}), data, emitted_at: 1 },
+    };
+    const record = (text: string, verbatim?: string): RenamedLine => ({
+      text,
+      eol,
+      forwarded: true,
+      stream,
+      expected: expectedRecord,
+      ...(verbatim ? { verbatim } : {}),
+    });
+    if (r < 0.3) lines.push(record(JSON.stringify({ type: 'RECORD', record: { ...ns, stream, data, emitted_at: 1 } })));
+    else if (r < 0.45)
+      // Python's CDK: namespace last, spaced; the spacing after data survives the rename
+      lines.push(
+        record(pythonDumps({ type: 'RECORD', record: { stream, data, emitted_at: 1, ...ns } }), `${pythonDumps(data)}, "emitted_at": 1`),
+      );
+    else if (r < 0.6) lines.push(record(JSON.stringify({ type: 'RECORD', record: { stream, data, emitted_at: 1, ...ns } })));
+    else if (r < 0.65) lines.push(record(JSON.stringify({ type: 'RECORD', record: { data, emitted_at: 1, ...ns, stream } })));
+    else if (r < 0.75) {
+      const state = (name: string, namespace?: string) => ({
+        type: 'STREAM',
+        stream: { stream_descriptor: { name, ...(namespace ? { namespace } : {}) }, stream_state: { i } },
+      });
+      lines.push({
+        text: JSON.stringify({ type: 'STATE', state: state(stream, ns.namespace) }),
+        eol,
+        forwarded: true,
+        expected: { type: 'STATE', state: state(dest.name, dest.namespace) },
+      });
+    } else if (r < 0.8) {
+      const global = (users: object, orders: object) => ({
+        type: 'STATE',
+        state: {
+          type: 'GLOBAL',
+          global: {
+            shared_state: { i },
+            stream_states: [
+              { stream_descriptor: users, stream_state: { i } },
+              { stream_descriptor: orders, stream_state: { i } },
+            ],
+          },
+        },
+      });
+      lines.push({
+        text: JSON.stringify(global({ name: 'users', namespace: 'shop' }, { name: 'orders' })),
+        eol,
+        forwarded: true,
+        expected: global(to('users'), to('orders')),
+      });
+    } else if (r < 0.9)
+      lines.push({ text: JSON.stringify({ type: 'LOG', log: { level: 'INFO', message: `log ${i}` } }), eol, forwarded: false });
+    else if (r < 0.95) lines.push({ text: `plain text ${i}`, eol, forwarded: false });
+    else lines.push({ text: '', eol, forwarded: false });
+  }
+  return lines;
+}
+
+describe('SourcePump renaming streams', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('renames exactly the record and state lines, whatever the chunking (seed %i)', (seed) =>
+    checkRenaming(seed, false),
+  );
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('renames exactly the same through its reader (seed %i)', (seed) => checkRenaming(seed, true));
+});
+
+async function checkRenaming(seed: number, viaReader: boolean): Promise<void> {
+  const random = rng(seed * 7919);
+  // a prefix and a custom format rename both streams; 'destination' only the one with a namespace
+  const names = DestinationNames.of(
+    seed % 2 === 0 ? { namespace: { format: '${SOURCE_NAMESPACE}_raw' }, prefix: 'p_' } : { namespace: 'destination' },
+    shop,
+  )!;
+  const lines = makeRenamedLines(random, 400, names);
+  const noFinalNewline = seed % 4 < 2;
+  const text = lines.map((l, i) => (noFinalNewline && i === lines.length - 1 ? l.text : l.text + l.eol)).join('');
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const size = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 2000));
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  const slotBytes = [256, 1024, 4096][seed % 3]!;
+  // small blocks, so that they fill, are reused, and some pieces are too big for one
+  const stageBytes = [512, 2048, 8192][(seed >> 1) % 3]!;
+  const { out, stats, skipped } = await pump(chunks, viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined, {
+    catalog: shop,
+    names,
+    stageBytes,
+  });
+
+  const forwarded = lines.filter((l) => l.forwarded);
+  expect(out.endsWith('\n')).toBe(true);
+  const outLines = out.slice(0, -1).split('\n');
+  expect(outLines).toHaveLength(forwarded.length);
+  forwarded.forEach((l, i) => {
+    const line = outLines[i]!.replace(/\r$/, '');
+    expect(JSON.parse(line)).toEqual(l.expected);
+    if (l.verbatim) expect(line).toContain(l.verbatim);
+  });
+  const totals = stats.streamStats();
+  for (const name of ['users', 'orders'] as const) {
+    expect(totals.find((t) => t.name === name)!.recordsEmitted).toBe(lines.filter((l) => l.stream === name).length);
+  }
+  expect(skipped).toEqual(lines.filter((l) => !l.forwarded && l.text !== '').map((l) => l.text));
 }

@@ -21,10 +21,17 @@
  * is reused only once everything written from it has left the destination's stdin queue,
  * which writes complete in order: bytes queued so far minus dest.writableLength. The source
  * is paused whenever the next slot is still busy, so the queue stays within the ring.
+ *
+ * Renaming (`rewriter`, when the destination names streams differently): forwarded lines are
+ * copied into a staging block instead, records with their prefix replaced by the stream's
+ * new one (see RecordRewriter), and each chunk's output goes out as one view of the block.
+ * A full block is reused once everything written from it has left the queue (as slots are),
+ * so the blocks in use are bounded by the queue the limits above bound.
  */
 import type { Readable, Writable } from 'node:stream';
 import type { StdoutReader } from '@tributary/launcher';
 import { NOT_SURE, type RecordPeeker } from './record-peek.js';
+import type { RecordRewriter } from './record-rewrite.js';
 import type { ReplicationStats } from './stats.js';
 import type { BackpressureStats } from './types.js';
 
@@ -33,9 +40,14 @@ export const SKIP = 1;
 export const STOP = 2;
 export type LineAction = typeof FORWARD | typeof SKIP | typeof STOP;
 
+/** what slowLine answers: an action, or the bytes to forward instead of the line (no terminator) */
+export type SlowLineAnswer = LineAction | Buffer;
+
 export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** reader mode: the ring is maxQueuedBytes in slots of this size */
 export const DEFAULT_SLOT_BYTES = 256 * 1024;
+/** renaming: the staging block size; pieces longer than a quarter of it are written as they are */
+export const DEFAULT_STAGE_BYTES = 128 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -46,17 +58,22 @@ export interface SourcePumpOptions {
   source?: Readable;
   destination: Writable;
   peeker: RecordPeeker;
+  /** set when records must be renamed for the destination (uses the same peeker) */
+  rewriter?: RecordRewriter;
   stats: ReplicationStats;
   maxLineBytes: number;
   /** pause the source once this much waits for the destination's stdin; default 4 MiB */
   maxQueuedBytes?: number;
   /** reader mode's slot size (tests); default 256 KiB */
   slotBytes?: number;
+  /** renaming's staging block size (tests); default 128 KiB */
+  stageBytes?: number;
   /**
    * Any line the peeker is not sure about (a view, no terminator). Counts the line itself
-   * when it turns out to be a record; STOP ends the pump (a fatal line).
+   * when it turns out to be a record; STOP ends the pump (a fatal line); a Buffer is
+   * forwarded instead of the line (a renamed message).
    */
-  slowLine(line: Buffer): LineAction;
+  slowLine(line: Buffer): SlowLineAnswer;
   /** slowLine said STOP; everything before that line has been written */
   onStopped(): void;
   /** a line grew past maxLineBytes; the pump has stopped, everything before it was written */
@@ -92,6 +109,15 @@ export class SourcePump {
   /** every byte handed to dest.write so far */
   private queued = 0;
 
+  // renaming: output is copied to stageBlock[stageStart, stageFill), then written as one view
+  private readonly rewriter: RecordRewriter | undefined;
+  private stageBlock: Buffer = Buffer.alloc(0);
+  private stageStart = 0;
+  private stageFill = 0;
+  /** full blocks, oldest first, each with `queued` right after its last write */
+  private readonly usedBlocks: { block: Buffer; writtenAt: number }[] = [];
+  private readonly stageBytes: number;
+
   private source: Readable | undefined;
   private readonly dest: Writable;
   private readonly peeker: RecordPeeker;
@@ -104,6 +130,8 @@ export class SourcePump {
     this.source = options.source;
     this.dest = options.destination;
     this.peeker = options.peeker;
+    this.rewriter = options.rewriter;
+    this.stageBytes = Math.max(options.stageBytes ?? DEFAULT_STAGE_BYTES, 16);
     this.bucketRecords = options.stats.bucketRecords;
     this.bucketBytes = options.stats.bucketBytes;
     this.maxLineBytes = options.maxLineBytes;
@@ -263,6 +291,7 @@ export class SourcePump {
    * starts (chunk.length: none), -1 once stopped; a continued long line is kept by itself.
    */
   private processChunk(chunk: Buffer): number {
+    if (this.rewriter) return this.processRenaming(chunk);
     const len = chunk.length;
     let pos = 0;
     // a line completed by this chunk, to go out before the chunk's first run
@@ -281,6 +310,7 @@ export class SourcePump {
       const action = this.assembledLine(line);
       if (action === STOP) return -1;
       if (action === FORWARD) head = line;
+      else if (action !== SKIP) head = Buffer.concat([action, NEWLINE]);
       pos = nl + 1;
     }
 
@@ -316,6 +346,7 @@ export class SourcePump {
             this.options.onStopped();
             return -1;
           }
+          if (action !== SKIP) this.write(action, NEWLINE);
         }
       }
       pos = nl + 1;
@@ -326,7 +357,7 @@ export class SourcePump {
   }
 
   /** A line put together from several chunks, LF included: counted, not written. */
-  private assembledLine(line: Buffer): LineAction {
+  private assembledLine(line: Buffer): SlowLineAnswer {
     let end = line.length - 1;
     if (end > 0 && line[end - 1] === CR) end--;
     if (end > this.maxLineBytes) {
@@ -346,6 +377,112 @@ export class SourcePump {
       this.options.onStopped();
     }
     return action;
+  }
+
+  /** processChunk when renaming: every forwarded byte goes through the stage. */
+  private processRenaming(chunk: Buffer): number {
+    const len = chunk.length;
+    let pos = 0;
+    if (this.partialBytes > 0) {
+      const nl = chunk.indexOf(LF);
+      if (nl === -1) {
+        this.keepPartial(chunk, 0);
+        return this.stopped ? -1 : len;
+      }
+      this.partial.push(chunk.subarray(0, nl + 1));
+      const line = Buffer.concat(this.partial, this.partialBytes + nl + 1);
+      this.partial = [];
+      this.partialBytes = 0;
+      if (this.renameLine(line, 0, line.length - 1) === STOP) return -1;
+      pos = nl + 1;
+    }
+    while (pos < len) {
+      const nl = chunk.indexOf(LF, pos);
+      if (nl === -1) break;
+      if (this.renameLine(chunk, pos, nl) === STOP) return -1;
+      pos = nl + 1;
+    }
+    this.flushStage();
+    return pos;
+  }
+
+  /** The line buf[pos, nl) and its LF at nl, staged: as it is, renamed, replaced or not at all. */
+  private renameLine(buf: Buffer, pos: number, nl: number): LineAction {
+    let end = nl;
+    if (end > pos && buf[end - 1] === CR) end--;
+    const lineBytes = end - pos;
+    if (lineBytes > this.maxLineBytes) {
+      this.flushStage();
+      this.tooLong(lineBytes);
+      return STOP;
+    }
+    if (lineBytes === 0) return SKIP;
+    const rewriter = this.rewriter!;
+    const index = rewriter.peek(buf, pos, end);
+    if (index !== NOT_SURE) {
+      this.bucketRecords[index] = this.bucketRecords[index]! + 1;
+      this.bucketBytes[index] = this.bucketBytes[index]! + lineBytes;
+      const head = rewriter.head;
+      if (head === undefined) {
+        this.stage(buf, pos, nl + 1);
+      } else {
+        this.stage(head, 0, head.length);
+        if (rewriter.cutStart === rewriter.cutEnd) {
+          this.stage(buf, rewriter.bodyStart, nl + 1);
+        } else {
+          this.stage(buf, rewriter.bodyStart, rewriter.cutStart);
+          this.stage(buf, rewriter.cutEnd, nl + 1);
+        }
+      }
+      return FORWARD;
+    }
+    const action = this.options.slowLine(buf.subarray(pos, end));
+    if (action === FORWARD) {
+      this.stage(buf, pos, nl + 1);
+    } else if (action === STOP) {
+      this.flushStage();
+      this.stop();
+      this.options.onStopped();
+      return STOP;
+    } else if (action !== SKIP) {
+      this.stage(action, 0, action.length);
+      this.stage(NEWLINE, 0, 1);
+    }
+    return FORWARD;
+  }
+
+  /** Copies src[from, to) to the output; a piece too big for a block is written as it is. */
+  private stage(src: Buffer, from: number, to: number): void {
+    const n = to - from;
+    if (this.stageFill + n > this.stageBlock.length) {
+      this.flushStage();
+      if (n > this.stageBytes >>> 2) {
+        this.write(undefined, src.subarray(from, to));
+        return;
+      }
+      this.stageBlock = this.nextBlock();
+      this.stageStart = this.stageFill = 0;
+    }
+    src.copy(this.stageBlock, this.stageFill, from, to);
+    this.stageFill += n;
+  }
+
+  /** Retires the current block; the oldest one comes back once its bytes are out of the queue. */
+  private nextBlock(): Buffer {
+    if (this.stageBlock.length > 0) this.usedBlocks.push({ block: this.stageBlock, writtenAt: this.queued });
+    const oldest = this.usedBlocks[0];
+    if (oldest && this.queued - this.dest.writableLength >= oldest.writtenAt) {
+      this.usedBlocks.shift();
+      return oldest.block;
+    }
+    return Buffer.allocUnsafeSlow(this.stageBytes);
+  }
+
+  /** Writes what was staged since the last flush, as a view of the block. */
+  private flushStage(): void {
+    if (this.stageFill === this.stageStart) return;
+    this.write(undefined, this.stageBlock.subarray(this.stageStart, this.stageFill));
+    this.stageStart = this.stageFill;
   }
 
   private keepPartial(chunk: Buffer, from: number): void {
@@ -382,7 +519,13 @@ export class SourcePump {
       const line = Buffer.concat([...this.partial, NEWLINE], this.partialBytes + 1);
       this.partial = [];
       this.partialBytes = 0;
-      if (this.assembledLine(line) === FORWARD) this.write(line, undefined);
+      if (this.rewriter) {
+        if (this.renameLine(line, 0, line.length - 1) !== STOP) this.flushStage();
+      } else {
+        const action = this.assembledLine(line);
+        if (action === FORWARD) this.write(line, undefined);
+        else if (action !== SKIP && action !== STOP) this.write(action, NEWLINE);
+      }
     }
     if (this.stopped) return;
     this.options.onEnd();

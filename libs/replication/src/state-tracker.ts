@@ -11,13 +11,18 @@
  * for its own stream's records), one shared by GLOBAL and LEGACY states (which vouch for
  * everything before them). Matching the oldest entry is the safe choice when the same
  * content was sent twice: it never commits records the destination has not seen.
+ *
+ * When the destination names streams differently, an echo is matched against the state as
+ * it was sent (destination names) and commits the state as the source emitted it.
  */
 import type { AirbyteStateMessage, StreamDescriptor } from '@tributary/protocol';
 import type { Checkpoint } from './stats.js';
 import type { ReplicationState } from './types.js';
 
 interface PendingState {
+  /** of the state as sent to the destination */
   key: string;
+  /** as the source emitted it: what is committed */
   message: AirbyteStateMessage;
   checkpoint: Checkpoint;
 }
@@ -106,12 +111,15 @@ export class StateTracker {
     return this.pending;
   }
 
-  /** A source STATE forwarded to the destination, with the records it vouches for. */
-  sent(message: AirbyteStateMessage, checkpoint: Checkpoint): void {
-    const q = queueKey(message);
+  /**
+   * A source STATE forwarded to the destination, with the records it vouches for; `asSent`
+   * is what the destination got (the same state under destination stream names).
+   */
+  sent(message: AirbyteStateMessage, checkpoint: Checkpoint, asSent: AirbyteStateMessage = message): void {
+    const q = queueKey(asSent);
     let queue = this.queues.get(q);
     if (!queue) this.queues.set(q, (queue = []));
-    queue.push({ key: stateKey(message), message, checkpoint });
+    queue.push({ key: stateKey(asSent), message, checkpoint });
     this.pending++;
   }
 

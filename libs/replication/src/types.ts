@@ -29,11 +29,37 @@ export interface ReplicationOptions {
   recentLogLines?: number;
 }
 
+/**
+ * Where a stream's records land in the destination (Airbyte's namespace definition):
+ * - 'source': the namespace the source gives the stream (none: the destination's default);
+ * - 'destination': always the destination's default (the namespace is removed);
+ * - { format }: the format with `${SOURCE_NAMESPACE}` replaced by the source's namespace
+ *   (empty when it has none); an empty result means the destination's default.
+ */
+export type NamespaceDefinition = 'source' | 'destination' | { format: string };
+
+/**
+ * How the destination names the source's streams. The source always sees its own names;
+ * the destination sees the mapped ones everywhere (catalog, records, states, statuses).
+ */
+export interface DestinationNaming {
+  namespace: NamespaceDefinition;
+  /** prepended to every stream name in the destination */
+  prefix?: string;
+}
+
 export interface ReplicateInput {
   launcher: ConnectorLauncher;
   source: ConnectorSide;
   destination: ConnectorSide;
+  /** the configured catalog in the source's names (the destination gets it mapped by destinationNaming) */
   catalog: ConfiguredAirbyteCatalog;
+  /**
+   * The connection's namespace definition and stream prefix; omitted: streams keep the
+   * source's names. Two streams that would land in the same destination stream fail the
+   * attempt before anything starts (origin replication, config_error).
+   */
+  destinationNaming?: DestinationNaming;
   /** committed state of the previous attempt (a result's `state`); omitted on a first sync */
   state?: ReplicationState;
   signal?: AbortSignal;

@@ -1,5 +1,5 @@
 /** spec / check / discover through Temporal: what the server sends and gets back. */
-import type { ConnectorDefinition, FailureReason } from '@tributary/launcher';
+import type { ConnectorDefinition, ConnectorRole, FailureReason } from '@tributary/launcher';
 import type { AirbyteCatalog, AirbyteConnectionStatus, ConnectorSpecification } from '@tributary/protocol';
 
 export interface ConnectorCommandOutputs {
@@ -12,6 +12,8 @@ export type ConnectorCommand = keyof ConnectorCommandOutputs;
 export interface ConnectorCommandInput<C extends ConnectorCommand = ConnectorCommand> {
   command: C;
   definition: ConnectorDefinition;
+  /** whose failure a failed command is (its origin); default source */
+  role?: ConnectorRole;
   /**
    * required by check and discover: the connector config encrypted with the platform's
    * secret key (libs/db sealJson), so workflow history never holds a secret in clear

@@ -2,7 +2,7 @@
  * The persistence port of the worker: the database layer (libs/db) implements it; the
  * activities call it. Everything a sync needs that lives in Postgres goes through here.
  */
-import type { ConnectorSide, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
+import type { ConnectorSide, DestinationNaming, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import type { CatalogDiff, NonBreakingChangesPolicy } from './schema-change.js';
 import type { ConnectionSettings } from './connection-contract.js';
@@ -21,6 +21,8 @@ export interface SyncConfig {
    * destination runs, with no records and minimum_generation_id = generation_id).
    */
   catalog: ConfiguredAirbyteCatalog;
+  /** where the destination writes each stream (the connection's namespace definition and prefix) */
+  destinationNaming: DestinationNaming;
   /** set to detect schema changes (a discover) before the first attempt of each sync/refresh job */
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
   /** the plaintext of every secret in both configs: masked in attempt logs */

@@ -45,11 +45,7 @@ export class ActorsService {
     actorType: ActorType,
     input: { workspaceId: string; definitionId: string; name: string; configuration: Record<string, unknown> },
   ): Promise<ActorWithMaskedConfig> {
-    if (!(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: input.workspaceId }))) {
-      throw new DomainError(ErrorCode.NotFound, `workspace ${input.workspaceId} not found`, {
-        fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }],
-      });
-    }
+    await this.ensureWorkspace(input.workspaceId);
     const definition = await this.definitionFor(actorType, input.definitionId);
     this.validate(definition, input.configuration);
     const entity = await this.actors.save({
@@ -101,13 +97,24 @@ export class ActorsService {
     await this.actors.delete({ id });
   }
 
-  private async find(actorType: ActorType, id: string): Promise<ActorEntity> {
+  /** The actor with its definition; 404 if there is none of this type. */
+  async find(actorType: ActorType, id: string): Promise<ActorEntity> {
     const entity = await this.actors.findOne({ where: { id, actorType }, relations: { definition: true } });
     if (!entity) throw notFound(actorType, id);
     return entity;
   }
 
-  private async definitionFor(actorType: ActorType, definitionId: string): Promise<DefinitionWithSpec> {
+  /** 404 naming the body's `workspaceId` if there is no such workspace. */
+  async ensureWorkspace(workspaceId: string): Promise<void> {
+    if (!(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: workspaceId }))) {
+      throw new DomainError(ErrorCode.NotFound, `workspace ${workspaceId} not found`, {
+        fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }],
+      });
+    }
+  }
+
+  /** The definition a request body names (`definitionId`), with its spec (fetched through a worker the first time). */
+  async definitionFor(actorType: ActorType, definitionId: string): Promise<DefinitionWithSpec> {
     try {
       return await this.definitions.getWithSpec(actorType, definitionId);
     } catch (error) {
@@ -118,7 +125,8 @@ export class ActorsService {
     }
   }
 
-  private validate(definition: DefinitionWithSpec, configuration: Record<string, unknown>): void {
+  /** 422 naming each field of `configuration` that does not satisfy the spec. */
+  validate(definition: DefinitionWithSpec, configuration: Record<string, unknown>): void {
     this.validator.validate(`${definition.id}:${definition.updatedAt.getTime()}`, definition.spec.connectionSpecification, configuration);
   }
 

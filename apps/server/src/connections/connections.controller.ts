@@ -3,19 +3,26 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
+import { ConnectionStatusResponseDto } from './connection-status.dto.js';
+import { ConnectionStatusService } from './connection-status.service.js';
 import { ConnectionPageDto, ConnectionResponseDto, CreateConnectionDto, ListConnectionsQueryDto, UpdateConnectionDto } from './connection.dto.js';
 import { toConnectionResponse } from './connection.mapper.js';
 import { ConnectionsService } from './connections.service.js';
 
+const SAVED_BUT_UNSCHEDULED = 'Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection)';
+
 @ApiTags('connections')
 @Controller('connections')
 export class ConnectionsController {
-  constructor(@Inject(ConnectionsService) private readonly service: ConnectionsService) {}
+  constructor(
+    @Inject(ConnectionsService) private readonly service: ConnectionsService,
+    @Inject(ConnectionStatusService) private readonly statuses: ConnectionStatusService,
+  ) {}
 
   @Post()
   @ApiOperation({ operationId: 'createConnection', summary: "Connect a source to a destination; streams come from the source's discovered catalog" })
   @ApiCreatedResponse({ type: ConnectionResponseDto })
-  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'])
+  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
   async create(@Body() body: CreateConnectionDto): Promise<ConnectionResponseDto> {
     return toConnectionResponse(await this.service.create(body));
   }
@@ -26,6 +33,14 @@ export class ConnectionsController {
   @ApiProblems(400)
   async list(@Query() query: ListConnectionsQueryDto): Promise<Page<ConnectionResponseDto>> {
     return toPage(await this.service.list(query), query, toConnectionResponse);
+  }
+
+  @Get(':connectionId/status')
+  @ApiOperation({ operationId: 'getConnectionStatus', summary: 'The running job with live progress, the last finished job and the next scheduled run' })
+  @ApiOkResponse({ type: ConnectionStatusResponseDto })
+  @ApiProblems(400, 404)
+  async status(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStatusResponseDto> {
+    return this.statuses.status(connectionId);
   }
 
   @Get(':connectionId')
@@ -39,7 +54,7 @@ export class ConnectionsController {
   @Patch(':connectionId')
   @ApiOperation({ operationId: 'updateConnection' })
   @ApiOkResponse({ type: ConnectionResponseDto })
-  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'])
+  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
   async update(@Param('connectionId', UuidParamPipe) connectionId: string, @Body() body: UpdateConnectionDto): Promise<ConnectionResponseDto> {
     return toConnectionResponse(await this.service.update(connectionId, body));
   }
@@ -48,7 +63,7 @@ export class ConnectionsController {
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteConnection', summary: 'Delete a connection with its job history and state' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 404, [409, 'A job is running on the connection'])
+  @ApiProblems(400, 404, [409, 'A job is running on the connection'], [503, 'Deleted, but Temporal did not answer: the workflow was not told'])
   async delete(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<void> {
     await this.service.delete(connectionId);
   }

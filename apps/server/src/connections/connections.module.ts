@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TemporalModule } from '../temporal/temporal.module.js';
+import { ConnectionStatusService } from './connection-status.service.js';
 import { ConnectionsController } from './connections.controller.js';
 import { ConnectionsService } from './connections.service.js';
 
-@Module({ controllers: [ConnectionsController], providers: [ConnectionsService], exports: [ConnectionsService] })
+@Module({ imports: [TemporalModule], controllers: [ConnectionsController], providers: [ConnectionsService, ConnectionStatusService], exports: [ConnectionsService] })
 export class ConnectionsModule {}

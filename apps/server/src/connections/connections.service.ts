@@ -12,7 +12,9 @@ import {
   type FieldError,
 } from '@tributary/db';
 import { pageWindow } from '../common/pagination.dto.js';
+import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import { configureStreams } from './configure-streams.js';
 import type { CreateConnectionDto, ListConnectionsQueryDto, StreamConfigurationDto, UpdateConnectionDto } from './connection.dto.js';
 import { toSchedule } from './schedule.js';
@@ -22,17 +24,27 @@ export const ACTIVE_JOB_STATUSES = ['pending', 'running', 'incomplete'] as const
 
 export type ConnectionWithWorkspace = ConnectionEntity & { source: ActorEntity };
 
+/** what a 503 after a saved create/update tells the client */
+const CATCH_UP = 'The change is saved; the workflow catches up on the next update of the connection (PATCH) or job request (POST /api/v1/jobs)';
+
 const invalid = (errors: FieldError[]) =>
   new DomainError(ErrorCode.ValidationFailed, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { fieldErrors: errors });
 
 /**
  * Connections: a source, a destination, the streams chosen from the source's newest
- * discovered catalog, a schedule and where data lands. Starting and stopping their
- * Temporal workflows is the orchestration layer's job, not this service's.
+ * discovered catalog, a schedule and where data lands.
+ *
+ * Each active connection has a workflow (schedule, one job at a time). The database is
+ * written first, then the workflow is started or told: if Temporal fails at that point the
+ * change stays saved and the request answers 503 saying so. A later PATCH (signal-with-start)
+ * or job request (update-with-start) starts a missing workflow, so nothing stays orphaned.
  */
 @Injectable()
 export class ConnectionsService {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ConnectionWorkflows) private readonly workflows: ConnectionWorkflows,
+  ) {}
 
   private get connections() {
     return this.dataSource.getRepository(ConnectionEntity);
@@ -61,6 +73,9 @@ export class ConnectionsService {
       prefix: input.prefix ?? '',
       nonBreakingChangesPolicy: input.nonBreakingChangesPolicy ?? 'ignore',
     });
+    if (saved.status === 'active') {
+      await this.afterSave(saved.id, `connection ${saved.id} was created, but its workflow could not be started`, CATCH_UP, () => this.workflows.start(saved.id));
+    }
     return this.get(saved.id);
   }
 
@@ -102,6 +117,10 @@ export class ConnectionsService {
     }
     const { source: _source, sourceCatalog: _catalog, ...row } = connection;
     await this.connections.save(row);
+    // the workflow reloads schedule and status; an active connection's missing workflow is started
+    await this.afterSave(id, `connection ${id} was updated, but its workflow could not be told`, CATCH_UP, () =>
+      this.workflows.updated(id, connection.status === 'active'),
+    );
     return this.get(id);
   }
 
@@ -111,6 +130,23 @@ export class ConnectionsService {
     const running = await this.dataSource.getRepository(JobEntity).findOneBy({ connectionId: id, status: In([...ACTIVE_JOB_STATUSES]) });
     if (running) throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${id}: cancel it first`, { jobId: running.id });
     await this.connections.delete({ id });
+    // the workflow ends (it would also find the connection gone when it next loads its settings)
+    await this.afterSave(
+      id,
+      `connection ${id} was deleted, but its workflow could not be told to stop`,
+      'The deletion stands; the workflow finds the connection gone when it next loads it',
+      () => this.workflows.deleted(id),
+    );
+  }
+
+  /** Runs the workflow call that follows a database write; Temporal being unavailable then is a 503 that says the write happened. */
+  private async afterSave(connectionId: string, what: string, consequence: string, call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (!(error instanceof ApiProblem) || error.status !== 503) throw error;
+      throw new ApiProblem(503, 'workflow_call_failed', 'Service unavailable', `${what} (${error.message}). ${consequence}`, { connectionId });
+    }
   }
 
   private async actor(actorType: ActorType, id: string, path: string): Promise<ActorEntity> {

@@ -60,9 +60,12 @@ function definitionsController(actorType: ActorType, path: string, tag: string, 
     }
 
     @Get(':definitionId/specification')
-    @ApiOperation({ operationId: names.spec, summary: 'The cached connector spec (the configuration JSON Schema)' })
+    @ApiOperation({
+      operationId: names.spec,
+      summary: 'The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker',
+    })
     @ApiOkResponse({ type: ConnectorSpecificationResponseDto })
-    @ApiProblems(400, 404, 503)
+    @ApiProblems(400, 404, 502, 503, 504)
     async specification(@Param('definitionId', UuidParamPipe) definitionId: string): Promise<ConnectorSpecificationResponseDto> {
       return toSpecificationResponse(await this.service.getWithSpec(actorType, definitionId));
     }

@@ -4,6 +4,7 @@ import type { ConnectorRuntime } from '@tributary/launcher';
 import { ActorDefinitionEntity, DomainError, ErrorCode, notFound, type ActorType } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
 import type { CreateDefinitionDto, UpdateDefinitionVersionDto } from './definition.dto.js';
 
 const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
@@ -12,7 +13,13 @@ export type DefinitionWithSpec = ActorDefinitionEntity & { spec: NonNullable<Act
 
 @Injectable()
 export class DefinitionsService {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  /** spec runs in progress, by definition id and version: concurrent requests wait for the same run */
+  private readonly specRuns = new Map<string, Promise<DefinitionWithSpec>>();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ConnectorCommandsService) private readonly commands: ConnectorCommandsService,
+  ) {}
 
   private get definitions() {
     return this.dataSource.getRepository(ActorDefinitionEntity);
@@ -71,14 +78,27 @@ export class DefinitionsService {
   }
 
   /**
-   * The definition with its cached spec. Running `spec` is a worker's job (through
-   * Temporal); until one has, configurations cannot be validated.
+   * The definition with its spec: the cached one, or, the first time, the one a worker's
+   * `spec` run returns (through Temporal; a PyPI connector is installed then), which is
+   * cached for this version. Fails like any connector command (503, 504, 502) otherwise.
    */
   async getWithSpec(actorType: ActorType, id: string): Promise<DefinitionWithSpec> {
     const definition = await this.get(actorType, id);
-    if (!definition.spec) {
-      throw new DomainError(ErrorCode.SpecUnavailable, `the spec of ${definition.name} ${definition.version} is not cached yet`, { definitionId: id });
+    if (definition.spec) return definition as DefinitionWithSpec;
+    const key = `${definition.id}@${definition.version}`;
+    let run = this.specRuns.get(key);
+    if (!run) {
+      run = this.fetchSpec(definition).finally(() => this.specRuns.delete(key));
+      this.specRuns.set(key, run);
     }
-    return definition as DefinitionWithSpec;
+    return run;
+  }
+
+  private async fetchSpec(definition: ActorDefinitionEntity): Promise<DefinitionWithSpec> {
+    const spec = await this.commands.run({ command: 'spec', actorType: definition.actorType, definition });
+    // cached for the version that ran: a version change meanwhile has dropped the spec and keeps it dropped
+    // (QueryDeepPartialEntity cannot express the spec's index signature: the value is the column's own type)
+    await this.definitions.update({ id: definition.id, version: definition.version }, { spec } as Parameters<typeof this.definitions.update>[1]);
+    return Object.assign(definition, { spec });
   }
 }

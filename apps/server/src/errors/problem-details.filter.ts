@@ -2,6 +2,7 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tributary/config';
 import { DomainError, ErrorCode, type FieldError } from '@tributary/db';
+import { ApiProblem } from './api-problem.js';
 import { httpStatusFor } from './domain-error-status.js';
 import type { Problem, ProblemFieldErrorDto } from './problem.dto.js';
 
@@ -18,7 +19,9 @@ const HTTP_TITLES: Record<number, string> = {
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',
+  502: 'Bad gateway',
   503: 'Service unavailable',
+  504: 'Gateway timeout',
 };
 
 const snake = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '_');
@@ -46,12 +49,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request.url.split('?')[0] ?? request.url);
-    if (problem.status >= 500) this.logger.error({ err: exception, path: problem.instance }, 'request failed');
+    // an ApiProblem is an expected condition (Temporal down, a connector failed): its detail says it all
+    if (exception instanceof ApiProblem && problem.status >= 500) this.logger.warn({ code: problem.code, path: problem.instance, detail: problem.detail }, 'request failed');
+    else if (problem.status >= 500) this.logger.error({ err: exception, path: problem.instance }, 'request failed');
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
   }
 
   private toProblem(exception: unknown, instance: string): Problem {
+    if (exception instanceof ApiProblem) {
+      const { status, title, code, extensions } = exception;
+      return { type: `urn:tributary:problem:${code}`, title, status, detail: exception.message, instance, code, ...extensions };
+    }
     if (exception instanceof DomainError) {
       const { status, title } = httpStatusFor(exception.code);
       const errors = exception.details.fieldErrors?.map(fieldErrorToProblem);

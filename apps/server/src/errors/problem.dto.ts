@@ -11,6 +11,17 @@ export class ProblemFieldErrorDto {
   detail!: string;
 }
 
+export class ConnectorFailureDto {
+  @ApiProperty({ enum: ['source', 'destination', 'replication', 'platform'], description: 'whose fault it was' })
+  origin!: string;
+
+  @ApiProperty({ description: 'Airbyte failure type: config_error, system_error or transient_error', example: 'config_error' })
+  type!: string;
+
+  @ApiProperty({ example: 'config.destination_path must be an absolute path' })
+  message!: string;
+}
+
 /** RFC 9457 problem details, served as application/problem+json for every error. */
 export class ProblemDto {
   @ApiProperty({ description: 'identifies the problem type', example: 'urn:tributary:problem:validation_failed' })
@@ -33,6 +44,15 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ type: [ProblemFieldErrorDto], description: 'one entry per invalid field' })
   errors?: ProblemFieldErrorDto[];
+
+  @ApiPropertyOptional({ description: 'job_already_running: the job that runs on the connection', example: '42' })
+  runningJobId?: string;
+
+  @ApiPropertyOptional({ type: ConnectorFailureDto, description: 'connector_failed, connector_config_error: what the connector reported' })
+  failure?: ConnectorFailureDto;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'workflow_call_failed: the connection that was saved (or deleted) nonetheless' })
+  connectionId?: string;
 }
 
 export type Problem = ProblemDto;

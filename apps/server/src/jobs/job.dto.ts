@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import type { AttemptEntity, JobEntity } from '@tributary/db';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
 
@@ -53,9 +54,9 @@ export class FailureReasonDto {
 }
 
 export class AttemptResponseDto {
-  @ApiProperty({ description: '0-based' })
+  @ApiProperty({ description: '1, 2, ... within the job', example: 1 })
   attemptNumber!: number;
-  @ApiProperty({ enum: ['running', 'failed', 'succeeded'] })
+  @ApiProperty({ enum: ['running', 'failed', 'succeeded', 'cancelled'] })
   status!: string;
   @ApiProperty({ type: AttemptStatsDto, nullable: true })
   stats!: AttemptStatsDto | null;
@@ -92,6 +93,39 @@ export class JobWithAttemptsResponseDto extends JobResponseDto {
 }
 
 export const JobPageDto = PageOf(JobResponseDto, 'JobPage');
+
+export class JobStreamDto {
+  @ApiProperty({ example: 'users' })
+  @IsString()
+  @IsNotEmpty()
+  name!: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  namespace?: string | null;
+}
+
+export class CreateJobDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  connectionId!: string;
+
+  @ApiProperty({
+    enum: JOB_TYPES,
+    description: 'sync: replicate from the committed state; clear: empty the streams in the destination and forget their state; refresh: forget the state and sync from scratch',
+  })
+  @IsIn(JOB_TYPES)
+  jobType!: (typeof JOB_TYPES)[number];
+
+  @ApiPropertyOptional({ type: [JobStreamDto], description: 'clear/refresh: only these configured streams (default: all of them)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  @Type(() => JobStreamDto)
+  streams?: JobStreamDto[];
+}
 
 export class ListJobsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })

@@ -1,15 +1,41 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { JobIdPipe } from './job-id.pipe.js';
-import { JobPageDto, JobWithAttemptsResponseDto, ListJobsQueryDto, toAttemptResponse, toJobResponse, type JobResponseDto } from './job.dto.js';
+import {
+  CreateJobDto,
+  JobPageDto,
+  JobResponseDto,
+  JobWithAttemptsResponseDto,
+  ListJobsQueryDto,
+  toAttemptResponse,
+  toJobResponse,
+} from './job.dto.js';
 import { JobsService } from './jobs.service.js';
 
 @ApiTags('jobs')
 @Controller('jobs')
 export class JobsController {
   constructor(@Inject(JobsService) private readonly service: JobsService) {}
+
+  @Post()
+  @ApiOperation({
+    operationId: 'createJob',
+    summary: 'Run a sync, clear or refresh of a connection now (one job at a time per connection)',
+  })
+  @ApiCreatedResponse({ type: JobResponseDto, description: 'The job was created and runs' })
+  @ApiProblems(
+    400,
+    [404, 'No such connection'],
+    [409, 'A job is already running (`runningJobId`), or the connection is not active'],
+    [422, 'A requested stream is not configured on the connection; `errors` names the field'],
+    [503, 'Temporal is unreachable, or no worker polls the task queue'],
+    [504, 'The job request reached the connection workflow, but the job was not created in time'],
+  )
+  async create(@Body() body: CreateJobDto): Promise<JobResponseDto> {
+    return toJobResponse(await this.service.create(body));
+  }
 
   @Get()
   @ApiOperation({ operationId: 'listJobs', summary: 'Jobs, newest first, filtered by connection, status, type and creation time' })
@@ -26,5 +52,17 @@ export class JobsController {
   async get(@Param('jobId', JobIdPipe) jobId: string): Promise<JobWithAttemptsResponseDto> {
     const { job, attempts } = await this.service.get(jobId);
     return { ...toJobResponse(job), attempts: attempts.map(toAttemptResponse) };
+  }
+
+  @Post(':jobId/cancel')
+  @HttpCode(202)
+  @ApiOperation({
+    operationId: 'cancelJob',
+    summary: 'Cancel a running job: its connectors are stopped and the committed state is kept; it ends as cancelled shortly',
+  })
+  @ApiAcceptedResponse({ type: JobResponseDto, description: 'Cancellation requested' })
+  @ApiProblems(400, 404, [409, 'The job is not running'], [503, 'Temporal is unreachable'])
+  async cancel(@Param('jobId', JobIdPipe) jobId: string): Promise<JobResponseDto> {
+    return toJobResponse(await this.service.cancel(jobId));
   }
 }

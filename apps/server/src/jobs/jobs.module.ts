@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TemporalModule } from '../temporal/temporal.module.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
-@Module({ controllers: [JobsController], providers: [JobsService], exports: [JobsService] })
+@Module({ imports: [TemporalModule], controllers: [JobsController], providers: [JobsService], exports: [JobsService] })
 export class JobsModule {}

@@ -1,14 +1,50 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { And, LessThan, MoreThanOrEqual, type DataSource, type FindOperator, type FindOptionsWhere } from 'typeorm';
-import { AttemptEntity, JobEntity, notFound } from '@tributary/db';
+import { And, In, LessThan, MoreThanOrEqual, type DataSource, type FindOperator, type FindOptionsWhere } from 'typeorm';
+import {
+  ACTIVE_JOB_STATUSES,
+  AttemptEntity,
+  ConnectionEntity,
+  DomainError,
+  ErrorCode,
+  JobEntity,
+  notFound,
+  streamDescriptorKey,
+} from '@tributary/db';
+import type { StreamDescriptor } from '@tributary/protocol';
+import type { JobRequest } from '@tributary/workflows';
 import { pageWindow } from '../common/pagination.dto.js';
+import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
-import type { ListJobsQueryDto } from './job.dto.js';
+import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
+import type { CreateJobDto, ListJobsQueryDto } from './job.dto.js';
 
-/** Job history (read side). Starting and cancelling jobs goes through Temporal. */
+const isActive = (job: JobEntity) => (ACTIVE_JOB_STATUSES as readonly string[]).includes(job.status);
+
+const alreadyRunning = (connectionId: string, jobId: string) =>
+  new ApiProblem(
+    409,
+    'job_already_running',
+    'Conflict',
+    `job ${jobId} is already running on connection ${connectionId}: wait for it or cancel it`,
+    {
+      runningJobId: jobId,
+    },
+  );
+
+/**
+ * Jobs: history from the database; starting and cancelling go through the connection's
+ * workflow, which runs one job at a time and records each job (the worker writes the rows).
+ */
 @Injectable()
 export class JobsService {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ConnectionWorkflows) private readonly workflows: ConnectionWorkflows,
+  ) {}
+
+  private get jobs() {
+    return this.dataSource.getRepository(JobEntity);
+  }
 
   list(query: ListJobsQueryDto): Promise<JobEntity[]> {
     const created: FindOperator<Date>[] = [];
@@ -20,13 +56,80 @@ export class JobsService {
       ...(query.jobType ? { jobType: query.jobType } : {}),
       ...(created.length > 0 ? { createdAt: created.length === 1 ? created[0] : And(...created) } : {}),
     };
-    return this.dataSource.getRepository(JobEntity).find({ where, order: { createdAt: 'DESC', id: 'DESC' }, ...pageWindow(query) });
+    return this.jobs.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, ...pageWindow(query) });
   }
 
   async get(id: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }> {
-    const job = await this.dataSource.getRepository(JobEntity).findOneBy({ id });
+    const job = await this.jobs.findOneBy({ id });
     if (!job) throw notFound('job', id);
     const attempts = await this.dataSource.getRepository(AttemptEntity).find({ where: { jobId: id }, order: { attemptNumber: 'ASC' } });
     return { job, attempts };
+  }
+
+  /**
+   * Starts a sync, clear or refresh now, through the connection's workflow (started if it
+   * does not run, e.g. after Temporal lost it). One job at a time: 409 with the running one.
+   */
+  async create(input: CreateJobDto): Promise<JobEntity> {
+    const connection = await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: input.connectionId });
+    if (!connection) {
+      throw new DomainError(ErrorCode.NotFound, `connection ${input.connectionId} not found`, {
+        fieldErrors: [{ path: '/connectionId', message: 'no such connection' }],
+      });
+    }
+    if (connection.status !== 'active') {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `connection ${connection.id} is ${connection.status}: only an active connection runs jobs (PATCH its status to active first)`,
+      );
+    }
+    const request: JobRequest = { kind: input.jobType, ...(input.streams ? { streams: this.configuredStreams(connection, input) } : {}) };
+    // the database knows the running job already: no need to ask the connection workflow,
+    // unless no workflow runs that job (an orphan: the worker closes it when the next job starts)
+    const running = await this.jobs.findOne({
+      where: { connectionId: connection.id, status: In([...ACTIVE_JOB_STATUSES]) },
+      select: { id: true },
+    });
+    if (running && (await this.workflows.jobWorkflowRunning(running.id))) throw alreadyRunning(connection.id, running.id);
+
+    const result = await this.workflows.runJob(connection.id, request);
+    if (result.status === 'already_running') throw alreadyRunning(connection.id, result.jobId);
+    // the workflow's createJob activity has written the row before answering
+    return this.jobs.findOneByOrFail({ id: result.jobId });
+  }
+
+  /** Asks the running job to stop (its connectors are stopped, committed state kept); 202: it ends as cancelled shortly. */
+  async cancel(id: string): Promise<JobEntity> {
+    const job = await this.jobs.findOneBy({ id });
+    if (!job) throw notFound('job', id);
+    if (!isActive(job))
+      throw new DomainError(ErrorCode.Conflict, `job ${id} is ${job.status} already: only a running job can be cancelled`);
+    if (!(await this.workflows.cancelJob(job.connectionId, id))) {
+      // no workflow runs it (terminated, lost): nothing else will ever finish it
+      await this.dataSource.transaction(async (manager) => {
+        await manager.update(JobEntity, { id, status: In([...ACTIVE_JOB_STATUSES]) }, { status: 'cancelled' });
+        await manager.update(AttemptEntity, { jobId: id, status: 'running' }, { status: 'cancelled', endedAt: new Date() });
+      });
+    }
+    return this.jobs.findOneByOrFail({ id });
+  }
+
+  /** The requested streams, each one the connection syncs; 422 naming `streams` otherwise. */
+  private configuredStreams(connection: ConnectionEntity, input: CreateJobDto): StreamDescriptor[] {
+    const fail = (detail: string): never => {
+      throw new ApiProblem(422, 'invalid_streams', 'Unprocessable content', `streams: ${detail}`, {
+        errors: [{ pointer: '#/streams', detail }],
+      });
+    };
+    const streams = input.streams ?? [];
+    if (input.jobType === 'sync') fail('a sync runs every configured stream: only clear and refresh jobs take streams');
+    if (streams.length === 0) fail('is empty: omit it for every configured stream');
+    const configured = new Set(connection.configuredCatalog.streams.map((s) => streamDescriptorKey(s.stream)));
+    const unknown = streams.filter((s) => !configured.has(streamDescriptorKey(s)));
+    if (unknown.length > 0) {
+      const names = unknown.map((s) => (s.namespace ? `${s.namespace}.${s.name}` : s.name)).join(', ');
+      fail(`the connection does not sync ${names}`);
+    }
+    return streams.map((s) => ({ name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }));
   }
 }

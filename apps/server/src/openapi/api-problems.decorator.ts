@@ -6,8 +6,10 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid or revoked API token',
   404: 'No such resource',
   409: 'Conflicts with the current state of the resource',
-  422: 'The connector configuration does not satisfy the connector spec; `errors` names each field',
-  503: 'The connector spec is not available yet',
+  422: 'The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`)',
+  502: 'The connector failed (crash, bad output, installation error); `failure` says how',
+  503: 'Temporal is unreachable, or no worker polls the task queue; retry later',
+  504: 'The connector did not answer in time',
 };
 
 /** Documents the problem+json error responses a route can give (401 is added to every authenticated route). */

@@ -4,9 +4,11 @@
  * calls the same function and compares with the committed files.
  */
 import { Writable } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { createLogger } from '@tributary/config';
 import { createDataSource } from '@tributary/db';
+import { LocalDirStorage } from '@tributary/storage';
 import { createServerApp } from '../app.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 
@@ -25,10 +27,14 @@ const SCHEMA_HEADER = `/**
 `;
 
 export async function generateClientFiles(): Promise<ClientFiles> {
-  // the app is built but never listens and never connects: the document needs no database
+  // the app is built but never listens and never connects: the document needs no database, no Temporal
   const dataSource = createDataSource({ url: 'postgres://openapi@127.0.0.1:1/openapi' });
   const logger = createLogger({ name: 'openapi', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-  const app = await createServerApp({ dataSource, secretKey: Buffer.alloc(32), logger }, { swaggerUi: false });
+  // a lazy connection only dials on its first call, which never comes
+  const temporal = { client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), taskQueue: 'openapi' };
+  // never read from: the document needs no route to run
+  const storage = new LocalDirStorage('/nonexistent/openapi');
+  const app = await createServerApp({ dataSource, secretKey: Buffer.alloc(32), logger, temporal, storage }, { swaggerUi: false });
   try {
     const document = buildOpenApiDocument(app);
     const openapiJson = `${JSON.stringify(document, null, 2)}\n`;

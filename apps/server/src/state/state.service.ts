@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In, type DataSource } from 'typeorm';
-import { ConnectionEntity, ConnectionStateEntity, DomainError, ErrorCode, JobEntity, notFound } from '@tributary/db';
+import { ConnectionEntity, ConnectionStateEntity, DomainError, ErrorCode, JobEntity, notFound, parseStateMessages } from '@tributary/db';
 import { ACTIVE_JOB_STATUSES } from '../connections/connections.service.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
-import { parseStateMessages } from './state-messages.js';
 import type { ReplaceStateDto } from './state.dto.js';
 
 /** A connection's committed state: what the next sync resumes from. Operators may replace it. */

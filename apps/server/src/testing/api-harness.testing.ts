@@ -3,13 +3,19 @@
  * database, with one admin token. Tests talk to it with fetch, like any client.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createLogger } from '@tributary/config';
+import { LocalDirStorage } from '@tributary/storage';
 import { ActorDefinitionEntity, ActorEntity, ApiTokenEntity, ConnectionEntity, WorkspaceEntity, createDataSource, newApiToken } from '@tributary/db';
 import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
 import { createServerApp } from '../app.js';
+import type { TemporalDependencies } from '../temporal/temporal-settings.js';
 
 export interface ApiHarness {
   baseUrl: string;
@@ -18,6 +24,12 @@ export interface ApiHarness {
   dataSource: DataSource;
   /** the key the server encrypts secrets with */
   secretKey: Buffer;
+  /** the test database (e.g. DATABASE_URL of a worker process) */
+  databaseUrl: string;
+  /** the Temporal client the server uses */
+  temporalClient: Client;
+  /** where the server reads attempt logs from (a temp dir, removed on close) */
+  storage: LocalDirStorage;
   app: NestFastifyApplication;
   /** every log line the server wrote, to check nothing secret is logged */
   logLines: string[];
@@ -33,7 +45,18 @@ export interface ApiResponse {
   text: string;
 }
 
-export async function startApiHarness(): Promise<ApiHarness> {
+export interface ApiHarnessOptions {
+  /**
+   * A Temporal server (e.g. startTestTemporal()) and the task queue the server starts
+   * workflows on. Without it the server's Temporal is unreachable: calls that need it answer 503.
+   */
+  temporal?: { address: string; namespace: string; taskQueue: string } & Omit<TemporalDependencies, 'client' | 'taskQueue'>;
+}
+
+/** nothing listens on port 1: calls fail at once, and give up after a second */
+const UNREACHABLE_TEMPORAL = { address: '127.0.0.1:1', namespace: 'default', taskQueue: 'unreachable', rpcTimeoutMs: 1000 };
+
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const db: TestDatabase = await createTestDatabase();
   const dataSource = await createDataSource({ url: db.url, applicationName: 'tributary-server-test' }).initialize();
   await dataSource.runMigrations();
@@ -53,7 +76,11 @@ export async function startApiHarness(): Promise<ApiHarness> {
     }),
   });
   const secretKey = randomBytes(32);
-  const app = await createServerApp({ dataSource, secretKey, logger });
+  const storage = new LocalDirStorage(await mkdtemp(join(tmpdir(), 'tributary-server-storage-')));
+  const { address: temporalAddress, namespace, taskQueue, ...limits } = options.temporal ?? UNREACHABLE_TEMPORAL;
+  const temporalConnection = options.temporal ? await Connection.connect({ address: temporalAddress }) : Connection.lazy({ address: temporalAddress });
+  const temporalClient = new Client({ connection: temporalConnection, namespace });
+  const app = await createServerApp({ dataSource, secretKey, logger, storage, temporal: { client: temporalClient, taskQueue, ...limits } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
@@ -65,6 +92,9 @@ export async function startApiHarness(): Promise<ApiHarness> {
     workspaceId: workspace.id,
     dataSource,
     secretKey,
+    databaseUrl: db.url,
+    temporalClient,
+    storage,
     app,
     logLines,
     async request(method, path, options = {}) {
@@ -82,8 +112,10 @@ export async function startApiHarness(): Promise<ApiHarness> {
     },
     async close() {
       await app.close();
+      await temporalConnection.close();
       await dataSource.destroy();
       await db.drop();
+      await rm(storage.rootDir, { recursive: true, force: true });
     },
   };
 }
@@ -123,6 +155,7 @@ export async function seedDefinition(
   dataSource: DataSource,
   actorType: 'source' | 'destination',
   name: string,
+  /** null: not cached yet (a worker runs `spec` on first use) */
   spec: ActorDefinitionEntity['spec'],
 ): Promise<ActorDefinitionEntity> {
   return dataSource.getRepository(ActorDefinitionEntity).save({

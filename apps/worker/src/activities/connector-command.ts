@@ -17,7 +17,7 @@ function openConfig(secretKey: Buffer, sealed: string | undefined): Record<strin
 
 export function connectorCommandActivity(launcher: ConnectorLauncher, secretKey: Buffer) {
   return async function runConnectorCommand(input: ConnectorCommandInput): Promise<ConnectorCommandResult> {
-    const options: RunOptions = { timeoutMs: input.timeoutMs, signal: Context.current().cancellationSignal };
+    const options: RunOptions = { role: input.role, timeoutMs: input.timeoutMs, signal: Context.current().cancellationSignal };
     const config = openConfig(secretKey, input.sealedConfig);
     let result: LaunchResult<unknown>;
     switch (input.command) {

@@ -76,6 +76,7 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
         source: config.source,
         destination: config.destination,
         catalog,
+        destinationNaming: config.destinationNaming,
         state,
         signal: ctx.cancellationSignal,
         onLog: log.write,

@@ -2,6 +2,7 @@
  * A new job, in one transaction with the connection row locked: the one-active-job check,
  * the generation bump and state wipe of a clear or refresh, and the job's config snapshot.
  */
+import { destinationNamingOf } from '@tributary/replication';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { JobRequest, JobTrigger } from '@tributary/workflows';
 import { DomainError, ErrorCode, notFound } from '../domain-errors.js';
@@ -65,6 +66,7 @@ async function createJobIn(
     kind: request.kind,
     trigger,
     catalog: jobCatalog(catalog, request.kind, streams.targets, jobId),
+    destinationNaming: destinationNamingOf(connection),
     ...(request.kind === 'clear' ? {} : { nonBreakingChangesPolicy: connection.nonBreakingChangesPolicy }),
     ...(await actorSnapshots(manager, connection)),
   };

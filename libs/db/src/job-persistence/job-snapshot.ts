@@ -4,6 +4,7 @@
  * their secrets) are read from the actors, decrypted, only when an attempt needs them.
  */
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import type { DestinationNaming } from '@tributary/replication';
 import type { JobKind, JobTrigger, NonBreakingChangesPolicy } from '@tributary/workflows';
 import type { ActorDefinitionEntity, ActorEntity } from '../entities/index.js';
 
@@ -19,6 +20,8 @@ export interface JobConfigSnapshot {
   trigger: JobTrigger;
   /** the streams with their sync_id, generation_id and minimum_generation_id */
   catalog: ConfiguredAirbyteCatalog;
+  /** the connection's namespace definition and prefix; absent in snapshots of older versions (= source naming) */
+  destinationNaming?: DestinationNaming;
   /** absent for a clear: no source runs, so nothing is discovered */
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
   source: ActorSnapshot;

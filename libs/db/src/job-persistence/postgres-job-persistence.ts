@@ -60,6 +60,7 @@ export class PostgresJobPersistence implements JobPersistence {
       source: sides.source.side,
       destination: sides.destination.side,
       catalog: snapshot.catalog,
+      destinationNaming: snapshot.destinationNaming ?? { namespace: 'source' },
       ...(snapshot.nonBreakingChangesPolicy ? { nonBreakingChangesPolicy: snapshot.nonBreakingChangesPolicy } : {}),
       secretValues: [...new Set([...sides.source.secrets, ...sides.destination.secrets])],
     };

@@ -8,6 +8,7 @@
 import { catalogOf, fixtureDestination, fixtureSource, type StreamSpec } from './harness.js';
 import { ProcessLauncher } from '@tributary/launcher';
 import { replicate } from '../replicate.js';
+import type { DestinationNaming } from '../types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +16,7 @@ interface Spec {
   source: Record<string, unknown>;
   destination: Record<string, unknown>;
   streams: StreamSpec[];
+  destinationNaming?: DestinationNaming;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
@@ -38,6 +40,7 @@ const result = await replicate({
   source: { definition: fixtureSource, config: spec.source },
   destination: { definition: fixtureDestination, config: spec.destination },
   catalog: catalogOf(...spec.streams),
+  ...(spec.destinationNaming ? { destinationNaming: spec.destinationNaming } : {}),
 });
 clearInterval(sampler);
 rssPeak = Math.max(rssPeak, process.memoryUsage().rss);

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // A scriptable destination for replication tests: `write --config c.json --catalog k.json`.
 // Appends every record line it receives (as received) to config.outFile, synchronously, so
-// an echoed state really does mean "everything before it is stored".
+// an echoed state really does mean "everything before it is stored". config.messagesFile
+// gets the other lines (states, statuses); with config.strictCatalog, a message naming a
+// stream that is not in the catalog it was given is a crash, as in a real destination.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -10,6 +12,14 @@ const flag = (name) => {
   return i === -1 ? undefined : args[i + 1];
 };
 const config = JSON.parse(readFileSync(flag('config'), 'utf8'));
+const catalog = JSON.parse(readFileSync(flag('catalog'), 'utf8'));
+if (config.catalogFile) writeFileSync(config.catalogFile, JSON.stringify(catalog));
+const streamKey = (d) => JSON.stringify([d.namespace ?? null, d.name]);
+const inCatalog = new Set(catalog.streams.map((s) => streamKey(s.stream)));
+function checkStream(d, what) {
+  if (config.strictCatalog && !inCatalog.has(streamKey(d)))
+    throw new Error(`destination got ${what} of ${streamKey(d)}, not in its catalog`);
+}
 if (config.pidFile) writeFileSync(config.pidFile, JSON.stringify([process.pid]));
 if (config.ignoreSigterm) process.on('SIGTERM', () => {});
 
@@ -48,7 +58,9 @@ function flushOut() {
 function onLine(line) {
   if (!line.trim()) return;
   const message = JSON.parse(line); // every forwarded line must be valid JSON
+  if (message.type !== 'RECORD' && config.messagesFile) appendFileSync(config.messagesFile, line + '\n');
   if (message.type === 'RECORD') {
+    checkStream({ name: message.record.stream, namespace: message.record.namespace }, 'a record');
     records++;
     out.push(line + '\n');
     if (out.length >= 100) flushOut();
@@ -61,7 +73,15 @@ function onLine(line) {
             trace: {
               type: 'ERROR',
               emitted_at: Date.now(),
-              error: { message: 'fixture destination: disk full', failure_type: 'transient_error' },
+              error: {
+                message: 'fixture destination: disk full',
+                failure_type: 'transient_error',
+                // the stream it was writing, in its own names
+                stream_descriptor: {
+                  name: message.record.stream,
+                  ...(message.record.namespace ? { namespace: message.record.namespace } : {}),
+                },
+              },
             },
           }) + '\n',
         );
@@ -73,6 +93,8 @@ function onLine(line) {
       return 'stop';
     }
   } else if (message.type === 'STATE') {
+    if (message.state.type === 'STREAM') checkStream(message.state.stream.stream_descriptor, 'a state');
+    if (message.state.type === 'GLOBAL') for (const s of message.state.global.stream_states) checkStream(s.stream_descriptor, 'a state');
     states++;
     flushOut();
     latestState = message.state;
@@ -80,6 +102,7 @@ function onLine(line) {
     else if (echo === 'reformat') process.stdout.write(reformat(message.state) + '\n');
     else if (echo === 'collapse' && states % (config.collapseEvery ?? 3) === 0) emit({ type: 'STATE', state: latestState });
   } else if (message.type === 'TRACE' && message.trace.type === 'STREAM_STATUS') {
+    checkStream(message.trace.stream_status.stream_descriptor, 'a status');
     statuses[message.trace.stream_status.stream_descriptor.name] = message.trace.stream_status.status;
   } else {
     throw new Error(`destination got an unexpected ${message.type} message`);

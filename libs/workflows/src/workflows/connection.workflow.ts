@@ -134,6 +134,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       // refused for good (createJob retries anything transient): answer the caller, keep waiting
       rejected = { request, reason: err instanceof ActivityFailure && err.cause ? err.cause.message : String(err) };
       pendingRequest = undefined;
+      // e.g. the connection was deleted while its delete signal was lost: reloading ends the workflow
+      updated = true;
       // a refused scheduled run must not spin: try again in a minute or on the next signal
       if (trigger === 'scheduled') await condition(woken, 60_000);
       continue;

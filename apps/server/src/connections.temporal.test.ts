@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
 import { ActorCatalogEntity, JobEntity } from '@tributary/db';
 import type { AirbyteCatalog } from '@tributary/protocol';
+import { Client, Connection } from '@temporalio/client';
+import { connectionWorkflowId } from '@tributary/workflows';
+import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
 import { seedDefinition, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { startAppWithTemporal } from './testing/temporal-app.testing.js';
 
 const CATALOG: AirbyteCatalog = {
   streams: [
@@ -17,7 +21,10 @@ const CATALOG: AirbyteCatalog = {
     },
     {
       name: 'events',
-      json_schema: { type: 'object', properties: { ts: { type: 'string' }, payload: { type: 'object', properties: { kind: { type: 'string' } } } } },
+      json_schema: {
+        type: 'object',
+        properties: { ts: { type: 'string' }, payload: { type: 'object', properties: { kind: { type: 'string' } } } },
+      },
       supported_sync_modes: ['full_refresh', 'incremental'],
     },
     { name: 'snapshot', json_schema: { type: 'object', properties: { x: {} } }, supported_sync_modes: ['full_refresh'] },
@@ -28,7 +35,9 @@ type ErrorBody = { errors: { pointer: string; detail: string }[] };
 /** distinct pointers, in order: one field can break several rules */
 const pointers = (body: unknown) => [...new Set((body as ErrorBody).errors.map((e) => e.pointer))];
 
+// an active connection has a workflow: Temporal is real here, but no worker is needed to start or signal one
 describe('connections through the HTTP API', () => {
+  let temporal: TestTemporal;
   let api: ApiHarness;
   let client: TributaryClient;
   let sourceId: string;
@@ -36,7 +45,8 @@ describe('connections through the HTTP API', () => {
   let undiscoveredSourceId: string;
 
   beforeAll(async () => {
-    api = await startApiHarness();
+    temporal = await startTestTemporal();
+    api = await startApiHarness({ temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue: 'connections-test' } });
     client = createTributaryClient({ baseUrl: api.baseUrl, token: api.token });
     const sourceDefinition = await seedDefinition(api.dataSource, 'source', 'source-test', { connectionSpecification: { type: 'object' } });
     const destinationDefinition = await seedDefinition(api.dataSource, 'destination', 'destination-test', {
@@ -44,7 +54,10 @@ describe('connections through the HTTP API', () => {
       supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
     });
     const create = async (kind: 'sources' | 'destinations', definitionId: string, name: string) =>
-      ((await api.request('POST', `/api/v1/${kind}`, { body: { workspaceId: api.workspaceId, definitionId, name, configuration: {} } })).body as { id: string }).id;
+      (
+        (await api.request('POST', `/api/v1/${kind}`, { body: { workspaceId: api.workspaceId, definitionId, name, configuration: {} } }))
+          .body as { id: string }
+      ).id;
     sourceId = await create('sources', sourceDefinition.id, 'crm');
     undiscoveredSourceId = await create('sources', sourceDefinition.id, 'new');
     destinationId = await create('destinations', destinationDefinition.id, 'warehouse');
@@ -55,9 +68,13 @@ describe('connections through the HTTP API', () => {
       catalogHash: createHash('sha256').update(JSON.stringify(CATALOG)).digest('hex'),
     });
   });
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    await temporal?.stop();
+  });
 
-  const create = (body: Record<string, unknown>) => api.request('POST', '/api/v1/connections', { body: { sourceId, destinationId, ...body } });
+  const create = (body: Record<string, unknown>) =>
+    api.request('POST', '/api/v1/connections', { body: { sourceId, destinationId, ...body } });
 
   it('creates a connection from the discovered catalog with source-defined cursor and key, and reads it back', async () => {
     const { data, error, response } = await client.POST('/api/v1/connections', {
@@ -94,14 +111,21 @@ describe('connections through the HTTP API', () => {
       ],
     });
     // what the connectors will receive: the full stream from the catalog
-    const [row] = (await api.dataSource.query('SELECT configured_catalog, source_catalog_id FROM connection WHERE id = $1', [data!.id])) as [
+    const [row] = (await api.dataSource.query('SELECT configured_catalog, source_catalog_id FROM connection WHERE id = $1', [
+      data!.id,
+    ])) as [
       { configured_catalog: { streams: { stream: { json_schema: unknown }; destination_sync_mode: string }[] }; source_catalog_id: string },
     ];
-    expect(row.configured_catalog.streams[0]).toMatchObject({ stream: { json_schema: CATALOG.streams[0]!.json_schema }, destination_sync_mode: 'append_dedup' });
+    expect(row.configured_catalog.streams[0]).toMatchObject({
+      stream: { json_schema: CATALOG.streams[0]!.json_schema },
+      destination_sync_mode: 'append_dedup',
+    });
     expect(row.source_catalog_id).toBeTruthy();
 
     expect((await client.GET('/api/v1/connections/{connectionId}', { params: { path: { connectionId: data!.id } } })).data).toEqual(data);
-    expect((await client.GET('/api/v1/connections', { params: { query: { workspaceId: api.workspaceId } } })).data?.data.map((c) => c.id)).toContain(data!.id);
+    expect(
+      (await client.GET('/api/v1/connections', { params: { query: { workspaceId: api.workspaceId } } })).data?.data.map((c) => c.id),
+    ).toContain(data!.id);
   });
 
   it('names each stream field that does not fit the catalog', async () => {
@@ -127,7 +151,10 @@ describe('connections through the HTTP API', () => {
   });
 
   it('validates schedule, namespace and enums, naming the fields', async () => {
-    const badCron = await create({ streams: [], schedule: { scheduleType: 'cron', cronExpression: 'every tuesday', timeZone: 'Mars/Olympus' } });
+    const badCron = await create({
+      streams: [],
+      schedule: { scheduleType: 'cron', cronExpression: 'every tuesday', timeZone: 'Mars/Olympus' },
+    });
     expect(badCron.status).toBe(400);
     expect(pointers(badCron.body).sort()).toEqual(['#/schedule/cronExpression', '#/schedule/timeZone']);
 
@@ -138,23 +165,37 @@ describe('connections through the HTTP API', () => {
     const badBasic = await create({ streams: [], schedule: { scheduleType: 'basic', units: 0, timeUnit: 'weeks' } });
     expect(pointers(badBasic.body).sort()).toEqual(['#/schedule/timeUnit', '#/schedule/units']);
 
-    const badEnums = await create({ streams: [{ name: 'users', syncMode: 'sometimes' }], status: 'paused', namespaceDefinition: 'custom_format' });
+    const badEnums = await create({
+      streams: [{ name: 'users', syncMode: 'sometimes' }],
+      status: 'paused',
+      namespaceDefinition: 'custom_format',
+    });
     expect(pointers(badEnums.body).sort()).toEqual(['#/namespaceFormat', '#/status', '#/streams/0/syncMode']);
   });
 
   it('refuses a source that was never discovered (409) and actors of the wrong kind or workspace', async () => {
-    const undiscovered = await api.request('POST', '/api/v1/connections', { body: { sourceId: undiscoveredSourceId, destinationId, streams: [] } });
+    const undiscovered = await api.request('POST', '/api/v1/connections', {
+      body: { sourceId: undiscoveredSourceId, destinationId, streams: [] },
+    });
     expect(undiscovered.status).toBe(409);
-    const swapped = await api.request('POST', '/api/v1/connections', { body: { sourceId: destinationId, destinationId: sourceId, streams: [] } });
+    const swapped = await api.request('POST', '/api/v1/connections', {
+      body: { sourceId: destinationId, destinationId: sourceId, streams: [] },
+    });
     expect(swapped.status).toBe(404);
     expect(pointers(swapped.body)).toEqual(['#/sourceId']);
   });
 
   it('updates streams, schedule and status; keeps what is not sent', async () => {
-    const created = (await create({ streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }], prefix: 'p_' })).body as { id: string };
+    const created = (await create({ streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }], prefix: 'p_' })).body as {
+      id: string;
+    };
     const { data } = await client.PATCH('/api/v1/connections/{connectionId}', {
       params: { path: { connectionId: created.id } },
-      body: { streams: [{ name: 'users', syncMode: 'full_refresh_append' }], schedule: { scheduleType: 'basic', units: 2, timeUnit: 'hours' }, status: 'inactive' },
+      body: {
+        streams: [{ name: 'users', syncMode: 'full_refresh_append' }],
+        schedule: { scheduleType: 'basic', units: 2, timeUnit: 'hours' },
+        status: 'inactive',
+      },
     });
     expect(data).toMatchObject({
       prefix: 'p_',
@@ -167,7 +208,9 @@ describe('connections through the HTTP API', () => {
   it('does not delete a connection while a job runs, then deletes it with its history; sources in use are kept', async () => {
     const { id } = (await create({ streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }] })).body as { id: string };
     expect((await api.request('DELETE', `/api/v1/sources/${sourceId}`)).status).toBe(409);
-    const job = await api.dataSource.getRepository(JobEntity).save({ connectionId: id, jobType: 'sync', status: 'running', streams: null, configSnapshot: {} });
+    const job = await api.dataSource
+      .getRepository(JobEntity)
+      .save({ connectionId: id, jobType: 'sync', status: 'running', streams: null, configSnapshot: {} });
     const refused = await api.request('DELETE', `/api/v1/connections/${id}`);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ detail: expect.stringContaining(`job ${job.id}`) });
@@ -175,5 +218,33 @@ describe('connections through the HTTP API', () => {
     expect((await api.request('DELETE', `/api/v1/connections/${id}`)).status).toBe(204);
     expect((await api.request('GET', `/api/v1/connections/${id}`)).status).toBe(404);
     expect(await api.dataSource.getRepository(JobEntity).countBy({ connectionId: id })).toBe(0);
+  });
+
+  it('keeps a connection created while Temporal is down, answers 503 saying so, and starts its workflow on the next update', async () => {
+    // nothing listens on port 1
+    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const down = await startAppWithTemporal(api, { client: unreachable, taskQueue: 'connections-test', rpcTimeoutMs: 500 });
+    let id: string;
+    try {
+      const res = await down.request('POST', '/api/v1/connections', {
+        sourceId,
+        destinationId,
+        streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }],
+      });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({
+        code: 'workflow_call_failed',
+        detail: expect.stringMatching(/was created, but its workflow could not be started.*The change is saved/),
+      });
+      id = (res.body as { connectionId: string }).connectionId;
+      expect((await api.request('GET', `/api/v1/connections/${id}`)).status).toBe(200);
+    } finally {
+      await down.close();
+      await unreachable.connection.close();
+    }
+    const describe = () => api.temporalClient.workflow.getHandle(connectionWorkflowId(id)).describe();
+    await expect(describe()).rejects.toThrow(/not found/i);
+    expect((await api.request('PATCH', `/api/v1/connections/${id}`, { body: { prefix: 'late_' } })).status).toBe(200);
+    expect((await describe()).status.name).toBe('RUNNING');
   });
 });

@@ -1,0 +1,114 @@
+// What the stack benchmarks (tools/bench-api.mjs, tools/bench-e2e.mjs) share: the embedded
+// stack on free ports with a throwaway data dir, and the few API calls a user makes to get
+// from nothing to a connection.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack } from './stack.mjs';
+import { stackSettings } from './settings.mjs';
+
+export const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the stack in a temp data dir (DATABASE_URL / TEMPORAL_ADDRESS still select external
+ * ones). Returns the API client, the stack's details and `stop()`, which also removes the dir
+ * (unless BENCH_KEEP_DATA is set: then its logs can be read afterwards).
+ */
+export async function startBenchStack(label) {
+  const dataDir = await mkdtemp(join(tmpdir(), `tributary-bench-${label}-`));
+  // as root, PostgreSQL runs as another user, who must reach <data dir>/postgres
+  await chmod(dataDir, 0o755);
+  const settings = stackSettings({
+    ...process.env,
+    TRIBUTARY_DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    TRIBUTARY_POSTGRES_PORT: String(await freePort()),
+    TRIBUTARY_TEMPORAL_PORT: String(await freePort()),
+  });
+  const stack = new Stack(settings, { log: (line) => log(`stack: ${line}`) });
+  process.on('exit', () => stack.kill());
+  const stop = async () => {
+    await stack.stop();
+    if (process.env.BENCH_KEEP_DATA) log(`data and logs kept in ${dataDir}`);
+    else await rm(dataDir, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stop().finally(() => process.exit(130)));
+  let info;
+  try {
+    info = await stack.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  // a service dying mid-benchmark ends it: its figures would mean nothing
+  void stack.failure.then((failure) => {
+    log(failure.message);
+    void stop().finally(() => process.exit(1));
+  });
+  return { info, api: apiClient(info.apiUrl, info.adminToken), stop };
+}
+
+/** fetch with the bearer token; throws on an unexpected status, with the problem+json body */
+export function apiClient(apiUrl, token) {
+  const call = async (method, path, body, expected = [200, 201]) => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!expected.includes(response.status)) throw new Error(`${method} ${path} -> ${response.status} ${text.slice(0, 2000)}`);
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    apiUrl,
+    token,
+    call,
+    async json(method, path, body, expected) {
+      return (await call(method, path, body, expected)).body;
+    },
+  };
+}
+
+async function definitionId(api, kind, name) {
+  const page = await api.json('GET', `/${kind}-definitions?limit=1000`);
+  const found = page.data.find((d) => d.name === name);
+  if (!found) throw new Error(`no ${kind} definition named ${name} (have: ${page.data.map((d) => d.name).join(', ')})`);
+  return found.id;
+}
+
+/** Creates a source or destination from a connector definition name; returns its id. */
+export async function createActor(api, kind, definitionName, configuration) {
+  const workspaces = await api.json('GET', '/workspaces?limit=1');
+  const body = {
+    workspaceId: workspaces.data[0].id,
+    definitionId: await definitionId(api, kind, definitionName),
+    name: `bench ${definitionName}`,
+    configuration,
+  };
+  return (await api.json('POST', `/${kind}s`, body, [201])).id;
+}
+
+/** Every stream the source offers, for POST /connections (discover runs on the worker). */
+export async function allStreams(api, sourceId, syncMode = 'full_refresh_overwrite') {
+  const schema = await api.json('POST', `/sources/${sourceId}/discover`, undefined, [200]);
+  return schema.streams.map((s) => ({ name: s.name, namespace: s.namespace ?? null, syncMode }));
+}
+
+/** nearest-rank percentile of numbers */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

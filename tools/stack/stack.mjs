@@ -1,0 +1,263 @@
+// The embedded Tributary stack: PostgreSQL and Temporal (unless external ones are given),
+// the bootloader (must exit 0), then the Config API server and the worker. `start()` brings
+// it up and resolves once the API answers; `stop()` takes it down in reverse order.
+//
+//   const stack = new Stack(stackSettings());
+//   const info = await stack.start();      // { apiUrl, docsUrl, adminToken, ... }
+//   stack.failure.then(...)                 // a service died on its own
+//   await stack.stop();
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startEmbeddedPostgres, stopEmbeddedPostgres } from './postgres.mjs';
+import { describeExit, startService } from './service.mjs';
+import { REPO_ROOT, newAdminToken, newSecretKey, persistentSecret } from './settings.mjs';
+import { startEmbeddedTemporal, waitForTemporal } from './temporal.mjs';
+
+/** how long a service gets between SIGTERM and SIGKILL */
+const STOP_GRACE_MS = { server: 10_000, worker: 15_000, bootloader: 5_000, temporal: 10_000 };
+const READY_TIMEOUT_MS = 120_000;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const defaultLog = (line) => process.stderr.write(`\x1b[1m[tributary]\x1b[0m ${line}\n`);
+
+/** A service that ended on its own: which one, how, and the last lines it printed. */
+export class ServiceFailure extends Error {
+  constructor(service, exit, logFile) {
+    const tail = service.tail().trim();
+    super(`${service.name} ${describeExit(exit)} (log: ${logFile})${tail ? `\n  ${tail.split('\n').join('\n  ')}` : ''}`);
+    this.service = service.name;
+  }
+}
+
+class StackStopped extends Error {
+  constructor() {
+    super('the stack is stopping');
+  }
+}
+
+export class Stack {
+  #services = new Map();
+  #postgresDir;
+  #stopping = false;
+  #stopped;
+  #starting = Promise.resolve();
+  #failed;
+  #reportFailure;
+
+  /**
+   * @param {ReturnType<import('./settings.mjs').stackSettings>} settings
+   * @param {{ log?: (line: string) => void, onServiceError?: (service: string, message: string) => void }} [hooks]
+   */
+  constructor(settings, hooks = {}) {
+    this.settings = settings;
+    this.log = hooks.log ?? defaultLog;
+    this.onServiceError = hooks.onServiceError ?? ((service, message) => this.log(`${service}: ${message}`));
+    /** resolves with a ServiceFailure when a long-running service dies while the stack is not stopping */
+    this.failure = new Promise((resolve) => (this.#reportFailure = resolve));
+  }
+
+  get stopping() {
+    return this.#stopping;
+  }
+
+  start() {
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  async #start() {
+    const s = this.settings;
+    await mkdir(s.logDir, { recursive: true });
+    const secretKey = s.secretKey ?? (await persistentSecret(join(s.dataDir, 'secret-key'), newSecretKey));
+    const adminToken = s.adminToken ?? (await persistentSecret(join(s.dataDir, 'admin-token'), newAdminToken));
+
+    const [database, temporal] = await Promise.allSettled([this.#database(), this.#temporal()]);
+    if (database.status === 'rejected') throw database.reason;
+    if (temporal.status === 'rejected') throw temporal.reason;
+    this.#checkStopping();
+    const appEnv = {
+      ...process.env,
+      DATABASE_URL: database.value,
+      TEMPORAL_ADDRESS: temporal.value,
+      TEMPORAL_NAMESPACE: s.temporalNamespace,
+      TEMPORAL_TASK_QUEUE: s.temporalTaskQueue,
+      // connector installs, attempt logs (<data dir>/storage unless TRIBUTARY_STORAGE_DIR says otherwise)
+      TRIBUTARY_DATA_DIR: s.dataDir,
+    };
+
+    this.log('bootloader: migrations, connector definitions, default workspace, admin token');
+    const bootloader = this.#startNode('bootloader', 'apps/bootloader/dist/main.js', { ...appEnv, TRIBUTARY_ADMIN_TOKEN: adminToken });
+    const booted = await this.#unlessStopping(bootloader.exited);
+    this.#services.delete('bootloader');
+    if (booted.code !== 0) throw new ServiceFailure(bootloader, booted, this.#logFile('bootloader'));
+
+    this.log(`starting the API server and the worker (logs in ${s.logDir})`);
+    const serviceEnv = { ...appEnv, TRIBUTARY_SECRET_KEY: secretKey };
+    this.#watch(this.#startNode('server', 'apps/server/dist/main.js', { ...serviceEnv, PORT: String(s.apiPort), HOST: s.apiHost }));
+    this.#watch(this.#startNode('worker', 'apps/worker/dist/main.js', serviceEnv));
+    await this.#waitForHealth();
+    const tokenWorks = await this.#tokenWorks(adminToken);
+    return {
+      apiUrl: `${s.publicUrl}/api/v1`,
+      docsUrl: `${s.publicUrl}/api/docs`,
+      adminToken,
+      tokenWorks,
+      adminTokenFile: s.adminToken ? undefined : join(s.dataDir, 'admin-token'),
+      databaseUrl: database.value,
+      temporalAddress: temporal.value,
+      dataDir: s.dataDir,
+      logDir: s.logDir,
+    };
+  }
+
+  /** Stops the services (server and worker first), then the Temporal and Postgres it started. Idempotent. */
+  stop() {
+    this.#stopping = true;
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop() {
+    // a start still in flight notices #stopping at its next step; tear down after it has settled
+    const apps = ['bootloader', 'server', 'worker'].map((name) => this.#services.get(name)).filter(Boolean);
+    await Promise.all(apps.map((service) => this.#stopService(service)));
+    await this.#starting.catch(() => undefined);
+    await Promise.all([...this.#services.values()].filter((s) => s.name !== 'temporal').map((service) => this.#stopService(service)));
+    const temporal = this.#services.get('temporal');
+    if (temporal) await this.#stopService(temporal);
+    if (this.#postgresDir) {
+      this.log('stopping PostgreSQL');
+      await stopEmbeddedPostgres(this.#postgresDir).catch((error) => this.log(error.message));
+      this.#postgresDir = undefined;
+    }
+  }
+
+  /** SIGKILL whatever still runs and stop Postgres, synchronously: for `process.on('exit')`. */
+  kill() {
+    for (const service of this.#services.values()) if (service.isRunning()) service.kill();
+    if (this.#postgresDir) {
+      try {
+        execFileSync('bash', [join(REPO_ROOT, 'tools', 'postgres.sh'), 'stop', this.#postgresDir], { stdio: 'ignore' });
+      } catch {
+        // nothing more to do on the way out
+      }
+    }
+  }
+
+  async #stopService(service) {
+    if (service.isRunning()) this.log(`stopping ${service.name}`);
+    await service.stop(STOP_GRACE_MS[service.name] ?? 10_000);
+    this.#services.delete(service.name);
+  }
+
+  async #database() {
+    const s = this.settings;
+    if (s.databaseUrl) return s.databaseUrl;
+    this.log(`PostgreSQL on 127.0.0.1:${s.postgresPort} (data in ${join(s.dataDir, 'postgres')})`);
+    const postgres = await startEmbeddedPostgres({ dataDir: s.dataDir, logDir: s.logDir, port: s.postgresPort });
+    this.#postgresDir = postgres.dir;
+    return postgres.url;
+  }
+
+  async #temporal() {
+    const s = this.settings;
+    if (s.temporalAddress) {
+      await waitForTemporal(s.temporalAddress, s.temporalNamespace, { timeoutMs: 30_000, gaveUp: () => this.#stopping && 'stopping' });
+      return s.temporalAddress;
+    }
+    this.log(`Temporal dev server on 127.0.0.1:${s.temporalPort} (state in ${join(s.dataDir, 'temporal')})`);
+    const { service, address } = await startEmbeddedTemporal({
+      dataDir: s.dataDir,
+      logDir: s.logDir,
+      port: s.temporalPort,
+      namespace: s.temporalNamespace,
+      env: process.env,
+      onError: this.onServiceError,
+    });
+    this.#services.set('temporal', service);
+    this.#watch(service);
+    await waitForTemporal(address, s.temporalNamespace, { timeoutMs: READY_TIMEOUT_MS, gaveUp: () => this.#gaveUp() });
+    return address;
+  }
+
+  #startNode(name, script, env) {
+    const service = startService({
+      name,
+      command: process.execPath,
+      args: [join(REPO_ROOT, script)],
+      env,
+      cwd: REPO_ROOT,
+      logFile: this.#logFile(name),
+      onError: this.onServiceError,
+    });
+    this.#services.set(name, service);
+    return service;
+  }
+
+  #logFile(name) {
+    return join(this.settings.logDir, `${name}.log`);
+  }
+
+  /** a service that ends while the stack is not stopping is a failure of the whole stack */
+  #watch(service) {
+    void service.exited.then((exit) => {
+      if (this.#stopping || this.#failed) return;
+      this.#failed = new ServiceFailure(service, exit, this.#logFile(service.name));
+      this.#reportFailure(this.#failed);
+    });
+  }
+
+  #gaveUp() {
+    if (this.#failed) return this.#failed.message;
+    if (this.#stopping) return 'the stack is stopping';
+    return undefined;
+  }
+
+  #checkStopping() {
+    if (this.#failed) throw this.#failed;
+    if (this.#stopping) throw new StackStopped();
+  }
+
+  async #unlessStopping(promise) {
+    const result = await Promise.race([promise, this.#whenStopping()]);
+    this.#checkStopping();
+    return result;
+  }
+
+  async #whenStopping() {
+    while (!this.#stopping) await sleep(100);
+  }
+
+  #localUrl(path) {
+    const { apiHost, apiPort } = this.settings;
+    const host = apiHost === '0.0.0.0' || apiHost === '::' ? '127.0.0.1' : apiHost;
+    return `http://${host}:${apiPort}${path}`;
+  }
+
+  async #waitForHealth() {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      this.#checkStopping();
+      try {
+        const response = await fetch(this.#localUrl('/api/v1/health'), { signal: AbortSignal.timeout(2000) });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(`the API did not answer GET /api/v1/health within ${READY_TIMEOUT_MS / 1000} s (log: ${this.#logFile('server')})`);
+      await sleep(200);
+    }
+  }
+
+  /** the bootloader only uses TRIBUTARY_ADMIN_TOKEN when the database has no token yet */
+  async #tokenWorks(token) {
+    try {
+      const response = await fetch(this.#localUrl('/api/v1/workspaces?limit=1'), { headers: { authorization: `Bearer ${token}` } });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * `npm start`'s supervisor, run as a user runs it (after the build): a real PostgreSQL
+ * server, a real Temporal dev server, the bootloader, the API server and the worker, on
+ * free ports with a temp data dir. Proves it serves the API with the token it prints,
+ * that Ctrl-C leaves nothing running, and that a dying service takes the stack down loudly.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../testing/ports.js';
+import { childPids, isAlive } from '../testing/processes.js';
+
+const run = promisify(execFile);
+const supervisorScript = fileURLToPath(new URL('./main.mjs', import.meta.url));
+const postgresScript = fileURLToPath(new URL('../postgres.sh', import.meta.url));
+
+interface Supervisor {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startSupervisor(env: NodeJS.ProcessEnv): Supervisor {
+  const child = spawn(process.execPath, [supervisorScript], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-100_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** Resolves with what the supervisor prints once the API answers: its URL and the admin token. */
+async function ready(supervisor: Supervisor, timeoutMs = 150_000): Promise<{ apiUrl: string; token: string }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const apiUrl = /^\s+API:\s+(\S+)/m.exec(supervisor.output())?.[1];
+    const token = /^\s+Admin token:\s+(\S+)/m.exec(supervisor.output())?.[1];
+    if (apiUrl && token) return { apiUrl, token };
+    if (supervisor.child.exitCode !== null)
+      throw new Error(`the supervisor exited with ${supervisor.child.exitCode}:\n${supervisor.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the stack was not ready after ${timeoutMs} ms:\n${supervisor.output()}`);
+}
+
+function descendants(pid: number): number[] {
+  return childPids(pid).flatMap((child) => [child, ...descendants(child)]);
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+describe('the embedded stack (npm start)', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  const seen = new Set<number>();
+
+  /** every process the stack runs: the supervisor's descendants and the (daemonized) postmaster */
+  async function stackPids(supervisor: Supervisor): Promise<number[]> {
+    const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const pids = [supervisor.child.pid ?? -1, ...descendants(supervisor.child.pid ?? -1), postmaster];
+    for (const pid of pids) seen.add(pid);
+    return pids;
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tributary-stack-'));
+    // as root, PostgreSQL runs as another user, who must reach <data dir>/postgres
+    await chmod(dataDir, 0o755);
+    env = { ...process.env, TRIBUTARY_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    env.PORT = String(await freePort());
+    env.TRIBUTARY_POSTGRES_PORT = String(await freePort());
+    env.TRIBUTARY_TEMPORAL_PORT = String(await freePort());
+    for (const name of [
+      'DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_TASK_QUEUE',
+      'TRIBUTARY_SECRET_KEY',
+      'TRIBUTARY_ADMIN_TOKEN',
+      'HOST',
+      'TRIBUTARY_PUBLIC_URL',
+    ]) {
+      delete env[name];
+    }
+  });
+
+  afterAll(async () => {
+    // only matters when a test failed half-way
+    for (const pid of seen) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await run('bash', [postgresScript, 'stop', join(dataDir, 'postgres')]).catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  let firstToken: string;
+
+  it('serves the API with the token it prints, and on SIGINT stops every process it started and exits 0', async () => {
+    const supervisor = startSupervisor(env);
+    const { apiUrl, token } = await ready(supervisor);
+    firstToken = token;
+    expect(apiUrl).toBe(`http://127.0.0.1:${env.PORT}/api/v1`);
+    expect(supervisor.output()).toContain(`curl -H "Authorization: Bearer ${token}" ${apiUrl}/workspaces`);
+
+    const health = await fetch(`${apiUrl}/health`);
+    expect(health.status).toBe(200);
+    const workspaces = await fetch(`${apiUrl}/workspaces`, { headers: { authorization: `Bearer ${token}` } });
+    expect(workspaces.status).toBe(200);
+    expect(((await workspaces.json()) as { data: { name: string }[] }).data.map((w) => w.name)).toContain('Default Workspace');
+    expect((await fetch(`${apiUrl}/workspaces`)).status).toBe(401);
+
+    // secrets generated once, readable only by their owner
+    expect((await readFile(join(dataDir, 'admin-token'), 'utf8')).trim()).toBe(token);
+    for (const file of ['admin-token', 'secret-key']) expect((await stat(join(dataDir, file))).mode & 0o777).toBe(0o600);
+    for (const log of ['bootloader', 'server', 'worker', 'temporal'])
+      expect((await stat(join(dataDir, 'logs', `${log}.log`))).size).toBeGreaterThan(0);
+
+    const pids = await stackPids(supervisor);
+    const commands = pids.map(commandLine).join('\n');
+    for (const piece of ['apps/server/dist/main.js', 'apps/worker/dist/main.js', 'server start-dev', 'postgres'])
+      expect(commands).toContain(piece);
+
+    supervisor.child.kill('SIGINT');
+    expect(await supervisor.exited, supervisor.output()).toEqual({ code: 0, signal: null });
+    expect(pids.filter(isAlive), supervisor.output()).toEqual([]);
+  });
+
+  it('reuses its data and token on restart; when a service dies it names it, stops the rest and exits non-zero', async () => {
+    const supervisor = startSupervisor(env);
+    const { apiUrl, token } = await ready(supervisor);
+    expect(token).toBe(firstToken);
+    expect((await fetch(`${apiUrl}/workspaces`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    const pids = await stackPids(supervisor);
+    const worker = pids.find((pid) => commandLine(pid).includes('apps/worker/dist/main.js'));
+    expect(worker).toBeDefined();
+    process.kill(worker ?? -1, 'SIGKILL');
+
+    const exit = await supervisor.exited;
+    expect(exit.code, supervisor.output()).toBe(1);
+    expect(supervisor.output()).toMatch(/worker was killed by SIGKILL \(log: .*worker\.log\)/);
+    expect(pids.filter(isAlive), supervisor.output()).toEqual([]);
+  });
+});
