@@ -47,7 +47,7 @@ async function waitReady(address: string, namespace: string, child: ChildProcess
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}: ${output()}`);
+    if (child.exitCode !== null) throw new TemporalExitedEarly(`temporal server exited with code ${child.exitCode}: ${output()}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -64,7 +64,22 @@ async function waitReady(address: string, namespace: string, child: ChildProcess
   throw new Error(`temporal server not ready after ${timeoutMs} ms: ${String(lastError)}; output: ${output()}`);
 }
 
+/** The server exited while starting: typically a port another test file's server took meanwhile. */
+class TemporalExitedEarly extends Error {}
+
 export async function startTestTemporal(options: { namespace?: string; readyTimeoutMs?: number } = {}): Promise<TestTemporal> {
+  // test files start servers in parallel, and the dev server binds more ports than the ones
+  // passed here (it picks its internal services' ports itself): a clash is retried on new ports
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTemporalOnce(options);
+    } catch (err) {
+      if (!(err instanceof TemporalExitedEarly) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startTemporalOnce(options: { namespace?: string; readyTimeoutMs?: number }): Promise<TestTemporal> {
   const cli = await temporalCli();
   const namespace = options.namespace ?? 'default';
   const [port, uiPort] = [await freePort(), await freePort()];
@@ -93,7 +108,8 @@ export async function startTestTemporal(options: { namespace?: string; readyTime
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
   let out = '';
-  const keep = (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-4000));
+  // the start of a crash report says why; the end is a Go stack
+  const keep = (chunk: Buffer) => void (out = out.length < 8000 ? (out + chunk.toString()).slice(0, 8000) : out);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const stop = async () => {

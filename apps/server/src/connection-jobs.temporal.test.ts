@@ -220,7 +220,8 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
 
     const running = await eventually(
       () => getStatus(id),
-      (s) => (s.running?.progress?.recordsEmitted ?? 0) > 0,
+      // a state commit may record totals before the first per-stream progress report lands
+      (s) => (s.running?.progress?.recordsEmitted ?? 0) > 0 && (s.running?.progress?.streams.length ?? 0) > 0,
       'progress in the connection status',
     );
     expect(running).toMatchObject({

@@ -23,7 +23,7 @@ export interface ReplicateActivityDeps {
   attemptLogs: AttemptLogs;
   /** default 1 s; the SDK throttles actual heartbeat calls (see the worker's heartbeat options) */
   heartbeatIntervalMs?: number;
-  /** how often live progress goes to the database; default 5 s */
+  /** how often live progress goes to the database; default 2 s (what the status endpoint shows) */
   progressPersistIntervalMs?: number;
   replicationOptions?: ReplicationOptions;
 }
@@ -35,7 +35,7 @@ function describeStreams(config: SyncConfig): string {
 
 export function replicateActivity(deps: ReplicateActivityDeps) {
   const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 1000;
-  const progressPersistIntervalMs = deps.progressPersistIntervalMs ?? 5000;
+  const progressPersistIntervalMs = deps.progressPersistIntervalMs ?? 2000;
 
   return async function replicateAttempt(ref: ReplicateActivityInput): Promise<AttemptOutcome> {
     const ctx = Context.current();
