@@ -9,7 +9,7 @@
 // Env: BENCH_CONNECTIONS (default 1000), BENCH_DURATION_S (per endpoint, default 10),
 //      BENCH_CLIENTS (default 50); DATABASE_URL / TEMPORAL_ADDRESS as for `npm start`.
 import autocannon from 'autocannon';
-import { allStreams, createActor, log, startBenchStack } from './stack/bench-support.mjs';
+import { allStreams, createActor, log, startBenchStack, waitForQuiet } from './stack/bench-support.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -76,6 +76,10 @@ async function main() {
     const createS = (Date.now() - started) / 1000;
     console.log(`created ${ids.length} connections in ${createS.toFixed(1)} s (${Math.round(ids.length / createS)} per s)`);
 
+    // each new connection starts its workflow: let that settle, then measure reads alone
+    const settledAt = Date.now();
+    const quiet = await waitForQuiet();
+    log(`${quiet ? 'machine quiet' : 'machine still busy'} after ${((Date.now() - settledAt) / 1000).toFixed(0)} s`);
     log(`autocannon: ${CLIENTS} clients, ${DURATION_S} s per endpoint`);
     const prefix = new URL(api.apiUrl).pathname;
     const list = await measure(api, 'GET /api/v1/connections?limit=20', () => `${prefix}/connections?limit=20`);

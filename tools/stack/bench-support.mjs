@@ -112,3 +112,29 @@ export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** CPU time of the whole machine so far, from /proc/stat: [idle, total] in clock ticks. */
+async function cpuTicks() {
+  const { readFile } = await import('node:fs/promises');
+  const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return [fields[3] + fields[4], fields.reduce((a, b) => a + b, 0)];
+}
+
+/**
+ * Waits until the machine is mostly idle for two seconds in a row (at most maxS): what a
+ * setup step left running (e.g. 1,000 connection workflows starting) must not be measured
+ * as the latency of the thing benchmarked next.
+ */
+export async function waitForQuiet({ idleShare = 0.85, maxS = 180 } = {}) {
+  const deadline = Date.now() + maxS * 1000;
+  let quietSeconds = 0;
+  let [idle, total] = await cpuTicks();
+  while (Date.now() < deadline && quietSeconds < 2) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const [idleNow, totalNow] = await cpuTicks();
+    const share = (idleNow - idle) / Math.max(1, totalNow - total);
+    [idle, total] = [idleNow, totalNow];
+    quietSeconds = share >= idleShare ? quietSeconds + 1 : 0;
+  }
+  return quietSeconds >= 2;
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERIFIED_TTL_MS } from './auth/api-token-verifier.js';
 import { startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
 
 describe('Config API basics (real HTTP, real Postgres)', () => {
@@ -22,6 +23,15 @@ describe('Config API basics (real HTTP, real Postgres)', () => {
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
       expect(res.body).toMatchObject({ status: 401, code: 'unauthenticated', title: 'Unauthenticated', instance: '/api/v1/version' });
     }
+  });
+
+  it('a token revoked behind the back of this server (another replica) stops working within the verification TTL', async () => {
+    const created = await api.request('POST', '/api/v1/api-tokens', { body: { name: 'replica' } });
+    const { id, token } = created.body as { id: string; token: string };
+    expect((await api.request('GET', '/api/v1/version', { token })).status).toBe(200);
+    await api.dataSource.query(`UPDATE api_token SET revoked_at = now() WHERE id = $1`, [id]);
+    await new Promise((resolve) => setTimeout(resolve, VERIFIED_TTL_MS + 200));
+    expect((await api.request('GET', '/api/v1/version', { token })).status).toBe(401);
   });
 
   it('reports the version', async () => {

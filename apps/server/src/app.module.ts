@@ -5,6 +5,7 @@ import type { Logger } from '@tributary/config';
 import type { LogStorage } from '@tributary/storage';
 import { ActorsModule } from './actors/actors.module.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
+import { ApiTokenVerifier } from './auth/api-token-verifier.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
@@ -34,6 +35,7 @@ export interface AppDependencies {
 class InfrastructureModule {
   static with(deps: AppDependencies): DynamicModule {
     const providers = [
+      { provide: ApiTokenVerifier, useClass: ApiTokenVerifier },
       { provide: DATA_SOURCE, useValue: deps.dataSource },
       { provide: SECRET_KEY, useValue: deps.secretKey },
       { provide: LOGGER, useValue: deps.logger },

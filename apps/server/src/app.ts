@@ -30,8 +30,15 @@ export function routesOf(app: NestFastifyApplication): ServedRoute[] {
 
 /** The configured Nest app, not yet listening: main.ts listens, tests and the OpenAPI script do not. */
 export async function createServerApp(deps: AppDependencies, options: ServerAppOptions = {}): Promise<NestFastifyApplication> {
-  // fastify logs one line per request through the app's logger (method, url, status, time; never bodies or headers)
-  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, loggerInstance: deps.logger.child({ component: 'http' }) });
+  // one access-log line per request (method, url, status, time; never bodies or headers), not fastify's two
+  const httpLog = deps.logger.child({ component: 'http' });
+  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, loggerInstance: httpLog, disableRequestLogging: true });
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) httpLog.error(line, 'request failed');
+    else httpLog.info(line, 'request');
+    done();
+  });
   const routes: ServedRoute[] = [];
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });

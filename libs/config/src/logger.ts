@@ -40,6 +40,7 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: redactPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination(1),
+    // asynchronous: a request handler never blocks on a slow stdout reader; flushed at exit
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
 import { createDataSource } from './data-source.js';
 import { pendingSchemaChanges } from './schema-drift.js';
+import { migrations } from '@tributary/migrations';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -24,7 +25,8 @@ describe('migrations', () => {
 
   it('have nothing left to run after running once, and revert cleanly', async () => {
     expect(await dataSource.showMigrations()).toBe(false);
-    await dataSource.undoLastMigration();
+    // every migration, newest first
+    for (let i = 0; i < migrations.length; i++) await dataSource.undoLastMigration();
     const tables = await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`);
     expect(tables).toEqual([]);
     await dataSource.runMigrations();

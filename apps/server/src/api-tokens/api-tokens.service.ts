@@ -2,11 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ApiTokenEntity, newApiToken, notFound } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
+import { ApiTokenVerifier } from '../auth/api-token-verifier.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 
 @Injectable()
 export class ApiTokensService {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ApiTokenVerifier) private readonly verifier: ApiTokenVerifier,
+  ) {}
 
   private get tokens() {
     return this.dataSource.getRepository(ApiTokenEntity);
@@ -28,5 +32,6 @@ export class ApiTokensService {
     const token = await this.tokens.findOneBy({ id });
     if (!token) throw notFound('API token', id);
     if (!token.revokedAt) await this.tokens.update({ id }, { revokedAt: new Date() });
+    this.verifier.forget(id);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import {
   ActorCatalogEntity,
   ActorEntity,
@@ -79,18 +79,23 @@ export class ConnectionsService {
     return this.get(saved.id);
   }
 
+  /** Connections with just the workspace of their source (not its config: list/get are the hot read path). */
+  private withWorkspace() {
+    return this.connections.createQueryBuilder('c').innerJoin('c.source', 's').addSelect(['s.id', 's.workspaceId']);
+  }
+
   async list(query: ListConnectionsQueryDto): Promise<ConnectionWithWorkspace[]> {
-    const where: FindOptionsWhere<ConnectionEntity> = {
-      ...(query.sourceId ? { sourceId: query.sourceId } : {}),
-      ...(query.destinationId ? { destinationId: query.destinationId } : {}),
-      ...(query.workspaceId ? { source: { workspaceId: query.workspaceId } } : {}),
-    };
-    const rows = await this.connections.find({ where, relations: { source: true }, order: { createdAt: 'ASC', id: 'ASC' }, ...pageWindow(query) });
+    const q = this.withWorkspace();
+    if (query.sourceId) q.andWhere('c.sourceId = :sourceId', { sourceId: query.sourceId });
+    if (query.destinationId) q.andWhere('c.destinationId = :destinationId', { destinationId: query.destinationId });
+    if (query.workspaceId) q.andWhere('s.workspaceId = :workspaceId', { workspaceId: query.workspaceId });
+    const { skip, take } = pageWindow(query);
+    const rows = await q.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').offset(skip).limit(take).getMany();
     return rows as ConnectionWithWorkspace[];
   }
 
   async get(id: string): Promise<ConnectionWithWorkspace> {
-    const connection = await this.connections.findOne({ where: { id }, relations: { source: true } });
+    const connection = await this.withWorkspace().where('c.id = :id', { id }).getOne();
     if (!connection) throw notFound('connection', id);
     return connection as ConnectionWithWorkspace;
   }

@@ -6,6 +6,7 @@ import { WorkspaceEntity } from './workspace.entity.js';
 /** A configured source or destination. Secret fields of `configuration` are stored encrypted. */
 @Entity({ name: 'actor' })
 @Index('idx_actor_workspace', ['workspaceId'])
+@Index('idx_actor_created', ['createdAt', 'id'])
 export class ActorEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_actor' })
   id!: string;

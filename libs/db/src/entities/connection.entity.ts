@@ -16,6 +16,7 @@ export type { ConnectionSchedule };
 @Entity({ name: 'connection' })
 @Index('idx_connection_source', ['sourceId'])
 @Index('idx_connection_destination', ['destinationId'])
+@Index('idx_connection_created', ['createdAt', 'id'])
 export class ConnectionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_connection' })
   id!: string;
