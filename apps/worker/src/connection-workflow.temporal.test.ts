@@ -85,6 +85,37 @@ describe('connection workflow', () => {
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 
+  it('closes a job left running without a workflow (an orphan) so the connection is not blocked, and refuses a clear of an unknown stream', async () => {
+    const { connectionId } = await h.seedConnection({ sourceConfig: { count: 50 } });
+    // what a terminated job workflow leaves behind: a job row still marked running
+    const { jobId: orphan } = await h.persistence.createJob(connectionId, 'manual', SYNC);
+    const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: connectionWorkflowId(connectionId),
+      args: [{ connectionId }],
+    });
+    const next = await handle.executeUpdate(runJobUpdate, { args: [SYNC] });
+    expect(next.status).toBe('started');
+    expect(next.jobId).not.toBe(orphan);
+    const closed = await h.readJob(orphan);
+    expect(closed.job.status).toBe('failed');
+
+    // a request the platform refuses for good is answered with the reason; the workflow goes on
+    await waitFor('the sync to finish', async () => {
+      const status = await handle.query(connectionStatusQuery);
+      return status.lastJob?.jobId === next.jobId && status.state === 'waiting' ? true : undefined;
+    });
+    const refusal = await handle.executeUpdate(runJobUpdate, { args: [{ kind: 'clear', streams: [{ name: 'no_such_stream' }] }] }).then(
+      () => undefined,
+      (err: Error) => err.cause as Error | undefined,
+    );
+    expect(refusal?.message).toMatch(/could not start.*no_such_stream/);
+    const after = await handle.executeUpdate(runJobUpdate, { args: [SYNC] });
+    expect(after.status).toBe('started');
+    await handle.signal(connectionDeletedSignal);
+    await handle.result();
+  });
+
   it('runs on a basic schedule right away when the connection never synced, and stops when deactivated', async () => {
     const { connectionId } = await h.seedConnection({
       sourceConfig: { count: 100 },
