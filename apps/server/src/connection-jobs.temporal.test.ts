@@ -3,7 +3,7 @@
 // into destination-dev-null.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionWorkflowId } from '@tributary/workflows';
+import { connectionWorkflowId, syncJobWorkflowId } from '@tributary/workflows';
 import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
 import { seedDefinition, startApiHarness, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
 import { startWorkerProcess, type WorkerProcess } from './testing/worker-process.testing.js';
@@ -286,5 +286,28 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
         )
       ).status,
     ).toBe('succeeded');
+  });
+
+  it('a job whose workflows were terminated does not block the connection: cancel closes it, and a new job starts', async () => {
+    const id = await connection({ count: 100_000, records_per_batch: 100, sleep_ms_per_batch: 100 });
+    const first = await runJob(id);
+    expect(first.status, first.text).toBe(201);
+    const jobId = (first.body as Job).id;
+    // an operator terminates everything: the job row stays "running" with no workflow behind it
+    await eventually(
+      () => api.temporalClient.workflow.getHandle(syncJobWorkflowId(jobId)).describe().then((d) => d.status.name),
+      (status) => status === 'RUNNING',
+      'the job workflow to start',
+    );
+    await api.temporalClient.workflow.getHandle(syncJobWorkflowId(jobId)).terminate('test: lost workflows');
+    await api.temporalClient.workflow.getHandle(connectionWorkflowId(id)).terminate('test: lost workflows');
+    expect((await getJob(jobId)).status).toBe('running');
+    const cancel = await api.request('POST', `/api/v1/jobs/${jobId}/cancel`);
+    expect(cancel.status, cancel.text).toBe(202);
+    expect((await getJob(jobId)).status).toBe('cancelled');
+    const next = await runJob(id);
+    expect(next.status, next.text).toBe(201);
+    expect((next.body as Job).id).not.toBe(jobId);
+    await api.request('POST', `/api/v1/jobs/${(next.body as Job).id}/cancel`);
   });
 });
