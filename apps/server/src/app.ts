@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppDependencies } from './app.module.js';
 import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
@@ -32,7 +33,11 @@ export function routesOf(app: NestFastifyApplication): ServedRoute[] {
 export async function createServerApp(deps: AppDependencies, options: ServerAppOptions = {}): Promise<NestFastifyApplication> {
   // one access-log line per request (method, url, status, time; never bodies or headers), not fastify's two
   const httpLog = deps.logger.child({ component: 'http' });
-  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, loggerInstance: httpLog, disableRequestLogging: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 5 * 1024 * 1024,
+    loggerInstance: httpLog,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 500) httpLog.error(line, 'request failed');

@@ -295,7 +295,8 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
     const jobId = (first.body as Job).id;
     // an operator terminates everything: the job row stays "running" with no workflow behind it
     await eventually(
-      () => api.temporalClient.workflow.getHandle(syncJobWorkflowId(jobId)).describe().then((d) => d.status.name),
+      // not found until the connection workflow has started it
+      () => api.temporalClient.workflow.getHandle(syncJobWorkflowId(jobId)).describe().then((d) => d.status.name, () => 'NOT_STARTED'),
       (status) => status === 'RUNNING',
       'the job workflow to start',
     );

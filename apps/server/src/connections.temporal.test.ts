@@ -150,6 +150,110 @@ describe('connections through the HTTP API', () => {
     ]);
   });
 
+  it('syncs only the selected fields: reads them back, stores the cut schema and the selection apart from the catalog', async () => {
+    const { data, error } = await client.POST('/api/v1/connections', {
+      body: {
+        sourceId,
+        destinationId,
+        streams: [
+          { name: 'users', syncMode: 'incremental_dedup', selectedFields: [['updated_at'], ['id']] },
+          { name: 'events', syncMode: 'incremental_append', cursorField: ['ts'], selectedFields: [['ts']] },
+          { name: 'snapshot', syncMode: 'full_refresh_overwrite', selectedFields: [] },
+        ],
+      },
+    });
+    expect(error, JSON.stringify(error)).toBeUndefined();
+    expect(data!.streams).toEqual([
+      {
+        name: 'users',
+        namespace: null,
+        syncMode: 'incremental_dedup',
+        cursorField: ['updated_at'],
+        primaryKey: [['id']],
+        selectedFields: [['updated_at'], ['id']],
+      },
+      { name: 'events', namespace: null, syncMode: 'incremental_append', cursorField: ['ts'], selectedFields: [['ts']] },
+      // empty: every field
+      { name: 'snapshot', namespace: null, syncMode: 'full_refresh_overwrite' },
+    ]);
+    const get = async () =>
+      (await client.GET('/api/v1/connections/{connectionId}', { params: { path: { connectionId: data!.id } } })).data!;
+    expect(await get()).toEqual(data);
+
+    type Row = { configured_catalog: { streams: { stream: { json_schema: unknown } }[] }; field_selection: unknown };
+    const row = async () =>
+      ((await api.dataSource.query('SELECT configured_catalog, field_selection FROM connection WHERE id = $1', [data!.id])) as [Row])[0];
+    const stored = await row();
+    // what the connectors get: the selected fields only, in the schema's order, and nothing of the platform's own
+    expect(stored.configured_catalog.streams.map((s) => s.stream.json_schema)).toEqual([
+      { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'string' } } },
+      { type: 'object', properties: { ts: { type: 'string' } } },
+      CATALOG.streams[2]!.json_schema,
+    ]);
+    expect(JSON.stringify(stored.configured_catalog)).not.toMatch(/selected/i);
+    expect(stored.field_selection).toEqual([
+      { stream: { name: 'users' }, fields: ['updated_at', 'id'] },
+      { stream: { name: 'events' }, fields: ['ts'] },
+    ]);
+
+    // an update that does not touch the streams keeps the selection
+    expect(
+      (await client.PATCH('/api/v1/connections/{connectionId}', { params: { path: { connectionId: data!.id } }, body: { prefix: 'x_' } }))
+        .data!.streams,
+    ).toEqual(data!.streams);
+    // a new stream list replaces it: a stream that neither reads incrementally nor dedups may leave its cursor and key out
+    const patched = await client.PATCH('/api/v1/connections/{connectionId}', {
+      params: { path: { connectionId: data!.id } },
+      body: {
+        streams: [
+          { name: 'users', syncMode: 'full_refresh_append', selectedFields: [['name']] },
+          { name: 'events', syncMode: 'incremental_append', cursorField: ['ts'] },
+        ],
+      },
+    });
+    expect(patched.error, JSON.stringify(patched.error)).toBeUndefined();
+    expect(patched.data!.streams.map((s) => s.selectedFields)).toEqual([[['name']], undefined]);
+    expect(await get()).toEqual(patched.data);
+    const after = await row();
+    expect(after.configured_catalog.streams.map((s) => s.stream.json_schema)).toEqual([
+      { type: 'object', properties: { name: { type: 'string' } } },
+      CATALOG.streams[1]!.json_schema,
+    ]);
+    expect(after.field_selection).toEqual([{ stream: { name: 'users' }, fields: ['name'] }]);
+  });
+
+  it('names each selected field that does not fit: unknown, nested, twice, or leaving out the cursor or key in use', async () => {
+    const res = await create({
+      streams: [
+        { name: 'users', syncMode: 'incremental_dedup', selectedFields: [['name']] },
+        {
+          name: 'events',
+          syncMode: 'incremental_append',
+          cursorField: ['ts'],
+          selectedFields: [['payload', 'kind'], ['nope'], ['ts'], ['ts']],
+        },
+        { name: 'snapshot', syncMode: 'full_refresh_overwrite', selectedFields: ['x'] },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(pointers(res.body)).toEqual([
+      '#/streams/0/selectedFields',
+      '#/streams/1/selectedFields/0',
+      '#/streams/1/selectedFields/1',
+      '#/streams/1/selectedFields/3',
+      '#/streams/2/selectedFields',
+    ]);
+    const details = (res.body as ErrorBody).errors.map((e) => `${e.pointer}: ${e.detail}`);
+    expect(details).toEqual([
+      '#/streams/0/selectedFields: must include the cursor field updated_at',
+      '#/streams/0/selectedFields: must include the primary key field id',
+      '#/streams/1/selectedFields/0: nested fields cannot be selected (payload.kind): select the top-level field ["payload"]',
+      '#/streams/1/selectedFields/1: nope is not a top-level field of the stream (fields: ts, payload)',
+      '#/streams/1/selectedFields/3: ts is selected twice',
+      '#/streams/2/selectedFields: must be a list of field paths, e.g. [["id"], ["email"]]',
+    ]);
+  });
+
   it('validates schedule, namespace and enums, naming the fields', async () => {
     const badCron = await create({
       streams: [],

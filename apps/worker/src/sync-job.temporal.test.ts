@@ -8,8 +8,11 @@ import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import pg from 'pg';
+import { resolveBuiltinConnector } from '@tributary/connectors';
+import { ProcessLauncher } from '@tributary/launcher';
 import {
   TRIBUTARY_TASK_QUEUE,
+  catalogWithSelectedFields,
   cancelSyncJobSignal,
   syncJobStatusQuery,
   syncJobWorkflowId,
@@ -23,11 +26,13 @@ import {
   connectorProcesses,
   jsonl,
   sampleCatalog,
+  sourceSample,
   startHarness,
   waitFor,
   type Harness,
   type SampleConnection,
 } from './testing/harness.testing.js';
+import { connectorInstallDir } from '../../../tools/testing/paths.js';
 import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
 
 describe('sync job workflow', () => {
@@ -213,6 +218,82 @@ describe('sync job workflow', () => {
       expect(await generations('products')).toEqual({ '0': 300 });
       const state = await h.persistence.loadState(connectionId);
       expect(state?.map((s) => s.stream?.stream_descriptor.name)).toEqual(['products']);
+    });
+  });
+
+  describe('field selection, into destination-postgres', () => {
+    let target: TestDatabase;
+    beforeAll(async () => {
+      target = await createTestDatabase('worker_fields');
+    });
+    afterAll(() => target?.drop());
+
+    async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+      const client = new pg.Client({ connectionString: target.url });
+      await client.connect();
+      try {
+        return (await client.query<T>(sql)).rows;
+      } finally {
+        await client.end();
+      }
+    }
+
+    it('creates only the selected columns, stores records with only those fields, and sees no schema change', async () => {
+      // the schema source-sample really discovers: every field
+      const launcher = new ProcessLauncher({ installDir: connectorInstallDir(), tmpDir: h.dir, resolveBuiltin: resolveBuiltinConnector });
+      const discovered = await launcher.discover(sourceSample, { streams: ['users'] }, { role: 'source' });
+      if (!discovered.ok) throw new Error(discovered.failure.message);
+      const users = discovered.value.streams.find((s) => s.name === 'users')!;
+      expect(Object.keys(users.json_schema['properties'] as object).length).toBeGreaterThan(5);
+
+      const fieldSelection = [{ stream: { name: 'users' }, fields: ['id', 'email', 'updated_at'] }];
+      // stored as the server stores it: the schema cut down to the selected fields
+      const catalog = catalogWithSelectedFields(
+        {
+          streams: [
+            {
+              stream: users,
+              sync_mode: 'incremental',
+              cursor_field: ['updated_at'],
+              destination_sync_mode: 'append_dedup',
+              primary_key: [['id']],
+            },
+          ],
+        },
+        fieldSelection,
+      );
+      const { connectionId } = await h.seedConnection({
+        sourceConfig: { count: 200, records_per_state: 50 },
+        catalog,
+        fieldSelection,
+        // a false "change" would be acted on: new columns propagated into the connection
+        nonBreakingChangesPolicy: 'propagate_columns',
+        destination: { runtime: { kind: 'builtin', name: 'destination-postgres' } },
+        destinationConfig: { ...target.connection, schema: 'public', ssl_mode: { mode: 'disable' } },
+      });
+      const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+      const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
+        taskQueue: TRIBUTARY_TASK_QUEUE,
+        workflowId: syncJobWorkflowId(jobId),
+        args: [{ connectionId, jobId }],
+      });
+      expect(result.status, JSON.stringify(result.failures)).toBe('succeeded');
+      expect(result.attempts[0]).toMatchObject({ recordsCommitted: 200 });
+
+      const columns = await query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users' ORDER BY ordinal_position`,
+      );
+      expect(columns.map((c) => c.column_name).filter((c) => !c.startsWith('_airbyte_'))).toEqual(['id', 'email', 'updated_at']);
+      const rows = await query<{ data: Record<string, unknown> }>(`SELECT _airbyte_data AS data FROM public.users`);
+      expect(rows).toHaveLength(200);
+      for (const { data } of rows) expect(Object.keys(data).sort()).toEqual(['email', 'id', 'updated_at']);
+
+      // the cut schema is not taken for removed fields: nothing detected, nothing propagated
+      const log = await readFile(join(h.dir, 'logs', connectionId, jobId, 'attempt-1.jsonl'), 'utf8');
+      expect(log).toContain('schema: no changes since the connection was configured');
+      const stored = await h.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
+      expect(stored.configuredCatalog).toEqual(catalog);
+      expect(stored.fieldSelection).toEqual(fieldSelection);
     });
   });
 

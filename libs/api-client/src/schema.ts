@@ -1231,6 +1231,21 @@ export interface components {
              */
             primaryKey?: string[][];
             /**
+             * @description the fields to sync, as paths of top-level fields (length 1); absent or empty: every field. Must include the cursor field of an incremental stream and the primary key fields of a dedup stream. The destination gets only these fields, in the stream schema and in every record.
+             * @example [
+             *       [
+             *         "id"
+             *       ],
+             *       [
+             *         "updated_at"
+             *       ],
+             *       [
+             *         "email"
+             *       ]
+             *     ]
+             */
+            selectedFields?: string[][];
+            /**
              * @description how records are read and written
              * @enum {string}
              */

@@ -88,7 +88,7 @@ const CR = 0x0d;
 
 const isWs = (b: number | undefined): boolean => b === SPACE || b === TAB || b === LF || b === CR;
 
-function skipWs(buf: Buffer, p: number, end: number): number {
+export function skipWs(buf: Buffer, p: number, end: number): number {
   while (p < end && isWs(buf[p])) p++;
   return p;
 }
@@ -118,9 +118,21 @@ function equalBytes(buf: Buffer, p: number, expected: Buffer): boolean {
   return true;
 }
 
+/** How far skipString looks byte by byte before handing over to indexOf (a native call each time). */
+const SHORT_STRING = 48;
+
 /** End (exclusive) of the string whose opening quote is at p, or -1 past `end`. */
-function skipString(buf: Buffer, p: number, end: number): number {
+export function skipString(buf: Buffer, p: number, end: number): number {
+  // most keys and values are short: a byte loop finds their end sooner than indexOf
+  const shortEnd = Math.min(end, p + 1 + SHORT_STRING);
   p++;
+  while (p < shortEnd) {
+    const b = buf[p];
+    if (b === QUOTE) return p + 1;
+    p += b === BACKSLASH ? 2 : 1;
+  }
+  if (p >= end) return -1;
+  // p is past whole escapes: a backslash run before a quote from here on starts at p or later
   for (;;) {
     const q = buf.indexOf(QUOTE, p);
     if (q === -1 || q >= end) return -1;
@@ -132,7 +144,7 @@ function skipString(buf: Buffer, p: number, end: number): number {
 }
 
 /** End (exclusive) of the JSON value starting at p, or -1 if it runs past `end`. */
-function skipValue(buf: Buffer, p: number, end: number): number {
+export function skipValue(buf: Buffer, p: number, end: number): number {
   const first = buf[p];
   if (first === QUOTE) return skipString(buf, p, end);
   if (first === LBRACE || first === LBRACKET) {

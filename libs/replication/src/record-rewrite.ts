@@ -1,15 +1,22 @@
 /**
- * Renaming RECORD lines without parsing them. A record's stream and namespace are all in
- * the line's prefix (through `"data":{`) in the usual serialisations, and RecordPeeker
- * finds and caches that prefix per stream; renaming a record is then writing the stream's
- * new prefix followed by the rest of the line, untouched.
+ * Renaming and trimming RECORD lines without parsing them. A record's stream and namespace
+ * are all in the line's prefix (through `"data":{`) in the usual serialisations, and
+ * RecordPeeker finds and caches that prefix per stream; renaming a record is then writing the
+ * stream's new prefix followed by the rest of the line, untouched.
  *
  * One common case has more: Python's CDK prints the namespace after `data` and
  * `emitted_at`, as the record's last member. It is found by reading the line backwards from
  * its end (`}` of the record, `}` of the message), and cut out, since the new prefix
- * already names the namespace. Anything else the rewriter is not sure about is left to the
- * caller's full parse (NOT_SURE), which is always right.
+ * already names the namespace.
+ *
+ * Trimming (field selection, see SelectedFields): for a stream with a selection, the members
+ * of `data` are walked from the prefix on, and only the selected ones are kept, byte for byte.
+ *
+ * After a hit, the line to send is `head` (if any) followed by `pieces` of the line. Anything
+ * the rewriter is not sure about is left to the caller's full parse (NOT_SURE), which is
+ * always right.
  */
+import { LinePieces, scanMembers, type SelectedFields } from './field-selection.js';
 import { NOT_SURE, type RecordPeeker } from './record-peek.js';
 
 const QUOTE = 0x22;
@@ -52,45 +59,72 @@ function openingQuote(buf: Buffer, q: number, floor: number): number {
 }
 
 export class RecordRewriter {
-  /** after a hit: what replaces the line's start, through `data`'s brace; undefined: the line goes as it is */
+  /** after a hit: what is sent before the pieces (a renamed stream's new prefix); undefined: nothing */
   head: Buffer | undefined = undefined;
-  /** after a hit with a head: where the kept part of the line starts (`data`'s value, after its brace) */
-  bodyStart = 0;
-  /** after a hit with a head: [cutStart, cutEnd) is dropped from the line (a trailing namespace); equal when nothing is */
-  cutStart = 0;
-  cutEnd = 0;
+  /** after a hit: the ranges of the line sent after head, in order; the last one ends where the line does */
+  readonly pieces = new LinePieces();
+  /** after a hit: some fields of the record's data were dropped */
+  trimmed = false;
+  /** set by trailingNamespace: [cutStart, cutEnd) is dropped from the line */
+  private cutStart = 0;
+  private cutEnd = 0;
 
   /**
    * heads: per configured stream, its records' new prefix (undefined: keeps its name);
-   * namespaced: per configured stream, whether it has a namespace in the source.
+   * namespaced: per configured stream, whether it has a namespace in the source;
+   * selected: the streams whose records keep only some fields (undefined: none).
    */
   constructor(
     private readonly peeker: RecordPeeker,
     private readonly heads: (Buffer | undefined)[],
     private readonly namespaced: boolean[],
+    private readonly selected?: SelectedFields,
   ) {}
 
-  /** The configured stream of the RECORD line buf[start, end), with head/bodyStart/cut set; or NOT_SURE. */
+  /** The configured stream of the RECORD line buf[start, end), with head/pieces/trimmed set; or NOT_SURE. */
   peek(buf: Buffer, start: number, end: number): number {
     const peeker = this.peeker;
+    const pieces = this.pieces;
+    pieces.reset();
     const index = peeker.peekPrefix(buf, start, end);
     if (index === NOT_SURE) {
-      // another key order or spacing: fine for a stream that keeps its name, else a full parse renames it
+      // another key order or spacing: fine for a stream that goes as it is, else a full parse changes it
       const other = peeker.peek(buf, start, end);
-      if (other === NOT_SURE || this.heads[other] !== undefined) return NOT_SURE;
+      if (other === NOT_SURE || this.heads[other] !== undefined || this.selected?.fieldsOf(other) !== undefined) return NOT_SURE;
       this.head = undefined;
+      this.trimmed = false;
+      pieces.add(start, end);
       return other;
     }
     const head = this.heads[index];
     this.head = head;
-    if (head === undefined) return index;
     const bodyStart = start + peeker.prefixLength;
-    this.bodyStart = bodyStart;
-    this.cutStart = this.cutEnd = end;
-    if (peeker.prefixHasNamespace || this.trailingNamespace(buf, bodyStart, end)) return index;
-    // no namespace in sight: right for a stream without one; for one with a namespace it may sit
-    // elsewhere after `data` (or be missing), which only a full parse can tell
-    return this.namespaced[index] ? NOT_SURE : index;
+    if (head === undefined) pieces.add(start, bodyStart);
+    // where the rest of the line, after the kept members of data, starts
+    let rest = bodyStart;
+    const keep = this.selected?.fieldsOf(index);
+    this.trimmed = keep !== undefined;
+    if (keep !== undefined) {
+      rest = scanMembers(buf, bodyStart, end, keep, pieces);
+      if (rest < 0) return NOT_SURE;
+    }
+    if (head !== undefined && !peeker.prefixHasNamespace) {
+      if (this.trailingNamespace(buf, rest, end)) {
+        pieces.add(rest, this.cutStart);
+        pieces.add(this.cutEnd, end);
+        return index;
+      }
+      // no namespace in sight: right for a stream without one; for one with a namespace it may sit
+      // elsewhere after `data` (or be missing), which only a full parse can tell
+      if (this.namespaced[index]) return NOT_SURE;
+    }
+    pieces.add(rest, end);
+    return index;
+  }
+
+  /** After a hit: the bytes sent for the line (its terminator aside). */
+  sentBytes(): number {
+    return (this.head?.length ?? 0) + this.pieces.bytes();
   }
 
   /**

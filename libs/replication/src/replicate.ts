@@ -11,6 +11,11 @@
  * Destination naming (input.destinationNaming): the source reads and writes its own stream
  * names; everything the destination gets (catalog, records, states, statuses) carries the
  * destination's names, and what the engine reports (state, stats, failures) the source's.
+ *
+ * Field selection (input.fieldSelection): records of a stream with a selection reach the
+ * destination without the unselected top-level fields of `data`. Renaming and trimming share
+ * one path (the pump's rewriter on the fast path, sourceLine on the full-parse path); with
+ * neither, records go through as the source printed them.
  */
 import {
   DEFAULT_MAX_LINE_BYTES,
@@ -34,6 +39,7 @@ import {
   type ProcessExit,
 } from '@tributary/launcher';
 import { DestinationNames } from './destination-names.js';
+import { SelectedFields } from './field-selection.js';
 import { RecentLines } from './recent-lines.js';
 import { RecordPeeker } from './record-peek.js';
 import { RecordRewriter } from './record-rewrite.js';
@@ -77,6 +83,8 @@ class Replication {
   private readonly peeker: RecordPeeker;
   /** set when some stream has another name in the destination */
   private readonly names: DestinationNames | undefined;
+  /** set when some stream keeps only some fields */
+  private readonly selected: SelectedFields | undefined;
   private readonly maxLineBytes: number;
   private readonly killGraceMs: number;
   private readonly startedAt = Date.now();
@@ -113,6 +121,7 @@ class Replication {
     this.tracker = new StateTracker(this.initialState);
     this.peeker = new RecordPeeker(this.catalog);
     this.names = DestinationNames.of(input.destinationNaming, this.catalog);
+    this.selected = SelectedFields.of(input.fieldSelection, this.catalog);
   }
 
   async run(): Promise<void> {
@@ -214,16 +223,17 @@ class Replication {
   // --- source ----------------------------------------------------------------------
 
   private createPump(dst: ConnectorProcess): SourcePump {
-    const names = this.names;
+    const { names, selected } = this;
     return new SourcePump({
       destination: dst.stdin,
       peeker: this.peeker,
-      ...(names
+      ...(names || selected
         ? {
             rewriter: new RecordRewriter(
               this.peeker,
-              names.recordHeads(),
+              names ? names.recordHeads() : this.catalog.streams.map(() => undefined),
               this.catalog.streams.map((ref) => ref.namespace !== undefined),
+              selected,
             ),
           }
         : {}),
@@ -253,7 +263,7 @@ class Replication {
     pump.start(src.stdout, src.stdoutReaderAttached === true);
   }
 
-  /** A source line the fast path did not take: parse it and act on it (and rename it for the destination). */
+  /** A source line the fast path did not take: parse it and act on it (and rename or trim it for the destination). */
   private sourceLine(line: Buffer): SlowLineAnswer {
     const decoded = decodeLine(line);
     if (decoded.kind !== 'message') {
@@ -276,9 +286,13 @@ class Replication {
           return STOP;
         }
         this.stats.bucketRecords[ref.index] = this.stats.bucketRecords[ref.index]! + 1;
-        this.stats.bucketBytes[ref.index] = this.stats.bucketBytes[ref.index]! + line.length;
-        const renamed = this.names?.record(m, ref);
-        return renamed ? Buffer.from(JSON.stringify(renamed)) : FORWARD;
+        const data = this.selected?.data(ref.index, m.record.data) ?? m.record.data;
+        const trimmed = data === m.record.data ? m : { ...m, record: { ...m.record, data } };
+        const renamed = this.names?.record(trimmed, ref) ?? trimmed;
+        const out = renamed === m ? undefined : Buffer.from(JSON.stringify(renamed));
+        // a trimmed record counts what is sent on (see StreamStats.bytesEmitted)
+        this.stats.bucketBytes[ref.index] = this.stats.bucketBytes[ref.index]! + (out && trimmed !== m ? out.length : line.length);
+        return out ?? FORWARD;
       }
       case 'STATE': {
         const state = m.state;

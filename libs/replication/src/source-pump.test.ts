@@ -3,6 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import { decodeLine, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { DestinationNames } from './destination-names.js';
+import { SelectedFields } from './field-selection.js';
 import { RecordPeeker } from './record-peek.js';
 import { RecordRewriter } from './record-rewrite.js';
 import { FORWARD, SKIP, SourcePump, type SlowLineAnswer } from './source-pump.js';
@@ -94,10 +95,11 @@ interface ReaderMode {
   random: () => number;
 }
 
-/** The streams, and their destination names when records are renamed on the way. */
+/** The streams, and their destination names and selected fields when records are renamed or trimmed on the way. */
 interface Streams {
   catalog: StreamCatalog;
   names?: DestinationNames;
+  selected?: SelectedFields;
   /** the staging block size when renaming */
   stageBytes?: number;
 }
@@ -107,7 +109,7 @@ async function pump(
   reader?: ReaderMode,
   streams: Streams = { catalog },
 ): Promise<{ out: string; stats: ReplicationStats; skipped: string[]; pauses: number }> {
-  const { catalog, names, stageBytes } = streams;
+  const { catalog, names, selected, stageBytes } = streams;
   const source = reader ? new ReaderSocket() : new PassThrough();
   const received: Buffer[] = [];
   // a slow-ish destination with a small buffer, so backpressure kicks in too
@@ -131,12 +133,13 @@ async function pump(
       ...(reader ? { slotBytes: reader.slotBytes, maxQueuedBytes: reader.maxQueuedBytes } : {}),
       ...(stageBytes ? { stageBytes } : {}),
       peeker,
-      ...(names
+      ...(names || selected
         ? {
             rewriter: new RecordRewriter(
               peeker,
-              names.recordHeads(),
+              names ? names.recordHeads() : catalog.streams.map(() => undefined),
               catalog.streams.map((ref) => ref.namespace !== undefined),
+              selected,
             ),
           }
         : {}),
@@ -145,11 +148,16 @@ async function pump(
       slowLine: (line): SlowLineAnswer => {
         const d = decodeLine(line);
         if (d.kind === 'message' && d.message.type === 'RECORD') {
-          const ref = catalog.lookup(d.message.record.stream, d.message.record.namespace)!;
+          // what replicate()'s full-parse path does
+          const m = d.message;
+          const ref = catalog.lookup(m.record.stream, m.record.namespace)!;
           stats.bucketRecords[ref.index] = stats.bucketRecords[ref.index]! + 1;
-          stats.bucketBytes[ref.index] = stats.bucketBytes[ref.index]! + line.length;
-          const renamed = names?.record(d.message, ref);
-          return renamed ? Buffer.from(JSON.stringify(renamed)) : FORWARD;
+          const data = selected?.data(ref.index, m.record.data) ?? m.record.data;
+          const trimmed = data === m.record.data ? m : { ...m, record: { ...m.record, data } };
+          const renamed = names?.record(trimmed, ref) ?? trimmed;
+          const out = renamed === m ? undefined : Buffer.from(JSON.stringify(renamed));
+          stats.bucketBytes[ref.index] = stats.bucketBytes[ref.index]! + (out && trimmed !== m ? out.length : line.length);
+          return out ?? FORWARD;
         }
         if (d.kind === 'message' && d.message.type === 'STATE') {
           const renamed = names?.state(d.message.state) ?? d.message.state;
@@ -382,5 +390,126 @@ async function checkRenaming(seed: number, viaReader: boolean): Promise<void> {
   for (const name of ['users', 'orders'] as const) {
     expect(totals.find((t) => t.name === name)!.recordsEmitted).toBe(lines.filter((l) => l.stream === name).length);
   }
+  expect(skipped).toEqual(lines.filter((l) => !l.forwarded && l.text !== '').map((l) => l.text));
+}
+
+// --- trimming records to their selected fields ----------------------------------------
+
+describe('SourcePump trimming records to their selected fields', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('trims exactly the selected stream, renamed or not, whatever the chunking (seed %i)', (seed) =>
+    checkTrimming(seed, false),
+  );
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('trims exactly the same through its reader (seed %i)', (seed) => checkTrimming(seed, true));
+});
+
+interface TrimmedLine extends RenamedLine {
+  /** the line as the destination must get it, byte for byte */
+  exact?: string;
+}
+
+async function checkTrimming(seed: number, viaReader: boolean): Promise<void> {
+  const random = rng(seed * 104729);
+  // odd seeds trim only; even ones also rename both streams
+  const names = seed % 2 === 0 ? DestinationNames.of({ namespace: { format: '${SOURCE_NAMESPACE}_raw' }, prefix: 'p_' }, shop) : undefined;
+  const selected = SelectedFields.of([{ stream: { name: 'users', namespace: 'shop' }, fields: ['i', 'big', 's'] }], shop)!;
+  const lines: TrimmedLine[] = [];
+  for (let i = 0; i < 400; i++) {
+    const r = random();
+    const stream = random() < 0.5 ? 'users' : 'orders';
+    const eol = random() < 0.1 ? '\r\n' : '\n';
+    const s = '}"namespace":"x"{ \\ ,"i":0';
+    const pad = 'x'.repeat(Math.floor(random() * 300));
+    // a number no parser keeps exactly: trimming must not re-encode it
+    const dataText = `{"pad":"${pad}","i":${i},"big":12345678901234567890,"s":${JSON.stringify(s)},"z":[1,{"k":"}"}]}`;
+    const keptText = `{"i":${i},"big":12345678901234567890,"s":${JSON.stringify(s)}}`;
+    const ns = stream === 'users' ? '"namespace":"shop",' : '';
+    const to = names?.of(stream === 'users' ? 0 : 1) ?? (stream === 'users' ? { name: 'users', namespace: 'shop' } : { name: 'orders' });
+    const data = JSON.parse(stream === 'users' ? keptText : dataText) as unknown;
+    const expected = (emitted: boolean) => ({
+      type: 'RECORD',
+      record: { stream: to.name, ...(to.namespace ? { namespace: to.namespace } : {}), data, ...(emitted ? { emitted_at: 1 } : {}) },
+    });
+    const record = (text: string, fastPath: boolean, emitted = true): TrimmedLine => {
+      const exact = !names && stream === 'orders' ? text : !names && fastPath ? text.replace(dataText, keptText) : undefined;
+      return {
+        text,
+        eol,
+        forwarded: true,
+        stream,
+        expected: expected(emitted),
+        ...(exact ? { exact } : {}),
+        ...(fastPath ? { verbatim: stream === 'users' ? keptText : dataText } : {}),
+      };
+    };
+    if (r < 0.3) lines.push(record(`{"type":"RECORD","record":{${ns}"stream":"${stream}","data":${dataText},"emitted_at":1}}`, true));
+    else if (r < 0.45)
+      lines.push(
+        record(
+          `{"type": "RECORD", "record": {${ns.replace(':', ': ').replace(',', ', ')}"stream": "${stream}", "data": ${dataText}, "emitted_at": 1}}`,
+          true,
+        ),
+      );
+    else if (r < 0.6)
+      // Python's CDK: namespace last
+      lines.push(
+        record(
+          `{"type":"RECORD","record":{"stream":"${stream}","data":${dataText},"emitted_at":1${ns ? `,${ns.slice(0, -1)}` : ''}}}`,
+          true,
+        ),
+      );
+    else if (r < 0.7)
+      // another key order: the full-parse path
+      lines.push(record(`{"record":{"data":${dataText},${ns}"stream":"${stream}"},"type":"RECORD"}`, false, false));
+    else if (r < 0.8)
+      lines.push({
+        text: JSON.stringify({ type: 'STATE', state: { type: 'GLOBAL', global: { shared_state: { i }, stream_states: [] } } }),
+        eol,
+        forwarded: true,
+        expected: { type: 'STATE', state: { type: 'GLOBAL', global: { shared_state: { i }, stream_states: [] } } },
+      });
+    else if (r < 0.9)
+      lines.push({ text: JSON.stringify({ type: 'LOG', log: { level: 'INFO', message: `log ${i}` } }), eol, forwarded: false });
+    else if (r < 0.95) lines.push({ text: `plain text ${i}`, eol, forwarded: false });
+    else lines.push({ text: '', eol, forwarded: false });
+  }
+  const noFinalNewline = seed % 4 < 2;
+  const text = lines.map((l, i) => (noFinalNewline && i === lines.length - 1 ? l.text : l.text + l.eol)).join('');
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const size = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 2000));
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  const slotBytes = [256, 1024, 4096][seed % 3]!;
+  const stageBytes = [512, 2048, 8192][(seed >> 1) % 3]!;
+  const { out, stats, skipped } = await pump(chunks, viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined, {
+    catalog: shop,
+    ...(names ? { names } : {}),
+    selected,
+    stageBytes,
+  });
+
+  const forwarded = lines.filter((l) => l.forwarded);
+  const outLines = out
+    .slice(0, -1)
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''));
+  expect(out.endsWith('\n')).toBe(true);
+  expect(outLines).toHaveLength(forwarded.length);
+  forwarded.forEach((l, i) => {
+    const line = outLines[i]!;
+    expect(JSON.parse(line)).toEqual(l.expected);
+    if (l.verbatim) expect(line).toContain(l.verbatim);
+    if (l.exact) expect(line).toBe(l.exact);
+  });
+  const totals = stats.streamStats();
+  const users = totals.find((t) => t.name === 'users')!;
+  const usersOut = outLines.filter((_, i) => forwarded[i]!.stream === 'users');
+  expect(users.recordsEmitted).toBe(usersOut.length);
+  // a trimmed record counts the bytes sent on
+  expect(users.bytesEmitted).toBe(usersOut.reduce((sum, l) => sum + Buffer.byteLength(l), 0));
+  expect(totals.find((t) => t.name === 'orders')!.recordsEmitted).toBe(lines.filter((l) => l.stream === 'orders').length);
   expect(skipped).toEqual(lines.filter((l) => !l.forwarded && l.text !== '').map((l) => l.text));
 }

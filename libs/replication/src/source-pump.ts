@@ -22,9 +22,11 @@
  * which writes complete in order: bytes queued so far minus dest.writableLength. The source
  * is paused whenever the next slot is still busy, so the queue stays within the ring.
  *
- * Renaming (`rewriter`, when the destination names streams differently): forwarded lines are
- * copied into a staging block instead, records with their prefix replaced by the stream's
- * new one (see RecordRewriter), and each chunk's output goes out as one view of the block.
+ * Renaming and trimming (`rewriter`, when the destination names streams differently or some
+ * stream has a field selection): forwarded lines are copied into a staging block instead,
+ * records with their prefix replaced by the stream's new one and/or without the unselected
+ * members of `data` (see RecordRewriter), and each chunk's output goes out as one view of the
+ * block. Without a rewriter, none of this runs: lines go out as views of what was read.
  * A full block is reused once everything written from it has left the queue (as slots are),
  * so the blocks in use are bounded by the queue the limits above bound.
  */
@@ -58,7 +60,7 @@ export interface SourcePumpOptions {
   source?: Readable;
   destination: Writable;
   peeker: RecordPeeker;
-  /** set when records must be renamed for the destination (uses the same peeker) */
+  /** set when records must be renamed or trimmed for the destination (uses the same peeker) */
   rewriter?: RecordRewriter;
   stats: ReplicationStats;
   maxLineBytes: number;
@@ -379,7 +381,7 @@ export class SourcePump {
     return action;
   }
 
-  /** processChunk when renaming: every forwarded byte goes through the stage. */
+  /** processChunk when renaming or trimming: every forwarded byte goes through the stage. */
   private processRenaming(chunk: Buffer): number {
     const len = chunk.length;
     let pos = 0;
@@ -406,7 +408,7 @@ export class SourcePump {
     return pos;
   }
 
-  /** The line buf[pos, nl) and its LF at nl, staged: as it is, renamed, replaced or not at all. */
+  /** The line buf[pos, nl) and its LF at nl, staged: as it is, renamed and/or trimmed, replaced or not at all. */
   private renameLine(buf: Buffer, pos: number, nl: number): LineAction {
     let end = nl;
     if (end > pos && buf[end - 1] === CR) end--;
@@ -421,19 +423,15 @@ export class SourcePump {
     const index = rewriter.peek(buf, pos, end);
     if (index !== NOT_SURE) {
       this.bucketRecords[index] = this.bucketRecords[index]! + 1;
-      this.bucketBytes[index] = this.bucketBytes[index]! + lineBytes;
+      // a trimmed record counts what is sent on (see StreamStats.bytesEmitted)
+      this.bucketBytes[index] = this.bucketBytes[index]! + (rewriter.trimmed ? rewriter.sentBytes() : lineBytes);
       const head = rewriter.head;
-      if (head === undefined) {
-        this.stage(buf, pos, nl + 1);
-      } else {
-        this.stage(head, 0, head.length);
-        if (rewriter.cutStart === rewriter.cutEnd) {
-          this.stage(buf, rewriter.bodyStart, nl + 1);
-        } else {
-          this.stage(buf, rewriter.bodyStart, rewriter.cutStart);
-          this.stage(buf, rewriter.cutEnd, nl + 1);
-        }
-      }
+      if (head !== undefined) this.stage(head, 0, head.length);
+      const { bounds, count } = rewriter.pieces;
+      const last = 2 * count - 2;
+      for (let k = 0; k < last; k += 2) this.stage(buf, bounds[k]!, bounds[k + 1]!);
+      // the last piece ends where the line does: its terminator goes with it
+      this.stage(buf, bounds[last]!, nl + 1);
       return FORWARD;
     }
     const action = this.options.slowLine(buf.subarray(pos, end));

@@ -48,6 +48,17 @@ export interface DestinationNaming {
   prefix?: string;
 }
 
+/**
+ * Airbyte's field selection for one stream: the destination gets only these top-level fields
+ * of each record's `data` (the source may still emit others; the engine drops them).
+ */
+export interface StreamFieldSelection {
+  /** the stream in the source's names (as in the catalog) */
+  stream: { name: string; namespace?: string | null };
+  /** top-level field names; empty: every field */
+  fields: string[];
+}
+
 export interface ReplicateInput {
   launcher: ConnectorLauncher;
   source: ConnectorSide;
@@ -60,6 +71,12 @@ export interface ReplicateInput {
    * attempt before anything starts (origin replication, config_error).
    */
   destinationNaming?: DestinationNaming;
+  /**
+   * Streams whose records keep only some top-level fields of `data`; streams not listed keep
+   * every field (and their records go through byte for byte). The catalog's json_schema of a
+   * listed stream is expected to list only those fields already (the platform stores it so).
+   */
+  fieldSelection?: StreamFieldSelection[];
   /** committed state of the previous attempt (a result's `state`); omitted on a first sync */
   state?: ReplicationState;
   signal?: AbortSignal;
@@ -80,6 +97,10 @@ export interface StreamStats {
   name: string;
   namespace?: string;
   recordsEmitted: number;
+  /**
+   * the records' bytes as the source printed them (no line terminator); for a stream with a
+   * field selection, as sent on to the destination, i.e. without the dropped fields
+   */
   bytesEmitted: number;
   /** records before the last state the destination committed (all emitted ones on success) */
   recordsCommitted: number;

@@ -24,3 +24,4 @@ export {
   type StreamSchemaChange,
   type NonBreakingChangesPolicy,
 } from './schema-change.js';
+export { catalogWithSelectedFields, schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from './field-selection.js';

@@ -2,7 +2,14 @@
  * The persistence port of the worker: the database layer (libs/db) implements it; the
  * activities call it. Everything a sync needs that lives in Postgres goes through here.
  */
-import type { ConnectorSide, DestinationNaming, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
+import type {
+  ConnectorSide,
+  DestinationNaming,
+  ReplicationProgress,
+  ReplicationState,
+  ReplicationTotals,
+  StreamFieldSelection,
+} from '@tributary/replication';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import type { CatalogDiff, NonBreakingChangesPolicy } from './schema-change.js';
 import type { ConnectionSettings } from './connection-contract.js';
@@ -23,6 +30,12 @@ export interface SyncConfig {
   catalog: ConfiguredAirbyteCatalog;
   /** where the destination writes each stream (the connection's namespace definition and prefix) */
   destinationNaming: DestinationNaming;
+  /**
+   * the streams that sync only some fields (the catalog's json_schema of each already lists
+   * only those): records lose the other fields on their way, and schema-change detection
+   * looks only at the selected ones; empty when every stream syncs every field
+   */
+  fieldSelection: StreamFieldSelection[];
   /** set to detect schema changes (a discover) before the first attempt of each sync/refresh job */
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
   /** the plaintext of every secret in both configs: masked in attempt logs */

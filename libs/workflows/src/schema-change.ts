@@ -3,8 +3,14 @@
  * against what the source discovers now. Breaking = a selected stream's cursor or primary
  * key field is gone or changed type; everything else (columns or streams added/removed)
  * is non-breaking and handled by the connection's policy.
+ *
+ * A stream with a field selection is compared on its selected fields only: its configured
+ * schema lists just those, and the fields it leaves out (whether the source adds or drops
+ * them) are no change to what the connection syncs. New source fields are therefore not
+ * selected by propagation either: a selection says which fields to sync, and stays so.
  */
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '@tributary/protocol';
+import { schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from './field-selection.js';
 
 export type NonBreakingChangesPolicy = 'ignore' | 'disable' | 'propagate_columns' | 'propagate_fully';
 
@@ -34,7 +40,11 @@ function properties(stream: AirbyteStream): Record<string, unknown> {
 export const hasChanges = (diff: CatalogDiff): boolean =>
   diff.addedStreams.length + diff.removedStreams.length + diff.changedStreams.length + diff.breaking.length > 0;
 
-export function diffCatalog(configured: ConfiguredAirbyteCatalog, discovered: AirbyteCatalog): CatalogDiff {
+export function diffCatalog(
+  configured: ConfiguredAirbyteCatalog,
+  discovered: AirbyteCatalog,
+  fieldSelection: readonly StreamFieldSelection[] = [],
+): CatalogDiff {
   const found = new Map(discovered.streams.map((s) => [streamKey(s), s]));
   const configuredKeys = new Set(configured.streams.map((s) => streamKey(s.stream)));
   const diff: CatalogDiff = {
@@ -51,7 +61,8 @@ export function diffCatalog(configured: ConfiguredAirbyteCatalog, discovered: Ai
       continue;
     }
     const before = properties(cs.stream);
-    const after = properties(now);
+    const selected = selectedFieldsOf(fieldSelection, cs.stream);
+    const after = properties(selected ? { ...now, json_schema: schemaWithFields(now.json_schema, selected) } : now);
     const change: StreamSchemaChange = {
       stream: key,
       addedFields: Object.keys(after).filter((f) => !(f in before)),
@@ -85,19 +96,23 @@ function newStream(stream: AirbyteStream): ConfiguredAirbyteStream {
 
 /**
  * The configured catalog after propagating non-breaking changes: configured streams take the
- * discovered schema (new columns flow through), streams the source dropped are dropped, and
- * with propagate_fully new streams are added with default sync modes.
+ * discovered schema (new columns flow through; only the selected ones of a stream with a field
+ * selection), streams the source dropped are dropped, and with propagate_fully new streams are
+ * added with default sync modes.
  */
 export function propagateChanges(
   configured: ConfiguredAirbyteCatalog,
   discovered: AirbyteCatalog,
   policy: 'propagate_columns' | 'propagate_fully',
+  fieldSelection: readonly StreamFieldSelection[] = [],
 ): ConfiguredAirbyteCatalog {
   const found = new Map(discovered.streams.map((s) => [streamKey(s), s]));
   const streams: ConfiguredAirbyteStream[] = [];
   for (const cs of configured.streams) {
     const now = found.get(streamKey(cs.stream));
-    if (now) streams.push({ ...cs, stream: now });
+    if (!now) continue;
+    const selected = selectedFieldsOf(fieldSelection, cs.stream);
+    streams.push({ ...cs, stream: selected ? { ...now, json_schema: schemaWithFields(now.json_schema, selected) } : now });
   }
   if (policy === 'propagate_fully') {
     const configuredKeys = new Set(configured.streams.map((s) => streamKey(s.stream)));

@@ -2,9 +2,14 @@
  * Turns the API's stream selection into the ConfiguredAirbyteCatalog the connectors
  * receive, checked against the source's discovered catalog and what the destination
  * supports. Every problem is reported with the path of the stream field at fault.
+ *
+ * Selected fields (Airbyte's field selection) stay out of the catalog, which connectors get
+ * as it is: they come back as a separate list, and a selected stream's json_schema lists only
+ * its selected fields (so a destination creates only those columns).
  */
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, SyncMode } from '@tributary/protocol';
 import type { FieldError } from '@tributary/db';
+import { schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from '@tributary/workflows';
 import type { StreamConfigurationDto, StreamSyncMode } from './connection.dto.js';
 
 const MODES: Record<StreamSyncMode, [SyncMode, DestinationSyncMode]> = {
@@ -28,14 +33,50 @@ function hasField(stream: AirbyteStream, path: string[]): boolean {
   return path.length > 0;
 }
 
+/** The top-level fields of the stream's JSON schema. */
+function topLevelFields(stream: AirbyteStream): string[] {
+  const properties = (stream.json_schema as { properties?: unknown }).properties;
+  return properties && typeof properties === 'object' && !Array.isArray(properties) ? Object.keys(properties) : [];
+}
+
+/** The field names a stream's selectedFields name, or undefined when they do not fit its schema (errors reported). */
+function selectedFieldNames(stream: AirbyteStream, paths: unknown[], at: (field: string, message: string) => void): string[] | undefined {
+  const wellFormed = paths.every((p) => Array.isArray(p) && p.every((k) => typeof k === 'string'));
+  if (!wellFormed) {
+    at('selectedFields', 'must be a list of field paths, e.g. [["id"], ["email"]]');
+    return undefined;
+  }
+  const fields = topLevelFields(stream);
+  const known = new Set(fields);
+  const listed =
+    fields.length === 0 ? 'its schema lists none' : `fields: ${fields.slice(0, 20).join(', ')}${fields.length > 20 ? ', …' : ''}`;
+  const names = new Set<string>();
+  let ok = true;
+  (paths as string[][]).forEach((path, j) => {
+    const fail = (message: string) => {
+      at(`selectedFields/${j}`, message);
+      ok = false;
+    };
+    if (path.length === 0) return fail('is an empty field path');
+    const name = path[0]!;
+    if (path.length > 1)
+      return fail(`nested fields cannot be selected (${path.join('.')}): select the top-level field ${JSON.stringify([name])}`);
+    if (!known.has(name)) return fail(`${name} is not a top-level field of the stream (${listed})`);
+    if (names.has(name)) return fail(`${name} is selected twice`);
+    names.add(name);
+  });
+  return ok ? [...names] : undefined;
+}
+
 export function configureStreams(
   catalog: AirbyteCatalog,
   selection: StreamConfigurationDto[],
   destinationModes: readonly string[] | undefined,
-): { catalog: ConfiguredAirbyteCatalog; errors: [] } | { errors: FieldError[] } {
+): { catalog: ConfiguredAirbyteCatalog; fieldSelection: StreamFieldSelection[]; errors: [] } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   const streams: ConfiguredAirbyteStream[] = [];
+  const fieldSelection: StreamFieldSelection[] = [];
 
   selection.forEach((wanted, i) => {
     const at = (field: string, message: string) => errors.push({ path: `/streams/${i}/${field}`, message });
@@ -78,8 +119,20 @@ export function configureStreams(
     }
     if (destinationSyncMode === 'append_dedup' && !primaryKey) at('primaryKey', 'is required for dedup');
 
+    // the fields the stream uses must reach the destination
+    const fields = wanted.selectedFields?.length ? selectedFieldNames(stream, wanted.selectedFields, at) : undefined;
+    if (fields) {
+      if (cursor && !fields.includes(cursor[0]!)) at('selectedFields', `must include the cursor field ${cursor[0]}`);
+      if (destinationSyncMode === 'append_dedup') {
+        for (const key of primaryKey ?? []) {
+          if (!fields.includes(key[0]!)) at('selectedFields', `must include the primary key field ${key[0]}`);
+        }
+      }
+      fieldSelection.push({ stream: { name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) }, fields });
+    }
+
     streams.push({
-      stream,
+      stream: fields ? { ...stream, json_schema: schemaWithFields(stream.json_schema, fields) } : stream,
       sync_mode: syncMode,
       destination_sync_mode: destinationSyncMode,
       ...(cursor ? { cursor_field: cursor } : {}),
@@ -87,12 +140,13 @@ export function configureStreams(
     });
   });
 
-  return errors.length > 0 ? { errors } : { catalog: { streams }, errors: [] };
+  return errors.length > 0 ? { errors } : { catalog: { streams }, fieldSelection, errors: [] };
 }
 
-/** The API's view of a configured catalog. */
-export function streamsOf(catalog: ConfiguredAirbyteCatalog): StreamConfigurationDto[] {
+/** The API's view of a configured catalog and its field selection. */
+export function streamsOf(catalog: ConfiguredAirbyteCatalog, fieldSelection: readonly StreamFieldSelection[]): StreamConfigurationDto[] {
   return catalog.streams.map((s) => {
+    const fields = selectedFieldsOf(fieldSelection, s.stream);
     const mode = (Object.entries(MODES) as [StreamSyncMode, [SyncMode, DestinationSyncMode]][]).find(
       ([, [sync, destination]]) => sync === s.sync_mode && destination === s.destination_sync_mode,
     )?.[0];
@@ -102,6 +156,7 @@ export function streamsOf(catalog: ConfiguredAirbyteCatalog): StreamConfiguratio
       syncMode: mode ?? 'full_refresh_overwrite',
       ...(s.cursor_field ? { cursorField: s.cursor_field } : {}),
       ...(s.primary_key ? { primaryKey: s.primary_key } : {}),
+      ...(fields ? { selectedFields: fields.map((field) => [field]) } : {}),
     };
   });
 }

@@ -56,6 +56,20 @@ export class StreamConfigurationDto {
   @IsOptional()
   @IsArray()
   primaryKey?: string[][];
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'array', items: { type: 'string' } },
+    description:
+      'the fields to sync, as paths of top-level fields (length 1); absent or empty: every field. ' +
+      'Must include the cursor field of an incremental stream and the primary key fields of a dedup stream. ' +
+      'The destination gets only these fields, in the stream schema and in every record.',
+    example: [['id'], ['updated_at'], ['email']],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  selectedFields?: string[][];
 }
 
 export class ScheduleDto {

@@ -10,7 +10,7 @@ export function toConnectionResponse(entity: ConnectionWithWorkspace): Connectio
     workspaceId: entity.source.workspaceId,
     sourceId: entity.sourceId,
     destinationId: entity.destinationId,
-    streams: streamsOf(entity.configuredCatalog),
+    streams: streamsOf(entity.configuredCatalog, entity.fieldSelection),
     schedule: toScheduleDto(entity.schedule),
     status: entity.status,
     statusReason: entity.statusReason,

@@ -56,7 +56,7 @@ export class ConnectionsService {
     if (source.workspaceId !== destination.workspaceId) {
       throw invalid([{ path: '/destinationId', message: 'belongs to another workspace than the source' }]);
     }
-    const { configuredCatalog, sourceCatalogId } = await this.configure(source, destination, input.streams);
+    const { configuredCatalog, fieldSelection, sourceCatalogId } = await this.configure(source, destination, input.streams);
     const schedule = this.schedule(input);
     this.checkNamespace(input.namespaceDefinition, input.namespaceFormat);
     const saved = await this.connections.save({
@@ -64,6 +64,7 @@ export class ConnectionsService {
       sourceId: source.id,
       destinationId: destination.id,
       configuredCatalog,
+      fieldSelection,
       sourceCatalogId,
       schedule: schedule ?? { type: 'manual' },
       status: input.status ?? 'active',
@@ -168,7 +169,7 @@ export class ConnectionsService {
     const destinationModes = destination.definition?.spec?.supported_destination_sync_modes ?? undefined;
     const result = configureStreams(latest.catalog, streams, destinationModes);
     if (!('catalog' in result)) throw invalid(result.errors);
-    return { configuredCatalog: result.catalog, sourceCatalogId: latest.id };
+    return { configuredCatalog: result.catalog, fieldSelection: result.fieldSelection, sourceCatalogId: latest.id };
   }
 
   private schedule(input: { schedule?: CreateConnectionDto['schedule'] }) {

@@ -1,7 +1,8 @@
 /**
  * Before a job's first attempt: discover the source, compare with the configured streams,
  * and act on the result. A breaking change disables the connection and fails the job as a
- * config error; non-breaking changes follow the connection's policy.
+ * config error; non-breaking changes follow the connection's policy. Streams with a field
+ * selection are compared on their selected fields (their configured schema lists only those).
  */
 import type { ConnectorLauncher, FailureReason, LogSink } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
@@ -22,7 +23,7 @@ export async function detectSchemaChanges(
   const policy = config.nonBreakingChangesPolicy ?? 'ignore';
   const discovered = await launcher.discover(config.source.definition, config.source.config, { role: 'source', onLog, signal });
   if (!discovered.ok) return discovered;
-  const diff = diffCatalog(config.catalog, discovered.value);
+  const diff = diffCatalog(config.catalog, discovered.value, config.fieldSelection);
   const log = (message: string) => onLog({ timestamp: Date.now(), level: 'info', origin: 'platform', message });
   if (!hasChanges(diff)) {
     log('schema: no changes since the connection was configured');
@@ -45,7 +46,7 @@ export async function detectSchemaChanges(
     }
     case 'propagate_columns':
     case 'propagate_fully': {
-      const catalog = propagateChanges(config.catalog, discovered.value, policy);
+      const catalog = propagateChanges(config.catalog, discovered.value, policy, config.fieldSelection);
       await persistence.applySchemaChange(connectionId, { diff, discovered: discovered.value, catalog });
       log(`schema changes propagated (${policy}): ${catalog.streams.length} streams`);
       return { ok: true, catalog };

@@ -77,6 +77,7 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
         destination: config.destination,
         catalog,
         destinationNaming: config.destinationNaming,
+        fieldSelection: config.fieldSelection,
         state,
         signal: ctx.cancellationSignal,
         onLog: log.write,

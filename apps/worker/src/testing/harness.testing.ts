@@ -17,7 +17,7 @@ import { createMigratedDatabase, seedConnection, type MigratedDatabase, type See
 import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { LocalDirStorage } from '@tributary/storage';
-import type { ConnectionSchedule, NonBreakingChangesPolicy } from '@tributary/workflows';
+import type { ConnectionSchedule, NonBreakingChangesPolicy, StreamFieldSelection } from '@tributary/workflows';
 import { connectorInstallDir } from '../../../../tools/testing/paths.js';
 import { childPids } from '../../../../tools/testing/processes.js';
 import { startTestTemporal, type TestTemporal } from '../../../../tools/testing/temporal.js';
@@ -53,6 +53,8 @@ export interface SampleConnection {
   schedule?: ConnectionSchedule;
   /** default: sampleCatalog(streams) */
   catalog?: ConfiguredAirbyteCatalog;
+  /** default: none (every field of every stream) */
+  fieldSelection?: StreamFieldSelection[];
   /** default: ignore (changes are detected and recorded, nothing else) */
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
 }
@@ -64,6 +66,7 @@ export function seedSampleConnection(dataSource: DataSource, secretKey: Buffer, 
     source: { ...sourceSample, config: { streams, ...c.sourceConfig } },
     destination: { ...(c.destination ?? devNull), config: c.destinationConfig ?? {} },
     catalog: c.catalog ?? sampleCatalog(streams),
+    fieldSelection: c.fieldSelection,
     schedule: c.schedule,
     nonBreakingChangesPolicy: c.nonBreakingChangesPolicy,
   });

@@ -3,7 +3,7 @@ import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ActorCatalogEntity } from './actor-catalog.entity.js';
 import { ActorEntity } from './actor.entity.js';
 import { CreatedAt, UpdatedAt } from './columns.js';
-import type { ConnectionSchedule } from '@tributary/workflows';
+import type { ConnectionSchedule, StreamFieldSelection } from '@tributary/workflows';
 
 export type ConnectionStatus = 'active' | 'inactive' | 'deprecated';
 export type NamespaceDefinition = 'source' | 'destination' | 'custom_format';
@@ -41,6 +41,14 @@ export class ConnectionEntity {
   /** the selected streams with their sync modes, cursor and primary key, as the connectors receive them */
   @Column({ name: 'configured_catalog', type: 'jsonb' })
   configuredCatalog!: ConfiguredAirbyteCatalog;
+
+  /**
+   * the streams that sync only some top-level fields (empty: every stream syncs every field);
+   * their json_schema in configuredCatalog lists only those. Kept out of the catalog, which
+   * connectors receive as it is.
+   */
+  @Column({ name: 'field_selection', type: 'jsonb', default: () => "'[]'" })
+  fieldSelection!: StreamFieldSelection[];
 
   /** the source catalog the streams were configured against (schema-change detection compares with the newest) */
   @Column({ name: 'source_catalog_id', type: 'uuid', nullable: true })

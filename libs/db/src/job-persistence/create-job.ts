@@ -4,7 +4,7 @@
  */
 import { destinationNamingOf } from '@tributary/replication';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import type { JobRequest, JobTrigger } from '@tributary/workflows';
+import { catalogWithSelectedFields, type JobRequest, type JobTrigger } from '@tributary/workflows';
 import { DomainError, ErrorCode, notFound } from '../domain-errors.js';
 import { ACTIVE_JOB_STATUSES, ActorEntity, ConnectionEntity, ConnectionStateEntity, JobEntity } from '../entities/index.js';
 import { withoutStreams } from '../state/state-messages.js';
@@ -65,7 +65,9 @@ async function createJobIn(
   const snapshot: JobConfigSnapshot = {
     kind: request.kind,
     trigger,
-    catalog: jobCatalog(catalog, request.kind, streams.targets, jobId),
+    // the stored schemas list only the selected fields already; cut here too, whoever wrote the connection
+    catalog: catalogWithSelectedFields(jobCatalog(catalog, request.kind, streams.targets, jobId), connection.fieldSelection),
+    fieldSelection: connection.fieldSelection,
     destinationNaming: destinationNamingOf(connection),
     ...(request.kind === 'clear' ? {} : { nonBreakingChangesPolicy: connection.nonBreakingChangesPolicy }),
     ...(await actorSnapshots(manager, connection)),

@@ -5,7 +5,7 @@
  */
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import type { DestinationNaming } from '@tributary/replication';
-import type { JobKind, JobTrigger, NonBreakingChangesPolicy } from '@tributary/workflows';
+import type { JobKind, JobTrigger, NonBreakingChangesPolicy, StreamFieldSelection } from '@tributary/workflows';
 import type { ActorDefinitionEntity, ActorEntity } from '../entities/index.js';
 
 export interface ActorSnapshot {
@@ -18,8 +18,10 @@ export interface ActorSnapshot {
 export interface JobConfigSnapshot {
   kind: JobKind;
   trigger: JobTrigger;
-  /** the streams with their sync_id, generation_id and minimum_generation_id */
+  /** the streams with their sync_id, generation_id and minimum_generation_id (a selected stream's schema lists only its selected fields) */
   catalog: ConfiguredAirbyteCatalog;
+  /** the streams that sync only some fields; absent in snapshots of older versions (= none) */
+  fieldSelection?: StreamFieldSelection[];
   /** the connection's namespace definition and prefix; absent in snapshots of older versions (= source naming) */
   destinationNaming?: DestinationNaming;
   /** absent for a clear: no source runs, so nothing is discovered */

@@ -190,6 +190,43 @@ describe('PostgresJobPersistence', () => {
       await finishJob(jobId);
     });
 
+    it('snapshots the field selection with the selected streams’ schemas cut down to it, and hands both to the worker', async () => {
+      const users = stream('users');
+      // a schema that still lists every field (the server stores it cut already: the snapshot cuts whatever it finds)
+      users.stream.json_schema = {
+        type: 'object',
+        required: ['id', 'email'],
+        properties: { id: { type: 'integer' }, email: { type: 'string' }, name: { type: 'string' } },
+      };
+      const products = stream('products');
+      products.stream.json_schema = { type: 'object', properties: { sku: { type: 'string' }, price: { type: 'number' } } };
+      const fieldSelection = [{ stream: { name: 'users' }, fields: ['name', 'id'] }];
+      const { connectionId } = await seed({ streams: [users, products] }, { fieldSelection });
+      const { jobId } = await persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+
+      const snapshot = await snapshotOf(jobId);
+      expect(snapshot.fieldSelection).toEqual(fieldSelection);
+      expect(snapshot.catalog.streams.map((s) => s.stream.json_schema)).toEqual([
+        { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+        products.stream.json_schema,
+      ]);
+      // nothing of the platform's own in what connectors receive
+      expect(JSON.stringify(snapshot.catalog)).not.toContain('fieldSelection');
+      const config = await persistence.loadSyncConfig({ connectionId, jobId });
+      expect(config.fieldSelection).toEqual(fieldSelection);
+      expect(config.catalog).toEqual(snapshot.catalog);
+      await finishJob(jobId);
+
+      // without a selection (and for snapshots of older versions): none
+      const plain = await seed({ streams: [stream('users')] });
+      const second = await persistence.createJob(plain.connectionId, 'manual', { kind: 'sync' });
+      expect((await persistence.loadSyncConfig({ connectionId: plain.connectionId, jobId: second.jobId })).fieldSelection).toEqual([]);
+      const { fieldSelection: _omitted, ...older } = await snapshotOf(second.jobId);
+      await dataSource.query(`UPDATE job SET config_snapshot = $2::jsonb WHERE id = $1`, [second.jobId, JSON.stringify(older)]);
+      expect((await persistence.loadSyncConfig({ connectionId: plain.connectionId, jobId: second.jobId })).fieldSelection).toEqual([]);
+      await finishJob(second.jobId);
+    });
+
     it('refuses a second active job on the connection, naming the running one, and accepts one once it ended', async () => {
       const { connectionId } = await seed({ streams: [stream('users')] });
       const { jobId } = await persistence.createJob(connectionId, 'manual', { kind: 'sync' });
@@ -571,6 +608,19 @@ describe('PostgresJobPersistence', () => {
       ]);
       expect(streams[0]!.stream.json_schema).toEqual(discovered.streams[0]!.json_schema);
       await finishJob(jobId);
+    });
+
+    it('drops the field selection of a stream the propagated catalog no longer has', async () => {
+      const fieldSelection = [
+        { stream: { name: 'users' }, fields: ['id'] },
+        { stream: { name: 'gone' }, fields: ['x'] },
+      ];
+      const { connectionId } = await seed({ streams: [stream('users'), stream('gone')] }, { fieldSelection });
+      await persistence.applySchemaChange(connectionId, { diff, discovered, catalog: { streams: [stream('users')] } });
+      expect((await connection(connectionId)).fieldSelection).toEqual([fieldSelection[0]]);
+      // a change without a new catalog leaves it alone
+      await persistence.applySchemaChange(connectionId, { diff, discovered });
+      expect((await connection(connectionId)).fieldSelection).toEqual([fieldSelection[0]]);
     });
 
     it('disables the connection with the reason', async () => {

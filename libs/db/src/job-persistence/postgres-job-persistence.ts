@@ -61,6 +61,7 @@ export class PostgresJobPersistence implements JobPersistence {
       destination: sides.destination.side,
       catalog: snapshot.catalog,
       destinationNaming: snapshot.destinationNaming ?? { namespace: 'source' },
+      fieldSelection: snapshot.fieldSelection ?? [],
       ...(snapshot.nonBreakingChangesPolicy ? { nonBreakingChangesPolicy: snapshot.nonBreakingChangesPolicy } : {}),
       secretValues: [...new Set([...sides.source.secrets, ...sides.destination.secrets])],
     };

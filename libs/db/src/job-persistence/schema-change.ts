@@ -14,7 +14,15 @@ export async function applySchemaChange(dataSource: DataSource, connectionId: st
     const connection = await connections.findOne({ where: { id: connectionId }, lock: { mode: 'pessimistic_write' } });
     if (!connection) throw notFound('connection', connectionId);
     connection.sourceCatalogId = await recordSourceCatalog(manager, connection.sourceId, change.discovered);
-    if (change.catalog) connection.configuredCatalog = keepGenerations(connection.configuredCatalog, change.catalog);
+    if (change.catalog) {
+      connection.configuredCatalog = keepGenerations(connection.configuredCatalog, change.catalog);
+      // a stream the propagation dropped loses its selection (were it added back, it would start afresh)
+      connection.fieldSelection = connection.fieldSelection.filter((s) =>
+        change.catalog!.streams.some(
+          ({ stream }) => stream.name === s.stream.name && (stream.namespace ?? null) === (s.stream.namespace ?? null),
+        ),
+      );
+    }
     if (change.disableReason) {
       connection.status = 'inactive';
       connection.statusReason = change.disableReason;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog, ConnectorSpecification } from '@tributary/protocol';
-import type { ConnectionSchedule } from '@tributary/workflows';
+import type { ConnectionSchedule, StreamFieldSelection } from '@tributary/workflows';
 import {
   ActorDefinitionEntity,
   ActorEntity,
@@ -31,6 +31,8 @@ export interface SeedConnectionOptions {
   source: SeedActor;
   destination: SeedActor;
   catalog: ConfiguredAirbyteCatalog;
+  /** default: none (every stream syncs every field); the catalog's schemas should list only the selected fields */
+  fieldSelection?: StreamFieldSelection[];
   schedule?: ConnectionSchedule;
   status?: ConnectionStatus;
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
@@ -85,6 +87,7 @@ export async function seedConnection(dataSource: DataSource, secretKey: Buffer, 
     sourceId: source.actorId,
     destinationId: destination.actorId,
     configuredCatalog: options.catalog,
+    fieldSelection: options.fieldSelection ?? [],
     sourceCatalogId: null,
     schedule: options.schedule ?? { type: 'manual' },
     status: options.status ?? 'active',

@@ -8,7 +8,7 @@
 import { catalogOf, fixtureDestination, fixtureSource, type StreamSpec } from './harness.js';
 import { ProcessLauncher } from '@tributary/launcher';
 import { replicate } from '../replicate.js';
-import type { DestinationNaming } from '../types.js';
+import type { DestinationNaming, StreamFieldSelection } from '../types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +17,7 @@ interface Spec {
   destination: Record<string, unknown>;
   streams: StreamSpec[];
   destinationNaming?: DestinationNaming;
+  fieldSelection?: StreamFieldSelection[];
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
@@ -41,6 +42,7 @@ const result = await replicate({
   destination: { definition: fixtureDestination, config: spec.destination },
   catalog: catalogOf(...spec.streams),
   ...(spec.destinationNaming ? { destinationNaming: spec.destinationNaming } : {}),
+  ...(spec.fieldSelection ? { fieldSelection: spec.fieldSelection } : {}),
 });
 clearInterval(sampler);
 rssPeak = Math.max(rssPeak, process.memoryUsage().rss);

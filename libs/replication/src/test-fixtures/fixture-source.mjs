@@ -3,7 +3,7 @@
 // Records are {id, ...} with ids 1..records per stream; state is {cursor: lastId} per stream,
 // so a run resumed from state continues after the last committed id.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -53,6 +53,8 @@ async function out(line) {
 }
 async function flush() {
   if (!batch) return;
+  // config.teeFile: a copy of everything printed, to compare with what the destination got
+  if (config.teeFile) appendFileSync(config.teeFile, batch);
   const ok = process.stdout.write(batch);
   batch = '';
   if (!ok) {
