@@ -1,9 +1,9 @@
 import { streamsOf } from './configure-streams.js';
 import type { ConnectionResponseDto } from './connection.dto.js';
-import type { ConnectionWithWorkspace } from './connections.service.js';
+import type { ConnectionView } from './connection-reads.js';
 import { toScheduleDto } from './schedule.js';
 
-export function toConnectionResponse(entity: ConnectionWithWorkspace): ConnectionResponseDto {
+export function toConnectionResponse(entity: ConnectionView): ConnectionResponseDto {
   return {
     id: entity.id,
     name: entity.name,

@@ -48,7 +48,7 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404)
   async get(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionResponseDto> {
-    return toConnectionResponse(await this.service.get(connectionId));
+    return toConnectionResponse(await this.service.view(connectionId));
   }
 
   @Patch(':connectionId')

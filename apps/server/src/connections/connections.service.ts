@@ -16,6 +16,7 @@ import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import { configureStreams } from './configure-streams.js';
+import { readConnections, type ConnectionView } from './connection-reads.js';
 import type { CreateConnectionDto, ListConnectionsQueryDto, StreamConfigurationDto, UpdateConnectionDto } from './connection.dto.js';
 import { toSchedule } from './schedule.js';
 
@@ -85,14 +86,16 @@ export class ConnectionsService {
     return this.connections.createQueryBuilder('c').innerJoin('c.source', 's').addSelect(['s.id', 's.workspaceId']);
   }
 
-  async list(query: ListConnectionsQueryDto): Promise<ConnectionWithWorkspace[]> {
-    const q = this.withWorkspace();
-    if (query.sourceId) q.andWhere('c.sourceId = :sourceId', { sourceId: query.sourceId });
-    if (query.destinationId) q.andWhere('c.destinationId = :destinationId', { destinationId: query.destinationId });
-    if (query.workspaceId) q.andWhere('s.workspaceId = :workspaceId', { workspaceId: query.workspaceId });
-    const { skip, take } = pageWindow(query);
-    const rows = await q.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').offset(skip).limit(take).getMany();
-    return rows as ConnectionWithWorkspace[];
+  list(query: ListConnectionsQueryDto): Promise<ConnectionView[]> {
+    const { sourceId, destinationId, workspaceId } = query;
+    return readConnections(this.dataSource, { sourceId, destinationId, workspaceId }, pageWindow(query));
+  }
+
+  /** What GET answers (the read path: no JSON schemas, no source config). */
+  async view(id: string): Promise<ConnectionView> {
+    const [connection] = await readConnections(this.dataSource, { id });
+    if (!connection) throw notFound('connection', id);
+    return connection;
   }
 
   async get(id: string): Promise<ConnectionWithWorkspace> {
