@@ -1,18 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AttemptStats } from '@tributary/db';
-import { JOB_STATUSES, JOB_TYPES } from '../jobs/job.dto.js';
+import { JOB_STATUSES, JOB_TYPES, StreamStatsDto } from '../jobs/job.dto.js';
 
-export class StreamProgressDto {
-  @ApiProperty()
-  name!: string;
-  @ApiProperty({ type: String, nullable: true })
-  namespace!: string | null;
-  @ApiProperty()
-  recordsEmitted!: number;
-  @ApiProperty()
-  bytesEmitted!: number;
-  @ApiProperty({ description: 'records the destination confirmed (state committed)' })
-  recordsCommitted!: number;
+/** A job's per-stream counts, plus the committed bytes live progress knows. */
+export class StreamProgressDto extends StreamStatsDto {
   @ApiProperty({ type: Number, nullable: true, description: 'estimated bytes of the committed records' })
   bytesCommitted!: number | null;
 }
