@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
 import { ActorCatalogEntity, JobEntity } from '@tributary/db';
@@ -126,6 +126,29 @@ describe('connections through the HTTP API', () => {
     expect(
       (await client.GET('/api/v1/connections', { params: { query: { workspaceId: api.workspaceId } } })).data?.data.map((c) => c.id),
     ).toContain(data!.id);
+  });
+
+  it('lists in creation order, a page at a time, filtered by source, destination and workspace', async () => {
+    const streams = [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }];
+    const ids: string[] = [];
+    for (const name of ['page-a', 'page-b']) ids.push(((await create({ name, streams })).body as { id: string }).id);
+    type Page = { data: { id: string; streams: unknown[] }[]; hasMore: boolean };
+    const list = async (query: string) => {
+      const res = await api.request('GET', `/api/v1/connections?${query}`);
+      expect(res.status, res.text).toBe(200);
+      return res.body as Page;
+    };
+    const all = (await list('limit=100')).data.map((c) => c.id);
+    expect(all.slice(-2)).toEqual(ids);
+    const last = await list(`limit=1&offset=${all.length - 1}`);
+    expect(last).toMatchObject({ data: [{ id: ids[1] }], hasMore: false });
+    expect((await list(`limit=1&offset=${all.length - 2}`)).hasMore).toBe(true);
+    // the list shows streams like GET does, without the catalog's JSON schemas
+    expect(last.data[0]!.streams).toEqual([{ name: 'snapshot', namespace: null, syncMode: 'full_refresh_overwrite' }]);
+    expect((await list(`sourceId=${sourceId}&limit=100`)).data.map((c) => c.id)).toEqual(expect.arrayContaining(ids));
+    expect((await list(`sourceId=${undiscoveredSourceId}`)).data).toEqual([]);
+    expect((await list(`destinationId=${destinationId}&limit=100`)).data.map((c) => c.id)).toEqual(expect.arrayContaining(ids));
+    expect((await list(`workspaceId=${randomUUID()}`)).data).toEqual([]);
   });
 
   it('names each stream field that does not fit the catalog', async () => {
