@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { AirbyteStateMessage } from '@tributary/protocol';
-import { Workspace, catalogOf, cursorOf, isAlive, waitFor } from './test-fixtures/harness.js';
+import { Workspace, catalogOf, cursorOf, isAlive, waitFor, runEngineChild } from './test-fixtures/harness.js';
 import { DEFAULT_MAX_QUEUED_BYTES } from './source-pump.js';
-import type { BackpressureStats, ReplicationState, ReplicationTotals } from './types.js';
+import type { ReplicationState } from './types.js';
 
-const execFileAsync = promisify(execFile);
 
 let ws: Workspace;
 beforeEach(async () => {
@@ -340,21 +336,7 @@ describe('replicate: backpressure', () => {
       destination: { slowMs: 2 },
       streams: [{ name: 'users' }],
     };
-    const child = fileURLToPath(new URL('./test-fixtures/engine-child.ts', import.meta.url));
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      ['--expose-gc', '--conditions=@tributary/source', '--import', 'tsx', child, JSON.stringify(spec)],
-      {
-        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      },
-    );
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-      status: string;
-      totals: ReplicationTotals;
-      backpressure: BackpressureStats;
-      rssGrowth: number;
-      liveGrowth: number;
-    };
+    const report = await runEngineChild(spec);
     expect(report.status).toBe('succeeded');
     expect(report.totals.bytesEmitted).toBeGreaterThan(60_000_000);
     // the engine paused the source instead of buffering...

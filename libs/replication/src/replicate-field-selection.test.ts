@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { AirbyteMessage } from '@tributary/protocol';
 import { DEFAULT_MAX_QUEUED_BYTES } from './source-pump.js';
-import { Workspace, catalogOf } from './test-fixtures/harness.js';
-import type { BackpressureStats, DestinationNaming, ReplicationTotals, StreamFieldSelection } from './types.js';
+import { Workspace, catalogOf, runEngineChild } from './test-fixtures/harness.js';
+import type { DestinationNaming, StreamFieldSelection } from './types.js';
 
 // Field selection through real fixture processes: the source prints {id, name} for every
 // stream; the destination stores each record line exactly as it arrives.
@@ -119,19 +116,7 @@ describe('replicate: field selection', () => {
       destinationNaming: rawPrefixed,
       fieldSelection: [{ stream: { name: 'users', namespace: 'shop' }, fields: ['pad'] }],
     };
-    const child = fileURLToPath(new URL('./test-fixtures/engine-child.ts', import.meta.url));
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--expose-gc', '--conditions=@tributary/source', '--import', 'tsx', child, JSON.stringify(spec)],
-      { cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
-    );
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-      status: string;
-      totals: ReplicationTotals;
-      backpressure: BackpressureStats;
-      rssGrowth: number;
-      liveGrowth: number;
-    };
+    const report = await runEngineChild(spec);
     expect(report.status).toBe('succeeded');
     expect(report.totals.recordsCommitted).toBe(6000);
     expect(JSON.parse(readFileSync(ws.path('summary.json'), 'utf8'))).toMatchObject({ records: 6000, statuses: { p_users: 'COMPLETE' } });

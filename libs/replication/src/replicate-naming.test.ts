@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { DEFAULT_MAX_QUEUED_BYTES } from './source-pump.js';
-import { Workspace, catalogOf } from './test-fixtures/harness.js';
-import type { BackpressureStats, DestinationNaming, ReplicationTotals } from './types.js';
+import { Workspace, catalogOf, runEngineChild } from './test-fixtures/harness.js';
+import type { DestinationNaming } from './types.js';
 
 // The connection's namespace definition and prefix: the source keeps its names, the
 // destination (a real fixture process, strict about its catalog) sees only the mapped ones.
@@ -239,19 +236,7 @@ describe('replicate: destination naming under backpressure', () => {
       streams: [{ name: 'users', namespace: 'shop' }],
       destinationNaming: rawPrefixed,
     };
-    const child = fileURLToPath(new URL('./test-fixtures/engine-child.ts', import.meta.url));
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--expose-gc', '--conditions=@tributary/source', '--import', 'tsx', child, JSON.stringify(spec)],
-      { cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
-    );
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-      status: string;
-      totals: ReplicationTotals;
-      backpressure: BackpressureStats;
-      rssGrowth: number;
-      liveGrowth: number;
-    };
+    const report = await runEngineChild(spec);
     expect(report.status).toBe('succeeded');
     expect(report.totals.recordsCommitted).toBe(6000);
     expect(JSON.parse(readFileSync(ws.path('summary.json'), 'utf8'))).toMatchObject({ records: 6000, statuses: { p_users: 'COMPLETE' } });

@@ -5,22 +5,13 @@
  * memory (heap + buffers right after a full GC: garbage not yet collected is not a leak).
  * Usage: node --expose-gc --conditions=@tributary/source --import tsx engine-child.ts '<json spec>'
  */
-import { catalogOf, fixtureDestination, fixtureSource, type StreamSpec } from './harness.js';
+import { catalogOf, fixtureDestination, fixtureSource, type EngineChildSpec } from './harness.js';
 import { ProcessLauncher } from '@tributary/launcher';
 import { replicate } from '../replicate.js';
-import type { DestinationNaming, StreamFieldSelection } from '../types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-interface Spec {
-  source: Record<string, unknown>;
-  destination: Record<string, unknown>;
-  streams: StreamSpec[];
-  destinationNaming?: DestinationNaming;
-  fieldSelection?: StreamFieldSelection[];
-}
-
-const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
+const spec = JSON.parse(process.argv[2] ?? '{}') as EngineChildSpec;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const live = () => {
   gc();

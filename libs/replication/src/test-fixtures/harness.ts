@@ -7,7 +7,18 @@ import { fileURLToPath } from 'node:url';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ProcessLauncher, type ConnectorDefinition, type LogEntry } from '@tributary/launcher';
 import { replicate } from '../replicate.js';
-import type { ReplicateInput, ReplicationProgress, ReplicationResult, ReplicationState, ReplicationTotals } from '../types.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type {
+  BackpressureStats,
+  DestinationNaming,
+  ReplicateInput,
+  ReplicationProgress,
+  ReplicationResult,
+  ReplicationState,
+  ReplicationTotals,
+  StreamFieldSelection,
+} from '../types.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -118,4 +129,34 @@ export async function waitFor(check: () => boolean, timeoutMs: number): Promise<
 export function cursorOf(state: ReplicationState | undefined, name: string): unknown {
   const s = state?.find((m) => m.type === 'STREAM' && m.stream?.stream_descriptor.name === name);
   return (s?.stream?.stream_state as { cursor?: unknown } | undefined)?.cursor;
+}
+
+/** What engine-child.ts runs: fixture connector settings, the streams, and replicate() options. */
+export interface EngineChildSpec {
+  source: Record<string, unknown>;
+  destination: Record<string, unknown>;
+  streams: StreamSpec[];
+  destinationNaming?: DestinationNaming;
+  fieldSelection?: StreamFieldSelection[];
+}
+
+export interface EngineChildReport {
+  status: string;
+  totals: ReplicationTotals;
+  backpressure: BackpressureStats;
+  /** RSS growth while it ran */
+  rssGrowth: number;
+  /** growth of heap + buffers right after a full GC */
+  liveGrowth: number;
+}
+
+/** Runs replicate() in a process of its own (engine-child.ts), so memory figures are the engine's alone. */
+export async function runEngineChild(spec: EngineChildSpec): Promise<EngineChildReport> {
+  const child = join(here, 'engine-child.ts');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', '--conditions=@tributary/source', '--import', 'tsx', child, JSON.stringify(spec)],
+    { cwd: fileURLToPath(new URL('../../../..', import.meta.url)) },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as EngineChildReport;
 }
