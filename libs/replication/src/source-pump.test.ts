@@ -37,6 +37,19 @@ interface Line {
   stream?: 'users' | 'orders';
 }
 
+/** The lines as the source writes them (the last one maybe without its newline), cut into random chunks. */
+function randomChunks(lines: Line[], noFinalNewline: boolean, random: () => number): Buffer[] {
+  const text = lines.map((l, i) => (noFinalNewline && i === lines.length - 1 ? l.text : l.text + l.eol)).join('');
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const size = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 2000));
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return chunks;
+}
+
 function makeLines(random: () => number, count: number): Line[] {
   const lines: Line[] = [];
   for (let i = 0; i < count; i++) {
@@ -216,14 +229,7 @@ async function checkForwarding(seed: number, viaReader: boolean): Promise<void> 
     const random = rng(seed);
     const lines = makeLines(random, 400);
     const noFinalNewline = seed % 2 === 0;
-    const text = lines.map((l, i) => (noFinalNewline && i === lines.length - 1 ? l.text : l.text + l.eol)).join('');
-    const bytes = Buffer.from(text);
-    const chunks: Buffer[] = [];
-    for (let at = 0; at < bytes.length;) {
-      const size = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 2000));
-      chunks.push(bytes.subarray(at, at + size));
-      at += size;
-    }
+    const chunks = randomChunks(lines, noFinalNewline, random);
 
     // small slots, so that lines are cut, moved to the next slot and too long for one
     const slotBytes = [256, 1024, 4096][seed % 3]!;
@@ -360,14 +366,7 @@ async function checkRenaming(seed: number, viaReader: boolean): Promise<void> {
   )!;
   const lines = makeRenamedLines(random, 400, names);
   const noFinalNewline = seed % 4 < 2;
-  const text = lines.map((l, i) => (noFinalNewline && i === lines.length - 1 ? l.text : l.text + l.eol)).join('');
-  const bytes = Buffer.from(text);
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < bytes.length;) {
-    const size = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 2000));
-    chunks.push(bytes.subarray(at, at + size));
-    at += size;
-  }
+  const chunks = randomChunks(lines, noFinalNewline, random);
   const slotBytes = [256, 1024, 4096][seed % 3]!;
   // small blocks, so that they fill, are reused, and some pieces are too big for one
   const stageBytes = [512, 2048, 8192][(seed >> 1) % 3]!;
@@ -474,14 +473,7 @@ async function checkTrimming(seed: number, viaReader: boolean): Promise<void> {
     else lines.push({ text: '', eol, forwarded: false });
   }
   const noFinalNewline = seed % 4 < 2;
-  const text = lines.map((l, i) => (noFinalNewline && i === lines.length - 1 ? l.text : l.text + l.eol)).join('');
-  const bytes = Buffer.from(text);
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < bytes.length;) {
-    const size = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 2000));
-    chunks.push(bytes.subarray(at, at + size));
-    at += size;
-  }
+  const chunks = randomChunks(lines, noFinalNewline, random);
   const slotBytes = [256, 1024, 4096][seed % 3]!;
   const stageBytes = [512, 2048, 8192][(seed >> 1) % 3]!;
   const { out, stats, skipped } = await pump(chunks, viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined, {
