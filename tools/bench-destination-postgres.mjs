@@ -13,11 +13,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './stack/ports.mjs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
@@ -38,14 +38,6 @@ const log = (...args) => console.error('[bench]', ...args);
 if (!existsSync(entry)) {
   console.error(`${entry} is missing: run npx tsc -b libs/connectors first`);
   process.exit(1);
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function startServer() {

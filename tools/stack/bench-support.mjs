@@ -2,24 +2,13 @@
 // stack on free ports with a throwaway data dir, and the few API calls a user makes to get
 // from nothing to a connection.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.mjs';
 import { Stack } from './stack.mjs';
 import { stackSettings } from './settings.mjs';
 
 export const log = (line) => process.stderr.write(`[bench] ${line}\n`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts the stack in a temp data dir (DATABASE_URL / TEMPORAL_ADDRESS still select external

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 /** The Temporal CLI: TEMPORAL_CLI, PATH, or built once into the cache by tools/ensure-temporal.sh. */
 export async function temporalCli() {
   if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', 'ensure-temporal.sh')], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', 'ensure-temporal.sh')], { maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60_000 });
   const path = stdout.trim().split('\n').pop();
   if (!path) throw new Error('tools/ensure-temporal.sh printed no path');
   return path;

@@ -10,14 +10,9 @@
  *   afterAll(() => temporal.stop());
  *   // temporal.address: '127.0.0.1:<port>', temporal.namespace: 'default'
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { temporalCli, waitForTemporal } from '../stack/temporal.mjs';
 import { freePort } from './ports.js';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
-
-const run = promisify(execFile);
-const ensureScript = fileURLToPath(new URL('../ensure-temporal.sh', import.meta.url));
 
 export interface TestTemporal {
   /** host:port of the frontend (gRPC) */
@@ -28,40 +23,10 @@ export interface TestTemporal {
   stop(): Promise<void>;
 }
 
-/** Path of the Temporal CLI, building it once if needed (TEMPORAL_CLI overrides). */
-export async function temporalCli(): Promise<string> {
-  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const { stdout } = await run('bash', [ensureScript], { maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60_000 });
-  const path = stdout.trim().split('\n').pop();
-  if (!path) throw new Error('tools/ensure-temporal.sh printed no path');
-  return path;
-}
-
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
     : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function waitReady(address: string, namespace: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new TemporalExitedEarly(`temporal server exited with code ${child.exitCode}: ${output()}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`temporal server not ready after ${timeoutMs} ms: ${String(lastError)}; output: ${output()}`);
 }
 
 /** The server exited while starting: typically a port another test file's server took meanwhile. */
@@ -120,10 +85,14 @@ async function startTemporalOnce(options: { namespace?: string; readyTimeoutMs?:
     clearTimeout(timer);
   };
   try {
-    await waitReady(address, namespace, child, () => out, options.readyTimeoutMs ?? 60_000);
+    const gaveUp = () => (child.exitCode !== null ? `temporal server exited with code ${child.exitCode}` : undefined);
+    await waitForTemporal(address, namespace, { timeoutMs: options.readyTimeoutMs ?? 60_000, gaveUp });
   } catch (err) {
+    // read before stop(): a server stopped by SIGTERM may exit with a code too
+    const exitedEarly = child.exitCode !== null;
     await stop();
-    throw err;
+    const message = `${err instanceof Error ? err.message : String(err)}; output: ${out}`;
+    throw exitedEarly ? new TemporalExitedEarly(message) : new Error(message, { cause: err });
   }
   return { address, namespace, pid: child.pid ?? -1, stop };
 }

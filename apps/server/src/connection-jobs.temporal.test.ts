@@ -4,9 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionWorkflowId, syncJobWorkflowId } from '@tributary/workflows';
-import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
-import { seedDefinition, startApiHarness, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
-import { startWorkerProcess, type WorkerProcess } from './testing/worker-process.testing.js';
+import { seedDefinition, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
+import { startServerWithWorker, type ServerWithWorker } from './testing/server-with-worker.testing.js';
 
 interface Job {
   id: string;
@@ -45,23 +44,14 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe('connection workflows and jobs through Temporal and a worker', () => {
-  const taskQueue = `server-jobs-${randomUUID()}`;
-  let temporal: TestTemporal;
+  let stack: ServerWithWorker | undefined;
   let api: ApiHarness;
-  let worker: WorkerProcess;
   let sampleDefinitionId: string;
   let destinationId: string;
 
   beforeAll(async () => {
-    temporal = await startTestTemporal();
-    api = await startApiHarness({ temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue } });
-    worker = await startWorkerProcess({
-      temporal,
-      taskQueue,
-      databaseUrl: api.databaseUrl,
-      secretKey: api.secretKey,
-      client: api.temporalClient,
-    });
+    stack = await startServerWithWorker('server-jobs');
+    api = stack.api;
     sampleDefinitionId = (await seedDefinition(api.dataSource, 'source', 'source-sample', null)).id;
     const devNull = await seedDefinition(api.dataSource, 'destination', 'destination-dev-null', null);
     const destination = await api.request('POST', '/api/v1/destinations', {
@@ -71,9 +61,7 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
     destinationId = (destination.body as { id: string }).id;
   });
   afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-    await temporal?.stop();
+    await stack?.stop();
   });
 
   /** A source-sample source (discovered) and an active manual connection syncing its users stream. */

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorCatalogEntity, ActorDefinitionEntity } from '@tributary/db';
 import { WORKFLOW_TYPES } from '@tributary/workflows';
-import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
-import { seedDefinition, startApiHarness, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
+import type { TestTemporal } from '../../../tools/testing/temporal.js';
+import { seedDefinition, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
+import { startServerWithWorker, type ServerWithWorker } from './testing/server-with-worker.testing.js';
 import { startAppWithTemporal } from './testing/temporal-app.testing.js';
-import { startWorkerProcess, type WorkerProcess } from './testing/worker-process.testing.js';
+import { startWorkerProcess } from './testing/worker-process.testing.js';
 
 type Problem = {
   status: number;
@@ -30,23 +31,16 @@ function payloadText(value: unknown, into: string[] = []): string[] {
 }
 
 describe('connector commands through Temporal and a worker', () => {
-  const taskQueue = `server-commands-${randomUUID()}`;
+  let stack: ServerWithWorker | undefined;
   let temporal: TestTemporal;
   let api: ApiHarness;
-  let worker: WorkerProcess;
+  let taskQueue: string;
   let outputDir: string;
   const definitions: Record<'sample' | 'devNull' | 'jsonl', string> = { sample: '', devNull: '', jsonl: '' };
 
   beforeAll(async () => {
-    temporal = await startTestTemporal();
-    api = await startApiHarness({ temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue } });
-    worker = await startWorkerProcess({
-      temporal,
-      taskQueue,
-      databaseUrl: api.databaseUrl,
-      secretKey: api.secretKey,
-      client: api.temporalClient,
-    });
+    stack = await startServerWithWorker('server-commands');
+    ({ temporal, api, taskQueue } = stack);
     // as the bootloader seeds them: builtin runtimes, no spec until a worker has run one
     definitions.sample = (await seedDefinition(api.dataSource, 'source', 'source-sample', null)).id;
     definitions.devNull = (await seedDefinition(api.dataSource, 'destination', 'destination-dev-null', null)).id;
@@ -54,9 +48,7 @@ describe('connector commands through Temporal and a worker', () => {
     outputDir = await mkdtemp(join(tmpdir(), 'tributary-jsonl-'));
   });
   afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-    await temporal?.stop();
+    await stack?.stop();
     if (outputDir) await rm(outputDir, { recursive: true, force: true });
   });
 

@@ -8,4 +8,4 @@ export {
 } from './log-storage.js';
 export { attemptLogKey, storageKeySegments, type AttemptLogRef } from './storage-keys.js';
 export { LocalDirStorage, type LocalDirStorageOptions } from './local-dir-storage.js';
-export { maskSecrets, SECRET_MASK, MIN_MASKED_SECRET_LENGTH, type SecretMasker } from './mask-secrets.js';
+export { maskSecrets, SECRET_MASK, type SecretMasker } from './mask-secrets.js';

@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { In, Not, type DataSource } from 'typeorm';
-import { ACTIVE_JOB_STATUSES, AttemptEntity, ConnectionEntity, JobEntity, notFound } from '@tributary/db';
+import { ACTIVE_JOB_STATUSES, AttemptEntity, ConnectionEntity, JobEntity, activeJobOf, notFound } from '@tributary/db';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import { toJobProgress, type ConnectionStatusResponseDto, type LastJobDto, type RunningJobDto } from './connection-status.dto.js';
@@ -25,7 +25,7 @@ export class ConnectionStatusService {
     if (!connection) throw notFound('connection', connectionId);
     const jobs = this.dataSource.getRepository(JobEntity);
     const [runningJob, finishedJob, workflow] = await Promise.all([
-      jobs.findOne({ where: { connectionId, status: In([...ACTIVE_JOB_STATUSES]) } }),
+      activeJobOf(this.dataSource.manager, connectionId),
       jobs.findOne({ where: { connectionId, status: Not(In([...ACTIVE_JOB_STATUSES])) }, order: { createdAt: 'DESC', id: 'DESC' } }),
       connection.status === 'active' ? this.workflows.status(connectionId) : undefined,
     ]);

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   ActorCatalogEntity,
   ActorEntity,
   ConnectionEntity,
   DomainError,
   ErrorCode,
-  JobEntity,
+  activeJobOf,
   notFound,
   type ActorType,
   type FieldError,
@@ -19,9 +19,6 @@ import { configureStreams } from './configure-streams.js';
 import { readConnections, type ConnectionView } from './connection-reads.js';
 import type { CreateConnectionDto, ListConnectionsQueryDto, StreamConfigurationDto, UpdateConnectionDto } from './connection.dto.js';
 import { toSchedule } from './schedule.js';
-
-/** job statuses that hold the connection's single running-job slot */
-export const ACTIVE_JOB_STATUSES = ['pending', 'running', 'incomplete'] as const;
 
 export type ConnectionWithWorkspace = ConnectionEntity & { source: ActorEntity };
 
@@ -136,7 +133,7 @@ export class ConnectionsService {
   /** Deletes the connection with its jobs and state; not while a job runs (cancel it first). */
   async delete(id: string): Promise<void> {
     await this.get(id);
-    const running = await this.dataSource.getRepository(JobEntity).findOneBy({ connectionId: id, status: In([...ACTIVE_JOB_STATUSES]) });
+    const running = await activeJobOf(this.dataSource.manager, id);
     if (running) throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${id}: cancel it first`, { jobId: running.id });
     await this.connections.delete({ id });
     // the workflow ends (it would also find the connection gone when it next loads its settings)

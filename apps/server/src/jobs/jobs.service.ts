@@ -7,6 +7,7 @@ import {
   DomainError,
   ErrorCode,
   JobEntity,
+  activeJobOf,
   notFound,
   streamDescriptorKey,
 } from '@tributary/db';
@@ -86,10 +87,7 @@ export class JobsService {
     const request: JobRequest = { kind: input.jobType, ...(input.streams ? { streams: this.configuredStreams(connection, input) } : {}) };
     // the database knows the running job already: no need to ask the connection workflow,
     // unless no workflow runs that job (an orphan: the worker closes it when the next job starts)
-    const running = await this.jobs.findOne({
-      where: { connectionId: connection.id, status: In([...ACTIVE_JOB_STATUSES]) },
-      select: { id: true },
-    });
+    const running = await activeJobOf(this.dataSource.manager, connection.id);
     if (running && (await this.workflows.jobWorkflowRunning(running.id))) throw alreadyRunning(connection.id, running.id);
 
     const result = await this.workflows.runJob(connection.id, request);

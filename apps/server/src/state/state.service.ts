@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In, type DataSource } from 'typeorm';
-import { ConnectionEntity, ConnectionStateEntity, DomainError, ErrorCode, JobEntity, notFound, parseStateMessages } from '@tributary/db';
-import { ACTIVE_JOB_STATUSES } from '../connections/connections.service.js';
+import type { DataSource } from 'typeorm';
+import {
+  ConnectionEntity,
+  ConnectionStateEntity,
+  DomainError,
+  ErrorCode,
+  activeJobOf,
+  notFound,
+  parseStateMessages,
+} from '@tributary/db';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import type { ReplaceStateDto } from './state.dto.js';
 
@@ -25,7 +32,7 @@ export class StateService {
     return this.dataSource.transaction(async (manager) => {
       // lock the connection row so a job cannot start between the check and the write
       await manager.getRepository(ConnectionEntity).findOne({ where: { id: connectionId }, lock: { mode: 'pessimistic_write' } });
-      const running = await manager.getRepository(JobEntity).findOneBy({ connectionId, status: In([...ACTIVE_JOB_STATUSES]) });
+      const running = await activeJobOf(manager, connectionId);
       if (running) throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${connectionId}: cancel it first`, { jobId: running.id });
       return manager.getRepository(ConnectionStateEntity).save({ connectionId, stateType: input.stateType, state: parsed.state });
     });

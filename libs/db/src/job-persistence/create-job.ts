@@ -5,8 +5,9 @@
 import { destinationNamingOf } from '@tributary/replication';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { catalogWithSelectedFields, type JobRequest, type JobTrigger } from '@tributary/workflows';
+import { activeJobOf } from '../active-job.js';
 import { DomainError, ErrorCode, notFound } from '../domain-errors.js';
-import { ACTIVE_JOB_STATUSES, ActorEntity, ConnectionEntity, ConnectionStateEntity, JobEntity } from '../entities/index.js';
+import { ActorEntity, ConnectionEntity, ConnectionStateEntity } from '../entities/index.js';
 import { withoutStreams } from '../state/state-messages.js';
 import { bumpGenerations, jobCatalog, requestedStreams, type JobStreams } from './job-catalog.js';
 import { actorSnapshot, type JobConfigSnapshot } from './job-snapshot.js';
@@ -20,9 +21,6 @@ function alreadyRunning(connectionId: string, jobId: string | undefined): Domain
     jobId,
   });
 }
-
-const activeJob = (manager: EntityManager, connectionId: string) =>
-  manager.getRepository(JobEntity).findOne({ where: { connectionId, status: In([...ACTIVE_JOB_STATUSES]) }, select: { id: true } });
 
 function violatesOneActiveJob(err: unknown): boolean {
   const driverError = err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : undefined;
@@ -40,7 +38,7 @@ export async function createJob(
     return await dataSource.transaction((manager) => createJobIn(manager, connectionId, trigger, request));
   } catch (err) {
     // the unique index is the last word (e.g. against a writer that does not lock the connection)
-    if (violatesOneActiveJob(err)) throw alreadyRunning(connectionId, (await activeJob(dataSource.manager, connectionId))?.id);
+    if (violatesOneActiveJob(err)) throw alreadyRunning(connectionId, (await activeJobOf(dataSource.manager, connectionId))?.id);
     throw err;
   }
 }
@@ -55,7 +53,7 @@ async function createJobIn(
     .getRepository(ConnectionEntity)
     .findOne({ where: { id: connectionId }, lock: { mode: 'pessimistic_write' } });
   if (!connection) throw notFound('connection', connectionId);
-  const running = await activeJob(manager, connectionId);
+  const running = await activeJobOf(manager, connectionId);
   if (running) throw alreadyRunning(connectionId, running.id);
 
   const streams = requestedStreams(connection.configuredCatalog, request);

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { SchemaChange } from '@tributary/workflows';
 import { notFound } from '../domain-errors.js';
 import { ConnectionEntity } from '../entities/index.js';
+import { streamDescriptorKey } from '../state/state-messages.js';
 import { isUuid } from './ids.js';
 import { keepGenerations } from './job-catalog.js';
 import { recordSourceCatalog } from './source-catalogs.js';
@@ -17,11 +18,8 @@ export async function applySchemaChange(dataSource: DataSource, connectionId: st
     if (change.catalog) {
       connection.configuredCatalog = keepGenerations(connection.configuredCatalog, change.catalog);
       // a stream the propagation dropped loses its selection (were it added back, it would start afresh)
-      connection.fieldSelection = connection.fieldSelection.filter((s) =>
-        change.catalog!.streams.some(
-          ({ stream }) => stream.name === s.stream.name && (stream.namespace ?? null) === (s.stream.namespace ?? null),
-        ),
-      );
+      const kept = new Set(change.catalog.streams.map(({ stream }) => streamDescriptorKey(stream)));
+      connection.fieldSelection = connection.fieldSelection.filter((s) => kept.has(streamDescriptorKey(s.stream)));
     }
     if (change.disableReason) {
       connection.status = 'inactive';
