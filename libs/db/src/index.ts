@@ -3,6 +3,7 @@ export { pendingSchemaChanges } from './schema-drift.js';
 export * from './entities/index.js';
 export * from './secrets/index.js';
 export { activeJobOf } from './active-job.js';
+export { preparedQuery } from './prepared-query.js';
 export { DomainError, ErrorCode, notFound, type FieldError } from './domain-errors.js';
 export { newApiToken, hashApiToken, tokenMatchesHash, API_TOKEN_PREFIX, type NewApiToken } from './api-tokens.js';
 export {

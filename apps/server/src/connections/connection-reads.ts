@@ -1,11 +1,12 @@
 /**
- * The read path of connections (list, get): plain SQL that returns what a response shows and
- * nothing more. The configured catalog comes back without its streams' JSON schemas (the
- * bulk of a row, and no response includes them), and the source only as its workspace id.
- * Writes load full entities through the ORM (connections.service.ts).
+ * The read path of connections (list, get): plain SQL, as prepared statements, that returns
+ * what a response shows and nothing more. The configured catalog comes back as its summary,
+ * without the streams' JSON schemas (the bulk of a row, and no response includes them), and
+ * the source only as its workspace id. Writes load full entities through the ORM
+ * (connections.service.ts).
  */
 import type { DataSource } from 'typeorm';
-import type { ActorEntity, ConnectionEntity } from '@tributary/db';
+import { preparedQuery, type ActorEntity, type ConnectionEntity } from '@tributary/db';
 
 export type ConnectionView = Pick<
   ConnectionEntity,
@@ -35,10 +36,7 @@ export interface ConnectionFilter {
 
 const COLUMNS = `c.id, c.name, c.source_id, c.destination_id, c.field_selection, c.schedule, c.status, c.status_reason,
   c.namespace_definition, c.namespace_format, c.prefix, c.non_breaking_changes_policy, c.created_at, c.updated_at,
-  s.workspace_id,
-  jsonb_build_object('streams', COALESCE((
-    SELECT jsonb_agg((st - 'stream') || jsonb_build_object('stream', (st -> 'stream') - 'json_schema') ORDER BY ord)
-    FROM jsonb_array_elements(c.configured_catalog -> 'streams') WITH ORDINALITY AS t(st, ord)), '[]'::jsonb)) AS catalog`;
+  s.workspace_id, c.catalog_summary AS catalog`;
 
 interface Row {
   id: string;
@@ -79,7 +77,11 @@ const toView = (r: Row): ConnectionView => ({
 });
 
 /** Connections matching `filter`, in creation order, `window` rows from `skip` (all when absent). */
-export async function readConnections(dataSource: DataSource, filter: ConnectionFilter, window?: { skip: number; take: number }): Promise<ConnectionView[]> {
+export async function readConnections(
+  dataSource: DataSource,
+  filter: ConnectionFilter,
+  window?: { skip: number; take: number },
+): Promise<ConnectionView[]> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -97,5 +99,5 @@ export async function readConnections(dataSource: DataSource, filter: Connection
     params.push(window.take, window.skip);
     sql += ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
   }
-  return ((await dataSource.query(sql, params)) as Row[]).map(toView);
+  return (await preparedQuery<Row>(dataSource, sql, params)).map(toView);
 }

@@ -42,6 +42,10 @@ export class ConnectionEntity {
   @Column({ name: 'configured_catalog', type: 'jsonb' })
   configuredCatalog!: ConfiguredAirbyteCatalog;
 
+  /** configuredCatalog without the streams' json_schema, for reads; a trigger keeps it up to date (never written here) */
+  @Column({ name: 'catalog_summary', type: 'jsonb', select: false, insert: false, update: false })
+  catalogSummary!: ConfiguredAirbyteCatalog;
+
   /**
    * the streams that sync only some top-level fields (empty: every stream syncs every field);
    * their json_schema in configuredCatalog lists only those. Kept out of the catalog, which
