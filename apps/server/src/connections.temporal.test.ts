@@ -332,6 +332,44 @@ describe('connections through the HTTP API', () => {
     });
   });
 
+  it('reads are never stale, whoever changes the row: the API, another writer in plain SQL, a delete', async () => {
+    const { id } = (
+      await create({
+        name: 'fresh',
+        streams: [
+          { name: 'snapshot', syncMode: 'full_refresh_overwrite' },
+          { name: 'users', syncMode: 'full_refresh_append' },
+        ],
+      })
+    ).body as { id: string };
+    type Connection = { id: string; name: string; status: string; statusReason: string | null; streams: { name: string }[] };
+    const read = async () => {
+      const one = await api.request('GET', `/api/v1/connections/${id}`);
+      const page = (await api.request('GET', `/api/v1/connections?sourceId=${sourceId}&limit=1000`)).body as { data: Connection[] };
+      const listed = page.data.find((c) => c.id === id);
+      if (one.status === 200) expect(listed).toEqual(one.body);
+      return one.status === 200 ? (one.body as Connection) : listed;
+    };
+    expect(await read()).toMatchObject({ name: 'fresh', status: 'active' });
+    expect(await read()).toMatchObject({ name: 'fresh', status: 'active' }); // served again, from what the first read cached
+
+    expect((await api.request('PATCH', `/api/v1/connections/${id}`, { body: { name: 'renamed' } })).status).toBe(200);
+    expect(await read()).toMatchObject({ name: 'renamed' });
+
+    // as the worker disables a connection on a breaking schema change: no ORM, updated_at untouched
+    await api.dataSource.query(`UPDATE connection SET status = 'inactive', status_reason = 'cursor removed' WHERE id = $1`, [id]);
+    expect(await read()).toMatchObject({ name: 'renamed', status: 'inactive', statusReason: 'cursor removed' });
+    await api.dataSource.query(
+      `UPDATE connection SET configured_catalog = jsonb_set(configured_catalog, '{streams}', (configured_catalog -> 'streams') - 0) WHERE id = $1`,
+      [id],
+    );
+    expect((await read())!.streams.map((s) => s.name)).toEqual(['users']);
+
+    await api.dataSource.query(`DELETE FROM connection WHERE id = $1`, [id]);
+    expect(await read()).toBeUndefined();
+    expect((await api.request('GET', `/api/v1/connections/${id}`)).status).toBe(404);
+  });
+
   it('does not delete a connection while a job runs, then deletes it with its history; sources in use are kept', async () => {
     const { id } = (await create({ streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }] })).body as { id: string };
     expect((await api.request('DELETE', `/api/v1/sources/${sourceId}`)).status).toBe(409);

@@ -7,7 +7,14 @@
  * as it is: they come back as a separate list, and a selected stream's json_schema lists only
  * its selected fields (so a destination creates only those columns).
  */
-import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, SyncMode } from '@tributary/protocol';
+import type {
+  AirbyteCatalog,
+  AirbyteStream,
+  ConfiguredAirbyteCatalog,
+  ConfiguredAirbyteStream,
+  DestinationSyncMode,
+  SyncMode,
+} from '@tributary/protocol';
 import type { FieldError } from '@tributary/db';
 import { schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from '@tributary/workflows';
 import type { StreamConfigurationDto, StreamSyncMode } from './connection.dto.js';
@@ -20,7 +27,8 @@ const MODES: Record<StreamSyncMode, [SyncMode, DestinationSyncMode]> = {
 };
 
 const nonEmpty = <T>(value: T[] | null | undefined): T[] | undefined => (value && value.length > 0 ? value : undefined);
-const samePath = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const samePath = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Whether `path` names a property in the stream's JSON schema (nested objects followed). */
 function hasField(stream: AirbyteStream, path: string[]): boolean {
@@ -96,7 +104,8 @@ export function configureStreams(
       if (!stream.supported_sync_modes.includes('incremental')) at('syncMode', 'the stream does not support incremental sync');
       const sourceCursor = nonEmpty(stream.default_cursor_field);
       if (stream.source_defined_cursor && sourceCursor) {
-        if (wanted.cursorField && !samePath(wanted.cursorField, sourceCursor)) at('cursorField', `the source defines the cursor (${sourceCursor.join('.')})`);
+        if (wanted.cursorField && !samePath(wanted.cursorField, sourceCursor))
+          at('cursorField', `the source defines the cursor (${sourceCursor.join('.')})`);
         cursor = sourceCursor;
       } else {
         cursor = nonEmpty(wanted.cursorField) ?? sourceCursor;
@@ -110,7 +119,8 @@ export function configureStreams(
     if (wanted.primaryKey !== undefined) {
       const wellFormed = wanted.primaryKey.every((p) => Array.isArray(p) && p.length > 0 && p.every((k) => typeof k === 'string'));
       if (!wellFormed) at('primaryKey', 'must be a list of field paths, e.g. [["id"]]');
-      else if (sourceKey && !samePath(wanted.primaryKey, sourceKey)) at('primaryKey', `the source defines the primary key (${JSON.stringify(sourceKey)})`);
+      else if (sourceKey && !samePath(wanted.primaryKey, sourceKey))
+        at('primaryKey', `the source defines the primary key (${JSON.stringify(sourceKey)})`);
       else {
         primaryKey = nonEmpty(wanted.primaryKey);
         const missing = primaryKey?.find((p) => !hasField(stream, p));

@@ -4,9 +4,20 @@
  * without the streams' JSON schemas (the bulk of a row, and no response includes them), and
  * the source only as its workspace id. Writes load full entities through the ORM
  * (connections.service.ts).
+ *
+ * Responses are cached per connection with the version of its row (Postgres' xmin, which
+ * every UPDATE changes, whoever makes it: this server, another replica, the worker, psql).
+ * A read first asks only for the ids and versions of the rows it wants, then loads and maps
+ * those whose cached response is missing or of another version. A response is never older
+ * than the row version the read saw.
  */
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import { preparedQuery, type ActorEntity, type ConnectionEntity } from '@tributary/db';
+import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import type { ConnectionResponseDto } from './connection.dto.js';
+import { toConnectionResponse } from './connection.mapper.js';
 
 export type ConnectionView = Pick<
   ConnectionEntity,
@@ -36,10 +47,11 @@ export interface ConnectionFilter {
 
 const COLUMNS = `c.id, c.name, c.source_id, c.destination_id, c.field_selection, c.schedule, c.status, c.status_reason,
   c.namespace_definition, c.namespace_format, c.prefix, c.non_breaking_changes_policy, c.created_at, c.updated_at,
-  s.workspace_id, c.catalog_summary AS catalog`;
+  s.workspace_id, c.catalog_summary AS catalog, c.xmin::text AS version`;
 
 interface Row {
   id: string;
+  version: string;
   name: string;
   source_id: string;
   destination_id: string;
@@ -76,12 +88,56 @@ const toView = (r: Row): ConnectionView => ({
   source: { workspaceId: r.workspace_id },
 });
 
-/** Connections matching `filter`, in creation order, `window` rows from `skip` (all when absent). */
-export async function readConnections(
-  dataSource: DataSource,
-  filter: ConnectionFilter,
-  window?: { skip: number; take: number },
-): Promise<ConnectionView[]> {
+/** how many connection responses a server keeps (a few KiB each) */
+const CACHED_RESPONSES = 5_000;
+
+interface Cached {
+  version: string;
+  /** shared by every response that includes it: never modified */
+  response: ConnectionResponseDto;
+}
+
+@Injectable()
+export class ConnectionReads {
+  private readonly cache = new LRUCache<string, Cached>({ max: CACHED_RESPONSES });
+
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  /** Connections matching `filter`, in creation order, `window` rows from `skip` (all when absent). */
+  async find(filter: ConnectionFilter, window?: { skip: number; take: number }): Promise<ConnectionResponseDto[]> {
+    const { where, params } = conditionsOf(filter);
+    let sql = `SELECT c.id, c.xmin::text AS version FROM connection c JOIN actor s ON s.id = c.source_id${where} ORDER BY c.created_at, c.id`;
+    if (window) {
+      params.push(window.take, window.skip);
+      sql += ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    }
+    const wanted = await preparedQuery<{ id: string; version: string }>(this.dataSource, sql, params);
+    const responses = new Map<string, ConnectionResponseDto>();
+    const stale: string[] = [];
+    for (const { id, version } of wanted) {
+      const cached = this.cache.get(id);
+      if (cached?.version === version) responses.set(id, cached.response);
+      else stale.push(id);
+    }
+    if (stale.length > 0) {
+      const rows = await preparedQuery<Row>(
+        this.dataSource,
+        `SELECT ${COLUMNS} FROM connection c JOIN actor s ON s.id = c.source_id WHERE c.id = ANY($1::uuid[])`,
+        [stale],
+      );
+      for (const row of rows) {
+        // a row updated since the first query comes back newer, and is cached as such
+        const response = toConnectionResponse(toView(row));
+        this.cache.set(row.id, { version: row.version, response });
+        responses.set(row.id, response);
+      }
+    }
+    // a row deleted in between is left out
+    return wanted.flatMap(({ id }) => responses.get(id) ?? []);
+  }
+}
+
+function conditionsOf(filter: ConnectionFilter): { where: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -92,12 +148,5 @@ export async function readConnections(
   if (filter.sourceId) add('c.source_id', filter.sourceId);
   if (filter.destinationId) add('c.destination_id', filter.destinationId);
   if (filter.workspaceId) add('s.workspace_id', filter.workspaceId);
-  let sql = `SELECT ${COLUMNS} FROM connection c JOIN actor s ON s.id = c.source_id`;
-  if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
-  sql += ' ORDER BY c.created_at, c.id';
-  if (window) {
-    params.push(window.take, window.skip);
-    sql += ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
-  }
-  return (await preparedQuery<Row>(dataSource, sql, params)).map(toView);
+  return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', params };
 }

@@ -41,7 +41,11 @@ export class StreamConfigurationDto {
   @IsIn(STREAM_SYNC_MODES)
   syncMode!: StreamSyncMode;
 
-  @ApiPropertyOptional({ type: [String], description: 'path of the cursor field (incremental); default: the source-defined cursor', example: ['updated_at'] })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'path of the cursor field (incremental); default: the source-defined cursor',
+    example: ['updated_at'],
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
@@ -73,7 +77,10 @@ export class StreamConfigurationDto {
 }
 
 export class ScheduleDto {
-  @ApiProperty({ enum: SCHEDULE_TYPES, description: 'manual: only on request; basic: every N minutes/hours; cron: a cron expression in a time zone' })
+  @ApiProperty({
+    enum: SCHEDULE_TYPES,
+    description: 'manual: only on request; basic: every N minutes/hours; cron: a cron expression in a time zone',
+  })
   @IsIn(SCHEDULE_TYPES)
   scheduleType!: (typeof SCHEDULE_TYPES)[number];
 
@@ -113,7 +120,10 @@ class ConnectionSettingsDto {
   @IsIn(CONNECTION_STATUSES)
   status?: (typeof CONNECTION_STATUSES)[number];
 
-  @ApiPropertyOptional({ enum: NAMESPACE_DEFINITIONS, description: 'where streams land in the destination; default: destination (its default schema)' })
+  @ApiPropertyOptional({
+    enum: NAMESPACE_DEFINITIONS,
+    description: 'where streams land in the destination; default: destination (its default schema)',
+  })
   @IsOptional()
   @IsIn(NAMESPACE_DEFINITIONS)
   namespaceDefinition?: (typeof NAMESPACE_DEFINITIONS)[number];
@@ -130,7 +140,10 @@ class ConnectionSettingsDto {
   @Matches(/^\w{0,63}$/, { message: 'must be letters, digits and _' })
   prefix?: string;
 
-  @ApiPropertyOptional({ enum: NON_BREAKING_CHANGES_POLICIES, description: 'what a non-breaking source schema change does; default: ignore' })
+  @ApiPropertyOptional({
+    enum: NON_BREAKING_CHANGES_POLICIES,
+    description: 'what a non-breaking source schema change does; default: ignore',
+  })
   @IsOptional()
   @IsIn(NON_BREAKING_CHANGES_POLICIES)
   nonBreakingChangesPolicy?: (typeof NON_BREAKING_CHANGES_POLICIES)[number];
@@ -168,7 +181,10 @@ export class UpdateConnectionDto extends ConnectionSettingsDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ type: [StreamConfigurationDto], description: 'the whole new stream selection, checked against the newest catalog' })
+  @ApiPropertyOptional({
+    type: [StreamConfigurationDto],
+    description: 'the whole new stream selection, checked against the newest catalog',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10_000)

@@ -5,7 +5,13 @@ import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
 import { ConnectionStatusResponseDto } from './connection-status.dto.js';
 import { ConnectionStatusService } from './connection-status.service.js';
-import { ConnectionPageDto, ConnectionResponseDto, CreateConnectionDto, ListConnectionsQueryDto, UpdateConnectionDto } from './connection.dto.js';
+import {
+  ConnectionPageDto,
+  ConnectionResponseDto,
+  CreateConnectionDto,
+  ListConnectionsQueryDto,
+  UpdateConnectionDto,
+} from './connection.dto.js';
 import { toConnectionResponse } from './connection.mapper.js';
 import { ConnectionsService } from './connections.service.js';
 
@@ -20,7 +26,10 @@ export class ConnectionsController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'createConnection', summary: "Connect a source to a destination; streams come from the source's discovered catalog" })
+  @ApiOperation({
+    operationId: 'createConnection',
+    summary: "Connect a source to a destination; streams come from the source's discovered catalog",
+  })
   @ApiCreatedResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
   async create(@Body() body: CreateConnectionDto): Promise<ConnectionResponseDto> {
@@ -32,11 +41,14 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionPageDto })
   @ApiProblems(400)
   async list(@Query() query: ListConnectionsQueryDto): Promise<Page<ConnectionResponseDto>> {
-    return toPage(await this.service.list(query), query, toConnectionResponse);
+    return toPage(await this.service.list(query), query, (c) => c);
   }
 
   @Get(':connectionId/status')
-  @ApiOperation({ operationId: 'getConnectionStatus', summary: 'The running job with live progress, the last finished job and the next scheduled run' })
+  @ApiOperation({
+    operationId: 'getConnectionStatus',
+    summary: 'The running job with live progress, the last finished job and the next scheduled run',
+  })
   @ApiOkResponse({ type: ConnectionStatusResponseDto })
   @ApiProblems(400, 404)
   async status(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStatusResponseDto> {
@@ -48,14 +60,17 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404)
   async get(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionResponseDto> {
-    return toConnectionResponse(await this.service.view(connectionId));
+    return this.service.view(connectionId);
   }
 
   @Patch(':connectionId')
   @ApiOperation({ operationId: 'updateConnection' })
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
-  async update(@Param('connectionId', UuidParamPipe) connectionId: string, @Body() body: UpdateConnectionDto): Promise<ConnectionResponseDto> {
+  async update(
+    @Param('connectionId', UuidParamPipe) connectionId: string,
+    @Body() body: UpdateConnectionDto,
+  ): Promise<ConnectionResponseDto> {
     return toConnectionResponse(await this.service.update(connectionId, body));
   }
 
@@ -63,7 +78,12 @@ export class ConnectionsController {
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteConnection', summary: 'Delete a connection with its job history and state' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 404, [409, 'A job is running on the connection'], [503, 'Deleted, but Temporal did not answer: the workflow was not told'])
+  @ApiProblems(
+    400,
+    404,
+    [409, 'A job is running on the connection'],
+    [503, 'Deleted, but Temporal did not answer: the workflow was not told'],
+  )
   async delete(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<void> {
     await this.service.delete(connectionId);
   }

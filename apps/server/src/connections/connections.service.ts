@@ -16,14 +16,21 @@ import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import { configureStreams } from './configure-streams.js';
-import { readConnections, type ConnectionView } from './connection-reads.js';
-import type { CreateConnectionDto, ListConnectionsQueryDto, StreamConfigurationDto, UpdateConnectionDto } from './connection.dto.js';
+import { ConnectionReads } from './connection-reads.js';
+import type {
+  ConnectionResponseDto,
+  CreateConnectionDto,
+  ListConnectionsQueryDto,
+  StreamConfigurationDto,
+  UpdateConnectionDto,
+} from './connection.dto.js';
 import { toSchedule } from './schedule.js';
 
 export type ConnectionWithWorkspace = ConnectionEntity & { source: ActorEntity };
 
 /** what a 503 after a saved create/update tells the client */
-const CATCH_UP = 'The change is saved; the workflow catches up on the next update of the connection (PATCH) or job request (POST /api/v1/jobs)';
+const CATCH_UP =
+  'The change is saved; the workflow catches up on the next update of the connection (PATCH) or job request (POST /api/v1/jobs)';
 
 const invalid = (errors: FieldError[]) =>
   new DomainError(ErrorCode.ValidationFailed, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { fieldErrors: errors });
@@ -42,6 +49,7 @@ export class ConnectionsService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ConnectionWorkflows) private readonly workflows: ConnectionWorkflows,
+    @Inject(ConnectionReads) private readonly reads: ConnectionReads,
   ) {}
 
   private get connections() {
@@ -73,7 +81,9 @@ export class ConnectionsService {
       nonBreakingChangesPolicy: input.nonBreakingChangesPolicy ?? 'ignore',
     });
     if (saved.status === 'active') {
-      await this.afterSave(saved.id, `connection ${saved.id} was created, but its workflow could not be started`, CATCH_UP, () => this.workflows.start(saved.id));
+      await this.afterSave(saved.id, `connection ${saved.id} was created, but its workflow could not be started`, CATCH_UP, () =>
+        this.workflows.start(saved.id),
+      );
     }
     return this.get(saved.id);
   }
@@ -83,14 +93,14 @@ export class ConnectionsService {
     return this.connections.createQueryBuilder('c').innerJoin('c.source', 's').addSelect(['s.id', 's.workspaceId']);
   }
 
-  list(query: ListConnectionsQueryDto): Promise<ConnectionView[]> {
+  list(query: ListConnectionsQueryDto): Promise<ConnectionResponseDto[]> {
     const { sourceId, destinationId, workspaceId } = query;
-    return readConnections(this.dataSource, { sourceId, destinationId, workspaceId }, pageWindow(query));
+    return this.reads.find({ sourceId, destinationId, workspaceId }, pageWindow(query));
   }
 
   /** What GET answers (the read path: no JSON schemas, no source config). */
-  async view(id: string): Promise<ConnectionView> {
-    const [connection] = await readConnections(this.dataSource, { id });
+  async view(id: string): Promise<ConnectionResponseDto> {
+    const [connection] = await this.reads.find({ id });
     if (!connection) throw notFound('connection', id);
     return connection;
   }
@@ -134,7 +144,8 @@ export class ConnectionsService {
   async delete(id: string): Promise<void> {
     await this.get(id);
     const running = await activeJobOf(this.dataSource.manager, id);
-    if (running) throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${id}: cancel it first`, { jobId: running.id });
+    if (running)
+      throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${id}: cancel it first`, { jobId: running.id });
     await this.connections.delete({ id });
     // the workflow ends (it would also find the connection gone when it next loads its settings)
     await this.afterSave(
@@ -151,20 +162,29 @@ export class ConnectionsService {
       await call();
     } catch (error) {
       if (!(error instanceof ApiProblem) || error.status !== 503) throw error;
-      throw new ApiProblem(503, 'workflow_call_failed', 'Service unavailable', `${what} (${error.message}). ${consequence}`, { connectionId });
+      throw new ApiProblem(503, 'workflow_call_failed', 'Service unavailable', `${what} (${error.message}). ${consequence}`, {
+        connectionId,
+      });
     }
   }
 
   private async actor(actorType: ActorType, id: string, path: string): Promise<ActorEntity> {
     const actor = await this.dataSource.getRepository(ActorEntity).findOne({ where: { id, actorType }, relations: { definition: true } });
-    if (!actor) throw new DomainError(ErrorCode.NotFound, `${actorType} ${id} not found`, { fieldErrors: [{ path, message: `no such ${actorType}` }] });
+    if (!actor)
+      throw new DomainError(ErrorCode.NotFound, `${actorType} ${id} not found`, {
+        fieldErrors: [{ path, message: `no such ${actorType}` }],
+      });
     return actor;
   }
 
   private async configure(source: ActorEntity, destination: ActorEntity, streams: StreamConfigurationDto[]) {
-    const latest = await this.dataSource.getRepository(ActorCatalogEntity).findOne({ where: { actorId: source.id }, order: { createdAt: 'DESC' } });
+    const latest = await this.dataSource
+      .getRepository(ActorCatalogEntity)
+      .findOne({ where: { actorId: source.id }, order: { createdAt: 'DESC' } });
     if (!latest) {
-      throw new DomainError(ErrorCode.Conflict, `source ${source.id} has no discovered catalog yet: discover its schema first`, { sourceId: source.id });
+      throw new DomainError(ErrorCode.Conflict, `source ${source.id} has no discovered catalog yet: discover its schema first`, {
+        sourceId: source.id,
+      });
     }
     const destinationModes = destination.definition?.spec?.supported_destination_sync_modes ?? undefined;
     const result = configureStreams(latest.catalog, streams, destinationModes);
