@@ -6,7 +6,7 @@
 //   {"bench":"replication","records":N,"pipe_mb_s":..,"engine_mb_s":..,"ratio":..,"engine_peak_rss_mib":..}
 //
 // Build first: npx tsc -b libs/replication libs/connectors
-// Env: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 5),
+// Env: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 7),
 //      BENCH_STREAMS (comma-separated source-sample streams, default "users")
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -124,7 +124,7 @@ async function main() {
     if (!existsSync(file)) throw new Error(`${file} is missing: build first with npx tsc -b libs/replication libs/connectors`);
   }
   const records = Number(process.env.BENCH_RECORDS ?? 2_000_000);
-  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
   const streams = (process.env.BENCH_STREAMS ?? 'users')
     .split(',')
     .map((s) => s.trim())
@@ -188,6 +188,9 @@ async function main() {
         engine_mb_s: Number(engineMbS.toFixed(1)),
         ratio: Number((engineMbS / pipeMbS).toFixed(3)),
         engine_peak_rss_mib: Number(peakRssMiB.toFixed(1)),
+        // the same ratio taken pair by pair (a pipe run and the engine run right after it)
+        ratio_median_of_pairs: Number(median(pairs).toFixed(3)),
+        runs,
       }),
     );
   } finally {

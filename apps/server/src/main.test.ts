@@ -75,4 +75,47 @@ describe('server main (compiled)', () => {
     }
     expect(await server.exited).toBe(0);
   });
+
+  it('on SIGTERM, lets the queries of requests in flight finish, even those whose clients have left', async () => {
+    const dataSource = await createDataSource({ url: db.url }).initialize();
+    const locker = dataSource.createQueryRunner();
+    try {
+      await dataSource.runMigrations();
+      const { token, tokenHash, prefix } = newApiToken();
+      await dataSource.getRepository(ApiTokenEntity).save({ name: 'admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+      const port = await freePort();
+      const server = run({ ...env(), PORT: String(port) });
+      await waitForHealth(`http://127.0.0.1:${port}/api/v1/health`);
+
+      // the token lookup of the next request waits on this lock until we let it go
+      await locker.startTransaction();
+      await locker.query('LOCK TABLE api_token IN ACCESS EXCLUSIVE MODE');
+      const client = new AbortController();
+      const request = fetch(`http://127.0.0.1:${port}/api/v1/version`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: client.signal,
+      });
+      request.catch(() => undefined);
+      const waiting = async () =>
+        (
+          await dataSource.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tributary-server' AND wait_event_type = 'Lock'`,
+          )
+        )[0].n;
+      const deadline = Date.now() + 10_000;
+      while ((await waiting()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(await waiting()).toBe(1);
+      client.abort(); // the client leaves: the HTTP server has nothing left to wait for
+      server.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(server.child.exitCode).toBeNull(); // still waiting for the query
+      await locker.commitTransaction();
+      expect(await server.exited).toBe(0);
+      expect(server.output()).not.toMatch(/request failed|Connection terminated/);
+    } finally {
+      if (locker.isTransactionActive) await locker.rollbackTransaction();
+      await locker.release();
+      await dataSource.destroy();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 /** `node apps/server/dist/main.js`: the Config API. Expects a database the bootloader has migrated. */
 import { ConfigError, createLogger, loadConfig, serverEnvSchema, storageDirOf } from '@tributary/config';
 import { Client, Connection } from '@temporalio/client';
-import { createDataSource } from '@tributary/db';
+import { closeWhenIdle, createDataSource } from '@tributary/db';
 import { LocalDirStorage } from '@tributary/storage';
 import { createServerApp } from './app.js';
 
@@ -25,19 +25,29 @@ async function main(): Promise<void> {
   }
   // lazy: the API starts and serves configuration while Temporal is down; calls that need it answer 503 until it is back
   const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const temporal = { client: new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE };
+  const temporal = {
+    client: new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  };
   const storage = new LocalDirStorage(storageDirOf(config));
   const app = await createServerApp({ dataSource, secretKey: config.TRIBUTARY_SECRET_KEY, logger, temporal, storage });
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = config.TRIBUTARY_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   logger.info(
-    { url: `${url}/api/v1`, docs: `${url}/api/docs`, temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    {
+      url: `${url}/api/v1`,
+      docs: `${url}/api/docs`,
+      temporal: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    },
     'Config API listening',
   );
   const stop = async () => {
+    // stops accepting requests; handlers already running go on (their clients may have left)
     await app.close();
     await temporalConnection.close();
-    await dataSource.destroy();
+    await closeWhenIdle(dataSource);
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());

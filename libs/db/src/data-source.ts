@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import type { Pool } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { migrations as allMigrations } from '@tributary/migrations';
 import { entities } from './entities/index.js';
 
@@ -37,4 +39,19 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     uuidExtension: 'pgcrypto',
     installExtensions: false,
   });
+}
+
+/**
+ * Closes the DataSource once the queries running on it have finished (waiting at most
+ * graceMs). A server stopping with requests still in flight (their clients may be gone
+ * already, so the HTTP server does not wait for them) must not cut their queries off:
+ * DataSource.destroy() alone ends busy connections mid-query.
+ */
+export async function closeWhenIdle(dataSource: DataSource, graceMs = 10_000): Promise<void> {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool | undefined;
+  const deadline = Date.now() + graceMs;
+  while (pool && (pool.totalCount > pool.idleCount || pool.waitingCount > 0) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await dataSource.destroy();
 }

@@ -1,4 +1,4 @@
-export { createDataSource, MIGRATIONS_TABLE, type DataSourceOptions } from './data-source.js';
+export { createDataSource, closeWhenIdle, MIGRATIONS_TABLE, type DataSourceOptions } from './data-source.js';
 export { pendingSchemaChanges } from './schema-drift.js';
 export * from './entities/index.js';
 export * from './secrets/index.js';
