@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger({ name: 'server', level: config.LOG_LEVEL });
-  const dataSource = await createDataSource({ url: config.DATABASE_URL, applicationName: 'tributary-server' }).initialize();
+  const dataSource = await createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'tributary-server' }).initialize();
   if (await dataSource.showMigrations()) {
     logger.fatal('the database has pending migrations: run the bootloader first');
     await dataSource.destroy();

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger({ name: 'worker', level: env.logLevel });
-  const dataSource = await createDataSource({ url: env.databaseUrl, applicationName: 'tributary-worker' }).initialize();
+  const dataSource = await createDataSource({ url: env.databaseUrl, poolSize: env.databasePoolSize, applicationName: 'tributary-worker' }).initialize();
   try {
     if (await dataSource.showMigrations()) {
       logger.fatal('the database has pending migrations: run the bootloader first');

@@ -9,6 +9,7 @@ describe('worker environment', () => {
   it('needs the database and the secret key, and has defaults for the rest', () => {
     expect(parseWorkerEnv(required)).toEqual({
       databaseUrl: 'postgres://tributary@db:5432/tributary',
+      databasePoolSize: 10,
       secretKey: Buffer.from(KEY_HEX, 'hex'),
       temporalAddress: '127.0.0.1:7233',
       temporalNamespace: 'default',

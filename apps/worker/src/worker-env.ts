@@ -9,6 +9,7 @@ import type { JobOptions } from '@tributary/workflows';
 
 export interface WorkerEnv {
   databaseUrl: string;
+  databasePoolSize: number;
   /** TRIBUTARY_SECRET_KEY: decrypts connector configs */
   secretKey: Buffer;
   temporalAddress: string;
@@ -35,6 +36,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
   const bundle = env.TRIBUTARY_WORKFLOW_BUNDLE?.trim();
   return {
     databaseUrl: parsed.DATABASE_URL,
+    databasePoolSize: parsed.DATABASE_POOL_SIZE,
     secretKey: parsed.TRIBUTARY_SECRET_KEY,
     temporalAddress: parsed.TEMPORAL_ADDRESS,
     temporalNamespace: parsed.TEMPORAL_NAMESPACE,

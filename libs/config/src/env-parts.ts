@@ -15,6 +15,8 @@ const postgresUrl = z
 
 export const databaseEnv = z.object({
   DATABASE_URL: postgresUrl,
+  /** connections each process keeps open to Postgres */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
 });
 
 export const temporalEnv = z.object({

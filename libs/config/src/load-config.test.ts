@@ -15,7 +15,14 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(8000);
     expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
     expect(config.LOG_LEVEL).toBe('info');
+    expect(config.DATABASE_POOL_SIZE).toBe(10);
     expect(config.TRIBUTARY_SECRET_KEY.equals(key)).toBe(true);
+  });
+
+  it('takes a pool size of at least one connection', () => {
+    expect(loadConfig(serverEnvSchema, { ...validServerEnv, DATABASE_POOL_SIZE: '4' }).DATABASE_POOL_SIZE).toBe(4);
+    expect(() => loadConfig(serverEnvSchema, { ...validServerEnv, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE:/);
+    expect(() => loadConfig(serverEnvSchema, { ...validServerEnv, DATABASE_POOL_SIZE: 'many' })).toThrow(/DATABASE_POOL_SIZE:/);
   });
 
   it('accepts a hex key and coerces the port', () => {
