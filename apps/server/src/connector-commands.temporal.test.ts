@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorCatalogEntity, ActorDefinitionEntity } from '@tributary/db';
 import { WORKFLOW_TYPES } from '@tributary/workflows';
@@ -204,6 +205,36 @@ describe('connector commands through Temporal and a worker', () => {
 
     const badFlag = await api.request('POST', `/api/v1/sources/${sourceId}/discover?refresh=yes`);
     expect(badFlag.status).toBe(400);
+  });
+
+  it('discovers a catalog larger than a Temporal payload may be: the worker stores it, the API answers it whole', async () => {
+    const definition = await api.dataSource.getRepository(ActorDefinitionEntity).save({
+      actorType: 'source',
+      name: `source-wide-${randomUUID().slice(0, 8)}`,
+      runtime: {
+        kind: 'command',
+        command: process.execPath,
+        args: [fileURLToPath(new URL('./testing/wide-catalog-source.mjs', import.meta.url))],
+      },
+      version: 'dev',
+      image: null,
+      defaultVersion: null,
+      documentationUrl: null,
+      spec: null,
+      custom: true,
+    });
+    const sourceId = idOf(await createActor('sources', definition.id, { streams: 4000 }));
+    const discovered = await api.request('POST', `/api/v1/sources/${sourceId}/discover`);
+    expect(discovered.status, discovered.text.slice(0, 2000)).toBe(200);
+    // well over the 2 MB a Temporal payload may hold
+    expect(discovered.text.length).toBeGreaterThan(4 * 1024 * 1024);
+    const body = discovered.body as { catalogId: string; streams: { name: string; jsonSchema: { properties: object } }[] };
+    expect(body.streams).toHaveLength(4000);
+    expect(body.streams[3999]).toMatchObject({ name: 'table_3999' });
+    expect(Object.keys(body.streams[3999]!.jsonSchema.properties)).toHaveLength(31);
+    const stored = await api.dataSource.getRepository(ActorCatalogEntity).findOneByOrFail({ id: body.catalogId });
+    expect(stored.actorId).toBe(sourceId);
+    expect(stored.catalog.streams).toHaveLength(4000);
   });
 
   it('answers 502 naming the connector when it cannot run, charged to the source or the destination', async () => {

@@ -2,7 +2,7 @@
 // runConnectorCommand activity, on a real Temporal dev server.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealJson } from '@tributary/db';
+import { ActorCatalogEntity, sealJson } from '@tributary/db';
 import type { ConnectorDefinition } from '@tributary/launcher';
 import {
   TRIBUTARY_TASK_QUEUE,
@@ -35,12 +35,30 @@ describe('connector commands through Temporal', () => {
     const check = await run({ command: 'check', definition: sourceSample, sealedConfig: sealJson(h.secretKey, { count: 10 }) });
     expect(check).toMatchObject({ ok: true, value: { status: 'SUCCEEDED' } });
 
+    // the catalog is stored for the source and answered by id
+    const { sourceId } = await h.seedConnection({ sourceConfig: {} });
     const discover = await run({
       command: 'discover',
       definition: sourceSample,
       sealedConfig: sealJson(h.secretKey, { streams: ['users', 'products'] }),
+      sourceId,
     });
-    expect(discover.ok && discover.command === 'discover' && discover.value.streams.map((s) => s.name)).toEqual(['users', 'products']);
+    if (!discover.ok || discover.command !== 'discover') throw new Error(`discover failed: ${JSON.stringify(discover)}`);
+    const stored = await h.dataSource.getRepository(ActorCatalogEntity).findOneByOrFail({ id: discover.value.catalogId });
+    expect(stored.actorId).toBe(sourceId);
+    expect(stored.catalog.streams.map((s) => s.name)).toEqual(['users', 'products']);
+  });
+
+  it('fails a discover without a source, or for a source that is gone, without retrying', async () => {
+    const config = sealJson(h.secretKey, { streams: ['users'] });
+    await expect(run({ command: 'discover', definition: sourceSample, sealedConfig: config })).rejects.toMatchObject({
+      cause: { cause: { type: 'MissingSourceId' } },
+    });
+    await expect(
+      run({ command: 'discover', definition: sourceSample, sealedConfig: config, sourceId: randomUUID() }),
+    ).rejects.toMatchObject({
+      cause: { cause: { type: 'SourceNotFound', message: expect.stringContaining('no longer exists') } },
+    });
   });
 
   it('reports a bad config as a failed check, not an error', async () => {

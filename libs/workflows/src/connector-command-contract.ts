@@ -1,11 +1,16 @@
 /** spec / check / discover through Temporal: what the server sends and gets back. */
 import type { ConnectorDefinition, ConnectorRole, FailureReason } from '@tributary/launcher';
-import type { AirbyteCatalog, AirbyteConnectionStatus, ConnectorSpecification } from '@tributary/protocol';
+import type { AirbyteConnectionStatus, ConnectorSpecification } from '@tributary/protocol';
 
 export interface ConnectorCommandOutputs {
   spec: ConnectorSpecification;
   check: AirbyteConnectionStatus;
-  discover: AirbyteCatalog;
+  /**
+   * the catalog as the worker stored it for the source (actor_catalog): catalogs of sources
+   * with many tables outgrow what a Temporal payload may hold (2 MB by default), so they
+   * travel through the database
+   */
+  discover: { catalogId: string };
 }
 export type ConnectorCommand = keyof ConnectorCommandOutputs;
 
@@ -19,6 +24,8 @@ export interface ConnectorCommandInput<C extends ConnectorCommand = ConnectorCom
    * secret key (libs/db sealJson), so workflow history never holds a secret in clear
    */
   sealedConfig?: string;
+  /** required by discover: the saved source whose catalog it is */
+  sourceId?: string;
   /** how long the connector may run, installation included; default CONNECTOR_COMMAND_TIMEOUT_MS */
   timeoutMs?: number;
 }

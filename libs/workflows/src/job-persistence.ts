@@ -73,6 +73,8 @@ export interface JobPersistence {
   finishJob(jobId: string, result: SyncJobResult): Promise<void>;
   /** records the newest discovered catalog and applies the decision (new catalog, disable) */
   applySchemaChange(connectionId: string, change: SchemaChange): Promise<void>;
+  /** stores a catalog the source discovered as its newest (an unchanged one keeps its row); its id */
+  recordSourceCatalog(sourceId: string, catalog: AirbyteCatalog): Promise<string>;
 }
 
 export interface JobRef {

@@ -5,7 +5,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ActorCatalogEntity, decryptConfig, mapSecrets, mergeMaskedSecrets, recordSourceCatalog, type ActorType } from '@tributary/db';
+import { ActorCatalogEntity, decryptConfig, mapSecrets, mergeMaskedSecrets, type ActorType } from '@tributary/db';
 import { maskSecrets } from '@tributary/storage';
 import type { DefinitionWithSpec } from '../definitions/definitions.service.js';
 import { DATA_SOURCE, SECRET_KEY } from '../infrastructure/tokens.js';
@@ -79,14 +79,15 @@ export class ActorCommandsService {
     }
     const definition = await this.actors.definitionFor('source', source.actorDefinitionId);
     const config = decryptConfig(this.secretKey, source.configuration);
-    const discovered = await this.commands.run({
+    // the worker stores the catalog (it may be too large for Temporal to carry back)
+    const { catalogId } = await this.commands.run({
       command: 'discover',
       actorType: 'source',
       definition,
       config,
       secretValues: secretValuesOf(definition, config),
+      sourceId,
     });
-    const catalogId = await recordSourceCatalog(this.dataSource.manager, sourceId, discovered);
     return { catalog: await catalogs.findOneByOrFail({ id: catalogId }), cached: false };
   }
 

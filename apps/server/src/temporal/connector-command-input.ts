@@ -14,12 +14,14 @@ export function connectorCommandInput(
   definition: Pick<ActorDefinitionEntity, 'runtime' | 'image'>,
   config: Record<string, unknown> | undefined,
   timeoutMs: number,
+  sourceId?: string,
 ): ConnectorCommandInput {
   return {
     command,
     role,
     definition: { runtime: definition.runtime, ...(definition.image ? { image: definition.image } : {}) },
     ...(config !== undefined ? { sealedConfig: sealJson(secretKey, config) } : {}),
+    ...(sourceId !== undefined ? { sourceId } : {}),
     timeoutMs,
   };
 }

@@ -39,6 +39,8 @@ export interface ConnectorCommandRequest<C extends ConnectorCommand> {
   config?: Record<string, unknown>;
   /** plaintext secrets of the config: masked in every message that goes back to the client */
   secretValues?: readonly string[];
+  /** discover: the source the worker stores the catalog for */
+  sourceId?: string;
 }
 
 @Injectable()
@@ -63,6 +65,7 @@ export class ConnectorCommandsService {
       request.definition,
       request.config,
       timeoutMs + CONNECTOR_KILL_GRACE_MS,
+      request.sourceId,
     );
     const handle = await this.rpc.control(`start ${label}`, () =>
       this.rpc.client.workflow.start<ConnectorCommandWorkflow>(WORKFLOW_TYPES.connectorCommand, {

@@ -13,7 +13,7 @@ export interface ActivityDeps extends ReplicateActivityDeps {
 
 export function createActivities(deps: ActivityDeps): TributaryActivities {
   return {
-    runConnectorCommand: connectorCommandActivity(deps.launcher, deps.secretKey),
+    runConnectorCommand: connectorCommandActivity(deps.launcher, deps.secretKey, deps.persistence),
     replicate: replicateActivity(deps),
     ...jobBookkeepingActivities(deps.persistence, deps.jobOptions),
   };

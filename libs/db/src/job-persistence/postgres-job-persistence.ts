@@ -3,6 +3,7 @@
  * one short transaction; the modules beside this one hold the logic.
  */
 import type { DataSource } from 'typeorm';
+import type { AirbyteCatalog } from '@tributary/protocol';
 import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type {
   AttemptOutcome,
@@ -17,8 +18,9 @@ import type {
   SyncJobResult,
 } from '@tributary/workflows';
 import { notFound } from '../domain-errors.js';
-import { ConnectionEntity, ConnectionStateEntity, JobEntity } from '../entities/index.js';
+import { ActorEntity, ConnectionEntity, ConnectionStateEntity, JobEntity } from '../entities/index.js';
 import { applySchemaChange } from './schema-change.js';
+import { recordSourceCatalog } from './source-catalogs.js';
 import { createAttempt, finishAttempt, finishJob, persistProgress, persistState } from './attempts.js';
 import { loadConnectorSides } from './connector-sides.js';
 import { createJob } from './create-job.js';
@@ -99,5 +101,12 @@ export class PostgresJobPersistence implements JobPersistence {
 
   applySchemaChange(connectionId: string, change: SchemaChange): Promise<void> {
     return applySchemaChange(this.dataSource, connectionId, change);
+  }
+
+  async recordSourceCatalog(sourceId: string, catalog: AirbyteCatalog): Promise<string> {
+    if (!isUuid(sourceId) || !(await this.dataSource.getRepository(ActorEntity).existsBy({ id: sourceId, actorType: 'source' }))) {
+      throw notFound('source', sourceId);
+    }
+    return recordSourceCatalog(this.dataSource.manager, sourceId, catalog);
   }
 }
