@@ -3,7 +3,11 @@ import { ConfigError, createLogger, loadConfig, serverEnvSchema, storageDirOf } 
 import { Client, Connection } from '@temporalio/client';
 import { closeWhenIdle, createDataSource } from '@tributary/db';
 import { LocalDirStorage } from '@tributary/storage';
+import type { Server } from 'node:http';
 import { createServerApp } from './app.js';
+
+/** how long a stop waits for requests in flight and their queries */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -16,7 +20,11 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger({ name: 'server', level: config.LOG_LEVEL });
-  const dataSource = await createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'tributary-server' }).initialize();
+  const dataSource = await createDataSource({
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    applicationName: 'tributary-server',
+  }).initialize();
   if (await dataSource.showMigrations()) {
     logger.fatal('the database has pending migrations: run the bootloader first');
     await dataSource.destroy();
@@ -44,10 +52,13 @@ async function main(): Promise<void> {
     'Config API listening',
   );
   const stop = async () => {
-    // stops accepting requests; handlers already running go on (their clients may have left)
+    // stops accepting requests; handlers already running go on (their clients may have left).
+    // A client that keeps its connection open without a word must not hold the exit forever.
+    const forceClose = setTimeout(() => (app.getHttpServer() as Server).closeAllConnections(), SHUTDOWN_GRACE_MS);
     await app.close();
+    clearTimeout(forceClose);
     await temporalConnection.close();
-    await closeWhenIdle(dataSource);
+    await closeWhenIdle(dataSource, SHUTDOWN_GRACE_MS);
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
