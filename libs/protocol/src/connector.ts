@@ -13,6 +13,7 @@ import type {
   ConnectorSpecification,
   FailureType,
 } from './messages.js';
+import { readInputChunks, type ChunkHandler } from './input-chunks.js';
 import { ConfiguredAirbyteCatalogSchema } from './messages.js';
 import { MessageWriter } from './writer.js';
 
@@ -41,8 +42,10 @@ export interface ReadContext<C extends ConnectorConfig> {
 export interface WriteContext<C extends ConnectorConfig> {
   config: C;
   catalog: ConfiguredAirbyteCatalog;
-  /** the destination's stdin */
-  input: NodeJS.ReadableStream;
+  /** the destination's stdin (use this or readInput(), not both) */
+  readonly input: NodeJS.ReadableStream;
+  /** stdin chunk by chunk, as views of one reused buffer valid only during each call (see input-chunks.ts) */
+  readInput(onChunk: ChunkHandler): Promise<void>;
   out: MessageWriter;
 }
 
@@ -141,7 +144,16 @@ async function dispatch<C extends ConnectorConfig>(connector: Connector<C>, args
         await connector.read({ config, catalog, state, out });
       } else {
         if (!connector.write) throw new ConnectorError('this connector is not a destination', 'config_error');
-        await connector.write({ config, catalog, input: process.stdin, out });
+        // stdin is opened by whichever of the two the connector asks for
+        await connector.write({
+          config,
+          catalog,
+          get input() {
+            return process.stdin;
+          },
+          readInput: (onChunk) => readInputChunks(onChunk),
+          out,
+        });
       }
       return;
     }
@@ -162,7 +174,10 @@ export async function runConnector<C extends ConnectorConfig>(connector: Connect
     const e = err as Error;
     const failureType = err instanceof ConnectorError ? err.failureType : 'system_error';
     const internal = err instanceof ConnectorError ? err.internalMessage : e.message;
-    await out.traceError(e.message, failureType, { ...(internal ? { internalMessage: internal } : {}), ...(e.stack ? { stackTrace: e.stack } : {}) });
+    await out.traceError(e.message, failureType, {
+      ...(internal ? { internalMessage: internal } : {}),
+      ...(e.stack ? { stackTrace: e.stack } : {}),
+    });
     exitCode = 1;
   }
   await out.close();

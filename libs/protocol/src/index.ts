@@ -3,4 +3,5 @@ export * from './framing.js';
 export * from './decode.js';
 export * from './writer.js';
 export * from './connector.js';
+export * from './input-chunks.js';
 export * from './configure-catalog.js';

@@ -21,7 +21,7 @@ export const devNullSpecification: ConnectorSpecification = {
 export const destinationDevNull: Connector = {
   spec: () => devNullSpecification,
   check: async () => ({ status: 'SUCCEEDED' }),
-  async write({ input, out }) {
-    await writeToDevNull(input as AsyncIterable<Buffer | string>, out);
+  async write({ readInput, out }) {
+    await writeToDevNull(readInput, out);
   },
 };

@@ -4,7 +4,7 @@
  * replication benchmark, so records are recognised from their first bytes and never
  * parsed; only the rare other lines are.
  */
-import { decodeLine, type MessageWriter } from '@tributary/protocol';
+import { decodeLine, type ChunkHandler, type MessageWriter } from '@tributary/protocol';
 import { BadInputReporter, LineReader, RecordCounts, type StreamCount } from '../destination-common/index.js';
 import { NOT_A_RECORD, RECORD_WITH_UNUSUAL_LAYOUT, readRecordHeader, type RecordHeader } from './record-header.js';
 
@@ -13,7 +13,8 @@ export interface DevNullResult {
   statesAcknowledged: number;
 }
 
-export async function writeToDevNull(input: AsyncIterable<Buffer | string>, out: MessageWriter): Promise<DevNullResult> {
+/** `readInput` hands over stdin chunk by chunk, each valid only during the call (WriteContext.readInput) */
+export async function writeToDevNull(readInput: (onChunk: ChunkHandler) => Promise<void>, out: MessageWriter): Promise<DevNullResult> {
   const counts = new RecordCounts();
   const badInput = new BadInputReporter(out);
   const header: RecordHeader = { start: 0, end: 0 };
@@ -71,14 +72,13 @@ export async function writeToDevNull(input: AsyncIterable<Buffer | string>, out:
     { onOversizedLine: (bytes) => badInput.report(`line of ${bytes} bytes is over the size limit`) },
   );
 
-  for await (const chunk of input) {
-    reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    if (ackedInChunk) {
-      // acknowledgements must not wait in the batch: the platform commits state on them
-      ackedInChunk = false;
-      await out.flush();
-    }
-  }
+  await readInput((chunk) => {
+    reader.push(chunk);
+    if (!ackedInChunk) return;
+    // acknowledgements must not wait in the batch: the platform commits state on them
+    ackedInChunk = false;
+    return out.flush();
+  });
   reader.end();
   badInput.finish();
   void out.log(
