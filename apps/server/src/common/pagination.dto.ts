@@ -35,6 +35,15 @@ export function toPage<T, R>(rows: T[], query: PageQueryDto, map: (row: T) => R)
   return { data: rows.slice(0, limit).map(map), limit, offset: query.offset ?? 0, hasMore: rows.length > limit };
 }
 
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** toPage for items already serialized (each one JSON value): the page as the JSON text sent */
+export function pageJson(rows: string[], query: PageQueryDto): string {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const offset = query.offset ?? 0;
+  return `{"data":[${rows.slice(0, limit).join(',')}],"limit":${limit},"offset":${offset},"hasMore":${rows.length > limit}}`;
+}
+
 export function pageWindow(query: PageQueryDto): { skip: number; take: number } {
   return { skip: query.offset ?? 0, take: (query.limit ?? DEFAULT_PAGE_SIZE) + 1 };
 }

@@ -5,11 +5,12 @@
  * the source only as its workspace id. Writes load full entities through the ORM
  * (connections.service.ts).
  *
- * Responses are cached per connection with the version of its row (Postgres' xmin, which
- * every UPDATE changes, whoever makes it: this server, another replica, the worker, psql).
- * A read first asks only for the ids and versions of the rows it wants, then loads and maps
- * those whose cached response is missing or of another version. A response is never older
- * than the row version the read saw.
+ * Responses are cached per connection, serialized, with the version of its row (Postgres'
+ * xmin, which every UPDATE changes, whoever makes it: this server, another replica, the
+ * worker, psql). A read first asks only for the ids and versions of the rows it wants, then
+ * loads and maps those whose cached response is missing or of another version. A response
+ * is never older than the row version the read saw. Serialized, because turning the same
+ * objects into JSON again on every request was the largest cost of a list left.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
@@ -93,8 +94,8 @@ const CACHED_RESPONSES = 5_000;
 
 interface Cached {
   version: string;
-  /** shared by every response that includes it: never modified */
-  response: ConnectionResponseDto;
+  /** the ConnectionResponseDto as JSON */
+  json: string;
 }
 
 @Injectable()
@@ -103,8 +104,11 @@ export class ConnectionReads {
 
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** Connections matching `filter`, in creation order, `window` rows from `skip` (all when absent). */
-  async find(filter: ConnectionFilter, window?: { skip: number; take: number }): Promise<ConnectionResponseDto[]> {
+  /**
+   * Connections matching `filter`, in creation order, `window` rows from `skip` (all when
+   * absent), each a ConnectionResponseDto as JSON.
+   */
+  async findJson(filter: ConnectionFilter, window?: { skip: number; take: number }): Promise<string[]> {
     const { where, params } = conditionsOf(filter);
     let sql = `SELECT c.id, c.xmin::text AS version FROM connection c JOIN actor s ON s.id = c.source_id${where} ORDER BY c.created_at, c.id`;
     if (window) {
@@ -112,11 +116,11 @@ export class ConnectionReads {
       sql += ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
     }
     const wanted = await preparedQuery<{ id: string; version: string }>(this.dataSource, sql, params);
-    const responses = new Map<string, ConnectionResponseDto>();
+    const responses = new Map<string, string>();
     const stale: string[] = [];
     for (const { id, version } of wanted) {
       const cached = this.cache.get(id);
-      if (cached?.version === version) responses.set(id, cached.response);
+      if (cached?.version === version) responses.set(id, cached.json);
       else stale.push(id);
     }
     if (stale.length > 0) {
@@ -127,9 +131,9 @@ export class ConnectionReads {
       );
       for (const row of rows) {
         // a row updated since the first query comes back newer, and is cached as such
-        const response = toConnectionResponse(toView(row));
-        this.cache.set(row.id, { version: row.version, response });
-        responses.set(row.id, response);
+        const json = JSON.stringify(toConnectionResponse(toView(row)) satisfies ConnectionResponseDto);
+        this.cache.set(row.id, { version: row.version, json });
+        responses.set(row.id, json);
       }
     }
     // a row deleted in between is left out

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { toPage, type Page } from '../common/pagination.dto.js';
+import { JSON_CONTENT_TYPE, pageJson } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
 import { ConnectionStatusResponseDto } from './connection-status.dto.js';
@@ -40,8 +40,9 @@ export class ConnectionsController {
   @ApiOperation({ operationId: 'listConnections' })
   @ApiOkResponse({ type: ConnectionPageDto })
   @ApiProblems(400)
-  async list(@Query() query: ListConnectionsQueryDto): Promise<Page<ConnectionResponseDto>> {
-    return toPage(await this.service.list(query), query, (c) => c);
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  async list(@Query() query: ListConnectionsQueryDto): Promise<string> {
+    return pageJson(await this.service.listJson(query), query);
   }
 
   @Get(':connectionId/status')
@@ -59,8 +60,9 @@ export class ConnectionsController {
   @ApiOperation({ operationId: 'getConnection' })
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404)
-  async get(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionResponseDto> {
-    return this.service.view(connectionId);
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  async get(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<string> {
+    return this.service.viewJson(connectionId);
   }
 
   @Patch(':connectionId')

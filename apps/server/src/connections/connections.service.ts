@@ -17,13 +17,7 @@ import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import { configureStreams } from './configure-streams.js';
 import { ConnectionReads } from './connection-reads.js';
-import type {
-  ConnectionResponseDto,
-  CreateConnectionDto,
-  ListConnectionsQueryDto,
-  StreamConfigurationDto,
-  UpdateConnectionDto,
-} from './connection.dto.js';
+import type { CreateConnectionDto, ListConnectionsQueryDto, StreamConfigurationDto, UpdateConnectionDto } from './connection.dto.js';
 import { toSchedule } from './schedule.js';
 
 export type ConnectionWithWorkspace = ConnectionEntity & { source: ActorEntity };
@@ -93,14 +87,15 @@ export class ConnectionsService {
     return this.connections.createQueryBuilder('c').innerJoin('c.source', 's').addSelect(['s.id', 's.workspaceId']);
   }
 
-  list(query: ListConnectionsQueryDto): Promise<ConnectionResponseDto[]> {
+  /** ConnectionResponseDtos as JSON (the read path: see connection-reads.ts) */
+  listJson(query: ListConnectionsQueryDto): Promise<string[]> {
     const { sourceId, destinationId, workspaceId } = query;
-    return this.reads.find({ sourceId, destinationId, workspaceId }, pageWindow(query));
+    return this.reads.findJson({ sourceId, destinationId, workspaceId }, pageWindow(query));
   }
 
-  /** What GET answers (the read path: no JSON schemas, no source config). */
-  async view(id: string): Promise<ConnectionResponseDto> {
-    const [connection] = await this.reads.find({ id });
+  /** What GET answers, a ConnectionResponseDto as JSON (the read path: no JSON schemas, no source config). */
+  async viewJson(id: string): Promise<string> {
+    const [connection] = await this.reads.findJson({ id });
     if (!connection) throw notFound('connection', id);
     return connection;
   }
