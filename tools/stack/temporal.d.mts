@@ -9,3 +9,6 @@ export function waitForTemporal(
   namespace: string,
   options: { timeoutMs: number; gaveUp: () => string | false | undefined | null },
 ): Promise<void>;
+
+/** `temporal server start-dev` on 127.0.0.1:port, without its web UI unless uiPort is given; in memory unless dbFile */
+export function devServerArgs(options: { port: number; namespace?: string; dbFile?: string; uiPort?: number; logLevel: string }): string[];

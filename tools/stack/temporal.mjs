@@ -13,29 +13,31 @@ const run = promisify(execFile);
 /** The Temporal CLI: TEMPORAL_CLI, PATH, or built once into the cache by tools/ensure-temporal.sh. */
 export async function temporalCli() {
   if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', 'ensure-temporal.sh')], { maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60_000 });
+  const { stdout } = await run('bash', [join(REPO_ROOT, 'tools', 'ensure-temporal.sh')], {
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 30 * 60_000,
+  });
   const path = stdout.trim().split('\n').pop();
   if (!path) throw new Error('tools/ensure-temporal.sh printed no path');
   return path;
+}
+
+/** `temporal server start-dev` on 127.0.0.1:port, without its web UI unless uiPort is given; in memory unless dbFile */
+export function devServerArgs({ port, namespace = 'default', dbFile, uiPort, logLevel }) {
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port)];
+  if (uiPort !== undefined) args.push('--ui-port', String(uiPort));
+  if (dbFile !== undefined) args.push('--db-filename', dbFile);
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  args.push('--log-level', logLevel);
+  return args;
 }
 
 export async function startEmbeddedTemporal({ dataDir, logDir, port, namespace, env, onError }) {
   const cli = await temporalCli();
   const dir = join(dataDir, 'temporal');
   await mkdir(dir, { recursive: true });
-  const args = [
-    'server',
-    'start-dev',
-    '--headless',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--db-filename',
-    join(dir, 'temporal.db'),
-  ];
-  if (namespace !== 'default') args.push('--namespace', namespace);
-  args.push('--log-format', 'json', '--log-level', 'warn');
+  const args = devServerArgs({ port, namespace, dbFile: join(dir, 'temporal.db'), logLevel: 'warn' });
+  args.push('--log-format', 'json');
   const service = startService({ name: 'temporal', command: cli, args, env, cwd: dataDir, logFile: join(logDir, 'temporal.log'), onError });
   return { service, address: `127.0.0.1:${port}` };
 }

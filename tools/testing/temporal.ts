@@ -11,7 +11,7 @@
  *   // temporal.address: '127.0.0.1:<port>', temporal.namespace: 'default'
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { temporalCli, waitForTemporal } from '../stack/temporal.mjs';
+import { devServerArgs, temporalCli, waitForTemporal } from '../stack/temporal.mjs';
 import { freePort } from './ports.js';
 
 export interface TestTemporal {
@@ -49,25 +49,7 @@ async function startTemporalOnce(options: { namespace?: string; readyTimeoutMs?:
   const namespace = options.namespace ?? 'default';
   const [port, uiPort] = [await freePort(), await freePort()];
   const address = `127.0.0.1:${port}`;
-  const child = spawn(
-    cli,
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--ui-port',
-      String(uiPort),
-      '--namespace',
-      namespace,
-      '--log-level',
-      'error',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(cli, devServerArgs({ port, uiPort, namespace, logLevel: 'error' }), { stdio: ['ignore', 'pipe', 'pipe'] });
   // a test process that ends without afterAll (crash, timeout) must not leave the server behind
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -42,10 +42,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 }
 
 /**
- * Closes the DataSource once the queries running on it have finished (waiting at most
- * graceMs). A server stopping with requests still in flight (their clients may be gone
- * already, so the HTTP server does not wait for them) must not cut their queries off:
- * DataSource.destroy() alone ends busy connections mid-query.
+ * Closes the DataSource once the queries running on it have finished, or after graceMs
+ * when they have not (destroy() then ends them). A server stopping with requests still in
+ * flight (their clients may be gone already, so the HTTP server does not wait for them)
+ * must not cut their queries off: DataSource.destroy() alone ends busy connections mid-query.
  */
 export async function closeWhenIdle(dataSource: DataSource, graceMs = 10_000): Promise<void> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool | undefined;

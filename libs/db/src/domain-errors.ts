@@ -37,4 +37,5 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string): DomainError => new DomainError(ErrorCode.NotFound, `${what} ${id} not found`, { resource: what, id });
+export const notFound = (what: string, id: string): DomainError =>
+  new DomainError(ErrorCode.NotFound, `${what} ${id} not found`, { resource: what, id });

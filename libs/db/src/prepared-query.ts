@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 const names = new Map<string, string>();
 
@@ -19,10 +18,16 @@ function statementName(text: string): string {
  * Runs a read as a named prepared statement: each pooled connection parses and plans it
  * once, not on every call as DataSource.query does (the planning of a small query can cost
  * more than running it). For hot read paths with a fixed set of SQL texts; rows as pg
- * returns them.
+ * returns them. It runs on a query runner of the DataSource, as DataSource.query does, so
+ * that destroy() still ends it (see closeWhenIdle).
  */
 export async function preparedQuery<Row>(dataSource: DataSource, text: string, values: unknown[]): Promise<Row[]> {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const result = await pool.query({ name: statementName(text), text, values });
-  return result.rows as Row[];
+  const runner = dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    const result = await client.query({ name: statementName(text), text, values });
+    return result.rows as Row[];
+  } finally {
+    await runner.release();
+  }
 }

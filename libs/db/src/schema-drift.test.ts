@@ -27,7 +27,9 @@ describe('migrations', () => {
     expect(await dataSource.showMigrations()).toBe(false);
     // every migration, newest first
     for (let i = 0; i < migrations.length; i++) await dataSource.undoLastMigration();
-    const tables = await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`);
+    const tables = await dataSource.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`,
+    );
     expect(tables).toEqual([]);
     await dataSource.runMigrations();
     expect(await pendingSchemaChanges(dataSource)).toEqual([]);

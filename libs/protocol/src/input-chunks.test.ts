@@ -19,8 +19,10 @@ import { createHash } from 'node:crypto';
 import { readInputChunks } from ${JSON.stringify(built)};
 const hash = createHash('sha256');
 let bytes = 0, chunks = 0, largest = 0;
+const throwAt = Number(process.env.THROW_AT ?? 0);
 await readInputChunks((chunk) => {
   chunks++;
+  if (chunks === throwAt) throw new Error('handler failed at chunk ' + chunks);
   largest = Math.max(largest, chunk.length);
   if (chunks % 7 !== 0) { hash.update(chunk); bytes += chunk.length; return; }
   const copy = Buffer.from(chunk);
@@ -74,6 +76,20 @@ describe('readInputChunks (stdin into one reused buffer)', () => {
     expect(viaPipe).toMatchObject({ bytes: input.length, sha: sha(input) });
     const viaFile = JSON.parse((await run('sh', ['-c', `"$0" "$2" < "$1"`, process.execPath, inputFile, script])).stdout) as Report;
     expect(viaFile).toMatchObject({ bytes: input.length, sha: sha(input) });
+  });
+
+  it('rejects with the error of a handler that throws, and stops reading', async () => {
+    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, THROW_AT: '3' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdin.on('error', () => undefined); // the reader is gone before all is written
+    child.stdin.end(input);
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).not.toBe(0);
+    expect(err).toContain('handler failed at chunk 3');
+    expect(out).toBe('');
   });
 
   it('ends at once on an empty stdin', async () => {

@@ -8,7 +8,7 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import { Socket, type SocketConstructorOpts } from 'node:net';
 
-export const INPUT_CHUNK_BYTES = 256 * 1024;
+const INPUT_CHUNK_BYTES = 256 * 1024;
 
 export type ChunkHandler = (chunk: Buffer) => void | Promise<void>;
 

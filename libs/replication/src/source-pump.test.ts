@@ -42,7 +42,7 @@ function randomChunks(lines: Line[], noFinalNewline: boolean, random: () => numb
   const text = lines.map((l, i) => (noFinalNewline && i === lines.length - 1 ? l.text : l.text + l.eol)).join('');
   const bytes = Buffer.from(text);
   const chunks: Buffer[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const size = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 2000));
     chunks.push(bytes.subarray(at, at + size));
     at += size;

@@ -300,20 +300,14 @@ export class SourcePump {
     let head: Buffer | undefined;
 
     if (this.partialBytes > 0) {
-      const nl = chunk.indexOf(LF);
-      if (nl === -1) {
-        this.keepPartial(chunk, 0);
-        return this.stopped ? -1 : len;
-      }
-      this.partial.push(chunk.subarray(0, nl + 1));
-      const line = Buffer.concat(this.partial, this.partialBytes + nl + 1);
-      this.partial = [];
-      this.partialBytes = 0;
+      const cutBytes = this.partialBytes;
+      const line = this.completeCutLine(chunk);
+      if (line === undefined) return this.stopped ? -1 : len;
       const action = this.assembledLine(line);
       if (action === STOP) return -1;
       if (action === FORWARD) head = line;
       else if (action !== SKIP) head = Buffer.concat([action, NEWLINE]);
-      pos = nl + 1;
+      pos = line.length - cutBytes;
     }
 
     const peeker = this.peeker;
@@ -358,6 +352,23 @@ export class SourcePump {
     return pos;
   }
 
+  /**
+   * The line cut by an earlier chunk, completed by this one (LF included); undefined when the
+   * chunk has no LF either: it joins the cut line, which is still not whole.
+   */
+  private completeCutLine(chunk: Buffer): Buffer | undefined {
+    const nl = chunk.indexOf(LF);
+    if (nl === -1) {
+      this.keepPartial(chunk, 0);
+      return undefined;
+    }
+    this.partial.push(chunk.subarray(0, nl + 1));
+    const line = Buffer.concat(this.partial, this.partialBytes + nl + 1);
+    this.partial = [];
+    this.partialBytes = 0;
+    return line;
+  }
+
   /** A line put together from several chunks, LF included: counted, not written. */
   private assembledLine(line: Buffer): SlowLineAnswer {
     let end = line.length - 1;
@@ -386,17 +397,11 @@ export class SourcePump {
     const len = chunk.length;
     let pos = 0;
     if (this.partialBytes > 0) {
-      const nl = chunk.indexOf(LF);
-      if (nl === -1) {
-        this.keepPartial(chunk, 0);
-        return this.stopped ? -1 : len;
-      }
-      this.partial.push(chunk.subarray(0, nl + 1));
-      const line = Buffer.concat(this.partial, this.partialBytes + nl + 1);
-      this.partial = [];
-      this.partialBytes = 0;
+      const cutBytes = this.partialBytes;
+      const line = this.completeCutLine(chunk);
+      if (line === undefined) return this.stopped ? -1 : len;
       if (this.renameLine(line, 0, line.length - 1) === STOP) return -1;
-      pos = nl + 1;
+      pos = line.length - cutBytes;
     }
     while (pos < len) {
       const nl = chunk.indexOf(LF, pos);

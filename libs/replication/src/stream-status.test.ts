@@ -11,14 +11,21 @@ afterEach(async () => {
 });
 
 const twoStreams = catalogOf({ name: 'users' }, { name: 'orders' });
-const statusesSeen = (): Record<string, string> => (JSON.parse(readFileSync(ws.path('summary.json'), 'utf8')) as { statuses: Record<string, string> }).statuses;
+const statusesSeen = (): Record<string, string> =>
+  (JSON.parse(readFileSync(ws.path('summary.json'), 'utf8')) as { statuses: Record<string, string> }).statuses;
 
 // Destinations finalise a stream (swap in an overwrite table, drop old generations) only on
 // COMPLETE, so the engine must say how each stream ended, whatever the source reported.
 describe('replicate: stream statuses reach the destination', () => {
   it('marks every stream COMPLETE when the source succeeds', async () => {
     const { result } = await ws.run(
-      { streams: [{ name: 'users', records: 20 }, { name: 'orders', records: 5 }], stateEvery: 10 },
+      {
+        streams: [
+          { name: 'users', records: 20 },
+          { name: 'orders', records: 5 },
+        ],
+        stateEvery: 10,
+      },
       { summaryFile: ws.path('summary.json') },
       twoStreams,
     );
@@ -28,7 +35,14 @@ describe('replicate: stream statuses reach the destination', () => {
 
   it('marks the streams INCOMPLETE when the source fails, so no partial stream is finalised', async () => {
     const { result } = await ws.run(
-      { streams: [{ name: 'users', records: 500 }, { name: 'orders', records: 500 }], stateEvery: 50, failAfter: 120 },
+      {
+        streams: [
+          { name: 'users', records: 500 },
+          { name: 'orders', records: 500 },
+        ],
+        stateEvery: 50,
+        failAfter: 120,
+      },
       { summaryFile: ws.path('summary.json') },
       twoStreams,
     );
@@ -39,7 +53,13 @@ describe('replicate: stream statuses reach the destination', () => {
 
   it('marks the streams INCOMPLETE when the source breaks the protocol and is stopped', async () => {
     const { result } = await ws.run(
-      { streams: [{ name: 'users', records: 50 }, { name: 'ghost', records: 5 }], stateEvery: 10 },
+      {
+        streams: [
+          { name: 'users', records: 50 },
+          { name: 'ghost', records: 5 },
+        ],
+        stateEvery: 10,
+      },
       { summaryFile: ws.path('summary.json') },
       catalogOf({ name: 'users' }),
     );

@@ -39,9 +39,8 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** toPage for items already serialized (each one JSON value): the page as the JSON text sent */
 export function pageJson(rows: string[], query: PageQueryDto): string {
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const offset = query.offset ?? 0;
-  return `{"data":[${rows.slice(0, limit).join(',')}],"limit":${limit},"offset":${offset},"hasMore":${rows.length > limit}}`;
+  const { data, limit, offset, hasMore } = toPage(rows, query, (row) => row);
+  return `{"data":[${data.join(',')}],"limit":${limit},"offset":${offset},"hasMore":${hasMore}}`;
 }
 
 export function pageWindow(query: PageQueryDto): { skip: number; take: number } {

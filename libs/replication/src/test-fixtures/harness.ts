@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ProcessLauncher, type ConnectorDefinition, type LogEntry } from '@tributary/launcher';
+import { expect } from 'vitest';
 import { replicate } from '../replicate.js';
+import { DEFAULT_MAX_QUEUED_BYTES } from '../source-pump.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type {
@@ -159,4 +161,19 @@ export async function runEngineChild(spec: EngineChildSpec): Promise<EngineChild
     { cwd: fileURLToPath(new URL('../../../..', import.meta.url)) },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as EngineChildReport;
+}
+
+/**
+ * A run through a destination much slower than its source: the engine paused the source
+ * instead of buffering (at most `queueSlackBytes` over the queue limit), so the source was
+ * held back by its pipe (its stats file counts the writes that blocked), and live memory
+ * hardly moved (RSS may carry up to V8's external-memory GC threshold of garbage buffers).
+ */
+export function expectSourceHeldBack(report: EngineChildReport, sourceStatsFile: string, queueSlackBytes: number): void {
+  expect(report.backpressure.sourcePauses).toBeGreaterThan(3);
+  expect(report.backpressure.maxQueuedBytes).toBeLessThan(DEFAULT_MAX_QUEUED_BYTES + queueSlackBytes);
+  const sourceStats = JSON.parse(readFileSync(sourceStatsFile, 'utf8')) as { blocked: number };
+  expect(sourceStats.blocked).toBeGreaterThan(10);
+  expect(report.liveGrowth).toBeLessThan(DEFAULT_MAX_QUEUED_BYTES + 8 * 1024 * 1024);
+  expect(report.rssGrowth).toBeLessThan(80 * 1024 * 1024);
 }
