@@ -1,10 +1,11 @@
 /** `node apps/server/dist/main.js`: the Config API. Expects a database the bootloader has migrated. */
 import { ConfigError, createLogger, loadConfig, serverEnvSchema, storageDirOf } from '@tributary/config';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { closeWhenIdle, createDataSource } from '@tributary/db';
 import { LocalDirStorage } from '@tributary/storage';
 import type { Server } from 'node:http';
 import { createServerApp } from './app.js';
+import { temporalDependenciesFrom } from './temporal/temporal-settings.js';
 
 /** how long a stop waits for requests in flight and their queries */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -33,10 +34,7 @@ async function main(): Promise<void> {
   }
   // lazy: the API starts and serves configuration while Temporal is down; calls that need it answer 503 until it is back
   const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const temporal = {
-    client: new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE }),
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-  };
+  const temporal = temporalDependenciesFrom(config, temporalConnection);
   const storage = new LocalDirStorage(storageDirOf(config));
   const app = await createServerApp({ dataSource, secretKey: config.TRIBUTARY_SECRET_KEY, logger, temporal, storage });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -10,6 +10,8 @@ export const serverEnvSchema = z.object({
   ...storageEnv.shape,
   ...httpEnv.shape,
   ...logEnv.shape,
+  /** how long spec/check/discover may take, connector installation included; default 10 min */
+  TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
 });
 export type ServerConfig = z.infer<typeof serverEnvSchema>;
 

@@ -1,4 +1,5 @@
-import type { Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import type { ServerConfig } from '@tributary/config';
 import { CONNECTOR_COMMAND_TIMEOUT_MS } from '@tributary/workflows';
 
 /** What the app receives to talk to Temporal (main.ts builds it from libs/config; tests pass their own). */
@@ -13,6 +14,15 @@ export interface TemporalDependencies {
   rpcTimeoutMs?: number;
   /** how long POST /jobs waits for the connection workflow to create the job; default 30 s */
   jobStartTimeoutMs?: number;
+}
+
+/** The dependencies main.ts gives the app: from the environment, over one (lazy) connection. */
+export function temporalDependenciesFrom(config: ServerConfig, connection: Connection): TemporalDependencies {
+  return {
+    client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(config.TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS ? { connectorCommandTimeoutMs: config.TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS } : {}),
+  };
 }
 
 export type TemporalSettings = Required<TemporalDependencies> & { namespace: string };
