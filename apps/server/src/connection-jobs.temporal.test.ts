@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionWorkflowId, syncJobWorkflowId } from '@tributary/workflows';
 import { seedDefinition, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
 import { startServerWithWorker, type ServerWithWorker } from './testing/server-with-worker.testing.js';
+import { startAppWithTemporal } from './testing/temporal-app.testing.js';
 
 interface Job {
   id: string;
@@ -258,6 +259,63 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
     expect(nextRun).toBeLessThan(Date.now() + 25 * 3600_000);
   });
 
+  /** Runs `during` with the worker process stopped (SIGSTOP): it still counts as polling, but answers nothing. */
+  async function whileWorkerFrozen<T>(during: (thaw: () => void) => Promise<T>): Promise<T> {
+    const worker = stack!.worker.child;
+    const thaw = () => void worker.kill('SIGCONT');
+    worker.kill('SIGSTOP');
+    try {
+      return await during(thaw);
+    } finally {
+      thaw();
+    }
+  }
+  const jobsOf = async (connectionId: string) =>
+    ((await api.request('GET', `/api/v1/jobs?connectionId=${connectionId}`)).body as { data: Job[] }).data;
+
+  it('504 when the workflow does not create the job in time; the request is kept and the job runs later', async () => {
+    const id = await connection({ count: 5 });
+    const impatient = await startAppWithTemporal(api, { taskQueue: stack!.taskQueue, jobStartTimeoutMs: 1_500 });
+    try {
+      const res = await whileWorkerFrozen(() => impatient.request('POST', '/api/v1/jobs', { connectionId: id, jobType: 'sync' }));
+      expect(res.status).toBe(504);
+      expect(res.body).toMatchObject({
+        code: 'job_start_timeout',
+        detail: expect.stringContaining(`it may still start, see GET /api/v1/jobs?connectionId=${id}`),
+      });
+    } finally {
+      await impatient.close();
+    }
+    // what the answer promises: once the worker is back, the job is created and runs
+    const jobs = await eventually(
+      () => jobsOf(id),
+      (list) => list.length === 1 && list[0]!.status !== 'running',
+      'the job requested before the timeout',
+    );
+    expect(jobs[0]).toMatchObject({ jobType: 'sync', status: 'succeeded' });
+  });
+
+  it('409 when the workflow refuses a job the API accepted (the connection changed meanwhile)', async () => {
+    const id = await connection({ count: 5 });
+    const res = await whileWorkerFrozen(async (thaw) => {
+      // accepted: products is synced when the request arrives; it waits for the frozen worker
+      const pending = runJob(id, 'refresh', [{ name: 'products' }]);
+      await new Promise((r) => setTimeout(r, 500));
+      const patched = await api.request('PATCH', `/api/v1/connections/${id}`, {
+        body: { streams: [{ name: 'users', syncMode: 'full_refresh_overwrite' }] },
+      });
+      expect(patched.status, patched.text).toBe(200);
+      thaw();
+      return pending;
+    });
+    expect(res.status, res.text).toBe(409);
+    expect(res.body).toMatchObject({ code: 'job_not_started', detail: expect.stringContaining('products') });
+    expect(await jobsOf(id)).toEqual([]);
+    // the connection is not wedged: the next request runs
+    const next = await runJob(id);
+    expect(next.status, next.text).toBe(201);
+  });
+
   it('a job request starts a connection workflow that is gone (self-healing)', async () => {
     const id = await connection({ count: 5 });
     await api.temporalClient.workflow.getHandle(connectionWorkflowId(id)).terminate('test: lost workflow');
@@ -284,7 +342,14 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
     // an operator terminates everything: the job row stays "running" with no workflow behind it
     await eventually(
       // not found until the connection workflow has started it
-      () => api.temporalClient.workflow.getHandle(syncJobWorkflowId(jobId)).describe().then((d) => d.status.name, () => 'NOT_STARTED'),
+      () =>
+        api.temporalClient.workflow
+          .getHandle(syncJobWorkflowId(jobId))
+          .describe()
+          .then(
+            (d) => d.status.name,
+            () => 'NOT_STARTED',
+          ),
       (status) => status === 'RUNNING',
       'the job workflow to start',
     );
