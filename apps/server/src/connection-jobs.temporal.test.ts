@@ -297,10 +297,14 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
 
   it('409 when the workflow refuses a job the API accepted (the connection changed meanwhile)', async () => {
     const id = await connection({ count: 5 });
+    // the workflow task Temporal schedules when the request reaches the workflow, if any
+    const pendingTask = async () =>
+      (await api.temporalClient.workflow.getHandle(connectionWorkflowId(id)).describe()).raw.pendingWorkflowTask ?? null;
+    await eventually(pendingTask, (task) => task === null, 'the connection workflow to settle');
     const res = await whileWorkerFrozen(async (thaw) => {
-      // accepted: products is synced when the request arrives; it waits for the frozen worker
+      // accepted (products is synced now); it waits for the frozen worker
       const pending = runJob(id, 'refresh', [{ name: 'products' }]);
-      await new Promise((r) => setTimeout(r, 500));
+      await eventually(pendingTask, (task) => task !== null, 'the request to reach the workflow');
       const patched = await api.request('PATCH', `/api/v1/connections/${id}`, {
         body: { streams: [{ name: 'users', syncMode: 'full_refresh_overwrite' }] },
       });
