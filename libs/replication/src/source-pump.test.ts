@@ -357,6 +357,18 @@ describe('SourcePump renaming streams', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('renames exactly the same through its reader (seed %i)', (seed) => checkRenaming(seed, true));
 });
 
+/**
+ * The renaming and trimming checks' run: random chunks (a final newline or not), and slot and
+ * staging block sizes picked by the seed, small so that they fill, are reused, and some pieces
+ * are too big for one.
+ */
+function pumpRewriting(lines: Line[], seed: number, random: () => number, viaReader: boolean, streams: Omit<Streams, 'stageBytes'>) {
+  const chunks = randomChunks(lines, seed % 4 < 2, random);
+  const slotBytes = [256, 1024, 4096][seed % 3]!;
+  const stageBytes = [512, 2048, 8192][(seed >> 1) % 3]!;
+  return pump(chunks, viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined, { ...streams, stageBytes });
+}
+
 async function checkRenaming(seed: number, viaReader: boolean): Promise<void> {
   const random = rng(seed * 7919);
   // a prefix and a custom format rename both streams; 'destination' only the one with a namespace
@@ -365,16 +377,7 @@ async function checkRenaming(seed: number, viaReader: boolean): Promise<void> {
     shop,
   )!;
   const lines = makeRenamedLines(random, 400, names);
-  const noFinalNewline = seed % 4 < 2;
-  const chunks = randomChunks(lines, noFinalNewline, random);
-  const slotBytes = [256, 1024, 4096][seed % 3]!;
-  // small blocks, so that they fill, are reused, and some pieces are too big for one
-  const stageBytes = [512, 2048, 8192][(seed >> 1) % 3]!;
-  const { out, stats, skipped } = await pump(chunks, viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined, {
-    catalog: shop,
-    names,
-    stageBytes,
-  });
+  const { out, stats, skipped } = await pumpRewriting(lines, seed, random, viaReader, { catalog: shop, names });
 
   const forwarded = lines.filter((l) => l.forwarded);
   expect(out.endsWith('\n')).toBe(true);
@@ -472,15 +475,10 @@ async function checkTrimming(seed: number, viaReader: boolean): Promise<void> {
     else if (r < 0.95) lines.push({ text: `plain text ${i}`, eol, forwarded: false });
     else lines.push({ text: '', eol, forwarded: false });
   }
-  const noFinalNewline = seed % 4 < 2;
-  const chunks = randomChunks(lines, noFinalNewline, random);
-  const slotBytes = [256, 1024, 4096][seed % 3]!;
-  const stageBytes = [512, 2048, 8192][(seed >> 1) % 3]!;
-  const { out, stats, skipped } = await pump(chunks, viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined, {
+  const { out, stats, skipped } = await pumpRewriting(lines, seed, random, viaReader, {
     catalog: shop,
     ...(names ? { names } : {}),
     selected,
-    stageBytes,
   });
 
   const forwarded = lines.filter((l) => l.forwarded);
