@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     // workflow code runs in Temporal's deterministic sandbox: no I/O, only the workflow API
-    // and types (value imports of other @tributary libs would drag Node code into the bundle)
+    // and types (value imports of other @tributary libs than domain would drag Node code into the bundle)
     files: ['libs/workflows/src/**/*.ts'],
     ignores: ['libs/workflows/src/**/*.test.ts'],
     rules: {
@@ -43,7 +43,8 @@ export default tseslint.config(
           })),
           patterns: [
             { group: ['node:*'], message: 'workflow code must stay deterministic: no Node builtins' },
-            { group: ['@tributary/*'], allowTypeImports: true, message: 'only types from other libs in workflow code' },
+            // @tributary/domain is pure (no I/O, no Node builtins): values from it are fine
+            { group: ['@tributary/*', '!@tributary/domain'], allowTypeImports: true, message: 'only types from other libs (values from @tributary/domain) in workflow code' },
             { group: ['@tributary/cli', '@tributary/server', '@tributary/worker', '**/apps/**'], message: 'libs never import apps' },
           ],
         },

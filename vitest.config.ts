@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const libs = ['protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage'];
+const libs = ['domain', 'protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage'];
 const apps = ['cli', 'server', 'worker', 'bootloader'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.

@@ -163,7 +163,7 @@ describe('connector commands through Temporal and a worker', () => {
       histories.push(payloadText(await api.temporalClient.workflow.getHandle(execution.workflowId).fetchHistory()).join('\n'));
     }
     const all = histories.join('\n');
-    expect(all).toContain('sealedConfig');
+    expect(all).toContain('"sealed"');
     expect(all).toContain('"command":"check"');
     expect(all).not.toContain(planted);
   });

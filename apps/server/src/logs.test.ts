@@ -1,7 +1,7 @@
+import type { LogEntry } from '@tributary/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
 import { AttemptEntity, JobEntity } from '@tributary/db';
-import type { LogEntry } from '@tributary/launcher';
 import { attemptLogKey } from '@tributary/storage';
 import { seedConnection, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
 

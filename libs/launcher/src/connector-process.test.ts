@@ -1,3 +1,4 @@
+import type { LogEntry } from '@tributary/domain';
 import { isAlive } from '../../../tools/testing/processes.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LineSplitter, decodeLine } from '@tributary/protocol';
 import { spawnConnector } from './connector-process.js';
 import { ProcessLauncher } from './process-launcher.js';
-import type { ConnectorProcess, LogEntry } from './types.js';
+import type { ConnectorProcess } from './types.js';
 
 const stubbornTree = fileURLToPath(new URL('./test-fixtures/stubborn-tree.mjs', import.meta.url));
 

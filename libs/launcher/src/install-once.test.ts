@@ -1,3 +1,4 @@
+import type { LogEntry } from '@tributary/domain';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INSTALLED_MARKER, installOnce, isInstalled, type InstallFn } from './install-once.js';
-import type { LogEntry } from './types.js';
 
 const child = fileURLToPath(new URL('./test-fixtures/install-once-child.mjs', import.meta.url));
 

@@ -1,3 +1,4 @@
+import type { LogEntry } from '@tributary/domain';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLine, readLines, type AirbyteMessage, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ProcessLauncher } from './process-launcher.js';
-import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess, type LogEntry } from './types.js';
+import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess } from './types.js';
 
 const fakeConnector = fileURLToPath(new URL('./test-fixtures/fake-connector.mjs', import.meta.url));
 const fake = (behaviour: string): ConnectorDefinition => ({

@@ -1,5 +1,5 @@
+import type { AttemptStats } from '@tributary/domain';
 import { ApiProperty } from '@nestjs/swagger';
-import type { AttemptStats } from '@tributary/db';
 import { JOB_STATUSES, JOB_TYPES, StreamStatsDto } from '../jobs/job.dto.js';
 
 /** A job's per-stream counts, plus the committed bytes live progress knows. */

@@ -3,6 +3,7 @@
  * the real activities in this process, with Postgres persistence on a fresh migrated
  * database, attempt logs in a temp dir.
  */
+import type { StreamFieldSelection } from '@tributary/domain';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { createMigratedDatabase, seedConnection, type MigratedDatabase, type See
 import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { LocalDirStorage } from '@tributary/storage';
-import type { ConnectionSchedule, NonBreakingChangesPolicy, StreamFieldSelection } from '@tributary/workflows';
+import type { ConnectionSchedule, NonBreakingChangesPolicy } from '@tributary/workflows';
 import { connectorInstallDir } from '../../../../tools/testing/paths.js';
 import { childPids } from '../../../../tools/testing/processes.js';
 import { startTestTemporal, type TestTemporal } from '../../../../tools/testing/temporal.js';

@@ -3,11 +3,12 @@
  * source and destination actors with encrypted secrets), written the way the server writes
  * them. Tests of other packages import it from `@tributary/db/testing`.
  */
+import type { StreamFieldSelection } from '@tributary/domain';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog, ConnectorSpecification } from '@tributary/protocol';
-import type { ConnectionSchedule, StreamFieldSelection } from '@tributary/workflows';
+import type { ConnectionSchedule } from '@tributary/workflows';
 import {
   ActorDefinitionEntity,
   ActorEntity,

@@ -1,26 +1,18 @@
 /** Helpers for tests that run replicate() against the fixture connectors in this folder. */
+import type { LogEntry, StreamFieldSelection } from '@tributary/domain';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { ProcessLauncher, type ConnectorDefinition, type LogEntry } from '@tributary/launcher';
+import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import { expect } from 'vitest';
 import { replicate } from '../replicate.js';
 import { DEFAULT_MAX_QUEUED_BYTES } from '../source-pump.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type {
-  BackpressureStats,
-  DestinationNaming,
-  ReplicateInput,
-  ReplicationProgress,
-  ReplicationResult,
-  ReplicationState,
-  ReplicationTotals,
-  StreamFieldSelection,
-} from '../types.js';
+import type { BackpressureStats, DestinationNaming, ReplicateInput, ReplicationProgress, ReplicationResult, ReplicationState, ReplicationTotals } from '../types.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

@@ -1,23 +1,33 @@
 /**
- * Field selection (Airbyte's selected fields) as the platform keeps it: per stream, the
- * top-level fields the destination gets. A selected stream's json_schema in the connection's
- * configured catalog lists only those fields (what both connectors receive, so a destination
- * creates only those columns); the engine drops any other field a source still emits.
- * A stream without an entry (or with an empty list) syncs every field.
+ * Streams as the platform names and selects them: one key per stream however its descriptor
+ * is written, and Airbyte's field selection (per stream, the top-level fields the destination
+ * gets). A selected stream's json_schema in the connection's configured catalog lists only
+ * those fields (what both connectors receive, so a destination creates only those columns);
+ * the engine drops any other field a source still emits. A stream without an entry (or with
+ * an empty list) syncs every field.
  */
-import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import type { StreamFieldSelection } from '@tributary/replication';
+import type { ConfiguredAirbyteCatalog, StreamDescriptor } from '@tributary/protocol';
 
-export type { StreamFieldSelection };
+/** Equal for the same stream however its descriptor was written (absent, null or empty namespace). */
+export function streamDescriptorKey(descriptor: Pick<StreamDescriptor, 'name' | 'namespace'>): string {
+  return JSON.stringify([descriptor.namespace || null, descriptor.name]);
+}
 
-const sameNamespace = (a: string | null | undefined, b: string | null | undefined) => (a ?? null) === (b ?? null);
+/** The fields of one stream that reach the destination. */
+export interface StreamFieldSelection {
+  /** the stream in the source's names (as in the catalog) */
+  stream: { name: string; namespace?: string | null };
+  /** top-level field names; empty: every field */
+  fields: string[];
+}
 
 /** The fields selected for a stream; undefined when it syncs every field. */
 export function selectedFieldsOf(
   selection: readonly StreamFieldSelection[] | undefined,
   stream: { name: string; namespace?: string | null },
 ): string[] | undefined {
-  const entry = selection?.find((s) => s.stream.name === stream.name && sameNamespace(s.stream.namespace, stream.namespace));
+  const key = streamDescriptorKey(stream);
+  const entry = selection?.find((s) => streamDescriptorKey(s.stream) === key);
   return entry && entry.fields.length > 0 ? entry.fields : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogConfigurationError, configureCatalog } from './configure-catalog.js';
-import type { AirbyteCatalog } from './messages.js';
+import type { AirbyteCatalog } from '@tributary/protocol';
 
 const catalog: AirbyteCatalog = {
   streams: [

@@ -1,7 +1,7 @@
 /**
- * Typed errors for domain code shared by the server and the worker. The server maps
- * each code to an HTTP status in one exhaustive switch; the worker maps them to
- * Temporal failures. Never throw HTTP exceptions from code the worker also runs.
+ * Typed errors for domain code shared by the server and the worker. The server maps each
+ * code to an HTTP status in one exhaustive switch; the worker maps them to Temporal failures
+ * in one place. Never throw HTTP exceptions from code the worker also runs.
  */
 export enum ErrorCode {
   NotFound = 'not_found',

@@ -1,18 +1,14 @@
 /**
- * Building a ConfiguredAirbyteCatalog from a discovered catalog with sensible defaults:
- * incremental when the stream has a cursor, dedup when it also has a primary key.
+ * Building a ConfiguredAirbyteCatalog from a discovered catalog with sensible defaults
+ * (the CLI's `--mode`): incremental when the stream has a cursor, dedup when it also has a
+ * primary key.
  */
-import type {
-  AirbyteCatalog,
-  AirbyteStream,
-  ConfiguredAirbyteCatalog,
-  ConfiguredAirbyteStream,
-  DestinationSyncMode,
-  SyncMode,
-} from './messages.js';
+import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '@tributary/protocol';
+import { STREAM_SYNC_MODES, STREAM_SYNC_MODE_NAMES, type StreamSyncMode } from './sync-modes.js';
 
-export const SYNC_MODE_CHOICES = ['auto', 'full_refresh_overwrite', 'full_refresh_append', 'incremental_append', 'incremental_dedup'] as const;
-export type SyncModeChoice = (typeof SYNC_MODE_CHOICES)[number];
+/** A stream sync mode, or `auto` to choose one per stream from what it supports. */
+export const SYNC_MODE_CHOICES = ['auto', ...STREAM_SYNC_MODE_NAMES] as const;
+export type SyncModeChoice = 'auto' | StreamSyncMode;
 
 export interface ConfigureOptions {
   /** stream names to select; default all */
@@ -31,25 +27,17 @@ export class CatalogConfigurationError extends Error {
 const cursorOf = (s: AirbyteStream) => (s.default_cursor_field && s.default_cursor_field.length > 0 ? s.default_cursor_field : undefined);
 const primaryKeyOf = (s: AirbyteStream) => (s.source_defined_primary_key && s.source_defined_primary_key.length > 0 ? s.source_defined_primary_key : undefined);
 
-function modesFor(stream: AirbyteStream, mode: SyncModeChoice): [SyncMode, DestinationSyncMode] {
+function modeFor(stream: AirbyteStream, mode: SyncModeChoice): StreamSyncMode {
   const canIncremental = stream.supported_sync_modes.includes('incremental') && cursorOf(stream) !== undefined;
-  switch (mode) {
-    case 'auto':
-      if (!canIncremental) return ['full_refresh', 'overwrite'];
-      return [
-        'incremental',
-        primaryKeyOf(stream) ? 'append_dedup' : 'append',
-      ];
-    case 'full_refresh_overwrite':
-      return ['full_refresh', 'overwrite'];
-    case 'full_refresh_append':
-      return ['full_refresh', 'append'];
-    case 'incremental_append':
-    case 'incremental_dedup':
-      if (!canIncremental) throw new CatalogConfigurationError(`stream ${stream.name} does not support incremental sync with a source-defined cursor`);
-      if (mode === 'incremental_dedup' && !primaryKeyOf(stream)) throw new CatalogConfigurationError(`stream ${stream.name} has no primary key for dedup`);
-      return ['incremental', mode === 'incremental_dedup' ? 'append_dedup' : 'append'];
+  if (mode === 'auto') {
+    if (!canIncremental) return 'full_refresh_overwrite';
+    return primaryKeyOf(stream) ? 'incremental_dedup' : 'incremental_append';
   }
+  if (STREAM_SYNC_MODES[mode].syncMode === 'incremental') {
+    if (!canIncremental) throw new CatalogConfigurationError(`stream ${stream.name} does not support incremental sync with a source-defined cursor`);
+    if (mode === 'incremental_dedup' && !primaryKeyOf(stream)) throw new CatalogConfigurationError(`stream ${stream.name} has no primary key for dedup`);
+  }
+  return mode;
 }
 
 export function configureCatalog(catalog: AirbyteCatalog, options: ConfigureOptions = {}): ConfiguredAirbyteCatalog {
@@ -64,7 +52,7 @@ export function configureCatalog(catalog: AirbyteCatalog, options: ConfigureOpti
   const streams = catalog.streams
     .filter((s) => !wanted || wanted.includes(s.name))
     .map((stream): ConfiguredAirbyteStream => {
-      const [syncMode, destinationSyncMode] = modesFor(stream, mode);
+      const { syncMode, destinationSyncMode } = STREAM_SYNC_MODES[modeFor(stream, mode)];
       const cursor = cursorOf(stream);
       const pk = primaryKeyOf(stream);
       return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecrets, SECRET_MASK } from './mask-secrets.js';
+import { collectSecretStrings, maskSecrets, SECRET_MASK } from './secrets.js';
 
 describe('maskSecrets', () => {
   it('masks every occurrence of every secret', () => {
@@ -36,5 +36,18 @@ describe('maskSecrets', () => {
 
   it('leaves text alone when there are no secrets', () => {
     expect(maskSecrets([])('nothing to hide')).toBe('nothing to hide');
+  });
+});
+
+describe('collectSecretStrings', () => {
+  it('collects every non-empty string of nested objects and arrays', () => {
+    const found = collectSecretStrings({ client_id: 'id-1', tokens: ['a', '', { refresh: 'r-2' }], port: 5432, on: true, none: null }, new Set());
+    expect([...found].sort()).toEqual(['a', 'id-1', 'r-2']);
+  });
+
+  it('adds to what was collected before', () => {
+    const into = new Set(['kept']);
+    collectSecretStrings('new', into);
+    expect([...into]).toEqual(['kept', 'new']);
   });
 });

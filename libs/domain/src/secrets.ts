@@ -1,7 +1,6 @@
 /**
- * Replaces secret values in log text. Connectors echo their config in errors and debug
- * output, sometimes JSON-encoded or inside a URL, so each secret is also matched in those
- * spellings.
+ * Secret values in text. Connectors echo their config in errors and debug output,
+ * sometimes JSON-encoded or inside a URL, so each secret is also matched in those spellings.
  */
 export const SECRET_MASK = '**********';
 
@@ -10,7 +9,7 @@ export const MIN_MASKED_SECRET_LENGTH = 4;
 
 export type SecretMasker = (text: string) => string;
 
-export function maskSecrets(secretValues: readonly string[]): SecretMasker {
+export function maskSecrets(secretValues: Iterable<string>): SecretMasker {
   const spellings = new Set<string>();
   for (const secret of secretValues) {
     if (typeof secret !== 'string' || secret.length < MIN_MASKED_SECRET_LENGTH) continue;
@@ -27,4 +26,19 @@ export function maskSecrets(secretValues: readonly string[]): SecretMasker {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/**
+ * Adds every non-empty string inside `value` (a secret field may hold an object, e.g. OAuth
+ * credentials) to `into`: what must be masked wherever the config's connector speaks.
+ */
+export function collectSecretStrings(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    if (value.length > 0) into.add(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectSecretStrings(item, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) collectSecretStrings(item, into);
+  }
+  return into;
 }
