@@ -36,7 +36,7 @@ export default defineConfig({
       // the whole stack as separate processes, driven through the HTTP API
       project('e2e', 'tools/e2e', ['**/*.test.ts'], 300_000),
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it
-      project('tools', 'tools', ['stack/**/*.test.ts'], 180_000),
+      project('tools', 'tools', ['stack/**/*.test.ts', 'architecture/**/*.test.ts'], 180_000),
     ],
   },
 });

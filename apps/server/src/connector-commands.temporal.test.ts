@@ -280,7 +280,7 @@ describe('connector commands through Temporal and a worker', () => {
     }
   });
 
-  it('answers 502 naming the key when the worker cannot unseal the config (server and worker keys differ)', async () => {
+  it('answers 502 naming the key when the worker cannot open the config, sealed or stored (server and worker keys differ)', async () => {
     const otherQueue = `server-commands-other-key-${randomUUID()}`;
     const stranger = await startWorkerProcess({
       temporal,
@@ -291,10 +291,27 @@ describe('connector commands through Temporal and a worker', () => {
     });
     const app = await startAppWithTemporal(api, { taskQueue: otherQueue });
     try {
-      const source = await createActor('sources', definitions.sample, { count: 1 });
-      const res = await app.request('POST', `/api/v1/sources/${idOf(source)}/check`);
-      expect(res.status).toBe(502);
-      expect(res.body).toMatchObject({ code: 'worker_failed', detail: expect.stringContaining('TRIBUTARY_SECRET_KEY') });
+      // a config not saved yet travels sealed with the server's key
+      const unsaved = await app.request('POST', '/api/v1/sources/check', { definitionId: definitions.sample, configuration: { count: 1 } });
+      expect(unsaved.status).toBe(502);
+      expect(unsaved.body).toMatchObject({ code: 'worker_failed', detail: expect.stringContaining('TRIBUTARY_SECRET_KEY') });
+
+      // a saved one travels by id: the worker cannot decrypt its stored secret
+      const withSecret = await api.dataSource.getRepository(ActorDefinitionEntity).save({
+        actorType: 'source',
+        name: `source-with-secret-${randomUUID().slice(0, 8)}`,
+        runtime: { kind: 'builtin', name: 'source-sample' },
+        version: 'dev',
+        image: null,
+        defaultVersion: null,
+        documentationUrl: null,
+        spec: { connectionSpecification: { type: 'object', properties: { token: { type: 'string', airbyte_secret: true } } } },
+        custom: true,
+      });
+      const source = await createActor('sources', withSecret.id, { token: 'stored-secret-value' });
+      const saved = await app.request('POST', `/api/v1/sources/${idOf(source)}/check`);
+      expect(saved.status).toBe(502);
+      expect(saved.body).toMatchObject({ code: 'worker_failed', detail: expect.stringContaining('TRIBUTARY_SECRET_KEY') });
     } finally {
       await app.close();
       await stranger.stop();
