@@ -7,5 +7,8 @@ ensure_system_deps
 ensure_node_modules
 log "building"
 npx tsc -b tsconfig.build.json
+# slow one-time builds happen here, not inside a test's time limit (a cold cache builds the Temporal CLI for minutes)
+TEMPORAL_CLI="$(bash tools/ensure-temporal.sh)"
+export TEMPORAL_CLI
 log "running tests (connector virtualenvs cached in $TRIBUTARY_CACHE_DIR)"
 exec npx vitest run "$@"

@@ -4,15 +4,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorCatalogEntity, ActorDefinitionEntity } from '@tributary/db';
 import { WORKFLOW_TYPES } from '@tributary/workflows';
-import type { TestTemporal } from '../../../tools/testing/temporal.js';
-import { seedDefinition, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
-import { startServerWithWorker, type ServerWithWorker } from './testing/server-with-worker.testing.js';
-import { startAppWithTemporal } from './testing/temporal-app.testing.js';
-import { startWorkerProcess } from './testing/worker-process.testing.js';
+import type { TestTemporal } from '@tributary/testing';
+import { seedDefinition, type ApiHarness, type ApiResponse } from '@tributary/testing/server';
+import { startServerWithWorker, type ServerWithWorker } from '@tributary/testing/server';
+import { startAppWithTemporal } from '@tributary/testing/server';
+import { startWorkerProcess } from '@tributary/testing/server';
+import { fixturePath } from '@tributary/testing';
 
 type Problem = {
   status: number;
@@ -214,7 +214,7 @@ describe('connector commands through Temporal and a worker', () => {
       runtime: {
         kind: 'command',
         command: process.execPath,
-        args: [fileURLToPath(new URL('./testing/wide-catalog-source.mjs', import.meta.url))],
+        args: [fixturePath('wide-catalog-source.mjs')],
       },
       version: 'dev',
       image: null,

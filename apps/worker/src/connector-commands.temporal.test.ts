@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '@tributary/domain';
 import { ActorCatalogEntity, sealJson } from '@tributary/db';
-import { seedConnection } from '@tributary/db/testing';
+import { seedConnection } from '@tributary/testing/db';
 import type { ConnectorDefinition } from '@tributary/launcher';
 import {
   TRIBUTARY_TASK_QUEUE,
@@ -13,7 +13,7 @@ import {
   type ConnectorCommandResult,
 } from '@tributary/workflows';
 import type { connectorCommandWorkflow } from '@tributary/workflows/workflows';
-import { devNull, sampleCatalog, sourceSample, startHarness, type Harness } from './testing/harness.testing.js';
+import { devNull, sampleCatalog, sourceSample, startHarness, type Harness } from '@tributary/testing/worker';
 
 describe('connector commands through Temporal', () => {
   let h: Harness;

@@ -22,9 +22,9 @@ import {
   waitFor,
   type Harness,
   type SampleConnection,
-} from './testing/harness.testing.js';
-import { connectorInstallDir } from '../../../tools/testing/paths.js';
-import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
+} from '@tributary/testing/worker';
+import { connectorInstallDir } from '@tributary/testing';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 
 describe('sync job workflow', () => {
   let h: Harness;

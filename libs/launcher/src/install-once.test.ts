@@ -5,12 +5,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INSTALLED_MARKER, installOnce, isInstalled, type InstallFn } from './install-once.js';
+import { fixturePath } from '@tributary/testing';
 
-const child = fileURLToPath(new URL('./test-fixtures/install-once-child.mjs', import.meta.url));
+const child = fixturePath('install-once-child.mjs');
 
 let root: string;
 let dir: string;

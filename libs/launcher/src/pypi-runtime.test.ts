@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLine, readLines, type AirbyteMessage, type AirbyteStream, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { connectorInstallDir } from '../../../tools/testing/paths.js';
+import { connectorInstallDir } from '@tributary/testing';
 import { isInstalled } from './install-once.js';
 import { ProcessLauncher } from './process-launcher.js';
 import { consoleScriptsOf, pypiInstallDir } from './pypi-runtime.js';

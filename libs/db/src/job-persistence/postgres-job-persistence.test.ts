@@ -16,8 +16,8 @@ import {
   ConnectionStateEntity,
   JobEntity,
 } from '../entities/index.js';
-import { createMigratedDatabase, type MigratedDatabase } from '../testing/migrated-database.testing.js';
-import { seedConnection, type SeedConnectionOptions } from '../testing/seed-connection.testing.js';
+import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
+import { seedConnection, type SeedConnectionOptions } from '@tributary/testing/db';
 import type { JobConfigSnapshot } from './job-snapshot.js';
 import { PostgresJobPersistence } from './postgres-job-persistence.js';
 
