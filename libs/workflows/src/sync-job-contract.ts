@@ -1,5 +1,5 @@
 /** One sync job (a series of attempts): input, per-attempt outcome, result. */
-import type { FailureReason, StreamStats } from '@tributary/domain';
+import type { FailureReason, StreamStats, SyncCounters } from '@tributary/domain';
 import type { StreamDescriptor } from '@tributary/protocol';
 import type { ReplicationProgress, ReplicationTotals } from '@tributary/replication';
 
@@ -64,15 +64,11 @@ export const REPLICATE_HEARTBEAT_TIMEOUT_MS = 30_000;
 export type AttemptStatus = 'succeeded' | 'failed' | 'cancelled';
 export type JobStatus = AttemptStatus;
 
-export interface AttemptOutcome {
+export interface AttemptOutcome extends SyncCounters {
   status: AttemptStatus;
   /** the cause first */
   failures: FailureReason[];
   streamStats: StreamStats[];
-  recordsEmitted: number;
-  bytesEmitted: number;
-  recordsCommitted: number;
-  bytesCommitted: number;
 }
 
 export interface AttemptSummary extends AttemptOutcome {
