@@ -314,6 +314,42 @@ describe('sync job workflow', () => {
       expect(stored.status).toBe('active');
     });
 
+    it('sees no change in a schema stored as jsonb, nor in streams left unselected, and keeps the connection active', async () => {
+      // every stream source-sample discovers; the connection syncs only users, with its nested objects
+      const launcher = new ProcessLauncher({ installDir: connectorInstallDir(), tmpDir: h.dir, resolveBuiltin: resolveBuiltinConnector });
+      const discovered = await launcher.discover(sourceSample, {}, { role: 'source' });
+      if (!discovered.ok) throw new Error(discovered.failure.message);
+      expect(discovered.value.streams.map((s) => s.name)).toEqual(['users', 'products', 'purchases']);
+      const users = discovered.value.streams.find((s) => s.name === 'users')!;
+      const catalog: ConfiguredAirbyteCatalog = {
+        streams: [{ stream: users, sync_mode: 'incremental', cursor_field: ['updated_at'], destination_sync_mode: 'append_dedup', primary_key: [['id']] }],
+      };
+      const { connectionId, sourceId } = await h.seedConnection({
+        sourceConfig: { count: 50, streams: ['users', 'products', 'purchases'] },
+        catalog,
+        // any change found would fail the job and disable the connection
+        nonBreakingChangesPolicy: 'disable',
+      });
+      // configured from the whole discovered catalog, as the server records it
+      const sourceCatalogId = await h.persistence.recordSourceCatalog(sourceId, discovered.value);
+      await h.dataSource.getRepository(ConnectionEntity).update({ id: connectionId }, { sourceCatalogId });
+
+      for (const _ of [1, 2]) {
+        const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+        const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
+          taskQueue: TRIBUTARY_TASK_QUEUE,
+          workflowId: syncJobWorkflowId(jobId),
+          args: [{ connectionId, jobId }],
+        });
+        expect(result.status, JSON.stringify(result.failures)).toBe('succeeded');
+        const log = await readFile(join(h.dir, 'logs', connectionId, jobId, 'attempt-1.jsonl'), 'utf8');
+        expect(log).toContain('schema: no changes since the connection was configured');
+      }
+      const stored = await h.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
+      expect(stored).toMatchObject({ status: 'active', statusReason: null });
+      expect(stored.configuredCatalog.streams.map((s) => s.stream.name)).toEqual(['users']);
+    });
+
     it('fails the job and disables the connection when the cursor field is gone', async () => {
       const handle = await startJob({
         sourceConfig: { count: 100 },

@@ -32,6 +32,11 @@ export interface SyncConfig {
   fieldSelection: StreamFieldSelection[];
   /** set to detect schema changes (a discover) before the first attempt of each sync/refresh job */
   nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
+  /**
+   * with nonBreakingChangesPolicy: the whole source catalog the connection's streams were chosen
+   * from (or the newest one it acknowledged), so unselected streams are not taken for new ones
+   */
+  sourceCatalog?: AirbyteCatalog;
   /** the plaintext of every secret in both configs: masked in attempt logs */
   secretValues: string[];
 }

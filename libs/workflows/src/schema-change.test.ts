@@ -50,6 +50,38 @@ describe('schema-change detection', () => {
     expect(diffCatalog(configured, discover())).toMatchObject({ removedStreams: ['users'], breaking: [] });
   });
 
+  it('compares schemas by value: the same schema with its keys reordered (as jsonb stores it) is no change', () => {
+    // jsonb orders object keys by length, then bytes: `id` before `name` before `updated_at`, `type` before `format`
+    const reordered = stream('users', {
+      name: { type: 'string' },
+      updated_at: { format: 'date-time', type: 'string' },
+      id: { type: 'integer' },
+    });
+    const withFormat = stream('users', { id: { type: 'integer' }, updated_at: { type: 'string', format: 'date-time' }, name: { type: 'string' } });
+    const configuredWithFormat: ConfiguredAirbyteCatalog = { streams: [{ ...configured.streams[0]!, stream: withFormat }] };
+    const diff = diffCatalog(configuredWithFormat, discover(reordered));
+    expect(diff).toEqual({ addedStreams: [], removedStreams: [], changedStreams: [], breaking: [] });
+  });
+
+  it('does not count streams the user left unselected as added, given the catalog the connection was configured from', () => {
+    const orders = stream('orders', { id: { type: 'integer' } });
+    const configuredFrom = discover(users, orders);
+    expect(diffCatalog(configured, discover(users, orders), [], configuredFrom)).toEqual({
+      addedStreams: [],
+      removedStreams: [],
+      changedStreams: [],
+      breaking: [],
+    });
+    // a stream new to the source is still added
+    expect(diffCatalog(configured, discover(users, orders, stream('invoices', {})), [], configuredFrom).addedStreams).toEqual(['invoices']);
+  });
+
+  it('propagate_fully adds only streams new to the source, never one the user left out', () => {
+    const orders = stream('orders', { id: { type: 'integer' } });
+    const fully = propagateChanges(configured, discover(users, orders, stream('invoices', {})), 'propagate_fully', [], discover(users, orders));
+    expect(fully.streams.map((s) => s.stream.name)).toEqual(['users', 'invoices']);
+  });
+
   it('propagates columns only, or new streams too', () => {
     const wider = stream('users', { ...(users.json_schema['properties'] as object), email: {} });
     const columns = propagateChanges(configured, discover(wider, stream('orders', {})), 'propagate_columns');

@@ -4,12 +4,17 @@
  * key field is gone or changed type; everything else (columns or streams added/removed)
  * is non-breaking and handled by the connection's policy.
  *
+ * Schemas are compared by value (the stored catalog comes back from jsonb with its keys in
+ * another order). A stream counts as added only when it is new to the source: the diff is
+ * taken against the whole catalog the connection was configured from, so streams the user
+ * left unselected are neither "added" nor selected by propagation.
+ *
  * A stream with a field selection is compared on its selected fields only: its configured
  * schema lists just those, and the fields it leaves out (whether the source adds or drops
  * them) are no change to what the connection syncs. New source fields are therefore not
  * selected by propagation either: a selection says which fields to sync, and stays so.
  */
-import { schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from '@tributary/domain';
+import { sameJson, schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from '@tributary/domain';
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '@tributary/protocol';
 
 export type NonBreakingChangesPolicy = 'ignore' | 'disable' | 'propagate_columns' | 'propagate_fully';
@@ -40,15 +45,25 @@ function properties(stream: AirbyteStream): Record<string, unknown> {
 export const hasChanges = (diff: CatalogDiff): boolean =>
   diff.addedStreams.length + diff.removedStreams.length + diff.changedStreams.length + diff.breaking.length > 0;
 
+/** The streams the source had when the connection was configured: the catalog it was configured from, and its configured streams. */
+function knownStreams(configured: ConfiguredAirbyteCatalog, configuredFrom: AirbyteCatalog | undefined): Set<string> {
+  return new Set([...configured.streams.map((s) => streamKey(s.stream)), ...(configuredFrom?.streams ?? []).map(streamKey)]);
+}
+
+/**
+ * `configuredFrom`: the source catalog the connection's streams were chosen from (without it,
+ * every discovered stream that is not configured counts as added).
+ */
 export function diffCatalog(
   configured: ConfiguredAirbyteCatalog,
   discovered: AirbyteCatalog,
   fieldSelection: readonly StreamFieldSelection[] = [],
+  configuredFrom?: AirbyteCatalog,
 ): CatalogDiff {
   const found = new Map(discovered.streams.map((s) => [streamKey(s), s]));
-  const configuredKeys = new Set(configured.streams.map((s) => streamKey(s.stream)));
+  const known = knownStreams(configured, configuredFrom);
   const diff: CatalogDiff = {
-    addedStreams: discovered.streams.map(streamKey).filter((k) => !configuredKeys.has(k)),
+    addedStreams: discovered.streams.map(streamKey).filter((k) => !known.has(k)),
     removedStreams: [],
     changedStreams: [],
     breaking: [],
@@ -67,7 +82,7 @@ export function diffCatalog(
       stream: key,
       addedFields: Object.keys(after).filter((f) => !(f in before)),
       removedFields: Object.keys(before).filter((f) => !(f in after)),
-      changedFields: Object.keys(before).filter((f) => f in after && JSON.stringify(before[f]) !== JSON.stringify(after[f])),
+      changedFields: Object.keys(before).filter((f) => f in after && !sameJson(before[f], after[f])),
     };
     if (change.addedFields.length + change.removedFields.length + change.changedFields.length > 0) diff.changedStreams.push(change);
     // only top-level fields can be compared when the configured schema lists them
@@ -97,14 +112,16 @@ function newStream(stream: AirbyteStream): ConfiguredAirbyteStream {
 /**
  * The configured catalog after propagating non-breaking changes: configured streams take the
  * discovered schema (new columns flow through; only the selected ones of a stream with a field
- * selection), streams the source dropped are dropped, and with propagate_fully new streams are
- * added with default sync modes.
+ * selection), streams the source dropped are dropped, and with propagate_fully streams new to
+ * the source (not merely unselected: see diffCatalog's configuredFrom) are added with default
+ * sync modes.
  */
 export function propagateChanges(
   configured: ConfiguredAirbyteCatalog,
   discovered: AirbyteCatalog,
   policy: 'propagate_columns' | 'propagate_fully',
   fieldSelection: readonly StreamFieldSelection[] = [],
+  configuredFrom?: AirbyteCatalog,
 ): ConfiguredAirbyteCatalog {
   const found = new Map(discovered.streams.map((s) => [streamKey(s), s]));
   const streams: ConfiguredAirbyteStream[] = [];
@@ -115,8 +132,8 @@ export function propagateChanges(
     streams.push({ ...cs, stream: selected ? { ...now, json_schema: schemaWithFields(now.json_schema, selected) } : now });
   }
   if (policy === 'propagate_fully') {
-    const configuredKeys = new Set(configured.streams.map((s) => streamKey(s.stream)));
-    for (const s of discovered.streams) if (!configuredKeys.has(streamKey(s))) streams.push(newStream(s));
+    const known = knownStreams(configured, configuredFrom);
+    for (const s of discovered.streams) if (!known.has(streamKey(s))) streams.push(newStream(s));
   }
   return { ...configured, streams };
 }

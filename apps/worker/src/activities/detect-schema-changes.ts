@@ -24,7 +24,7 @@ export async function detectSchemaChanges(
   const policy = config.nonBreakingChangesPolicy ?? 'ignore';
   const discovered = await launcher.discover(config.source.definition, config.source.config, { role: 'source', onLog, signal });
   if (!discovered.ok) return discovered;
-  const diff = diffCatalog(config.catalog, discovered.value, config.fieldSelection);
+  const diff = diffCatalog(config.catalog, discovered.value, config.fieldSelection, config.sourceCatalog);
   const log = (message: string) => onLog({ timestamp: Date.now(), level: 'info', origin: 'platform', message });
   if (!hasChanges(diff)) {
     log('schema: no changes since the connection was configured');
@@ -47,7 +47,7 @@ export async function detectSchemaChanges(
     }
     case 'propagate_columns':
     case 'propagate_fully': {
-      const catalog = propagateChanges(config.catalog, discovered.value, policy, config.fieldSelection);
+      const catalog = propagateChanges(config.catalog, discovered.value, policy, config.fieldSelection, config.sourceCatalog);
       await persistence.applySchemaChange(connectionId, { diff, discovered: discovered.value, catalog });
       log(`schema changes propagated (${policy}): ${catalog.streams.length} streams`);
       return { ok: true, catalog };

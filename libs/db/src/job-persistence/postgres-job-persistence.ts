@@ -66,8 +66,17 @@ export class PostgresJobPersistence implements JobPersistence {
       destinationNaming: snapshot.destinationNaming ?? { namespace: 'source' },
       fieldSelection: snapshot.fieldSelection ?? [],
       ...(snapshot.nonBreakingChangesPolicy ? { nonBreakingChangesPolicy: snapshot.nonBreakingChangesPolicy } : {}),
+      ...(snapshot.nonBreakingChangesPolicy ? await this.configuredFrom(connectionId) : {}),
       secretValues: [...new Set([...sides.source.secrets, ...sides.destination.secrets])],
     };
+  }
+
+  /** the source catalog the connection's streams were chosen from (the newest it acknowledged) */
+  private async configuredFrom(connectionId: string): Promise<Pick<SyncConfig, 'sourceCatalog'>> {
+    const row = await this.dataSource
+      .getRepository(ConnectionEntity)
+      .findOne({ where: { id: connectionId }, select: { id: true, sourceCatalogId: true }, relations: { sourceCatalog: true } });
+    return row?.sourceCatalog ? { sourceCatalog: row.sourceCatalog.catalog } : {};
   }
 
   loadConnectorConfig(actorId: string): Promise<ConnectorConfig> {
