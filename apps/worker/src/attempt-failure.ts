@@ -1,9 +1,10 @@
 /**
  * The one place where an attempt's failure becomes a Temporal ApplicationFailure: the type
  * says whose fault it was (e.g. `source.system_error`), config errors are non-retryable,
- * and the first detail is the AttemptOutcome (stats, committed counts) the workflow records.
+ * (per retryVerdict), and the first detail is the AttemptOutcome (stats, committed counts) the workflow records.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { retryVerdict } from '@tributary/domain';
 import type { AttemptOutcome } from '@tributary/workflows';
 
 export function attemptFailure(outcome: AttemptOutcome): ApplicationFailure {
@@ -13,7 +14,7 @@ export function attemptFailure(outcome: AttemptOutcome): ApplicationFailure {
   return ApplicationFailure.create({
     message,
     type,
-    nonRetryable: outcome.failures.some((f) => f.type === 'config_error'),
+    nonRetryable: !retryVerdict(outcome.failures).retryable,
     details: [outcome],
   });
 }

@@ -567,6 +567,11 @@ export interface components {
             /** Format: date-time */
             endedAt: string | null;
             failureReasons: components["schemas"]["FailureReasonDto"][];
+            /**
+             * @description after a failed attempt, whether and why the job retried it: "retried in 10 s: transient error from the source (stream customers)" or "not retried: ..."
+             * @example retried in 10 s: transient error from the source (stream customers)
+             */
+            nextStep: string | null;
             stats: components["schemas"]["AttemptStatsDto"] | null;
             /** @enum {string} */
             status: "running" | "failed" | "succeeded" | "cancelled";

@@ -26,6 +26,7 @@ export interface TributaryActivities {
    * fails with an ApplicationFailure whose first detail is the AttemptOutcome otherwise.
    */
   replicate(input: ReplicateActivityInput): Promise<AttemptOutcome>;
-  finishAttempt(input: AttemptRef & { outcome: AttemptOutcome }): Promise<void>;
+  /** nextStep: after a failed attempt, "retried in 10 s: ..." or "not retried: ..." (also written to the attempt's log) */
+  finishAttempt(input: AttemptRef & { outcome: AttemptOutcome; nextStep?: string }): Promise<void>;
   finishJob(input: { jobId: string; result: SyncJobResult }): Promise<void>;
 }

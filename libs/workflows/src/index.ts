@@ -15,7 +15,7 @@ export type * from './activities.js';
 export type * from './job-persistence.js';
 export { nextRunAt, validateSchedule } from './schedule.js';
 export { parseCron, nextCronTime, CronError, type CronExpression } from './cron.js';
-export { nextStepAfterFailure, completeFailureBackoffMs, resolveRetryPolicy, type NextStep } from './retry-policy.js';
+export { describeNextStep, nextStepAfterFailure, completeFailureBackoffMs, resolveRetryPolicy, type NextStep } from './retry-policy.js';
 export {
   diffCatalog,
   propagateChanges,

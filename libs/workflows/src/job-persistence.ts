@@ -76,7 +76,8 @@ export interface JobPersistence {
   persistState(ref: AttemptRef, state: ReplicationState, totals: ReplicationTotals): Promise<void>;
   /** latest live progress (throttled by the caller) */
   persistProgress(ref: AttemptRef, progress: ReplicationProgress): Promise<void>;
-  finishAttempt(ref: AttemptRef, outcome: AttemptOutcome): Promise<void>;
+  /** nextStep: after a failed attempt, what happens next, in words (describeNextStep) */
+  finishAttempt(ref: AttemptRef, outcome: AttemptOutcome, nextStep?: string): Promise<void>;
   finishJob(jobId: string, result: SyncJobResult): Promise<void>;
   /** records the newest discovered catalog and applies the decision (new catalog, disable) */
   applySchemaChange(connectionId: string, change: SchemaChange): Promise<void>;

@@ -85,6 +85,13 @@ export class AttemptResponseDto {
   stats!: AttemptStatsDto | null;
   @ApiProperty({ type: [FailureReasonDto] })
   failureReasons!: FailureReasonDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'after a failed attempt, whether and why the job retried it: "retried in 10 s: transient error from the source (stream customers)" or "not retried: ..."',
+    example: 'retried in 10 s: transient error from the source (stream customers)',
+  })
+  nextStep!: string | null;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
   @ApiProperty({ format: 'date-time' })
@@ -203,6 +210,7 @@ export function toAttemptResponse(attempt: AttemptEntity): AttemptResponseDto {
       ...(f.stream ? { stream: { name: f.stream.name, namespace: f.stream.namespace ?? null } } : {}),
       timestamp: new Date(f.timestamp).toISOString(),
     })),
+    nextStep: attempt.nextStep,
     createdAt: attempt.createdAt.toISOString(),
     updatedAt: attempt.updatedAt.toISOString(),
     endedAt: attempt.endedAt?.toISOString() ?? null,

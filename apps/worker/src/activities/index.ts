@@ -15,6 +15,6 @@ export function createActivities(deps: ActivityDeps): TributaryActivities {
   return {
     runConnectorCommand: connectorCommandActivity(deps.launcher, deps.secretKey, deps.persistence),
     replicate: replicateActivity(deps),
-    ...jobBookkeepingActivities(deps.persistence, deps.jobOptions),
+    ...jobBookkeepingActivities(deps.persistence, deps.attemptLogs, deps.jobOptions),
   };
 }

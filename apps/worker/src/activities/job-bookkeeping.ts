@@ -1,6 +1,7 @@
 /** Activities that only record things: thin wrappers over the persistence port. */
 import { DomainError, ErrorCode } from '@tributary/domain';
-import type { JobOptions, JobPersistence, JobRequest, JobTrigger, TributaryActivities } from '@tributary/workflows';
+import type { AttemptRef, JobOptions, JobPersistence, JobRequest, JobTrigger, TributaryActivities } from '@tributary/workflows';
+import type { AttemptLogs } from '../attempt-logs.js';
 import { asActivityFailure } from '../domain-failure.js';
 
 type Bookkeeping = Pick<TributaryActivities, 'loadConnectionSettings' | 'createJob' | 'createAttempt' | 'finishAttempt' | 'finishJob'>;
@@ -31,13 +32,23 @@ async function createJob(persistence: JobPersistence, connectionId: string, trig
   }
 }
 
+/** After a failed attempt, its log ends with what happens next (the attempt's activity has closed the log by then). */
+async function logNextStep(attemptLogs: AttemptLogs, ref: AttemptRef, nextStep: string): Promise<void> {
+  const log = await attemptLogs(ref);
+  log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: nextStep });
+  await log.close();
+}
+
 /** jobOptions: the worker's configured retry policy / heartbeat timeout, handed to every connection workflow */
-export function jobBookkeepingActivities(persistence: JobPersistence, jobOptions?: JobOptions): Bookkeeping {
+export function jobBookkeepingActivities(persistence: JobPersistence, attemptLogs: AttemptLogs, jobOptions?: JobOptions): Bookkeeping {
   return {
     loadConnectionSettings: async ({ connectionId }) => ({ ...(await persistence.loadConnectionSettings(connectionId)), ...(jobOptions ? { jobOptions } : {}) }),
     createJob: ({ connectionId, trigger, request }) => createJob(persistence, connectionId, trigger, request),
     createAttempt: ({ jobId }) => persistence.createAttempt(jobId),
-    finishAttempt: ({ outcome, ...ref }) => persistence.finishAttempt(ref, outcome),
+    finishAttempt: async ({ outcome, nextStep, ...ref }) => {
+      await persistence.finishAttempt(ref, outcome, nextStep);
+      if (nextStep) await logNextStep(attemptLogs, ref, nextStep);
+    },
     finishJob: ({ jobId, result }) => persistence.finishJob(jobId, result),
   };
 }

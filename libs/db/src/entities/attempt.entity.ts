@@ -32,6 +32,10 @@ export class AttemptEntity {
   failureReasons!: FailureReason[];
 
   /** where the attempt's log lives in libs/storage */
+  /** after a failed attempt: "retried in 10 s: ..." or "not retried: ..." (null otherwise) */
+  @Column({ name: 'next_step', type: 'text', nullable: true })
+  nextStep!: string | null;
+
   @Column({ name: 'log_path', type: 'text', nullable: true })
   logPath!: string | null;
 

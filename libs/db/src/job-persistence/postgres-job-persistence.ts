@@ -106,8 +106,8 @@ export class PostgresJobPersistence implements JobPersistence {
     return persistProgress(this.dataSource, ref, progress);
   }
 
-  finishAttempt(ref: AttemptRef, outcome: AttemptOutcome): Promise<void> {
-    return finishAttempt(this.dataSource, ref, outcome);
+  finishAttempt(ref: AttemptRef, outcome: AttemptOutcome, nextStep?: string): Promise<void> {
+    return finishAttempt(this.dataSource, ref, outcome, nextStep);
   }
 
   finishJob(jobId: string, result: SyncJobResult): Promise<void> {

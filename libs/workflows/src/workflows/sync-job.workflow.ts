@@ -19,7 +19,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { TributaryActivities } from '../activities.js';
-import { nextStepAfterFailure, resolveRetryPolicy } from '../retry-policy.js';
+import { describeNextStep, nextStepAfterFailure, resolveRetryPolicy } from '../retry-policy.js';
 import { cancelSyncJobSignal, syncJobStatusQuery } from '../signals.js';
 import {
   REPLICATE_HEARTBEAT_TIMEOUT_MS,
@@ -124,11 +124,15 @@ export async function syncJobWorkflow(input: SyncJobInput): Promise<SyncJobResul
         attemptScope = undefined;
       }
       attempts.push({ attemptNumber, ...outcome });
-      await CancellationScope.nonCancellable(() => bookkeeping.finishAttempt({ ...ref, outcome }));
+      const failed = outcome.status === 'failed' && !cancelRequested;
+      // decided before it is recorded, so the attempt says why it was or was not retried
+      const next = failed ? nextStepAfterFailure(policy, attempts) : undefined;
+      await CancellationScope.nonCancellable(() =>
+        bookkeeping.finishAttempt({ ...ref, outcome, ...(next ? { nextStep: describeNextStep(next) } : {}) }),
+      );
 
       if (outcome.status === 'succeeded') return await finish({ jobId, status: 'succeeded', attempts, failures: [] });
-      if (outcome.status === 'cancelled' || cancelRequested) return await cancelled();
-      const next = nextStepAfterFailure(policy, attempts);
+      if (outcome.status === 'cancelled' || cancelRequested || !next) return await cancelled();
       if (next.action === 'give_up') return await finish({ jobId, status: 'failed', attempts, failures: outcome.failures });
       if (next.delayMs > 0) {
         Object.assign(status, { phase: 'backing_off', nextAttemptAt: Date.now() + next.delayMs });
