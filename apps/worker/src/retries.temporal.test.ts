@@ -2,6 +2,8 @@
 // record and log. A source built on the Python CDK ends a failed read with a config_error that
 // only sums up the streams that failed; the stream's own error decides. The source here speaks
 // exactly as the CDK does when an API answers HTTP 500 (or 401) for one stream.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,4 +80,77 @@ describe('retries decided from the individual errors', () => {
     expect(attempts[0]!.nextStep).toBe('not retried: config error from the source (stream users) (retrying cannot help)');
     expect(lastLog).toContain('not retried: config error from the source (stream users)');
   });
+
+  it('retries a real low-code source (airbyte-source-declarative-manifest) whose API answers HTTP 500 once, and then succeeds', async () => {
+    // the API: the first request fails, every later one answers three customers
+    let requests = 0;
+    const api: Server = createServer((_req, res) => {
+      requests += 1;
+      if (requests === 1) return res.writeHead(500).end('{"error":"boom"}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [1, 2, 3].map((id) => ({ id, name: `customer ${id}` })) }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const customers = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } };
+      const manifest = {
+        version: '6.5.2',
+        type: 'DeclarativeSource',
+        check: { type: 'CheckStream', stream_names: ['customers'] },
+        spec: { type: 'Spec', connection_specification: { type: 'object', properties: {} } },
+        streams: [
+          {
+            type: 'DeclarativeStream',
+            name: 'customers',
+            primary_key: ['id'],
+            schema_loader: { type: 'InlineSchemaLoader', schema: customers },
+            retriever: {
+              type: 'SimpleRetriever',
+              requester: {
+                type: 'HttpRequester',
+                url_base: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+                path: '/customers',
+                http_method: 'GET',
+                // fail the attempt at once instead of the CDK's own backoff: the platform retries it
+                error_handler: {
+                  type: 'DefaultErrorHandler',
+                  response_filters: [{ type: 'HttpResponseFilter', http_codes: [500], action: 'FAIL', failure_type: 'transient_error', error_message: 'the API answered HTTP 500' }],
+                },
+              },
+              record_selector: { type: 'RecordSelector', extractor: { type: 'DpathExtractor', field_path: ['data'] } },
+            },
+          },
+        ],
+      };
+      const { connectionId } = await seedConnection(h.dataSource, h.secretKey, {
+        source: {
+          runtime: { kind: 'pypi', package: 'airbyte-source-declarative-manifest', version: '6.5.2', entrypoint: 'source-declarative-manifest' },
+          config: { __injected_declarative_manifest: manifest },
+        },
+        destination: { ...devNull, config: {} },
+        catalog: {
+          streams: [
+            { stream: { name: 'customers', json_schema: customers, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' },
+          ],
+        },
+      });
+      const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+      const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
+        taskQueue: TRIBUTARY_TASK_QUEUE,
+        workflowId: syncJobWorkflowId(jobId),
+        args: [{ connectionId, jobId, retryPolicy: { backoffInitialMs: 1000 } }],
+      });
+      expect(result.status, JSON.stringify(result.failures)).toBe('succeeded');
+      const attempts = await h.dataSource.getRepository(AttemptEntity).find({ where: { jobId }, order: { attemptNumber: 'ASC' } });
+      expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+      // what the CDK said: the stream's transient error, then its config_error summary
+      expect(attempts[0]!.failureReasons.map((f) => [f.type, f.stream?.name ?? null])).toEqual([
+        ['transient_error', 'customers'],
+        ['config_error', null],
+      ]);
+      expect(attempts[0]!.nextStep).toBe('retried in 1 s: transient error from the source (stream customers)');
+      expect(result.attempts[1]).toMatchObject({ recordsCommitted: 3 });
+    } finally {
+      await new Promise((resolve) => api.close(resolve));
+    }
+  }, 600_000);
 });
