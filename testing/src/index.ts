@@ -4,7 +4,7 @@
  * against; each area has its own entry:
  *   @tributary/testing/db          a migrated database, a seeded connection
  *   @tributary/testing/connectors  built connectors run as processes, catalogs, a destination database
- *   @tributary/testing/replication replicate() against the fixture connectors
+ *   @tributary/testing/replication replicate() against the fake connector
  *   @tributary/testing/server      the API on a real database, with or without a worker process
  *   @tributary/testing/worker      real workflows and activities on a Temporal dev server
  *   @tributary/testing/cli         the tributary-sync CLI as a process
