@@ -16,3 +16,4 @@ export { freePort } from './ports.js';
 export { adminQuery, connectionFromUrl, createTestDatabase, testServerAdminUrl, TEST_DATABASE_URL_ENV, type DatabaseConnection, type TestDatabase } from './postgres.js';
 export { childPids, isAlive } from './processes.js';
 export { startTestTemporal, type TestTemporal } from './temporal.js';
+export { waitFor } from './wait-for.js';

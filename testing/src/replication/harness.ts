@@ -110,15 +110,6 @@ export class Workspace {
 
 export { isAlive } from '../processes.js';
 
-export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
-
 export function cursorOf(state: ReplicationState | undefined, name: string): unknown {
   const s = state?.find((m) => m.type === 'STREAM' && m.stream?.stream_descriptor.name === name);
   return (s?.stream?.stream_state as { cursor?: unknown } | undefined)?.cursor;
