@@ -4,7 +4,7 @@
  * against; each area has its own entry:
  *   @tributary/testing/db          a migrated database, a seeded connection
  *   @tributary/testing/connectors  built connectors run as processes, catalogs, a destination database
- *   @tributary/testing/replication replicate() against the fixture connectors
+ *   @tributary/testing/replication replicate() against the fake connector
  *   @tributary/testing/server      the API on a real database, with or without a worker process
  *   @tributary/testing/worker      real workflows and activities on a Temporal dev server
  *   @tributary/testing/cli         the tributary-sync CLI as a process
@@ -16,3 +16,4 @@ export { freePort } from './ports.js';
 export { adminQuery, connectionFromUrl, createTestDatabase, testServerAdminUrl, TEST_DATABASE_URL_ENV, type DatabaseConnection, type TestDatabase } from './postgres.js';
 export { childPids, isAlive } from './processes.js';
 export { startTestTemporal, type TestTemporal } from './temporal.js';
+export { waitFor } from './wait-for.js';

@@ -1,4 +1,5 @@
 /** Process checks for tests that prove nothing is left running (Linux /proc). */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
 function processState(pid: number): string | undefined {
@@ -30,4 +31,14 @@ export function childPids(ppid: number): number[] {
     }
   }
   return pids;
+}
+
+/** SIGTERM, then SIGKILL if it is still running after `graceMs`; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

@@ -10,9 +10,10 @@
  *   afterAll(() => temporal.stop());
  *   // temporal.address: '127.0.0.1:<port>', temporal.namespace: 'default'
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { devServerArgs, temporalCli, waitForTemporal } from '../../tools/stack/temporal.mjs';
 import { freePort } from './ports.js';
+import { stopChild } from './processes.js';
 
 export interface TestTemporal {
   /** host:port of the frontend (gRPC) */
@@ -21,12 +22,6 @@ export interface TestTemporal {
   /** the server process, e.g. to check it is gone */
   pid: number;
   stop(): Promise<void>;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** The server exited while starting: typically a port another test file's server took meanwhile. */
@@ -59,13 +54,7 @@ async function startTemporalOnce(options: { namespace?: string; readyTimeoutMs?:
   const keep = (chunk: Buffer) => void (out = out.length < 8000 ? (out + chunk.toString()).slice(0, 8000) : out);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited(child);
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child, 5000);
   try {
     const gaveUp = () => (child.exitCode !== null ? `temporal server exited with code ${child.exitCode}` : undefined);
     await waitForTemporal(address, namespace, { timeoutMs: options.readyTimeoutMs ?? 60_000, gaveUp });

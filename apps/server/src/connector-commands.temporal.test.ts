@@ -214,7 +214,7 @@ describe('connector commands through Temporal and a worker', () => {
       runtime: {
         kind: 'command',
         command: process.execPath,
-        args: [fixturePath('wide-catalog-source.mjs')],
+        args: [fixturePath('fake-connector.mjs')],
       },
       version: 'dev',
       image: null,
@@ -223,7 +223,7 @@ describe('connector commands through Temporal and a worker', () => {
       spec: null,
       custom: true,
     });
-    const sourceId = idOf(await createActor('sources', definition.id, { streams: 4000 }));
+    const sourceId = idOf(await createActor('sources', definition.id, { wideTables: 4000 }));
     const discovered = await api.request('POST', `/api/v1/sources/${sourceId}/discover`);
     expect(discovered.status, discovered.text.slice(0, 2000)).toBe(200);
     // well over the 2 MB a Temporal payload may hold

@@ -15,7 +15,8 @@ import {
 import type { connectionWorkflow } from '@tributary/workflows/workflows';
 import { ConnectionEntity } from '@tributary/db';
 import { updateActorConfig } from '@tributary/testing/db';
-import { connectorProcesses, startHarness, waitFor, type Harness } from '@tributary/testing/worker';
+import { waitFor } from '@tributary/testing';
+import { connectorProcesses, startHarness, type Harness } from '@tributary/testing/worker';
 
 const SYNC = { kind: 'sync' } as const;
 

@@ -19,11 +19,10 @@ import {
   sampleCatalog,
   sourceSample,
   startHarness,
-  waitFor,
   type Harness,
   type SampleConnection,
 } from '@tributary/testing/worker';
-import { connectorInstallDir } from '@tributary/testing';
+import { connectorInstallDir, waitFor } from '@tributary/testing';
 import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 
 describe('sync job workflow', () => {

@@ -13,8 +13,8 @@ import { PostgresJobPersistence } from '@tributary/db';
 import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
 import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
-import { isAlive, repoRoot, startTestTemporal, type TestTemporal } from '@tributary/testing';
-import { descendants, jsonl, jsonlRecordIds, seedSampleConnection, waitFor } from '@tributary/testing/worker';
+import { isAlive, repoRoot, startTestTemporal, waitFor, type TestTemporal } from '@tributary/testing';
+import { descendants, jsonl, jsonlRecordIds, seedSampleConnection } from '@tributary/testing/worker';
 
 const run = promisify(execFile);
 const RECORDS = 4000;

@@ -139,7 +139,7 @@ describe('ProcessLauncher with a command runtime', () => {
     const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'users' }, stream_state: { cursor: 10 } } }];
     const proc = await launcher.read(
       fake('normal'),
-      { config: { count: 2 }, catalog: usersCatalog, state },
+      { config: { streams: [{ name: 'users', records: 12 }], stateEvery: 2 }, catalog: usersCatalog, state },
       { onLog: (e) => logs.push(e) },
     );
     const messages = await messagesOf(proc);

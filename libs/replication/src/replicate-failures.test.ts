@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
-import { Workspace, catalogOf, cursorOf, isAlive, waitFor, runEngineChild, expectSourceHeldBack } from '@tributary/testing/replication';
+import { waitFor } from '@tributary/testing';
+import { Workspace, catalogOf, cursorOf, isAlive, runEngineChild, expectSourceHeldBack } from '@tributary/testing/replication';
 import type { ReplicationState } from './types.js';
 
 let ws: Workspace;
@@ -256,7 +257,7 @@ describe('replicate: cancellation', () => {
 
     const pids = [...ws.pids('source.pid'), ...ws.pids('dest.pid')];
     expect(pids).toHaveLength(3); // source, its grandchild, destination
-    expect(await waitFor(() => pids.every((p) => !isAlive(p)), 2000)).toBe(true);
+    expect(await waitFor('the connector processes to exit', () => pids.every((p) => !isAlive(p)) || undefined, 2000)).toBe(true);
     expect(Date.now() - abortedAt).toBeLessThan(3000);
   });
 

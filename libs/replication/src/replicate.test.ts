@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
 import { replicate } from './replicate.js';
 import type { ReplicationState } from './types.js';
-import { Workspace, catalogOf, cursorOf, fixtureDestination, fixtureSource } from '@tributary/testing/replication';
+import { Workspace, catalogOf, cursorOf, fakeConnector } from '@tributary/testing/replication';
 
 let ws: Workspace;
 beforeEach(async () => {
@@ -107,10 +107,10 @@ describe('replicate: callbacks', () => {
     const result = await replicate({
       launcher: ws.launcher,
       source: {
-        definition: fixtureSource,
+        definition: fakeConnector,
         config: { streams: [{ name: 'users', records: 30 }], stateEvery: 10, garbage: true, control: true },
       },
-      destination: { definition: fixtureDestination, config: {} },
+      destination: { definition: fakeConnector, config: {} },
       catalog: catalogOf({ name: 'users' }),
       onLog: boom,
       onProgress: boom,
@@ -297,7 +297,7 @@ describe('replicate: launch', () => {
     const result = await replicate({
       launcher: ws.launcher,
       source: { definition: { runtime: { kind: 'builtin', name: 'no-such-source' } }, config: {} },
-      destination: { definition: fixtureDestination, config: { pidFile: ws.path('dest.pid') } },
+      destination: { definition: fakeConnector, config: { pidFile: ws.path('dest.pid') } },
       catalog: catalogOf({ name: 'users' }),
     });
     expect(result.status).toBe('failed');
@@ -312,8 +312,8 @@ describe('replicate: launch', () => {
     controller.abort();
     const result = await replicate({
       launcher: ws.launcher,
-      source: { definition: fixtureSource, config: {} },
-      destination: { definition: fixtureDestination, config: {} },
+      source: { definition: fakeConnector, config: {} },
+      destination: { definition: fakeConnector, config: {} },
       catalog: catalogOf({ name: 'users' }),
       signal: controller.signal,
       state: [streamState('users', 3)],

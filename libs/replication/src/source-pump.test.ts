@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventEmitter, once } from 'node:events';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import { decodeLine, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { pythonDumps } from '@tributary/testing/replication';
 import { DestinationNames } from './destination-names.js';
 import { SelectedFields } from './field-selection.js';
 import { RecordPeeker } from './record-peek.js';
@@ -261,16 +262,6 @@ async function checkForwarding(seed: number, viaReader: boolean): Promise<void> 
 // --- renaming streams for the destination --------------------------------------------
 
 const shop = catalogOf({ name: 'users', namespace: 'shop' }, { name: 'orders' });
-
-/** Python's json.dumps default separators: ", " and ": " */
-function pythonDumps(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(pythonDumps).join(', ')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${JSON.stringify(k)}: ${pythonDumps(x)}`)
-      .join(', ')}}`;
-  return JSON.stringify(v);
-}
 
 interface RenamedLine extends Line {
   /** what the destination must get, parsed */

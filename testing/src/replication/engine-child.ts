@@ -1,11 +1,11 @@
 /**
- * Runs one replicate() between the fixture connectors in a process of its own, so a test
+ * Runs one replicate() between fake connectors in a process of its own, so a test
  * can see the engine's memory without the test runner's: prints one JSON line with the
  * result's totals and backpressure, the RSS growth while it ran, and the growth of live
  * memory (heap + buffers right after a full GC: garbage not yet collected is not a leak).
  * Usage: node --expose-gc --conditions=@tributary/source --import tsx engine-child.ts '<json spec>'
  */
-import { catalogOf, fixtureDestination, fixtureSource, type EngineChildSpec } from './harness.js';
+import { catalogOf, fakeConnector, type EngineChildSpec } from './harness.js';
 import { ProcessLauncher } from '@tributary/launcher';
 import { replicate } from '@tributary/replication';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,8 @@ const sampler = setInterval(() => {
 }, 10);
 const result = await replicate({
   launcher: new ProcessLauncher({ installDir: join(tmpdir(), 'replication-test-install') }),
-  source: { definition: fixtureSource, config: spec.source },
-  destination: { definition: fixtureDestination, config: spec.destination },
+  source: { definition: fakeConnector, config: spec.source },
+  destination: { definition: fakeConnector, config: spec.destination },
   catalog: catalogOf(...spec.streams),
   ...(spec.destinationNaming ? { destinationNaming: spec.destinationNaming } : {}),
   ...(spec.fieldSelection ? { fieldSelection: spec.fieldSelection } : {}),

@@ -1,4 +1,4 @@
-/** Helpers for tests that run replicate() against the fixture connectors in this folder. */
+/** Helpers for tests that run replicate() against the fake connector (testing/fixtures/fake-connector.mjs). */
 import type { LogEntry, StreamFieldSelection } from '@tributary/domain';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,12 +13,13 @@ import { promisify } from 'node:util';
 import type { BackpressureStats, DestinationNaming, ReplicateInput, ReplicationProgress, ReplicationResult, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import { fixturePath, repoRoot } from '../paths.js';
 
+export { pythonDumps } from '../../fixtures/fake-connector/python-json.mjs';
 
-export const fixture = (file: string): ConnectorDefinition => ({
-  runtime: { kind: 'command', command: process.execPath, args: [fixturePath(file)] },
-});
-export const fixtureSource = fixture('fixture-source.mjs');
-export const fixtureDestination = fixture('fixture-destination.mjs');
+
+/** testing/fixtures/fake-connector.mjs: the source and the destination, each scripted by its config. */
+export const fakeConnector: ConnectorDefinition = {
+  runtime: { kind: 'command', command: process.execPath, args: [fixturePath('fake-connector.mjs')] },
+};
 
 export interface StreamSpec {
   name: string;
@@ -72,8 +73,8 @@ export class Workspace {
     const commits: Run['commits'] = [];
     const result = await replicate({
       launcher: this.launcher,
-      source: { definition: fixtureSource, config: sourceConfig },
-      destination: { definition: fixtureDestination, config: destinationConfig },
+      source: { definition: fakeConnector, config: sourceConfig },
+      destination: { definition: fakeConnector, config: destinationConfig },
       catalog,
       onLog: (e) => logs.push(e),
       onProgress: (p) => progress.push(p),
@@ -85,7 +86,7 @@ export class Workspace {
     return { result, logs, progress, commits };
   }
 
-  /** Raw lines the fixture destination stored. */
+  /** Raw lines the fake destination stored. */
   async outLines(name = 'out.jsonl'): Promise<string[]> {
     const file = this.path(name);
     if (!existsSync(file)) return [];
@@ -109,21 +110,12 @@ export class Workspace {
 
 export { isAlive } from '../processes.js';
 
-export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
-
 export function cursorOf(state: ReplicationState | undefined, name: string): unknown {
   const s = state?.find((m) => m.type === 'STREAM' && m.stream?.stream_descriptor.name === name);
   return (s?.stream?.stream_state as { cursor?: unknown } | undefined)?.cursor;
 }
 
-/** What engine-child.ts runs: fixture connector settings, the streams, and replicate() options. */
+/** What engine-child.ts runs: the fake connectors' configs, the streams, and replicate() options. */
 export interface EngineChildSpec {
   source: Record<string, unknown>;
   destination: Record<string, unknown>;

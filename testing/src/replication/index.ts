@@ -1,2 +1,2 @@
-/** `@tributary/testing/replication`: replicate() against the fixture connectors, in this process or one of its own. */
+/** `@tributary/testing/replication`: replicate() against the fake connector, in this process or one of its own. */
 export * from './harness.js';

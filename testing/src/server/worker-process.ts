@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { repoRoot } from '../paths.js';
+import { stopChild } from '../processes.js';
+import { waitFor } from '../wait-for.js';
 
 export const WORKER_MAIN = join(repoRoot, 'apps/worker/dist/main.js');
 const WORKFLOW_BUNDLE = join(repoRoot, 'apps/worker/dist/workflow-bundle.js');
@@ -56,15 +58,9 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const keep = (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-20_000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(child, 15_000);
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
@@ -83,18 +79,20 @@ async function waitUntilPolling(
   output: () => string,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   const describe = (taskQueueType: number) =>
     options.client.workflowService.describeTaskQueue({
       namespace: options.temporal.namespace,
       taskQueue: { name: options.taskQueue, kind: 1 },
       taskQueueType,
     });
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode}: ${output()}`);
-    const [workflows, activities] = await Promise.all([describe(1), describe(2)]);
-    if ((workflows.pollers?.length ?? 0) > 0 && (activities.pollers?.length ?? 0) > 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the worker did not poll ${options.taskQueue} within ${timeoutMs} ms: ${output()}`);
+  await waitFor(
+    () => `the worker to poll ${options.taskQueue}: ${output()}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode}: ${output()}`);
+      const [workflows, activities] = await Promise.all([describe(1), describe(2)]);
+      return (workflows.pollers?.length ?? 0) > 0 && (activities.pollers?.length ?? 0) > 0 ? true : undefined;
+    },
+    timeoutMs,
+    200,
+  );
 }

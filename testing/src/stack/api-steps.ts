@@ -4,7 +4,8 @@
  */
 import { expect } from 'vitest';
 import type { DatabaseConnection } from '../postgres.js';
-import { waitFor, type E2eStack } from './stack.js';
+import type { E2eStack } from './stack.js';
+import { waitFor } from '../wait-for.js';
 
 type Json = Record<string, unknown>;
 

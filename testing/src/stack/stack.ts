@@ -17,7 +17,9 @@ import { createTributaryClient, type TributaryClient } from '@tributary/api-clie
 import { connectorInstallDir, repoRoot } from '../paths.js';
 import { freePort } from '../ports.js';
 import { createTestDatabase, type TestDatabase } from '../postgres.js';
+import { stopChild } from '../processes.js';
 import { startTestTemporal, type TestTemporal } from '../temporal.js';
+import { waitFor } from '../wait-for.js';
 
 const run = promisify(execFile);
 
@@ -74,26 +76,23 @@ function startProcess(name: string, script: string, env: NodeJS.ProcessEnv): Sta
 }
 
 async function stopProcess(p: StackProcess | undefined, graceMs = 10_000): Promise<void> {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
-  await p.exited;
-  clearTimeout(timer);
+  if (p) await stopChild(p.child, graceMs);
 }
 
 async function waitForHealth(baseUrl: string, server: StackProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`the server exited early:\n${server.output()}`);
-    try {
-      const res = await fetch(`${baseUrl}/api/v1/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the server did not become healthy in ${timeoutMs} ms:\n${server.output()}`);
+  await waitFor(
+    () => `the server to become healthy:\n${server.output()}`,
+    async () => {
+      if (server.child.exitCode !== null) throw new Error(`the server exited early:\n${server.output()}`);
+      try {
+        return (await fetch(`${baseUrl}/api/v1/health`)).ok || undefined;
+      } catch {
+        return undefined; // not listening yet
+      }
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 export async function startE2eStack(label: string, options: E2eStackOptions = {}): Promise<E2eStack> {
@@ -180,15 +179,4 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
   };
   await startWorker();
   return stack;
-}
-
-/** Polls `probe` until it returns a value other than undefined. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

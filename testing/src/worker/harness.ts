@@ -180,16 +180,6 @@ export function connectorProcesses(pid = process.pid): number[] {
   });
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Ids of the records destination-jsonl wrote for a stream, under `dir`. */
 export async function jsonlRecordIds(dir: string, stream: string): Promise<number[]> {
   const ids: number[] = [];
