@@ -76,7 +76,7 @@ const LAYERS = {
   'type:lib': ['type:vocabulary', 'type:lib'],
   'type:contracts': ['type:vocabulary', 'type:lib', 'type:contracts'],
   'type:data': ['type:vocabulary', 'type:lib', 'type:contracts', 'type:data'],
-  'type:app': ['type:vocabulary', 'type:lib', 'type:contracts', 'type:data', 'type:testing'],
+  'type:app': ['type:vocabulary', 'type:lib', 'type:contracts', 'type:data'],
   'type:testing': ['type:vocabulary', 'type:lib', 'type:contracts', 'type:data', 'type:app', 'type:testing'],
 };
 const BANNED_EXTERNALS = {
@@ -85,6 +85,23 @@ const BANNED_EXTERNALS = {
   'type:contracts': ['pg', 'pg-copy-streams', 'typeorm', '@nestjs/*', '@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@kubernetes/client-node', 'minio'],
   'type:data': ['@nestjs/*', '@temporalio/*'],
 };
+
+function moduleBoundaries({ tests }) {
+  return [
+    'error',
+    {
+      depConstraints: Object.entries(LAYERS).map(([sourceTag, onlyDependOnLibsWithTags]) => ({
+        sourceTag,
+        onlyDependOnLibsWithTags: tests ? [...new Set([...onlyDependOnLibsWithTags, 'type:testing'])] : onlyDependOnLibsWithTags,
+        ...(BANNED_EXTERNALS[sourceTag] ? { bannedExternalImports: BANNED_EXTERNALS[sourceTag] } : {}),
+      })),
+      // the test support starts Temporal and picks ports as the `npm start` supervisor does: one copy, in tools/stack
+      allow: ['../../tools/stack/ports.mjs', '../../tools/stack/temporal.mjs'],
+      // tests of a package import the test support, which builds on that package
+      ignoredCircularDependencies: packages.filter((dir) => dir !== 'testing').map((dir) => ['@tributary/testing', `@tributary/${dir.split('/').pop()}`]),
+    },
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.next/**', 'coverage/**', '.nx/**'] },
@@ -105,24 +122,9 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
     },
   },
-  {
-    files: TS,
-    plugins: { '@nx': nx },
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          depConstraints: Object.entries(LAYERS).map(([sourceTag, onlyDependOnLibsWithTags]) => ({
-            sourceTag,
-            onlyDependOnLibsWithTags,
-            ...(BANNED_EXTERNALS[sourceTag] ? { bannedExternalImports: BANNED_EXTERNALS[sourceTag] } : {}),
-          })),
-          // tests of a package import the test support, which builds on that package
-          ignoredCircularDependencies: packages.filter((dir) => dir !== 'testing').map((dir) => ['@tributary/testing', `@tributary/${dir.split('/').pop()}`]),
-        },
-      ],
-    },
-  },
+  // production code keeps to its layer; a package's tests may also use the test support
+  { files: TS, ignores: TESTS, plugins: { '@nx': nx }, rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ tests: false }) } },
+  { files: TESTS, plugins: { '@nx': nx }, rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ tests: true }) } },
   {
     // test fixtures are tiny connector programs in plain JS
     files: ['**/*.mjs', '**/*.js'],
