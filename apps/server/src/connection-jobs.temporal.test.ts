@@ -157,6 +157,25 @@ describe('connection workflows and jobs through Temporal and a worker', () => {
     });
   });
 
+  it('a job the API reports finished never blocks the next one: POST /jobs right after it answers 201, never 409', async () => {
+    const id = await connection({ count: 20 });
+    // each round asks again the moment GET shows the job finished: the connection's workflow may
+    // still be closing it then (its child workflow has recorded the result but not yet returned)
+    for (let round = 0; round < 8; round++) {
+      const started = await runJob(id, round % 2 === 0 ? 'sync' : 'clear');
+      expect(started.status, `round ${round}: ${started.text}`).toBe(201);
+      const jobId = (started.body as Job).id;
+      for (;;) {
+        const { status } = await getJob(jobId);
+        if (status !== 'running' && status !== 'pending') {
+          expect(status).toBe('succeeded');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  });
+
   it('refuses jobs for unknown or inactive connections and streams the connection does not sync', async () => {
     const id = await connection({ count: 5 });
     const unknown = await runJob(randomUUID());

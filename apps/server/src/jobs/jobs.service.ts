@@ -10,7 +10,10 @@ import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import type { CreateJobDto, ListJobsQueryDto } from './job.dto.js';
 
-const isActive = (job: JobEntity) => (ACTIVE_JOB_STATUSES as readonly string[]).includes(job.status);
+/** How long a job request waits for the connection's workflow to close a job that has already finished. */
+const CLOSING_JOB_GRACE_MS = 10_000;
+
+const isActive = (job: Pick<JobEntity, 'status'>) => (ACTIVE_JOB_STATUSES as readonly string[]).includes(job.status);
 
 const alreadyRunning = (connectionId: string, jobId: string) =>
   new ApiProblem(
@@ -81,10 +84,21 @@ export class JobsService {
     const running = await activeJobOf(this.dataSource.manager, connection.id);
     if (running && (await this.workflows.jobWorkflowRunning(running.id))) throw alreadyRunning(connection.id, running.id);
 
-    const result = await this.workflows.runJob(connection.id, request);
-    if (result.status === 'already_running') throw alreadyRunning(connection.id, result.jobId);
-    // the workflow's createJob activity has written the row before answering
-    return this.jobs.findOneByOrFail({ id: result.jobId });
+    const deadline = Date.now() + CLOSING_JOB_GRACE_MS;
+    for (;;) {
+      const result = await this.workflows.runJob(connection.id, request);
+      // the workflow's createJob activity has written the row before answering
+      if (result.status === 'started') return this.jobs.findOneByOrFail({ id: result.jobId });
+      // a job the database shows finished may still be closing in the connection's workflow (its
+      // result recorded, its workflow not yet returned): a client that saw it finish is not refused
+      if (!(await this.isFinished(result.jobId)) || Date.now() > deadline) throw alreadyRunning(connection.id, result.jobId);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async isFinished(jobId: string): Promise<boolean> {
+    const job = await this.jobs.findOne({ where: { id: jobId }, select: { id: true, status: true } });
+    return job !== null && !isActive(job);
   }
 
   /** Asks the running job to stop (its connectors are stopped, committed state kept); 202: it ends as cancelled shortly. */
