@@ -114,14 +114,25 @@ describe('replicate: callbacks', () => {
       catalog: catalogOf({ name: 'users' }),
       onLog: boom,
       onProgress: boom,
-      onStateCommitted: async () => {
-        throw new Error('database down');
-      },
       onConfigUpdate: boom,
       options: { progressIntervalMs: 5 },
     });
     expect(result.status).toBe('succeeded');
     expect(result.state).toEqual([streamState('users', 30)]);
+  });
+
+  it('fails the attempt when committed state cannot be saved (never a success without its state)', async () => {
+    const result = await replicate({
+      launcher: ws.launcher,
+      source: { definition: fakeConnector, config: { streams: [{ name: 'users', records: 30 }], stateEvery: 10 } },
+      destination: { definition: fakeConnector, config: {} },
+      catalog: catalogOf({ name: 'users' }),
+      onStateCommitted: async () => {
+        throw new Error('database down');
+      },
+    });
+    expect(result.status).toBe('failed');
+    expect(result.failures[0]).toMatchObject({ origin: 'platform', type: 'transient_error', message: 'could not save the committed state: database down' });
   });
 });
 

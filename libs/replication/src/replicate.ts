@@ -488,13 +488,16 @@ class Replication {
     this.commitChain = this.commitChain
       .then(() => callback(state, totals))
       .catch((err: unknown) => {
-        // the returned state is authoritative; a failed save only means more re-sent records on retry
-        this.log({
+        // a commit that could not be saved must not end in success: the next sync would start from
+        // an older state and send the destination those records again. The attempt fails; the
+        // next one resumes from the last state that was saved.
+        this.fail({
+          origin: 'platform',
+          type: 'transient_error',
+          message: `could not save the committed state: ${err instanceof Error ? err.message : String(err)}`,
           timestamp: Date.now(),
-          level: 'error',
-          origin: 'replication',
-          message: `onStateCommitted failed: ${(err as Error).message}`,
         });
+        void this.killAll();
       });
   }
 

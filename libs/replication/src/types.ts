@@ -76,6 +76,7 @@ export interface ReplicateInput {
   /**
    * Called each time the destination commits state, in order; a returned promise is awaited
    * before the next call and before replicate() resolves. The argument is the full merged state.
+   * A rejection fails the attempt (origin platform, transient): the state was not saved.
    */
   onStateCommitted?: (state: ReplicationState, stats: ReplicationTotals) => void | Promise<void>;
   /** a connector asked for its config to be replaced (CONTROL CONNECTOR_CONFIG) */

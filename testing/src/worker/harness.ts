@@ -18,7 +18,7 @@ import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { LocalDirStorage } from '@tributary/storage';
 import type { ConnectionSchedule, NonBreakingChangesPolicy } from '@tributary/workflows';
-import { createActivities, createTributaryWorker, storageAttemptLogs } from '@tributary/worker';
+import { createActivities, createTributaryWorker, storageAttemptLogs, type ActivityDeps } from '@tributary/worker';
 import { connectorInstallDir, repoRoot } from '../paths.js';
 import { childPids } from '../processes.js';
 import { startTestTemporal, type TestTemporal } from '../temporal.js';
@@ -97,7 +97,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { worker?: boolean } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** default true: run a worker in this process */
+  worker?: boolean;
+  /** how the worker retries saving committed state (default: the worker's own) */
+  stateSaveRetry?: ActivityDeps['stateSaveRetry'];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   quietTemporalRuntime();
   const temporal = await startTestTemporal();
   let database: MigratedDatabase | undefined;
@@ -114,7 +121,7 @@ export async function startHarness(options: { worker?: boolean } = {}): Promise<
   }
 }
 
-async function startOn(temporal: TestTemporal, database: MigratedDatabase, dir: string, options: { worker?: boolean }): Promise<Harness> {
+async function startOn(temporal: TestTemporal, database: MigratedDatabase, dir: string, options: HarnessOptions): Promise<Harness> {
   const { dataSource } = database;
   const secretKey = randomBytes(32);
   const persistence = new PostgresJobPersistence(dataSource, secretKey);
@@ -123,7 +130,13 @@ async function startOn(temporal: TestTemporal, database: MigratedDatabase, dir: 
   let workerConnection: NativeConnection | undefined;
   if (options.worker !== false) {
     const launcher = new ProcessLauncher({ installDir: connectorInstallDir(), tmpDir: dir, resolveBuiltin: resolveBuiltinConnector });
-    const activities = createActivities({ launcher, secretKey, persistence, attemptLogs: storageAttemptLogs(new LocalDirStorage(dir)) });
+    const activities = createActivities({
+      launcher,
+      secretKey,
+      persistence,
+      attemptLogs: storageAttemptLogs(new LocalDirStorage(dir)),
+      ...(options.stateSaveRetry ? { stateSaveRetry: options.stateSaveRetry } : {}),
+    });
     workerConnection = await NativeConnection.connect({ address: temporal.address });
     worker = await createTributaryWorker({
       connection: workerConnection,

@@ -4,6 +4,7 @@
  * cancels the activity (delivered on a heartbeat, so heartbeats are frequent).
  */
 import { Context } from '@temporalio/activity';
+import pRetry, { type Options as RetryOptions } from 'p-retry';
 import { CancelledFailure } from '@temporalio/common';
 import type { ConnectorLauncher } from '@tributary/launcher';
 import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationTotals } from '@tributary/replication';
@@ -26,7 +27,12 @@ export interface ReplicateActivityDeps {
   /** how often live progress goes to the database; default 2 s (what the status endpoint shows) */
   progressPersistIntervalMs?: number;
   replicationOptions?: ReplicationOptions;
+  /** how saving committed state is retried; default STATE_SAVE_RETRY */
+  stateSaveRetry?: Pick<RetryOptions, 'retries' | 'minTimeout' | 'maxTimeout'>;
 }
+
+/** About a minute of tries: long enough for a PostgreSQL restart, short of the heartbeat timeout's concerns. */
+export const STATE_SAVE_RETRY = { retries: 8, minTimeout: 500, maxTimeout: 10_000 };
 
 function describeStreams(config: SyncConfig): string {
   const names = config.catalog.streams.map(({ stream }) => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name));
@@ -95,9 +101,19 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
             );
           }
         },
-        // awaited by replicate() before the next commit: a crash loses nothing committed
+        // awaited by replicate() before the next commit: a crash loses nothing committed. A database
+        // restarting is waited out; a save that still fails fails the attempt (never a success without its state)
         onStateCommitted: async (state, totals) => {
-          await persistence.persistState(ref, state, totals);
+          await pRetry(() => persistence.persistState(ref, state, totals), {
+            ...(deps.stateSaveRetry ?? STATE_SAVE_RETRY),
+            onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
+              log.write({
+                timestamp: Date.now(),
+                level: 'warn',
+                origin: 'platform',
+                message: `could not save the committed state (try ${attemptNumber}, ${retriesLeft} left): ${error.message}`,
+              }),
+          });
           // if the worker dies now, the workflow learns from the last heartbeat that records were committed
           committed = totals;
           beat();
