@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TRIBUTARY_TASK_QUEUE,
-  cancelJobSignal,
+  cancelJobUpdate,
   connectionDeletedSignal,
   connectionStatusQuery,
   connectionUpdatedSignal,
@@ -66,9 +66,13 @@ describe('connection workflow', () => {
     expect(await handle.executeUpdate(runJobUpdate, { args: [SYNC] })).toEqual({ status: 'already_running', jobId: second.jobId });
     expect(await handle.query(connectionStatusQuery)).toMatchObject({ state: 'running', runningJob: { jobId: second.jobId } });
 
-    // cancel stops the job; the connection keeps waiting for the next sync
+    // a cancel naming another job (the first one, finished) is stale: it stops nothing
     await waitFor('the connectors to start', () => connectorProcesses().length === 2 || undefined);
-    await handle.signal(cancelJobSignal);
+    expect(await handle.executeUpdate(cancelJobUpdate, { args: [{ jobId: first.jobId }] })).toBe('unknown');
+    expect(await handle.query(connectionStatusQuery)).toMatchObject({ state: 'running', runningJob: { jobId: second.jobId } });
+    expect(connectorProcesses()).toHaveLength(2);
+    // cancel naming the running job stops it; the connection keeps waiting for the next sync
+    expect(await handle.executeUpdate(cancelJobUpdate, { args: [{ jobId: second.jobId }] })).toBe('cancelling');
     const afterCancel = await waitFor(
       'the second job to end',
       async () => {

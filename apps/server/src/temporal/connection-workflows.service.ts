@@ -12,7 +12,7 @@ import {
 } from '@temporalio/client';
 import {
   WORKFLOW_TYPES,
-  cancelJobSignal,
+  cancelJobUpdate,
   cancelSyncJobSignal,
   connectionDeletedSignal,
   connectionStatusQuery,
@@ -139,14 +139,21 @@ export class ConnectionWorkflows {
 
   /**
    * Cancels a running job: the job's own workflow stops its connectors. Between job creation
-   * and the start of that workflow, only the connection workflow knows the job: it forwards
-   * the cancel. Returns false when neither workflow runs.
+   * and the start of that workflow, only the connection workflow knows the job: it cancels it
+   * if, and only if, that job is the one it runs. Returns false when no workflow runs the job
+   * (an orphan: the caller closes it).
    */
   async cancelJob(connectionId: string, jobId: string): Promise<boolean> {
     return this.rpc.control(`cancel job ${jobId}`, async () => {
       const { client } = this.rpc;
       if (await ignoreNotFound(client.workflow.getHandle(syncJobWorkflowId(jobId)).signal(cancelSyncJobSignal))) return true;
-      return ignoreNotFound(client.workflow.getHandle(connectionWorkflowId(connectionId)).signal(cancelJobSignal));
+      try {
+        const answer = await client.workflow.getHandle(connectionWorkflowId(connectionId)).executeUpdate(cancelJobUpdate, { args: [{ jobId }] });
+        return answer === 'cancelling';
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw error;
+      }
     });
   }
 

@@ -25,6 +25,7 @@ import { syncJobWorkflowId } from '../ids.js';
 import { nextRunAt } from '../schedule.js';
 import {
   cancelJobSignal,
+  cancelJobUpdate,
   cancelSyncJobSignal,
   connectionDeletedSignal,
   connectionStatusQuery,
@@ -49,6 +50,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   let pendingRequest: JobRequest | undefined = input.pendingRequest;
   let updated = false;
   let deleted = false;
+  /** the createJob activity runs: a job exists in the database that runningJob does not name yet */
+  let creatingJob = false;
   /** the last request the platform refused to start (e.g. the connection vanished meanwhile) */
   let rejected: { request: JobRequest; reason: string } | undefined;
   const control: JobControl = { cancelPending: false };
@@ -102,6 +105,13 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   setHandler(cancelJobSignal, () => {
     if (runningJob) control.cancelPending = true;
   });
+  setHandler(cancelJobUpdate, async ({ jobId }) => {
+    // a job being created is not known by its id yet: the answer waits for it
+    await condition(() => !creatingJob);
+    if (runningJob?.jobId !== jobId) return 'unknown';
+    control.cancelPending = true;
+    return 'cancelling';
+  });
   setHandler(connectionUpdatedSignal, () => {
     updated = true;
   });
@@ -129,8 +139,10 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     const startedAt = Date.now();
     let jobId: string;
     try {
+      creatingJob = true;
       ({ jobId } = await createJob({ connectionId, trigger, request }));
     } catch (err) {
+      creatingJob = false;
       // refused for good (createJob retries anything transient): answer the caller, keep waiting
       rejected = { request, reason: err instanceof ActivityFailure && err.cause ? err.cause.message : String(err) };
       pendingRequest = undefined;
@@ -141,6 +153,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       continue;
     }
     runningJob = { jobId, kind: request.kind, startedAt };
+    creatingJob = false;
     pendingRequest = undefined;
     const jobOptions = input.jobOptions ?? settings.jobOptions;
     const result = await runJob(jobId, { ...input, jobOptions, previousJobFailed: lastJob?.status === 'failed' }, control);
