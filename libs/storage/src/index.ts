@@ -1,6 +1,7 @@
 export {
   InvalidCursorError,
   InvalidStorageKeyError,
+  PAGE_MAX_BYTES,
   type LogAppender,
   type LogPage,
   type LogStorage,

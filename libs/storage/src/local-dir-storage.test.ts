@@ -135,6 +135,25 @@ describe('LocalDirStorage', () => {
     expect(second.entries).toEqual([4, 5, 6, 7].map((n) => entry(n)));
   });
 
+  it('ends a page at its byte budget, however many entries were asked for, and the next page goes on from there', async () => {
+    const storage = new LocalDirStorage(root);
+    const log = await storage.openAppender(KEY);
+    const big = 'x'.repeat(100_000);
+    for (let n = 0; n < 30; n++) log.write(entry(n, `${n} ${big}`));
+    await log.close();
+    const first = await storage.readPage(KEY, { limit: 1000, maxBytes: 250_000 });
+    // the entry that reaches the budget ends the page
+    expect(first.entries.map((e) => e.message.split(' ')[0])).toEqual(['0', '1', '2']);
+    const { entries } = await readAll(storage, KEY, 1000);
+    expect(entries).toHaveLength(30);
+    // the default budget keeps a page of huge lines at about a mebibyte
+    const page = await storage.readPage(KEY, { limit: 1000 });
+    expect(page.entries.length).toBeLessThan(12);
+    expect(page.nextCursor).not.toBeNull();
+    // a single line larger than the budget still makes a page
+    expect((await storage.readPage(KEY, { limit: 1000, maxBytes: 10 })).entries).toHaveLength(1);
+  });
+
   it('answers an empty last page for a log nobody has written', async () => {
     const storage = new LocalDirStorage(join(root, 'never-created'));
     await expect(storage.readPage(KEY, { limit: 1000 })).resolves.toEqual({ entries: [], nextCursor: null });

@@ -9,6 +9,7 @@ import { fromLogLine, toLogLine } from './log-lines.js';
 import {
   InvalidCursorError,
   InvalidStorageKeyError,
+  PAGE_MAX_BYTES,
   type LogAppender,
   type LogPage,
   type LogStorage,
@@ -57,7 +58,7 @@ export class LocalDirStorage implements LogStorage {
     return new FileLogAppender(await open(path, 'a', 0o600), this.options);
   }
 
-  async readPage(key: string, { cursor, limit }: ReadPageOptions): Promise<LogPage> {
+  async readPage(key: string, { cursor, limit, maxBytes = PAGE_MAX_BYTES }: ReadPageOptions): Promise<LogPage> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
     const path = this.pathOf(key);
     const start = cursor === undefined ? 0 : decodeOffsetCursor(cursor);
@@ -71,7 +72,7 @@ export class LocalDirStorage implements LogStorage {
     try {
       const { size } = await file.stat();
       await assertLineStart(file, start, size);
-      return await readLines(file, start, size, limit, this.options.readChunkBytes);
+      return await readLines(file, start, size, { limit, maxBytes }, this.options.readChunkBytes);
     } finally {
       await file.close();
     }
@@ -92,15 +93,23 @@ async function assertLineStart(file: FileHandle, offset: number, size: number): 
  * across chunks over to the next one. Lines are decoded whole, so multi-byte characters
  * cut by a chunk boundary survive.
  */
-async function readLines(file: FileHandle, start: number, size: number, limit: number, chunkBytes: number): Promise<LogPage> {
+async function readLines(
+  file: FileHandle,
+  start: number,
+  size: number,
+  { limit, maxBytes }: { limit: number; maxBytes: number },
+  chunkBytes: number,
+): Promise<LogPage> {
   const entries: LogEntry[] = [];
+  let pageBytes = 0;
+  const full = () => entries.length >= limit || pageBytes >= maxBytes;
   const chunk = Buffer.alloc(chunkBytes);
   let carry: Buffer[] = [];
   let readPosition = start;
   /** just after the last line consumed: where the next page starts */
   let consumed = start;
   let atEnd = false;
-  while (entries.length < limit) {
+  while (!full()) {
     const { bytesRead } = await file.read(chunk, 0, chunk.length, readPosition);
     if (bytesRead === 0) {
       atEnd = true;
@@ -108,15 +117,18 @@ async function readLines(file: FileHandle, start: number, size: number, limit: n
     }
     const data = chunk.subarray(0, bytesRead);
     let lineStart = 0;
-    for (let nl = data.indexOf(NEWLINE); nl !== -1 && entries.length < limit; nl = data.indexOf(NEWLINE, lineStart)) {
+    for (let nl = data.indexOf(NEWLINE); nl !== -1 && !full(); nl = data.indexOf(NEWLINE, lineStart)) {
       const piece = data.subarray(lineStart, nl);
       const line = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
       carry = [];
-      if (line.length > 0) entries.push(fromLogLine(line.toString('utf8')));
+      if (line.length > 0) {
+        entries.push(fromLogLine(line.toString('utf8')));
+        pageBytes += line.length;
+      }
       consumed = readPosition + nl + 1;
       lineStart = nl + 1;
     }
-    if (entries.length < limit && lineStart < bytesRead) carry.push(Buffer.from(data.subarray(lineStart)));
+    if (!full() && lineStart < bytesRead) carry.push(Buffer.from(data.subarray(lineStart)));
     readPosition += bytesRead;
   }
   // a last line without its newline: torn by a crash (our appender writes whole lines), shown rather than hidden

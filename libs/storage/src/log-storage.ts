@@ -5,7 +5,6 @@
  */
 import type { LogEntry } from '@tributary/domain';
 
-
 export interface LogAppender {
   /** Buffered and never blocks: log producers (connector output) must not wait on storage. */
   write(entry: LogEntry): void;
@@ -18,7 +17,15 @@ export interface ReadPageOptions {
   cursor?: string;
   /** the most entries to return (a positive integer) */
   limit: number;
+  /**
+   * the page ends at the first entry that brings it to this many bytes of log lines (a page
+   * always holds at least one entry); default PAGE_MAX_BYTES, so a page of huge lines stays small
+   */
+  maxBytes?: number;
 }
+
+/** 1 MiB: a page of 1,000 lines of a connector's 1 MiB stderr lines would otherwise be a gigabyte. */
+export const PAGE_MAX_BYTES = 1024 * 1024;
 
 export interface LogPage {
   entries: LogEntry[];

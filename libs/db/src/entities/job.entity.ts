@@ -37,7 +37,8 @@ export class JobEntity {
   streams!: StreamDescriptor[] | null;
 
   /** what the job ran with (catalog, definitions, versions), so history stays true after edits */
-  @Column({ name: 'config_snapshot', type: 'jsonb' })
+  // never loaded by default: it holds the job's whole catalog, and job lists must not pull it in (loadSyncConfig selects it)
+  @Column({ name: 'config_snapshot', type: 'jsonb', select: false })
   configSnapshot!: Record<string, unknown>;
 
   @CreatedAt()

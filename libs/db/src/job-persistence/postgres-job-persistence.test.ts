@@ -131,7 +131,12 @@ describe('PostgresJobPersistence', () => {
   }
 
   const job = (jobId: string) => dataSource.getRepository(JobEntity).findOneByOrFail({ id: jobId });
-  const snapshotOf = async (jobId: string) => (await job(jobId)).configSnapshot as unknown as JobConfigSnapshot;
+  const snapshotOf = async (jobId: string) =>
+    (
+      await dataSource
+        .getRepository(JobEntity)
+        .findOneOrFail({ where: { id: jobId }, select: { id: true, configSnapshot: true } })
+    ).configSnapshot as unknown as JobConfigSnapshot;
   const connection = (id: string) => dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id });
   const stateRow = (connectionId: string) => dataSource.getRepository(ConnectionStateEntity).findOneBy({ connectionId });
   const attempt = (jobId: string, attemptNumber: number) =>
@@ -188,6 +193,13 @@ describe('PostgresJobPersistence', () => {
       // a sync changes no generation
       expect((await connection(seeded.connectionId)).configuredCatalog.streams.map((s) => s.generation_id)).toEqual([2, undefined]);
       await finishJob(jobId);
+    });
+
+    it('leaves the snapshot (the whole catalog) out of a job read that does not ask for it, as job lists do', async () => {
+      const { connectionId } = await seed({ streams: [stream('users', 'append', 2)] });
+      const { jobId } = await persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+      expect((await job(jobId)).configSnapshot).toBeUndefined();
+      expect((await snapshotOf(jobId)).catalog.streams.length).toBeGreaterThan(0);
     });
 
     it('snapshots the field selection with the selected streams’ schemas cut down to it, and hands both to the worker', async () => {
