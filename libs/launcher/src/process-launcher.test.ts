@@ -107,7 +107,8 @@ describe('ProcessLauncher with a command runtime', () => {
         origin: 'destination',
         type: 'config_error',
         message: 'bad credentials',
-        internalMessage: 'HTTP 401 from api',
+        // the connector's internal message, then what it logged before failing
+        internalMessage: 'HTTP 401 from api\n\nlast log lines of the destination:\nGET /me answered 401 Unauthorized',
       }),
     });
   });
@@ -120,6 +121,8 @@ describe('ProcessLauncher with a command runtime', () => {
     expect(result.failure).toMatchObject({ origin: 'source', type: 'system_error' });
     expect(result.failure.message).toContain('exited with code 3');
     expect(result.failure.internalMessage).toContain('some text before dying');
+    // stderr too: a Python traceback is where the reason is
+    expect(result.failure.internalMessage).toContain('Traceback: boom');
     expect(logs).toContainEqual(expect.objectContaining({ message: 'Traceback: boom' }));
   });
 

@@ -21,6 +21,8 @@ import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorLauncher,
 import { logEntryFromMessage, failureFromTrace } from './messages-to-logs.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
+/** how many of a connector's last log lines a failed spec/check/discover carries (in its internalMessage) */
+const RECENT_LOG_LINES = 20;
 
 export interface ProcessLauncherOptions extends InstallOptions {
   /** parent of per-run temp dirs holding config/catalog/state; default os.tmpdir() */
@@ -129,23 +131,35 @@ export class ProcessLauncher implements ConnectorLauncher {
     pick: (m: AirbyteMessage) => T | undefined,
   ): Promise<LaunchResult<T>> {
     const role = options.role ?? 'source';
-    const log = (entry: LogEntry) => options.onLog?.(entry);
+    // the last lines the connector logged go with a failure: a CDK connector's own message is often
+    // only "Something went wrong in the connector. See the logs for more details."
+    const recentLog: string[] = [];
+    const log = (entry: LogEntry) => {
+      if (entry.origin === role) {
+        recentLog.push(entry.message.length > 500 ? `${entry.message.slice(0, 500)}…` : entry.message);
+        if (recentLog.length > RECENT_LOG_LINES) recentLog.shift();
+      }
+      options.onLog?.(entry);
+    };
+    const withRecentLog = (failure: FailureReason): FailureReason => {
+      const parts = [failure.internalMessage, recentLog.length > 0 ? `last log lines of the ${role}:\n${recentLog.join('\n')}` : undefined];
+      const internalMessage = parts.filter(Boolean).join('\n\n');
+      return internalMessage ? { ...failure, internalMessage } : failure;
+    };
     let proc: ConnectorProcess;
     try {
-      proc = await this.start(def, args, files, { ...options, role });
+      // stderr and launch problems are logged by the process: through `log`, so they are remembered too
+      proc = await this.start(def, args, files, { ...options, role, onLog: log });
     } catch (err) {
       if (err instanceof ConnectorLaunchError) return { ok: false, failure: err.failure };
       throw err;
     }
     let value: T | undefined;
     let traceFailure: FailureReason | undefined;
-    const recentText: string[] = [];
     const splitter = new LineSplitter((line) => {
       const decoded = decodeLine(line);
       if (decoded.kind === 'text') {
         log({ timestamp: Date.now(), level: 'info', origin: role, message: decoded.text });
-        recentText.push(decoded.text);
-        if (recentText.length > 5) recentText.shift();
         return;
       }
       if (decoded.kind === 'invalid') {
@@ -162,7 +176,8 @@ export class ProcessLauncher implements ConnectorLauncher {
       if (picked !== undefined) value = picked;
       else if (m.type === 'TRACE' && m.trace.type === 'ERROR') traceFailure ??= failureFromTrace(m.trace, role);
       const entry = logEntryFromMessage(m, role);
-      if (entry) log(entry);
+      // a TRACE error is the failure itself: logged, not repeated among the lines before it
+      if (entry) (m.type === 'TRACE' ? options.onLog?.(entry) : log(entry));
     });
     proc.stdout.on('data', (chunk: Buffer) => {
       try {
@@ -185,7 +200,7 @@ export class ProcessLauncher implements ConnectorLauncher {
       // ignore a truncated final line
     }
     if (value !== undefined && exit.code === 0) return { ok: true, value };
-    if (traceFailure) return { ok: false, failure: traceFailure };
+    if (traceFailure) return { ok: false, failure: withRecentLog(traceFailure) };
     if (value !== undefined) return { ok: true, value };
     const command = args[0];
     const why = timedOut
@@ -197,13 +212,7 @@ export class ProcessLauncher implements ConnectorLauncher {
           : `exited with code ${exit.code} without a ${expected} message`;
     return {
       ok: false,
-      failure: {
-        origin: role,
-        type: timedOut ? 'transient_error' : 'system_error',
-        message: `${role} ${command} ${why}`,
-        ...(recentText.length ? { internalMessage: recentText.join('\n') } : {}),
-        timestamp: Date.now(),
-      },
+      failure: withRecentLog({ origin: role, type: timedOut ? 'transient_error' : 'system_error', message: `${role} ${command} ${why}`, timestamp: Date.now() }),
     };
   }
 }
