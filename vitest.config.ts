@@ -18,12 +18,13 @@ const alias = {
   '@tributary/migrations': `${root}migrations/src/index.ts`,
 };
 
-const project = (name: string, dir: string, include = ['src/**/*.test.ts'], testTimeout = 60_000) => ({
+const project = (name: string, dir: string, include = ['src/**/*.test.ts'], testTimeout = 60_000, exclude: string[] = []) => ({
   resolve: { alias },
   test: {
     name,
     root: `${root}${dir}`,
     include,
+    exclude: ['**/node_modules/**', ...exclude],
     testTimeout,
     passWithNoTests: true,
     hookTimeout: 300_000,
@@ -36,7 +37,9 @@ export default defineConfig({
     globalSetup: [`${root}testing/src/vitest/postgres-setup.ts`],
     projects: [
       ...libs.map((l) => project(l, `libs/${l}`)),
-      ...apps.map((a) => project(a, `apps/${a}`)),
+      ...apps.map((a) => project(a, `apps/${a}`, ['src/**/*.test.ts'], 60_000, ['src/**/*.install.test.ts'])),
+      // every seeded PyPI connector installs and answers spec (slow the first time: cached after)
+      project('seeded-connectors', 'apps/bootloader', ['src/**/*.install.test.ts'], 16 * 60_000),
       // the whole stack as separate processes, driven through the HTTP API
       project('e2e', 'tools/e2e', ['**/*.test.ts'], 300_000),
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it

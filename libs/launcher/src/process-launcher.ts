@@ -176,8 +176,10 @@ export class ProcessLauncher implements ConnectorLauncher {
       if (picked !== undefined) value = picked;
       else if (m.type === 'TRACE' && m.trace.type === 'ERROR') traceFailure ??= failureFromTrace(m.trace, role);
       const entry = logEntryFromMessage(m, role);
+      if (!entry) return;
       // a TRACE error is the failure itself: logged, not repeated among the lines before it
-      if (entry) (m.type === 'TRACE' ? options.onLog?.(entry) : log(entry));
+      if (m.type === 'TRACE') options.onLog?.(entry);
+      else log(entry);
     });
     proc.stdout.on('data', (chunk: Buffer) => {
       try {
