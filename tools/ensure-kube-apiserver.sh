@@ -8,7 +8,7 @@ command -v etcd >/dev/null || apt_install etcd-server
 if [ -n "${KUBE_APISERVER:-}" ]; then echo "$KUBE_APISERVER"; exit 0; fi
 
 module="$REPO_ROOT/tools/kube-apiserver"
-version="$(sed -n 's/^require k8s.io\/kubernetes \(v[^ ]*\)$/\1/p' "$module/go.mod")"
+version="$(sed -n 's/^[[:space:]]*k8s.io\/kubernetes \(v[0-9.]*\).*/\1/p' "$module/go.mod" | head -1)"
 # a change to the module (a version bump, a replace) builds a new binary beside the old one
 digest="$(cat "$module/go.mod" "$module/go.sum" "$module/main.go" | sha256sum | cut -c1-12)"
 dir="$TRIBUTARY_CACHE_DIR/kube-apiserver-$version-$digest"
