@@ -205,7 +205,8 @@ export class FakeKubelet {
     this.setCondition(run, 'ContainersReady', 'False');
     this.setCondition(run, 'Ready', 'False');
     run.status.initContainerStatuses = spec.initContainers?.map((c) => containerStatus(c, { waiting: { reason: 'PodInitializing' } }));
-    run.status.containerStatuses = spec.containers.map((c) => containerStatus(c, { waiting: { reason: 'ContainerCreating' } }));
+    const waitingFor = spec.initContainers?.length ? 'PodInitializing' : 'ContainerCreating';
+    run.status.containerStatuses = spec.containers.map((c) => containerStatus(c, { waiting: { reason: waitingFor } }));
 
     const missing = [...(spec.initContainers ?? []), ...spec.containers].filter((c) => !this.imageOf(c.image ?? ''));
     if (missing.length > 0) {
@@ -303,7 +304,7 @@ export class FakeKubelet {
     await Promise.all(containers.map((c) => (c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((resolve) => c.child.once('close', resolve)))));
     clearTimeout(killer);
     await this.core
-      .deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, gracePeriodSeconds: 0, body: { preconditions: { uid: pod.metadata!.uid } } })
+      .deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata!.uid } } })
       .catch((error: unknown) => {
         if ((error as { code?: number }).code !== 404) throw error;
       });
