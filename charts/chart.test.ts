@@ -8,7 +8,16 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CoreV1Api, KubernetesObjectApi, PatchStrategy, loadAllYaml, loadYaml, type KubernetesObject, type V1Deployment, type V1Job } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  loadAllYaml,
+  loadYaml,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1Job,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootloaderEnvSchema, createLogger, podSweeperEnvSchema, serverEnvSchema, workerEnvSchema } from '@tributary/config';
 import { jobPodLabels } from '../apps/pod-sweeper/src/job-pod-labels.js';
@@ -38,16 +47,20 @@ describe('Helm chart charts/tributary', () => {
 
   const valuesArgs = (file: string | undefined) => (file ? ['-f', `${chart}/${file}`] : []);
   async function render(file: string | undefined, namespace: string, extra: string[] = []): Promise<KubernetesObject[]> {
-    const { stdout } = await run(helm, ['template', RELEASE, chart, '--namespace', namespace, ...valuesArgs(file), ...extra], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(helm, ['template', RELEASE, chart, '--namespace', namespace, ...valuesArgs(file), ...extra], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return loadAllYaml(stdout).filter(Boolean) as KubernetesObject[];
   }
   /** Server-side apply; `dryRun` makes the API server validate and admit without storing. */
   async function apply(manifests: KubernetesObject[], namespace: string, dryRun: boolean): Promise<void> {
     for (const manifest of manifests) {
       const object = { ...manifest, metadata: { ...manifest.metadata, namespace: manifest.metadata?.namespace ?? namespace } };
-      await objects.patch(object, undefined, dryRun ? 'All' : undefined, 'tributary-chart-test', true, PatchStrategy.ServerSideApply).catch((error: unknown) => {
-        throw new Error(`${manifest.kind} ${manifest.metadata?.name}: ${(error as { body?: string }).body ?? String(error)}`);
-      });
+      await objects
+        .patch(object, undefined, dryRun ? 'All' : undefined, 'tributary-chart-test', true, PatchStrategy.ServerSideApply)
+        .catch((error: unknown) => {
+          throw new Error(`${manifest.kind} ${manifest.metadata?.name}: ${(error as { body?: string }).body ?? String(error)}`);
+        });
     }
   }
 
@@ -56,42 +69,62 @@ describe('Helm chart charts/tributary', () => {
     expect(stdout).toContain('0 chart(s) failed');
   });
 
-  it.each(VALUES_FILES.map((file) => [file ?? 'defaults', file]))('renders %s into manifests the API server accepts (server-side dry run)', async (_name, file) => {
-    const namespace = await kube.createNamespace();
-    const manifests = await render(file, namespace);
-    // the jobs namespace is the operator's to create
-    const jobsNamespaces = new Set(manifests.map((m) => m.metadata?.namespace).filter((n): n is string => !!n && n !== namespace));
-    for (const jobs of jobsNamespaces) await kube.createNamespace(jobs).catch(() => undefined);
-    await apply(manifests, namespace, true);
+  it.each(VALUES_FILES.map((file) => [file ?? 'defaults', file]))(
+    'renders %s into manifests the API server accepts (server-side dry run)',
+    async (_name, file) => {
+      const namespace = await kube.createNamespace();
+      const manifests = await render(file, namespace);
+      // the jobs namespace is the operator's to create
+      const jobsNamespaces = new Set(manifests.map((m) => m.metadata?.namespace).filter((n): n is string => !!n && n !== namespace));
+      for (const jobs of jobsNamespaces) await kube.createNamespace(jobs).catch(() => undefined);
+      await apply(manifests, namespace, true);
 
-    const kinds = manifests.map((m) => `${m.kind}/${m.metadata?.name}`);
-    expect(kinds).toEqual(expect.arrayContaining([`Deployment/${RELEASE}-tributary-server`, `Deployment/${RELEASE}-tributary-worker`, `Deployment/${RELEASE}-tributary-pod-sweeper`, `Job/${RELEASE}-tributary-bootloader`, `Service/${RELEASE}-tributary-server`, `ConfigMap/${RELEASE}-tributary-env`]));
-    expect(kinds.includes(`Ingress/${RELEASE}-tributary`)).toBe(file === 'ci/ingress-values.yaml');
-    expect(kinds.includes(`Secret/${RELEASE}-tributary-secrets`)).toBe(file !== 'ci/external-db-values.yaml');
-    expect(kinds.includes(`Role/${RELEASE}-tributary-worker`)).toBe(file === 'ci/kubernetes-launcher-values.yaml');
+      const kinds = manifests.map((m) => `${m.kind}/${m.metadata?.name}`);
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          `Deployment/${RELEASE}-tributary-server`,
+          `Deployment/${RELEASE}-tributary-worker`,
+          `Deployment/${RELEASE}-tributary-pod-sweeper`,
+          `Job/${RELEASE}-tributary-bootloader`,
+          `Service/${RELEASE}-tributary-server`,
+          `ConfigMap/${RELEASE}-tributary-env`,
+        ]),
+      );
+      expect(kinds.includes(`Ingress/${RELEASE}-tributary`)).toBe(file === 'ci/ingress-values.yaml');
+      expect(kinds.includes(`Secret/${RELEASE}-tributary-secrets`)).toBe(file !== 'ci/external-db-values.yaml');
+      expect(kinds.includes(`Role/${RELEASE}-tributary-worker`)).toBe(file === 'ci/kubernetes-launcher-values.yaml');
 
-    // the bootloader migrates before anything of the new version starts, with the environment it needs
-    const bootloader = manifests.find((m) => m.kind === 'Job') as V1Job;
-    expect(bootloader.metadata?.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
-    for (const kind of ['ConfigMap', 'Secret']) {
-      const env = manifests.find((m) => m.kind === kind);
-      if (env) expect(Number(env.metadata?.annotations?.['helm.sh/hook-weight'])).toBeLessThan(Number(bootloader.metadata?.annotations?.['helm.sh/hook-weight']));
-    }
-    // every workload: not root, no privilege escalation, read-only root, resources set
-    for (const workload of manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job') as (V1Deployment | V1Job)[]) {
-      const pod = workload.spec!.template.spec!;
-      expect(pod.securityContext?.runAsNonRoot, workload.metadata?.name).toBe(true);
-      for (const container of pod.containers) {
-        expect(container.securityContext, `${workload.metadata?.name}/${container.name}`).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
-        expect(container.resources?.requests?.memory, `${workload.metadata?.name}/${container.name}`).toBeDefined();
+      // the bootloader migrates before anything of the new version starts, with the environment it needs
+      const bootloader = manifests.find((m) => m.kind === 'Job') as V1Job;
+      expect(bootloader.metadata?.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+      for (const kind of ['ConfigMap', 'Secret']) {
+        const env = manifests.find((m) => m.kind === kind);
+        if (env)
+          expect(Number(env.metadata?.annotations?.['helm.sh/hook-weight'])).toBeLessThan(
+            Number(bootloader.metadata?.annotations?.['helm.sh/hook-weight']),
+          );
       }
-    }
-  });
+      // every workload: not root, no privilege escalation, read-only root, resources set
+      for (const workload of manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job') as (V1Deployment | V1Job)[]) {
+        const pod = workload.spec!.template.spec!;
+        expect(pod.securityContext?.runAsNonRoot, workload.metadata?.name).toBe(true);
+        for (const container of pod.containers) {
+          expect(container.securityContext, `${workload.metadata?.name}/${container.name}`).toMatchObject({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+          });
+          expect(container.resources?.requests?.memory, `${workload.metadata?.name}/${container.name}`).toBeDefined();
+        }
+      }
+    },
+  );
 
   it('the API server refuses a broken manifest in the same dry run (the check above can fail)', async () => {
     const namespace = await kube.createNamespace();
     const manifests = await render(undefined, namespace);
-    const server = structuredClone(manifests.find((m) => m.kind === 'Deployment' && m.metadata?.name === `${RELEASE}-tributary-server`)) as V1Deployment;
+    const server = structuredClone(
+      manifests.find((m) => m.kind === 'Deployment' && m.metadata?.name === `${RELEASE}-tributary-server`),
+    ) as V1Deployment;
     server.spec!.template.spec!.containers[0]!.ports = [{ name: 'http', containerPort: 70000 }];
     await expect(apply([server], namespace, true)).rejects.toThrow(/containerPort/);
   });
@@ -104,11 +137,15 @@ describe('Helm chart charts/tributary', () => {
   });
 
   it('declares every variable of libs/config once in values.yaml', async () => {
-    const values = loadYaml<{ config: Record<string, unknown>; secrets: Record<string, unknown> }>(await readFile(`${chart}/values.yaml`, 'utf8'));
+    const values = loadYaml<{ config: Record<string, unknown>; secrets: Record<string, unknown> }>(
+      await readFile(`${chart}/values.yaml`, 'utf8'),
+    );
     const declared = [...Object.keys(values.config), ...Object.keys(values.secrets)];
     // set by the templates: where the server listens in its pod; no kubeconfig in a cluster
     const setByTemplates = ['PORT', 'HOST', 'KUBECONFIG'];
-    const read = new Set([serverEnvSchema, workerEnvSchema, bootloaderEnvSchema, podSweeperEnvSchema].flatMap((schema) => Object.keys(schema.shape)));
+    const read = new Set(
+      [serverEnvSchema, workerEnvSchema, bootloaderEnvSchema, podSweeperEnvSchema].flatMap((schema) => Object.keys(schema.shape)),
+    );
     expect([...read].filter((name) => !declared.includes(name) && !setByTemplates.includes(name))).toEqual([]);
     expect(declared.filter((name) => name !== 'existingSecret' && name !== 'TRIBUTARY_LAUNCHER' && !read.has(name))).toEqual([]);
   });
@@ -116,7 +153,10 @@ describe('Helm chart charts/tributary', () => {
   it('gives the pod-sweeper and the worker exactly the access they need in the jobs namespace', async () => {
     const namespace = await kube.createNamespace();
     const jobs = await kube.createNamespace();
-    const manifests = await render('ci/kubernetes-launcher-values.yaml', namespace, ['--set', `config.TRIBUTARY_KUBERNETES_NAMESPACE=${jobs}`]);
+    const manifests = await render('ci/kubernetes-launcher-values.yaml', namespace, [
+      '--set',
+      `config.TRIBUTARY_KUBERNETES_NAMESPACE=${jobs}`,
+    ]);
     const rbac = manifests.filter((m) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(m.kind ?? ''));
     expect(rbac.length).toBe(6);
     await apply(rbac, namespace, false);
@@ -124,26 +164,62 @@ describe('Helm chart charts/tributary', () => {
     const finished = new Date(Date.now() - 60 * 60_000);
     const created = await admin.createNamespacedPod({
       namespace: jobs,
-      body: { metadata: { name: 'old-sync', labels: jobPodLabels({ jobType: 'sync', jobId: 'j1', attempt: 1 }) }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
+      body: {
+        metadata: { name: 'old-sync', labels: jobPodLabels({ jobType: 'sync', jobId: 'j1', attempt: 1 }) },
+        spec: { containers: [{ name: 'main', image: 'busybox' }] },
+      },
     });
     await admin.replaceNamespacedPodStatus({
       name: 'old-sync',
       namespace: jobs,
-      body: { ...created, status: { phase: 'Succeeded', containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, finishedAt: finished } } }] } },
+      body: {
+        ...created,
+        status: {
+          phase: 'Succeeded',
+          containerStatuses: [
+            {
+              name: 'main',
+              image: 'busybox',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: { terminated: { exitCode: 0, finishedAt: finished } },
+            },
+          ],
+        },
+      },
     });
 
     // the sweeper, with its own service account's token: sweeps, and can do nothing else
     const sweeperApi = (await kube.kubeConfigFor(namespace, `${RELEASE}-tributary-pod-sweeper`)).makeApiClient(CoreV1Api);
-    const sweeper = new PodSweeper({ pods: sweeperApi, logger: createLogger({ name: 'pod-sweeper', level: 'silent' }), namespace: jobs, intervalMs: 60_000, succeededTtlMs: 10 * 60_000, failedTtlMs: 120 * 60_000 });
+    const sweeper = new PodSweeper({
+      pods: sweeperApi,
+      logger: createLogger({ name: 'pod-sweeper', level: 'silent' }),
+      namespace: jobs,
+      intervalMs: 60_000,
+      succeededTtlMs: 10 * 60_000,
+      failedTtlMs: 120 * 60_000,
+    });
     expect(await sweeper.sweepOnce()).toMatchObject({ listed: 1, deletedSucceeded: 1, errors: 0 });
     expect((await admin.listNamespacedPod({ namespace: jobs })).items).toHaveLength(0);
-    await expect(sweeperApi.createNamespacedPod({ namespace: jobs, body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } })).rejects.toMatchObject({ code: 403 });
+    await expect(
+      sweeperApi.createNamespacedPod({
+        namespace: jobs,
+        body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+      }),
+    ).rejects.toMatchObject({ code: 403 });
     await expect(sweeperApi.listNamespacedPod({ namespace })).rejects.toMatchObject({ code: 403 });
 
     // the worker: job pods and their Secrets in the jobs namespace, nothing in its own
     const workerApi = (await kube.kubeConfigFor(namespace, `${RELEASE}-tributary-worker`)).makeApiClient(CoreV1Api);
-    await workerApi.createNamespacedSecret({ namespace: jobs, body: { metadata: { name: 'job-config' }, stringData: { 'config.json': '{}' } } });
-    await workerApi.createNamespacedPod({ namespace: jobs, body: { metadata: { name: 'sync-pod' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    await workerApi.createNamespacedSecret({
+      namespace: jobs,
+      body: { metadata: { name: 'job-config' }, stringData: { 'config.json': '{}' } },
+    });
+    await workerApi.createNamespacedPod({
+      namespace: jobs,
+      body: { metadata: { name: 'sync-pod' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+    });
     await workerApi.deleteNamespacedPod({ name: 'sync-pod', namespace: jobs });
     await workerApi.deleteNamespacedSecret({ name: 'job-config', namespace: jobs });
     await expect(workerApi.listNamespacedSecret({ namespace })).rejects.toMatchObject({ code: 403 });

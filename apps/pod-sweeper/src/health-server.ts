@@ -2,7 +2,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export async function startHealthServer(options: { host: string; port: number; isHealthy: () => boolean }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startHealthServer(options: {
+  host: string;
+  port: number;
+  isHealthy: () => boolean;
+}): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/healthz') {
       res.writeHead(404).end();

@@ -1,2 +1,10 @@
-export { PodSweeper, finishedAtOf, systemClock, type Clock, type PodsApi, type PodSweeperOptions, type SweepCounts } from './pod-sweeper.js';
+export {
+  PodSweeper,
+  finishedAtOf,
+  systemClock,
+  type Clock,
+  type PodsApi,
+  type PodSweeperOptions,
+  type SweepCounts,
+} from './pod-sweeper.js';
 export * from './job-pod-labels.js';

@@ -24,7 +24,13 @@ function logCapture() {
 }
 
 /** A job pod, its status then written the way a kubelet writes it. */
-async function createPod(core: CoreV1Api, namespace: string, name: string, status: V1PodStatus, labels = jobPodLabels({ jobType: 'sync', jobId: name, attempt: 1, connectionId: 'c-1' })): Promise<V1Pod> {
+async function createPod(
+  core: CoreV1Api,
+  namespace: string,
+  name: string,
+  status: V1PodStatus,
+  labels = jobPodLabels({ jobType: 'sync', jobId: name, attempt: 1, connectionId: 'c-1' }),
+): Promise<V1Pod> {
   const created = await core.createNamespacedPod({
     namespace,
     body: { metadata: { name, labels }, spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } },
@@ -42,7 +48,14 @@ const terminated = (phase: 'Succeeded' | 'Failed', finishedAt: Date): V1PodStatu
       imageID: '',
       ready: false,
       restartCount: 0,
-      state: { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, reason: phase === 'Succeeded' ? 'Completed' : 'Error', startedAt: new Date(finishedAt.getTime() - MINUTE), finishedAt } },
+      state: {
+        terminated: {
+          exitCode: phase === 'Succeeded' ? 0 : 1,
+          reason: phase === 'Succeeded' ? 'Completed' : 'Error',
+          startedAt: new Date(finishedAt.getTime() - MINUTE),
+          finishedAt,
+        },
+      },
     },
   ],
 });
@@ -61,7 +74,10 @@ describe('pod sweeper against a real kube-apiserver', () => {
   }, KUBERNETES_START_TIMEOUT_MS);
   afterAll(() => kube?.stop());
 
-  const sweeper = (namespace: string, options: { pageSize?: number; logger?: ReturnType<typeof logCapture>['logger']; clock?: Clock; intervalMs?: number } = {}) =>
+  const sweeper = (
+    namespace: string,
+    options: { pageSize?: number; logger?: ReturnType<typeof logCapture>['logger']; clock?: Clock; intervalMs?: number } = {},
+  ) =>
     new PodSweeper({
       pods: core,
       logger: options.logger ?? logCapture().logger,
@@ -82,20 +98,44 @@ describe('pod sweeper against a real kube-apiserver', () => {
     await createPod(core, namespace, 'failed-old', terminated('Failed', ago(121)));
     await createPod(core, namespace, 'failed-young', terminated('Failed', ago(119)));
     // failed before a container ran (e.g. evicted): only its conditions say when
-    await createPod(core, namespace, 'unknown-old', { phase: 'Unknown', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: ago(200) }] });
+    await createPod(core, namespace, 'unknown-old', {
+      phase: 'Unknown',
+      conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: ago(200) }],
+    });
     await createPod(core, namespace, 'running-for-days', running(ago(5000)));
-    await createPod(core, namespace, 'pending-for-days', { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: ago(5000) }] });
+    await createPod(core, namespace, 'pending-for-days', {
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: ago(5000) }],
+    });
     await createPod(core, namespace, 'not-a-job-pod', terminated('Succeeded', ago(500)), { app: 'something-else' });
     await createPod(core, other, 'job-pod-elsewhere', terminated('Succeeded', ago(500)));
 
     const { lines, logger } = logCapture();
     const counts = await sweeper(namespace, { logger }).sweepOnce();
 
-    expect(await podNames(core, namespace)).toEqual(['failed-young', 'not-a-job-pod', 'pending-for-days', 'running-for-days', 'succeeded-at-ttl', 'succeeded-young']);
+    expect(await podNames(core, namespace)).toEqual([
+      'failed-young',
+      'not-a-job-pod',
+      'pending-for-days',
+      'running-for-days',
+      'succeeded-at-ttl',
+      'succeeded-young',
+    ]);
     expect(await podNames(core, other)).toEqual(['job-pod-elsewhere']);
     expect(counts).toEqual({ listed: 8, deletedSucceeded: 1, deletedFailed: 2, keptYoung: 3, keptActive: 2, terminating: 0, errors: 0 });
-    expect(lines.filter((l) => l.msg === 'deleted job pod').map((l) => l.pod).sort()).toEqual(['failed-old', 'succeeded-old', 'unknown-old']);
-    expect(lines.find((l) => l.msg === 'sweep cycle done')).toMatchObject({ cycle: 1, listed: 8, deletedSucceeded: 1, deletedFailed: 2, errors: 0 });
+    expect(
+      lines
+        .filter((l) => l.msg === 'deleted job pod')
+        .map((l) => l.pod)
+        .sort(),
+    ).toEqual(['failed-old', 'succeeded-old', 'unknown-old']);
+    expect(lines.find((l) => l.msg === 'sweep cycle done')).toMatchObject({
+      cycle: 1,
+      listed: 8,
+      deletedSucceeded: 1,
+      deletedFailed: 2,
+      errors: 0,
+    });
   });
 
   it('pages through more job pods than one list request returns', async () => {
@@ -109,7 +149,16 @@ describe('pod sweeper against a real kube-apiserver', () => {
           ? (param: Parameters<CoreV1Api['listNamespacedPod']>[0]) => (requests.push(param._continue), target.listNamespacedPod(param))
           : Reflect.get(target, key, receiver),
     });
-    const counts = await new PodSweeper({ pods: counting, logger: logCapture().logger, clock: fixedClock, namespace, intervalMs: MINUTE, succeededTtlMs: 10 * MINUTE, failedTtlMs: 120 * MINUTE, pageSize: 3 }).sweepOnce();
+    const counts = await new PodSweeper({
+      pods: counting,
+      logger: logCapture().logger,
+      clock: fixedClock,
+      namespace,
+      intervalMs: MINUTE,
+      succeededTtlMs: 10 * MINUTE,
+      failedTtlMs: 120 * MINUTE,
+      pageSize: 3,
+    }).sweepOnce();
     expect(requests).toHaveLength(3);
     expect(requests[0]).toBeUndefined();
     expect(counts).toMatchObject({ listed: 8, deletedSucceeded: 7, keptYoung: 1 });
@@ -120,12 +169,20 @@ describe('pod sweeper against a real kube-apiserver', () => {
     const namespace = await kube.createNamespace();
     const pod = await createPod(core, namespace, 'held-by-finalizer', terminated('Failed', ago(500)));
     // a finalizer keeps the deleted pod visible with its deletionTimestamp
-    await core.replaceNamespacedPod({ name: 'held-by-finalizer', namespace, body: { ...pod, metadata: { ...pod.metadata, finalizers: ['tributary.test/hold'] } } });
+    await core.replaceNamespacedPod({
+      name: 'held-by-finalizer',
+      namespace,
+      body: { ...pod, metadata: { ...pod.metadata, finalizers: ['tributary.test/hold'] } },
+    });
     await core.deleteNamespacedPod({ name: 'held-by-finalizer', namespace });
     const counts = await sweeper(namespace).sweepOnce();
     expect(counts).toMatchObject({ listed: 1, terminating: 1, deletedFailed: 0, errors: 0 });
     const held = await core.readNamespacedPod({ name: 'held-by-finalizer', namespace });
-    await core.replaceNamespacedPod({ name: 'held-by-finalizer', namespace, body: { ...held, metadata: { ...held.metadata, finalizers: [] } } });
+    await core.replaceNamespacedPod({
+      name: 'held-by-finalizer',
+      namespace,
+      body: { ...held, metadata: { ...held.metadata, finalizers: [] } },
+    });
   });
 
   it('cycles every interval from start() until stop(), which waits for the cycle in flight, and logs both', async () => {
@@ -156,12 +213,21 @@ describe('pod sweeper against a real kube-apiserver', () => {
     const flaky = new Proxy(core, {
       get: (target, key, receiver) =>
         key === 'listNamespacedPod'
-          ? (param: Parameters<CoreV1Api['listNamespacedPod']>[0]) => (failing ? Promise.reject(new Error('connect ECONNREFUSED')) : target.listNamespacedPod(param))
+          ? (param: Parameters<CoreV1Api['listNamespacedPod']>[0]) =>
+              failing ? Promise.reject(new Error('connect ECONNREFUSED')) : target.listNamespacedPod(param)
           : Reflect.get(target, key, receiver),
     });
     await createPod(core, namespace, 'old', terminated('Succeeded', ago(60)));
     const { lines, logger } = logCapture();
-    const loop = new PodSweeper({ pods: flaky, logger, clock: systemClockAt(NOW), namespace, intervalMs: 100, succeededTtlMs: 10 * MINUTE, failedTtlMs: 120 * MINUTE });
+    const loop = new PodSweeper({
+      pods: flaky,
+      logger,
+      clock: systemClockAt(NOW),
+      namespace,
+      intervalMs: 100,
+      succeededTtlMs: 10 * MINUTE,
+      failedTtlMs: 120 * MINUTE,
+    });
     loop.start();
     await waitFor(async () => lines.some((l) => l.msg === 'sweep cycle failed: connect ECONNREFUSED'));
     failing = false;
@@ -173,9 +239,35 @@ describe('pod sweeper against a real kube-apiserver', () => {
 describe('finishedAtOf', () => {
   it('takes the last container termination, else the last condition change, else the start', () => {
     const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
-    const container = (finishedAt: Date) => ({ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, finishedAt } } });
-    expect(finishedAtOf({ status: { startTime: t(1), containerStatuses: [container(t(5)), container(t(7))], initContainerStatuses: [container(t(3))], conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: t(9) }] } })).toEqual(t(7));
-    expect(finishedAtOf({ status: { startTime: t(1), conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: t(2) }, { type: 'Ready', status: 'False', lastTransitionTime: t(4) }] } })).toEqual(t(4));
+    const container = (finishedAt: Date) => ({
+      name: 'c',
+      image: 'i',
+      imageID: '',
+      ready: false,
+      restartCount: 0,
+      state: { terminated: { exitCode: 0, finishedAt } },
+    });
+    expect(
+      finishedAtOf({
+        status: {
+          startTime: t(1),
+          containerStatuses: [container(t(5)), container(t(7))],
+          initContainerStatuses: [container(t(3))],
+          conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: t(9) }],
+        },
+      }),
+    ).toEqual(t(7));
+    expect(
+      finishedAtOf({
+        status: {
+          startTime: t(1),
+          conditions: [
+            { type: 'PodScheduled', status: 'True', lastTransitionTime: t(2) },
+            { type: 'Ready', status: 'False', lastTransitionTime: t(4) },
+          ],
+        },
+      }),
+    ).toEqual(t(4));
     expect(finishedAtOf({ status: { startTime: t(1) } })).toEqual(t(1));
     expect(finishedAtOf({ metadata: { creationTimestamp: t(0) } })).toEqual(t(0));
   });

@@ -103,12 +103,25 @@ export class PodSweeper {
   /** One cycle: list every job pod (all pages), delete those past their TTL. */
   async sweepOnce(): Promise<SweepCounts> {
     const { pods, namespace, logger } = this.options;
-    const counts: SweepCounts = { listed: 0, deletedSucceeded: 0, deletedFailed: 0, keptYoung: 0, keptActive: 0, terminating: 0, errors: 0 };
+    const counts: SweepCounts = {
+      listed: 0,
+      deletedSucceeded: 0,
+      deletedFailed: 0,
+      keptYoung: 0,
+      keptActive: 0,
+      terminating: 0,
+      errors: 0,
+    };
     const startedAt = this.clock.now();
     this.cycles++;
     let continueToken: string | undefined;
     do {
-      const page = await pods.listNamespacedPod({ namespace, labelSelector: JOB_POD_SELECTOR, limit: this.pageSize, _continue: continueToken });
+      const page = await pods.listNamespacedPod({
+        namespace,
+        labelSelector: JOB_POD_SELECTOR,
+        limit: this.pageSize,
+        _continue: continueToken,
+      });
       for (const pod of page.items) {
         counts.listed++;
         const verdict = this.verdict(pod, startedAt);
@@ -119,7 +132,10 @@ export class PodSweeper {
         try {
           await this.delete(pod);
           counts[verdict.counter]++;
-          logger.info({ pod: pod.metadata?.name, phase: pod.status?.phase, finishedAt: verdict.finishedAt.toISOString() }, 'deleted job pod');
+          logger.info(
+            { pod: pod.metadata?.name, phase: pod.status?.phase, finishedAt: verdict.finishedAt.toISOString() },
+            'deleted job pod',
+          );
         } catch (error) {
           counts.errors++;
           logger.warn({ pod: pod.metadata?.name, err: error }, `could not delete job pod: ${describe(error)}`);
@@ -131,10 +147,20 @@ export class PodSweeper {
     return counts;
   }
 
-  private verdict(pod: V1Pod, now: Date): { action: 'keep'; counter: 'keptYoung' | 'keptActive' | 'terminating' } | { action: 'delete'; counter: 'deletedSucceeded' | 'deletedFailed'; finishedAt: Date } {
+  private verdict(
+    pod: V1Pod,
+    now: Date,
+  ):
+    | { action: 'keep'; counter: 'keptYoung' | 'keptActive' | 'terminating' }
+    | { action: 'delete'; counter: 'deletedSucceeded' | 'deletedFailed'; finishedAt: Date } {
     if (pod.metadata?.deletionTimestamp) return { action: 'keep', counter: 'terminating' };
     const phase = pod.status?.phase;
-    const ttl = phase === 'Succeeded' ? this.options.succeededTtlMs : phase === 'Failed' || phase === 'Unknown' ? this.options.failedTtlMs : undefined;
+    const ttl =
+      phase === 'Succeeded'
+        ? this.options.succeededTtlMs
+        : phase === 'Failed' || phase === 'Unknown'
+          ? this.options.failedTtlMs
+          : undefined;
     if (ttl === undefined) return { action: 'keep', counter: 'keptActive' };
     const finishedAt = finishedAtOf(pod);
     if (now.getTime() - finishedAt.getTime() <= ttl) return { action: 'keep', counter: 'keptYoung' };
@@ -145,7 +171,11 @@ export class PodSweeper {
     const name = pod.metadata?.name ?? '';
     try {
       // the uid precondition: never delete a newer pod that took the same name since the list
-      await this.options.pods.deleteNamespacedPod({ name, namespace: this.options.namespace, body: { preconditions: { uid: pod.metadata?.uid } } });
+      await this.options.pods.deleteNamespacedPod({
+        name,
+        namespace: this.options.namespace,
+        body: { preconditions: { uid: pod.metadata?.uid } },
+      });
     } catch (error) {
       // gone already (its job deleted it, or a second sweeper): nothing left to do
       if (statusCodeOf(error) === 404) return;

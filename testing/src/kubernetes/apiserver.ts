@@ -22,7 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { AuthenticationV1TokenRequest, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { AuthenticationV1TokenRequest } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { freePort } from '../../../tools/testing/ports.js';
 
 const run = promisify(execFile);
@@ -177,12 +178,40 @@ interface Pki {
 async function writePki(dir: string): Promise<Pki> {
   const file = (name: string) => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await run('openssl', ['req', '-x509', ...ec, '-days', '3', '-subj', '/CN=tributary-test-ca', '-keyout', file('ca.key'), '-out', file('ca.crt')]);
-  await run('openssl', ['req', ...ec, '-subj', '/CN=kube-apiserver', '-keyout', file('server.key'), '-out', file('server.csr')]);
-  await writeFile(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n');
   await run('openssl', [
-    'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
-    '-days', '3', '-extfile', file('server.ext'), '-out', file('server.crt'),
+    'req',
+    '-x509',
+    ...ec,
+    '-days',
+    '3',
+    '-subj',
+    '/CN=tributary-test-ca',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+  ]);
+  await run('openssl', ['req', ...ec, '-subj', '/CN=kube-apiserver', '-keyout', file('server.key'), '-out', file('server.csr')]);
+  await writeFile(
+    file('server.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n',
+  );
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.crt'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '3',
+    '-extfile',
+    file('server.ext'),
+    '-out',
+    file('server.crt'),
   ]);
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   await writeFile(file('sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
@@ -230,7 +259,9 @@ function startProcess(name: string, command: string, args: string[]): ManagedPro
   child.stderr?.on('data', keep);
   child.on('error', (error) => void (out += `\n${error.message}`));
   const exited = () =>
-    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name,
     pid: child.pid ?? -1,

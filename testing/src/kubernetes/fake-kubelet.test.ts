@@ -7,7 +7,12 @@ import { FakeKubelet } from './fake-kubelet.js';
 
 const sourceSample = fileURLToPath(new URL('../../../libs/connectors/dist/bin/source-sample.js', import.meta.url));
 
-const shell = (name: string, script: string, extra: Partial<V1Container> = {}): V1Container => ({ name, image: 'test/shell:1', command: ['sh', '-c', script], ...extra });
+const shell = (name: string, script: string, extra: Partial<V1Container> = {}): V1Container => ({
+  name,
+  image: 'test/shell:1',
+  command: ['sh', '-c', script],
+  ...extra,
+});
 
 describe('fake kubelet against a real kube-apiserver', () => {
   let kube: TestKubernetes;
@@ -38,7 +43,10 @@ describe('fake kubelet against a real kube-apiserver', () => {
 
   async function runPod(name: string, spec: Partial<V1PodSpec>, labels: Record<string, string> = {}): Promise<string> {
     const namespace = await kube.createNamespace();
-    await core.createNamespacedPod({ namespace, body: { metadata: { name, labels }, spec: { restartPolicy: 'Never', containers: [], ...spec } } });
+    await core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name, labels }, spec: { restartPolicy: 'Never', containers: [], ...spec } },
+    });
     return namespace;
   }
 
@@ -47,14 +55,18 @@ describe('fake kubelet against a real kube-apiserver', () => {
     for (;;) {
       const pod = await core.readNamespacedPod({ name, namespace });
       if (until(pod)) return pod;
-      if (Date.now() > deadline) throw new Error(`pod ${name} never reached the expected state; last status: ${JSON.stringify(pod.status)}`);
+      if (Date.now() > deadline)
+        throw new Error(`pod ${name} never reached the expected state; last status: ${JSON.stringify(pod.status)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
   it('runs init containers, then containers, with env, Secret files and a shared emptyDir, and reports Succeeded', async () => {
     const namespace = await kube.createNamespace();
-    await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'job-config' }, stringData: { 'config.json': '{"count":3}', token: 's3cr3t' } } });
+    await core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'job-config' }, stringData: { 'config.json': '{"count":3}', token: 's3cr3t' } },
+    });
     await core.createNamespacedPod({
       namespace,
       body: {
@@ -137,14 +149,22 @@ describe('fake kubelet against a real kube-apiserver', () => {
     const namespace = await runPod('too-big', { containers: [shell('main', 'echo ran')] }, { unschedulable: 'yes' });
     const pod = await waitForPod(namespace, 'too-big', (p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled') ?? false);
     expect(pod.status?.phase).toBe('Pending');
-    expect(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient memory.' });
+    expect(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({
+      status: 'False',
+      reason: 'Unschedulable',
+      message: '0/1 nodes are available: 1 Insufficient memory.',
+    });
     expect(pod.spec?.nodeName).toBeUndefined();
     expect(kubelet.logs(namespace, 'too-big', 'main')).toBe('');
   });
 
   it('reports ImagePullBackOff for an image it does not know, and stays Pending', async () => {
     const namespace = await runPod('no-image', { containers: [{ name: 'main', image: 'nobody/nothing:1' }] });
-    const pod = await waitForPod(namespace, 'no-image', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff');
+    const pod = await waitForPod(
+      namespace,
+      'no-image',
+      (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff',
+    );
     expect(pod.status?.phase).toBe('Pending');
     expect(pod.status?.containerStatuses?.[0]?.state?.waiting?.message).toContain('nobody/nothing:1');
   });
@@ -173,7 +193,12 @@ describe('fake kubelet against a real kube-apiserver', () => {
     const namespace = await runPod('sample-spec', {
       volumes: [{ name: 'out', emptyDir: {} }],
       containers: [
-        { name: 'spec', image: 'tributary/source-sample:0.1.0', command: ['sh', '-c', 'eval "$AIRBYTE_ENTRYPOINT" spec > /out/spec.jsonl && wc -l < /out/spec.jsonl'], volumeMounts: [{ name: 'out', mountPath: '/out' }] },
+        {
+          name: 'spec',
+          image: 'tributary/source-sample:0.1.0',
+          command: ['sh', '-c', 'eval "$AIRBYTE_ENTRYPOINT" spec > /out/spec.jsonl && wc -l < /out/spec.jsonl'],
+          volumeMounts: [{ name: 'out', mountPath: '/out' }],
+        },
         { name: 'default-entrypoint', image: 'tributary/source-sample:0.1.0', args: ['spec'] },
       ],
     });

@@ -254,9 +254,18 @@ export class FakeKubelet {
       .sort((a, b) => b.from.length - a.from.length);
     const local = (text: string) => mounts.reduce((s, m) => s.replace(mountPathPattern(m.from), m.to), text);
 
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: run.dir, HOSTNAME: run.pod.metadata!.name!, ...image.env };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: run.dir,
+      HOSTNAME: run.pod.metadata!.name!,
+      ...image.env,
+    };
     for (const source of container.envFrom ?? []) {
-      const data = source.secretRef ? await this.secretData(run, source.secretRef.name!) : source.configMapRef ? await this.configMapData(run, source.configMapRef.name!) : {};
+      const data = source.secretRef
+        ? await this.secretData(run, source.secretRef.name!)
+        : source.configMapRef
+          ? await this.configMapData(run, source.configMapRef.name!)
+          : {};
       for (const [key, value] of Object.entries(data)) env[`${source.prefix ?? ''}${key}`] = value;
     }
     for (const variable of container.env ?? []) {
@@ -270,7 +279,12 @@ export class FakeKubelet {
     const workingDir = container.workingDir ?? image.workingDir;
 
     const startedAt = new Date();
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: workingDir ? local(workingDir) : run.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: workingDir ? local(workingDir) : run.dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const running: RunningContainer = { name: container.name, child, oomKilled: false };
     run.containers.set(container.name, running);
     const append = (chunk: Buffer) => run.logs.set(container.name, (run.logs.get(container.name) ?? '') + chunk.toString());
@@ -283,13 +297,23 @@ export class FakeKubelet {
       });
       child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
     });
-    this.updateContainer(run, container.name, { running: { startedAt } }, { started: true, ready: true, containerID: `fake://${child.pid ?? 0}` });
+    this.updateContainer(
+      run,
+      container.name,
+      { running: { startedAt } },
+      { started: true, ready: true, containerID: `fake://${child.pid ?? 0}` },
+    );
     await this.writeStatus(run);
 
     const exitCode = await exit;
     run.containers.delete(container.name);
     const reason = running.oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
-    this.updateContainer(run, container.name, { terminated: { exitCode, reason, startedAt, finishedAt: new Date(), containerID: `fake://${child.pid ?? 0}` } }, { started: false, ready: false });
+    this.updateContainer(
+      run,
+      container.name,
+      { terminated: { exitCode, reason, startedAt, finishedAt: new Date(), containerID: `fake://${child.pid ?? 0}` } },
+      { started: false, ready: false },
+    );
     if (!run.deleting) await this.writeStatus(run);
     return exitCode;
   }
@@ -301,10 +325,18 @@ export class FakeKubelet {
     const containers = [...run.containers.values()];
     for (const c of containers) killGroup(c.child, 'SIGTERM');
     const killer = setTimeout(() => containers.forEach((c) => killGroup(c.child, 'SIGKILL')), graceSeconds * 1000);
-    await Promise.all(containers.map((c) => (c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((resolve) => c.child.once('close', resolve)))));
+    await Promise.all(
+      containers.map((c) =>
+        c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((resolve) => c.child.once('close', resolve)),
+      ),
+    );
     clearTimeout(killer);
     await this.core
-      .deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata!.uid } } })
+      .deleteNamespacedPod({
+        name: pod.metadata!.name!,
+        namespace: pod.metadata!.namespace!,
+        body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata!.uid } },
+      })
       .catch((error: unknown) => {
         if ((error as { code?: number }).code !== 404) throw error;
       });
@@ -347,12 +379,17 @@ export class FakeKubelet {
     return (await this.core.readNamespacedConfigMap({ name, namespace: run.pod.metadata!.namespace! })).data ?? {};
   }
 
-  private async envValue(run: PodRun, variable: NonNullable<V1Container['env']>[number], env: Record<string, string>): Promise<string | undefined> {
+  private async envValue(
+    run: PodRun,
+    variable: NonNullable<V1Container['env']>[number],
+    env: Record<string, string>,
+  ): Promise<string | undefined> {
     if (variable.value !== undefined) return expandReferences(variable.value, env);
     const from = variable.valueFrom;
     if (from?.secretKeyRef) return (await this.secretData(run, from.secretKeyRef.name!))[from.secretKeyRef.key];
     if (from?.configMapKeyRef) return (await this.configMapData(run, from.configMapKeyRef.name!))[from.configMapKeyRef.key];
-    if (from?.fieldRef) return fieldValue({ ...run.pod, spec: { ...run.pod.spec!, nodeName: this.nodeName }, status: run.status }, from.fieldRef.fieldPath);
+    if (from?.fieldRef)
+      return fieldValue({ ...run.pod, spec: { ...run.pod.spec!, nodeName: this.nodeName }, status: run.status }, from.fieldRef.fieldPath);
     return undefined;
   }
 
@@ -360,7 +397,13 @@ export class FakeKubelet {
     const conditions = (run.status.conditions ?? []).filter((c) => c.type !== type);
     const previous = run.status.conditions?.find((c) => c.type === type);
     const changed = previous?.status !== status;
-    const condition: V1PodCondition = { type, status, lastTransitionTime: changed ? new Date() : (previous?.lastTransitionTime ?? new Date()), reason, message };
+    const condition: V1PodCondition = {
+      type,
+      status,
+      lastTransitionTime: changed ? new Date() : (previous?.lastTransitionTime ?? new Date()),
+      reason,
+      message,
+    };
     run.status.conditions = [...conditions, condition];
   }
 
@@ -388,7 +431,15 @@ export class FakeKubelet {
 }
 
 function containerStatus(container: V1Container, state: V1ContainerState): V1ContainerStatus {
-  return { name: container.name, image: container.image ?? '', imageID: `fake://${container.image ?? ''}`, ready: false, started: false, restartCount: 0, state };
+  return {
+    name: container.name,
+    image: container.image ?? '',
+    imageID: `fake://${container.image ?? ''}`,
+    ready: false,
+    started: false,
+    restartCount: 0,
+    state,
+  };
 }
 
 /** Matches `path` as a whole path prefix: `/config` in `/config/a` or `--x=/config`, not in `/configs`. */
@@ -399,7 +450,9 @@ function mountPathPattern(path: string): RegExp {
 
 /** Kubernetes' `$(VAR)` expansion in command, args and env values; `$$(` stays literal. */
 function expandReferences(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match, name: string | undefined) => (match === '$$' ? '$' : name !== undefined && name in env ? env[name]! : match));
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match, name: string | undefined) =>
+    match === '$$' ? '$' : name !== undefined && name in env ? env[name]! : match,
+  );
 }
 
 function fieldValue(pod: V1Pod, path: string): string | undefined {
