@@ -30,7 +30,7 @@ const ensureHelm = fileURLToPath(new URL('../tools/ensure-helm.sh', import.meta.
 const RELEASE = 'rel';
 
 /** Every values file the chart ships; undefined: the defaults. */
-const VALUES_FILES = [undefined, 'ci/external-db-values.yaml', 'ci/ingress-values.yaml', 'ci/kubernetes-launcher-values.yaml'];
+const VALUES_FILES = [undefined, 'ci/external-db-values.yaml', 'ci/ingress-values.yaml', 'ci/kubernetes-launcher-values.yaml', '../../k3d/values.yaml'];
 
 describe('Helm chart charts/tributary', () => {
   let kube: TestKubernetes;
@@ -90,7 +90,7 @@ describe('Helm chart charts/tributary', () => {
           `ConfigMap/${RELEASE}-tributary-env`,
         ]),
       );
-      expect(kinds.includes(`Ingress/${RELEASE}-tributary`)).toBe(file === 'ci/ingress-values.yaml');
+      expect(kinds.includes(`Ingress/${RELEASE}-tributary`)).toBe(file === 'ci/ingress-values.yaml' || file === '../../k3d/values.yaml');
       expect(kinds.includes(`Secret/${RELEASE}-tributary-secrets`)).toBe(file !== 'ci/external-db-values.yaml');
       expect(kinds.includes(`Role/${RELEASE}-tributary-worker`)).toBe(file === 'ci/kubernetes-launcher-values.yaml');
 

@@ -39,19 +39,19 @@ ensure_system_deps() {
 }
 
 # go_cmd: prints a Go toolchain new enough for the tools built from source (kube-apiserver,
-# helm, Temporal CLI: Go >= 1.24). PATH first, then /usr/local/go; Debian bookworm's
+# helm; helm 4.3 needs Go >= 1.26). PATH first, then /usr/local/go; Debian bookworm's
 # golang-go (1.19) is too old, so otherwise the official toolchain, published as the Go
 # module golang.org/toolchain, is fetched once from the Go module proxy into the cache.
-GO_TOOLCHAIN_VERSION="${GO_TOOLCHAIN_VERSION:-1.24.13}"
+GO_TOOLCHAIN_VERSION="${GO_TOOLCHAIN_VERSION:-1.26.8}"
 go_cmd() {
   local candidate
-  for candidate in "$(command -v go || true)" /usr/local/go/bin/go "$TRIBUTARY_CACHE_DIR/go-toolchain/go/bin/go"; do
+  for candidate in "$(command -v go || true)" /usr/local/go/bin/go "$TRIBUTARY_CACHE_DIR/go-toolchain-$GO_TOOLCHAIN_VERSION/go/bin/go"; do
     [ -x "$candidate" ] || continue
-    # `go env GOVERSION` is go1.N.M; anything >= 1.24 builds our modules
+    # `go env GOVERSION` is go1.N.M; anything >= 1.26 builds them all
     local minor; minor="$("$candidate" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
-    if [ -n "$minor" ] && [ "$minor" -ge 24 ]; then echo "$candidate"; return 0; fi
+    if [ -n "$minor" ] && [ "$minor" -ge 26 ]; then echo "$candidate"; return 0; fi
   done
-  local dir="$TRIBUTARY_CACHE_DIR/go-toolchain" arch
+  local dir="$TRIBUTARY_CACHE_DIR/go-toolchain-$GO_TOOLCHAIN_VERSION" arch
   arch="$(dpkg --print-architecture)"
   mkdir -p "$dir"
   (
