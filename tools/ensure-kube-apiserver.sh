@@ -22,7 +22,7 @@ if [ ! -x "$dir/kube-apiserver" ]; then
     go_env
     log "building kube-apiserver $version from tools/kube-apiserver (once; about 8 minutes)"
     started=$SECONDS
-    "$go" build -C "$module" -trimpath -ldflags=-s -o "$dir/kube-apiserver.partial" . >&2
+    "$go" build -C "$module" -mod=readonly -trimpath -ldflags=-s -o "$dir/kube-apiserver.partial" . >&2
     mv "$dir/kube-apiserver.partial" "$dir/kube-apiserver"
     log "kube-apiserver built in $((SECONDS - started)) s: $dir/kube-apiserver"
   fi
