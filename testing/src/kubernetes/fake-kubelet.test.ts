@@ -110,6 +110,19 @@ describe('fake kubelet against a real kube-apiserver', () => {
     expect(kubelet.logs(namespace, 'two-step', 'main')).toBe('hello from two-step\n{"count":3}\ntoken=s3cr3t role=test\n');
   });
 
+  it('lets the containers of one pod talk through named pipes in a shared emptyDir (the replication pod shape)', async () => {
+    const namespace = await runPod('piped', {
+      volumes: [{ name: 'pipes', emptyDir: {} }],
+      initContainers: [shell('init', 'mkfifo /pipes/records', { volumeMounts: [{ name: 'pipes', mountPath: '/pipes' }] })],
+      containers: [
+        shell('source', 'seq 1 5000 > /pipes/records', { volumeMounts: [{ name: 'pipes', mountPath: '/pipes' }] }),
+        shell('destination', 'wc -l < /pipes/records', { volumeMounts: [{ name: 'pipes', mountPath: '/pipes' }] }),
+      ],
+    });
+    await waitForPod(namespace, 'piped', (p) => p.status?.phase === 'Succeeded');
+    expect(kubelet.logs(namespace, 'piped', 'destination').trim()).toBe('5000');
+  });
+
   it('goes Pending -> Running -> Succeeded, with the container running in between', async () => {
     const namespace = await runPod('slow', { containers: [shell('main', 'sleep 1')] });
     const running = await waitForPod(namespace, 'slow', (p) => p.status?.phase === 'Running');
