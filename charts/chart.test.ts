@@ -15,11 +15,21 @@ import {
   loadAllYaml,
   loadYaml,
   type KubernetesObject,
+  type V1ConfigMap,
   type V1Deployment,
   type V1Job,
+  type V1Secret,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootloaderEnvSchema, createLogger, podSweeperEnvSchema, serverEnvSchema, workerEnvSchema } from '@tributary/config';
+import {
+  bootloaderEnvSchema,
+  createLogger,
+  loadConfig,
+  parseSecretKey,
+  podSweeperEnvSchema,
+  serverEnvSchema,
+  workerEnvSchema,
+} from '@tributary/config';
 import { jobPodLabels } from '../apps/pod-sweeper/src/job-pod-labels.js';
 import { PodSweeper } from '../apps/pod-sweeper/src/pod-sweeper.js';
 import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '../testing/src/kubernetes/apiserver.js';
@@ -30,7 +40,13 @@ const ensureHelm = fileURLToPath(new URL('../tools/ensure-helm.sh', import.meta.
 const RELEASE = 'rel';
 
 /** Every values file the chart ships; undefined: the defaults. */
-const VALUES_FILES = [undefined, 'ci/external-db-values.yaml', 'ci/ingress-values.yaml', 'ci/kubernetes-launcher-values.yaml', '../../k3d/values.yaml'];
+const VALUES_FILES = [
+  undefined,
+  'ci/external-db-values.yaml',
+  'ci/ingress-values.yaml',
+  'ci/kubernetes-launcher-values.yaml',
+  '../../k3d/values.yaml',
+];
 
 describe('Helm chart charts/tributary', () => {
   let kube: TestKubernetes;
@@ -148,6 +164,39 @@ describe('Helm chart charts/tributary', () => {
     );
     expect([...read].filter((name) => !declared.includes(name) && !setByTemplates.includes(name))).toEqual([]);
     expect(declared.filter((name) => name !== 'existingSecret' && name !== 'TRIBUTARY_LAUNCHER' && !read.has(name))).toEqual([]);
+  });
+
+  it.each(VALUES_FILES.map((file) => [file ?? 'defaults', file]))(
+    'with %s, the environment it renders passes every app’s own config validation',
+    async (_name, file) => {
+      const manifests = await render(file, 'tributary');
+      const configMap = manifests.find((m) => m.kind === 'ConfigMap') as V1ConfigMap;
+      const secret = manifests.find((m) => m.kind === 'Secret') as V1Secret | undefined;
+      // an existingSecret is the operator's: stand in for it with valid values
+      const secretEnv = secret
+        ? Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))
+        : { DATABASE_URL: 'postgres://u:p@db:5432/tributary', TRIBUTARY_SECRET_KEY: 'ab'.repeat(32) };
+      const env = { ...configMap.data, ...secretEnv };
+      const server = manifests.find((m) => m.kind === 'Deployment' && m.metadata?.name?.endsWith('-server')) as V1Deployment;
+      const serverOwn = Object.fromEntries((server.spec!.template.spec!.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+      expect(() => loadConfig(serverEnvSchema, { ...env, ...serverOwn })).not.toThrow();
+      expect(() => loadConfig(workerEnvSchema, env)).not.toThrow();
+      expect(() => loadConfig(bootloaderEnvSchema, env)).not.toThrow();
+      // the sweeper gets the ConfigMap only
+      expect(loadConfig(podSweeperEnvSchema, configMap.data ?? {}).TRIBUTARY_KUBERNETES_NAMESPACE).toBe(
+        file === 'ci/kubernetes-launcher-values.yaml' ? 'tributary-jobs' : 'tributary',
+      );
+    },
+  );
+
+  it('generates a valid secret key once and keeps it', async () => {
+    const manifests = await render(undefined, 'tributary');
+    const secret = manifests.find((m) => m.kind === 'Secret') as V1Secret;
+    const key = Buffer.from(secret.data!.TRIBUTARY_SECRET_KEY!, 'base64').toString();
+    expect(parseSecretKey(key)?.length).toBe(32);
+    // a second rendering without the cluster has nothing to keep: a new key (lookup is what keeps it on upgrades)
+    const again = (await render(undefined, 'tributary')).find((m) => m.kind === 'Secret') as V1Secret;
+    expect(again.data!.TRIBUTARY_SECRET_KEY).not.toBe(secret.data!.TRIBUTARY_SECRET_KEY);
   });
 
   it('gives the pod-sweeper and the worker exactly the access they need in the jobs namespace', async () => {
