@@ -6,5 +6,7 @@ export {
   type PodsApi,
   type PodSweeperOptions,
   type SweepCounts,
+  type SweepTotals,
 } from './pod-sweeper.js';
 export * from './job-pod-labels.js';
+export { prometheusText } from './metrics.js';

@@ -41,7 +41,7 @@ describe('pod-sweeper main (compiled)', () => {
     expect(output()).toMatch(/TRIBUTARY_KUBERNETES_NAMESPACE: must be a Kubernetes namespace name/);
   });
 
-  it('sweeps with the kubeconfig it is given, answers /healthz, and stops cleanly on SIGTERM', async () => {
+  it('sweeps with the kubeconfig it is given, answers /healthz and /metrics, and stops cleanly on SIGTERM', async () => {
     const namespace = await kube.createNamespace();
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
     const created = await core.createNamespacedPod({
@@ -75,6 +75,10 @@ describe('pod-sweeper main (compiled)', () => {
     });
     await waitFor(async () => (await core.listNamespacedPod({ namespace })).items.length === 0);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('tributary_pod_sweeper_deleted_pods_total{phase="failed"} 1\n');
+    expect(metrics).toContain('tributary_pod_sweeper_deleted_pods_total{phase="succeeded"} 0\n');
+    expect(metrics).toMatch(/^tributary_pod_sweeper_cycles_total [1-9]\d*$/m);
     sweeper.child.kill('SIGTERM');
     expect(await sweeper.exited).toBe(0);
     const lines = sweeper

@@ -2,6 +2,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ConfigError, createLogger, loadConfig, podSweeperEnvSchema } from '@tributary/config';
 import { startHealthServer } from './health-server.js';
+import { prometheusText } from './metrics.js';
 import { PodSweeper } from './pod-sweeper.js';
 
 const MINUTE_MS = 60_000;
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
     host: config.TRIBUTARY_POD_SWEEPER_HEALTH_HOST,
     port: config.TRIBUTARY_POD_SWEEPER_HEALTH_PORT,
     isHealthy: () => sweeper.isHealthy(),
+    metrics: () => prometheusText(sweeper.totals()),
   });
   logger.info({ healthPort: health.port }, `health check on http://${config.TRIBUTARY_POD_SWEEPER_HEALTH_HOST}:${health.port}/healthz`);
   sweeper.start();

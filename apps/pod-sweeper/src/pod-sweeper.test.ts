@@ -233,6 +233,8 @@ describe('pod sweeper against a real kube-apiserver', () => {
     failing = false;
     await waitFor(async () => (await podNames(core, namespace)).length === 0);
     await loop.stop();
+    expect(loop.totals()).toMatchObject({ deletedSucceeded: 1, deletedFailed: 0, deleteErrors: 0 });
+    expect(loop.totals().failedCycles).toBeGreaterThanOrEqual(1);
   });
 });
 

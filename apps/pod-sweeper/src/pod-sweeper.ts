@@ -46,6 +46,15 @@ export interface SweepCounts {
   errors: number;
 }
 
+/** Running totals since start, for /metrics. */
+export interface SweepTotals {
+  cycles: number;
+  failedCycles: number;
+  deletedSucceeded: number;
+  deletedFailed: number;
+  deleteErrors: number;
+}
+
 export class PodSweeper {
   private readonly clock: Clock;
   private readonly pageSize: number;
@@ -53,6 +62,7 @@ export class PodSweeper {
   private cycle: Promise<void> | undefined;
   private stopped = true;
   private cycles = 0;
+  private readonly sums: SweepTotals = { cycles: 0, failedCycles: 0, deletedSucceeded: 0, deletedFailed: 0, deleteErrors: 0 };
   private startedAt = new Date(0);
   private lastCycleEndedAt: Date | undefined;
 
@@ -93,7 +103,10 @@ export class PodSweeper {
   private runCycle(): void {
     this.cycle = this.sweepOnce()
       .then(() => undefined)
-      .catch((error: unknown) => this.options.logger.error({ err: error }, `sweep cycle failed: ${describe(error)}`))
+      .catch((error: unknown) => {
+        this.sums.failedCycles++;
+        this.options.logger.error({ err: error }, `sweep cycle failed: ${describe(error)}`);
+      })
       .finally(() => {
         this.lastCycleEndedAt = this.clock.now();
         if (!this.stopped) this.timer = setTimeout(() => this.runCycle(), this.options.intervalMs);
@@ -144,7 +157,16 @@ export class PodSweeper {
       continueToken = page.metadata?._continue || undefined;
     } while (continueToken);
     logger.info({ cycle: this.cycles, ...counts, durationMs: this.clock.now().getTime() - startedAt.getTime() }, 'sweep cycle done');
+    this.sums.cycles++;
+    this.sums.deletedSucceeded += counts.deletedSucceeded;
+    this.sums.deletedFailed += counts.deletedFailed;
+    this.sums.deleteErrors += counts.errors;
     return counts;
+  }
+
+  /** Totals of every cycle since this sweeper was made (cycles: the completed ones). */
+  totals(): SweepTotals {
+    return { ...this.sums };
   }
 
   private verdict(

@@ -25,7 +25,7 @@ export const podSweeperEnvSchema = z.object({
   TRIBUTARY_POD_SWEEPER_FAILED_TTL_MINUTES: minutes.default(120),
   /** pods per list request (the API server pages the rest) */
   TRIBUTARY_POD_SWEEPER_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
-  /** GET /healthz for the liveness probe; 0 picks a free port */
+  /** GET /healthz (liveness probe) and GET /metrics; 0 picks a free port */
   TRIBUTARY_POD_SWEEPER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
   /** where /healthz listens; all interfaces in a pod, so the kubelet reaches it */
   TRIBUTARY_POD_SWEEPER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
