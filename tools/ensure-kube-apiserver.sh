@@ -9,8 +9,8 @@ if [ -n "${KUBE_APISERVER:-}" ]; then echo "$KUBE_APISERVER"; exit 0; fi
 
 module="$REPO_ROOT/tools/kube-apiserver"
 version="$(sed -n 's/^[[:space:]]*k8s.io\/kubernetes \(v[0-9.]*\).*/\1/p' "$module/go.mod" | head -1)"
-# a change to the module (a version bump, a replace) builds a new binary beside the old one
-digest="$(cat "$module/go.mod" "$module/go.sum" "$module/main.go" | sha256sum | cut -c1-12)"
+# a change to the module or to this script's build builds a new binary beside the old one
+digest="$(cat "$module/go.mod" "$module/go.sum" "$module/main.go" "$0" | sha256sum | cut -c1-12)"
 dir="$TRIBUTARY_CACHE_DIR/kube-apiserver-$version-$digest"
 if [ ! -x "$dir/kube-apiserver" ]; then
   mkdir -p "$dir"
@@ -22,7 +22,11 @@ if [ ! -x "$dir/kube-apiserver" ]; then
     go_env
     log "building kube-apiserver $version from tools/kube-apiserver (once; about 8 minutes)"
     started=$SECONDS
-    "$go" build -C "$module" -mod=readonly -trimpath -ldflags=-s -o "$dir/kube-apiserver.partial" . >&2
+    # the version /version reports (clients such as helm check it), as Kubernetes' release build stamps it
+    minor="$(echo "$version" | cut -d. -f2)"
+    stamp="-X k8s.io/component-base/version.gitVersion=$version -X k8s.io/component-base/version.gitMajor=1"
+    stamp="$stamp -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
+    "$go" build -C "$module" -mod=readonly -trimpath -ldflags="-s $stamp" -o "$dir/kube-apiserver.partial" . >&2
     mv "$dir/kube-apiserver.partial" "$dir/kube-apiserver"
     log "kube-apiserver built in $((SECONDS - started)) s: $dir/kube-apiserver"
   fi
