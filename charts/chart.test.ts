@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
+  AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
@@ -197,6 +199,60 @@ describe('Helm chart charts/tributary', () => {
     // a second rendering without the cluster has nothing to keep: a new key (lookup is what keeps it on upgrades)
     const again = (await render(undefined, 'tributary')).find((m) => m.kind === 'Secret') as V1Secret;
     expect(again.data!.TRIBUTARY_SECRET_KEY).not.toBe(secret.data!.TRIBUTARY_SECRET_KEY);
+  });
+
+  it('installs and upgrades for real: the environment first, then the bootloader hook; a generated secret key survives the upgrade', async () => {
+    const namespace = await kube.createNamespace();
+    const batch = kube.kubeConfig.makeApiClient(BatchV1Api);
+    const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+    const secretName = `${RELEASE}-tributary-secrets`;
+    const helmRun = (verb: 'install' | 'upgrade') =>
+      run(helm, [verb, RELEASE, chart, '--namespace', namespace, '--kubeconfig', kube.kubeconfigPath, '--timeout', '60s'], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+
+    /** Plays the Job controller for the hook: once the Job exists (its environment must already), marks it complete. */
+    async function completeBootloader(previousUid?: string): Promise<string> {
+      const name = `${RELEASE}-tributary-bootloader`;
+      for (;;) {
+        const job = await batch.readNamespacedJob({ name, namespace }).catch(() => undefined);
+        if (job && job.metadata?.uid !== previousUid) {
+          await core.readNamespacedConfigMap({ name: `${RELEASE}-tributary-env`, namespace });
+          await core.readNamespacedSecret({ name: secretName, namespace });
+          const now = new Date();
+          const complete = (type: string) => ({ type, status: 'True', lastTransitionTime: now, lastProbeTime: now });
+          await batch.replaceNamespacedJobStatus({
+            name,
+            namespace,
+            body: {
+              ...job,
+              status: {
+                startTime: now,
+                completionTime: now,
+                succeeded: 1,
+                conditions: [complete('SuccessCriteriaMet'), complete('Complete')],
+              },
+            },
+          });
+          return job.metadata!.uid!;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    const install = helmRun('install');
+    const firstJob = await completeBootloader();
+    await install;
+    const key = (await core.readNamespacedSecret({ name: secretName, namespace })).data?.TRIBUTARY_SECRET_KEY;
+    expect(parseSecretKey(Buffer.from(key ?? '', 'base64').toString())?.length).toBe(32);
+    expect(
+      (await kube.kubeConfig.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace })).items.map((d) => d.metadata?.name).sort(),
+    ).toEqual([`${RELEASE}-tributary-pod-sweeper`, `${RELEASE}-tributary-server`, `${RELEASE}-tributary-worker`]);
+
+    const upgrade = helmRun('upgrade');
+    await completeBootloader(firstJob);
+    await upgrade;
+    expect((await core.readNamespacedSecret({ name: secretName, namespace })).data?.TRIBUTARY_SECRET_KEY).toBe(key);
   });
 
   it('gives the pod-sweeper and the worker exactly the access they need in the jobs namespace', async () => {
