@@ -82,6 +82,10 @@ describe('Helm chart charts/tributary', () => {
     }
   }
 
+  it('runs the pinned Helm 4', async () => {
+    expect((await run(helm, ['version', '--short'])).stdout.trim()).toBe('v4.3.2');
+  });
+
   it.each(VALUES_FILES.map((file) => [file ?? 'defaults', file]))('passes helm lint --strict with %s', async (_name, file) => {
     const { stdout } = await run(helm, ['lint', '--strict', chart, ...valuesArgs(file)]);
     expect(stdout).toContain('0 chart(s) failed');

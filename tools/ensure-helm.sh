@@ -16,7 +16,9 @@ if [ ! -x "$bin_dir/helm" ]; then
     go_env
     log "building helm $HELM_VERSION with go install (once; a few minutes)"
     started=$SECONDS
-    GOBIN="$bin_dir" "$go" install -trimpath -ldflags=-s "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" >&2
+    # stamped like a release build, so `helm version` says which one
+    GOBIN="$bin_dir" "$go" install -trimpath -ldflags="-s -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" \
+      "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" >&2
     log "helm built in $((SECONDS - started)) s: $bin_dir/helm"
   fi
 fi
