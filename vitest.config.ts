@@ -2,15 +2,19 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const libs = ['protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage'];
+const libs = ['domain', 'protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage'];
 const apps = ['cli', 'server', 'worker', 'bootloader', 'pod-sweeper'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.
 // Connector processes spawned by tests run the compiled dist/ (npm test builds first).
+const testingAreas = ['db', 'connectors', 'replication', 'server', 'worker', 'cli', 'stack', 'kubernetes'];
 const alias = {
-  // subpath entries first: `@tributary/db` would otherwise match `@tributary/db/testing` as a prefix
-  '@tributary/db/testing': `${root}libs/db/src/testing/index.testing.ts`,
+  // subpath entries first: `@tributary/testing` would otherwise match `@tributary/testing/db` as a prefix
+  ...Object.fromEntries(testingAreas.map((area) => [`@tributary/testing/${area}`, `${root}testing/src/${area}/index.ts`])),
+  '@tributary/testing': `${root}testing/src/index.ts`,
+  '@tributary/workflows/workflows': `${root}libs/workflows/src/workflows/index.ts`,
   ...Object.fromEntries(libs.map((l) => [`@tributary/${l}`, `${root}libs/${l}/src/index.ts`])),
+  ...Object.fromEntries(apps.map((a) => [`@tributary/${a}`, `${root}apps/${a}/src/index.ts`])),
   '@tributary/migrations': `${root}migrations/src/index.ts`,
 };
 
@@ -28,15 +32,15 @@ const project = (name: string, dir: string, include = ['src/**/*.test.ts'], test
 
 export default defineConfig({
   test: {
-    // one real PostgreSQL server per run, for every project: tools/testing/postgres.ts
-    globalSetup: [`${root}tools/vitest/postgres-setup.ts`],
+    // one real PostgreSQL server per run, for every project: testing/src/postgres.ts
+    globalSetup: [`${root}testing/src/vitest/postgres-setup.ts`],
     projects: [
       ...libs.map((l) => project(l, `libs/${l}`)),
       ...apps.map((a) => project(a, `apps/${a}`)),
       // the whole stack as separate processes, driven through the HTTP API
       project('e2e', 'tools/e2e', ['**/*.test.ts'], 300_000),
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it
-      project('tools', 'tools', ['stack/**/*.test.ts'], 180_000),
+      project('tools', 'tools', ['stack/**/*.test.ts', 'architecture/**/*.test.ts'], 180_000),
       // a real kube-apiserver + etcd, the fake kubelet, the Helm chart
       project('kubernetes', '.', ['testing/src/kubernetes/**/*.test.ts', 'charts/**/*.test.ts'], 120_000),
     ],

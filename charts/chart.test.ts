@@ -32,9 +32,9 @@ import {
   serverEnvSchema,
   workerEnvSchema,
 } from '@tributary/config';
-import { jobPodLabels } from '../apps/pod-sweeper/src/job-pod-labels.js';
-import { PodSweeper } from '../apps/pod-sweeper/src/pod-sweeper.js';
-import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '../testing/src/kubernetes/apiserver.js';
+import { jobPodLabels } from '@tributary/domain';
+import { PodSweeper } from '@tributary/pod-sweeper';
+import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '@tributary/testing/kubernetes';
 
 const run = promisify(execFile);
 const chart = fileURLToPath(new URL('./tributary', import.meta.url));

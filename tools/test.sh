@@ -7,5 +7,12 @@ ensure_system_deps
 ensure_node_modules
 log "building"
 npx tsc -b tsconfig.build.json
+# slow one-time builds happen here, not inside a test's time limit (a cold cache builds the Temporal CLI for minutes)
+TEMPORAL_CLI="$(bash tools/ensure-temporal.sh)"
+export TEMPORAL_CLI
+# the Kubernetes tests' kube-apiserver (8-16 min cold on 2 cores) and helm (5-9 min), built from source
+KUBE_APISERVER="$(bash tools/ensure-kube-apiserver.sh)"
+HELM="$(bash tools/ensure-helm.sh)"
+export KUBE_APISERVER HELM
 log "running tests (connector virtualenvs cached in $TRIBUTARY_CACHE_DIR)"
 exec npx vitest run "$@"

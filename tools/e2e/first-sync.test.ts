@@ -5,8 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, createPostgresDestination, createSource, discover, ok, syncAndWait, workspaceId, definitionId } from './api-steps.testing.js';
-import { startE2eStack, type E2eStack } from './stack.testing.js';
+import { createConnection, createPostgresDestination, createSource, discover, ok, syncAndWait, workspaceId, definitionId } from '@tributary/testing/stack';
+import { startE2eStack, type E2eStack } from '@tributary/testing/stack';
 
 const SECRET = 'planted-Secret-5f3a9c-do-not-leak';
 const SCHEMA = 'faker_e2e';

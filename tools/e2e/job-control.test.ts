@@ -5,9 +5,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../testing/processes.js';
-import { createConnection, createPostgresDestination, createSource, discover, finishedJob, getJob, ok, startJob } from './api-steps.testing.js';
-import { startE2eStack, waitFor, type E2eStack } from './stack.testing.js';
+import { isAlive } from '@tributary/testing';
+import { createConnection, createPostgresDestination, createSource, discover, finishedJob, getJob, ok, startJob } from '@tributary/testing/stack';
+import { startE2eStack, waitFor, type E2eStack } from '@tributary/testing/stack';
 
 const run = promisify(execFile);
 const COUNT = 3000;

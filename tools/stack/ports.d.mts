@@ -1,2 +1,2 @@
-/** Types of ports.mjs, for the TypeScript test helpers (tools/testing) that reuse it. */
+/** Types of ports.mjs, for the TypeScript test helpers (testing/src) that reuse it. */
 export function freePort(): Promise<number>;

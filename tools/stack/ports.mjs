@@ -1,4 +1,4 @@
-// Free loopback ports, for the stack benchmarks here and (through tools/testing/ports.ts) the tests.
+// Free loopback ports, for the stack benchmarks here and (through testing/src/ports.ts) the tests.
 import { createServer } from 'node:net';
 
 /** A loopback port that nothing listens on right now (bound once by the OS, then released). */

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../testing/ports.js';
-import { childPids, isAlive } from '../testing/processes.js';
+import { freePort } from '@tributary/testing';
+import { childPids, isAlive } from '@tributary/testing';
 
 const run = promisify(execFile);
 const supervisorScript = fileURLToPath(new URL('./main.mjs', import.meta.url));

@@ -1,4 +1,4 @@
-/** Types of the temporal.mjs functions the TypeScript test helpers (tools/testing/temporal.ts) reuse. */
+/** Types of the temporal.mjs functions the TypeScript test helpers (testing/src/temporal.ts) reuse. */
 
 /** The Temporal CLI: TEMPORAL_CLI, PATH, or built once into the cache by tools/ensure-temporal.sh. */
 export function temporalCli(): Promise<string>;

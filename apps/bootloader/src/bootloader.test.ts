@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig, bootloaderEnvSchema } from '@tributary/config';
-import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 import { runBootloader } from './bootloader.js';
 import { builtinSpecFetcher } from './builtin-specs.js';
 

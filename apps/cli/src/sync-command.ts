@@ -3,12 +3,13 @@
  * catalog when none is given, streams progress to stderr, keeps the committed state in
  * a file so the next run continues incrementally, and exits 0 / 1 / 130.
  */
+import { CatalogConfigurationError, configureCatalog, type LogEntry, SYNC_MODE_CHOICES, type SyncModeChoice } from '@tributary/domain';
 import { rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CatalogConfigurationError, ConfiguredAirbyteCatalogSchema, SYNC_MODE_CHOICES, configureCatalog, type ConfiguredAirbyteCatalog, type SyncModeChoice } from '@tributary/protocol';
-import { ProcessLauncher, type ConnectorDefinition, type LogEntry } from '@tributary/launcher';
+import { ConfiguredAirbyteCatalogSchema, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import { replicate, type ReplicationResult, type ReplicationState } from '@tributary/replication';
 import { resolveBuiltinConnector } from '@tributary/connectors';
 import { parseConnectorRef } from './connector-ref.js';

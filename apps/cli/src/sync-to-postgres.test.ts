@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicationResult } from '@tributary/replication';
-import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
-import { cacheDir } from '../../../tools/testing/paths.js';
-import { childPids, isAlive, runCli, startCli } from './run-cli.testing.js';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
+import { cacheDir } from '@tributary/testing';
+import { childPids, isAlive, runCli, startCli } from '@tributary/testing/cli';
 
 let db: TestDatabase;
 let client: pg.Client;

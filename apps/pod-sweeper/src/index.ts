@@ -8,5 +8,5 @@ export {
   type SweepCounts,
   type SweepTotals,
 } from './pod-sweeper.js';
-export * from './job-pod-labels.js';
+
 export { prometheusText } from './metrics.js';

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../tools/testing/ports.js';
-import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '../../../testing/src/kubernetes/apiserver.js';
-import { jobPodLabels } from './job-pod-labels.js';
+import { jobPodLabels } from '@tributary/domain';
+import { freePort } from '@tributary/testing';
+import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '@tributary/testing/kubernetes';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 

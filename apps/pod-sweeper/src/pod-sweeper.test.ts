@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { CoreV1Api, type V1Pod, type V1PodStatus } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tributary/config';
-import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '../../../testing/src/kubernetes/apiserver.js';
-import { jobPodLabels } from './job-pod-labels.js';
+import { jobPodLabels } from '@tributary/domain';
+import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '@tributary/testing/kubernetes';
 import { PodSweeper, finishedAtOf, type Clock } from './pod-sweeper.js';
 
 const MINUTE = 60_000;

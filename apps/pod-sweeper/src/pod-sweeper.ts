@@ -7,7 +7,7 @@
  */
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '@tributary/config';
-import { JOB_POD_SELECTOR } from './job-pod-labels.js';
+import { JOB_POD_SELECTOR } from '@tributary/domain';
 
 /** What the sweeper needs of the Kubernetes client (a real CoreV1Api in production and tests). */
 export type PodsApi = Pick<CoreV1Api, 'listNamespacedPod' | 'deleteNamespacedPod'>;

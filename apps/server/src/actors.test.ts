@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
 import { ActorEntity, decryptConfig } from '@tributary/db';
-import { seedDefinition, startApiHarness, TEST_SOURCE_SPEC, type ApiHarness } from './testing/api-harness.testing.js';
+import { seedDefinition, startApiHarness, TEST_SOURCE_SPEC, type ApiHarness } from '@tributary/testing/server';
 
 const PLANTED = {
   password: 'planted-password-7f3a9c',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFIED_TTL_MS } from './auth/api-token-verifier.js';
-import { startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 describe('Config API basics (real HTTP, real Postgres)', () => {
   let api: ApiHarness;

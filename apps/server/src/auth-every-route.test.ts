@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routesOf, type ServedRoute } from './app.js';
-import { startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, { security?: unknown[] }>>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routesOf } from './app.js';
-import { startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 /** Bodies a careless or hostile client might send. */
 const deep = (n: number): unknown => (n === 0 ? 'x' : { a: deep(n - 1) });

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionWorkflowId, syncJobWorkflowId } from '@tributary/workflows';
-import { seedDefinition, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
-import { startServerWithWorker, type ServerWithWorker } from './testing/server-with-worker.testing.js';
-import { startAppWithTemporal } from './testing/temporal-app.testing.js';
+import { seedDefinition, type ApiHarness, type ApiResponse } from '@tributary/testing/server';
+import { startServerWithWorker, type ServerWithWorker } from '@tributary/testing/server';
+import { startAppWithTemporal } from '@tributary/testing/server';
 
 interface Job {
   id: string;

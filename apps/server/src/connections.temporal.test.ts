@@ -5,9 +5,9 @@ import { ActorCatalogEntity, JobEntity } from '@tributary/db';
 import type { AirbyteCatalog } from '@tributary/protocol';
 import { Client, Connection } from '@temporalio/client';
 import { connectionWorkflowId } from '@tributary/workflows';
-import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
-import { seedDefinition, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
-import { startAppWithTemporal } from './testing/temporal-app.testing.js';
+import { startTestTemporal, type TestTemporal } from '@tributary/testing';
+import { seedDefinition, startApiHarness, type ApiHarness } from '@tributary/testing/server';
+import { startAppWithTemporal } from '@tributary/testing/server';
 
 const CATALOG: AirbyteCatalog = {
   streams: [

@@ -4,15 +4,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorCatalogEntity, ActorDefinitionEntity } from '@tributary/db';
 import { WORKFLOW_TYPES } from '@tributary/workflows';
-import type { TestTemporal } from '../../../tools/testing/temporal.js';
-import { seedDefinition, type ApiHarness, type ApiResponse } from './testing/api-harness.testing.js';
-import { startServerWithWorker, type ServerWithWorker } from './testing/server-with-worker.testing.js';
-import { startAppWithTemporal } from './testing/temporal-app.testing.js';
-import { startWorkerProcess } from './testing/worker-process.testing.js';
+import type { TestTemporal } from '@tributary/testing';
+import { seedDefinition, type ApiHarness, type ApiResponse } from '@tributary/testing/server';
+import { startServerWithWorker, type ServerWithWorker } from '@tributary/testing/server';
+import { startAppWithTemporal } from '@tributary/testing/server';
+import { startWorkerProcess } from '@tributary/testing/server';
+import { fixturePath } from '@tributary/testing';
 
 type Problem = {
   status: number;
@@ -163,7 +163,7 @@ describe('connector commands through Temporal and a worker', () => {
       histories.push(payloadText(await api.temporalClient.workflow.getHandle(execution.workflowId).fetchHistory()).join('\n'));
     }
     const all = histories.join('\n');
-    expect(all).toContain('sealedConfig');
+    expect(all).toContain('"sealed"');
     expect(all).toContain('"command":"check"');
     expect(all).not.toContain(planted);
   });
@@ -214,7 +214,7 @@ describe('connector commands through Temporal and a worker', () => {
       runtime: {
         kind: 'command',
         command: process.execPath,
-        args: [fileURLToPath(new URL('./testing/wide-catalog-source.mjs', import.meta.url))],
+        args: [fixturePath('wide-catalog-source.mjs')],
       },
       version: 'dev',
       image: null,
@@ -280,7 +280,7 @@ describe('connector commands through Temporal and a worker', () => {
     }
   });
 
-  it('answers 502 naming the key when the worker cannot unseal the config (server and worker keys differ)', async () => {
+  it('answers 502 naming the key when the worker cannot open the config, sealed or stored (server and worker keys differ)', async () => {
     const otherQueue = `server-commands-other-key-${randomUUID()}`;
     const stranger = await startWorkerProcess({
       temporal,
@@ -291,10 +291,27 @@ describe('connector commands through Temporal and a worker', () => {
     });
     const app = await startAppWithTemporal(api, { taskQueue: otherQueue });
     try {
-      const source = await createActor('sources', definitions.sample, { count: 1 });
-      const res = await app.request('POST', `/api/v1/sources/${idOf(source)}/check`);
-      expect(res.status).toBe(502);
-      expect(res.body).toMatchObject({ code: 'worker_failed', detail: expect.stringContaining('TRIBUTARY_SECRET_KEY') });
+      // a config not saved yet travels sealed with the server's key
+      const unsaved = await app.request('POST', '/api/v1/sources/check', { definitionId: definitions.sample, configuration: { count: 1 } });
+      expect(unsaved.status).toBe(502);
+      expect(unsaved.body).toMatchObject({ code: 'worker_failed', detail: expect.stringContaining('TRIBUTARY_SECRET_KEY') });
+
+      // a saved one travels by id: the worker cannot decrypt its stored secret
+      const withSecret = await api.dataSource.getRepository(ActorDefinitionEntity).save({
+        actorType: 'source',
+        name: `source-with-secret-${randomUUID().slice(0, 8)}`,
+        runtime: { kind: 'builtin', name: 'source-sample' },
+        version: 'dev',
+        image: null,
+        defaultVersion: null,
+        documentationUrl: null,
+        spec: { connectionSpecification: { type: 'object', properties: { token: { type: 'string', airbyte_secret: true } } } },
+        custom: true,
+      });
+      const source = await createActor('sources', withSecret.id, { token: 'stored-secret-value' });
+      const saved = await app.request('POST', `/api/v1/sources/${idOf(source)}/check`);
+      expect(saved.status).toBe(502);
+      expect(saved.body).toMatchObject({ code: 'worker_failed', detail: expect.stringContaining('TRIBUTARY_SECRET_KEY') });
     } finally {
       await app.close();
       await stranger.stop();

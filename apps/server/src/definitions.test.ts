@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
-import { seedDefinition, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { seedDefinition, startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 describe('connector definitions through the HTTP API', () => {
   let api: ApiHarness;

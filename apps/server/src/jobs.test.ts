@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
 import { AttemptEntity, JobEntity } from '@tributary/db';
-import { seedConnection, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { seedConnection, startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 describe('job history through the HTTP API', () => {
   let api: ApiHarness;

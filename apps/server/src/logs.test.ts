@@ -1,9 +1,9 @@
+import type { LogEntry } from '@tributary/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
 import { AttemptEntity, JobEntity } from '@tributary/db';
-import type { LogEntry } from '@tributary/launcher';
 import { attemptLogKey } from '@tributary/storage';
-import { seedConnection, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { seedConnection, startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const ORIGINS = ['platform', 'source', 'destination'] as const;

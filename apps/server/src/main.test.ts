@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { freePort } from '../../../tools/testing/ports.js';
+import { freePort } from '@tributary/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTokenEntity, createDataSource, newApiToken } from '@tributary/db';
-import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 

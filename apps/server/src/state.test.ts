@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
 import { JobEntity } from '@tributary/db';
-import { seedConnection, startApiHarness, type ApiHarness } from './testing/api-harness.testing.js';
+import { seedConnection, startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 const streamState = (name: string, cursor: string) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: { cursor } } });
 

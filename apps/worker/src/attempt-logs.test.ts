@@ -1,8 +1,9 @@
+import { SECRET_MASK } from '@tributary/domain';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { attemptLogKey, LocalDirStorage, SECRET_MASK } from '@tributary/storage';
+import { attemptLogKey, LocalDirStorage } from '@tributary/storage';
 import { storageAttemptLogs } from './attempt-logs.js';
 
 const ref = { connectionId: '0b7e3a4e-5f7c-4d2e-8a1b-3c9d2e1f0a55', jobId: '7', attemptNumber: 2 };

@@ -3,8 +3,8 @@
  * libs/storage, under the attempt's key, with the connection's secrets masked before
  * anything is written.
  */
-import type { LogEntry } from '@tributary/launcher';
-import { attemptLogKey, maskSecrets, type LogStorage } from '@tributary/storage';
+import { type LogEntry, maskSecrets } from '@tributary/domain';
+import { attemptLogKey, type LogStorage } from '@tributary/storage';
 import type { AttemptRef } from '@tributary/workflows';
 
 export interface AttemptLogWriter {

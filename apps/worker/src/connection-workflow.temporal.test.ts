@@ -14,8 +14,8 @@ import {
 } from '@tributary/workflows';
 import type { connectionWorkflow } from '@tributary/workflows/workflows';
 import { ConnectionEntity } from '@tributary/db';
-import { updateActorConfig } from '@tributary/db/testing';
-import { connectorProcesses, startHarness, waitFor, type Harness } from './testing/harness.testing.js';
+import { updateActorConfig } from '@tributary/testing/db';
+import { connectorProcesses, startHarness, waitFor, type Harness } from '@tributary/testing/worker';
 
 const SYNC = { kind: 'sync' } as const;
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 

@@ -1,25 +1,16 @@
 // syncJobWorkflow with the real replicate activity and builtin connectors, on a real
 // Temporal dev server: success, retries with backoff, config errors, cancellation.
+import { catalogWithSelectedFields, type LogEntry } from '@tributary/domain';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogEntry } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import pg from 'pg';
 import { resolveBuiltinConnector } from '@tributary/connectors';
 import { ProcessLauncher } from '@tributary/launcher';
-import {
-  TRIBUTARY_TASK_QUEUE,
-  catalogWithSelectedFields,
-  cancelSyncJobSignal,
-  syncJobStatusQuery,
-  syncJobWorkflowId,
-  type JobRequest,
-  type ReplicateHeartbeat,
-  type SyncJobInput,
-} from '@tributary/workflows';
+import { TRIBUTARY_TASK_QUEUE, cancelSyncJobSignal, syncJobStatusQuery, syncJobWorkflowId, type JobRequest, type ReplicateHeartbeat, type SyncJobInput } from '@tributary/workflows';
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
 import { ActorCatalogEntity, ConnectionEntity } from '@tributary/db';
 import {
@@ -31,9 +22,9 @@ import {
   waitFor,
   type Harness,
   type SampleConnection,
-} from './testing/harness.testing.js';
-import { connectorInstallDir } from '../../../tools/testing/paths.js';
-import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
+} from '@tributary/testing/worker';
+import { connectorInstallDir } from '@tributary/testing';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 
 describe('sync job workflow', () => {
   let h: Harness;

@@ -10,12 +10,11 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { PostgresJobPersistence } from '@tributary/db';
-import { createMigratedDatabase, type MigratedDatabase } from '@tributary/db/testing';
+import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
 import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
-import { isAlive } from '../../../tools/testing/processes.js';
-import { startTestTemporal, type TestTemporal } from '../../../tools/testing/temporal.js';
-import { descendants, jsonl, jsonlRecordIds, repoRoot, seedSampleConnection, waitFor } from './testing/harness.testing.js';
+import { isAlive, repoRoot, startTestTemporal, type TestTemporal } from '@tributary/testing';
+import { descendants, jsonl, jsonlRecordIds, seedSampleConnection, waitFor } from '@tributary/testing/worker';
 
 const run = promisify(execFile);
 const RECORDS = 4000;

@@ -574,6 +574,8 @@ export interface components {
             updatedAt: string;
         };
         AttemptStatsDto: {
+            /** @description estimated bytes of the committed records (null for syncs recorded before it was counted) */
+            bytesCommitted: number | null;
             bytesEmitted: number;
             recordsCommitted: number;
             recordsEmitted: number;
@@ -961,11 +963,12 @@ export interface components {
         JobProgressDto: {
             /** @description the attempt these counts are from (1, 2, ...) */
             attemptNumber: number;
+            /** @description estimated bytes of the committed records (null for syncs recorded before it was counted) */
             bytesCommitted: number | null;
             bytesEmitted: number;
             recordsCommitted: number;
             recordsEmitted: number;
-            streams: components["schemas"]["StreamProgressDto"][];
+            streams: components["schemas"]["StreamStatsDto"][];
             /**
              * Format: date-time
              * @description when these counts were last updated
@@ -1255,17 +1258,9 @@ export interface components {
             name: string;
             namespace?: string | null;
         };
-        StreamProgressDto: {
-            /** @description estimated bytes of the committed records */
-            bytesCommitted: number | null;
-            bytesEmitted: number;
-            name: string;
-            namespace: string | null;
-            /** @description records the destination confirmed (state committed) */
-            recordsCommitted: number;
-            recordsEmitted: number;
-        };
         StreamStatsDto: {
+            /** @description estimated bytes of the committed records (null for syncs recorded before it was counted) */
+            bytesCommitted: number | null;
             bytesEmitted: number;
             name: string;
             namespace: string | null;

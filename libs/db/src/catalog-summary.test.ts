@@ -4,7 +4,7 @@ import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { createDataSource } from './data-source.js';
 import { ConnectionEntity } from './entities/index.js';
 import { preparedQuery } from './prepared-query.js';
-import { createMigratedDatabase, seedConnection, type MigratedDatabase } from './testing/index.testing.js';
+import { createMigratedDatabase, seedConnection, type MigratedDatabase } from '@tributary/testing/db';
 
 const stream = (name: string, properties: Record<string, unknown>) => ({
   stream: { name, json_schema: { type: 'object', properties }, supported_sync_modes: ['full_refresh' as const, 'incremental' as const] },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWhenIdle, createDataSource } from './data-source.js';
 import { preparedQuery } from './prepared-query.js';
-import { createMigratedDatabase, type MigratedDatabase } from './testing/index.testing.js';
+import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
 
 describe('closeWhenIdle', () => {
   let database: MigratedDatabase;

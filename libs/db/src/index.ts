@@ -4,7 +4,6 @@ export * from './entities/index.js';
 export * from './secrets/index.js';
 export { activeJobOf } from './active-job.js';
 export { preparedQuery } from './prepared-query.js';
-export { DomainError, ErrorCode, notFound, type FieldError } from './domain-errors.js';
 export { newApiToken, hashApiToken, tokenMatchesHash, API_TOKEN_PREFIX, type NewApiToken } from './api-tokens.js';
 export {
   PostgresJobPersistence,
@@ -13,4 +12,4 @@ export {
   type JobConfigSnapshot,
   type ActorSnapshot,
 } from './job-persistence/index.js';
-export { parseStateMessages, stateTypeOf, streamDescriptorKey, withoutStreams } from './state/state-messages.js';
+export { parseStateMessages, stateTypeOf, withoutStreams } from './state/state-messages.js';

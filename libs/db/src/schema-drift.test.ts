@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../tools/testing/postgres.js';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 import { createDataSource } from './data-source.js';
 import { pendingSchemaChanges } from './schema-drift.js';
 import { migrations } from '@tributary/migrations';

@@ -1,15 +1,15 @@
-import { isAlive } from '../../../tools/testing/processes.js';
+import type { LogEntry } from '@tributary/domain';
+import { fixturePath, isAlive } from '@tributary/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LineSplitter, decodeLine } from '@tributary/protocol';
 import { spawnConnector } from './connector-process.js';
 import { ProcessLauncher } from './process-launcher.js';
-import type { ConnectorProcess, LogEntry } from './types.js';
+import type { ConnectorProcess } from './types.js';
 
-const stubbornTree = fileURLToPath(new URL('./test-fixtures/stubborn-tree.mjs', import.meta.url));
+const stubbornTree = fixturePath('stubborn-tree.mjs');
 
 interface TreePids {
   leader: number;

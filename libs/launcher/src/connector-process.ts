@@ -3,12 +3,13 @@
  * grandchildren such as a Python interpreter's subprocesses), stderr captured as logs,
  * and its temp dir removed once it exits.
  */
+import type { ConnectorRole, LogSink } from '@tributary/domain';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { LineSplitter } from '@tributary/protocol';
-import type { ConnectorProcess, ConnectorRole, LogSink, ProcessExit, StdoutReader } from './types.js';
+import type { ConnectorProcess, ProcessExit, StdoutReader } from './types.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 

@@ -1,16 +1,16 @@
+import type { LogEntry } from '@tributary/domain';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INSTALLED_MARKER, installOnce, isInstalled, type InstallFn } from './install-once.js';
-import type { LogEntry } from './types.js';
+import { fixturePath } from '@tributary/testing';
 
-const child = fileURLToPath(new URL('./test-fixtures/install-once-child.mjs', import.meta.url));
+const child = fixturePath('install-once-child.mjs');
 
 let root: string;
 let dir: string;
@@ -67,7 +67,7 @@ describe('installOnce', () => {
   it('parallel processes share one install through the lock', async () => {
     const counter = join(root, 'installs.txt');
     const run = promisify(execFile);
-    const children = [0, 1, 2].map(() => run(process.execPath, ['--import', 'tsx', child, dir, counter, '1000'], { timeout: 30_000 }));
+    const children = [0, 1, 2].map(() => run(process.execPath, ['--conditions=@tributary/source', '--import', 'tsx', child, dir, counter, '1000'], { timeout: 30_000 }));
     const outputs = (await Promise.all(children)).map((c) => c.stdout);
     expect((await readFile(counter, 'utf8')).trim().split('\n')).toHaveLength(1);
     expect(await readFile(join(dir, 'payload'), 'utf8')).toBe('installed');

@@ -6,13 +6,13 @@
  * - a marker file written only after the install succeeded tells a finished install from
  *   a half-finished one (crash, kill, full disk), which is wiped and redone.
  */
+import type { LogEntry, LogSink } from '@tributary/domain';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { platformLog, type PlatformLog } from './platform-log.js';
-import type { LogEntry, LogSink } from './types.js';
 
 export const INSTALLED_MARKER = '.tributary-installed';
 

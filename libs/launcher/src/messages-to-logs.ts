@@ -1,6 +1,6 @@
 /** Mapping connector protocol messages to platform log entries and failure reasons. */
+import type { ConnectorRole, FailureReason, LogEntry, LogLevel } from '@tributary/domain';
 import type { AirbyteMessage, AirbyteTraceMessage } from '@tributary/protocol';
-import type { ConnectorRole, FailureReason, LogEntry, LogLevel } from './types.js';
 
 export function failureFromTrace(trace: AirbyteTraceMessage, role: ConnectorRole): FailureReason {
   const error = trace.error;

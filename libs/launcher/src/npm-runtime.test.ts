@@ -1,3 +1,4 @@
+import type { LogEntry } from '@tributary/domain';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTALLED_MARKER } from './install-once.js';
 import { npmInstallTarget } from './npm-runtime.js';
 import { ProcessLauncher } from './process-launcher.js';
-import type { ConnectorDefinition, LogEntry } from './types.js';
+import type { ConnectorDefinition } from './types.js';
 
 const run = promisify(execFile);
 

@@ -4,13 +4,13 @@
  * a local tarball or directory (a path), for connectors not published to a registry;
  * then `version` is only the cache key: bump it to reinstall.
  */
+import type { LogSink } from '@tributary/domain';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { isExecutableFile } from './find-executable.js';
 import { runInstallCommand } from './install-command.js';
 import { installOnce } from './install-once.js';
-import type { LogSink } from './types.js';
 
 export interface NpmRuntime {
   package: string;

@@ -1,5 +1,6 @@
 /** Log entries the launcher itself writes (installs, launch problems), as opposed to a connector's. */
-import type { LogLevel, LogSink } from './types.js';
+import type { LogLevel, LogSink } from '@tributary/domain';
+
 
 export type PlatformLog = (level: LogLevel, message: string) => void;
 

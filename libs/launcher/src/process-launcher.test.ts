@@ -1,14 +1,15 @@
+import type { LogEntry } from '@tributary/domain';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLine, readLines, type AirbyteMessage, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ProcessLauncher } from './process-launcher.js';
-import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess, type LogEntry } from './types.js';
+import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess } from './types.js';
+import { fixturePath } from '@tributary/testing';
 
-const fakeConnector = fileURLToPath(new URL('./test-fixtures/fake-connector.mjs', import.meta.url));
+const fakeConnector = fixturePath('fake-connector.mjs');
 const fake = (behaviour: string): ConnectorDefinition => ({
   runtime: { kind: 'command', command: process.execPath, args: [fakeConnector, behaviour] },
 });

@@ -1,6 +1,7 @@
 /**
  * ProcessLauncher: runs connectors as local processes (the embedded default).
  */
+import type { ConnectorRole, FailureReason, LogEntry } from '@tributary/domain';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,19 +17,7 @@ import {
 import { openStdoutChannel, spawnConnector } from './connector-process.js';
 import { findExecutable } from './find-executable.js';
 import { resolveRuntime, type InstallOptions } from './runtimes.js';
-import {
-  ConnectorLaunchError,
-  type ConnectorDefinition,
-  type ConnectorLauncher,
-  type ConnectorProcess,
-  type ConnectorRole,
-  type FailureReason,
-  type LaunchResult,
-  type LogEntry,
-  type ReadInput,
-  type RunOptions,
-  type WriteInput,
-} from './types.js';
+import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorLauncher, type ConnectorProcess, type LaunchResult, type ReadInput, type RunOptions, type WriteInput } from './types.js';
 import { logEntryFromMessage, failureFromTrace } from './messages-to-logs.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;

@@ -1,14 +1,15 @@
+import type { LogEntry } from '@tributary/domain';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLine, readLines, type AirbyteMessage, type AirbyteStream, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { connectorInstallDir } from '../../../tools/testing/paths.js';
+import { connectorInstallDir } from '@tributary/testing';
 import { isInstalled } from './install-once.js';
 import { ProcessLauncher } from './process-launcher.js';
 import { consoleScriptsOf, pypiInstallDir } from './pypi-runtime.js';
 import { resolveRuntime } from './runtimes.js';
-import type { ConnectorDefinition, LogEntry } from './types.js';
+import type { ConnectorDefinition } from './types.js';
 
 // 7.2.1 requires Python >=3.10,<3.13 and airbyte-cdk 6.x; installs `source-faker`
 // (and airbyte-cdk's `source-declarative-manifest`, so the script must be picked with care)

@@ -3,12 +3,12 @@
  * at `<installDir>/pypi/<package>-<version>/` (as PyAirbyte does), then run through
  * the console script it installs.
  */
+import type { LogSink } from '@tributary/domain';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runInstallCommand } from './install-command.js';
 import { installOnce } from './install-once.js';
 import { isExecutableFile } from './find-executable.js';
-import type { LogSink } from './types.js';
 
 export interface PypiRuntime {
   package: string;

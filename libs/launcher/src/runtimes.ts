@@ -2,9 +2,10 @@
  * Resolving a connector runtime to a command line, installing it first when needed.
  * pypi and npm runtimes are installed once per package@version under `installDir`.
  */
+import type { LogSink } from '@tributary/domain';
 import { resolveNpmRuntime } from './npm-runtime.js';
 import { resolvePypiRuntime } from './pypi-runtime.js';
-import type { ConnectorRuntime, LogSink } from './types.js';
+import type { ConnectorRuntime } from './types.js';
 
 export interface InstallOptions {
   /** where pypi virtualenvs and npm prefixes live, e.g. <data dir>/connectors */

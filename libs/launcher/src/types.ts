@@ -8,9 +8,8 @@ import type {
   AirbyteConnectionStatus,
   ConfiguredAirbyteCatalog,
   ConnectorSpecification,
-  FailureType,
-  StreamDescriptor,
 } from '@tributary/protocol';
+import type { ConnectorRole, FailureReason, LogSink } from '@tributary/domain';
 
 /** How to run a connector as a local process. */
 export type ConnectorRuntime =
@@ -30,34 +29,6 @@ export interface ConnectorDefinition {
   /** extra environment for the connector process (never database credentials) */
   env?: Record<string, string>;
 }
-
-export type ConnectorRole = 'source' | 'destination';
-
-/** Whose fault a failure is: Airbyte's failure origins, narrowed to what we produce. */
-export type FailureOrigin = ConnectorRole | 'replication' | 'platform';
-
-export interface FailureReason {
-  origin: FailureOrigin;
-  type: FailureType;
-  message: string;
-  internalMessage?: string;
-  stackTrace?: string;
-  stream?: StreamDescriptor;
-  /** epoch ms */
-  timestamp: number;
-}
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
-
-/** One structured log line of an attempt. */
-export interface LogEntry {
-  timestamp: number;
-  level: LogLevel;
-  origin: FailureOrigin;
-  message: string;
-}
-
-export type LogSink = (entry: LogEntry) => void;
 
 export interface RunOptions {
   /** who the connector is, for log origins and failure reasons; default: source */

@@ -66,7 +66,7 @@ describe('MessageWriter', () => {
     const chunks: string[] = [];
     const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c.toString()), cb()) });
     const out = new MessageWriter(sink);
-    out.traceError('bad password', 'config_error', { internalMessage: 'auth failed' });
+    await out.traceError('bad password', 'config_error', { internalMessage: 'auth failed' });
     await out.close();
     const d = decodeLine(chunks.join('').trim());
     expect(d).toMatchObject({ kind: 'message', message: { type: 'TRACE', trace: { type: 'ERROR', error: { message: 'bad password', failure_type: 'config_error', internal_message: 'auth failed' } } } });

@@ -4,4 +4,3 @@ export * from './decode.js';
 export * from './writer.js';
 export * from './connector.js';
 export * from './input-chunks.js';
-export * from './configure-catalog.js';

@@ -10,9 +10,9 @@
  * - data(), on a parsed record (the engine's full-parse path), for lines in an unusual shape;
  *   the record is then re-serialised, as a renamed record on that path is.
  */
+import type { StreamFieldSelection } from '@tributary/domain';
 import { skipString, skipValue, skipWs } from './record-peek.js';
 import type { StreamCatalog } from './stream-catalog.js';
-import type { StreamFieldSelection } from './types.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -1,3 +1,4 @@
+import type { StreamFieldSelection } from '@tributary/domain';
 import { describe, expect, it } from 'vitest';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { DestinationNames } from './destination-names.js';
@@ -5,7 +6,7 @@ import { SelectedFields } from './field-selection.js';
 import { NOT_SURE, RecordPeeker } from './record-peek.js';
 import { RecordRewriter } from './record-rewrite.js';
 import { StreamCatalog } from './stream-catalog.js';
-import type { DestinationNaming, StreamFieldSelection } from './types.js';
+import type { DestinationNaming } from './types.js';
 
 type Stream = { name: string; namespace?: string };
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
-import { Workspace, catalogOf, cursorOf, isAlive, waitFor, runEngineChild, expectSourceHeldBack } from './test-fixtures/harness.js';
+import { Workspace, catalogOf, cursorOf, isAlive, waitFor, runEngineChild, expectSourceHeldBack } from '@tributary/testing/replication';
 import type { ReplicationState } from './types.js';
 
 let ws: Workspace;

@@ -1,8 +1,9 @@
+import type { StreamFieldSelection } from '@tributary/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { AirbyteMessage } from '@tributary/protocol';
-import { Workspace, catalogOf, runEngineChild, expectSourceHeldBack } from './test-fixtures/harness.js';
-import type { DestinationNaming, StreamFieldSelection } from './types.js';
+import { Workspace, catalogOf, runEngineChild, expectSourceHeldBack } from '@tributary/testing/replication';
+import type { DestinationNaming } from './types.js';
 
 // Field selection through real fixture processes: the source prints {id, name} for every
 // stream; the destination stores each record line exactly as it arrives.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { Workspace, catalogOf, runEngineChild, expectSourceHeldBack } from './test-fixtures/harness.js';
+import { Workspace, catalogOf, runEngineChild, expectSourceHeldBack } from '@tributary/testing/replication';
 import type { DestinationNaming } from './types.js';
 
 // The connection's namespace definition and prefix: the source keeps its names, the

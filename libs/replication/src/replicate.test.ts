@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
 import { replicate } from './replicate.js';
 import type { ReplicationState } from './types.js';
-import { Workspace, catalogOf, cursorOf, fixtureDestination, fixtureSource } from './test-fixtures/harness.js';
+import { Workspace, catalogOf, cursorOf, fixtureDestination, fixtureSource } from '@tributary/testing/replication';
 
 let ws: Workspace;
 beforeEach(async () => {

@@ -17,6 +17,7 @@
  * one path (the pump's rewriter on the fast path, sourceLine on the full-parse path); with
  * neither, records go through as the source printed them.
  */
+import type { ConnectorRole, FailureReason, LogEntry } from '@tributary/domain';
 import {
   DEFAULT_MAX_LINE_BYTES,
   LineSplitter,
@@ -28,16 +29,7 @@ import {
   type AirbyteTraceMessage,
   type DecodedLine,
 } from '@tributary/protocol';
-import {
-  ConnectorLaunchError,
-  failureFromTrace,
-  logEntryFromMessage,
-  type ConnectorProcess,
-  type ConnectorRole,
-  type FailureReason,
-  type LogEntry,
-  type ProcessExit,
-} from '@tributary/launcher';
+import { ConnectorLaunchError, failureFromTrace, logEntryFromMessage, type ConnectorProcess, type ProcessExit } from '@tributary/launcher';
 import { DestinationNames } from './destination-names.js';
 import { SelectedFields } from './field-selection.js';
 import { RecentLines } from './recent-lines.js';

@@ -2,8 +2,9 @@
  * Per-stream counters. The hot path only bumps two typed-array slots per record (the
  * "bucket": records since the last STATE); everything else is derived when asked.
  */
+import type { StreamStats } from '@tributary/domain';
 import type { StreamCatalog } from './stream-catalog.js';
-import type { ReplicationProgress, ReplicationTotals, StreamProgress, StreamStats } from './types.js';
+import type { ReplicationProgress, ReplicationTotals, StreamProgress } from './types.js';
 
 /** Records and bytes per stream between two STATE messages, only the streams that moved. */
 export interface Checkpoint {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Workspace, catalogOf } from './test-fixtures/harness.js';
+import { Workspace, catalogOf } from '@tributary/testing/replication';
 
 let ws: Workspace;
 beforeEach(async () => {

@@ -1,6 +1,7 @@
 /** The public contract of replicate(): what goes in, what comes out, what is reported meanwhile. */
+import type { ConnectorRole, FailureReason, LogSink, StreamFieldSelection, StreamStats, SyncCounters } from '@tributary/domain';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import type { ConnectorDefinition, ConnectorLauncher, ConnectorRole, FailureReason, LogSink, ProcessExit } from '@tributary/launcher';
+import type { ConnectorDefinition, ConnectorLauncher, ProcessExit } from '@tributary/launcher';
 
 /**
  * Committed state, in the shape sources take as `--state`: one message per stream for
@@ -48,17 +49,6 @@ export interface DestinationNaming {
   prefix?: string;
 }
 
-/**
- * Airbyte's field selection for one stream: the destination gets only these top-level fields
- * of each record's `data` (the source may still emit others; the engine drops them).
- */
-export interface StreamFieldSelection {
-  /** the stream in the source's names (as in the catalog) */
-  stream: { name: string; namespace?: string | null };
-  /** top-level field names; empty: every field */
-  fields: string[];
-}
-
 export interface ReplicateInput {
   launcher: ConnectorLauncher;
   source: ConnectorSide;
@@ -93,21 +83,6 @@ export interface ReplicateInput {
   options?: ReplicationOptions;
 }
 
-export interface StreamStats {
-  name: string;
-  namespace?: string;
-  recordsEmitted: number;
-  /**
-   * the records' bytes as the source printed them (no line terminator); for a stream with a
-   * field selection, as sent on to the destination, i.e. without the dropped fields
-   */
-  bytesEmitted: number;
-  /** records before the last state the destination committed (all emitted ones on success) */
-  recordsCommitted: number;
-  /** estimated: the emitted bytes of the committed records */
-  bytesCommitted: number;
-}
-
 export interface StreamProgress extends StreamStats {
   /** last TRACE STREAM_STATUS from the source */
   status?: 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
@@ -116,11 +91,7 @@ export interface StreamProgress extends StreamStats {
   estimatedBytes?: number;
 }
 
-export interface ReplicationTotals {
-  recordsEmitted: number;
-  bytesEmitted: number;
-  recordsCommitted: number;
-  bytesCommitted: number;
+export interface ReplicationTotals extends SyncCounters {
   stateMessagesEmitted: number;
   stateMessagesCommitted: number;
   /** bytes read from the source's stdout, every line included */

@@ -8,4 +8,3 @@ export {
 } from './log-storage.js';
 export { attemptLogKey, storageKeySegments, type AttemptLogRef } from './storage-keys.js';
 export { LocalDirStorage, type LocalDirStorageOptions } from './local-dir-storage.js';
-export { maskSecrets, SECRET_MASK, type SecretMasker } from './mask-secrets.js';

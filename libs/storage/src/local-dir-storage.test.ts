@@ -1,8 +1,8 @@
+import type { LogEntry } from '@tributary/domain';
 import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogEntry } from '@tributary/launcher';
 import { LocalDirStorage } from './local-dir-storage.js';
 import { InvalidCursorError, InvalidStorageKeyError, type LogPage, type LogStorage } from './log-storage.js';
 import { attemptLogKey } from './storage-keys.js';

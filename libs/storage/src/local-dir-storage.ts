@@ -2,9 +2,9 @@
  * Logs as files under one directory (the embedded default): `<root>/<key>`, directories
  * 0700 and files 0600, since a log may hold connector output nobody else should read.
  */
+import type { LogEntry } from '@tributary/domain';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import type { LogEntry } from '@tributary/launcher';
 import { fromLogLine, toLogLine } from './log-lines.js';
 import {
   InvalidCursorError,

@@ -1,5 +1,5 @@
 /** The stored form of a log entry: one JSON object per line. */
-import type { FailureOrigin, LogEntry, LogLevel } from '@tributary/launcher';
+import type { FailureOrigin, LogEntry, LogLevel } from '@tributary/domain';
 
 const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 const ORIGINS: ReadonlySet<string> = new Set<FailureOrigin>(['source', 'destination', 'replication', 'platform']);

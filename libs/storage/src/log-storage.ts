@@ -3,7 +3,8 @@
  * The local-dir implementation is the embedded default; an S3/MinIO one will buffer and
  * upload in parts, which is why cursors are opaque strings and not line numbers.
  */
-import type { LogEntry } from '@tributary/launcher';
+import type { LogEntry } from '@tributary/domain';
+
 
 export interface LogAppender {
   /** Buffered and never blocks: log producers (connector output) must not wait on storage. */

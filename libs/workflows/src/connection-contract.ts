@@ -63,3 +63,6 @@ export interface ConnectionWorkflowStatus {
 
 /** The answer to a job request: the new job, or the one already running (the server answers 409 with it). */
 export type RunJobResult = { status: 'started'; jobId: string } | { status: 'already_running'; jobId: string };
+
+/** The long-lived workflow of one connection (implemented in ./workflows). */
+export type ConnectionWorkflow = (input: ConnectionWorkflowInput) => Promise<void>;

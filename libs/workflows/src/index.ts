@@ -24,4 +24,3 @@ export {
   type StreamSchemaChange,
   type NonBreakingChangesPolicy,
 } from './schema-change.js';
-export { catalogWithSelectedFields, schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from './field-selection.js';

@@ -2,14 +2,8 @@
  * The persistence port of the worker: the database layer (libs/db) implements it; the
  * activities call it. Everything a sync needs that lives in Postgres goes through here.
  */
-import type {
-  ConnectorSide,
-  DestinationNaming,
-  ReplicationProgress,
-  ReplicationState,
-  ReplicationTotals,
-  StreamFieldSelection,
-} from '@tributary/replication';
+import type { StreamFieldSelection } from '@tributary/domain';
+import type { ConnectorSide, DestinationNaming, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import type { CatalogDiff, NonBreakingChangesPolicy } from './schema-change.js';
 import type { ConnectionSettings } from './connection-contract.js';
@@ -42,6 +36,12 @@ export interface SyncConfig {
   secretValues: string[];
 }
 
+/** A stored connector config, decrypted, with the plaintext of every secret in it (to mask wherever the connector speaks). */
+export interface ConnectorConfig {
+  config: Record<string, unknown>;
+  secretValues: string[];
+}
+
 /** What a job's schema-change detection found and decided, to be stored with the connection. */
 export interface SchemaChange {
   diff: CatalogDiff;
@@ -56,6 +56,8 @@ export interface JobPersistence {
   loadConnectionSettings(connectionId: string): Promise<ConnectionSettings>;
   /** the config of an attempt of this job (as snapshotted when the job was created) */
   loadSyncConfig(job: JobRef): Promise<SyncConfig>;
+  /** a saved source's or destination's decrypted config and its secret values (check and discover by id) */
+  loadConnectorConfig(actorId: string): Promise<ConnectorConfig>;
   /** the last committed state of the connection (undefined before the first commit) */
   loadState(connectionId: string): Promise<ReplicationState | undefined>;
   /**

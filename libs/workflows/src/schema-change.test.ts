@@ -1,6 +1,6 @@
+import { schemaWithFields } from '@tributary/domain';
 import { describe, expect, it } from 'vitest';
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { schemaWithFields } from './field-selection.js';
 import { diffCatalog, hasChanges, propagateChanges } from './schema-change.js';
 
 const stream = (name: string, properties: Record<string, unknown>): AirbyteStream => ({

@@ -9,8 +9,8 @@
  * them) are no change to what the connection syncs. New source fields are therefore not
  * selected by propagation either: a selection says which fields to sync, and stays so.
  */
+import { schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from '@tributary/domain';
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '@tributary/protocol';
-import { schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from './field-selection.js';
 
 export type NonBreakingChangesPolicy = 'ignore' | 'disable' | 'propagate_columns' | 'propagate_fully';
 

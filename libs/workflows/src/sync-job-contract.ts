@@ -1,7 +1,7 @@
 /** One sync job (a series of attempts): input, per-attempt outcome, result. */
-import type { FailureReason } from '@tributary/launcher';
+import type { FailureReason, StreamStats, SyncCounters } from '@tributary/domain';
 import type { StreamDescriptor } from '@tributary/protocol';
-import type { ReplicationProgress, ReplicationTotals, StreamStats } from '@tributary/replication';
+import type { ReplicationProgress, ReplicationTotals } from '@tributary/replication';
 
 /**
  * When a job gives up, and how long it waits between complete failures. Airbyte's
@@ -64,15 +64,11 @@ export const REPLICATE_HEARTBEAT_TIMEOUT_MS = 30_000;
 export type AttemptStatus = 'succeeded' | 'failed' | 'cancelled';
 export type JobStatus = AttemptStatus;
 
-export interface AttemptOutcome {
+export interface AttemptOutcome extends SyncCounters {
   status: AttemptStatus;
   /** the cause first */
   failures: FailureReason[];
   streamStats: StreamStats[];
-  recordsEmitted: number;
-  bytesEmitted: number;
-  recordsCommitted: number;
-  bytesCommitted: number;
 }
 
 export interface AttemptSummary extends AttemptOutcome {
@@ -107,3 +103,6 @@ export interface SyncJobStatus {
   nextAttemptAt?: number;
   attempts: AttemptSummary[];
 }
+
+/** The workflow of one job, a child of the connection's workflow (implemented in ./workflows). */
+export type SyncJobWorkflow = (input: SyncJobInput) => Promise<SyncJobResult>;

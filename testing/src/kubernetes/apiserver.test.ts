@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '../../../tools/testing/processes.js';
+import { isAlive } from '../processes.js';
 import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes } from './apiserver.js';
 
 describe('startTestKubernetes', () => {

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AuthenticationV1TokenRequest } from '@kubernetes/client-node';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { freePort } from '../../../tools/testing/ports.js';
+import { freePort } from '../ports.js';
 
 const run = promisify(execFile);
 const ensureScript = fileURLToPath(new URL('../../../tools/ensure-kube-apiserver.sh', import.meta.url));

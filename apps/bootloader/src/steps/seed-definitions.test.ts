@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { ActorDefinitionEntity, createDataSource } from '@tributary/db';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 import type { SeedDefinition } from '../connector-catalog.js';
 import { seedDefinitions } from './seed-definitions.js';
 

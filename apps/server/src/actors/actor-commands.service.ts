@@ -1,14 +1,15 @@
 /**
  * Check and discover, for saved sources/destinations and for configurations not saved yet.
- * The connector runs on a worker (ConnectorCommandsService); configurations are validated
- * against the spec before anything runs.
+ * The connector runs on a worker (ConnectorCommandsService). A saved actor goes there by id
+ * and the worker loads its stored config; a config not saved yet is validated against the
+ * spec first and travels sealed. The worker masks secrets in whatever the connector says.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ActorCatalogEntity, decryptConfig, mapSecrets, mergeMaskedSecrets, type ActorType } from '@tributary/db';
-import { maskSecrets } from '@tributary/storage';
-import type { DefinitionWithSpec } from '../definitions/definitions.service.js';
+import { ActorCatalogEntity, decryptConfig, mergeMaskedSecrets, specSecretValues, type ActorDefinitionEntity, type ActorType } from '@tributary/db';
+import { DefinitionsService, type DefinitionWithSpec } from '../definitions/definitions.service.js';
 import { DATA_SOURCE, SECRET_KEY } from '../infrastructure/tokens.js';
+import type { CommandConfig } from '../temporal/connector-command-input.js';
 import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
 import { ActorsService } from './actors.service.js';
 
@@ -19,16 +20,10 @@ export interface CheckResult {
   message: string | null;
 }
 
-/** The plaintext secrets of a config (fields the spec marks airbyte_secret), to mask in what goes back. */
-function secretValuesOf(definition: Pick<DefinitionWithSpec, 'spec'>, config: Config): string[] {
-  const values: string[] = [];
-  const collect = (value: unknown): void => {
-    if (typeof value === 'string') values.push(value);
-    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
-  };
-  mapSecrets(definition.spec?.connectionSpecification ?? {}, config, (value) => collect(value));
-  return values;
-}
+/** A config that is not saved (yet), with the plaintext of the fields its spec marks secret. */
+const unsaved = (definition: DefinitionWithSpec, config: Config): CommandConfig => ({
+  unsaved: { config, secretValues: [...specSecretValues(definition.spec.connectionSpecification, config)] },
+});
 
 @Injectable()
 export class ActorCommandsService {
@@ -36,6 +31,7 @@ export class ActorCommandsService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SECRET_KEY) private readonly secretKey: Buffer,
     @Inject(ActorsService) private readonly actors: ActorsService,
+    @Inject(DefinitionsService) private readonly definitions: DefinitionsService,
     @Inject(ConnectorCommandsService) private readonly commands: ConnectorCommandsService,
   ) {}
 
@@ -45,25 +41,24 @@ export class ActorCommandsService {
     input: { definitionId: string; workspaceId?: string; configuration: Config },
   ): Promise<CheckResult> {
     if (input.workspaceId) await this.actors.ensureWorkspace(input.workspaceId);
-    const definition = await this.actors.definitionFor(actorType, input.definitionId);
+    const definition = await this.definitions.ensureSpec(await this.actors.definitionFor(actorType, input.definitionId));
     this.actors.validate(definition, input.configuration);
-    return this.check(actorType, definition, input.configuration);
+    return this.check(actorType, definition, unsaved(definition, input.configuration));
   }
 
   /**
-   * Checks a saved source/destination with its stored configuration, or with an edited one
-   * (validated; masked secrets keep their stored values; nothing is saved).
+   * Checks a saved source/destination with its stored configuration (the worker loads it), or
+   * with an edited one (validated; masked secrets keep their stored values; nothing is saved).
    */
   async checkSaved(actorType: ActorType, id: string, edited?: Config): Promise<CheckResult> {
     const actor = await this.actors.find(actorType, id);
     const definition = await this.actors.definitionFor(actorType, actor.actorDefinitionId);
+    if (!edited) return this.check(actorType, definition, { actorId: actor.id });
+    const withSpec = await this.definitions.ensureSpec(definition);
     const stored = decryptConfig(this.secretKey, actor.configuration);
-    let config = stored;
-    if (edited) {
-      config = mergeMaskedSecrets(definition.spec.connectionSpecification, edited, stored, '/configuration');
-      this.actors.validate(definition, config);
-    }
-    return this.check(actorType, definition, config);
+    const config = mergeMaskedSecrets(withSpec.spec.connectionSpecification, edited, stored, '/configuration');
+    this.actors.validate(withSpec, config);
+    return this.check(actorType, withSpec, unsaved(withSpec, config));
   }
 
   /**
@@ -78,25 +73,13 @@ export class ActorCommandsService {
       if (newest) return { catalog: newest, cached: true };
     }
     const definition = await this.actors.definitionFor('source', source.actorDefinitionId);
-    const config = decryptConfig(this.secretKey, source.configuration);
-    // the worker stores the catalog (it may be too large for Temporal to carry back)
-    const { catalogId } = await this.commands.run({
-      command: 'discover',
-      actorType: 'source',
-      definition,
-      config,
-      secretValues: secretValuesOf(definition, config),
-      sourceId,
-    });
+    // the worker loads the source's config and stores the catalog (it may be too large for Temporal to carry back)
+    const { catalogId } = await this.commands.run({ command: 'discover', actorType: 'source', definition, config: { actorId: sourceId } });
     return { catalog: await catalogs.findOneByOrFail({ id: catalogId }), cached: false };
   }
 
-  private async check(actorType: ActorType, definition: DefinitionWithSpec, config: Config): Promise<CheckResult> {
-    const secretValues = secretValuesOf(definition, config);
-    const status = await this.commands.run({ command: 'check', actorType, definition, config, secretValues });
-    return {
-      status: status.status === 'SUCCEEDED' ? 'succeeded' : 'failed',
-      message: status.message ? maskSecrets(secretValues)(status.message) : null,
-    };
+  private async check(actorType: ActorType, definition: ActorDefinitionEntity, config: CommandConfig): Promise<CheckResult> {
+    const status = await this.commands.run({ command: 'check', actorType, definition, config });
+    return { status: status.status === 'SUCCEEDED' ? 'succeeded' : 'failed', message: status.message ?? null };
   }
 }

@@ -9,7 +9,7 @@ const CONFIGURATION_DOC = {
   description: "the connector configuration, valid against the definition's spec; secret fields read back as `**********`",
 } as const;
 
-class CreateActorDto {
+export class CreateActorDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   workspaceId!: string;
@@ -29,7 +29,7 @@ class CreateActorDto {
   configuration!: Record<string, unknown>;
 }
 
-class UpdateActorDto {
+export class UpdateActorDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()

@@ -4,8 +4,7 @@ import { TemporalModule } from '../temporal/temporal.module.js';
 import { ActorCommandsService } from './actor-commands.service.js';
 import { ActorsService } from './actors.service.js';
 import { ConfigValidator } from './config-validator.js';
-import { DestinationsController } from './destinations.controller.js';
-import { SourcesController } from './sources.controller.js';
+import { DestinationsController, SourcesController } from './actors.controllers.js';
 
 @Module({
   imports: [DefinitionsModule, TemporalModule],

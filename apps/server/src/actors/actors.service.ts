@@ -1,18 +1,7 @@
+import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import {
-  ActorEntity,
-  ConnectionEntity,
-  DomainError,
-  ErrorCode,
-  WorkspaceEntity,
-  decryptConfig,
-  encryptConfig,
-  maskConfig,
-  mergeMaskedSecrets,
-  notFound,
-  type ActorType,
-} from '@tributary/db';
+import { ActorDefinitionEntity, ActorEntity, ConnectionEntity, WorkspaceEntity, decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets, type ActorType } from '@tributary/db';
 import { pageWindow } from '../common/pagination.dto.js';
 import { DefinitionsService, type DefinitionWithSpec } from '../definitions/definitions.service.js';
 import { DATA_SOURCE, SECRET_KEY } from '../infrastructure/tokens.js';
@@ -46,7 +35,7 @@ export class ActorsService {
     input: { workspaceId: string; definitionId: string; name: string; configuration: Record<string, unknown> },
   ): Promise<ActorWithMaskedConfig> {
     await this.ensureWorkspace(input.workspaceId);
-    const definition = await this.definitionFor(actorType, input.definitionId);
+    const definition = await this.definitions.ensureSpec(await this.definitionFor(actorType, input.definitionId));
     this.validate(definition, input.configuration);
     const entity = await this.actors.save({
       workspaceId: input.workspaceId,
@@ -77,7 +66,7 @@ export class ActorsService {
   async update(actorType: ActorType, id: string, changes: { name?: string; configuration?: Record<string, unknown> }): Promise<ActorWithMaskedConfig> {
     const entity = await this.find(actorType, id);
     if (changes.configuration) {
-      const definition = await this.definitions.getWithSpec(actorType, entity.actorDefinitionId);
+      const definition = await this.definitions.ensureSpec(await this.definitions.get(actorType, entity.actorDefinitionId));
       const schema = definition.spec.connectionSpecification;
       const merged = mergeMaskedSecrets(schema, changes.configuration, decryptConfig(this.secretKey, entity.configuration), '/configuration');
       this.validate(definition, merged);
@@ -113,10 +102,10 @@ export class ActorsService {
     }
   }
 
-  /** The definition a request body names (`definitionId`), with its spec (fetched through a worker the first time). */
-  async definitionFor(actorType: ActorType, definitionId: string): Promise<DefinitionWithSpec> {
+  /** The definition a request body names (`definitionId`); 404 naming that field. */
+  async definitionFor(actorType: ActorType, definitionId: string): Promise<ActorDefinitionEntity> {
     try {
-      return await this.definitions.getWithSpec(actorType, definitionId);
+      return await this.definitions.get(actorType, definitionId);
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
         throw new DomainError(ErrorCode.NotFound, error.message, { fieldErrors: [{ path: '/definitionId', message: `no ${actorType} definition with this id` }] });

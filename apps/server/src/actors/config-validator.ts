@@ -1,7 +1,7 @@
+import { DomainError, ErrorCode, type FieldError } from '@tributary/domain';
 import { Injectable } from '@nestjs/common';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
-import { DomainError, ErrorCode, type FieldError } from '@tributary/db';
 
 // ajv-formats is CommonJS: under NodeNext its default export arrives as a namespace's `default`
 const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;

@@ -1,6 +1,7 @@
+import { notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ApiTokenEntity, newApiToken, notFound } from '@tributary/db';
+import { ApiTokenEntity, newApiToken } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { ApiTokenVerifier } from '../auth/api-token-verifier.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';

@@ -1,7 +1,7 @@
+import { DomainError, ErrorCode } from '@tributary/domain';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode } from '@tributary/db';
 import { ApiTokenVerifier } from './api-token-verifier.js';
 import { IS_PUBLIC } from './public.decorator.js';
 

@@ -7,24 +7,16 @@
  * as it is: they come back as a separate list, and a selected stream's json_schema lists only
  * its selected fields (so a destination creates only those columns).
  */
-import type {
-  AirbyteCatalog,
-  AirbyteStream,
-  ConfiguredAirbyteCatalog,
-  ConfiguredAirbyteStream,
-  DestinationSyncMode,
-  SyncMode,
-} from '@tributary/protocol';
-import type { FieldError } from '@tributary/db';
-import { schemaWithFields, selectedFieldsOf, type StreamFieldSelection } from '@tributary/workflows';
-import type { StreamConfigurationDto, StreamSyncMode } from './connection.dto.js';
-
-const MODES: Record<StreamSyncMode, [SyncMode, DestinationSyncMode]> = {
-  full_refresh_overwrite: ['full_refresh', 'overwrite'],
-  full_refresh_append: ['full_refresh', 'append'],
-  incremental_append: ['incremental', 'append'],
-  incremental_dedup: ['incremental', 'append_dedup'],
-};
+import {
+  STREAM_SYNC_MODES,
+  schemaWithFields,
+  selectedFieldsOf,
+  streamSyncModeOf,
+  type FieldError,
+  type StreamFieldSelection,
+} from '@tributary/domain';
+import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '@tributary/protocol';
+import type { StreamConfigurationDto } from './connection.dto.js';
 
 const nonEmpty = <T>(value: T[] | null | undefined): T[] | undefined => (value && value.length > 0 ? value : undefined);
 const samePath = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined) =>
@@ -94,7 +86,7 @@ export function configureStreams(
     const stream = catalog.streams.find((s) => s.name === wanted.name && (s.namespace ?? null) === (wanted.namespace ?? null));
     if (!stream) return at('name', `is not a stream of the source's catalog (${catalog.streams.map((s) => s.name).join(', ')})`);
 
-    const [syncMode, destinationSyncMode] = MODES[wanted.syncMode];
+    const { syncMode, destinationSyncMode } = STREAM_SYNC_MODES[wanted.syncMode];
     if (destinationModes && !destinationModes.includes(destinationSyncMode)) {
       at('syncMode', `the destination does not support ${destinationSyncMode} (it supports ${destinationModes.join(', ')})`);
     }
@@ -157,9 +149,7 @@ export function configureStreams(
 export function streamsOf(catalog: ConfiguredAirbyteCatalog, fieldSelection: readonly StreamFieldSelection[]): StreamConfigurationDto[] {
   return catalog.streams.map((s) => {
     const fields = selectedFieldsOf(fieldSelection, s.stream);
-    const mode = (Object.entries(MODES) as [StreamSyncMode, [SyncMode, DestinationSyncMode]][]).find(
-      ([, [sync, destination]]) => sync === s.sync_mode && destination === s.destination_sync_mode,
-    )?.[0];
+    const mode = streamSyncModeOf(s.sync_mode, s.destination_sync_mode);
     return {
       name: s.stream.name,
       namespace: s.stream.namespace ?? null,

@@ -1,26 +1,11 @@
+import type { AttemptStats } from '@tributary/domain';
 import { ApiProperty } from '@nestjs/swagger';
-import type { AttemptStats } from '@tributary/db';
-import { JOB_STATUSES, JOB_TYPES, StreamStatsDto } from '../jobs/job.dto.js';
+import { AttemptStatsDto, JOB_STATUSES, JOB_TYPES, toAttemptStatsDto } from '../jobs/job.dto.js';
 
-/** A job's per-stream counts, plus the committed bytes live progress knows. */
-export class StreamProgressDto extends StreamStatsDto {
-  @ApiProperty({ type: Number, nullable: true, description: 'estimated bytes of the committed records' })
-  bytesCommitted!: number | null;
-}
-
-export class JobProgressDto {
+/** Live progress of a running job: its attempt's counts so far. */
+export class JobProgressDto extends AttemptStatsDto {
   @ApiProperty({ description: 'the attempt these counts are from (1, 2, ...)' })
   attemptNumber!: number;
-  @ApiProperty()
-  recordsEmitted!: number;
-  @ApiProperty()
-  bytesEmitted!: number;
-  @ApiProperty()
-  recordsCommitted!: number;
-  @ApiProperty({ type: Number, nullable: true })
-  bytesCommitted!: number | null;
-  @ApiProperty({ type: [StreamProgressDto] })
-  streams!: StreamProgressDto[];
   @ApiProperty({ format: 'date-time', description: 'when these counts were last updated' })
   updatedAt!: string;
 }
@@ -66,20 +51,5 @@ export class ConnectionStatusResponseDto {
 }
 
 export function toJobProgress(attemptNumber: number, stats: AttemptStats, updatedAt: Date): JobProgressDto {
-  return {
-    attemptNumber,
-    recordsEmitted: stats.recordsEmitted,
-    bytesEmitted: stats.bytesEmitted,
-    recordsCommitted: stats.recordsCommitted,
-    bytesCommitted: stats.bytesCommitted ?? null,
-    streams: (stats.streams ?? []).map((s) => ({
-      name: s.name,
-      namespace: s.namespace ?? null,
-      recordsEmitted: s.recordsEmitted,
-      bytesEmitted: s.bytesEmitted,
-      recordsCommitted: s.recordsCommitted,
-      bytesCommitted: s.bytesCommitted ?? null,
-    })),
-    updatedAt: updatedAt.toISOString(),
-  };
+  return { attemptNumber, ...toAttemptStatsDto(stats), updatedAt: updatedAt.toISOString() };
 }

@@ -4,9 +4,10 @@
  * comes from the connection's workflow, and is simply unknown (null) when the workflow
  * cannot answer: this endpoint never fails because Temporal does.
  */
+import { notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { In, Not, type DataSource } from 'typeorm';
-import { ACTIVE_JOB_STATUSES, AttemptEntity, ConnectionEntity, JobEntity, activeJobOf, notFound } from '@tributary/db';
+import { ACTIVE_JOB_STATUSES, AttemptEntity, ConnectionEntity, JobEntity, activeJobOf } from '@tributary/db';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import { toJobProgress, type ConnectionStatusResponseDto, type LastJobDto, type RunningJobDto } from './connection-status.dto.js';

@@ -1,3 +1,4 @@
+import { STREAM_SYNC_MODE_NAMES, type StreamSyncMode } from '@tributary/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -16,11 +17,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { SYNC_MODE_CHOICES } from '@tributary/protocol';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
 
-export const STREAM_SYNC_MODES = SYNC_MODE_CHOICES.filter((m) => m !== 'auto');
-export type StreamSyncMode = (typeof STREAM_SYNC_MODES)[number];
 export const SCHEDULE_TYPES = ['manual', 'basic', 'cron'] as const;
 export const CONNECTION_STATUSES = ['active', 'inactive'] as const;
 export const NAMESPACE_DEFINITIONS = ['source', 'destination', 'custom_format'] as const;
@@ -37,8 +35,8 @@ export class StreamConfigurationDto {
   @IsString()
   namespace?: string | null;
 
-  @ApiProperty({ enum: STREAM_SYNC_MODES, description: 'how records are read and written' })
-  @IsIn(STREAM_SYNC_MODES)
+  @ApiProperty({ enum: STREAM_SYNC_MODE_NAMES, description: 'how records are read and written' })
+  @IsIn(STREAM_SYNC_MODE_NAMES)
   syncMode!: StreamSyncMode;
 
   @ApiPropertyOptional({

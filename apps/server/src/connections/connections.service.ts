@@ -1,16 +1,7 @@
+import { DomainError, ErrorCode, type FieldError, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import {
-  ActorCatalogEntity,
-  ActorEntity,
-  ConnectionEntity,
-  DomainError,
-  ErrorCode,
-  activeJobOf,
-  notFound,
-  type ActorType,
-  type FieldError,
-} from '@tributary/db';
+import { ActorCatalogEntity, ActorEntity, ConnectionEntity, activeJobOf, type ActorType } from '@tributary/db';
 import { pageWindow } from '../common/pagination.dto.js';
 import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';

@@ -1,4 +1,5 @@
-import type { ConnectionSchedule, FieldError } from '@tributary/db';
+import type { FieldError } from '@tributary/domain';
+import type { ConnectionSchedule } from '@tributary/db';
 import { nextCronTime, parseCron } from '@tributary/workflows';
 import type { ScheduleDto } from './connection.dto.js';
 

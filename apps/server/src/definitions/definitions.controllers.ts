@@ -67,7 +67,7 @@ function definitionsController(actorType: ActorType, path: string, tag: string, 
     @ApiOkResponse({ type: ConnectorSpecificationResponseDto })
     @ApiProblems(400, 404, 502, 503, 504)
     async specification(@Param('definitionId', UuidParamPipe) definitionId: string): Promise<ConnectorSpecificationResponseDto> {
-      return toSpecificationResponse(await this.service.getWithSpec(actorType, definitionId));
+      return toSpecificationResponse(await this.service.ensureSpec(await this.service.get(actorType, definitionId)));
     }
   }
   Object.defineProperty(DefinitionsController, "name", { value: `${tag.replace(/(^|-)(\w)/g, (_m: string, _d: string, c: string) => c.toUpperCase())}Controller` });

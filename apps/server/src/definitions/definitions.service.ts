@@ -1,7 +1,8 @@
+import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import type { ConnectorRuntime } from '@tributary/launcher';
-import { ActorDefinitionEntity, DomainError, ErrorCode, notFound, type ActorType } from '@tributary/db';
+import { ActorDefinitionEntity, type ActorType } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
@@ -82,8 +83,7 @@ export class DefinitionsService {
    * `spec` run returns (through Temporal; a PyPI connector is installed then), which is
    * cached for this version. Fails like any connector command (503, 504, 502) otherwise.
    */
-  async getWithSpec(actorType: ActorType, id: string): Promise<DefinitionWithSpec> {
-    const definition = await this.get(actorType, id);
+  async ensureSpec(definition: ActorDefinitionEntity): Promise<DefinitionWithSpec> {
     if (definition.spec) return definition as DefinitionWithSpec;
     const key = `${definition.id}@${definition.version}`;
     let run = this.specRuns.get(key);

@@ -1,4 +1,5 @@
-import { ErrorCode } from '@tributary/db';
+import { ErrorCode } from '@tributary/domain';
+
 
 /** HTTP status and title of each domain error code; adding a code without a case fails to compile. */
 export function httpStatusFor(code: ErrorCode): { status: number; title: string } {

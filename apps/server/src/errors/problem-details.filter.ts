@@ -1,7 +1,7 @@
+import { DomainError, ErrorCode, type FieldError } from '@tributary/domain';
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tributary/config';
-import { DomainError, ErrorCode, type FieldError } from '@tributary/db';
 import { ApiProblem } from './api-problem.js';
 import { httpStatusFor } from './domain-error-status.js';
 import type { Problem, ProblemFieldErrorDto } from './problem.dto.js';

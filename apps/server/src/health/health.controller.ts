@@ -1,7 +1,7 @@
+import { DomainError, ErrorCode } from '@tributary/domain';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
-import { DomainError, ErrorCode } from '@tributary/db';
 import { Public } from '../auth/public.decorator.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';

@@ -1,5 +1,5 @@
+import { DomainError, ErrorCode } from '@tributary/domain';
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@tributary/db';
 
 /** Job ids are positive bigints, kept as strings. */
 @Injectable()

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import type { AttemptStats } from '@tributary/domain';
 import type { AttemptEntity, JobEntity } from '@tributary/db';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
 
@@ -25,6 +26,8 @@ export class StreamStatsDto {
   bytesEmitted!: number;
   @ApiProperty({ description: 'records the destination confirmed (state committed)' })
   recordsCommitted!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'estimated bytes of the committed records (null for syncs recorded before it was counted)' })
+  bytesCommitted!: number | null;
 }
 
 export class AttemptStatsDto {
@@ -34,8 +37,28 @@ export class AttemptStatsDto {
   bytesEmitted!: number;
   @ApiProperty()
   recordsCommitted!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'estimated bytes of the committed records (null for syncs recorded before it was counted)' })
+  bytesCommitted!: number | null;
   @ApiProperty({ type: [StreamStatsDto] })
   streams!: StreamStatsDto[];
+}
+
+/** The API's view of stored attempt stats (also what live progress shows). */
+export function toAttemptStatsDto(stats: AttemptStats): AttemptStatsDto {
+  return {
+    recordsEmitted: stats.recordsEmitted,
+    bytesEmitted: stats.bytesEmitted,
+    recordsCommitted: stats.recordsCommitted,
+    bytesCommitted: stats.bytesCommitted ?? null,
+    streams: (stats.streams ?? []).map((s) => ({
+      name: s.name,
+      namespace: s.namespace ?? null,
+      recordsEmitted: s.recordsEmitted,
+      bytesEmitted: s.bytesEmitted,
+      recordsCommitted: s.recordsCommitted,
+      bytesCommitted: s.bytesCommitted ?? null,
+    })),
+  };
 }
 
 export class FailureReasonDto {
@@ -171,20 +194,7 @@ export function toAttemptResponse(attempt: AttemptEntity): AttemptResponseDto {
   return {
     attemptNumber: attempt.attemptNumber,
     status: attempt.status,
-    stats: stats
-      ? {
-          recordsEmitted: stats.recordsEmitted,
-          bytesEmitted: stats.bytesEmitted,
-          recordsCommitted: stats.recordsCommitted,
-          streams: (stats.streams ?? []).map((s) => ({
-            name: s.name,
-            namespace: s.namespace,
-            recordsEmitted: s.recordsEmitted,
-            bytesEmitted: s.bytesEmitted,
-            recordsCommitted: s.recordsCommitted,
-          })),
-        }
-      : null,
+    stats: stats ? toAttemptStatsDto(stats) : null,
     failureReasons: attempt.failureReasons.map((f) => ({
       origin: f.origin,
       type: f.type,

@@ -1,16 +1,7 @@
+import { DomainError, ErrorCode, notFound, streamDescriptorKey } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { And, In, LessThan, MoreThanOrEqual, type DataSource, type FindOperator, type FindOptionsWhere } from 'typeorm';
-import {
-  ACTIVE_JOB_STATUSES,
-  AttemptEntity,
-  ConnectionEntity,
-  DomainError,
-  ErrorCode,
-  JobEntity,
-  activeJobOf,
-  notFound,
-  streamDescriptorKey,
-} from '@tributary/db';
+import { ACTIVE_JOB_STATUSES, AttemptEntity, ConnectionEntity, JobEntity, activeJobOf } from '@tributary/db';
 import type { StreamDescriptor } from '@tributary/protocol';
 import type { JobRequest } from '@tributary/workflows';
 import { pageWindow } from '../common/pagination.dto.js';

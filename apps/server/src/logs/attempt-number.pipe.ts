@@ -1,5 +1,5 @@
+import { DomainError, ErrorCode } from '@tributary/domain';
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@tributary/db';
 
 /** Attempt numbers in paths are non-negative integers; the error names the parameter. */
 @Injectable()

@@ -1,7 +1,7 @@
+import type { LogEntry } from '@tributary/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { LogEntry } from '@tributary/launcher';
 import type { LogPage } from '@tributary/storage';
 
 export const DEFAULT_LOG_PAGE_SIZE = 1000;

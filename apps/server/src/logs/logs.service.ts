@@ -1,6 +1,7 @@
+import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AttemptEntity, DomainError, ErrorCode, JobEntity, notFound } from '@tributary/db';
+import { AttemptEntity, JobEntity } from '@tributary/db';
 import { attemptLogKey, InvalidCursorError, type LogPage, type LogStorage } from '@tributary/storage';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { LOG_STORAGE } from './logs.tokens.js';

@@ -1,14 +1,7 @@
+import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import {
-  ConnectionEntity,
-  ConnectionStateEntity,
-  DomainError,
-  ErrorCode,
-  activeJobOf,
-  notFound,
-  parseStateMessages,
-} from '@tributary/db';
+import { ConnectionEntity, ConnectionStateEntity, activeJobOf, parseStateMessages } from '@tributary/db';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import type { ReplaceStateDto } from './state.dto.js';
 

@@ -20,6 +20,7 @@ import {
   connectionWorkflowId,
   runJobUpdate,
   syncJobWorkflowId,
+  type ConnectionWorkflow,
   type ConnectionWorkflowInput,
   type ConnectionWorkflowStatus,
   type JobRequest,
@@ -28,8 +29,6 @@ import {
 import { ApiProblem } from '../errors/api-problem.js';
 import { TemporalRpc, grpcCode, isDeadlineExceeded } from './temporal-rpc.js';
 import { WorkerAvailability } from './worker-availability.js';
-
-type ConnectionWorkflow = (input: ConnectionWorkflowInput) => Promise<void>;
 
 const GRPC_RESOURCE_EXHAUSTED = 8;
 

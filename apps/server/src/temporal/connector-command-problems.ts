@@ -10,10 +10,10 @@
  *   the workflow itself failed on the worker 502 worker_failed (e.g. server and worker keys differ)
  *
  * A check answering FAILED is a result, not an error: the caller returns it with 200.
+ * What the connector said arrives masked: the worker masks it with the config's secrets.
  */
+import type { FailureReason } from '@tributary/domain';
 import type { ActorType } from '@tributary/db';
-import type { FailureReason } from '@tributary/launcher';
-import type { SecretMasker } from '@tributary/storage';
 import { ApiProblem } from '../errors/api-problem.js';
 
 /**
@@ -21,9 +21,9 @@ import { ApiProblem } from '../errors/api-problem.js';
  * source or a destination (the workflow input has no role yet), so the caller's actor
  * type decides which of the two the failure is charged to.
  */
-export function connectorFailureProblem(failure: FailureReason, actorType: ActorType, label: string, mask: SecretMasker): ApiProblem {
+export function connectorFailureProblem(failure: FailureReason, actorType: ActorType, label: string): ApiProblem {
   const origin = failure.origin === 'source' || failure.origin === 'destination' ? actorType : failure.origin;
-  const message = mask(failure.message);
+  const { message } = failure;
   const reported = { origin, type: failure.type, message };
   if (failure.type === 'config_error') {
     return new ApiProblem(422, 'connector_config_error', 'Connector configuration error', `${label}: ${message}`, { failure: reported });
@@ -43,8 +43,8 @@ export function connectorTimeoutProblem(label: string, timeoutMs: number, workfl
 }
 
 /** The workflow failed rather than returning a result: a platform problem, described by its innermost cause. */
-export function workerFailedProblem(label: string, error: Error, mask: SecretMasker): ApiProblem {
+export function workerFailedProblem(label: string, error: Error): ApiProblem {
   let cause: Error = error;
   while (cause.cause instanceof Error) cause = cause.cause;
-  return new ApiProblem(502, 'worker_failed', 'Bad gateway', `${label} failed on the worker: ${mask(cause.message)}`);
+  return new ApiProblem(502, 'worker_failed', 'Bad gateway', `${label} failed on the worker: ${cause.message}`);
 }

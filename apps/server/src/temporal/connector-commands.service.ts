@@ -7,22 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import type { ActorDefinitionEntity, ActorType } from '@tributary/db';
-import { maskSecrets } from '@tributary/storage';
 import {
   WORKFLOW_TYPES,
   connectorCommandWorkflowId,
   type ConnectorCommand,
-  type ConnectorCommandInput,
   type ConnectorCommandOutputs,
   type ConnectorCommandResult,
+  type ConnectorCommandWorkflow,
 } from '@tributary/workflows';
 import { SECRET_KEY } from '../infrastructure/tokens.js';
-import { connectorCommandInput } from './connector-command-input.js';
+import { connectorCommandInput, type CommandConfig } from './connector-command-input.js';
 import { connectorFailureProblem, connectorTimeoutProblem, workerFailedProblem } from './connector-command-problems.js';
 import { TemporalRpc } from './temporal-rpc.js';
 import { WorkerAvailability } from './worker-availability.js';
-
-type ConnectorCommandWorkflow = (input: ConnectorCommandInput) => Promise<ConnectorCommandResult>;
 
 /**
  * The connector is killed by the worker this long after the workflow's own timeout, so that
@@ -35,12 +32,8 @@ export interface ConnectorCommandRequest<C extends ConnectorCommand> {
   /** who the connector is: failures are reported with this origin */
   actorType: ActorType;
   definition: Pick<ActorDefinitionEntity, 'name' | 'version' | 'runtime' | 'image'>;
-  /** the plaintext config (check, discover); sealed before it leaves the server */
-  config?: Record<string, unknown>;
-  /** plaintext secrets of the config: masked in every message that goes back to the client */
-  secretValues?: readonly string[];
-  /** discover: the source the worker stores the catalog for */
-  sourceId?: string;
+  /** check and discover: a saved actor (discover: the source the worker stores the catalog for) or an unsaved config */
+  config?: CommandConfig;
 }
 
 @Injectable()
@@ -56,7 +49,6 @@ export class ConnectorCommandsService {
     await this.workers.ensureWorkerPolling();
     const { taskQueue, connectorCommandTimeoutMs: timeoutMs } = this.rpc.settings;
     const label = `${request.definition.name} ${request.definition.version} ${request.command}`;
-    const mask = maskSecrets(request.secretValues ?? []);
 
     const input = connectorCommandInput(
       this.secretKey,
@@ -65,7 +57,6 @@ export class ConnectorCommandsService {
       request.definition,
       request.config,
       timeoutMs + CONNECTOR_KILL_GRACE_MS,
-      request.sourceId,
     );
     const handle = await this.rpc.control(`start ${label}`, () =>
       this.rpc.client.workflow.start<ConnectorCommandWorkflow>(WORKFLOW_TYPES.connectorCommand, {
@@ -82,10 +73,10 @@ export class ConnectorCommandsService {
     } catch (error) {
       if (error instanceof WorkflowFailedError && error.cause instanceof TimeoutFailure)
         throw connectorTimeoutProblem(label, timeoutMs, handle.workflowId);
-      if (error instanceof WorkflowFailedError) throw workerFailedProblem(label, error, mask);
+      if (error instanceof WorkflowFailedError) throw workerFailedProblem(label, error);
       return this.rpc.unavailable(`wait for ${label}`, error);
     }
-    if (!result.ok) throw connectorFailureProblem(result.failure, request.actorType, label, mask);
+    if (!result.ok) throw connectorFailureProblem(result.failure, request.actorType, label);
     if (result.command !== request.command) throw new Error(`${label}: the workflow answered a ${result.command}`);
     return result.value as ConnectorCommandOutputs[C];
   }

@@ -1,5 +1,5 @@
+import { DomainError, ErrorCode } from '@tributary/domain';
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@tributary/db';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,5 @@
+import { DomainError, ErrorCode, type FieldError } from '@tributary/domain';
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { DomainError, ErrorCode, type FieldError } from '@tributary/db';
 
 /** class-validator errors flattened to one entry per broken rule, with a JSON pointer path. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {

@@ -1,6 +1,7 @@
+import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ActorEntity, DomainError, ErrorCode, WorkspaceEntity, notFound } from '@tributary/db';
+import { ActorEntity, WorkspaceEntity } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 

@@ -3,7 +3,8 @@
  * check now fails (revoked credentials, dropped database) ends the job at once with a
  * config error naming the side, instead of burning through the retry budget.
  */
-import type { ConnectorLauncher, FailureReason, LogSink } from '@tributary/launcher';
+import type { FailureReason, LogSink } from '@tributary/domain';
+import type { ConnectorLauncher } from '@tributary/launcher';
 import type { SyncConfig } from '@tributary/workflows';
 
 export const CHECK_TIMEOUT_MS = 5 * 60_000;

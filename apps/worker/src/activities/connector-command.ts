@@ -1,19 +1,28 @@
 /**
- * spec / check / discover through the launcher; connector failures are results. A discovered
- * catalog is stored for its source here and answered by id: it can be larger than Temporal
- * lets a payload be.
+ * spec / check / discover through the launcher; connector failures are results. A saved
+ * source or destination's config is loaded here by id (only unsaved configs travel, sealed).
+ * A discovered catalog is stored for its source here and answered by id: it can be larger
+ * than Temporal lets a payload be. Everything the connector says is masked with the config's
+ * secret values before it leaves the worker.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, ErrorCode, unsealJson } from '@tributary/db';
+import { maskSecrets, type FailureReason, type SecretMasker } from '@tributary/domain';
+import { unsealJson } from '@tributary/db';
 import type { ConnectorLauncher, LaunchResult, RunOptions } from '@tributary/launcher';
-import type { AirbyteCatalog } from '@tributary/protocol';
-import type { ConnectorCommandInput, ConnectorCommandResult, JobPersistence } from '@tributary/workflows';
+import type {
+  ConnectorCommandInput,
+  ConnectorCommandResult,
+  ConnectorConfig,
+  JobPersistence,
+  SealedConnectorConfig,
+} from '@tributary/workflows';
+import { withDomainFailures } from '../domain-failure.js';
 
-function openConfig(secretKey: Buffer, sealed: string | undefined): Record<string, unknown> {
-  if (sealed === undefined) return {};
+function unseal(secretKey: Buffer, sealed: string): ConnectorConfig {
   try {
-    return unsealJson(secretKey, sealed) as Record<string, unknown>;
+    const { config, secretValues } = unsealJson(secretKey, sealed) as SealedConnectorConfig;
+    return { config, secretValues };
   } catch {
     // the server and this worker do not share TRIBUTARY_SECRET_KEY: retrying cannot help
     throw ApplicationFailure.nonRetryable(
@@ -23,42 +32,47 @@ function openConfig(secretKey: Buffer, sealed: string | undefined): Record<strin
   }
 }
 
-async function storeCatalog(
-  persistence: JobPersistence,
-  sourceId: string | undefined,
-  catalog: AirbyteCatalog,
-): Promise<{ catalogId: string }> {
-  if (sourceId === undefined)
-    throw ApplicationFailure.nonRetryable('discover needs the id of the source the catalog is for', 'MissingSourceId');
-  try {
-    return { catalogId: await persistence.recordSourceCatalog(sourceId, catalog) };
-  } catch (error) {
-    if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
-      throw ApplicationFailure.nonRetryable(`source ${sourceId} no longer exists`, 'SourceNotFound');
-    }
-    throw error;
-  }
+function loadConfig(secretKey: Buffer, persistence: JobPersistence, input: ConnectorCommandInput): Promise<ConnectorConfig> {
+  if (!input.config) return Promise.resolve({ config: {}, secretValues: [] });
+  if ('sealed' in input.config) return Promise.resolve(unseal(secretKey, input.config.sealed));
+  const { actorId } = input.config;
+  return withDomainFailures(() => persistence.loadConnectorConfig(actorId));
 }
+
+const maskedFailure = (failure: FailureReason, mask: SecretMasker): FailureReason => ({
+  ...failure,
+  message: mask(failure.message),
+  ...(failure.internalMessage !== undefined ? { internalMessage: mask(failure.internalMessage) } : {}),
+  ...(failure.stackTrace !== undefined ? { stackTrace: mask(failure.stackTrace) } : {}),
+});
 
 export function connectorCommandActivity(launcher: ConnectorLauncher, secretKey: Buffer, persistence: JobPersistence) {
   return async function runConnectorCommand(input: ConnectorCommandInput): Promise<ConnectorCommandResult> {
     const options: RunOptions = { role: input.role, timeoutMs: input.timeoutMs, signal: Context.current().cancellationSignal };
-    const config = openConfig(secretKey, input.sealedConfig);
+    const { config, secretValues } = await loadConfig(secretKey, persistence, input);
+    const mask = maskSecrets(secretValues);
     let result: LaunchResult<unknown>;
     switch (input.command) {
       case 'spec':
         result = await launcher.spec(input.definition, options);
         break;
-      case 'check':
-        result = await launcher.check(input.definition, config, options);
+      case 'check': {
+        const checked = await launcher.check(input.definition, config, options);
+        const message = checked.ok ? checked.value.message : undefined;
+        result = checked.ok && message ? { ok: true, value: { ...checked.value, message: mask(message) } } : checked;
         break;
+      }
       case 'discover': {
         const discovered = await launcher.discover(input.definition, config, options);
-        result = discovered.ok ? { ok: true, value: await storeCatalog(persistence, input.sourceId, discovered.value) } : discovered;
+        // the workflow lets only a saved source's discover through: its catalog is stored for it
+        const sourceId = input.config && 'actorId' in input.config ? input.config.actorId : '';
+        result = discovered.ok
+          ? { ok: true, value: { catalogId: await withDomainFailures(() => persistence.recordSourceCatalog(sourceId, discovered.value)) } }
+          : discovered;
         break;
       }
     }
     // the switch pairs each command with its own output type
-    return result.ok ? ({ ok: true, command: input.command, value: result.value } as ConnectorCommandResult) : result;
+    return result.ok ? ({ ok: true, command: input.command, value: result.value } as ConnectorCommandResult) : { ok: false, failure: maskedFailure(result.failure, mask) };
   };
 }

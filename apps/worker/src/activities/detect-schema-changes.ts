@@ -4,7 +4,8 @@
  * config error; non-breaking changes follow the connection's policy. Streams with a field
  * selection are compared on their selected fields (their configured schema lists only those).
  */
-import type { ConnectorLauncher, FailureReason, LogSink } from '@tributary/launcher';
+import type { FailureReason, LogSink } from '@tributary/domain';
+import type { ConnectorLauncher } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { diffCatalog, hasChanges, propagateChanges, type JobPersistence, type SyncConfig } from '@tributary/workflows';
 

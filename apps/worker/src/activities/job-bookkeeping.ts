@@ -1,7 +1,7 @@
 /** Activities that only record things: thin wrappers over the persistence port. */
-import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, ErrorCode } from '@tributary/db';
+import { DomainError, ErrorCode } from '@tributary/domain';
 import type { JobOptions, JobPersistence, JobRequest, JobTrigger, TributaryActivities } from '@tributary/workflows';
+import { asActivityFailure } from '../domain-failure.js';
 
 type Bookkeeping = Pick<TributaryActivities, 'loadConnectionSettings' | 'createJob' | 'createAttempt' | 'finishAttempt' | 'finishJob'>;
 
@@ -27,7 +27,7 @@ async function createJob(persistence: JobPersistence, connectionId: string, trig
       return await persistence.createJob(connectionId, trigger, request);
     }
     // the connection is gone or the request names streams it does not sync: retrying cannot help
-    throw ApplicationFailure.nonRetryable(err.message, err.code);
+    throw asActivityFailure(err);
   }
 }
 

@@ -7,8 +7,8 @@ import { ProcessLauncher } from '@tributary/launcher';
 import { ConnectorSpecificationSchema, type AirbyteStateMessage } from '@tributary/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBuiltinConnector } from '../index.js';
-import { configuredCatalog } from '../testing/catalogs.js';
-import { makeTempDir, ofType, parseMessages, readSource, writeDestination, writeInputFiles } from '../testing/built-connector.js';
+import { configuredCatalog } from '@tributary/testing/connectors';
+import { makeTempDir, ofType, parseMessages, readSource, writeDestination, writeInputFiles } from '@tributary/testing/connectors';
 
 const catalog = configuredCatalog(['users', 'products', 'purchases']);
 

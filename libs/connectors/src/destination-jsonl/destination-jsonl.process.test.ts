@@ -7,8 +7,8 @@ import { ProcessLauncher } from '@tributary/launcher';
 import { ConnectorSpecificationSchema, type AirbyteStateMessage } from '@tributary/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveBuiltinConnector } from '../index.js';
-import { configuredCatalog, type TestStream } from '../testing/catalogs.js';
-import { makeTempDir, ofType, parseMessages, readSource, writeDestination, writeInputFiles } from '../testing/built-connector.js';
+import { configuredCatalog, type TestStream } from '@tributary/testing/connectors';
+import { makeTempDir, ofType, parseMessages, readSource, writeDestination, writeInputFiles } from '@tributary/testing/connectors';
 
 interface RawLine {
   _airbyte_raw_id: string;

@@ -1,11 +1,11 @@
 /** destination-postgres spec and check, run as a process against a real server. */
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../../../tools/testing/ports.js';
+import { freePort } from '@tributary/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, createTestDatabase, type TestDatabase } from '../../../../tools/testing/postgres.js';
+import { adminQuery, createTestDatabase, type TestDatabase } from '@tributary/testing';
 import { builtinEntrypoint } from '../index.js';
-import { catalogOf, configuredStream, ofType, recordLine, runConnectorCommand, runToEnd, startConnector } from './test-process.js';
+import { catalogOf, configuredStream, ofType, recordLine, runConnectorCommand, runToEnd, startConnector } from '@tributary/testing/connectors';
 
 const entry = builtinEntrypoint('destination-postgres')!;
 const role = `check_user_${randomBytes(4).toString('hex')}`;

@@ -4,7 +4,7 @@
  * reported as TRACE errors with the right failure type.
  */
 import { describe, expect, it } from 'vitest';
-import { useDestinationDatabase } from './destination-database.testing.js';
+import { useDestinationDatabase } from '@tributary/testing/connectors';
 import { builtinEntrypoint } from '../index.js';
 import {
   catalogOf,
@@ -16,7 +16,7 @@ import {
   startConnector,
   streamStateLine,
   type StreamOptions,
-} from './test-process.js';
+} from '@tributary/testing/connectors';
 
 const entry = builtinEntrypoint('destination-postgres')!;
 const t = useDestinationDatabase('dest_pg_commit');

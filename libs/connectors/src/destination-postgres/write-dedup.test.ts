@@ -1,6 +1,6 @@
 /** destination-postgres append_dedup against a real server: one row per primary key. */
 import { describe, expect, it } from 'vitest';
-import { useDestinationDatabase } from './destination-database.testing.js';
+import { useDestinationDatabase } from '@tributary/testing/connectors';
 import { builtinEntrypoint } from '../index.js';
 import {
   catalogOf,
@@ -11,7 +11,7 @@ import {
   startConnector,
   streamStateLine,
   type StreamOptions,
-} from './test-process.js';
+} from '@tributary/testing/connectors';
 
 const entry = builtinEntrypoint('destination-postgres')!;
 const t = useDestinationDatabase('dest_pg_dedup');

@@ -3,7 +3,7 @@
  * stays until a sync succeeds, then is replaced at once.
  */
 import { describe, expect, it } from 'vitest';
-import { useDestinationDatabase } from './destination-database.testing.js';
+import { useDestinationDatabase } from '@tributary/testing/connectors';
 import { builtinEntrypoint } from '../index.js';
 import {
   catalogOf,
@@ -15,7 +15,7 @@ import {
   streamStateLine,
   streamStatusLine,
   type StreamOptions,
-} from './test-process.js';
+} from '@tributary/testing/connectors';
 
 const entry = builtinEntrypoint('destination-postgres')!;
 const t = useDestinationDatabase('dest_pg_overwrite');

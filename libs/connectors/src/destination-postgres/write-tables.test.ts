@@ -3,10 +3,10 @@
  * tables, value round trips, names, schemas.
  */
 import { describe, expect, it } from 'vitest';
-import { useDestinationDatabase } from './destination-database.testing.js';
+import { useDestinationDatabase } from '@tributary/testing/connectors';
 import { builtinEntrypoint } from '../index.js';
 import { postgresIdentifier } from './identifiers.js';
-import { catalogOf, configuredStream, ofType, recordLine, runToEnd, startConnector, streamStateLine } from './test-process.js';
+import { catalogOf, configuredStream, ofType, recordLine, runToEnd, startConnector, streamStateLine } from '@tributary/testing/connectors';
 
 const entry = builtinEntrypoint('destination-postgres')!;
 const t = useDestinationDatabase('dest_pg_tables');

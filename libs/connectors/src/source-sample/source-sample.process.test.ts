@@ -15,8 +15,8 @@ import {
 } from '@tributary/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBuiltinConnector } from '../index.js';
-import { configuredCatalog } from '../testing/catalogs.js';
-import { ofType, readSource } from '../testing/built-connector.js';
+import { configuredCatalog } from '@tributary/testing/connectors';
+import { ofType, readSource } from '@tributary/testing/connectors';
 
 const definition = { runtime: { kind: 'builtin' as const, name: 'source-sample' } };
 const allStreams = ['users', 'products', 'purchases'];

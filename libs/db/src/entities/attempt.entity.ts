@@ -1,29 +1,9 @@
+import type { AttemptStats, FailureReason } from '@tributary/domain';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { FailureReason } from '@tributary/launcher';
 import { CreatedAt, UpdatedAt } from './columns.js';
 import { JobEntity } from './job.entity.js';
 
 export type AttemptStatus = 'running' | 'failed' | 'succeeded' | 'cancelled';
-
-export interface StreamStats {
-  name: string;
-  namespace: string | null;
-  recordsEmitted: number;
-  bytesEmitted: number;
-  /** confirmed by the destination (state committed) */
-  recordsCommitted: number;
-  /** estimated: the emitted bytes of the committed records */
-  bytesCommitted?: number;
-}
-
-/** Records/bytes moved, in total and per stream. */
-export interface AttemptStats {
-  recordsEmitted: number;
-  bytesEmitted: number;
-  recordsCommitted: number;
-  bytesCommitted?: number;
-  streams?: StreamStats[];
-}
 
 @Entity({ name: 'attempt' })
 @Unique('uq_attempt_job_number', ['jobId', 'attemptNumber'])

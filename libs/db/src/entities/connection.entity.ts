@@ -1,9 +1,10 @@
+import type { StreamFieldSelection } from '@tributary/domain';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ActorCatalogEntity } from './actor-catalog.entity.js';
 import { ActorEntity } from './actor.entity.js';
 import { CreatedAt, UpdatedAt } from './columns.js';
-import type { ConnectionSchedule, StreamFieldSelection } from '@tributary/workflows';
+import type { ConnectionSchedule } from '@tributary/workflows';
 
 export type ConnectionStatus = 'active' | 'inactive' | 'deprecated';
 export type NamespaceDefinition = 'source' | 'destination' | 'custom_format';

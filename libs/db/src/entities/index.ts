@@ -25,7 +25,7 @@ export {
 export type { ActorType } from './columns.js';
 export type { ConnectionSchedule, ConnectionStatus, NamespaceDefinition, NonBreakingChangesPolicy } from './connection.entity.js';
 export type { JobStatus, JobType } from './job.entity.js';
-export type { AttemptStatus, AttemptStats, StreamStats } from './attempt.entity.js';
+export type { AttemptStatus } from './attempt.entity.js';
 export type { ConnectionStateType } from './connection-state.entity.js';
 
 /** Every entity, for the DataSource. */

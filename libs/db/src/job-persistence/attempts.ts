@@ -1,8 +1,8 @@
 /** Attempts of a job: numbering, live progress, committed state, outcome; and the job's end. */
+import { notFound } from '@tributary/domain';
 import type { DataSource } from 'typeorm';
 import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome, AttemptRef, SyncJobResult } from '@tributary/workflows';
-import { notFound } from '../domain-errors.js';
 import { AttemptEntity, JobEntity } from '../entities/index.js';
 import { stateTypeOf } from '../state/state-messages.js';
 import { monotonicStatsSql, statsFromOutcome, statsFromProgress, statsFromTotals } from './attempt-stats.js';

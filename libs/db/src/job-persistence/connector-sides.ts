@@ -1,41 +1,41 @@
 /**
- * The connectors an attempt runs: how to launch each one and its decrypted config, plus the
- * plaintext of every secret in those configs, which attempt logs mask.
+ * Saved sources and destinations as a worker runs them: how to launch each one, its decrypted
+ * config, and the plaintext of every secret in that config (masked wherever the connector speaks).
  */
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
+import { collectSecretStrings, notFound } from '@tributary/domain';
 import type { ConnectorSide } from '@tributary/replication';
-import { notFound } from '../domain-errors.js';
+import type { ConnectorConfig } from '@tributary/workflows';
 import { ActorEntity } from '../entities/index.js';
-import { decryptConfig, decryptValue, isSecretEnvelope, mapSecrets } from '../secrets/index.js';
+import { decryptConfig, decryptValue, isSecretEnvelope, specSecretValues, type SecretEnvelope } from '../secrets/index.js';
 import { mapDeep } from '../secrets/spec-secrets.js';
 
 type Config = Record<string, unknown>;
-
-function collectStrings(value: unknown, into: Set<string>): void {
-  if (typeof value === 'string') {
-    if (value.length > 0) into.add(value);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectStrings(item, into);
-  } else if (value !== null && typeof value === 'object') {
-    for (const item of Object.values(value)) collectStrings(item, into);
-  }
-}
 
 /**
  * Every secret string of a stored config: the encrypted values (whatever the current spec
  * says) and the fields the spec marks airbyte_secret (in case one was stored in the clear).
  */
-export function secretStrings(key: Buffer, spec: Config | undefined, stored: Config, plain: Config): Set<string> {
+function storedSecretValues(key: Buffer, spec: Config | undefined, stored: Config, plain: Config): Set<string> {
   const found = new Set<string>();
-  mapDeep(stored, isSecretEnvelope, (envelope) => collectStrings(decryptValue(key, envelope as Parameters<typeof decryptValue>[1]), found));
-  if (spec) mapSecrets(spec, plain, (value) => collectStrings(value, found));
+  mapDeep(stored, isSecretEnvelope, (envelope) => collectSecretStrings(decryptValue(key, envelope as SecretEnvelope), found));
+  if (spec) for (const value of specSecretValues(spec, plain)) found.add(value);
   return found;
 }
 
 export interface LoadedSide {
   side: ConnectorSide;
   secrets: Set<string>;
+}
+
+function loadedSide(key: Buffer, actor: ActorEntity): LoadedSide {
+  const { definition } = actor;
+  const config = decryptConfig(key, actor.configuration);
+  return {
+    side: { definition: { runtime: definition!.runtime, ...(definition!.image ? { image: definition!.image } : {}) }, config },
+    secrets: storedSecretValues(key, definition!.spec?.connectionSpecification, actor.configuration, config),
+  };
 }
 
 export async function loadConnectorSides(
@@ -49,12 +49,15 @@ export async function loadConnectorSides(
   const load = (role: 'source' | 'destination'): LoadedSide => {
     const actor = actors.find((a) => a.id === actorIds[role]);
     if (!actor?.definition) throw notFound(role, actorIds[role]);
-    const { definition } = actor;
-    const config = decryptConfig(key, actor.configuration);
-    return {
-      side: { definition: { runtime: definition.runtime, ...(definition.image ? { image: definition.image } : {}) }, config },
-      secrets: secretStrings(key, definition.spec?.connectionSpecification, actor.configuration, config),
-    };
+    return loadedSide(key, actor);
   };
   return { source: load('source'), destination: load('destination') };
+}
+
+/** One saved source's or destination's config (check and discover of a saved actor). */
+export async function loadConnectorConfig(manager: EntityManager, key: Buffer, actorId: string): Promise<ConnectorConfig> {
+  const actor = await manager.getRepository(ActorEntity).findOne({ where: { id: actorId }, relations: { definition: true } });
+  if (!actor?.definition) throw notFound(actor?.actorType ?? 'source or destination', actorId);
+  const { side, secrets } = loadedSide(key, actor);
+  return { config: side.config, secretValues: [...secrets] };
 }

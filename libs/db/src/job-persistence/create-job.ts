@@ -2,11 +2,11 @@
  * A new job, in one transaction with the connection row locked: the one-active-job check,
  * the generation bump and state wipe of a clear or refresh, and the job's config snapshot.
  */
+import { catalogWithSelectedFields, DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { destinationNamingOf } from '@tributary/replication';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { catalogWithSelectedFields, type JobRequest, type JobTrigger } from '@tributary/workflows';
+import { type JobRequest, type JobTrigger } from '@tributary/workflows';
 import { activeJobOf } from '../active-job.js';
-import { DomainError, ErrorCode, notFound } from '../domain-errors.js';
 import { ActorEntity, ConnectionEntity, ConnectionStateEntity } from '../entities/index.js';
 import { withoutStreams } from '../state/state-messages.js';
 import { bumpGenerations, jobCatalog, requestedStreams, type JobStreams } from './job-catalog.js';

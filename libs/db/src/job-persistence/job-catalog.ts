@@ -8,8 +8,7 @@
  *   destination drops older rows once the stream completes; 0 otherwise (append keeps them).
  * A clear runs the destination alone over the cleared streams and no records: it empties them.
  */
-import { DomainError, ErrorCode } from '../domain-errors.js';
-import { streamDescriptorKey } from '../state/state-messages.js';
+import { DomainError, ErrorCode, streamDescriptorKey } from '@tributary/domain';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, StreamDescriptor } from '@tributary/protocol';
 import type { JobRequest } from '@tributary/workflows';
 

@@ -3,9 +3,10 @@
  * history stay true after the connection is edited. No connector config here: configs (and
  * their secrets) are read from the actors, decrypted, only when an attempt needs them.
  */
+import type { StreamFieldSelection } from '@tributary/domain';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import type { DestinationNaming } from '@tributary/replication';
-import type { JobKind, JobTrigger, NonBreakingChangesPolicy, StreamFieldSelection } from '@tributary/workflows';
+import type { JobKind, JobTrigger, NonBreakingChangesPolicy } from '@tributary/workflows';
 import type { ActorDefinitionEntity, ActorEntity } from '../entities/index.js';
 
 export interface ActorSnapshot {

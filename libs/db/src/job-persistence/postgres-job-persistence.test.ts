@@ -1,4 +1,5 @@
 // PostgresJobPersistence on a real, migrated PostgreSQL database.
+import { DomainError, ErrorCode } from '@tributary/domain';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
@@ -6,7 +7,6 @@ import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog, Con
 import type { ReplicationProgress, ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome, JobRequest } from '@tributary/workflows';
 import { createDataSource } from '../data-source.js';
-import { DomainError, ErrorCode } from '../domain-errors.js';
 import {
   ActorCatalogEntity,
   ActorDefinitionEntity,
@@ -16,8 +16,8 @@ import {
   ConnectionStateEntity,
   JobEntity,
 } from '../entities/index.js';
-import { createMigratedDatabase, type MigratedDatabase } from '../testing/migrated-database.testing.js';
-import { seedConnection, type SeedConnectionOptions } from '../testing/seed-connection.testing.js';
+import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
+import { seedConnection, type SeedConnectionOptions } from '@tributary/testing/db';
 import type { JobConfigSnapshot } from './job-snapshot.js';
 import { PostgresJobPersistence } from './postgres-job-persistence.js';
 

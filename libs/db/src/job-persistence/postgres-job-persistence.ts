@@ -2,6 +2,7 @@
  * The worker's persistence port (libs/workflows JobPersistence) on Postgres. Each method is
  * one short transaction; the modules beside this one hold the logic.
  */
+import { notFound } from '@tributary/domain';
 import type { DataSource } from 'typeorm';
 import type { AirbyteCatalog } from '@tributary/protocol';
 import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
@@ -9,6 +10,7 @@ import type {
   AttemptOutcome,
   AttemptRef,
   ConnectionSettings,
+  ConnectorConfig,
   JobPersistence,
   JobRef,
   JobRequest,
@@ -17,12 +19,11 @@ import type {
   SyncConfig,
   SyncJobResult,
 } from '@tributary/workflows';
-import { notFound } from '../domain-errors.js';
 import { ActorEntity, ConnectionEntity, ConnectionStateEntity, JobEntity } from '../entities/index.js';
 import { applySchemaChange } from './schema-change.js';
 import { recordSourceCatalog } from './source-catalogs.js';
 import { createAttempt, finishAttempt, finishJob, persistProgress, persistState } from './attempts.js';
-import { loadConnectorSides } from './connector-sides.js';
+import { loadConnectorConfig, loadConnectorSides } from './connector-sides.js';
 import { createJob } from './create-job.js';
 import { isJobId, isUuid } from './ids.js';
 import { readSnapshot } from './job-snapshot.js';
@@ -67,6 +68,11 @@ export class PostgresJobPersistence implements JobPersistence {
       ...(snapshot.nonBreakingChangesPolicy ? { nonBreakingChangesPolicy: snapshot.nonBreakingChangesPolicy } : {}),
       secretValues: [...new Set([...sides.source.secrets, ...sides.destination.secrets])],
     };
+  }
+
+  loadConnectorConfig(actorId: string): Promise<ConnectorConfig> {
+    if (!isUuid(actorId)) return Promise.reject(notFound('source or destination', actorId));
+    return loadConnectorConfig(this.dataSource.manager, this.secretKey, actorId);
   }
 
   async loadState(connectionId: string): Promise<ReplicationState | undefined> {

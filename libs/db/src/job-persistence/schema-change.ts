@@ -1,9 +1,8 @@
 /** What a job's schema-change detection decided, stored with the connection. */
+import { notFound, streamDescriptorKey } from '@tributary/domain';
 import type { DataSource } from 'typeorm';
 import type { SchemaChange } from '@tributary/workflows';
-import { notFound } from '../domain-errors.js';
 import { ConnectionEntity } from '../entities/index.js';
-import { streamDescriptorKey } from '../state/state-messages.js';
 import { isUuid } from './ids.js';
 import { keepGenerations } from './job-catalog.js';
 import { recordSourceCatalog } from './source-catalogs.js';

@@ -3,8 +3,8 @@
  * no valid config can contain in a secret (string) field, so stored data is
  * unambiguous: `{ "_tributary_secret": "v1.<iv>.<tag>.<ciphertext>" }` (base64url parts).
  */
+import { DomainError, ErrorCode } from '@tributary/domain';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DomainError, ErrorCode } from '../domain-errors.js';
 
 export const ENVELOPE_KEY = '_tributary_secret';
 export interface SecretEnvelope {

@@ -1,7 +1,7 @@
+import { DomainError, ErrorCode, SECRET_MASK } from '@tributary/domain';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DomainError, ErrorCode } from '../domain-errors.js';
-import { SECRET_MASK, decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets } from './config-secrets.js';
+import { decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets } from './config-secrets.js';
 import { ENVELOPE_KEY } from './cipher.js';
 
 const key = randomBytes(32);

@@ -3,11 +3,9 @@
  * before they are stored, decrypt them for a connector run, mask them in API
  * responses, and keep the stored secret when a client sends the mask back.
  */
-import { DomainError, ErrorCode, type FieldError } from '../domain-errors.js';
+import { DomainError, ErrorCode, SECRET_MASK, type FieldError } from '@tributary/domain';
 import { decryptValue, encryptValue, isSecretEnvelope } from './cipher.js';
 import { mapDeep, mapSecrets, valueAt, type JsonSchema } from './spec-secrets.js';
-
-export const SECRET_MASK = '**********';
 
 type Config = Record<string, unknown>;
 

@@ -4,6 +4,7 @@
  * oneOf/anyOf/allOf branches. A field that any branch marks secret is treated as
  * secret: masking one field too many is harmless, leaking one is not.
  */
+import { collectSecretStrings } from '@tributary/domain';
 
 export type JsonSchema = { [key: string]: unknown };
 type JsonObject = Record<string, unknown>;
@@ -37,6 +38,16 @@ function walk(schema: unknown, value: unknown, path: string, visit: SecretVisito
     copy[key] = propertySchema.airbyte_secret === true ? visit(copy[key], childPath) : walk(propertySchema, copy[key], childPath, visit);
   }
   return copy;
+}
+
+/** The plaintext of every secret field of a config (all strings inside it): what to mask wherever its connector speaks. */
+export function specSecretValues(schema: JsonSchema, config: JsonObject): Set<string> {
+  const found = new Set<string>();
+  mapSecrets(schema, config, (value) => {
+    collectSecretStrings(value, found);
+    return value;
+  });
+  return found;
 }
 
 /** Replaces every value anywhere in `value` that `match` accepts (used for envelopes, whatever the spec says). */

@@ -1,6 +1,7 @@
+import { streamDescriptorKey } from '@tributary/domain';
 import { describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
-import { parseStateMessages, stateTypeOf, streamDescriptorKey, withoutStreams } from './state-messages.js';
+import { parseStateMessages, stateTypeOf, withoutStreams } from './state-messages.js';
 
 const streamState = (name: string, namespace?: string | null): AirbyteStateMessage => ({
   type: 'STREAM',

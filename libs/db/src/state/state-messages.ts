@@ -3,14 +3,9 @@
  * resumed sync starts from, and the type they share. Shared by the worker (which writes
  * what the destination committed) and the server (which lets operators replace it).
  */
+import { streamDescriptorKey, type FieldError } from '@tributary/domain';
 import { AirbyteStateMessageSchema, type AirbyteStateMessage, type StreamDescriptor } from '@tributary/protocol';
-import type { FieldError } from '../domain-errors.js';
 import type { ConnectionStateType } from '../entities/connection-state.entity.js';
-
-/** Equal for the same stream however its descriptor was written (absent, null or empty namespace). */
-export function streamDescriptorKey(descriptor: Pick<StreamDescriptor, 'name' | 'namespace'>): string {
-  return JSON.stringify([descriptor.namespace || null, descriptor.name]);
-}
 
 /** The type a set of state messages is stored under; undefined for no messages. A message without a type is LEGACY. */
 export function stateTypeOf(state: readonly AirbyteStateMessage[]): ConnectionStateType | undefined {

@@ -4,8 +4,11 @@ import type { TributaryActivities } from '../activities.js';
 import { CONNECTOR_COMMAND_TIMEOUT_MS, type ConnectorCommandInput, type ConnectorCommandResult } from '../connector-command-contract.js';
 
 export async function connectorCommandWorkflow(input: ConnectorCommandInput): Promise<ConnectorCommandResult> {
-  if (input.command !== 'spec' && !input.sealedConfig) {
+  if (input.command !== 'spec' && !input.config) {
     throw ApplicationFailure.nonRetryable(`${input.command} needs a config`, 'InvalidInput');
+  }
+  if (input.command === 'discover' && !(input.config && 'actorId' in input.config)) {
+    throw ApplicationFailure.nonRetryable('discover needs a saved source: its catalog is stored for it', 'InvalidInput');
   }
   const timeoutMs = input.timeoutMs ?? CONNECTOR_COMMAND_TIMEOUT_MS;
   const { runConnectorCommand } = proxyActivities<TributaryActivities>({

@@ -5,6 +5,7 @@
  * the workflow: the running attempt's connectors are stopped before the job finishes,
  * and the workflow completes normally with status 'cancelled'.
  */
+import type { FailureReason } from '@tributary/domain';
 import {
   ActivityCancellationType,
   ActivityFailure,
@@ -17,7 +18,6 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { FailureReason } from '@tributary/launcher';
 import type { TributaryActivities } from '../activities.js';
 import { nextStepAfterFailure, resolveRetryPolicy } from '../retry-policy.js';
 import { cancelSyncJobSignal, syncJobStatusQuery } from '../signals.js';

@@ -1,0 +1,5 @@
+/** `@tributary/testing/server`: the Config API on a fresh database, with or without a real worker process. */
+export * from './api-harness.js';
+export * from './server-with-worker.js';
+export * from './temporal-app.js';
+export * from './worker-process.js';

@@ -1,0 +1,100 @@
+/**
+ * A real Tributary worker for server tests: `node apps/worker/dist/main.js` on its own task
+ * queue, over the server harness's database and secret key, as it runs in production.
+ * Build it first: `npx tsc -b tsconfig.build.json && npm run bundle -w @tributary/worker`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { repoRoot } from '../paths.js';
+
+export const WORKER_MAIN = join(repoRoot, 'apps/worker/dist/main.js');
+const WORKFLOW_BUNDLE = join(repoRoot, 'apps/worker/dist/workflow-bundle.js');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** everything it wrote (stdout and stderr), for failure messages */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  temporal: { address: string; namespace: string };
+  taskQueue: string;
+  databaseUrl: string;
+  secretKey: Buffer;
+  /** the server's client: used to wait until the worker polls */
+  client: Client;
+}
+
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  for (const file of [WORKER_MAIN, WORKFLOW_BUNDLE]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run npx tsc -b tsconfig.build.json && npm run bundle -w @tributary/worker`);
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-worker-'));
+  const child = spawn(process.execPath, [WORKER_MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      TEMPORAL_ADDRESS: options.temporal.address,
+      TEMPORAL_NAMESPACE: options.temporal.namespace,
+      TEMPORAL_TASK_QUEUE: options.taskQueue,
+      TRIBUTARY_DATA_DIR: dataDir,
+      DATABASE_URL: options.databaseUrl,
+      TRIBUTARY_SECRET_KEY: options.secretKey.toString('base64'),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // a test process that dies without afterAll must not leave the worker polling
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let out = '';
+  const keep = (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilPolling(options, child, () => out);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { child, output: () => out, stop };
+}
+
+/** Until Temporal has seen the worker poll both sides of its task queue. */
+async function waitUntilPolling(
+  options: WorkerProcessOptions,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const describe = (taskQueueType: number) =>
+    options.client.workflowService.describeTaskQueue({
+      namespace: options.temporal.namespace,
+      taskQueue: { name: options.taskQueue, kind: 1 },
+      taskQueueType,
+    });
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode}: ${output()}`);
+    const [workflows, activities] = await Promise.all([describe(1), describe(2)]);
+    if ((workflows.pollers?.length ?? 0) > 0 && (activities.pollers?.length ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the worker did not poll ${options.taskQueue} within ${timeoutMs} ms: ${output()}`);
+}

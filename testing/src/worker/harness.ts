@@ -1,0 +1,203 @@
+/**
+ * Test harness: a real Temporal dev server, the real workflows (bundled from source) and
+ * the real activities in this process, with Postgres persistence on a fresh migrated
+ * database, attempt logs in a temp dir.
+ */
+import type { StreamFieldSelection } from '@tributary/domain';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { resolveBuiltinConnector } from '@tributary/connectors';
+import { AttemptEntity, JobEntity, PostgresJobPersistence } from '@tributary/db';
+import { createMigratedDatabase, seedConnection, type MigratedDatabase, type SeededConnection } from '../db/index.js';
+import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
+import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { LocalDirStorage } from '@tributary/storage';
+import type { ConnectionSchedule, NonBreakingChangesPolicy } from '@tributary/workflows';
+import { createActivities, createTributaryWorker, storageAttemptLogs } from '@tributary/worker';
+import { connectorInstallDir, repoRoot } from '../paths.js';
+import { childPids } from '../processes.js';
+import { startTestTemporal, type TestTemporal } from '../temporal.js';
+
+type DataSource = MigratedDatabase['dataSource'];
+
+export const workflowsSourcePath = join(repoRoot, 'libs/workflows/src/workflows/index.ts');
+
+export const sourceSample: ConnectorDefinition = { runtime: { kind: 'builtin', name: 'source-sample' } };
+export const devNull: ConnectorDefinition = { runtime: { kind: 'builtin', name: 'destination-dev-null' } };
+export const jsonl: ConnectorDefinition = { runtime: { kind: 'builtin', name: 'destination-jsonl' } };
+
+export function sampleCatalog(streams: string[], destinationSyncMode: 'append' | 'overwrite' = 'append'): ConfiguredAirbyteCatalog {
+  return {
+    streams: streams.map((name) => ({
+      stream: { name, json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true },
+      sync_mode: 'incremental',
+      cursor_field: ['updated_at'],
+      destination_sync_mode: destinationSyncMode,
+    })),
+  };
+}
+
+export interface SampleConnection {
+  sourceConfig: Record<string, unknown>;
+  destination?: ConnectorDefinition;
+  destinationConfig?: Record<string, unknown>;
+  streams?: string[];
+  schedule?: ConnectionSchedule;
+  /** default: sampleCatalog(streams) */
+  catalog?: ConfiguredAirbyteCatalog;
+  /** default: none (every field of every stream) */
+  fieldSelection?: StreamFieldSelection[];
+  /** default: ignore (changes are detected and recorded, nothing else) */
+  nonBreakingChangesPolicy?: NonBreakingChangesPolicy;
+}
+
+/** Stores a source-sample connection (with its actors and definitions) in the database. */
+export function seedSampleConnection(dataSource: DataSource, secretKey: Buffer, c: SampleConnection): Promise<SeededConnection> {
+  const streams = c.streams ?? ['users'];
+  return seedConnection(dataSource, secretKey, {
+    source: { ...sourceSample, config: { streams, ...c.sourceConfig } },
+    destination: { ...(c.destination ?? devNull), config: c.destinationConfig ?? {} },
+    catalog: c.catalog ?? sampleCatalog(streams),
+    fieldSelection: c.fieldSelection,
+    schedule: c.schedule,
+    nonBreakingChangesPolicy: c.nonBreakingChangesPolicy,
+  });
+}
+
+/** A job row and its attempts, oldest first. */
+export async function readJob(dataSource: DataSource, jobId: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }> {
+  const job = await dataSource.getRepository(JobEntity).findOneByOrFail({ id: jobId });
+  const attempts = await dataSource.getRepository(AttemptEntity).find({ where: { jobId }, order: { attemptNumber: 'ASC' } });
+  return { job, attempts };
+}
+
+let runtimeInstalled = false;
+/** Quiet SDK logs (once per process: the runtime can only be installed before first use). */
+export function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
+
+export interface Harness {
+  temporal: TestTemporal;
+  client: Client;
+  dataSource: DataSource;
+  secretKey: Buffer;
+  persistence: PostgresJobPersistence;
+  /** temp dir: attempt logs under logs/ (libs/storage keys), connector temp dirs */
+  dir: string;
+  seedConnection(c: SampleConnection): Promise<SeededConnection>;
+  readJob(jobId: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: { worker?: boolean } = {}): Promise<Harness> {
+  quietTemporalRuntime();
+  const temporal = await startTestTemporal();
+  let database: MigratedDatabase | undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-worker-test-'));
+  try {
+    database = await createMigratedDatabase('worker');
+    return await startOn(temporal, database, dir, options);
+  } catch (err) {
+    // a failed set-up leaves nothing running (afterAll gets no harness to stop)
+    await temporal.stop();
+    await database?.close();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startOn(temporal: TestTemporal, database: MigratedDatabase, dir: string, options: { worker?: boolean }): Promise<Harness> {
+  const { dataSource } = database;
+  const secretKey = randomBytes(32);
+  const persistence = new PostgresJobPersistence(dataSource, secretKey);
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let workerConnection: NativeConnection | undefined;
+  if (options.worker !== false) {
+    const launcher = new ProcessLauncher({ installDir: connectorInstallDir(), tmpDir: dir, resolveBuiltin: resolveBuiltinConnector });
+    const activities = createActivities({ launcher, secretKey, persistence, attemptLogs: storageAttemptLogs(new LocalDirStorage(dir)) });
+    workerConnection = await NativeConnection.connect({ address: temporal.address });
+    worker = await createTributaryWorker({
+      connection: workerConnection,
+      namespace: temporal.namespace,
+      activities,
+      workflowCode: { workflowsPath: workflowsSourcePath },
+    });
+    running = worker.run();
+  }
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  return {
+    temporal,
+    client,
+    dataSource,
+    secretKey,
+    persistence,
+    dir,
+    seedConnection: (c) => seedSampleConnection(dataSource, secretKey, c),
+    readJob: (jobId) => readJob(dataSource, jobId),
+    async stop() {
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      await workerConnection?.close();
+      await connection.close();
+      await temporal.stop();
+      await database.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every descendant of `pid` (children, grandchildren, ...). */
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const child of childPids(queue.shift()!)) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/** Descendants of this process running a builtin connector. */
+export function connectorProcesses(pid = process.pid): number[] {
+  return descendants(pid).filter((p) => {
+    try {
+      return /source-sample|destination-(dev-null|jsonl|postgres)/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Ids of the records destination-jsonl wrote for a stream, under `dir`. */
+export async function jsonlRecordIds(dir: string, stream: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (const entry of await readdir(dir, { recursive: true })) {
+    if (!String(entry).endsWith(`${stream}.jsonl`)) continue;
+    for (const line of (await readFile(join(dir, String(entry)), 'utf8')).split('\n')) {
+      if (line) ids.push((JSON.parse(line) as { _airbyte_data: { id: number } })._airbyte_data.id);
+    }
+  }
+  return ids;
+}

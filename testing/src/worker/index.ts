@@ -1,0 +1,2 @@
+/** `@tributary/testing/worker`: the real workflows and activities on a Temporal dev server. */
+export * from './harness.js';
