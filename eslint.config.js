@@ -60,8 +60,12 @@ const restrictionGroups = packages.flatMap((dir) => {
   if (dir === 'libs/workflows')
     groups.push({ files: ['libs/workflows/src/**/*.ts'], ignores: TESTS, rules: { 'no-restricted-imports': restrictedImports({ ...base, workflowCode: true }) } });
   for (const [client, homes] of Object.entries(HEAVY_CLIENT_HOMES)) {
-    for (const home of homes.filter((h) => h.startsWith(`${dir}/`)))
-      groups.push({ files: [home.endsWith('**') ? `${home}/*.ts` : home], rules: { 'no-restricted-imports': restrictedImports({ ...base, heavyHome: client, testCode: dir === 'testing' }) } });
+    for (const home of homes.filter((h) => h.startsWith(`${dir}/`))) {
+      const files = [home.endsWith('**') ? `${home}/*.ts` : home];
+      groups.push({ files, ignores: TESTS, rules: { 'no-restricted-imports': restrictedImports({ ...base, heavyHome: client, testCode: dir === 'testing' }) } });
+      // the tests in a heavy client's home use the test support too
+      groups.push({ files: files.map((f) => f.replace(/\*\.ts$/, '*.test.ts')), rules: { 'no-restricted-imports': restrictedImports({ ...base, heavyHome: client, testCode: true }) } });
+    }
   }
   return groups;
 });

@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const libs = ['domain', 'protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage'];
-const apps = ['cli', 'server', 'worker', 'bootloader'];
+const apps = ['cli', 'server', 'worker', 'bootloader', 'pod-sweeper'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.
 // Connector processes spawned by tests run the compiled dist/ (npm test builds first).
-const testingAreas = ['db', 'connectors', 'replication', 'server', 'worker', 'cli', 'stack'];
+const testingAreas = ['db', 'connectors', 'replication', 'server', 'worker', 'cli', 'stack', 'kubernetes'];
 const alias = {
   // subpath entries first: `@tributary/testing` would otherwise match `@tributary/testing/db` as a prefix
   ...Object.fromEntries(testingAreas.map((area) => [`@tributary/testing/${area}`, `${root}testing/src/${area}/index.ts`])),
@@ -44,6 +44,8 @@ export default defineConfig({
       project('e2e', 'tools/e2e', ['**/*.test.ts'], 300_000),
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it
       project('tools', 'tools', ['stack/**/*.test.ts', 'architecture/**/*.test.ts'], 180_000),
+      // a real kube-apiserver + etcd, the fake kubelet, the Helm chart
+      project('kubernetes', '.', ['testing/src/kubernetes/**/*.test.ts', 'charts/**/*.test.ts'], 120_000),
     ],
   },
 });

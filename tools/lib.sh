@@ -35,4 +35,42 @@ ensure_system_deps() {
   command -v python3 >/dev/null || apt_install python3
   python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  command -v etcd >/dev/null || apt_install etcd-server # the Kubernetes tests' kube-apiserver stores in it
+}
+
+# go_cmd: prints a Go toolchain new enough for the tools built from source (kube-apiserver,
+# helm; helm 4.3 needs Go >= 1.26). PATH first, then /usr/local/go; Debian bookworm's
+# golang-go (1.19) is too old, so otherwise the official toolchain, published as the Go
+# module golang.org/toolchain, is fetched once from the Go module proxy into the cache.
+GO_TOOLCHAIN_VERSION="${GO_TOOLCHAIN_VERSION:-1.26.8}"
+go_cmd() {
+  local candidate
+  for candidate in "$(command -v go || true)" /usr/local/go/bin/go "$TRIBUTARY_CACHE_DIR/go-toolchain-$GO_TOOLCHAIN_VERSION/go/bin/go"; do
+    [ -x "$candidate" ] || continue
+    # `go env GOVERSION` is go1.N.M; anything >= 1.26 builds them all
+    local minor; minor="$("$candidate" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+    if [ -n "$minor" ] && [ "$minor" -ge 26 ]; then echo "$candidate"; return 0; fi
+  done
+  local dir="$TRIBUTARY_CACHE_DIR/go-toolchain-$GO_TOOLCHAIN_VERSION" arch
+  arch="$(dpkg --print-architecture)"
+  mkdir -p "$dir"
+  (
+    flock 9
+    if [ ! -x "$dir/go/bin/go" ]; then
+      command -v curl >/dev/null || apt_install curl
+      command -v unzip >/dev/null || apt_install unzip
+      log "fetching the Go $GO_TOOLCHAIN_VERSION toolchain from the Go module proxy (once)"
+      local zip="$dir/toolchain.zip" module_dir="golang.org/toolchain@v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-$arch"
+      curl -fsSL -o "$zip" "${GOPROXY_URL:-https://proxy.golang.org}/golang.org/toolchain/@v/v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-$arch.zip"
+      rm -rf "$dir/unpack" && unzip -q "$zip" -d "$dir/unpack" && rm -f "$zip"
+      rm -rf "$dir/go" && mv "$dir/unpack/$module_dir" "$dir/go" && rm -rf "$dir/unpack"
+      chmod +x "$dir/go/bin/"* "$dir/go/pkg/tool/"*/* 2>/dev/null || true
+    fi
+  ) 9>"$dir/fetch.lock"
+  echo "$dir/go/bin/go"
+}
+
+# go_env: the module and build caches every Go build of ours shares (in the per-user cache).
+go_env() {
+  export GOMODCACHE="$TRIBUTARY_CACHE_DIR/go/mod" GOCACHE="$TRIBUTARY_CACHE_DIR/go/build" GOFLAGS=-mod=mod GOTOOLCHAIN=local
 }

@@ -10,5 +10,9 @@ npx tsc -b tsconfig.build.json
 # slow one-time builds happen here, not inside a test's time limit (a cold cache builds the Temporal CLI for minutes)
 TEMPORAL_CLI="$(bash tools/ensure-temporal.sh)"
 export TEMPORAL_CLI
+# the Kubernetes tests' kube-apiserver (cold on 2 cores: ~8 min idle, up to 28 loaded) and helm (~8 min), from source
+KUBE_APISERVER="$(bash tools/ensure-kube-apiserver.sh)"
+HELM="$(bash tools/ensure-helm.sh)"
+export KUBE_APISERVER HELM
 log "running tests (connector virtualenvs cached in $TRIBUTARY_CACHE_DIR)"
 exec npx vitest run "$@"

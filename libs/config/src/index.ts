@@ -8,6 +8,7 @@ export {
   type BootloaderConfig,
 } from './schemas.js';
 export { databaseEnv, temporalEnv, dataDirEnv, connectorsDirEnv, storageEnv, jobRetryEnv, storageDirOf, secretKeyEnv, logEnv, httpEnv, LOG_LEVELS } from './env-parts.js';
+export { kubernetesEnv, podSweeperEnvSchema, type PodSweeperConfig } from './pod-sweeper-env.js';
 export { parseSecretKey } from './secret-key.js';
 export { createLogger, REDACTED_KEYS, type Logger, type LoggerOptions } from './logger.js';
 export { TRIBUTARY_VERSION } from './version.js';

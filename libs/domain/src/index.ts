@@ -35,3 +35,14 @@ export {
   type ConfigureOptions,
   type SyncModeChoice,
 } from './configure-catalog.js';
+export {
+  ATTEMPT_LABEL,
+  CONNECTION_ID_LABEL,
+  JOB_ID_LABEL,
+  JOB_POD_LABEL,
+  JOB_POD_LABEL_VALUE,
+  JOB_POD_SELECTOR,
+  JOB_TYPE_LABEL,
+  jobPodLabels,
+  type JobPodLabelValues,
+} from './job-pod-labels.js';

@@ -1,0 +1,12 @@
+export {
+  PodSweeper,
+  finishedAtOf,
+  systemClock,
+  type Clock,
+  type PodsApi,
+  type PodSweeperOptions,
+  type SweepCounts,
+  type SweepTotals,
+} from './pod-sweeper.js';
+
+export { prometheusText } from './metrics.js';
