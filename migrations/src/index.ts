@@ -7,10 +7,12 @@ import { Initial1763800000000 } from './1763800000000-initial.js';
 import { ListOrderIndexes1763900000000 } from './1763900000000-list-order-indexes.js';
 import { ConnectionFieldSelection1764000000000 } from './1764000000000-connection-field-selection.js';
 import { ConnectionCatalogSummary1764100000000 } from './1764100000000-connection-catalog-summary.js';
+import { UsersAndSessions1764200000000 } from './1764200000000-users-and-sessions.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
   ListOrderIndexes1763900000000,
   ConnectionFieldSelection1764000000000,
   ConnectionCatalogSummary1764100000000,
+  UsersAndSessions1764200000000,
 ];
