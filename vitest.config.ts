@@ -26,6 +26,11 @@ const project = (name: string, dir: string, include = ['src/**/*.test.ts'], test
   },
 });
 
+const webapp = (name: string, include: string[], testTimeout: number) => {
+  const base = project(name, 'apps/webapp', include, testTimeout);
+  return { ...base, resolve: { alias: { ...alias, '@': `${root}apps/webapp/src` } } };
+};
+
 export default defineConfig({
   test: {
     // one real PostgreSQL server per run, for every project: tools/testing/postgres.ts
@@ -35,6 +40,9 @@ export default defineConfig({
       ...apps.map((a) => project(a, `apps/${a}`)),
       // the whole stack as separate processes, driven through the HTTP API
       project('e2e', 'tools/e2e', ['**/*.test.ts'], 300_000),
+      // the web UI: component tests (spec forms over real connector specs), then the browser against the whole stack
+      webapp('webapp', ['src/**/*.test.{ts,tsx}'], 60_000),
+      webapp('webapp-e2e', ['e2e/**/*.test.ts'], 300_000),
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it
       project('tools', 'tools', ['stack/**/*.test.ts'], 180_000),
     ],
