@@ -47,7 +47,7 @@ describe('signing in to the web UI', () => {
     const cookie = (await browser.cookies()).find((c) => c.name === 'tributary_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie?.value).toMatch(/^trs_/);
-    expect(await page.evaluate(() => document.cookie)).not.toContain('trs_');
+    expect(await page.evaluate<string>('document.cookie')).not.toContain('trs_');
     // the page's own API calls go through the web UI's server with the cookie
     const workspaces = await page.evaluate(async () => (await fetch('/api/v1/workspaces')).status);
     expect(workspaces).toBe(200);

@@ -47,6 +47,8 @@ export function SpecForm({ spec, formData, onChange, onSubmit, apiErrors, disabl
       transformErrors={(errors: RJSFValidationError[]) => errors.filter((e) => e.name !== 'oneOf' && e.name !== 'const')}
       onChange={(event) => onChange((event.formData ?? {}) as ConnectorConfig)}
       onSubmit={(event) => onSubmit((event.formData ?? {}) as ConnectorConfig)}
+      // the errors are shown at their fields; rjsf would also log them to the console
+      onError={() => undefined}
       focusOnFirstError
     >
       {children}

@@ -1,3 +1,5 @@
+import { ConnectionList } from '@/components/connections/connection-list';
+
 export default function Page() {
-  return <h1>Connections</h1>;
+  return <ConnectionList />;
 }
