@@ -7,5 +7,6 @@ ensure_system_deps
 ensure_node_modules
 log "building"
 npx tsc -b tsconfig.build.json
+bash tools/build-webapp.sh
 log "running tests (connector virtualenvs cached in $TRIBUTARY_CACHE_DIR)"
 exec npx vitest run "$@"
