@@ -35,4 +35,6 @@ ensure_system_deps() {
   command -v python3 >/dev/null || apt_install python3
   python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  # the web UI's browser tests drive Debian's Chromium (playwright-core never downloads one)
+  [ -x /usr/bin/chromium ] || apt_install chromium
 }

@@ -113,7 +113,7 @@ describe("an analyst's first sync, in the browser", () => {
   it('the connector catalog lists the seeded connectors and filters them', async () => {
     const { page } = chromium;
     await page.goto(`${stack.uiUrl}/catalog`);
-    await page.getByText('source-faker').waitFor();
+    await page.getByText('source-faker', { exact: true }).waitFor();
     await saveScreenshot(page, repoRoot, 'catalog');
     await page.getByLabel('Search connectors').fill('postgres');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
@@ -153,7 +153,7 @@ describe("an analyst's first sync, in the browser", () => {
     await page.locator('#root_username').fill(target.username);
     await page.locator('#root_password').fill(PLANTED_SECRET);
     await page.locator('#root_schema').fill(SCHEMA);
-    await page.locator('select[id^="root_ssl_mode"]').selectOption({ label: 'prefer' });
+    await page.getByLabel('SSL mode').selectOption({ label: 'prefer' });
     await page.getByRole('button', { name: 'Set up destination' }).click();
     // blocked in the browser: nothing reached the API
     await expect.poll(() => page.locator('#root_port__error').textContent()).toContain('must be <= 65535');

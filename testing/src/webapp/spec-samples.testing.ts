@@ -20,8 +20,12 @@ export function sampleValue(schema: Node): unknown {
       return Object.fromEntries(required.filter((key) => isObject(properties[key])).map((key) => [key, sampleValue(properties[key] as Node)]));
     }
     case 'array': {
+      // Airbyte specs often give examples of the items on the array itself (`examples: ["org/repo"]`)
+      const examples = Array.isArray(schema.examples) ? schema.examples : [];
+      if (Array.isArray(examples[0])) return examples[0];
       const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
-      return isObject(schema.items) ? Array.from({ length: Math.max(min, 1) }, () => sampleValue(schema.items as Node)) : [];
+      const item = isObject(schema.items) ? (examples.length > 0 ? { examples, ...schema.items } : (schema.items as Node)) : undefined;
+      return item ? Array.from({ length: Math.max(min, 1) }, () => sampleValue(item)) : [];
     }
     case 'integer':
     case 'number':

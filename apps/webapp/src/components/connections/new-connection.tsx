@@ -69,7 +69,7 @@ export function NewConnection() {
         <div className="row">
           <label>
             Source
-            <select value={sourceId} onChange={(e) => (setSourceId(e.target.value), discover.reset())}>
+            <select aria-label="Source" value={sourceId} onChange={(e) => (setSourceId(e.target.value), discover.reset())}>
               <option value="">choose…</option>
               {sources.data.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -81,7 +81,7 @@ export function NewConnection() {
           <span aria-hidden="true">→</span>
           <label>
             Destination
-            <select value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
+            <select aria-label="Destination" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
               <option value="">choose…</option>
               {destinations.data.map((d) => (
                 <option key={d.id} value={d.id}>

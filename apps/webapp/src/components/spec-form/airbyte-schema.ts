@@ -6,7 +6,7 @@
  *   airbyte_hidden -> not shown
  *   order          -> field order (ui:order)
  *   examples       -> placeholder
- *   oneOf + const  -> a choice of sub-forms, picked by the discriminator property, which is not shown
+ *   oneOf + const  -> a labelled choice of sub-forms, picked by the discriminator property, which is not shown
  * Pure functions: tested over the specs of the seeded connectors.
  */
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
@@ -75,6 +75,8 @@ function prepareNode(node: Schema): { schema: Schema; ui: UiSchema } {
     }
     schema.properties = properties;
     ui['ui:order'] = [...orderedKeys(properties), '*'];
+    // specs allow unknown keys (additionalProperties), but a form only offers the known ones
+    ui['ui:options'] = { expandable: false };
   }
   if (Array.isArray(schema.oneOf)) {
     const discriminator = discriminatorOf(schema.oneOf);
@@ -87,10 +89,13 @@ function prepareNode(node: Schema): { schema: Schema; ui: UiSchema } {
         prepared.schema.properties[discriminator] = { ...pinned, default: pinnedValue(pinned) as Schema['default'] };
         prepared.ui[discriminator] = { 'ui:widget': 'hidden' };
       }
+      // the selector above already names the chosen option
+      prepared.ui['ui:label'] = false;
       return prepared;
     });
     schema.oneOf = options.map((o) => o.schema);
     ui.oneOf = options.map((o) => o.ui);
+    ui['ui:widget'] = 'oneOf';
     if (discriminator) (schema as Record<string, unknown>).discriminator = { propertyName: discriminator };
   }
   return { schema, ui };

@@ -44,8 +44,10 @@ function render(spec: Record<string, unknown>, formData: ConnectorConfig) {
 }
 
 describe('spec forms over real connector specs', () => {
-  it('has the specs of every seeded builtin connector and of airbyte-source-faker', () => {
-    expect(specs.map((s) => s.name)).toEqual(expect.arrayContaining(['source-sample', 'source-faker', 'destination-postgres', 'destination-jsonl', 'destination-dev-null']));
+  it('has the specs of every seeded builtin connector, airbyte-source-faker and three larger real ones', () => {
+    expect(specs.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['source-sample', 'source-faker', 'destination-postgres', 'destination-jsonl', 'destination-dev-null', 'source-github', 'source-stripe', 'source-hubspot']),
+    );
   });
 
   describe.each(specs)('$name', ({ spec }) => {
@@ -93,8 +95,14 @@ describe('spec forms over real connector specs', () => {
   it('offers the oneOf options of destination-postgres ssl_mode as a choice of sub-forms', () => {
     const postgres = specs.find((s) => s.name === 'destination-postgres')!.spec;
     const { container } = render(postgres, sampleValue(postgres) as ConnectorConfig);
-    const select = container.querySelector<HTMLSelectElement>('select[id^="root_ssl_mode"]');
+    const select = container.querySelector<HTMLSelectElement>('select#root_ssl_mode__oneof_select');
     expect(select).not.toBeNull();
-    expect(select!.options.length).toBeGreaterThan(1);
+    expect(container.querySelector('label[for="root_ssl_mode__oneof_select"]')?.textContent).toBe('SSL mode');
+    expect([...select!.options].map((o) => o.text)).toEqual(expect.arrayContaining(['disable', 'prefer', 'require']));
+    // the pinned discriminator is filled, not typed
+    expect(container.querySelector<HTMLInputElement>('#root_ssl_mode_mode')?.type).toBe('hidden');
+    expect(container.querySelector<HTMLInputElement>('#root_ssl_mode_mode')?.value).toBe('disable');
+    // and the form offers no free-form extra keys
+    expect(container.querySelector('.btn-add')).toBeNull();
   });
 });

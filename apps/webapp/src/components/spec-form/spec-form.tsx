@@ -5,6 +5,7 @@ import type { RJSFValidationError } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useMemo, type ReactNode } from 'react';
 import { errorTreeFromProblem, prepareSpec } from './airbyte-schema';
+import { OneOfSelectWidget } from './one-of-select-widget';
 import { SecretWidget } from './secret-widget';
 
 export type ConnectorConfig = Record<string, unknown>;
@@ -24,7 +25,7 @@ export interface SpecFormProps {
   id?: string;
 }
 
-const widgets = { secret: SecretWidget };
+const widgets = { secret: SecretWidget, oneOf: OneOfSelectWidget };
 
 /** A connector's configuration form, generated from its spec; validated in the browser before anything is sent. */
 export function SpecForm({ spec, formData, onChange, onSubmit, apiErrors, disabled, children, id }: SpecFormProps) {
