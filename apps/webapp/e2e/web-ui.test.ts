@@ -39,8 +39,8 @@ async function signIn(): Promise<void> {
 describe('signing in to the web UI', () => {
   it('sends a visitor without a session to the sign-in page', async () => {
     const { page } = chromium;
-    await page.goto(`${stack.uiUrl}/connections`);
-    await page.waitForURL(/\/sign-in/);
+    await page.goto(`${stack.uiUrl}/connections?status=failed`);
+    await page.waitForURL(/\/sign-in\?next=%2Fconnections%3Fstatus%3Dfailed$/);
     expect(await page.getByRole('heading', { name: /Tributary/ }).isVisible()).toBe(true);
     await saveScreenshot(page, repoRoot, 'sign-in');
   });
@@ -57,11 +57,13 @@ describe('signing in to the web UI', () => {
 
   it('signs in with the admin password: an httpOnly SameSite cookie that page scripts cannot read', async () => {
     const { page, browser } = chromium;
-    await page.goto(`${stack.uiUrl}/sign-in`);
+    await page.goto(`${stack.uiUrl}/connections?status=failed`);
+    await page.waitForURL(/\/sign-in\?next=/);
     await page.getByLabel('Email').fill(ADMIN_EMAIL);
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/connections$/);
+    // back to the page asked for before signing in
+    await page.waitForURL(/\/connections\?status=failed$/);
     const cookie = (await browser.cookies()).find((c) => c.name === 'tributary_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie?.value).toMatch(/^trs_/);
@@ -216,6 +218,23 @@ describe("an analyst's first sync, in the browser", () => {
     await page.goto(`${stack.uiUrl}/connections`);
     await page.locator('.badge.succeeded').waitFor();
     await saveScreenshot(page, repoRoot, 'connections');
+  });
+
+  it('the connection page charts the syncs, reviews the source schema and clears the data', async () => {
+    const { page } = chromium;
+    const [connection] = (await db.query(`SELECT id FROM connection WHERE name = 'faker to warehouse'`)).rows;
+    await page.goto(`${stack.uiUrl}/connections/${connection.id}`);
+    await page.getByRole('img', { name: 'Records committed per recent job' }).waitFor();
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Refresh source schema' }).click();
+    // the connection syncs users and products; faker also offers purchases
+    await expect.poll(() => page.getByTestId('schema-review').textContent(), { timeout: 120_000 }).toContain('New streams you can add: purchases');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Clear data' }).click();
+    await expect
+      .poll(async () => (await db.query(`SELECT status FROM job WHERE connection_id = $1 AND job_type = 'clear'`, [connection.id])).rows[0]?.status, { timeout: 120_000 })
+      .toBe('succeeded');
+    expect(Number((await db.query(`SELECT count(*) AS n FROM "${SCHEMA}"."users"`)).rows[0].n)).toBe(0);
   });
 
   it('shows a running sync live and cancels it', async () => {

@@ -31,8 +31,13 @@ export async function getSpecification(kind: ActorKind, definitionId: string): P
 }
 
 export async function listActors(kind: ActorKind, workspaceId: string): Promise<Actor[]> {
-  const query = { params: { query: { workspaceId, limit: 200 } } };
-  return unwrap(kind === 'source' ? await api().GET('/api/v1/sources', query) : await api().GET('/api/v1/destinations', query)).data;
+  const all: Actor[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const query = { params: { query: { workspaceId, limit: 1000, offset } } };
+    const page = unwrap(kind === 'source' ? await api().GET('/api/v1/sources', query) : await api().GET('/api/v1/destinations', query));
+    all.push(...page.data);
+    if (!page.hasMore) return all;
+  }
 }
 
 export async function getActor(kind: ActorKind, id: string): Promise<Actor> {

@@ -22,8 +22,14 @@ export const SYNC_MODES: { value: SyncMode; label: string; needs: 'full_refresh'
 
 export const syncModeLabel = (mode: SyncMode) => SYNC_MODES.find((m) => m.value === mode)?.label ?? mode;
 
+/** Every connection of the workspace, page after page (the list pages and searches them itself). */
 export async function listConnections(workspaceId: string): Promise<Connection[]> {
-  return unwrap(await api().GET('/api/v1/connections', { params: { query: { workspaceId, limit: 200 } } })).data;
+  const all: Connection[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = unwrap(await api().GET('/api/v1/connections', { params: { query: { workspaceId, limit: 1000, offset } } }));
+    all.push(...page.data);
+    if (!page.hasMore) return all;
+  }
 }
 
 export async function getConnection(connectionId: string): Promise<Connection> {

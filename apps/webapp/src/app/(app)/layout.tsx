@@ -11,7 +11,8 @@ import { signOut } from '../sign-in/actions';
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await currentSession();
   if (!session) {
-    const path = (await headers()).get('x-invoke-path') ?? '/';
+    // set by src/proxy.ts
+    const path = (await headers()).get('x-tributary-path') ?? '/';
     redirect(`/sign-in?next=${encodeURIComponent(path)}`);
   }
   const config = webappConfig();

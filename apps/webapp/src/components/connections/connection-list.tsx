@@ -12,19 +12,30 @@ import { Onboarding } from './onboarding';
 
 type Filter = 'all' | 'running' | 'failed' | 'disabled';
 
+/** rows per page: each shown row polls its status, so a workspace of thousands stays light */
+const PAGE_SIZE = 50;
+
 export function ConnectionList() {
   const workspace = useWorkspace();
   const workspaceId = workspace.data?.id;
   const connections = useQuery({ queryKey: ['connections', workspaceId], queryFn: () => listConnections(workspaceId!), enabled: !!workspaceId });
   const sources = useQuery({ queryKey: ['source', 'list', workspaceId], queryFn: () => listActors('source', workspaceId!), enabled: !!workspaceId });
   const destinations = useQuery({ queryKey: ['destination', 'list', workspaceId], queryFn: () => listActors('destination', workspaceId!), enabled: !!workspaceId });
-  // live: each row's status (running progress, last sync) polled while the page is open
-  const statuses = useQueries({
-    queries: (connections.data ?? []).map((c) => ({ queryKey: ['status', c.id], queryFn: () => getConnectionStatus(c.id), refetchInterval: 2_000 })),
-  });
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
+  const [page, setPage] = useState(0);
   const names = useMemo(() => new Map([...(sources.data ?? []), ...(destinations.data ?? [])].map((a) => [a.id, a.name])), [sources.data, destinations.data]);
+  const matching = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return (connections.data ?? []).filter((c) => !needle || `${c.name} ${names.get(c.sourceId) ?? ''} ${names.get(c.destinationId) ?? ''}`.toLowerCase().includes(needle));
+  }, [connections.data, names, search]);
+  const pageCount = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const shownPage = Math.min(page, pageCount - 1);
+  const pageRows = matching.slice(shownPage * PAGE_SIZE, (shownPage + 1) * PAGE_SIZE);
+  // live: the shown rows' status (running progress, last sync), polled while the page is open
+  const statuses = useQueries({
+    queries: pageRows.map((c) => ({ queryKey: ['status', c.id], queryFn: () => getConnectionStatus(c.id), refetchInterval: 2_000 })),
+  });
 
   if (workspace.isError) return <ErrorState error={workspace.error} what="the workspace" />;
   if (connections.isError) return <ErrorState error={connections.error} what="connections" />;
@@ -32,11 +43,9 @@ export function ConnectionList() {
   if (connections.data.length === 0)
     return <Onboarding hasSource={(sources.data?.length ?? 0) > 0} hasDestination={(destinations.data?.length ?? 0) > 0} />;
 
-  const statusOf = new Map(statuses.map((s, i) => [connections.data[i]!.id, s.data]));
-  const visible = connections.data.filter((c) => {
+  const statusOf = new Map(statuses.map((s, i) => [pageRows[i]!.id, s.data]));
+  const visible = pageRows.filter((c) => {
     const status = statusOf.get(c.id);
-    const text = `${c.name} ${names.get(c.sourceId) ?? ''} ${names.get(c.destinationId) ?? ''}`.toLowerCase();
-    if (search && !text.includes(search.trim().toLowerCase())) return false;
     if (filter === 'running') return !!status?.running;
     if (filter === 'failed') return status?.lastSync?.status === 'failed';
     if (filter === 'disabled') return c.status !== 'active';
@@ -53,10 +62,10 @@ export function ConnectionList() {
       <div className="row" style={{ marginBottom: '1rem' }}>
         <label>
           Search
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="name, source or destination" />
+          <input type="search" value={search} onChange={(e) => (setSearch(e.target.value), setPage(0))} placeholder="name, source or destination" />
         </label>
         <label>
-          Show
+          Show (this page)
           <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
             <option value="all">All</option>
             <option value="running">Running</option>
@@ -82,6 +91,19 @@ export function ConnectionList() {
         </tbody>
       </table>
       {visible.length === 0 ? <p className="muted">No connection matches.</p> : null}
+      {pageCount > 1 ? (
+        <nav className="row" aria-label="Pages" style={{ marginTop: '0.75rem' }}>
+          <button type="button" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+            Previous
+          </button>
+          <span>
+            Page {shownPage + 1} of {pageCount} ({matching.length} connections)
+          </span>
+          <button type="button" disabled={shownPage >= pageCount - 1} onClick={() => setPage(shownPage + 1)}>
+            Next
+          </button>
+        </nav>
+      ) : null}
     </>
   );
 }

@@ -9,9 +9,10 @@ import { cancelJob, describeSchedule, getConnection, getConnectionStatus, listJo
 import { formatAgo, formatBytes, formatCount, formatDuration } from '@/lib/format';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState, Loading, StatusBadge } from '../states';
+import { ConnectionSettings, RecentSyncsChart } from './connection-extras';
 import { JobDetails } from './job-details';
 
-type Tab = 'status' | 'history' | 'streams';
+type Tab = 'status' | 'history' | 'streams' | 'settings';
 
 export function ConnectionPage({ id }: { id: string }) {
   const queryClient = useQueryClient();
@@ -27,6 +28,7 @@ export function ConnectionPage({ id }: { id: string }) {
   const [tab, setTab] = useState<Tab>('status');
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['status', id] }), queryClient.invalidateQueries({ queryKey: ['jobs', id] })]);
   const sync = useMutation({ mutationFn: () => startJob(id), onSuccess: refresh });
+  const clear = useMutation({ mutationFn: () => startJob(id, 'clear'), onSuccess: refresh });
   const cancel = useMutation({ mutationFn: (jobId: string) => cancelJob(jobId), onSuccess: refresh });
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => setConnectionEnabled(id, enabled),
@@ -37,7 +39,7 @@ export function ConnectionPage({ id }: { id: string }) {
   if (connection.isError) return <ErrorState error={connection.error} what="the connection" />;
   const c = connection.data;
   const running = status.data?.running;
-  const actionError = [sync.error, cancel.error, toggle.error].find((e) => e instanceof ApiError) as ApiError | undefined;
+  const actionError = [sync.error, clear.error, cancel.error, toggle.error].find((e) => e instanceof ApiError) as ApiError | undefined;
 
   return (
     <>
@@ -73,14 +75,20 @@ export function ConnectionPage({ id }: { id: string }) {
       </div>
 
       <div className="tabs" role="tablist">
-        {(['status', 'history', 'streams'] as Tab[]).map((t) => (
+        {(['status', 'history', 'streams', 'settings'] as Tab[]).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
-            {t === 'status' ? 'Status' : t === 'history' ? 'Job history' : 'Streams'}
+            {{ status: 'Status', history: 'Job history', streams: 'Streams', settings: 'Settings' }[t]}
           </button>
         ))}
       </div>
 
-      {tab === 'status' ? <StatusPanel status={status.data} error={status.error} /> : null}
+      {tab === 'status' ? (
+        <div className="stack">
+          <StatusPanel status={status.data} error={status.error} />
+          <RecentSyncsChart connectionId={id} />
+        </div>
+      ) : null}
+      {tab === 'settings' ? <ConnectionSettings connection={c} onClear={() => clear.mutate()} clearing={clear.isPending || !!running} /> : null}
       {tab === 'history' ? <JobHistory connectionId={id} /> : null}
       {tab === 'streams' ? (
         <table>
