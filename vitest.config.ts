@@ -28,7 +28,11 @@ const project = (name: string, dir: string, include = ['src/**/*.test.ts'], test
 
 const webapp = (name: string, include: string[], testTimeout: number) => {
   const base = project(name, 'apps/webapp', include, testTimeout);
-  return { ...base, resolve: { alias: { ...alias, '@': `${root}apps/webapp/src` } } };
+  return {
+    resolve: { alias: { ...alias, '@': `${root}apps/webapp/src` } },
+    // the browser tests start the whole stack and may build the web UI first: minutes on a busy 2-core machine
+    test: { ...base.test, hookTimeout: 600_000 },
+  };
 };
 
 export default defineConfig({

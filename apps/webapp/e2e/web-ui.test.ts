@@ -185,14 +185,21 @@ describe("an analyst's first sync, in the browser", () => {
     await page.locator('tr[data-stream="users"]').waitFor({ timeout: 240_000 });
     await page.getByLabel('Sync purchases').uncheck();
     await page.getByLabel('Sync mode of users').selectOption({ label: 'Full refresh | Overwrite' });
+    const users = page.locator('tr[data-stream="users"]');
+    await users.locator('summary').click();
+    await users.getByLabel('telephone', { exact: true }).uncheck();
+    expect(await users.locator('summary').textContent()).toMatch(/^\d+ of \d+$/);
     await page.getByLabel('Connection name').fill('faker to warehouse');
     await page.getByText('Show as API call').click();
     expect(await page.getByTestId('curl').textContent()).toContain('/api/v1/connections');
     await saveScreenshot(page, repoRoot, 'new-connection');
     await page.getByRole('button', { name: /Create connection \(2 streams\)/ }).click();
     await page.waitForURL(/\/connections\/[0-9a-f-]{36}$/);
-    const [connection] = (await db.query(`SELECT name, configured_catalog FROM connection`)).rows;
+    const [connection] = (await db.query(`SELECT name, configured_catalog, field_selection FROM connection`)).rows;
     expect(connection.name).toBe('faker to warehouse');
+    const usersFields = (connection.field_selection as { stream: { name: string }; fields: string[] }[]).find((s) => s.stream.name === 'users')!.fields;
+    expect(usersFields).toContain('email');
+    expect(usersFields).not.toContain('telephone');
     const streams = (connection.configured_catalog as { streams: { stream: { name: string }; sync_mode: string; destination_sync_mode: string }[] }).streams;
     expect(streams.map((s) => s.stream.name).sort()).toEqual(['products', 'users']);
     expect(streams.find((s) => s.stream.name === 'users')).toMatchObject({ sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' });
@@ -205,6 +212,10 @@ describe("an analyst's first sync, in the browser", () => {
     await page.locator('tr[data-job] .badge.succeeded').waitFor({ timeout: 240_000 });
     const users = Number((await db.query(`SELECT count(*) AS n FROM "${SCHEMA}"."users"`)).rows[0].n);
     expect(users).toBe(300);
+    // the field left out in the streams table never reached the destination
+    const columns = (await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'users'`, [SCHEMA])).rows.map((r) => r.column_name);
+    expect(columns).toContain('email');
+    expect(columns).not.toContain('telephone');
     const jobId = await page.locator('tr[data-job]').first().getAttribute('data-job');
     const job = await getJob(stack.api, jobId!);
     const committed = job.attempts.at(-1)!.stats!.recordsCommitted;
@@ -218,6 +229,11 @@ describe("an analyst's first sync, in the browser", () => {
     await page.goto(`${stack.uiUrl}/connections`);
     await page.locator('.badge.succeeded').waitFor();
     await saveScreenshot(page, repoRoot, 'connections');
+    // dark mode follows the system setting
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe('rgb(13, 17, 23)');
+    await saveScreenshot(page, repoRoot, 'connections-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('the connection page charts the syncs, reviews the source schema and clears the data', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiscoveredStream } from '@/lib/connections';
-import { allowedModes, defaultMode, initialChoice, missingFor } from './stream-choices';
+import { allowedModes, defaultMode, initialChoice, isFieldSelected, missingFor, requiredFields, withField } from './stream-choices';
 
 const stream = (patch: Partial<DiscoveredStream>): DiscoveredStream => ({
   name: 'users',
@@ -33,5 +33,20 @@ describe('stream choices of a new connection', () => {
     expect(missingFor(s, { ...config, cursorField: ['updated_at'], primaryKey: [['id']] })).toBeUndefined();
     // a source-defined cursor needs no choice
     expect(missingFor(stream({ sourceDefinedCursor: true, defaultCursorField: ['updated_at'] }), { ...config, primaryKey: [['id']] })).toBeUndefined();
+  });
+});
+
+describe('field selection of a stream', () => {
+  const s = stream({ sourceDefinedCursor: true, defaultCursorField: ['updated_at'], sourceDefinedPrimaryKey: [['id']] });
+  const dedup = initialChoice(s).config;
+
+  it('leaves a field out, keeps the ones the mode needs, and writes "all" as no selection', () => {
+    const withoutEmail = withField(s, dedup, 'email', false);
+    expect(withoutEmail.selectedFields).toEqual([['id'], ['updated_at']]);
+    expect(isFieldSelected(withoutEmail, 'email')).toBe(false);
+    // the cursor and the primary key of a deduped stream cannot be left out
+    expect(withField(s, withoutEmail, 'updated_at', false).selectedFields).toEqual([['id'], ['updated_at']]);
+    expect(requiredFields(s, dedup)).toEqual(new Set(['updated_at', 'id']));
+    expect(withField(s, withoutEmail, 'email', true).selectedFields).toBeUndefined();
   });
 });

@@ -44,3 +44,27 @@ export function missingFor(stream: DiscoveredStream, config: StreamConfiguration
   if (config.syncMode === 'incremental_dedup' && !(config.primaryKey && config.primaryKey.length > 0)) return 'choose a primary key';
   return undefined;
 }
+
+/** Fields the chosen mode needs, which cannot be left out: the cursor (incremental) and the primary key (dedup). */
+export function requiredFields(stream: DiscoveredStream, config: StreamConfiguration): Set<string> {
+  const required = new Set<string>();
+  if (config.syncMode.startsWith('incremental')) {
+    const cursor = stream.sourceDefinedCursor ? stream.defaultCursorField : config.cursorField;
+    if (cursor?.[0]) required.add(cursor[0]);
+  }
+  if (config.syncMode === 'incremental_dedup') for (const key of config.primaryKey ?? stream.sourceDefinedPrimaryKey) if (key[0]) required.add(key[0]);
+  return required;
+}
+
+export function isFieldSelected(config: StreamConfiguration, field: string): boolean {
+  return !config.selectedFields || config.selectedFields.length === 0 || config.selectedFields.some((path) => path[0] === field);
+}
+
+/** The config with `field` selected or not; every field selected is written as no selection (all, including new ones). */
+export function withField(stream: DiscoveredStream, config: StreamConfiguration, field: string, selected: boolean): StreamConfiguration {
+  const all = topLevelFields(stream);
+  const current = all.filter((f) => isFieldSelected(config, f));
+  const next = selected ? [...new Set([...current, field])] : current.filter((f) => f !== field || requiredFields(stream, config).has(f));
+  const { selectedFields: _previous, ...rest } = config;
+  return next.length === all.length ? rest : { ...rest, selectedFields: all.filter((f) => next.includes(f)).map((f) => [f]) };
+}

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { SYNC_MODES, type DiscoveredStream, type SyncMode } from '@/lib/connections';
-import { allowedModes, missingFor, streamKey, topLevelFields, type StreamChoice } from './stream-choices';
+import { allowedModes, isFieldSelected, missingFor, requiredFields, streamKey, topLevelFields, withField, type StreamChoice } from './stream-choices';
 
 export interface StreamTableProps {
   streams: DiscoveredStream[];
@@ -39,6 +39,7 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
             <th>Sync mode</th>
             <th>Cursor</th>
             <th>Primary key</th>
+            <th>Fields</th>
           </tr>
         </thead>
         <tbody>
@@ -102,11 +103,41 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
                     </select>
                   )}
                 </td>
+                <td>
+                  <FieldPicker stream={stream} choice={choice} onChange={(config) => onChange(key, { ...choice, config })} />
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Which top-level fields reach the destination; the cursor and primary key of the chosen mode stay in. */
+function FieldPicker({ stream, choice, onChange }: { stream: DiscoveredStream; choice: StreamChoice; onChange(config: StreamChoice['config']): void }) {
+  const fields = topLevelFields(stream);
+  const required = requiredFields(stream, choice.config);
+  const count = fields.filter((f) => isFieldSelected(choice.config, f)).length;
+  return (
+    <details>
+      <summary>{count === fields.length ? `All ${fields.length}` : `${count} of ${fields.length}`}</summary>
+      <fieldset style={{ border: 'none', padding: 0, margin: '0.3rem 0 0' }} disabled={!choice.selected}>
+        <legend className="small muted">Fields of {stream.name}</legend>
+        {fields.map((field) => (
+          <label key={field} className="inline small">
+            <input
+              type="checkbox"
+              checked={isFieldSelected(choice.config, field)}
+              disabled={required.has(field)}
+              onChange={(e) => onChange(withField(stream, choice.config, field, e.target.checked))}
+            />{' '}
+            {field}
+            {required.has(field) ? ' (needed)' : ''}
+          </label>
+        ))}
+      </fieldset>
+    </details>
   );
 }
