@@ -120,13 +120,26 @@ describe("an analyst's first sync, in the browser", () => {
     await page.getByLabel('Search connectors').fill('postgres');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     expect(await page.locator('tbody tr').textContent()).toContain('destination-postgres');
+
+    // a custom PyPI connector: added (installed only when first used); a taken name is refused with the API's reason
+    await page.getByText('Add a custom connector').click();
+    await page.getByLabel('Connector name').fill('source-faker');
+    await page.getByLabel('Package', { exact: true }).fill('airbyte-source-faker');
+    await page.getByLabel('Version').fill('7.2.1');
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: /source-faker/ }).count()).toBe(1);
+    await page.getByLabel('Connector name').fill('source-faker-custom');
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    await page.getByText('Added source-faker-custom').waitFor();
+    const [custom] = (await db.query(`SELECT runtime, custom FROM actor_definition WHERE name = 'source-faker-custom'`)).rows;
+    expect(custom).toEqual({ runtime: { kind: 'pypi', package: 'airbyte-source-faker', version: '7.2.1' }, custom: true });
     await page.goto(`${stack.uiUrl}/sources/new?next=/connections`);
   });
 
   it('sets up an airbyte-source-faker source through the form generated from its spec', async () => {
     const { page } = chromium;
     await page.getByLabel('Search connectors').fill('faker');
-    await page.getByRole('button', { name: /source-faker/ }).click();
+    await page.getByRole('button', { name: /^source-faker(?!-)/ }).click();
     // the first time, the worker installs the PyPI connector to ask it for its spec
     await page.locator('#root_count').waitFor({ timeout: 240_000 });
     await page.getByLabel('Name', { exact: true }).fill('faker users');

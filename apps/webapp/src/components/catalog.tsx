@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { listDefinitions, type ActorKind, type Definition } from '@/lib/actors';
+import { CustomConnectorForm } from './custom-connector-form';
 import { ErrorState, Loading } from './states';
 
 function runtimeOf(d: Definition): string {
@@ -74,7 +75,8 @@ export function Catalog() {
       <div className="page-header">
         <h1>Connector catalog</h1>
       </div>
-      <label style={{ maxWidth: 360 }}>
+      <CustomConnectorForm />
+      <label style={{ maxWidth: 360, marginTop: '1rem' }}>
         Search connectors
         <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="postgres, faker…" />
       </label>
