@@ -59,9 +59,11 @@ describe('signing in to the web UI', () => {
     const { page, browser } = chromium;
     await page.goto(`${stack.uiUrl}/connections?status=failed`);
     await page.waitForURL(/\/sign-in\?next=/);
-    await page.getByLabel('Email').fill(ADMIN_EMAIL);
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // by keyboard only: the email field has the focus, Tab to the password, Enter submits
+    await page.keyboard.type(ADMIN_EMAIL);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN_PASSWORD);
+    await page.keyboard.press('Enter');
     // back to the page asked for before signing in
     await page.waitForURL(/\/connections\?status=failed$/);
     const cookie = (await browser.cookies()).find((c) => c.name === 'tributary_session');
@@ -108,6 +110,11 @@ describe("an analyst's first sync, in the browser", () => {
     await page.goto(`${stack.uiUrl}/connections`);
     await page.getByRole('heading', { name: 'Welcome to Tributary' }).waitFor();
     await saveScreenshot(page, repoRoot, 'onboarding');
+    // the first Tab stop skips the navigation
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
     await page.getByRole('link', { name: 'Add your first source' }).click();
     await page.waitForURL(/\/sources\/new/);
   });

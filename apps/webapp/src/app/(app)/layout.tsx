@@ -19,6 +19,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const { user } = session;
   return (
     <Providers settings={{ publicApiUrl: config.TRIBUTARY_PUBLIC_API_URL ?? config.TRIBUTARY_API_URL, user: { email: user.email, name: user.name, role: user.role } }}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <div className="shell">
         <header className="sidebar">
           <a className="brand" href="/connections">
@@ -35,7 +38,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             </form>
           </div>
         </header>
-        <main id="main" className="content">
+        <main id="main" className="content" tabIndex={-1}>
           {children}
         </main>
       </div>
