@@ -10,7 +10,7 @@ const config: NextConfig = {
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   // loaded by Node at run time, not bundled: libs/config brings pino and its worker threads
-  serverExternalPackages: ['@tributary/config', 'pino', 'zod'],
+  serverExternalPackages: ['@tributary/config', '@tributary/workflows', '@temporalio/workflow', 'pino', 'zod'],
 };
 
 export default config;

@@ -256,21 +256,42 @@ describe("an analyst's first sync, in the browser", () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('the connection page charts the syncs, reviews the source schema and clears the data', async () => {
+  it('the connection page charts the syncs, clears one stream then all, previews a cron schedule and reviews the source schema', async () => {
     const { page } = chromium;
     const [connection] = (await db.query(`SELECT id FROM connection WHERE name = 'faker to warehouse'`)).rows;
     await page.goto(`${stack.uiUrl}/connections/${connection.id}`);
     await page.getByRole('img', { name: 'Records committed per recent job' }).waitFor();
+    const rows = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM "${SCHEMA}"."${table}"`)).rows[0].n);
+    const clearJobs = async () => (await db.query(`SELECT status FROM job WHERE connection_id = $1 AND job_type = 'clear' ORDER BY created_at`, [connection.id])).rows.map((r) => r.status);
+
+    // one stream cleared: its table empties, the other keeps its rows
+    await page.getByRole('tab', { name: 'Streams' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Clear users' }).click();
+    await expect.poll(clearJobs, { timeout: 120_000 }).toEqual(['succeeded']);
+    expect(await rows('users')).toBe(0);
+    expect(await rows('products')).toBeGreaterThan(0);
+
     await page.getByRole('tab', { name: 'Settings' }).click();
+    // a cron schedule previews its next runs with the workflow's own parser, and a bad one says why
+    await page.getByLabel('Type').selectOption({ label: 'Cron' });
+    await page.getByLabel('Cron expression').fill('nope');
+    await expect.poll(() => page.getByTestId('cron-preview').textContent()).toMatch(/expected 5, 6 or 7 fields/);
+    await page.getByLabel('Cron expression').fill('30 6 * * *');
+    await page.getByLabel('Time zone').fill('Europe/Paris');
+    await expect.poll(() => page.getByTestId('cron-preview').textContent()).toMatch(/^Next runs: (.*06:30:00.*){3}\(Europe\/Paris\)$/);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved.').waitFor();
+    const [saved] = (await db.query(`SELECT schedule FROM connection WHERE id = $1`, [connection.id])).rows;
+    expect(saved.schedule).toEqual({ type: 'cron', cronExpression: '30 6 * * *', timeZone: 'Europe/Paris' });
+
     await page.getByRole('button', { name: 'Refresh source schema' }).click();
     // the connection syncs users and products; faker also offers purchases
     await expect.poll(() => page.getByTestId('schema-review').textContent(), { timeout: 120_000 }).toContain('New streams you can add: purchases');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Clear data' }).click();
-    await expect
-      .poll(async () => (await db.query(`SELECT status FROM job WHERE connection_id = $1 AND job_type = 'clear'`, [connection.id])).rows[0]?.status, { timeout: 120_000 })
-      .toBe('succeeded');
-    expect(Number((await db.query(`SELECT count(*) AS n FROM "${SCHEMA}"."users"`)).rows[0].n)).toBe(0);
+    await expect.poll(clearJobs, { timeout: 120_000 }).toEqual(['succeeded', 'succeeded']);
+    expect(await rows('products')).toBe(0);
   });
 
   it('shows a running sync live and cancels it', async () => {

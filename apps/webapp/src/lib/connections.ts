@@ -56,8 +56,9 @@ export async function discoverSource(sourceId: string, refresh = false): Promise
   );
 }
 
-export async function startJob(connectionId: string, jobType: 'sync' | 'clear' | 'refresh' = 'sync'): Promise<Job> {
-  return unwrap(await api().POST('/api/v1/jobs', { body: { connectionId, jobType } }));
+/** A sync, clear or refresh of the connection: of the given streams only, or of all. */
+export async function startJob(connectionId: string, jobType: 'sync' | 'clear' | 'refresh' = 'sync', streams?: Schemas['JobStreamDto'][]): Promise<Job> {
+  return unwrap(await api().POST('/api/v1/jobs', { body: { connectionId, jobType, ...(streams ? { streams } : {}) } }));
 }
 
 export async function cancelJob(jobId: string): Promise<Job> {

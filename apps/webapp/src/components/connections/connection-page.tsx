@@ -29,6 +29,10 @@ export function ConnectionPage({ id }: { id: string }) {
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['status', id] }), queryClient.invalidateQueries({ queryKey: ['jobs', id] })]);
   const sync = useMutation({ mutationFn: () => startJob(id), onSuccess: refresh });
   const clear = useMutation({ mutationFn: () => startJob(id, 'clear'), onSuccess: refresh });
+  const clearStream = useMutation({
+    mutationFn: (stream: { name: string; namespace?: string | null }) => startJob(id, 'clear', [{ name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) }]),
+    onSuccess: refresh,
+  });
   const cancel = useMutation({ mutationFn: (jobId: string) => cancelJob(jobId), onSuccess: refresh });
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => setConnectionEnabled(id, enabled),
@@ -39,7 +43,7 @@ export function ConnectionPage({ id }: { id: string }) {
   if (connection.isError) return <ErrorState error={connection.error} what="the connection" />;
   const c = connection.data;
   const running = status.data?.running;
-  const actionError = [sync.error, clear.error, cancel.error, toggle.error].find((e) => e instanceof ApiError) as ApiError | undefined;
+  const actionError = [sync.error, clear.error, clearStream.error, cancel.error, toggle.error].find((e) => e instanceof ApiError) as ApiError | undefined;
 
   return (
     <>
@@ -98,6 +102,7 @@ export function ConnectionPage({ id }: { id: string }) {
               <th>Sync mode</th>
               <th>Cursor</th>
               <th>Primary key</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -107,6 +112,17 @@ export function ConnectionPage({ id }: { id: string }) {
                 <td>{syncModeLabel(s.syncMode)}</td>
                 <td>{s.cursorField?.join('.') ?? '—'}</td>
                 <td>{s.primaryKey?.map((k) => k.join('.')).join(', ') || '—'}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={!!running || clearStream.isPending}
+                    aria-label={`Clear ${s.name}`}
+                    onClick={() => window.confirm(`Empty the destination table of ${s.name} and forget its state?`) && clearStream.mutate(s)}
+                  >
+                    Clear
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

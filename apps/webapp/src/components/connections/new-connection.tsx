@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { previewCron } from '@/server/cron-preview';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
@@ -162,6 +163,13 @@ export function NewConnection() {
 }
 
 export function ScheduleFields({ schedule, onChange }: { schedule: Schedule; onChange(schedule: Schedule): void }) {
+  const cron = schedule.scheduleType === 'cron' ? { expression: schedule.cronExpression ?? '', timeZone: schedule.timeZone ?? 'UTC' } : undefined;
+  const preview = useQuery({
+    queryKey: ['cron-preview', cron?.expression, cron?.timeZone],
+    queryFn: () => previewCron(cron!.expression, cron!.timeZone),
+    enabled: !!cron?.expression.trim(),
+    staleTime: 30_000,
+  });
   return (
     <fieldset className="row" style={{ border: 'none', padding: 0 }}>
       <legend className="small" style={{ fontWeight: 600 }}>
@@ -208,6 +216,12 @@ export function ScheduleFields({ schedule, onChange }: { schedule: Schedule; onC
             Time zone
             <input value={schedule.timeZone ?? ''} onChange={(e) => onChange({ ...schedule, timeZone: e.target.value })} />
           </label>
+          <p className="small" aria-live="polite" data-testid="cron-preview" style={{ flexBasis: '100%', margin: 0 }}>
+            {preview.data && 'runs' in preview.data
+              ? `Next runs: ${preview.data.runs.map((r) => new Date(r).toLocaleString('en-GB', { timeZone: cron?.timeZone, hour12: false })).join(' · ')} (${cron?.timeZone})`
+              : null}
+            {preview.data && 'error' in preview.data ? <span className="error-text">{preview.data.error}</span> : null}
+          </p>
         </>
       ) : null}
     </fieldset>
