@@ -16,7 +16,16 @@ import { allStreams, createActor, log, percentile, startBenchStack, waitForQuiet
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CHROMIUM = process.env.TRIBUTARY_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 async function createConnections(api, count) {
   const sourceId = await createActor(api, 'source', 'source-sample', { count: 10 });
@@ -26,7 +35,12 @@ async function createConnections(api, count) {
   const worker = async () => {
     while (next < count) {
       const n = next++;
-      await api.json('POST', '/connections', { name: `bench ${n}`, sourceId, destinationId, streams, schedule: { scheduleType: 'manual' } }, [201]);
+      await api.json(
+        'POST',
+        '/connections',
+        { name: `bench ${n}`, sourceId, destinationId, streams, schedule: { scheduleType: 'manual' } },
+        [201],
+      );
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
@@ -42,7 +56,12 @@ async function main() {
     log(`creating ${CONNECTIONS} connections`);
     await createConnections(api, CONNECTIONS);
     await waitForQuiet();
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 860 },
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     const password = info.newAdminPassword;
     await page.goto(`${info.uiUrl}/sign-in`);
@@ -56,13 +75,25 @@ async function main() {
     for (let i = 0; i < RUNS; i++) {
       await page.goto(`${info.uiUrl}/connections`, { waitUntil: 'commit' });
       // when the first page of rows (50) is on screen, in the page's own clock
-      const rowsMs = await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 50 && performance.now(), undefined, { timeout: 60_000, polling: 'raf' });
+      const rowsMs = await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 50 && performance.now(), undefined, {
+        timeout: 60_000,
+        polling: 'raf',
+      });
       const timings = await page.evaluate(() => {
         const paint = performance.getEntriesByName('first-contentful-paint')[0];
         const nav = performance.getEntriesByType('navigation')[0];
-        return { fcp: paint ? paint.startTime : null, ttfb: nav ? nav.responseStart : null, domContentLoaded: nav ? nav.domContentLoadedEventEnd : null };
+        return {
+          fcp: paint ? paint.startTime : null,
+          ttfb: nav ? nav.responseStart : null,
+          domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
+        };
       });
-      const run = { fcp_ms: Math.round(timings.fcp), ttfb_ms: Math.round(timings.ttfb), dom_content_loaded_ms: Math.round(timings.domContentLoaded), rows_ms: Math.round(await rowsMs.jsonValue()) };
+      const run = {
+        fcp_ms: Math.round(timings.fcp),
+        ttfb_ms: Math.round(timings.ttfb),
+        dom_content_loaded_ms: Math.round(timings.domContentLoaded),
+        rows_ms: Math.round(await rowsMs.jsonValue()),
+      };
       log(`run ${i + 1}: ${JSON.stringify(run)}`);
       runs.push(run);
     }
@@ -75,7 +106,9 @@ async function main() {
       rows_ms: median(runs.map((r) => r.rows_ms)),
       target_fcp_ms: 1000,
     };
-    log(`connections page with ${CONNECTIONS} connections: first contentful paint ${summary.fcp_ms} ms (target < 1000), first 50 rows on screen ${summary.rows_ms} ms (medians of ${RUNS})`);
+    log(
+      `connections page with ${CONNECTIONS} connections: first contentful paint ${summary.fcp_ms} ms (target < 1000), first 50 rows on screen ${summary.rows_ms} ms (medians of ${RUNS})`,
+    );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
     await context?.close();

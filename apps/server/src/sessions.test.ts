@@ -22,7 +22,8 @@ describe('sessions (web UI sign-in)', () => {
   });
   afterAll(() => api?.close());
 
-  const signIn = async (email = EMAIL, password = PASSWORD) => api.request('POST', '/api/v1/sessions', { token: null, body: { email, password } });
+  const signIn = async (email = EMAIL, password = PASSWORD) =>
+    api.request('POST', '/api/v1/sessions', { token: null, body: { email, password } });
 
   it('signs in with email and password, and the session credential opens the API', async () => {
     const res = await signIn(' ADA@example.com ');
@@ -100,7 +101,10 @@ describe('sessions (web UI sign-in)', () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('/currentPassword');
-    const short = await api.request('PUT', '/api/v1/sessions/current/password', { token: second, body: { currentPassword: PASSWORD, newPassword: 'short' } });
+    const short = await api.request('PUT', '/api/v1/sessions/current/password', {
+      token: second,
+      body: { currentPassword: PASSWORD, newPassword: 'short' },
+    });
     expect(short.status).toBe(400);
     expect(JSON.stringify(short.body)).toContain('/newPassword');
 

@@ -79,7 +79,11 @@ describe('signing in to the web UI', () => {
     // a browser would not even send the SameSite cookie along; this checks the second line of defence
     const forged = await fetch(`${stack.uiUrl}/api/v1/api-tokens`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: 'https://evil.example', cookie: `tributary_session=${(await chromium.browser.cookies()).find((c) => c.name === 'tributary_session')?.value}` },
+      headers: {
+        'content-type': 'application/json',
+        origin: 'https://evil.example',
+        cookie: `tributary_session=${(await chromium.browser.cookies()).find((c) => c.name === 'tributary_session')?.value}`,
+      },
       body: '{"name":"forged"}',
     });
     expect(forged.status).toBe(403);
@@ -134,7 +138,14 @@ describe("an analyst's first sync, in the browser", () => {
     await page.getByLabel('Package', { exact: true }).fill('airbyte-source-faker');
     await page.getByLabel('Version').fill('7.2.1');
     await page.getByRole('button', { name: 'Add connector' }).click();
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: /source-faker/ }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('alert')
+          .filter({ hasText: /source-faker/ })
+          .count(),
+      )
+      .toBe(1);
     await page.getByLabel('Connector name').fill('source-faker-custom');
     await page.getByRole('button', { name: 'Add connector' }).click();
     await page.getByText('Added source-faker-custom').waitFor();
@@ -217,10 +228,14 @@ describe("an analyst's first sync, in the browser", () => {
     await page.waitForURL(/\/connections\/[0-9a-f-]{36}$/);
     const [connection] = (await db.query(`SELECT name, configured_catalog, field_selection FROM connection`)).rows;
     expect(connection.name).toBe('faker to warehouse');
-    const usersFields = (connection.field_selection as { stream: { name: string }; fields: string[] }[]).find((s) => s.stream.name === 'users')!.fields;
+    const usersFields = (connection.field_selection as { stream: { name: string }; fields: string[] }[]).find(
+      (s) => s.stream.name === 'users',
+    )!.fields;
     expect(usersFields).toContain('email');
     expect(usersFields).not.toContain('telephone');
-    const streams = (connection.configured_catalog as { streams: { stream: { name: string }; sync_mode: string; destination_sync_mode: string }[] }).streams;
+    const streams = (
+      connection.configured_catalog as { streams: { stream: { name: string }; sync_mode: string; destination_sync_mode: string }[] }
+    ).streams;
     expect(streams.map((s) => s.stream.name).sort()).toEqual(['products', 'users']);
     expect(streams.find((s) => s.stream.name === 'users')).toMatchObject({ sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' });
   });
@@ -233,14 +248,18 @@ describe("an analyst's first sync, in the browser", () => {
     const users = Number((await db.query(`SELECT count(*) AS n FROM "${SCHEMA}"."users"`)).rows[0].n);
     expect(users).toBe(300);
     // the field left out in the streams table never reached the destination
-    const columns = (await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'users'`, [SCHEMA])).rows.map((r) => r.column_name);
+    const columns = (
+      await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'users'`, [SCHEMA])
+    ).rows.map((r) => r.column_name);
     expect(columns).toContain('email');
     expect(columns).not.toContain('telephone');
     const jobId = await page.locator('tr[data-job]').first().getAttribute('data-job');
     const job = await getJob(stack.api, jobId!);
     const committed = job.attempts.at(-1)!.stats!.recordsCommitted;
     await page.getByRole('button', { name: 'Details and logs' }).first().click();
-    await expect.poll(() => page.getByTestId('attempt-summary').textContent()).toContain(`${committed.toLocaleString('en-US')} records committed`);
+    await expect
+      .poll(() => page.getByTestId('attempt-summary').textContent())
+      .toContain(`${committed.toLocaleString('en-US')} records committed`);
     await page.getByTestId('logs').waitFor();
     expect(await page.getByTestId('logs').textContent()).toMatch(/\[source\]|\[platform\]|\[replication\]/);
     // the secret typed into the destination form never shows in the logs
@@ -256,13 +275,16 @@ describe("an analyst's first sync, in the browser", () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('the connection page charts the syncs, clears one stream then all, previews a cron schedule and reviews the source schema', async () => {
+  it('the connection page charts the syncs, clears one stream then all, previews a cron schedule, reviews the source schema and edits the streams', async () => {
     const { page } = chromium;
     const [connection] = (await db.query(`SELECT id FROM connection WHERE name = 'faker to warehouse'`)).rows;
     await page.goto(`${stack.uiUrl}/connections/${connection.id}`);
     await page.getByRole('img', { name: 'Records committed per recent job' }).waitFor();
     const rows = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM "${SCHEMA}"."${table}"`)).rows[0].n);
-    const clearJobs = async () => (await db.query(`SELECT status FROM job WHERE connection_id = $1 AND job_type = 'clear' ORDER BY created_at`, [connection.id])).rows.map((r) => r.status);
+    const clearJobs = async () =>
+      (
+        await db.query(`SELECT status FROM job WHERE connection_id = $1 AND job_type = 'clear' ORDER BY created_at`, [connection.id])
+      ).rows.map((r) => r.status);
 
     // one stream cleared: its table empties, the other keeps its rows
     await page.getByRole('tab', { name: 'Streams' }).click();
@@ -287,20 +309,39 @@ describe("an analyst's first sync, in the browser", () => {
 
     await page.getByRole('button', { name: 'Refresh source schema' }).click();
     // the connection syncs users and products; faker also offers purchases
-    await expect.poll(() => page.getByTestId('schema-review').textContent(), { timeout: 120_000 }).toContain('New streams you can add: purchases');
+    await expect
+      .poll(() => page.getByTestId('schema-review').textContent(), { timeout: 120_000 })
+      .toContain('New streams you can add: purchases');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Clear data' }).click();
     await expect.poll(clearJobs, { timeout: 120_000 }).toEqual(['succeeded', 'succeeded']);
     expect(await rows('products')).toBe(0);
+
+    // the streams table again, from the connection's own choices: purchases added
+    await page.getByRole('tab', { name: 'Streams' }).click();
+    await page.getByRole('button', { name: 'Edit streams' }).click();
+    expect(await page.getByLabel('Sync users').isChecked()).toBe(true);
+    expect(await page.getByLabel('Sync mode of users').inputValue()).toBe('full_refresh_overwrite');
+    await page.getByLabel('Sync purchases').check();
+    await page.getByRole('button', { name: 'Save streams (3)' }).click();
+    await page.getByRole('button', { name: 'Edit streams' }).waitFor();
+    const [edited] = (await db.query(`SELECT configured_catalog FROM connection WHERE id = $1`, [connection.id])).rows;
+    expect((edited.configured_catalog as { streams: { stream: { name: string } }[] }).streams.map((st) => st.stream.name).sort()).toEqual(['products', 'purchases', 'users']);
   });
 
   it('shows a running sync live and cancels it', async () => {
     const { page } = chromium;
     // a slow source (source-sample pausing between batches), set up through the API
-    const sourceId = await createSource(stack.api, 'source-sample', 'slow sample', { count: 200_000, records_per_batch: 500, sleep_ms_per_batch: 200 });
+    const sourceId = await createSource(stack.api, 'source-sample', 'slow sample', {
+      count: 200_000,
+      records_per_batch: 500,
+      sleep_ms_per_batch: 200,
+    });
     const [destination] = (await db.query(`SELECT id FROM actor WHERE actor_type = 'destination'`)).rows;
     await discover(stack.api, sourceId);
-    const connectionId = await createConnection(stack.api, sourceId, destination.id, [{ name: 'users', syncMode: 'full_refresh_append' }], { name: 'slow sample' });
+    const connectionId = await createConnection(stack.api, sourceId, destination.id, [{ name: 'users', syncMode: 'full_refresh_append' }], {
+      name: 'slow sample',
+    });
     await page.goto(`${stack.uiUrl}/connections/${connectionId}`);
     await page.getByRole('button', { name: 'Sync now' }).click();
     const records = page.getByTestId('records-emitted');

@@ -17,7 +17,9 @@ export function sampleValue(schema: Node): unknown {
     case 'object': {
       const properties = isObject(schema.properties) ? schema.properties : {};
       const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
-      return Object.fromEntries(required.filter((key) => isObject(properties[key])).map((key) => [key, sampleValue(properties[key] as Node)]));
+      return Object.fromEntries(
+        required.filter((key) => isObject(properties[key])).map((key) => [key, sampleValue(properties[key] as Node)]),
+      );
     }
     case 'array': {
       // Airbyte specs often give examples of the items on the array itself (`examples: ["org/repo"]`)
@@ -50,7 +52,8 @@ export function breakConfig(spec: Node, config: Node): { config: Node; field: st
   const order = [...(Array.isArray(spec.required) ? (spec.required as string[]) : []), ...Object.keys(properties)];
   for (const field of order) {
     const property = properties[field];
-    if (!isObject(property) || property.airbyte_hidden || !['string', 'integer', 'number', 'boolean'].includes(String(property.type))) continue;
+    if (!isObject(property) || property.airbyte_hidden || !['string', 'integer', 'number', 'boolean'].includes(String(property.type)))
+      continue;
     return { field, config: { ...config, [field]: property.type === 'string' ? 12345 : 'not-a-number' } };
   }
   return undefined;

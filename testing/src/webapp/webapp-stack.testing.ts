@@ -40,22 +40,37 @@ export async function buildWebapp(): Promise<void> {
   const libsBuilt = join(repoRoot, 'libs', 'api-client', 'dist', 'index.js');
   if (existsSync(buildId)) {
     const built = statSync(buildId).mtimeMs;
-    const sources = Math.max(newestMtime(join(webappDir, 'src')), statSync(join(webappDir, 'next.config.ts')).mtimeMs, statSync(libsBuilt).mtimeMs);
+    const sources = Math.max(
+      newestMtime(join(webappDir, 'src')),
+      statSync(join(webappDir, 'next.config.ts')).mtimeMs,
+      statSync(libsBuilt).mtimeMs,
+    );
     if (built > sources) return;
   }
-  await run('npx', ['next', 'build'], { cwd: webappDir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  await run('npx', ['next', 'build'], {
+    cwd: webappDir,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
 }
 
 export async function startWebappStack(label: string, options: E2eStackOptions = {}): Promise<WebappStack> {
-  const api = await startE2eStack(label, { ...options, env: { TRIBUTARY_ADMIN_EMAIL: ADMIN_EMAIL, TRIBUTARY_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env } });
+  const api = await startE2eStack(label, {
+    ...options,
+    env: { TRIBUTARY_ADMIN_EMAIL: ADMIN_EMAIL, TRIBUTARY_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env },
+  });
   try {
     await buildWebapp();
     const port = await freePort();
-    const webapp = spawn(process.execPath, [join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: webappDir,
-      env: { ...process.env, TRIBUTARY_API_URL: api.baseUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const webapp = spawn(
+      process.execPath,
+      [join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+      {
+        cwd: webappDir,
+        env: { ...process.env, TRIBUTARY_API_URL: api.baseUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-100_000));
     webapp.stdout?.on('data', keep);

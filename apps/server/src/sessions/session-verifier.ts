@@ -22,6 +22,13 @@ export class SessionVerifier {
       [hashSessionToken(token)],
     )) as { id: string; user_id: string; expires_at: Date; role: UserRole; workspace_id: string | null }[];
     if (!row) return undefined;
-    return { kind: 'session', sessionId: row.id, userId: row.user_id, role: row.role, workspaceId: row.workspace_id, expiresAt: row.expires_at };
+    return {
+      kind: 'session',
+      sessionId: row.id,
+      userId: row.user_id,
+      role: row.role,
+      workspaceId: row.workspace_id,
+      expiresAt: row.expires_at,
+    };
   }
 }

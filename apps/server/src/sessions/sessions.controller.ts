@@ -10,7 +10,8 @@ import { SessionsService } from './sessions.service.js';
 
 function sessionOf(request: FastifyRequest): Extract<Principal, { kind: 'session' }> {
   const principal = principalOf(request);
-  if (principal?.kind !== 'session') throw new DomainError(ErrorCode.NotFound, 'this request carries an API token, not a session: sign in to get one');
+  if (principal?.kind !== 'session')
+    throw new DomainError(ErrorCode.NotFound, 'this request carries an API token, not a session: sign in to get one');
   return principal;
 }
 

@@ -57,7 +57,10 @@ export class SessionsService {
       });
     await this.dataSource.transaction(async (manager) => {
       await manager.update(UserEntity, { id: userId }, { passwordHash: await hashPassword(newPassword) });
-      await manager.query(`UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [userId, keepSessionId]);
+      await manager.query(`UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [
+        userId,
+        keepSessionId,
+      ]);
     });
   }
 }

@@ -31,7 +31,11 @@ export function CustomConnectorForm() {
 
   const add = useMutation({
     mutationFn: async () =>
-      unwrap(kind === 'source' ? await api().POST('/api/v1/source-definitions', { body }) : await api().POST('/api/v1/destination-definitions', { body })),
+      unwrap(
+        kind === 'source'
+          ? await api().POST('/api/v1/source-definitions', { body })
+          : await api().POST('/api/v1/destination-definitions', { body }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['definitions', kind] }),
   });
   const problem = add.error instanceof ApiError ? add.error : undefined;
@@ -67,12 +71,25 @@ export function CustomConnectorForm() {
         </div>
         <label>
           Connector name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder={`${kind}-my-api`} required aria-invalid={!!fieldError('#/name')} />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={`${kind}-my-api`}
+            required
+            aria-invalid={!!fieldError('#/name')}
+          />
           {fieldError('#/name') ? <span className="error-text small">{fieldError('#/name')}</span> : null}
         </label>
         <label>
           {runtimeKind === 'command' ? 'Executable' : 'Package'}
-          <input value={pkg} onChange={(e) => setPkg(e.target.value)} required placeholder={runtimeKind === 'pypi' ? 'airbyte-source-pokeapi' : runtimeKind === 'npm' ? '@acme/source-api' : '/opt/connectors/source-x'} />
+          <input
+            value={pkg}
+            onChange={(e) => setPkg(e.target.value)}
+            required
+            placeholder={
+              runtimeKind === 'pypi' ? 'airbyte-source-pokeapi' : runtimeKind === 'npm' ? '@acme/source-api' : '/opt/connectors/source-x'
+            }
+          />
         </label>
         {runtimeKind !== 'command' ? (
           <div className="row">

@@ -17,7 +17,9 @@ export const actorPage = (kind: ActorKind, id?: string) => `/${kind}s${id ? `/${
 
 export async function listDefinitions(kind: ActorKind): Promise<Definition[]> {
   const query = { params: { query: { limit: 200 } } };
-  const page = unwrap(kind === 'source' ? await api().GET('/api/v1/source-definitions', query) : await api().GET('/api/v1/destination-definitions', query));
+  const page = unwrap(
+    kind === 'source' ? await api().GET('/api/v1/source-definitions', query) : await api().GET('/api/v1/destination-definitions', query),
+  );
   return page.data;
 }
 
@@ -59,7 +61,11 @@ export async function createActor(kind: ActorKind, body: ActorInput): Promise<Ac
   return unwrap(kind === 'source' ? await api().POST('/api/v1/sources', { body }) : await api().POST('/api/v1/destinations', { body }));
 }
 
-export async function updateActor(kind: ActorKind, id: string, body: { name: string; configuration: Record<string, unknown> }): Promise<Actor> {
+export async function updateActor(
+  kind: ActorKind,
+  id: string,
+  body: { name: string; configuration: Record<string, unknown> },
+): Promise<Actor> {
   return unwrap(
     kind === 'source'
       ? await api().PATCH('/api/v1/sources/{sourceId}', { params: { path: { sourceId: id } }, body })
@@ -76,7 +82,11 @@ export async function deleteActor(kind: ActorKind, id: string): Promise<void> {
 }
 
 /** Runs the connector's check on a config before it is saved (the saved secrets of `actorId` fill in masked ones). */
-export async function checkConfiguration(kind: ActorKind, body: { definitionId: string; workspaceId: string; configuration: Record<string, unknown> }, actorId?: string): Promise<CheckResult> {
+export async function checkConfiguration(
+  kind: ActorKind,
+  body: { definitionId: string; workspaceId: string; configuration: Record<string, unknown> },
+  actorId?: string,
+): Promise<CheckResult> {
   if (actorId) {
     const checkBody = { configuration: body.configuration };
     return unwrap(
@@ -85,5 +95,7 @@ export async function checkConfiguration(kind: ActorKind, body: { definitionId: 
         : await api().POST('/api/v1/destinations/{destinationId}/check', { params: { path: { destinationId: actorId } }, body: checkBody }),
     );
   }
-  return unwrap(kind === 'source' ? await api().POST('/api/v1/sources/check', { body }) : await api().POST('/api/v1/destinations/check', { body }));
+  return unwrap(
+    kind === 'source' ? await api().POST('/api/v1/sources/check', { body }) : await api().POST('/api/v1/destinations/check', { body }),
+  );
 }

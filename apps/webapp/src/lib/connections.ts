@@ -42,7 +42,10 @@ export async function getConnectionStatus(connectionId: string): Promise<Connect
 
 export async function setConnectionEnabled(connectionId: string, enabled: boolean): Promise<Connection> {
   return unwrap(
-    await api().PATCH('/api/v1/connections/{connectionId}', { params: { path: { connectionId } }, body: { status: enabled ? 'active' : 'inactive' } }),
+    await api().PATCH('/api/v1/connections/{connectionId}', {
+      params: { path: { connectionId } },
+      body: { status: enabled ? 'active' : 'inactive' },
+    }),
   );
 }
 
@@ -57,7 +60,11 @@ export async function discoverSource(sourceId: string, refresh = false): Promise
 }
 
 /** A sync, clear or refresh of the connection: of the given streams only, or of all. */
-export async function startJob(connectionId: string, jobType: 'sync' | 'clear' | 'refresh' = 'sync', streams?: Schemas['JobStreamDto'][]): Promise<Job> {
+export async function startJob(
+  connectionId: string,
+  jobType: 'sync' | 'clear' | 'refresh' = 'sync',
+  streams?: Schemas['JobStreamDto'][],
+): Promise<Job> {
   return unwrap(await api().POST('/api/v1/jobs', { body: { connectionId, jobType, ...(streams ? { streams } : {}) } }));
 }
 

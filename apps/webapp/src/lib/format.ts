@@ -31,4 +31,5 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
   return `${formatDuration(ms)} ago`;
 }
 
-export const formatTime = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString('en-GB', { hour12: false }) : '—');
+export const formatTime = (iso: string | null | undefined): string =>
+  iso ? new Date(iso).toLocaleString('en-GB', { hour12: false }) : '—';

@@ -18,14 +18,22 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const config = webappConfig();
   const { user } = session;
   return (
-    <Providers settings={{ publicApiUrl: config.TRIBUTARY_PUBLIC_API_URL ?? config.TRIBUTARY_API_URL, user: { email: user.email, name: user.name, role: user.role } }}>
+    <Providers
+      settings={{
+        publicApiUrl: config.TRIBUTARY_PUBLIC_API_URL ?? config.TRIBUTARY_API_URL,
+        user: { email: user.email, name: user.name, role: user.role },
+      }}
+    >
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <div className="shell">
         <header className="sidebar">
           <a className="brand" href="/connections">
-            <span className="logo" aria-hidden="true">≋</span> Tributary
+            <span className="logo" aria-hidden="true">
+              ≋
+            </span>{' '}
+            Tributary
           </a>
           <Nav />
           <div className="who">

@@ -12,9 +12,16 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="sign-in">
       <div className="card">
         <h1>
-          <span className="logo" aria-hidden="true">≋</span> Tributary
+          <span className="logo" aria-hidden="true">
+            ≋
+          </span>{' '}
+          Tributary
         </h1>
-        {expired ? <p className="notice">Your session has ended. Sign in again.</p> : <p className="muted">Sign in to manage your data syncs.</p>}
+        {expired ? (
+          <p className="notice">Your session has ended. Sign in again.</p>
+        ) : (
+          <p className="muted">Sign in to manage your data syncs.</p>
+        )}
         <SignInForm next={next ?? '/'} />
         <p className="muted small">
           The first admin&apos;s email and password were printed by <code>npm start</code> the first time it ran (also in{' '}

@@ -4,7 +4,19 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '@/lib/api';
-import { actorLabel, actorPage, actorsPath, checkConfiguration, createActor, getSpecification, updateActor, type Actor, type ActorKind, type CheckResult, type Definition } from '@/lib/actors';
+import {
+  actorLabel,
+  actorPage,
+  actorsPath,
+  checkConfiguration,
+  createActor,
+  getSpecification,
+  updateActor,
+  type Actor,
+  type ActorKind,
+  type CheckResult,
+  type Definition,
+} from '@/lib/actors';
 import { ShowApiCall } from '../show-api-call';
 import { SpecForm, type ConnectorConfig } from '../spec-form/spec-form';
 import { ErrorState, Loading } from '../states';
@@ -19,7 +31,8 @@ export interface ActorEditorProps {
   next?: string;
 }
 
-type Phase = { state: 'idle' } | { state: 'checking' } | { state: 'saving' } | { state: 'check-failed'; message: string; config: ConnectorConfig };
+type Phase =
+  { state: 'idle' } | { state: 'checking' } | { state: 'saving' } | { state: 'check-failed'; message: string; config: ConnectorConfig };
 
 /**
  * Name + the connector's configuration form. "Test connection" runs the connector's check;
@@ -28,7 +41,11 @@ type Phase = { state: 'idle' } | { state: 'checking' } | { state: 'saving' } | {
 export function ActorEditor({ kind, workspaceId, definition, actor, next }: ActorEditorProps) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const spec = useQuery({ queryKey: ['spec', kind, definition.id], queryFn: () => getSpecification(kind, definition.id), staleTime: 60_000 });
+  const spec = useQuery({
+    queryKey: ['spec', kind, definition.id],
+    queryFn: () => getSpecification(kind, definition.id),
+    staleTime: 60_000,
+  });
   const [name, setName] = useState(actor?.name ?? definition.name.replace(/^(source|destination)-/, ''));
   const [config, setConfig] = useState<ConnectorConfig>(actor?.configuration ?? {});
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
@@ -58,7 +75,9 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
     setPhase({ state: 'saving' });
     setApiError(undefined);
     try {
-      const saved = actor ? await updateActor(kind, actor.id, { name, configuration }) : await createActor(kind, { workspaceId, definitionId: definition.id, name, configuration });
+      const saved = actor
+        ? await updateActor(kind, actor.id, { name, configuration })
+        : await createActor(kind, { workspaceId, definitionId: definition.id, name, configuration });
       await queryClient.invalidateQueries({ queryKey: [kind] });
       router.push(next ?? actorPage(kind, saved.id));
     } catch (error) {
@@ -78,7 +97,11 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
     setPhase({ state: 'checking' });
     const result = await runCheck(configuration);
     if (result?.status === 'succeeded') return save(configuration);
-    setPhase(result ? { state: 'check-failed', message: result.message ?? 'the connector refused the configuration', config: configuration } : { state: 'idle' });
+    setPhase(
+      result
+        ? { state: 'check-failed', message: result.message ?? 'the connector refused the configuration', config: configuration }
+        : { state: 'idle' },
+    );
   };
 
   const busy = phase.state === 'checking' || phase.state === 'saving';
@@ -89,7 +112,15 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
         Name
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
       </label>
-      <SpecForm id={formId} spec={spec.data.connectionSpecification} formData={config} onChange={setConfig} onSubmit={onSubmit} apiErrors={apiError?.problem.errors} disabled={busy}>
+      <SpecForm
+        id={formId}
+        spec={spec.data.connectionSpecification}
+        formData={config}
+        onChange={setConfig}
+        onSubmit={onSubmit}
+        apiErrors={apiError?.problem.errors}
+        disabled={busy}
+      >
         <div aria-live="polite" className="stack">
           {check ? (
             <p role="status" className={check.status === 'succeeded' ? 'badge succeeded' : 'error-text'}>

@@ -70,7 +70,10 @@ export function ActorCreate({ kind }: { kind: ActorKind }) {
   const definitionId = params.get('definitionId');
   const next = params.get('next') ?? undefined;
   const chosen = definitions.data?.find((d) => d.id === definitionId);
-  const shown = useMemo(() => (definitions.data ?? []).filter((d) => d.name.toLowerCase().includes(search.trim().toLowerCase())), [definitions.data, search]);
+  const shown = useMemo(
+    () => (definitions.data ?? []).filter((d) => d.name.toLowerCase().includes(search.trim().toLowerCase())),
+    [definitions.data, search],
+  );
   const choose = (d: Definition) => {
     const query = new URLSearchParams(params.toString());
     query.set('definitionId', d.id);

@@ -13,8 +13,13 @@ import { streamKey } from './stream-choices';
 /** Records committed and duration of the recent jobs, oldest left: one bar per job. */
 export function RecentSyncsChart({ connectionId }: { connectionId: string }) {
   const jobs = useQuery({ queryKey: ['jobs', connectionId], queryFn: () => listJobs(connectionId), refetchInterval: 5_000 });
-  const recent = (jobs.data ?? []).filter((j) => ['succeeded', 'failed', 'cancelled'].includes(j.status)).slice(0, 12).reverse();
-  const details = useQueries({ queries: recent.map((j) => ({ queryKey: ['job', j.id], queryFn: () => getJob(j.id), staleTime: Number.POSITIVE_INFINITY })) });
+  const recent = (jobs.data ?? [])
+    .filter((j) => ['succeeded', 'failed', 'cancelled'].includes(j.status))
+    .slice(0, 12)
+    .reverse();
+  const details = useQueries({
+    queries: recent.map((j) => ({ queryKey: ['job', j.id], queryFn: () => getJob(j.id), staleTime: Number.POSITIVE_INFINITY })),
+  });
   const bars = recent.map((job, i) => {
     const attempts = details[i]?.data?.attempts ?? [];
     const records = attempts.reduce((sum, a) => sum + (a.stats?.recordsCommitted ?? 0), 0);
@@ -26,7 +31,13 @@ export function RecentSyncsChart({ connectionId }: { connectionId: string }) {
   return (
     <figure className="card" style={{ margin: 0 }}>
       <figcaption className="small muted">Records committed by the last {bars.length} jobs (hover for duration)</figcaption>
-      <svg role="img" aria-label="Records committed per recent job" width={bars.length * width} height={110} style={{ display: 'block', marginTop: '0.5rem' }}>
+      <svg
+        role="img"
+        aria-label="Records committed per recent job"
+        width={bars.length * width}
+        height={110}
+        style={{ display: 'block', marginTop: '0.5rem' }}
+      >
         {bars.map((b, i) => {
           const h = Math.max(2, (b.records / max) * 80);
           const color = b.job.status === 'succeeded' ? 'var(--ok)' : b.job.status === 'failed' ? 'var(--bad)' : 'var(--muted)';
@@ -86,7 +97,8 @@ export function ConnectionSettings({ connection, onClear, clearing }: { connecti
   const [schedule, setSchedule] = useState<Schedule>(connection.schedule);
   const body: Schemas['UpdateConnectionDto'] = { name, schedule };
   const save = useMutation({
-    mutationFn: async () => unwrap(await api().PATCH('/api/v1/connections/{connectionId}', { params: { path: { connectionId: connection.id } }, body })),
+    mutationFn: async () =>
+      unwrap(await api().PATCH('/api/v1/connections/{connectionId}', { params: { path: { connectionId: connection.id } }, body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['connection', connection.id] }),
   });
   return (
@@ -117,9 +129,16 @@ export function ConnectionSettings({ connection, onClear, clearing }: { connecti
       <SchemaReview connection={connection} />
       <section className="card stack">
         <h3 style={{ margin: 0 }}>Clear data</h3>
-        <p className="muted small">Empties the destination tables of every stream of this connection and forgets its state; the next sync starts from scratch.</p>
+        <p className="muted small">
+          Empties the destination tables of every stream of this connection and forgets its state; the next sync starts from scratch.
+        </p>
         <div>
-          <button type="button" className="danger" disabled={clearing} onClick={() => window.confirm('Clear the synced data of every stream?') && onClear()}>
+          <button
+            type="button"
+            className="danger"
+            disabled={clearing}
+            onClick={() => window.confirm('Clear the synced data of every stream?') && onClear()}
+          >
             Clear data
           </button>
         </div>

@@ -18,16 +18,33 @@ const PAGE_SIZE = 50;
 export function ConnectionList() {
   const workspace = useWorkspace();
   const workspaceId = workspace.data?.id;
-  const connections = useQuery({ queryKey: ['connections', workspaceId], queryFn: () => listConnections(workspaceId!), enabled: !!workspaceId });
-  const sources = useQuery({ queryKey: ['source', 'list', workspaceId], queryFn: () => listActors('source', workspaceId!), enabled: !!workspaceId });
-  const destinations = useQuery({ queryKey: ['destination', 'list', workspaceId], queryFn: () => listActors('destination', workspaceId!), enabled: !!workspaceId });
+  const connections = useQuery({
+    queryKey: ['connections', workspaceId],
+    queryFn: () => listConnections(workspaceId!),
+    enabled: !!workspaceId,
+  });
+  const sources = useQuery({
+    queryKey: ['source', 'list', workspaceId],
+    queryFn: () => listActors('source', workspaceId!),
+    enabled: !!workspaceId,
+  });
+  const destinations = useQuery({
+    queryKey: ['destination', 'list', workspaceId],
+    queryFn: () => listActors('destination', workspaceId!),
+    enabled: !!workspaceId,
+  });
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
   const [page, setPage] = useState(0);
-  const names = useMemo(() => new Map([...(sources.data ?? []), ...(destinations.data ?? [])].map((a) => [a.id, a.name])), [sources.data, destinations.data]);
+  const names = useMemo(
+    () => new Map([...(sources.data ?? []), ...(destinations.data ?? [])].map((a) => [a.id, a.name])),
+    [sources.data, destinations.data],
+  );
   const matching = useMemo(() => {
     const needle = search.trim().toLowerCase();
-    return (connections.data ?? []).filter((c) => !needle || `${c.name} ${names.get(c.sourceId) ?? ''} ${names.get(c.destinationId) ?? ''}`.toLowerCase().includes(needle));
+    return (connections.data ?? []).filter(
+      (c) => !needle || `${c.name} ${names.get(c.sourceId) ?? ''} ${names.get(c.destinationId) ?? ''}`.toLowerCase().includes(needle),
+    );
   }, [connections.data, names, search]);
   const pageCount = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
   const shownPage = Math.min(page, pageCount - 1);
@@ -62,7 +79,12 @@ export function ConnectionList() {
       <div className="row" style={{ marginBottom: '1rem' }}>
         <label>
           Search
-          <input type="search" value={search} onChange={(e) => (setSearch(e.target.value), setPage(0))} placeholder="name, source or destination" />
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => (setSearch(e.target.value), setPage(0))}
+            placeholder="name, source or destination"
+          />
         </label>
         <label>
           Show (this page)
@@ -86,7 +108,13 @@ export function ConnectionList() {
         </thead>
         <tbody>
           {visible.map((c) => (
-            <ConnectionRow key={c.id} connection={c} status={statusOf.get(c.id)} source={names.get(c.sourceId)} destination={names.get(c.destinationId)} />
+            <ConnectionRow
+              key={c.id}
+              connection={c}
+              status={statusOf.get(c.id)}
+              source={names.get(c.sourceId)}
+              destination={names.get(c.destinationId)}
+            />
           ))}
         </tbody>
       </table>
@@ -148,7 +176,13 @@ function ConnectionRow({
       </td>
       <td>
         <label className="inline">
-          <input type="checkbox" checked={enabled} disabled={toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} aria-label={`Enable ${connection.name}`} />
+          <input
+            type="checkbox"
+            checked={enabled}
+            disabled={toggle.isPending}
+            onChange={(e) => toggle.mutate(e.target.checked)}
+            aria-label={`Enable ${connection.name}`}
+          />
         </label>
       </td>
     </tr>

@@ -5,11 +5,22 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { ApiError } from '@/lib/api';
 import { getActor } from '@/lib/actors';
-import { cancelJob, describeSchedule, getConnection, getConnectionStatus, listJobs, setConnectionEnabled, startJob, syncModeLabel, type ConnectionStatus } from '@/lib/connections';
+import {
+  cancelJob,
+  describeSchedule,
+  getConnection,
+  getConnectionStatus,
+  listJobs,
+  setConnectionEnabled,
+  startJob,
+  syncModeLabel,
+  type ConnectionStatus,
+} from '@/lib/connections';
 import { formatAgo, formatBytes, formatCount, formatDuration } from '@/lib/format';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState, Loading, StatusBadge } from '../states';
 import { ConnectionSettings, RecentSyncsChart } from './connection-extras';
+import { EditStreams } from './edit-streams';
 import { JobDetails } from './job-details';
 
 type Tab = 'status' | 'history' | 'streams' | 'settings';
@@ -18,19 +29,30 @@ export function ConnectionPage({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const connection = useQuery({ queryKey: ['connection', id], queryFn: () => getConnection(id) });
   // live progress: a short poll of the status endpoint, faster while a job runs
-  const status = useQuery({ queryKey: ['status', id], queryFn: () => getConnectionStatus(id), refetchInterval: (q) => (q.state.data?.running ? 1_000 : 3_000) });
-  const source = useQuery({ queryKey: ['source', connection.data?.sourceId], queryFn: () => getActor('source', connection.data!.sourceId), enabled: !!connection.data });
+  const status = useQuery({
+    queryKey: ['status', id],
+    queryFn: () => getConnectionStatus(id),
+    refetchInterval: (q) => (q.state.data?.running ? 1_000 : 3_000),
+  });
+  const source = useQuery({
+    queryKey: ['source', connection.data?.sourceId],
+    queryFn: () => getActor('source', connection.data!.sourceId),
+    enabled: !!connection.data,
+  });
   const destination = useQuery({
     queryKey: ['destination', connection.data?.destinationId],
     queryFn: () => getActor('destination', connection.data!.destinationId),
     enabled: !!connection.data,
   });
   const [tab, setTab] = useState<Tab>('status');
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['status', id] }), queryClient.invalidateQueries({ queryKey: ['jobs', id] })]);
+  const [editingStreams, setEditingStreams] = useState(false);
+  const refresh = () =>
+    Promise.all([queryClient.invalidateQueries({ queryKey: ['status', id] }), queryClient.invalidateQueries({ queryKey: ['jobs', id] })]);
   const sync = useMutation({ mutationFn: () => startJob(id), onSuccess: refresh });
   const clear = useMutation({ mutationFn: () => startJob(id, 'clear'), onSuccess: refresh });
   const clearStream = useMutation({
-    mutationFn: (stream: { name: string; namespace?: string | null }) => startJob(id, 'clear', [{ name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) }]),
+    mutationFn: (stream: { name: string; namespace?: string | null }) =>
+      startJob(id, 'clear', [{ name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) }]),
     onSuccess: refresh,
   });
   const cancel = useMutation({ mutationFn: (jobId: string) => cancelJob(jobId), onSuccess: refresh });
@@ -43,7 +65,8 @@ export function ConnectionPage({ id }: { id: string }) {
   if (connection.isError) return <ErrorState error={connection.error} what="the connection" />;
   const c = connection.data;
   const running = status.data?.running;
-  const actionError = [sync.error, clear.error, clearStream.error, cancel.error, toggle.error].find((e) => e instanceof ApiError) as ApiError | undefined;
+  const actionError = [sync.error, clear.error, clearStream.error, cancel.error, toggle.error].find((e) => e instanceof ApiError) as
+    ApiError | undefined;
 
   return (
     <>
@@ -51,13 +74,20 @@ export function ConnectionPage({ id }: { id: string }) {
         <div>
           <h1>{c.name}</h1>
           <p className="muted">
-            <Link href={`/sources/${c.sourceId}`}>{source.data?.name ?? 'source'}</Link> → <Link href={`/destinations/${c.destinationId}`}>{destination.data?.name ?? 'destination'}</Link> ·{' '}
+            <Link href={`/sources/${c.sourceId}`}>{source.data?.name ?? 'source'}</Link> →{' '}
+            <Link href={`/destinations/${c.destinationId}`}>{destination.data?.name ?? 'destination'}</Link> ·{' '}
             {describeSchedule(c.schedule)}
           </p>
         </div>
         <div className="row">
           <label className="inline">
-            <input type="checkbox" checked={c.status === 'active'} disabled={toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} /> Enabled
+            <input
+              type="checkbox"
+              checked={c.status === 'active'}
+              disabled={toggle.isPending}
+              onChange={(e) => toggle.mutate(e.target.checked)}
+            />{' '}
+            Enabled
           </label>
           {running ? (
             <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate(running.jobId)}>
@@ -92,44 +122,60 @@ export function ConnectionPage({ id }: { id: string }) {
           <RecentSyncsChart connectionId={id} />
         </div>
       ) : null}
-      {tab === 'settings' ? <ConnectionSettings connection={c} onClear={() => clear.mutate()} clearing={clear.isPending || !!running} /> : null}
+      {tab === 'settings' ? (
+        <ConnectionSettings connection={c} onClear={() => clear.mutate()} clearing={clear.isPending || !!running} />
+      ) : null}
       {tab === 'history' ? <JobHistory connectionId={id} /> : null}
-      {tab === 'streams' ? (
-        <table>
-          <thead>
-            <tr>
-              <th>Stream</th>
-              <th>Sync mode</th>
-              <th>Cursor</th>
-              <th>Primary key</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {c.streams.map((s) => (
-              <tr key={`${s.namespace ?? ''}.${s.name}`}>
-                <td>{s.name}</td>
-                <td>{syncModeLabel(s.syncMode)}</td>
-                <td>{s.cursorField?.join('.') ?? '—'}</td>
-                <td>{s.primaryKey?.map((k) => k.join('.')).join(', ') || '—'}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="danger"
-                    disabled={!!running || clearStream.isPending}
-                    aria-label={`Clear ${s.name}`}
-                    onClick={() => window.confirm(`Empty the destination table of ${s.name} and forget its state?`) && clearStream.mutate(s)}
-                  >
-                    Clear
-                  </button>
-                </td>
+      {tab === 'streams' && editingStreams ? <EditStreams connection={c} onDone={() => setEditingStreams(false)} /> : null}
+      {tab === 'streams' && !editingStreams ? (
+        <div className="stack">
+          <div>
+            <button type="button" onClick={() => setEditingStreams(true)}>
+              Edit streams
+            </button>
+          </div>
+          <table>
+            <thead>
+              <tr>
+                <th>Stream</th>
+                <th>Sync mode</th>
+                <th>Cursor</th>
+                <th>Primary key</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {c.streams.map((s) => (
+                <tr key={`${s.namespace ?? ''}.${s.name}`}>
+                  <td>{s.name}</td>
+                  <td>{syncModeLabel(s.syncMode)}</td>
+                  <td>{s.cursorField?.join('.') ?? '—'}</td>
+                  <td>{s.primaryKey?.map((k) => k.join('.')).join(', ') || '—'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={!!running || clearStream.isPending}
+                      aria-label={`Clear ${s.name}`}
+                      onClick={() =>
+                        window.confirm(`Empty the destination table of ${s.name} and forget its state?`) && clearStream.mutate(s)
+                      }
+                    >
+                      Clear
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <div style={{ marginTop: '1.5rem' }}>
-        {running ? <ShowApiCall method="POST" path={`/api/v1/jobs/${running.jobId}/cancel`} /> : <ShowApiCall method="POST" path="/api/v1/jobs" body={{ connectionId: id, jobType: 'sync' }} />}
+        {running ? (
+          <ShowApiCall method="POST" path={`/api/v1/jobs/${running.jobId}/cancel`} />
+        ) : (
+          <ShowApiCall method="POST" path="/api/v1/jobs" body={{ connectionId: id, jobType: 'sync' }} />
+        )}
       </div>
     </>
   );
@@ -143,7 +189,13 @@ function StatusPanel({ status, error }: { status: ConnectionStatus | undefined; 
     <div className="stack">
       <div className="card spread">
         <div>
-          {running ? <StatusBadge status="running" /> : lastSync ? <StatusBadge status={lastSync.status} /> : <StatusBadge status="never" />}{' '}
+          {running ? (
+            <StatusBadge status="running" />
+          ) : lastSync ? (
+            <StatusBadge status={lastSync.status} />
+          ) : (
+            <StatusBadge status="never" />
+          )}{' '}
           {running ? (
             <span>
               {running.jobType} job {running.jobId} running for {formatDuration(Date.now() - Date.parse(running.startedAt))}
@@ -170,8 +222,9 @@ function LiveProgress({ running }: { running: NonNullable<ConnectionStatus['runn
   return (
     <div className="card" role="status" aria-live="polite" data-testid="live-progress">
       <p>
-        Attempt {progress.attemptNumber}: <strong data-testid="records-emitted">{formatCount(progress.recordsEmitted)}</strong> records read ({formatBytes(progress.bytesEmitted)}),{' '}
-        {formatCount(progress.recordsCommitted)} committed · {formatCount(Math.round(progress.recordsEmitted / elapsedS))} records/s
+        Attempt {progress.attemptNumber}: <strong data-testid="records-emitted">{formatCount(progress.recordsEmitted)}</strong> records read
+        ({formatBytes(progress.bytesEmitted)}), {formatCount(progress.recordsCommitted)} committed ·{' '}
+        {formatCount(Math.round(progress.recordsEmitted / elapsedS))} records/s
       </p>
       <table>
         <thead>
@@ -225,9 +278,16 @@ function JobHistory({ connectionId }: { connectionId: string }) {
                 <StatusBadge status={job.status} />
               </td>
               <td>{formatAgo(job.createdAt)}</td>
-              <td>{['running', 'pending'].includes(job.status) ? '…' : formatDuration(Date.parse(job.updatedAt) - Date.parse(job.createdAt))}</td>
               <td>
-                <button type="button" className="link" aria-expanded={open === job.id} onClick={() => setOpen(open === job.id ? undefined : job.id)}>
+                {['running', 'pending'].includes(job.status) ? '…' : formatDuration(Date.parse(job.updatedAt) - Date.parse(job.createdAt))}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  aria-expanded={open === job.id}
+                  onClick={() => setOpen(open === job.id ? undefined : job.id)}
+                >
                   {open === job.id ? 'Hide details' : 'Details and logs'}
                 </button>
               </td>

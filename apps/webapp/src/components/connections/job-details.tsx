@@ -10,7 +10,11 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /** A job's attempts: counts per stream, failure reasons with whose fault it was, and the logs. */
 export function JobDetails({ jobId }: { jobId: string }) {
-  const job = useQuery({ queryKey: ['job', jobId], queryFn: () => getJob(jobId), refetchInterval: (q) => (['running', 'pending', 'incomplete'].includes(q.state.data?.status ?? '') ? 2_000 : false) });
+  const job = useQuery({
+    queryKey: ['job', jobId],
+    queryFn: () => getJob(jobId),
+    refetchInterval: (q) => (['running', 'pending', 'incomplete'].includes(q.state.data?.status ?? '') ? 2_000 : false),
+  });
   const [attempt, setAttempt] = useState<number | undefined>();
   if (job.isPending) return <Loading what={`job ${jobId}`} />;
   if (job.isError) return <ErrorState error={job.error} what={`job ${jobId}`} />;
@@ -39,8 +43,9 @@ export function JobDetails({ jobId }: { jobId: string }) {
       {shown ? (
         <>
           <p data-testid="attempt-summary">
-            Attempt {shown.attemptNumber} <StatusBadge status={shown.status} /> · {formatCount(shown.stats?.recordsCommitted)} records committed ·{' '}
-            {formatBytes(shown.stats?.bytesEmitted)} read · {shown.endedAt ? formatDuration(Date.parse(shown.endedAt) - Date.parse(shown.createdAt)) : 'running'}
+            Attempt {shown.attemptNumber} <StatusBadge status={shown.status} /> · {formatCount(shown.stats?.recordsCommitted)} records
+            committed · {formatBytes(shown.stats?.bytesEmitted)} read ·{' '}
+            {shown.endedAt ? formatDuration(Date.parse(shown.endedAt) - Date.parse(shown.createdAt)) : 'running'}
           </p>
           {shown.failureReasons.length > 0 ? (
             <ul className="stack" style={{ paddingLeft: '1rem' }}>
@@ -82,7 +87,11 @@ export function JobDetails({ jobId }: { jobId: string }) {
 
 function AttemptLogs({ jobId, attemptNumber, running }: { jobId: string; attemptNumber: number; running: boolean }) {
   // follows the log while the attempt runs
-  const logs = useQuery({ queryKey: ['logs', jobId, attemptNumber], queryFn: () => attemptLogs(jobId, attemptNumber), refetchInterval: running ? 2_000 : false });
+  const logs = useQuery({
+    queryKey: ['logs', jobId, attemptNumber],
+    queryFn: () => attemptLogs(jobId, attemptNumber),
+    refetchInterval: running ? 2_000 : false,
+  });
   const [level, setLevel] = useState<string>('all');
   const [origin, setOrigin] = useState<string>('all');
   const [search, setSearch] = useState('');
@@ -90,7 +99,9 @@ function AttemptLogs({ jobId, attemptNumber, running }: { jobId: string; attempt
     const maxLevel = LEVELS.indexOf(level as (typeof LEVELS)[number]);
     return (logs.data ?? []).filter(
       (e: LogEntry) =>
-        (level === 'all' || LEVELS.indexOf(e.level) <= maxLevel) && (origin === 'all' || e.origin === origin) && (!search || e.message.toLowerCase().includes(search.toLowerCase())),
+        (level === 'all' || LEVELS.indexOf(e.level) <= maxLevel) &&
+        (origin === 'all' || e.origin === origin) &&
+        (!search || e.message.toLowerCase().includes(search.toLowerCase())),
     );
   }, [logs.data, level, origin, search]);
   const download = () => {

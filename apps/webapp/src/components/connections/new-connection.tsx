@@ -21,8 +21,16 @@ export function NewConnection() {
   const queryClient = useQueryClient();
   const workspace = useWorkspace();
   const workspaceId = workspace.data?.id;
-  const sources = useQuery({ queryKey: ['source', 'list', workspaceId], queryFn: () => listActors('source', workspaceId!), enabled: !!workspaceId });
-  const destinations = useQuery({ queryKey: ['destination', 'list', workspaceId], queryFn: () => listActors('destination', workspaceId!), enabled: !!workspaceId });
+  const sources = useQuery({
+    queryKey: ['source', 'list', workspaceId],
+    queryFn: () => listActors('source', workspaceId!),
+    enabled: !!workspaceId,
+  });
+  const destinations = useQuery({
+    queryKey: ['destination', 'list', workspaceId],
+    queryFn: () => listActors('destination', workspaceId!),
+    enabled: !!workspaceId,
+  });
   const [sourceId, setSourceId] = useState(params.get('sourceId') ?? '');
   const [destinationId, setDestinationId] = useState(params.get('destinationId') ?? '');
   const [name, setName] = useState('');
@@ -91,7 +99,12 @@ export function NewConnection() {
               ))}
             </select>
           </label>
-          <button type="button" className="primary" disabled={!sourceId || !destinationId || discover.isPending} onClick={() => discover.mutate()}>
+          <button
+            type="button"
+            className="primary"
+            disabled={!sourceId || !destinationId || discover.isPending}
+            onClick={() => discover.mutate()}
+          >
             {discover.isPending ? 'Discovering streams…' : discover.data ? 'Discover again' : 'Discover streams'}
           </button>
         </div>
@@ -148,7 +161,9 @@ export function NewConnection() {
                 {problem.problem.errors?.map((e) => ` ${e.pointer ?? e.parameter ?? ''} ${e.detail}`).join(';')}
               </p>
             ) : null}
-            {incomplete.length > 0 ? <p className="error-text">Complete the streams marked above ({incomplete.map((s) => s.name).join(', ')}).</p> : null}
+            {incomplete.length > 0 ? (
+              <p className="error-text">Complete the streams marked above ({incomplete.map((s) => s.name).join(', ')}).</p>
+            ) : null}
           </div>
           <div className="row">
             <button type="submit" className="primary" disabled={create.isPending || selected.length === 0 || incomplete.length > 0}>
@@ -163,7 +178,8 @@ export function NewConnection() {
 }
 
 export function ScheduleFields({ schedule, onChange }: { schedule: Schedule; onChange(schedule: Schedule): void }) {
-  const cron = schedule.scheduleType === 'cron' ? { expression: schedule.cronExpression ?? '', timeZone: schedule.timeZone ?? 'UTC' } : undefined;
+  const cron =
+    schedule.scheduleType === 'cron' ? { expression: schedule.cronExpression ?? '', timeZone: schedule.timeZone ?? 'UTC' } : undefined;
   const preview = useQuery({
     queryKey: ['cron-preview', cron?.expression, cron?.timeZone],
     queryFn: () => previewCron(cron!.expression, cron!.timeZone),
@@ -183,7 +199,8 @@ export function ScheduleFields({ schedule, onChange }: { schedule: Schedule; onC
             const type = e.target.value as Schedule['scheduleType'];
             if (type === 'manual') onChange({ scheduleType: 'manual' });
             if (type === 'basic') onChange({ scheduleType: 'basic', units: 24, timeUnit: 'hours' });
-            if (type === 'cron') onChange({ scheduleType: 'cron', cronExpression: '0 6 * * *', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+            if (type === 'cron')
+              onChange({ scheduleType: 'cron', cronExpression: '0 6 * * *', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
           }}
         >
           <option value="manual">Manual</option>
@@ -195,7 +212,13 @@ export function ScheduleFields({ schedule, onChange }: { schedule: Schedule; onC
         <>
           <label>
             Every
-            <input type="number" min={1} value={schedule.units ?? 1} onChange={(e) => onChange({ ...schedule, units: Number(e.target.value) })} style={{ width: '6rem' }} />
+            <input
+              type="number"
+              min={1}
+              value={schedule.units ?? 1}
+              onChange={(e) => onChange({ ...schedule, units: Number(e.target.value) })}
+              style={{ width: '6rem' }}
+            />
           </label>
           <label>
             Unit

@@ -12,9 +12,21 @@ export function Onboarding({ hasSource, hasDestination }: { hasSource: boolean; 
           {hasSource ? 'A source is set up' : <Link href="/sources/new?next=/connections">Add your first source</Link>}
         </li>
         <li className={hasDestination ? 'done' : ''}>
-          {hasDestination ? 'A destination is set up' : hasSource ? <Link href="/destinations/new?next=/connections">Add a destination</Link> : 'Add a destination'}
+          {hasDestination ? (
+            'A destination is set up'
+          ) : hasSource ? (
+            <Link href="/destinations/new?next=/connections">Add a destination</Link>
+          ) : (
+            'Add a destination'
+          )}
         </li>
-        <li>{next === 'connection' ? <Link href="/connections/new">Connect them: pick the streams to sync</Link> : 'Connect them: pick the streams to sync'}</li>
+        <li>
+          {next === 'connection' ? (
+            <Link href="/connections/new">Connect them: pick the streams to sync</Link>
+          ) : (
+            'Connect them: pick the streams to sync'
+          )}
+        </li>
         <li>Run the first sync</li>
       </ol>
     </div>

@@ -15,10 +15,14 @@ const stream = (patch: Partial<DiscoveredStream>): DiscoveredStream => ({
 
 describe('stream choices of a new connection', () => {
   it('starts deduped when the source gives a cursor and a key, incremental with a cursor only, full refresh otherwise', () => {
-    expect(defaultMode(stream({ sourceDefinedCursor: true, defaultCursorField: ['updated_at'], sourceDefinedPrimaryKey: [['id']] }))).toBe('incremental_dedup');
+    expect(defaultMode(stream({ sourceDefinedCursor: true, defaultCursorField: ['updated_at'], sourceDefinedPrimaryKey: [['id']] }))).toBe(
+      'incremental_dedup',
+    );
     expect(defaultMode(stream({ defaultCursorField: ['updated_at'] }))).toBe('incremental_append');
     expect(defaultMode(stream({}))).toBe('full_refresh_overwrite');
-    expect(defaultMode(stream({ supportedSyncModes: ['full_refresh'], defaultCursorField: ['updated_at'], sourceDefinedPrimaryKey: [['id']] }))).toBe('full_refresh_overwrite');
+    expect(
+      defaultMode(stream({ supportedSyncModes: ['full_refresh'], defaultCursorField: ['updated_at'], sourceDefinedPrimaryKey: [['id']] })),
+    ).toBe('full_refresh_overwrite');
   });
 
   it('offers only the modes the stream supports', () => {
@@ -32,7 +36,9 @@ describe('stream choices of a new connection', () => {
     expect(missingFor(s, { ...config, cursorField: ['updated_at'] })).toBe('choose a primary key');
     expect(missingFor(s, { ...config, cursorField: ['updated_at'], primaryKey: [['id']] })).toBeUndefined();
     // a source-defined cursor needs no choice
-    expect(missingFor(stream({ sourceDefinedCursor: true, defaultCursorField: ['updated_at'] }), { ...config, primaryKey: [['id']] })).toBeUndefined();
+    expect(
+      missingFor(stream({ sourceDefinedCursor: true, defaultCursorField: ['updated_at'] }), { ...config, primaryKey: [['id']] }),
+    ).toBeUndefined();
   });
 });
 

@@ -52,7 +52,8 @@ export function requiredFields(stream: DiscoveredStream, config: StreamConfigura
     const cursor = stream.sourceDefinedCursor ? stream.defaultCursorField : config.cursorField;
     if (cursor?.[0]) required.add(cursor[0]);
   }
-  if (config.syncMode === 'incremental_dedup') for (const key of config.primaryKey ?? stream.sourceDefinedPrimaryKey) if (key[0]) required.add(key[0]);
+  if (config.syncMode === 'incremental_dedup')
+    for (const key of config.primaryKey ?? stream.sourceDefinedPrimaryKey) if (key[0]) required.add(key[0]);
   return required;
 }
 
@@ -67,4 +68,15 @@ export function withField(stream: DiscoveredStream, config: StreamConfiguration,
   const next = selected ? [...new Set([...current, field])] : current.filter((f) => f !== field || requiredFields(stream, config).has(f));
   const { selectedFields: _previous, ...rest } = config;
   return next.length === all.length ? rest : { ...rest, selectedFields: all.filter((f) => next.includes(f)).map((f) => [f]) };
+}
+
+/** The table's starting point when editing: the connection's own choices, other streams unselected. */
+export function choicesFromConnection(streams: DiscoveredStream[], configured: StreamConfiguration[]): Record<string, StreamChoice> {
+  const byKey = new Map(configured.map((c) => [streamKey(c), c]));
+  return Object.fromEntries(
+    streams.map((s) => {
+      const current = byKey.get(streamKey(s));
+      return [streamKey(s), current ? { selected: true, config: current } : { ...initialChoice(s), selected: false }];
+    }),
+  );
 }

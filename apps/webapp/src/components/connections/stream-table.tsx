@@ -2,7 +2,16 @@
 
 import { useState } from 'react';
 import { SYNC_MODES, type DiscoveredStream, type SyncMode } from '@/lib/connections';
-import { allowedModes, isFieldSelected, missingFor, requiredFields, streamKey, topLevelFields, withField, type StreamChoice } from './stream-choices';
+import {
+  allowedModes,
+  isFieldSelected,
+  missingFor,
+  requiredFields,
+  streamKey,
+  topLevelFields,
+  withField,
+  type StreamChoice,
+} from './stream-choices';
 
 export interface StreamTableProps {
   streams: DiscoveredStream[];
@@ -54,7 +63,12 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
             return (
               <tr key={key} data-stream={stream.name}>
                 <td>
-                  <input type="checkbox" checked={choice.selected} aria-label={`Sync ${stream.name}`} onChange={(e) => onChange(key, { ...choice, selected: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    checked={choice.selected}
+                    aria-label={`Sync ${stream.name}`}
+                    onChange={(e) => onChange(key, { ...choice, selected: e.target.checked })}
+                  />
                 </td>
                 <td>
                   <strong>{stream.name}</strong>
@@ -62,7 +76,12 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
                   <div className="muted small">{fields.length} fields</div>
                 </td>
                 <td>
-                  <select aria-label={`Sync mode of ${stream.name}`} value={config.syncMode} disabled={!choice.selected} onChange={(e) => set({ syncMode: e.target.value as SyncMode })}>
+                  <select
+                    aria-label={`Sync mode of ${stream.name}`}
+                    value={config.syncMode}
+                    disabled={!choice.selected}
+                    onChange={(e) => set({ syncMode: e.target.value as SyncMode })}
+                  >
                     {allowedModes(stream).map((mode) => (
                       <option key={mode} value={mode}>
                         {SYNC_MODES.find((m) => m.value === mode)?.label}
@@ -81,7 +100,11 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
                   ) : stream.sourceDefinedCursor ? (
                     <span title="defined by the source">{stream.defaultCursorField.join('.')} (source)</span>
                   ) : (
-                    <select aria-label={`Cursor of ${stream.name}`} value={config.cursorField?.[0] ?? ''} onChange={(e) => set({ cursorField: e.target.value ? [e.target.value] : [] })}>
+                    <select
+                      aria-label={`Cursor of ${stream.name}`}
+                      value={config.cursorField?.[0] ?? ''}
+                      onChange={(e) => set({ cursorField: e.target.value ? [e.target.value] : [] })}
+                    >
                       <option value="">choose…</option>
                       {fields.map((f) => (
                         <option key={f}>{f}</option>
@@ -95,7 +118,11 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
                   ) : stream.sourceDefinedPrimaryKey.length > 0 ? (
                     <span title="defined by the source">{stream.sourceDefinedPrimaryKey.map((p) => p.join('.')).join(', ')} (source)</span>
                   ) : (
-                    <select aria-label={`Primary key of ${stream.name}`} value={config.primaryKey?.[0]?.[0] ?? ''} onChange={(e) => set({ primaryKey: e.target.value ? [[e.target.value]] : [] })}>
+                    <select
+                      aria-label={`Primary key of ${stream.name}`}
+                      value={config.primaryKey?.[0]?.[0] ?? ''}
+                      onChange={(e) => set({ primaryKey: e.target.value ? [[e.target.value]] : [] })}
+                    >
                       <option value="">choose…</option>
                       {fields.map((f) => (
                         <option key={f}>{f}</option>
@@ -116,7 +143,15 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
 }
 
 /** Which top-level fields reach the destination; the cursor and primary key of the chosen mode stay in. */
-function FieldPicker({ stream, choice, onChange }: { stream: DiscoveredStream; choice: StreamChoice; onChange(config: StreamChoice['config']): void }) {
+function FieldPicker({
+  stream,
+  choice,
+  onChange,
+}: {
+  stream: DiscoveredStream;
+  choice: StreamChoice;
+  onChange(config: StreamChoice['config']): void;
+}) {
   const fields = topLevelFields(stream);
   const required = requiredFields(stream, choice.config);
   const count = fields.filter((f) => isFieldSelected(choice.config, f)).length;

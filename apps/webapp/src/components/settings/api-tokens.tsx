@@ -10,7 +10,10 @@ import { ErrorState, Loading } from '../states';
 /** API tokens for engineers and scripts: created here, shown once, revoked here. */
 export function ApiTokens() {
   const queryClient = useQueryClient();
-  const tokens = useQuery({ queryKey: ['api-tokens'], queryFn: async () => unwrap(await api().GET('/api/v1/api-tokens', { params: { query: { limit: 200 } } })).data });
+  const tokens = useQuery({
+    queryKey: ['api-tokens'],
+    queryFn: async () => unwrap(await api().GET('/api/v1/api-tokens', { params: { query: { limit: 200 } } })).data,
+  });
   const [name, setName] = useState('');
   const create = useMutation({
     mutationFn: async () => unwrap(await api().POST('/api/v1/api-tokens', { body: { name: name.trim() } })),
@@ -79,7 +82,11 @@ export function ApiTokens() {
                   {t.revokedAt ? (
                     <span className="badge cancelled">revoked</span>
                   ) : (
-                    <button type="button" className="danger" onClick={() => window.confirm(`Revoke “${t.name}”? Scripts using it stop working.`) && revoke.mutate(t.id)}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => window.confirm(`Revoke “${t.name}”? Scripts using it stop working.`) && revoke.mutate(t.id)}
+                    >
                       Revoke
                     </button>
                   )}

@@ -31,12 +31,27 @@ export function ChangePassword() {
       >
         <label>
           Current password
-          <input type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} required aria-invalid={!!fieldError('currentPassword')} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={currentPassword}
+            onChange={(e) => setCurrent(e.target.value)}
+            required
+            aria-invalid={!!fieldError('currentPassword')}
+          />
           {fieldError('currentPassword') ? <span className="error-text small">{fieldError('currentPassword')}</span> : null}
         </label>
         <label>
           New password (12 characters or more)
-          <input type="password" autoComplete="new-password" minLength={12} value={newPassword} onChange={(e) => setNew(e.target.value)} required aria-invalid={!!fieldError('newPassword')} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            value={newPassword}
+            onChange={(e) => setNew(e.target.value)}
+            required
+            aria-invalid={!!fieldError('newPassword')}
+          />
           {fieldError('newPassword') ? <span className="error-text small">{fieldError('newPassword')}</span> : null}
         </label>
         <div aria-live="polite">{change.isSuccess ? <p role="status">Password changed.</p> : null}</div>

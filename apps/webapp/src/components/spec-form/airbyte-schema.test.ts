@@ -9,7 +9,11 @@ describe('Airbyte spec -> rjsf schema and uiSchema', () => {
   it('shows airbyte_secret as a secret field, hides airbyte_hidden, and turns examples into placeholders', () => {
     const { uiSchema } = prepareSpec({
       type: 'object',
-      properties: { password: { type: 'string', airbyte_secret: true }, internal: { type: 'string', airbyte_hidden: true }, host: { type: 'string', examples: ['db.example.com'] } },
+      properties: {
+        password: { type: 'string', airbyte_secret: true },
+        internal: { type: 'string', airbyte_hidden: true },
+        host: { type: 'string', examples: ['db.example.com'] },
+      },
     });
     expect(uiSchema.password).toMatchObject({ 'ui:widget': 'secret' });
     expect(uiSchema.internal).toMatchObject({ 'ui:widget': 'hidden' });
@@ -23,7 +27,9 @@ describe('Airbyte spec -> rjsf schema and uiSchema', () => {
     ];
     expect(discriminatorOf(options)).toBe('auth_type');
     const { schema, uiSchema } = prepareSpec({ type: 'object', properties: { credentials: { type: 'object', oneOf: options } } });
-    const credentials = (schema.properties as Record<string, { discriminator: unknown; oneOf: { properties: { auth_type: { default: unknown } } }[] }>).credentials!;
+    const credentials = (
+      schema.properties as Record<string, { discriminator: unknown; oneOf: { properties: { auth_type: { default: unknown } } }[] }>
+    ).credentials!;
     expect(credentials.discriminator).toEqual({ propertyName: 'auth_type' });
     expect(credentials.oneOf.map((o) => o.properties.auth_type.default)).toEqual(['api_key', 'oauth']);
     const ui = uiSchema.credentials as { oneOf: Record<string, unknown>[] };

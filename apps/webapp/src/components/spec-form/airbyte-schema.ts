@@ -48,7 +48,10 @@ export function orderedKeys(properties: Record<string, unknown>): string[] {
     const value = (properties[key] as Schema | undefined)?.order;
     return typeof value === 'number' ? value : Number.POSITIVE_INFINITY;
   };
-  return keys.map((key, index) => ({ key, index })).sort((a, b) => orderOf(a.key) - orderOf(b.key) || a.index - b.index).map((e) => e.key);
+  return keys
+    .map((key, index) => ({ key, index }))
+    .sort((a, b) => orderOf(a.key) - orderOf(b.key) || a.index - b.index)
+    .map((e) => e.key);
 }
 
 function prepareNode(node: Schema): { schema: Schema; ui: UiSchema } {
@@ -110,7 +113,10 @@ export function prepareSpec(connectionSpecification: Record<string, unknown>): {
 }
 
 /** An API problem's field errors (`#/configuration/a/b`) as rjsf's error tree ({ a: { b: { __errors } } }). */
-export function errorTreeFromProblem(errors: { pointer?: string; detail: string }[] | undefined, prefix = '#/configuration'): Record<string, unknown> {
+export function errorTreeFromProblem(
+  errors: { pointer?: string; detail: string }[] | undefined,
+  prefix = '#/configuration',
+): Record<string, unknown> {
   const tree: Record<string, unknown> = {};
   for (const error of errors ?? []) {
     if (!error.pointer?.startsWith(prefix)) continue;

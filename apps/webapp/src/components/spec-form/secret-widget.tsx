@@ -7,7 +7,19 @@ import { SECRET_MASK } from './airbyte-schema';
  * airbyte_secret fields: a password input. A saved secret comes back as the mask; left as
  * it is, the API keeps the stored value, and typing replaces it.
  */
-export function SecretWidget({ id, value, required, disabled, readonly, onChange, onBlur, onFocus, placeholder, rawErrors, htmlName }: WidgetProps) {
+export function SecretWidget({
+  id,
+  value,
+  required,
+  disabled,
+  readonly,
+  onChange,
+  onBlur,
+  onFocus,
+  placeholder,
+  rawErrors,
+  htmlName,
+}: WidgetProps) {
   const stored = value === SECRET_MASK;
   return (
     <>

@@ -18,7 +18,10 @@ import { SpecForm, type ConnectorConfig } from './spec-form';
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const specs = readdirSync(fixtures)
   .filter((f) => f.endsWith('.json'))
-  .map((f) => ({ name: f.replace(/\.json$/, ''), spec: JSON.parse(readFileSync(join(fixtures, f), 'utf8')).connectionSpecification as Record<string, unknown> }));
+  .map((f) => ({
+    name: f.replace(/\.json$/, ''),
+    spec: JSON.parse(readFileSync(join(fixtures, f), 'utf8')).connectionSpecification as Record<string, unknown>,
+  }));
 
 let root: Root | undefined;
 let container: HTMLElement | undefined;
@@ -46,7 +49,16 @@ function render(spec: Record<string, unknown>, formData: ConnectorConfig) {
 describe('spec forms over real connector specs', () => {
   it('has the specs of every seeded builtin connector, airbyte-source-faker and three larger real ones', () => {
     expect(specs.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['source-sample', 'source-faker', 'destination-postgres', 'destination-jsonl', 'destination-dev-null', 'source-github', 'source-stripe', 'source-hubspot']),
+      expect.arrayContaining([
+        'source-sample',
+        'source-faker',
+        'destination-postgres',
+        'destination-jsonl',
+        'destination-dev-null',
+        'source-github',
+        'source-stripe',
+        'source-hubspot',
+      ]),
     );
   });
 
@@ -55,7 +67,10 @@ describe('spec forms over real connector specs', () => {
 
     it('renders a labelled input for each visible top-level field, secrets as password inputs', () => {
       const { container } = render(spec, valid);
-      const properties = (spec.properties ?? {}) as Record<string, { airbyte_hidden?: boolean; airbyte_secret?: boolean; type?: string; oneOf?: unknown }>;
+      const properties = (spec.properties ?? {}) as Record<
+        string,
+        { airbyte_hidden?: boolean; airbyte_secret?: boolean; type?: string; oneOf?: unknown }
+      >;
       for (const [key, property] of Object.entries(properties)) {
         if (property.airbyte_hidden || property.type === 'object' || property.type === 'array' || property.oneOf) continue;
         const input = container.querySelector<HTMLInputElement>(`#root_${key}`);

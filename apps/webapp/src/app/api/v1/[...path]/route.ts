@@ -41,7 +41,12 @@ async function forward(request: NextRequest, context: { params: Promise<{ path: 
   const hasBody = !['GET', 'HEAD', 'DELETE'].includes(request.method);
   let upstream: Response;
   try {
-    upstream = await fetch(target, { method: request.method, headers, body: hasBody ? await request.text() : undefined, cache: 'no-store' });
+    upstream = await fetch(target, {
+      method: request.method,
+      headers,
+      body: hasBody ? await request.text() : undefined,
+      cache: 'no-store',
+    });
   } catch {
     return problem(502, 'API unreachable', `the Config API at ${webappConfig().TRIBUTARY_API_URL} does not answer`);
   }
