@@ -4,8 +4,8 @@ import { builtinModules } from 'node:module';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const TS = ['**/*.ts'];
-const TESTS = ['**/*.test.ts'];
+const TS = ['**/*.ts', '**/*.tsx'];
+const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
 
 /**
  * Heavy clients live behind their own entry points (tools/architecture/entry-points.test.ts
@@ -120,7 +120,8 @@ export default tseslint.config(
   {
     // a promise nobody awaits loses its error (an unhandled rejection kills the process) and its ordering
     files: TS,
-    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+    // the web UI has its own (bundler-style) tsconfig
+    languageOptions: { parserOptions: { project: ['./tsconfig.json', './apps/webapp/tsconfig.test.json'], tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],

@@ -7,7 +7,7 @@ const apps = ['cli', 'server', 'worker', 'bootloader', 'pod-sweeper'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.
 // Connector processes spawned by tests run the compiled dist/ (npm test builds first).
-const testingAreas = ['db', 'connectors', 'replication', 'server', 'worker', 'cli', 'stack', 'kubernetes'];
+const testingAreas = ['db', 'connectors', 'replication', 'server', 'worker', 'cli', 'stack', 'webapp', 'kubernetes'];
 const alias = {
   // subpath entries first: `@tributary/testing` would otherwise match `@tributary/testing/db` as a prefix
   ...Object.fromEntries(testingAreas.map((area) => [`@tributary/testing/${area}`, `${root}testing/src/${area}/index.ts`])),
@@ -31,6 +31,15 @@ const project = (name: string, dir: string, include = ['src/**/*.test.ts'], test
   },
 });
 
+const webapp = (name: string, include: string[], testTimeout: number) => {
+  const base = project(name, 'apps/webapp', include, testTimeout);
+  return {
+    resolve: { alias: { ...alias, '@': `${root}apps/webapp/src` } },
+    // the browser tests start the whole stack and may build the web UI first: minutes on a busy 2-core machine
+    test: { ...base.test, hookTimeout: 600_000 },
+  };
+};
+
 export default defineConfig({
   test: {
     // one real PostgreSQL server per run, for every project: testing/src/postgres.ts
@@ -42,6 +51,9 @@ export default defineConfig({
       project('seeded-connectors', 'apps/bootloader', ['src/**/*.install.test.ts'], 16 * 60_000),
       // the whole stack as separate processes, driven through the HTTP API
       project('e2e', 'tools/e2e', ['**/*.test.ts'], 300_000),
+      // the web UI: component tests (spec forms over real connector specs), then the browser against the whole stack
+      webapp('webapp', ['src/**/*.test.{ts,tsx}'], 60_000),
+      webapp('webapp-e2e', ['e2e/**/*.test.ts'], 300_000),
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it
       project('tools', 'tools', ['stack/**/*.test.ts', 'architecture/**/*.test.ts'], 180_000),
       // a real kube-apiserver + etcd, the fake kubelet, the Helm chart

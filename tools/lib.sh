@@ -36,6 +36,8 @@ ensure_system_deps() {
   python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   command -v etcd >/dev/null || apt_install etcd-server # the Kubernetes tests' kube-apiserver stores in it
+  # the web UI's browser tests drive Debian's Chromium (playwright-core never downloads one)
+  [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
 # go_cmd: prints a Go toolchain new enough for the tools built from source (kube-apiserver,

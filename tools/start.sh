@@ -48,6 +48,7 @@ ensure_node_modules
 log "building"
 npm run -s build
 npm run -s bundle -w @tributary/worker
+bash tools/build-webapp.sh
 
 if [ "${1:-}" = demo ]; then
   run_demo

@@ -7,6 +7,7 @@ ensure_system_deps
 ensure_node_modules
 log "building"
 npx tsc -b tsconfig.build.json
+bash tools/build-webapp.sh
 # slow one-time builds happen here, not inside a test's time limit (a cold cache builds the Temporal CLI for minutes)
 TEMPORAL_CLI="$(bash tools/ensure-temporal.sh)"
 export TEMPORAL_CLI

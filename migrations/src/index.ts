@@ -8,6 +8,7 @@ import { ListOrderIndexes1763900000000 } from './1763900000000-list-order-indexe
 import { ConnectionFieldSelection1764000000000 } from './1764000000000-connection-field-selection.js';
 import { ConnectionCatalogSummary1764100000000 } from './1764100000000-connection-catalog-summary.js';
 import { AttemptNextStep1764150000000 } from './1764150000000-attempt-next-step.js';
+import { UsersAndSessions1764200000000 } from './1764200000000-users-and-sessions.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -15,4 +16,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ConnectionFieldSelection1764000000000,
   ConnectionCatalogSummary1764100000000,
   AttemptNextStep1764150000000,
+  UsersAndSessions1764200000000,
 ];

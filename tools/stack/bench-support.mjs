@@ -25,6 +25,7 @@ export async function startBenchStack(label) {
     PORT: String(await freePort()),
     TRIBUTARY_POSTGRES_PORT: String(await freePort()),
     TRIBUTARY_TEMPORAL_PORT: String(await freePort()),
+    TRIBUTARY_WEBAPP_PORT: String(await freePort()),
   });
   const stack = new Stack(settings, { log: (line) => log(`stack: ${line}`) });
   process.on('exit', () => stack.kill());

@@ -12,6 +12,10 @@ function printReady(info) {
   const lines = [
     '',
     bold('Tributary is running.'),
+    `  Web UI:       ${bold(info.uiUrl)}`,
+    `  Sign in as:   ${info.adminEmail}, password ${
+      info.newAdminPassword ? `${info.newAdminPassword} (shown this once; also in ${info.adminPasswordFile})` : info.adminPasswordFile ? `in ${info.adminPasswordFile}` : 'from TRIBUTARY_ADMIN_PASSWORD'
+    }`,
     `  API:          ${info.apiUrl}`,
     `  API docs:     ${info.docsUrl}`,
     `  Admin token:  ${info.adminToken}`,

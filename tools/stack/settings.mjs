@@ -27,6 +27,9 @@ export function stackSettings(env = process.env) {
     apiHost,
     apiPort,
     publicUrl: (env.TRIBUTARY_PUBLIC_URL || `http://${publicHost}:${apiPort}`).replace(/\/$/, ''),
+    /** the web UI (`next start`), on the API's host */
+    webappPort: port(env, 'TRIBUTARY_WEBAPP_PORT', 3000),
+    publicUiUrl: (env.TRIBUTARY_PUBLIC_UI_URL || `http://${publicHost}:${port(env, 'TRIBUTARY_WEBAPP_PORT', 3000)}`).replace(/\/$/, ''),
     /** set: use that database; unset: a PostgreSQL server in <data dir>/postgres on postgresPort */
     databaseUrl: env.DATABASE_URL || undefined,
     postgresPort: port(env, 'TRIBUTARY_POSTGRES_PORT', 15432),
@@ -37,6 +40,8 @@ export function stackSettings(env = process.env) {
     temporalTaskQueue: env.TEMPORAL_TASK_QUEUE || 'tributary',
     secretKey: env.TRIBUTARY_SECRET_KEY || undefined,
     adminToken: env.TRIBUTARY_ADMIN_TOKEN || undefined,
+    adminEmail: env.TRIBUTARY_ADMIN_EMAIL || 'admin@tributary.local',
+    adminPassword: env.TRIBUTARY_ADMIN_PASSWORD || undefined,
   };
 }
 

@@ -7,15 +7,16 @@
 //   stack.failure.then(...)                 // a service died on its own
 //   await stack.stop();
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from './postgres.mjs';
 import { describeExit, startService } from './service.mjs';
-import { REPO_ROOT, newAdminToken, newSecretKey, persistentSecret } from './settings.mjs';
+import { REPO_ROOT, newAdminToken, newPassword, newSecretKey, persistentSecret } from './settings.mjs';
 import { startEmbeddedTemporal, waitForTemporal } from './temporal.mjs';
 
 /** how long a service gets between SIGTERM and SIGKILL */
-const STOP_GRACE_MS = { server: 10_000, worker: 15_000, bootloader: 5_000, temporal: 10_000 };
+const STOP_GRACE_MS = { server: 10_000, worker: 15_000, bootloader: 5_000, temporal: 10_000, webapp: 5_000 };
 const READY_TIMEOUT_MS = 120_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -71,6 +72,10 @@ export class Stack {
     await mkdir(s.logDir, { recursive: true });
     const secretKey = s.secretKey ?? (await persistentSecret(join(s.dataDir, 'secret-key'), newSecretKey));
     const adminToken = s.adminToken ?? (await persistentSecret(join(s.dataDir, 'admin-token'), newAdminToken));
+    // the web UI's first user: its password is shown on the first start only, then it is in the file
+    const passwordFile = join(s.dataDir, 'admin-password');
+    const passwordIsNew = !s.adminPassword && !existsSync(passwordFile);
+    const adminPassword = s.adminPassword ?? (await persistentSecret(passwordFile, newPassword));
 
     const [database, temporal] = await Promise.allSettled([this.#database(), this.#temporal()]);
     if (database.status === 'rejected') throw database.reason;
@@ -86,8 +91,13 @@ export class Stack {
       TRIBUTARY_DATA_DIR: s.dataDir,
     };
 
-    this.log('bootloader: migrations, connector definitions, default workspace, admin token');
-    const bootloader = this.#startNode('bootloader', 'apps/bootloader/dist/main.js', { ...appEnv, TRIBUTARY_ADMIN_TOKEN: adminToken });
+    this.log('bootloader: migrations, connector definitions, default workspace, admin token and user');
+    const bootloader = this.#startNode('bootloader', 'apps/bootloader/dist/main.js', {
+      ...appEnv,
+      TRIBUTARY_ADMIN_TOKEN: adminToken,
+      TRIBUTARY_ADMIN_EMAIL: s.adminEmail,
+      TRIBUTARY_ADMIN_PASSWORD: adminPassword,
+    });
     const booted = await this.#unlessStopping(bootloader.exited);
     this.#services.delete('bootloader');
     if (booted.code !== 0) throw new ServiceFailure(bootloader, booted, this.#logFile('bootloader'));
@@ -97,8 +107,24 @@ export class Stack {
     this.#watch(this.#startNode('server', 'apps/server/dist/main.js', { ...serviceEnv, PORT: String(s.apiPort), HOST: s.apiHost }));
     this.#watch(this.#startNode('worker', 'apps/worker/dist/main.js', serviceEnv));
     await this.#waitForHealth();
+    // the web UI's production build (tools/build-webapp.sh); its server calls the API on loopback
+    this.log('starting the web UI');
+    this.#watch(
+      this.#startNode('webapp', 'node_modules/next/dist/bin/next', {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        TRIBUTARY_API_URL: this.#localUrl(''),
+        TRIBUTARY_PUBLIC_API_URL: s.publicUrl,
+      }, ['start', 'apps/webapp', '-p', String(s.webappPort), '-H', s.apiHost]),
+    );
+    await this.#waitForWebapp();
     const tokenWorks = await this.#tokenWorks(adminToken);
     return {
+      uiUrl: s.publicUiUrl,
+      adminEmail: s.adminEmail,
+      newAdminPassword: passwordIsNew ? adminPassword : undefined,
+      adminPasswordFile: s.adminPassword ? undefined : passwordFile,
       apiUrl: `${s.publicUrl}/api/v1`,
       docsUrl: `${s.publicUrl}/api/docs`,
       adminToken,
@@ -120,7 +146,7 @@ export class Stack {
 
   async #stop() {
     // a start still in flight notices #stopping at its next step; tear down after it has settled
-    const apps = ['bootloader', 'server', 'worker'].map((name) => this.#services.get(name)).filter(Boolean);
+    const apps = ['bootloader', 'webapp', 'server', 'worker'].map((name) => this.#services.get(name)).filter(Boolean);
     await Promise.all(apps.map((service) => this.#stopService(service)));
     await this.#starting.catch(() => undefined);
     await Promise.all([...this.#services.values()].filter((s) => s.name !== 'temporal').map((service) => this.#stopService(service)));
@@ -181,11 +207,11 @@ export class Stack {
     return address;
   }
 
-  #startNode(name, script, env) {
+  #startNode(name, script, env, args = []) {
     const service = startService({
       name,
       command: process.execPath,
-      args: [join(REPO_ROOT, script)],
+      args: [join(REPO_ROOT, script), ...args],
       env,
       cwd: REPO_ROOT,
       logFile: this.#logFile(name),
@@ -247,6 +273,23 @@ export class Stack {
       }
       if (Date.now() > deadline)
         throw new Error(`the API did not answer GET /api/v1/health within ${READY_TIMEOUT_MS / 1000} s (log: ${this.#logFile('server')})`);
+      await sleep(200);
+    }
+  }
+
+  async #waitForWebapp() {
+    const { apiHost, webappPort } = this.settings;
+    const host = apiHost === '0.0.0.0' || apiHost === '::' ? '127.0.0.1' : apiHost;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      this.#checkStopping();
+      try {
+        const response = await fetch(`http://${host}:${webappPort}/sign-in`, { signal: AbortSignal.timeout(5000) });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`the web UI did not answer within ${READY_TIMEOUT_MS / 1000} s (log: ${this.#logFile('webapp')})`);
       await sleep(200);
     }
   }

@@ -84,6 +84,7 @@ describe('the embedded stack (npm start)', () => {
     env.PORT = String(await freePort());
     env.TRIBUTARY_POSTGRES_PORT = String(await freePort());
     env.TRIBUTARY_TEMPORAL_PORT = String(await freePort());
+    env.TRIBUTARY_WEBAPP_PORT = String(await freePort());
     for (const name of [
       'DATABASE_URL',
       'TEMPORAL_ADDRESS',
@@ -91,6 +92,9 @@ describe('the embedded stack (npm start)', () => {
       'TEMPORAL_TASK_QUEUE',
       'TRIBUTARY_SECRET_KEY',
       'TRIBUTARY_ADMIN_TOKEN',
+      'TRIBUTARY_ADMIN_EMAIL',
+      'TRIBUTARY_ADMIN_PASSWORD',
+      'TRIBUTARY_PUBLIC_UI_URL',
       'HOST',
       'TRIBUTARY_PUBLIC_URL',
     ]) {
@@ -121,15 +125,28 @@ describe('the embedded stack (npm start)', () => {
     expect(((await workspaces.json()) as { data: { name: string }[] }).data.map((w) => w.name)).toContain('Default Workspace');
     expect((await fetch(`${apiUrl}/workspaces`)).status).toBe(401);
 
+    // one URL for people: the web UI, whose sign-in takes the password shown this once
+    const uiUrl = /^\s+Web UI:\s+(\S+)/m.exec(supervisor.output())?.[1];
+    expect(uiUrl).toBe(`http://127.0.0.1:${env.TRIBUTARY_WEBAPP_PORT}`);
+    const password = (await readFile(join(dataDir, 'admin-password'), 'utf8')).trim();
+    expect(supervisor.output()).toContain(`admin@tributary.local, password ${password} (shown this once`);
+    expect((await fetch(`${uiUrl}/sign-in`)).status).toBe(200);
+    const session = await fetch(`${apiUrl}/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@tributary.local', password }),
+    });
+    expect(session.status).toBe(201);
+
     // secrets generated once, readable only by their owner
     expect((await readFile(join(dataDir, 'admin-token'), 'utf8')).trim()).toBe(token);
-    for (const file of ['admin-token', 'secret-key']) expect((await stat(join(dataDir, file))).mode & 0o777).toBe(0o600);
-    for (const log of ['bootloader', 'server', 'worker', 'temporal'])
+    for (const file of ['admin-token', 'admin-password', 'secret-key']) expect((await stat(join(dataDir, file))).mode & 0o777).toBe(0o600);
+    for (const log of ['bootloader', 'server', 'worker', 'temporal', 'webapp'])
       expect((await stat(join(dataDir, 'logs', `${log}.log`))).size).toBeGreaterThan(0);
 
     const pids = await stackPids(supervisor);
     const commands = pids.map(commandLine).join('\n');
-    for (const piece of ['apps/server/dist/main.js', 'apps/worker/dist/main.js', 'server start-dev', 'postgres'])
+    for (const piece of ['apps/server/dist/main.js', 'apps/worker/dist/main.js', 'next-server', 'server start-dev', 'postgres'])
       expect(commands).toContain(piece);
 
     supervisor.child.kill('SIGINT');
@@ -141,6 +158,8 @@ describe('the embedded stack (npm start)', () => {
     const supervisor = startSupervisor(env);
     const { apiUrl, token } = await ready(supervisor);
     expect(token).toBe(firstToken);
+    // the password is shown on the first start only
+    expect(supervisor.output()).toContain(`admin@tributary.local, password in ${join(dataDir, 'admin-password')}`);
     expect((await fetch(`${apiUrl}/workspaces`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 
     const pids = await stackPids(supervisor);

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig, bootloaderEnvSchema } from '@tributary/config';
+import { verifyPassword } from '@tributary/db';
 import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 import { runBootloader } from './bootloader.js';
 import { builtinSpecFetcher } from './builtin-specs.js';
@@ -16,7 +17,7 @@ async function snapshot(url: string): Promise<Record<string, unknown[]>> {
   await client.connect();
   try {
     const result: Record<string, unknown[]> = {};
-    for (const table of ['workspace', 'api_token', 'actor_definition', 'platform_metadata', 'typeorm_migrations']) {
+    for (const table of ['workspace', 'api_token', 'app_user', 'actor_definition', 'platform_metadata', 'typeorm_migrations']) {
       result[table] = (await client.query(`SELECT * FROM ${table} ORDER BY 1`)).rows;
     }
     return result;
@@ -32,6 +33,7 @@ describe('bootloader', () => {
   });
   afterAll(() => db?.drop());
 
+  const passwords: { email: string; password: string }[] = [];
   const run = async (printed: string[], version?: string) => {
     const logger = quietLogger();
     return runBootloader({
@@ -39,6 +41,7 @@ describe('bootloader', () => {
       logger,
       fetchSpec: builtinSpecFetcher(logger),
       printToken: (t) => printed.push(t),
+      printPassword: (email, password) => passwords.push({ email, password }),
       ...(version ? { version } : {}),
     });
   };
@@ -53,6 +56,7 @@ describe('bootloader', () => {
       'seed-connector-definitions',
       'default-workspace',
       'first-admin-token',
+      'first-admin-user',
       'stamp-version',
     ]);
     expect(first.filter((s) => s.changed).map((s) => s.step)).toEqual([
@@ -60,6 +64,7 @@ describe('bootloader', () => {
       'seed-connector-definitions',
       'default-workspace',
       'first-admin-token',
+      'first-admin-user',
       'stamp-version',
     ]);
     expect(printed).toHaveLength(1);
@@ -69,6 +74,12 @@ describe('bootloader', () => {
     expect(after.workspace).toHaveLength(1);
     expect(after.api_token).toHaveLength(1);
     expect(JSON.stringify(after.api_token)).not.toContain(printed[0]!.slice(12));
+    // the first web UI user: an instance admin whose generated password is printed once and stored hashed
+    expect(passwords).toEqual([{ email: 'admin@tributary.local', password: expect.stringMatching(/^\S{20,}$/) }]);
+    expect(after.app_user).toEqual([expect.objectContaining({ email: 'admin@tributary.local', role: 'instance_admin', workspace_id: null })]);
+    const [admin] = after.app_user as { password_hash: string }[];
+    expect(admin!.password_hash).not.toContain(passwords[0]!.password);
+    expect(await verifyPassword(passwords[0]!.password, admin!.password_hash)).toBe(true);
     const names = after.actor_definition!.map((d) => (d as { name: string }).name);
     expect(names).toEqual(expect.arrayContaining(['source-sample', 'destination-postgres', 'destination-jsonl', 'destination-dev-null', 'source-faker']));
     // builtin specs are cached right away; PyPI ones wait for a worker
@@ -80,6 +91,7 @@ describe('bootloader', () => {
     const second = await run(printed);
     expect(second.filter((s) => s.changed)).toEqual([]);
     expect(printed).toHaveLength(1);
+    expect(passwords).toHaveLength(1);
     expect(await snapshot(db.url)).toEqual(after);
   });
 
@@ -109,10 +121,14 @@ describe('bootloader main (compiled)', () => {
   it('prints the chosen admin token on the first run only, and names a bad variable', () => {
     expect(existsSync(main), `${main} is missing: build first (npx tsc -b tsconfig.build.json)`).toBe(true);
     const token = 'trb_test-admin-token-0123456789abcdef';
-    const env = { PATH: process.env.PATH, DATABASE_URL: db.url, TRIBUTARY_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' };
+    const password = 'chosen-admin-password-42';
+    const env = { PATH: process.env.PATH, DATABASE_URL: db.url, TRIBUTARY_ADMIN_TOKEN: token, TRIBUTARY_ADMIN_PASSWORD: password, LOG_LEVEL: 'warn' };
     const first = spawnSync(process.execPath, [main], { env, encoding: 'utf8', timeout: 60_000 });
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain(token);
+    // a password the operator chose is theirs already: never echoed
+    expect(first.stdout).not.toContain(password);
+    expect(first.stdout).not.toContain('Web UI sign-in');
     const second = spawnSync(process.execPath, [main], { env, encoding: 'utf8', timeout: 60_000 });
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).not.toContain(token);

@@ -5,7 +5,7 @@
 import { TRIBUTARY_VERSION, type BootloaderConfig, type Logger } from '@tributary/config';
 import { createDataSource } from '@tributary/db';
 import { connectorCatalog } from './connector-catalog.js';
-import { ensureDefaultWorkspace, ensureFirstAdminToken } from './steps/first-admin.js';
+import { ensureDefaultWorkspace, ensureFirstAdminToken, ensureFirstAdminUser } from './steps/first-admin.js';
 import { refuseDowngrade, stampVersion, storedVersion } from './steps/platform-version.js';
 import { seedDefinitions, type SpecFetcher } from './steps/seed-definitions.js';
 import { waitForDatabase } from './steps/wait-for-database.js';
@@ -17,6 +17,8 @@ export interface BootloaderOptions {
   fetchSpec: SpecFetcher;
   /** shows the first admin token to the operator, once */
   printToken: (token: string) => void;
+  /** shows a generated password of the first web UI user to the operator, once */
+  printPassword?: (email: string, password: string) => void;
   /** the code's version; default TRIBUTARY_VERSION */
   version?: string;
 }
@@ -77,6 +79,12 @@ export async function runBootloader(options: BootloaderOptions): Promise<StepRep
       const token = await ensureFirstAdminToken(manager, config.TRIBUTARY_ADMIN_TOKEN);
       if (token) options.printToken(token);
       return { changed: token !== undefined };
+    });
+
+    await step('first-admin-user', async () => {
+      const user = await ensureFirstAdminUser(manager, config.TRIBUTARY_ADMIN_EMAIL, config.TRIBUTARY_ADMIN_PASSWORD);
+      if (user?.generatedPassword) options.printPassword?.(user.email, user.generatedPassword);
+      return { changed: user !== undefined, ...(user ? { detail: { email: user.email } } : {}) };
     });
 
     await step('stamp-version', async () => ({ changed: await stampVersion(manager, version), detail: { version } }));

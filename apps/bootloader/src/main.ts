@@ -21,6 +21,8 @@ async function main(): Promise<number> {
       logger,
       fetchSpec: builtinSpecFetcher(logger),
       printToken: (token) => process.stdout.write(`\nFirst admin API token (shown only this once, store it now):\n\n  ${token}\n\n`),
+      printPassword: (email, password) =>
+        process.stdout.write(`\nWeb UI sign-in (shown only this once, store it now):\n\n  ${email}\n  ${password}\n\n`),
     });
     logger.info('bootloader finished');
     return 0;

@@ -13,6 +13,8 @@ import { HealthController } from './health/health.controller.js';
 import { DATA_SOURCE, LOGGER, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LogsModule } from './logs/logs.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { SessionVerifier } from './sessions/session-verifier.js';
 import { StateModule } from './state/state.module.js';
 import { temporalSettings, type TemporalDependencies } from './temporal/temporal-settings.js';
 import { VersionController } from './version/version.controller.js';
@@ -27,6 +29,8 @@ export interface AppDependencies {
   temporal: TemporalDependencies;
   /** where the worker writes attempt logs (read by the logs endpoint) */
   storage: LogStorage;
+  /** how long a web UI sign-in lasts (default 12 h) */
+  sessionTtlMs?: number;
 }
 
 /** What every module may inject: the database, the secret key, the logger, Temporal. */
@@ -36,6 +40,7 @@ class InfrastructureModule {
   static with(deps: AppDependencies): DynamicModule {
     const providers = [
       { provide: ApiTokenVerifier, useClass: ApiTokenVerifier },
+      { provide: SessionVerifier, useClass: SessionVerifier },
       { provide: DATA_SOURCE, useValue: deps.dataSource },
       { provide: SECRET_KEY, useValue: deps.secretKey },
       { provide: LOGGER, useValue: deps.logger },
@@ -50,7 +55,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage)],
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs)],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
     };

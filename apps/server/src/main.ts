@@ -36,7 +36,14 @@ async function main(): Promise<void> {
   const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = temporalDependenciesFrom(config, temporalConnection);
   const storage = new LocalDirStorage(storageDirOf(config));
-  const app = await createServerApp({ dataSource, secretKey: config.TRIBUTARY_SECRET_KEY, logger, temporal, storage });
+  const app = await createServerApp({
+    dataSource,
+    secretKey: config.TRIBUTARY_SECRET_KEY,
+    logger,
+    temporal,
+    storage,
+    sessionTtlMs: config.TRIBUTARY_SESSION_TTL_MS,
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = config.TRIBUTARY_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   logger.info(

@@ -9,8 +9,8 @@ export type Problem = Schemas['ProblemDto'];
 export interface TributaryClientOptions {
   /** the server's origin, e.g. http://127.0.0.1:8000 (paths carry the /api/v1 prefix) */
   baseUrl: string;
-  /** an API token (`trb_...`) */
-  token: string;
+  /** an API token (`trb_...`) or a web UI session (`trs_...`); none for the public routes (health, sign-in) */
+  token?: string;
   /** a custom fetch, e.g. for tests or proxies */
   fetch?: ClientOptions['fetch'];
 }
@@ -25,7 +25,7 @@ export interface TributaryClientOptions {
 export function createTributaryClient(options: TributaryClientOptions): TributaryClient {
   return createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    headers: { authorization: `Bearer ${options.token}` },
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }

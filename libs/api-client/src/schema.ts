@@ -329,6 +329,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with email and password; needs no token */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user and when the session expires */
+        get: operations["getCurrentSession"];
+        put?: never;
+        post?: never;
+        /** Sign out: the session credential stops working at once */
+        delete: operations["deleteCurrentSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/current/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the signed-in user's password (ends their other sessions) */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/source-definitions": {
         parameters: {
             query?: never;
@@ -595,6 +647,12 @@ export interface components {
             /** @example source-sample */
             name: string;
         };
+        ChangePasswordDto: {
+            /** Format: password */
+            currentPassword: string;
+            /** Format: password */
+            newPassword: string;
+        };
         CheckConfigurationDto: {
             /** @description the connector configuration, validated against the definition's spec first */
             configuration: {
@@ -859,6 +917,16 @@ export interface components {
             /** Format: uuid */
             workspaceId: string;
         };
+        CreatedSessionResponseDto: {
+            /**
+             * Format: date-time
+             * @description the session stops working then; sign in again
+             */
+            expiresAt: string;
+            /** @description the session credential (`trs_...`), sent as `Authorization: Bearer`; shown only in this response */
+            token: string;
+            user: components["schemas"]["UserResponseDto"];
+        };
         CreateJobDto: {
             /** Format: uuid */
             connectionId: string;
@@ -869,6 +937,12 @@ export interface components {
             jobType: "sync" | "clear" | "refresh";
             /** @description clear/refresh: only these configured streams (default: all of them) */
             streams?: components["schemas"]["JobStreamDto"][];
+        };
+        CreateSessionDto: {
+            /** @example admin@tributary.local */
+            email: string;
+            /** Format: password */
+            password: string;
         };
         CreateSourceDto: {
             /** @description the connector configuration, valid against the definition's spec; secret fields read back as `**********` */
@@ -1176,6 +1250,14 @@ export interface components {
              */
             units?: number;
         };
+        SessionResponseDto: {
+            /**
+             * Format: date-time
+             * @description the session stops working then; sign in again
+             */
+            expiresAt: string;
+            user: components["schemas"]["UserResponseDto"];
+        };
         SourcePage: {
             data: components["schemas"]["SourceResponseDto"][];
             /** @description whether another page follows */
@@ -1331,6 +1413,22 @@ export interface components {
         UpdateWorkspaceDto: {
             /** @example Analytics */
             name?: string;
+        };
+        UserResponseDto: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description instance_admin everywhere; the workspace roles in `workspaceId` only
+             * @enum {string}
+             */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description null for instance admins
+             */
+            workspaceId: string | null;
         };
         VersionResponseDto: {
             /** @example 0.1.0 */
@@ -3033,6 +3131,169 @@ export interface operations {
             };
             /** @description Temporal is unreachable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedSessionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The email or the password is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request carries an API token, not a session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request carries an API token, not a session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request carries an API token, not a session */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,8 @@ export {
   serverEnvSchema,
   workerEnvSchema,
   bootloaderEnvSchema,
+  webappEnvSchema,
+  type WebappConfig,
   type ServerConfig,
   type WorkerConfig,
   type BootloaderConfig,

@@ -12,6 +12,8 @@ export const serverEnvSchema = z.object({
   ...logEnv.shape,
   /** how long spec/check/discover may take, connector installation included; default 10 min */
   TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
+  /** how long a web UI sign-in lasts; default 12 h */
+  TRIBUTARY_SESSION_TTL_MS: z.coerce.number().int().min(1000).default(12 * 60 * 60 * 1000),
 });
 export type ServerConfig = z.infer<typeof serverEnvSchema>;
 
@@ -34,5 +36,23 @@ export const bootloaderEnvSchema = z.object({
   TRIBUTARY_DB_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** use this value as the first admin API token instead of a random one (embedded stack, tests) */
   TRIBUTARY_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** the web UI's first user: created only while there is no user at all */
+  TRIBUTARY_ADMIN_EMAIL: z.string().email().default('admin@tributary.local'),
+  /** its password (embedded stack, tests); unset: a random one, printed once */
+  TRIBUTARY_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
 export type BootloaderConfig = z.infer<typeof bootloaderEnvSchema>;
+
+export const webappEnvSchema = z.object({
+  ...logEnv.shape,
+  /** the Config API's origin as the web UI's server reaches it, e.g. http://127.0.0.1:8000 */
+  TRIBUTARY_API_URL: z.string().url().default('http://127.0.0.1:8000'),
+  /** the API's origin as people reach it, shown in "Show as API call"; default TRIBUTARY_API_URL */
+  TRIBUTARY_PUBLIC_API_URL: z.string().url().optional(),
+  /** mark the session cookie Secure (serve the UI over HTTPS) */
+  TRIBUTARY_SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+export type WebappConfig = z.infer<typeof webappEnvSchema>;

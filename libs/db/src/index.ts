@@ -4,6 +4,7 @@ export * from './entities/index.js';
 export * from './secrets/index.js';
 export { activeJobOf } from './active-job.js';
 export { preparedQuery } from './prepared-query.js';
+export { hashPassword, verifyPassword } from './passwords.js';
 export { newApiToken, hashApiToken, tokenMatchesHash, API_TOKEN_PREFIX, type NewApiToken } from './api-tokens.js';
 export {
   PostgresJobPersistence,

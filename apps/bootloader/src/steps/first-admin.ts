@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ApiTokenEntity, WorkspaceEntity, newApiToken } from '@tributary/db';
+import { ApiTokenEntity, UserEntity, WorkspaceEntity, hashPassword, newApiToken } from '@tributary/db';
 
 export const DEFAULT_WORKSPACE_NAME = 'Default Workspace';
 
@@ -20,4 +21,33 @@ export async function ensureFirstAdminToken(manager: EntityManager, chosenToken:
   const { token, tokenHash, prefix } = newApiToken(chosenToken);
   await manager.save(ApiTokenEntity, { name: 'admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
   return token;
+}
+
+export interface FirstAdminUser {
+  email: string;
+  /** the password in clear when this step generated it (to print once), else undefined */
+  generatedPassword: string | undefined;
+}
+
+/**
+ * Creates the web UI's first user, an instance admin, while there is no user at all
+ * (like the first token: deleting users must not make a restart recreate one). The
+ * password is the operator's (TRIBUTARY_ADMIN_PASSWORD) or a random one returned here.
+ */
+export async function ensureFirstAdminUser(
+  manager: EntityManager,
+  email: string,
+  chosenPassword: string | undefined,
+): Promise<FirstAdminUser | undefined> {
+  if ((await manager.count(UserEntity)) > 0) return undefined;
+  const password = chosenPassword ?? randomBytes(18).toString('base64url');
+  await manager.save(UserEntity, {
+    email: email.toLowerCase(),
+    name: 'Admin',
+    passwordHash: await hashPassword(password),
+    role: 'instance_admin',
+    workspaceId: null,
+    disabledAt: null,
+  });
+  return { email: email.toLowerCase(), generatedPassword: chosenPassword ? undefined : password };
 }

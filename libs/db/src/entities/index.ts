@@ -7,6 +7,8 @@ import { ConnectionStateEntity } from './connection-state.entity.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { ACTIVE_JOB_STATUSES, JobEntity } from './job.entity.js';
 import { PlatformMetadataEntity } from './platform-metadata.entity.js';
+import { UserSessionEntity } from './user-session.entity.js';
+import { UserEntity, USER_ROLES } from './user.entity.js';
 import { WorkspaceEntity } from './workspace.entity.js';
 
 export {
@@ -20,8 +22,12 @@ export {
   JobEntity,
   PlatformMetadataEntity,
   WorkspaceEntity,
+  UserEntity,
+  UserSessionEntity,
+  USER_ROLES,
   ACTIVE_JOB_STATUSES,
 };
+export type { UserRole } from './user.entity.js';
 export type { ActorType } from './columns.js';
 export type { ConnectionSchedule, ConnectionStatus, NamespaceDefinition, NonBreakingChangesPolicy } from './connection.entity.js';
 export type { JobStatus, JobType } from './job.entity.js';
@@ -40,4 +46,6 @@ export const entities = [
   AttemptEntity,
   ConnectionStateEntity,
   PlatformMetadataEntity,
+  UserEntity,
+  UserSessionEntity,
 ];

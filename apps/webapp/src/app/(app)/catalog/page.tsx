@@ -1,0 +1,5 @@
+import { Catalog } from '@/components/catalog';
+
+export default function Page() {
+  return <Catalog />;
+}

@@ -1,0 +1,5 @@
+import { ConnectionList } from '@/components/connections/connection-list';
+
+export default function Page() {
+  return <ConnectionList />;
+}

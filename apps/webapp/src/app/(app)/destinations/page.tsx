@@ -1,0 +1,5 @@
+import { ActorList } from '@/components/actors/actor-pages';
+
+export default function Page() {
+  return <ActorList kind="destination" />;
+}

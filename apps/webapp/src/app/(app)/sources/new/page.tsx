@@ -1,0 +1,10 @@
+import { Suspense } from 'react';
+import { ActorCreate } from '@/components/actors/actor-pages';
+
+export default function Page() {
+  return (
+    <Suspense>
+      <ActorCreate kind="source" />
+    </Suspense>
+  );
+}

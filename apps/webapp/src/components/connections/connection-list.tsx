@@ -1,0 +1,190 @@
+'use client';
+
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { listActors } from '@/lib/actors';
+import { describeSchedule, getConnectionStatus, listConnections, setConnectionEnabled, type Connection } from '@/lib/connections';
+import { formatAgo, formatCount } from '@/lib/format';
+import { useWorkspace } from '@/lib/workspace';
+import { ErrorState, Loading, StatusBadge } from '../states';
+import { Onboarding } from './onboarding';
+
+type Filter = 'all' | 'running' | 'failed' | 'disabled';
+
+/** rows per page: each shown row polls its status, so a workspace of thousands stays light */
+const PAGE_SIZE = 50;
+
+export function ConnectionList() {
+  const workspace = useWorkspace();
+  const workspaceId = workspace.data?.id;
+  const connections = useQuery({
+    queryKey: ['connections', workspaceId],
+    queryFn: () => listConnections(workspaceId!),
+    enabled: !!workspaceId,
+  });
+  const sources = useQuery({
+    queryKey: ['source', 'list', workspaceId],
+    queryFn: () => listActors('source', workspaceId!),
+    enabled: !!workspaceId,
+  });
+  const destinations = useQuery({
+    queryKey: ['destination', 'list', workspaceId],
+    queryFn: () => listActors('destination', workspaceId!),
+    enabled: !!workspaceId,
+  });
+  const [search, setSearch] = useState('');
+  const [filter, setFilter] = useState<Filter>('all');
+  const [page, setPage] = useState(0);
+  const names = useMemo(
+    () => new Map([...(sources.data ?? []), ...(destinations.data ?? [])].map((a) => [a.id, a.name])),
+    [sources.data, destinations.data],
+  );
+  const matching = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return (connections.data ?? []).filter(
+      (c) => !needle || `${c.name} ${names.get(c.sourceId) ?? ''} ${names.get(c.destinationId) ?? ''}`.toLowerCase().includes(needle),
+    );
+  }, [connections.data, names, search]);
+  const pageCount = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const shownPage = Math.min(page, pageCount - 1);
+  const pageRows = matching.slice(shownPage * PAGE_SIZE, (shownPage + 1) * PAGE_SIZE);
+  // live: the shown rows' status (running progress, last sync), polled while the page is open
+  const statuses = useQueries({
+    queries: pageRows.map((c) => ({ queryKey: ['status', c.id], queryFn: () => getConnectionStatus(c.id), refetchInterval: 2_000 })),
+  });
+
+  if (workspace.isError) return <ErrorState error={workspace.error} what="the workspace" />;
+  if (connections.isError) return <ErrorState error={connections.error} what="connections" />;
+  if (connections.isPending || sources.isPending || destinations.isPending) return <Loading what="connections" />;
+  if (connections.data.length === 0)
+    return <Onboarding hasSource={(sources.data?.length ?? 0) > 0} hasDestination={(destinations.data?.length ?? 0) > 0} />;
+
+  const statusOf = new Map(statuses.map((s, i) => [pageRows[i]!.id, s.data]));
+  const visible = pageRows.filter((c) => {
+    const status = statusOf.get(c.id);
+    if (filter === 'running') return !!status?.running;
+    if (filter === 'failed') return status?.lastSync?.status === 'failed';
+    if (filter === 'disabled') return c.status !== 'active';
+    return true;
+  });
+  return (
+    <>
+      <div className="page-header">
+        <h1>Connections</h1>
+        <Link className="button primary" href="/connections/new">
+          New connection
+        </Link>
+      </div>
+      <div className="row" style={{ marginBottom: '1rem' }}>
+        <label>
+          Search
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => (setSearch(e.target.value), setPage(0))}
+            placeholder="name, source or destination"
+          />
+        </label>
+        <label>
+          Show (this page)
+          <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
+            <option value="all">All</option>
+            <option value="running">Running</option>
+            <option value="failed">Last sync failed</option>
+            <option value="disabled">Disabled</option>
+          </select>
+        </label>
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th>Connection</th>
+            <th>Status</th>
+            <th>Last sync</th>
+            <th>Schedule</th>
+            <th>Enabled</th>
+          </tr>
+        </thead>
+        <tbody>
+          {visible.map((c) => (
+            <ConnectionRow
+              key={c.id}
+              connection={c}
+              status={statusOf.get(c.id)}
+              source={names.get(c.sourceId)}
+              destination={names.get(c.destinationId)}
+            />
+          ))}
+        </tbody>
+      </table>
+      {visible.length === 0 ? <p className="muted">No connection matches.</p> : null}
+      {pageCount > 1 ? (
+        <nav className="row" aria-label="Pages" style={{ marginTop: '0.75rem' }}>
+          <button type="button" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+            Previous
+          </button>
+          <span>
+            Page {shownPage + 1} of {pageCount} ({matching.length} connections)
+          </span>
+          <button type="button" disabled={shownPage >= pageCount - 1} onClick={() => setPage(shownPage + 1)}>
+            Next
+          </button>
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+function ConnectionRow({
+  connection,
+  status,
+  source,
+  destination,
+}: {
+  connection: Connection;
+  status: Awaited<ReturnType<typeof getConnectionStatus>> | undefined;
+  source: string | undefined;
+  destination: string | undefined;
+}) {
+  const queryClient = useQueryClient();
+  const toggle = useMutation({
+    mutationFn: (enabled: boolean) => setConnectionEnabled(connection.id, enabled),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['connections'] }),
+  });
+  const enabled = connection.status === 'active';
+  let state = <StatusBadge status={enabled ? 'never' : 'inactive'} />;
+  if (status?.running) state = <StatusBadge status="running" />;
+  else if (status?.lastSync) state = <StatusBadge status={status.lastSync.status} />;
+  return (
+    <tr>
+      <td>
+        <Link href={`/connections/${connection.id}`}>{connection.name}</Link>
+        <div className="muted small">
+          {source ?? '…'} → {destination ?? '…'}
+        </div>
+      </td>
+      <td>
+        {state}
+        {status?.running?.progress ? <div className="small">{formatCount(status.running.progress.recordsEmitted)} records</div> : null}
+        {!enabled && connection.statusReason ? <div className="small muted">{connection.statusReason}</div> : null}
+      </td>
+      <td>{formatAgo(status?.lastSync?.endedAt)}</td>
+      <td>
+        {describeSchedule(connection.schedule)}
+        {status?.nextRunAt ? <div className="small muted">next {formatAgo(status.nextRunAt)}</div> : null}
+      </td>
+      <td>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={enabled}
+            disabled={toggle.isPending}
+            onChange={(e) => toggle.mutate(e.target.checked)}
+            aria-label={`Enable ${connection.name}`}
+          />
+        </label>
+      </td>
+    </tr>
+  );
+}

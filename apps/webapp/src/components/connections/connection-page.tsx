@@ -1,0 +1,301 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { ApiError } from '@/lib/api';
+import { getActor } from '@/lib/actors';
+import {
+  cancelJob,
+  describeSchedule,
+  getConnection,
+  getConnectionStatus,
+  listJobs,
+  setConnectionEnabled,
+  startJob,
+  syncModeLabel,
+  type ConnectionStatus,
+} from '@/lib/connections';
+import { formatAgo, formatBytes, formatCount, formatDuration } from '@/lib/format';
+import { ShowApiCall } from '../show-api-call';
+import { ErrorState, Loading, StatusBadge } from '../states';
+import { ConnectionSettings, RecentSyncsChart } from './connection-extras';
+import { EditStreams } from './edit-streams';
+import { JobDetails } from './job-details';
+
+type Tab = 'status' | 'history' | 'streams' | 'settings';
+
+export function ConnectionPage({ id }: { id: string }) {
+  const queryClient = useQueryClient();
+  const connection = useQuery({ queryKey: ['connection', id], queryFn: () => getConnection(id) });
+  // live progress: a short poll of the status endpoint, faster while a job runs
+  const status = useQuery({
+    queryKey: ['status', id],
+    queryFn: () => getConnectionStatus(id),
+    refetchInterval: (q) => (q.state.data?.running ? 1_000 : 3_000),
+  });
+  const source = useQuery({
+    queryKey: ['source', connection.data?.sourceId],
+    queryFn: () => getActor('source', connection.data!.sourceId),
+    enabled: !!connection.data,
+  });
+  const destination = useQuery({
+    queryKey: ['destination', connection.data?.destinationId],
+    queryFn: () => getActor('destination', connection.data!.destinationId),
+    enabled: !!connection.data,
+  });
+  const [tab, setTab] = useState<Tab>('status');
+  const [editingStreams, setEditingStreams] = useState(false);
+  const refresh = () =>
+    Promise.all([queryClient.invalidateQueries({ queryKey: ['status', id] }), queryClient.invalidateQueries({ queryKey: ['jobs', id] })]);
+  const sync = useMutation({ mutationFn: () => startJob(id), onSuccess: refresh });
+  const clear = useMutation({ mutationFn: () => startJob(id, 'clear'), onSuccess: refresh });
+  const clearStream = useMutation({
+    mutationFn: (stream: { name: string; namespace?: string | null }) =>
+      startJob(id, 'clear', [{ name: stream.name, ...(stream.namespace ? { namespace: stream.namespace } : {}) }]),
+    onSuccess: refresh,
+  });
+  const cancel = useMutation({ mutationFn: (jobId: string) => cancelJob(jobId), onSuccess: refresh });
+  const toggle = useMutation({
+    mutationFn: (enabled: boolean) => setConnectionEnabled(id, enabled),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['connection', id] }),
+  });
+
+  if (connection.isPending) return <Loading what="the connection" />;
+  if (connection.isError) return <ErrorState error={connection.error} what="the connection" />;
+  const c = connection.data;
+  const running = status.data?.running;
+  const actionError = [sync.error, clear.error, clearStream.error, cancel.error, toggle.error].find((e) => e instanceof ApiError) as
+    ApiError | undefined;
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>{c.name}</h1>
+          <p className="muted">
+            <Link href={`/sources/${c.sourceId}`}>{source.data?.name ?? 'source'}</Link> →{' '}
+            <Link href={`/destinations/${c.destinationId}`}>{destination.data?.name ?? 'destination'}</Link> ·{' '}
+            {describeSchedule(c.schedule)}
+          </p>
+        </div>
+        <div className="row">
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={c.status === 'active'}
+              disabled={toggle.isPending}
+              onChange={(e) => toggle.mutate(e.target.checked)}
+            />{' '}
+            Enabled
+          </label>
+          {running ? (
+            <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate(running.jobId)}>
+              {cancel.isPending ? 'Cancelling…' : 'Cancel sync'}
+            </button>
+          ) : (
+            <button type="button" className="primary" disabled={sync.isPending} onClick={() => sync.mutate()}>
+              {sync.isPending ? 'Starting…' : 'Sync now'}
+            </button>
+          )}
+        </div>
+      </div>
+      <div aria-live="assertive">
+        {actionError ? (
+          <p role="alert" className="error-text">
+            {actionError.message}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="tabs" role="tablist">
+        {(['status', 'history', 'streams', 'settings'] as Tab[]).map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+            {{ status: 'Status', history: 'Job history', streams: 'Streams', settings: 'Settings' }[t]}
+          </button>
+        ))}
+      </div>
+
+      {tab === 'status' ? (
+        <div className="stack">
+          <StatusPanel status={status.data} error={status.error} />
+          <RecentSyncsChart connectionId={id} />
+        </div>
+      ) : null}
+      {tab === 'settings' ? (
+        <ConnectionSettings connection={c} onClear={() => clear.mutate()} clearing={clear.isPending || !!running} />
+      ) : null}
+      {tab === 'history' ? <JobHistory connectionId={id} /> : null}
+      {tab === 'streams' && editingStreams ? <EditStreams connection={c} onDone={() => setEditingStreams(false)} /> : null}
+      {tab === 'streams' && !editingStreams ? (
+        <div className="stack">
+          <div>
+            <button type="button" onClick={() => setEditingStreams(true)}>
+              Edit streams
+            </button>
+          </div>
+          <table>
+            <thead>
+              <tr>
+                <th>Stream</th>
+                <th>Sync mode</th>
+                <th>Cursor</th>
+                <th>Primary key</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {c.streams.map((s) => (
+                <tr key={`${s.namespace ?? ''}.${s.name}`}>
+                  <td>{s.name}</td>
+                  <td>{syncModeLabel(s.syncMode)}</td>
+                  <td>{s.cursorField?.join('.') ?? '—'}</td>
+                  <td>{s.primaryKey?.map((k) => k.join('.')).join(', ') || '—'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={!!running || clearStream.isPending}
+                      aria-label={`Clear ${s.name}`}
+                      onClick={() =>
+                        window.confirm(`Empty the destination table of ${s.name} and forget its state?`) && clearStream.mutate(s)
+                      }
+                    >
+                      Clear
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <div style={{ marginTop: '1.5rem' }}>
+        {running ? (
+          <ShowApiCall method="POST" path={`/api/v1/jobs/${running.jobId}/cancel`} />
+        ) : (
+          <ShowApiCall method="POST" path="/api/v1/jobs" body={{ connectionId: id, jobType: 'sync' }} />
+        )}
+      </div>
+    </>
+  );
+}
+
+function StatusPanel({ status, error }: { status: ConnectionStatus | undefined; error: unknown }) {
+  if (error) return <ErrorState error={error} what="the status" />;
+  if (!status) return <Loading what="the status" />;
+  const { running, lastSync } = status;
+  return (
+    <div className="stack">
+      <div className="card spread">
+        <div>
+          {running ? (
+            <StatusBadge status="running" />
+          ) : lastSync ? (
+            <StatusBadge status={lastSync.status} />
+          ) : (
+            <StatusBadge status="never" />
+          )}{' '}
+          {running ? (
+            <span>
+              {running.jobType} job {running.jobId} running for {formatDuration(Date.now() - Date.parse(running.startedAt))}
+            </span>
+          ) : lastSync ? (
+            <span>
+              last {lastSync.jobType} {lastSync.status} {formatAgo(lastSync.endedAt)}
+            </span>
+          ) : (
+            <span>never synced</span>
+          )}
+        </div>
+        <div className="muted">{status.nextRunAt ? `next run ${formatAgo(status.nextRunAt)}` : 'no scheduled run'}</div>
+      </div>
+      {running ? <LiveProgress running={running} /> : null}
+    </div>
+  );
+}
+
+function LiveProgress({ running }: { running: NonNullable<ConnectionStatus['running']> }) {
+  const progress = running.progress;
+  if (!progress) return <p role="status">Starting: installing and launching the connectors…</p>;
+  const elapsedS = Math.max(1, (Date.parse(progress.updatedAt) - Date.parse(running.startedAt)) / 1000);
+  return (
+    <div className="card" role="status" aria-live="polite" data-testid="live-progress">
+      <p>
+        Attempt {progress.attemptNumber}: <strong data-testid="records-emitted">{formatCount(progress.recordsEmitted)}</strong> records read
+        ({formatBytes(progress.bytesEmitted)}), {formatCount(progress.recordsCommitted)} committed ·{' '}
+        {formatCount(Math.round(progress.recordsEmitted / elapsedS))} records/s
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>Stream</th>
+            <th className="num">Records read</th>
+            <th className="num">Bytes read</th>
+            <th className="num">Records committed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {progress.streams.map((s) => (
+            <tr key={`${s.namespace ?? ''}.${s.name}`}>
+              <td>{s.name}</td>
+              <td className="num">{formatCount(s.recordsEmitted)}</td>
+              <td className="num">{formatBytes(s.bytesEmitted)}</td>
+              <td className="num">{formatCount(s.recordsCommitted)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function JobHistory({ connectionId }: { connectionId: string }) {
+  const jobs = useQuery({ queryKey: ['jobs', connectionId], queryFn: () => listJobs(connectionId), refetchInterval: 3_000 });
+  const [open, setOpen] = useState<string | undefined>();
+  if (jobs.isPending) return <Loading what="jobs" />;
+  if (jobs.isError) return <ErrorState error={jobs.error} what="jobs" />;
+  if (jobs.data.length === 0) return <p className="muted">No job yet: press “Sync now”.</p>;
+  return (
+    <div className="stack">
+      <table>
+        <thead>
+          <tr>
+            <th>Job</th>
+            <th>Status</th>
+            <th>Started</th>
+            <th>Duration</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.data.map((job) => (
+            <tr key={job.id} data-job={job.id}>
+              <td>
+                #{job.id} {job.jobType}
+              </td>
+              <td>
+                <StatusBadge status={job.status} />
+              </td>
+              <td>{formatAgo(job.createdAt)}</td>
+              <td>
+                {['running', 'pending'].includes(job.status) ? '…' : formatDuration(Date.parse(job.updatedAt) - Date.parse(job.createdAt))}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  aria-expanded={open === job.id}
+                  onClick={() => setOpen(open === job.id ? undefined : job.id)}
+                >
+                  {open === job.id ? 'Hide details' : 'Details and logs'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {open ? <JobDetails jobId={open} /> : null}
+    </div>
+  );
+}
