@@ -11,6 +11,7 @@ const testingAreas = ['db', 'connectors', 'replication', 'server', 'worker', 'cl
 const alias = {
   // subpath entries first: `@tributary/testing` would otherwise match `@tributary/testing/db` as a prefix
   ...Object.fromEntries(testingAreas.map((area) => [`@tributary/testing/${area}`, `${root}testing/src/${area}/index.ts`])),
+  '@tributary/testing/spec-samples': `${root}testing/src/webapp/spec-samples.ts`,
   '@tributary/testing': `${root}testing/src/index.ts`,
   '@tributary/workflows/workflows': `${root}libs/workflows/src/workflows/index.ts`,
   ...Object.fromEntries(libs.map((l) => [`@tributary/${l}`, `${root}libs/${l}/src/index.ts`])),

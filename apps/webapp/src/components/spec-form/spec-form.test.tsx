@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { breakConfig, sampleValue } from '@tributary/testing/webapp';
+import { breakConfig, sampleValue } from '@tributary/testing/spec-samples';
 import { SECRET_MASK } from './airbyte-schema';
 import { SpecForm, type ConnectorConfig } from './spec-form';
 
