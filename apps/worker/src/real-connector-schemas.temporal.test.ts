@@ -9,8 +9,6 @@ import { resolveBuiltinConnector } from '@tributary/connectors';
 import { ConnectionEntity } from '@tributary/db';
 import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
-import type { syncJobWorkflow } from '@tributary/workflows/workflows';
 import { connectorInstallDir } from '@tributary/testing';
 import { seedConnection } from '@tributary/testing/db';
 import { devNull, startHarness, type Harness } from '@tributary/testing/worker';
@@ -48,12 +46,8 @@ describe('schema-change detection with airbyte-source-hardcoded-records', () => 
     await h.dataSource.getRepository(ConnectionEntity).update({ id: connectionId }, { sourceCatalogId });
 
     for (const _ of [1, 2]) {
-      const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
-      const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
-        taskQueue: TRIBUTARY_TASK_QUEUE,
-        workflowId: syncJobWorkflowId(jobId),
-        args: [{ connectionId, jobId }],
-      });
+      const result = await h.runSyncJob(connectionId);
+      const { jobId } = result;
       expect(result.status, JSON.stringify(result.failures)).toBe('succeeded');
       expect(result.attempts[0]).toMatchObject({ recordsCommitted: 100 });
       const log = await readFile(join(h.dir, 'logs', connectionId, jobId, 'attempt-1.jsonl'), 'utf8');

@@ -1,62 +1,43 @@
 // Whether a failed attempt is retried, decided from what went wrong, and said in the job's
 // record and log. A source built on the Python CDK ends a failed read with a config_error that
 // only sums up the streams that failed; the stream's own error decides. The source here speaks
-// exactly as the CDK does when an API answers HTTP 500 (or 401) for one stream.
+// (the shared fake connector) exactly as the CDK does when an API answers HTTP 500 (or 401) for one stream.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptEntity } from '@tributary/db';
-import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
-import type { syncJobWorkflow } from '@tributary/workflows/workflows';
 import { seedConnection } from '@tributary/testing/db';
+import { fakeConnector } from '@tributary/testing/replication';
 import { devNull, sampleCatalog, startHarness, type Harness } from '@tributary/testing/worker';
-
-/** A source whose read fails like a CDK source: the stream's error of `failureType`, then the CDK's summary. */
-const cdkLikeSource = (failureType: string) => `
-const command = process.argv[2];
-const emit = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
-const users = { name: 'users', json_schema: { type: 'object', properties: { id: { type: 'integer' } } }, supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true };
-if (command === 'spec') emit({ type: 'SPEC', spec: { connectionSpecification: { type: 'object' } } });
-if (command === 'check') emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'SUCCEEDED' } });
-if (command === 'discover') emit({ type: 'CATALOG', catalog: { streams: [users] } });
-if (command === 'read') {
-  emit({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: { message: 'the API answered ${failureType === 'transient_error' ? 'HTTP 500' : 'HTTP 401'}', failure_type: '${failureType}', stream_descriptor: { name: 'users' } } } });
-  emit({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: { message: "During the sync, the following streams did not sync successfully: users: AirbyteTracedException('the API answered')", failure_type: 'config_error' } } });
-  process.exit(1);
-}
-`;
 
 describe('retries decided from the individual errors', () => {
   let h: Harness;
-  let dir: string;
   beforeAll(async () => {
     h = await startHarness();
-    dir = await mkdtemp(join(tmpdir(), 'tributary-retries-'));
   });
-  afterAll(async () => {
-    await h?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   async function runFailingSync(failureType: 'transient_error' | 'config_error') {
-    const script = join(dir, `${failureType}.mjs`);
-    await writeFile(script, cdkLikeSource(failureType));
     const { connectionId } = await seedConnection(h.dataSource, h.secretKey, {
-      source: { runtime: { kind: 'command', command: process.execPath, args: [script] }, config: {} },
+      source: {
+        ...fakeConnector,
+        config: {
+          streams: [{ name: 'users', records: 0 }],
+          // the stream's own error, then the summary a CDK source closes a failed read with
+          traceError: [
+            { message: `the API answered ${failureType === 'transient_error' ? 'HTTP 500' : 'HTTP 401'}`, failure_type: failureType, stream: 'users' },
+            { message: "During the sync, the following streams did not sync successfully: users: AirbyteTracedException('the API answered')", failure_type: 'config_error' },
+          ],
+        },
+      },
       destination: { ...devNull, config: {} },
       catalog: sampleCatalog(['users']),
     });
-    const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
-    const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
-      taskQueue: TRIBUTARY_TASK_QUEUE,
-      workflowId: syncJobWorkflowId(jobId),
-      args: [{ connectionId, jobId, retryPolicy: { maxSuccessiveCompleteFailures: 2, backoffInitialMs: 1000 } }],
-    });
-    const attempts = await h.dataSource.getRepository(AttemptEntity).find({ where: { jobId }, order: { attemptNumber: 'ASC' } });
-    const lastLog = await readFile(join(h.dir, 'logs', connectionId, jobId, `attempt-${attempts.length}.jsonl`), 'utf8');
+    const result = await h.runSyncJob(connectionId, { retryPolicy: { maxSuccessiveCompleteFailures: 2, backoffInitialMs: 1000 } });
+    const attempts = await h.dataSource.getRepository(AttemptEntity).find({ where: { jobId: result.jobId }, order: { attemptNumber: 'ASC' } });
+    const lastLog = await readFile(join(h.dir, 'logs', connectionId, result.jobId, `attempt-${attempts.length}.jsonl`), 'utf8');
     return { result, attempts, lastLog };
   }
 
@@ -133,14 +114,9 @@ describe('retries decided from the individual errors', () => {
           ],
         },
       });
-      const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
-      const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
-        taskQueue: TRIBUTARY_TASK_QUEUE,
-        workflowId: syncJobWorkflowId(jobId),
-        args: [{ connectionId, jobId, retryPolicy: { backoffInitialMs: 1000 } }],
-      });
+      const result = await h.runSyncJob(connectionId, { retryPolicy: { backoffInitialMs: 1000 } });
       expect(result.status, JSON.stringify(result.failures)).toBe('succeeded');
-      const attempts = await h.dataSource.getRepository(AttemptEntity).find({ where: { jobId }, order: { attemptNumber: 'ASC' } });
+      const attempts = await h.dataSource.getRepository(AttemptEntity).find({ where: { jobId: result.jobId }, order: { attemptNumber: 'ASC' } });
       expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
       // what the CDK said: the stream's transient error, then its config_error summary
       expect(attempts[0]!.failureReasons.map((f) => [f.type, f.stream?.name ?? null])).toEqual([

@@ -4,8 +4,6 @@
 // The refusal is real: a trigger on connection_state that raises, as a server going down would.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionStateEntity } from '@tributary/db';
-import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
-import type { syncJobWorkflow } from '@tributary/workflows/workflows';
 import { startHarness, type Harness } from '@tributary/testing/worker';
 
 describe('saving committed state', () => {
@@ -37,12 +35,7 @@ describe('saving committed state', () => {
 
   async function sync(count: number) {
     const { connectionId } = await h.seedConnection({ sourceConfig: { count, records_per_state: 100 } });
-    const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
-    const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
-      taskQueue: TRIBUTARY_TASK_QUEUE,
-      workflowId: syncJobWorkflowId(jobId),
-      args: [{ connectionId, jobId, retryPolicy: { maxSuccessiveCompleteFailures: 1, maxSuccessivePartialFailures: 1 } }],
-    });
+    const result = await h.runSyncJob(connectionId, { retryPolicy: { maxSuccessiveCompleteFailures: 1, maxSuccessivePartialFailures: 1 } });
     const saved = await h.dataSource.getRepository(ConnectionStateEntity).findOneBy({ connectionId });
     return { result, saved };
   }

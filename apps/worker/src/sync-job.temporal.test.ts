@@ -334,12 +334,8 @@ describe('sync job workflow', () => {
       await h.dataSource.getRepository(ConnectionEntity).update({ id: connectionId }, { sourceCatalogId });
 
       for (const _ of [1, 2]) {
-        const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
-        const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {
-          taskQueue: TRIBUTARY_TASK_QUEUE,
-          workflowId: syncJobWorkflowId(jobId),
-          args: [{ connectionId, jobId }],
-        });
+        const result = await h.runSyncJob(connectionId);
+        const { jobId } = result;
         expect(result.status, JSON.stringify(result.failures)).toBe('succeeded');
         const log = await readFile(join(h.dir, 'logs', connectionId, jobId, 'attempt-1.jsonl'), 'utf8');
         expect(log).toContain('schema: no changes since the connection was configured');

@@ -17,7 +17,15 @@ import { createMigratedDatabase, seedConnection, type MigratedDatabase, type See
 import { ProcessLauncher, type ConnectorDefinition } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { LocalDirStorage } from '@tributary/storage';
-import type { ConnectionSchedule, NonBreakingChangesPolicy } from '@tributary/workflows';
+import {
+  TRIBUTARY_TASK_QUEUE,
+  syncJobWorkflowId,
+  type ConnectionSchedule,
+  type NonBreakingChangesPolicy,
+  type SyncJobInput,
+  type SyncJobResult,
+  type SyncJobWorkflow,
+} from '@tributary/workflows';
 import { createActivities, createTributaryWorker, storageAttemptLogs, type ActivityDeps } from '@tributary/worker';
 import { connectorInstallDir, repoRoot } from '../paths.js';
 import { childPids } from '../processes.js';
@@ -93,6 +101,8 @@ export interface Harness {
   /** temp dir: attempt logs under logs/ (libs/storage keys), connector temp dirs */
   dir: string;
   seedConnection(c: SampleConnection): Promise<SeededConnection>;
+  /** creates a sync job on the connection and runs its workflow to the end (options: e.g. a retry policy) */
+  runSyncJob(connectionId: string, options?: Partial<SyncJobInput>): Promise<SyncJobResult>;
   readJob(jobId: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }>;
   stop(): Promise<void>;
 }
@@ -156,6 +166,14 @@ async function startOn(temporal: TestTemporal, database: MigratedDatabase, dir: 
     persistence,
     dir,
     seedConnection: (c) => seedSampleConnection(dataSource, secretKey, c),
+    async runSyncJob(connectionId, options = {}) {
+      const { jobId } = await persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+      return client.workflow.execute<SyncJobWorkflow>('syncJobWorkflow', {
+        taskQueue: TRIBUTARY_TASK_QUEUE,
+        workflowId: syncJobWorkflowId(jobId),
+        args: [{ ...options, connectionId, jobId }],
+      });
+    },
     readJob: (jobId) => readJob(dataSource, jobId),
     async stop() {
       worker?.shutdown();
