@@ -4,7 +4,7 @@
  */
 import type { StreamFieldSelection } from '@tributary/domain';
 import type { ConnectorSide, DestinationNaming, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
-import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog, StreamDescriptor } from '@tributary/protocol';
 import type { CatalogDiff, NonBreakingChangesPolicy } from './schema-change.js';
 import type { ConnectionSettings } from './connection-contract.js';
 import type { AttemptOutcome, JobKind, JobRequest, JobTrigger, SyncJobResult } from './sync-job-contract.js';
@@ -67,9 +67,18 @@ export interface JobPersistence {
   loadState(connectionId: string): Promise<ReplicationState | undefined>;
   /**
    * Records a new job (status running). A clear or refresh bumps the generation of its
-   * streams and wipes their state in the same transaction. Fails if a job already runs.
+   * streams and wipes their state in the same transaction; every job that reads wipes the
+   * state of full refresh streams (it only carries a read between the attempts of one job).
+   * Fails if a job already runs.
    */
   createJob(connectionId: string, trigger: JobTrigger, request: JobRequest): Promise<{ jobId: string }>;
+  /**
+   * Moves overwrite streams that start an attempt without committed state to a new generation
+   * (on the connection, so generations only grow) and returns the generation_id of every stream
+   * of the connection, by streamDescriptorKey: the destination then starts their staging afresh instead of continuing
+   * what an earlier attempt left, which the source is about to read again.
+   */
+  startNewGenerations(connectionId: string, streams: readonly StreamDescriptor[]): Promise<Map<string, number>>;
   /** numbers attempts 1, 2, ... per job */
   createAttempt(jobId: string): Promise<{ attemptNumber: number }>;
   /** called each time the destination commits; must be durable when it resolves */

@@ -15,6 +15,7 @@ import type { AttemptLogs } from '../attempt-logs.js';
 import { checkConnectors } from './check-connectors.js';
 import { clearingLauncher } from './clear-launcher.js';
 import { detectSchemaChanges } from './detect-schema-changes.js';
+import { withFreshGenerations } from './fresh-generations.js';
 
 const NOTHING_MOVED = { streamStats: [], recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
 
@@ -77,6 +78,7 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
         catalog = decision.catalog;
       }
       const state = await persistence.loadState(ref.connectionId);
+      if (!clearing) catalog = await withFreshGenerations(persistence, ref.connectionId, catalog, state);
       const result = await replicate({
         launcher: clearing ? clearingLauncher(deps.launcher) : deps.launcher,
         source: config.source,

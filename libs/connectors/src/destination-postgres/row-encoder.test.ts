@@ -12,7 +12,7 @@ describe('RowEncoder', () => {
     ],
     generationId: 7,
     syncId: 3,
-    withSequence: true,
+    withSequence: 'batch',
     primaryKey: [['id']],
   });
 

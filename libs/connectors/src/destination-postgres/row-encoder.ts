@@ -19,8 +19,12 @@ export interface RowEncoderOptions {
   columns: readonly FieldColumn[];
   generationId: number;
   syncId?: number | null;
-  /** append an arrival sequence number (dedup staging orders ties by it) */
-  withSequence?: boolean;
+  /**
+   * append an arrival sequence number: `batch` numbers each batch from 0 (dedup staging orders
+   * ties by it), `continuous` goes on across batches from `firstSequence` (overwrite staging)
+   */
+  withSequence?: 'batch' | 'continuous';
+  firstSequence?: number;
   /** primary key paths: rows with a missing/null part are noted in `nullKeySeen` */
   primaryKey?: readonly (readonly string[])[];
 }
@@ -31,7 +35,7 @@ interface MetaChange {
   reason: string;
 }
 
-/** Arrival order within a dedup staging batch. */
+/** Arrival order within a dedup staging batch, or across an overwrite staging table. */
 export const SEQUENCE_COLUMN = '_airbyte_seq';
 
 const MIN_EXTRACTED_AT_MS = -62135596800000; // 0001-01-01T00:00:00Z
@@ -80,6 +84,7 @@ export class RowEncoder {
     const columnFields = new Set(this.columns.map((c) => c.field));
     this.keyPathsWithoutColumn = keys.filter((p) => p.length !== 1 || !columnFields.has(p[0] ?? ''));
     this.generationText = String(options.generationId);
+    this.sequence = options.firstSequence ?? 0;
     this.emptyMeta = this.metaText([]);
   }
 
@@ -91,9 +96,14 @@ export class RowEncoder {
     return names;
   }
 
-  /** Starts numbering arrivals again (the staging table was emptied). */
+  /** The arrival number of the last row encoded (-1 before any), for overwrite staging's coverage. */
+  get lastSequence(): number {
+    return this.sequence - 1;
+  }
+
+  /** A new batch: dedup numbers arrivals again (its stage was emptied). */
   resetBatch(): void {
-    this.sequence = 0;
+    if (this.options.withSequence === 'batch') this.sequence = 0;
     this.nullKeySeen = false;
   }
 

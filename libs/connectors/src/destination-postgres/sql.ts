@@ -78,9 +78,46 @@ export function hasOtherGenerationSql(table: TableRef): string {
   return `SELECT 1 FROM ${qualifiedName(table)} WHERE _airbyte_generation_id IS DISTINCT FROM $1 LIMIT 1`;
 }
 
+// --- overwrite staging -----------------------------------------------------------------
+// Staging rows carry their arrival number (SEQUENCE_COLUMN, across attempts), and the table's
+// comment says up to which number the stream's last committed state covers them: a resumed
+// attempt drops the rows after it, which the source is about to send again.
+
+/** The staging table's arrival-number column (its rows only; dropped before the swap). */
+export const STAGING_SEQUENCE_COLUMN: ColumnDefinition = { name: SEQUENCE_COLUMN, type: 'bigint' };
+
+export function setCoveredThroughSql(staging: TableRef, coveredThrough: number): string {
+  return `COMMENT ON TABLE ${qualifiedName(staging)} IS '${JSON.stringify({ tributary_covered_through: coveredThrough })}'`;
+}
+
+export const TABLE_COMMENT_SQL = `SELECT obj_description(to_regclass($1), 'pg_class') AS comment`;
+
+/** The covered arrival number in a staging table's comment; undefined if it has none (an older destination's table). */
+export function coveredThroughOf(comment: string | null | undefined): number | undefined {
+  try {
+    const covered = (JSON.parse(comment ?? 'null') as { tributary_covered_through?: unknown } | null)?.tributary_covered_through;
+    return typeof covered === 'number' ? covered : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function dropUncoveredRowsSql(staging: TableRef): string {
+  return `DELETE FROM ${qualifiedName(staging)} WHERE ${quoteIdent(SEQUENCE_COLUMN)} > $1 OR ${quoteIdent(SEQUENCE_COLUMN)} IS NULL`;
+}
+
+export function nextSequenceSql(staging: TableRef): string {
+  return `SELECT coalesce(max(${quoteIdent(SEQUENCE_COLUMN)}) + 1, 0)::text AS next FROM ${qualifiedName(staging)}`;
+}
+
 /** Replaces `final` by `staging` (run inside a transaction: readers see old or new, never neither). */
 export function swapTableSql(staging: TableRef, final: TableRef): string[] {
-  return [dropTableSql(final), `ALTER TABLE ${qualifiedName(staging)} RENAME TO ${quoteIdent(final.name)}`];
+  return [
+    `ALTER TABLE ${qualifiedName(staging)} DROP COLUMN IF EXISTS ${quoteIdent(SEQUENCE_COLUMN)}`,
+    `COMMENT ON TABLE ${qualifiedName(staging)} IS NULL`,
+    dropTableSql(final),
+    `ALTER TABLE ${qualifiedName(staging)} RENAME TO ${quoteIdent(final.name)}`,
+  ];
 }
 
 export function deleteOlderGenerationsSql(table: TableRef): string {

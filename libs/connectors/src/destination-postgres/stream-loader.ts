@@ -11,7 +11,7 @@ import type { AirbyteRecordMessage } from '@tributary/protocol';
 import { kindOfPostgresType } from './column-types.js';
 import { CopyBuffer } from './copy-buffer.js';
 import { qualifiedName, quoteIdent, type TableRef } from './identifiers.js';
-import { RowEncoder, type FieldColumn } from './row-encoder.js';
+import { RowEncoder, SEQUENCE_COLUMN, type FieldColumn } from './row-encoder.js';
 import type { PostgresSession } from './session.js';
 import {
   LEADING_AIRBYTE_COLUMNS,
@@ -27,6 +27,12 @@ import {
   dropTableSql,
   hasOtherGenerationSql,
   mergeSql,
+  nextSequenceSql,
+  setCoveredThroughSql,
+  STAGING_SEQUENCE_COLUMN,
+  TABLE_COMMENT_SQL,
+  coveredThroughOf,
+  dropUncoveredRowsSql,
   swapTableSql,
   valuePath,
   type ColumnDefinition,
@@ -50,6 +56,9 @@ export class StreamLoader {
   private cursor: ValuePath | undefined;
   private readonly buffer = new CopyBuffer();
   private rows = 0;
+  /** overwrite: the arrival number the stream's latest state covers rows through, and what is committed */
+  private coveredThrough = -1;
+  private coveredCommitted: number | undefined;
 
   constructor(
     readonly plan: StreamPlan,
@@ -71,8 +80,10 @@ export class StreamLoader {
   /** Creates or evolves the tables and works out how each field is encoded. */
   async prepare(): Promise<void> {
     const { plan } = this;
-    if (plan.mode === 'overwrite') await this.prepareStaging();
-    const wanted = plan.columns.map((c) => columnDefinition(c.name, c.kind));
+    const overwrite = plan.mode === 'overwrite';
+    const resumed = overwrite && (await this.prepareStaging());
+    const fields = plan.columns.map((c) => columnDefinition(c.name, c.kind));
+    const wanted = overwrite ? [...fields, STAGING_SEQUENCE_COLUMN] : fields;
     await this.session.query(createTableSql(this.target, wanted));
 
     // an existing table keeps its column types; fields get the encoding of the actual type
@@ -84,6 +95,12 @@ export class StreamLoader {
     }
     const fieldColumns = this.fieldColumns(existing, missing);
     this.loadedColumns = RowEncoder.columnNames(fieldColumns, false);
+    let firstSequence = 0;
+    if (overwrite) {
+      if (resumed) firstSequence = Number((await this.session.query<{ next: string }>(nextSequenceSql(plan.staging))).rows[0]!.next);
+      this.coveredThrough = firstSequence - 1;
+      await this.commitCoverage(this.coveredThrough);
+    }
     const columnOfField = new Map(fieldColumns.map((c) => [c.field, c.name]));
     this.key = plan.primaryKey.map((p) => valuePath(p, columnOfField));
     this.cursor = plan.cursor ? valuePath(plan.cursor, columnOfField) : undefined;
@@ -93,29 +110,61 @@ export class StreamLoader {
       await this.session.query(createKeyIndexSql(plan.final, this.key));
       await this.session.query(createStageSql(this.stageName, plan.final, this.loadedColumns));
     }
+    const sequence = dedup ? 'batch' : overwrite ? 'continuous' : undefined;
     this.encoder = new RowEncoder({
       columns: fieldColumns,
       generationId: plan.generationId,
       syncId: plan.syncId,
-      withSequence: dedup,
+      ...(sequence ? { withSequence: sequence, firstSequence } : {}),
       primaryKey: plan.primaryKey,
     });
     this.copyStatement = dedup
       ? copySql(this.stageName, RowEncoder.columnNames(fieldColumns, true))
-      : copySql(this.target, this.loadedColumns);
+      : copySql(this.target, RowEncoder.columnNames(fieldColumns, overwrite));
   }
 
-  /** A retry of the same generation continues the staging table; anything else starts afresh. */
-  private async prepareStaging(): Promise<void> {
+  /**
+   * A retry of the same generation continues the staging table, keeping only the rows the
+   * stream's last committed state covers; anything else starts afresh. True when resumed.
+   */
+  private async prepareStaging(): Promise<boolean> {
     const { staging, generationId } = this.plan;
     const existing = await this.columnsOf(staging);
-    if (existing.size === 0) return;
+    if (existing.size === 0) return false;
     const foreign = generationId > 0 ? (await this.session.query(hasOtherGenerationSql(staging), [generationId])).rowCount : 1;
-    if (foreign === 0) {
-      this.log('INFO', `resuming ${qualifiedName(staging)}: it holds rows of generation ${generationId} from an earlier attempt`);
-      return;
+    if (foreign !== 0) {
+      await this.session.query(dropTableSql(staging));
+      return false;
     }
-    await this.session.query(dropTableSql(staging));
+    const comment = (await this.session.query<{ comment: string | null }>(TABLE_COMMENT_SQL, [qualifiedName(staging)])).rows[0]?.comment;
+    const covered = coveredThroughOf(comment);
+    let dropped = 0;
+    // a table without the mark comes from an older version of this destination: kept whole, as it would have
+    if (covered !== undefined && existing.has(SEQUENCE_COLUMN)) {
+      dropped = (await this.session.query(dropUncoveredRowsSql(staging), [covered])).rowCount ?? 0;
+    }
+    this.log(
+      'INFO',
+      `resuming ${qualifiedName(staging)}: it holds rows of generation ${generationId} from an earlier attempt` +
+        (dropped > 0 ? ` (dropped ${dropped} rows its last committed state does not cover: they come again)` : ''),
+    );
+    return true;
+  }
+
+  /** overwrite: rows received so far are covered by the state that just arrived for this stream. */
+  markCovered(): void {
+    if (this.plan.mode === 'overwrite') this.coveredThrough = this.encoder!.lastSequence;
+  }
+
+  /** overwrite: the coverage to store with the commit being started (undefined if unchanged). */
+  takeCoverage(): number | undefined {
+    return this.plan.mode === 'overwrite' && this.coveredThrough !== this.coveredCommitted ? this.coveredThrough : undefined;
+  }
+
+  /** Stores the coverage in the open transaction: it commits with the state it belongs to. */
+  async commitCoverage(coveredThrough: number): Promise<void> {
+    await this.session.query(setCoveredThroughSql(this.plan.staging, coveredThrough));
+    this.coveredCommitted = coveredThrough;
   }
 
   private fieldColumns(existing: ReadonlyMap<string, string>, added: readonly ColumnDefinition[]): FieldColumn[] {
@@ -183,6 +232,7 @@ export class StreamLoader {
     const { plan } = this;
     if (plan.mode === 'overwrite') {
       for (const sql of swapTableSql(plan.staging, plan.final)) await this.session.query(sql);
+      this.coveredCommitted = this.coveredThrough; // the staging table is gone: nothing left to mark
       this.log('INFO', `replaced ${qualifiedName(plan.final)} with the data of this sync`);
     } else if (plan.dropsOlderGenerations) {
       const deleted = await this.session.query(deleteOlderGenerationsSql(plan.final), [plan.generationId]);

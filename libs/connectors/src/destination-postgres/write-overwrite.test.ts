@@ -122,6 +122,28 @@ describe('destination-postgres overwrite', () => {
     expect(await contents('resume')).toEqual(['40:generation 4']);
   });
 
+  it("resumes only the staged rows that the stream's last committed state covers", async () => {
+    // attempt 1: record 10, the state after it, record 11; the source then fails (INCOMPLETE),
+    // and the destination commits what it received: record 11 too, which no state covers
+    await succeeds('covered', { generationId: 1 }, [
+      streamStatusLine('covered', 'STARTED'),
+      ...records('covered', 'attempt 1', [10]),
+      streamStateLine('covered', { value: 'after 10' }),
+      ...records('covered', 'attempt 1', [11]),
+      streamStatusLine('covered', 'INCOMPLETE'),
+    ]);
+    expect(await tableExists('covered_airbyte_tmp')).toBe(true);
+    // attempt 2 goes on from the state: record 11 comes again, and lands once
+    await succeeds('covered', { generationId: 1 }, [
+      streamStatusLine('covered', 'STARTED'),
+      ...records('covered', 'attempt 2', [11, 12]),
+      streamStatusLine('covered', 'COMPLETE'),
+    ]);
+    expect(await contents('covered')).toEqual(['10:attempt 1', '11:attempt 2', '12:attempt 2']);
+    const columns = await t.client.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'covered'`);
+    expect(columns.rows.map((r: { column_name: string }) => r.column_name)).not.toContain('_airbyte_seq');
+  });
+
   it('empties the table when a successful sync sends no records', async () => {
     await succeeds('emptied', { generationId: 1 }, records('emptied', 'old', [1, 2]));
     await succeeds('emptied', { generationId: 2 }, []);

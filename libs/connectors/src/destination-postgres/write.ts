@@ -103,6 +103,7 @@ class SyncWriter {
       case 'STATE':
         // counted now, in input order; echoed once the records before it are committed
         this.pendingStates.push(this.counts.acknowledge(message.state));
+        this.markCovered(message.state);
         return undefined;
       case 'TRACE': {
         const status = message.trace.type === 'STREAM_STATUS' ? message.trace.stream_status : undefined;
@@ -116,6 +117,16 @@ class SyncWriter {
       default:
         return undefined;
     }
+  }
+
+  /** A stream's state covers its rows so far; a GLOBAL or LEGACY state covers every stream's. */
+  private markCovered(state: AirbyteStateMessage): void {
+    const descriptor = state.type === 'STREAM' ? state.stream?.stream_descriptor : undefined;
+    if (!descriptor) {
+      for (const { loader } of this.targets.values()) loader.markCovered();
+      return;
+    }
+    this.targets.get(streamKey(descriptor.name, descriptor.namespace || undefined))?.loader.markCovered();
   }
 
   private targetFor(record: AirbyteRecordMessage): StreamTarget {
@@ -156,11 +167,19 @@ class SyncWriter {
     this.bufferedBytes = 0;
     const states = commit ? this.pendingStates : [];
     if (commit) this.pendingStates = [];
+    // taken now: marks made while this batch is written belong to the next commit
+    const coverage: [StreamLoader, number][] = [];
+    if (commit)
+      for (const { loader } of this.targets.values()) {
+        const covered = loader.takeCoverage();
+        if (covered !== undefined) coverage.push([loader, covered]);
+      }
     if (batches.length === 0 && !commit) return;
     const work = (async () => {
-      if (batches.length > 0) await this.session.begin();
+      if (batches.length > 0 || coverage.length > 0) await this.session.begin();
       for (const [loader, batch] of batches) await loader.load(batch);
       if (!commit) return;
+      for (const [loader, covered] of coverage) await loader.commitCoverage(covered);
       await this.session.commit();
       for (const state of states) await this.out.state(state);
       await this.out.flush();

@@ -8,8 +8,8 @@ import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeo
 import { type JobRequest, type JobTrigger } from '@tributary/workflows';
 import { activeJobOf } from '../active-job.js';
 import { ActorEntity, ConnectionEntity, ConnectionStateEntity } from '../entities/index.js';
-import { withoutStreams } from '../state/state-messages.js';
-import { bumpGenerations, jobCatalog, requestedStreams, type JobStreams } from './job-catalog.js';
+import { stateTypeOf, withoutStreams } from '../state/state-messages.js';
+import { bumpGenerations, fullRefreshStreams, jobCatalog, requestedStreams, type JobStreams } from './job-catalog.js';
 import { actorSnapshot, type JobConfigSnapshot } from './job-snapshot.js';
 import { isUuid } from './ids.js';
 
@@ -87,6 +87,9 @@ async function createJobIn(
     ]);
     await wipeState(manager, connectionId, streams);
   }
+  // a full refresh stream's state (e.g. the page a Python CDK source got to) only carries a read
+  // between attempts of one job; passed to the next job, its final state would make it read nothing
+  if (request.kind !== 'clear') await wipeState(manager, connectionId, { targets: fullRefreshStreams(catalog), everyStream: false }, true);
   return { jobId };
 }
 
@@ -105,11 +108,20 @@ async function actorSnapshots(
   return { source: snapshot(connection.sourceId, 'source'), destination: snapshot(connection.destinationId, 'destination') };
 }
 
-/** A cleared or refreshed stream starts over: its committed state goes (see withoutStreams). */
-async function wipeState(manager: EntityManager, connectionId: string, { targets, everyStream }: JobStreams): Promise<void> {
+/**
+ * A cleared or refreshed stream starts over: its committed state goes (see withoutStreams).
+ * `keepLegacy`: a LEGACY state cannot be split, so it stays rather than lose other streams' state.
+ */
+async function wipeState(
+  manager: EntityManager,
+  connectionId: string,
+  { targets, everyStream }: JobStreams,
+  keepLegacy = false,
+): Promise<void> {
+  if (targets.length === 0) return;
   const repository = manager.getRepository(ConnectionStateEntity);
   const row = await repository.findOneBy({ connectionId });
-  if (!row) return;
+  if (!row || (keepLegacy && stateTypeOf(row.state) === 'legacy')) return;
   const left = withoutStreams(row.state, targets, everyStream);
   if (left)
     await manager.query(`UPDATE connection_state SET state = $2::jsonb, updated_at = now() WHERE connection_id = $1`, [

@@ -59,6 +59,11 @@ export function bumpGenerations(catalog: ConfiguredAirbyteCatalog, targets: read
   };
 }
 
+/** The streams read in full every job (their state only lives between the attempts of one job). */
+export function fullRefreshStreams(catalog: ConfiguredAirbyteCatalog): StreamDescriptor[] {
+  return catalog.streams.filter((s) => s.sync_mode === 'full_refresh').map(descriptorOf);
+}
+
 /**
  * What the job runs with, from the connection's catalog after bumpGenerations: every
  * configured stream (only the targets for a clear) with its sync and generation ids.

@@ -1,5 +1,5 @@
 // PostgresJobPersistence on a real, migrated PostgreSQL database.
-import { DomainError, ErrorCode } from '@tributary/domain';
+import { DomainError, ErrorCode, streamDescriptorKey } from '@tributary/domain';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
@@ -357,7 +357,8 @@ describe('PostgresJobPersistence', () => {
 
       const [state] = (await persistence.loadState(connectionId))!;
       expect(state!.global?.shared_state).toEqual({ lsn: 42 });
-      expect(state!.global?.stream_states.map((s) => s.stream_descriptor.name)).toEqual(['users', 'products']);
+      // products is a full refresh stream: its state only ever lives through one job
+      expect(state!.global?.stream_states.map((s) => s.stream_descriptor.name)).toEqual(['users']);
       const config = await persistence.loadSyncConfig({ connectionId, jobId });
       expect(config.kind).toBe('refresh');
       expect(config.nonBreakingChangesPolicy).toBe('disable');
@@ -387,6 +388,39 @@ describe('PostgresJobPersistence', () => {
       const { jobId } = await persistence.createJob(connectionId, 'manual', { kind: 'clear', streams: [{ name: 'users' }] });
       expect(await stateRow(connectionId)).toBeNull();
       await finishJob(jobId);
+    });
+
+    it('a sync job starts full refresh streams afresh: their state from an earlier job goes, the others stay', async () => {
+      const { connectionId } = await seed(catalog());
+      await setState(connectionId, 'stream', [streamState('users', 10), streamState('products', 20), streamState('orders', 30)]);
+      const { jobId } = await persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+      expect((await stateRow(connectionId))?.state.map((s) => s.stream?.stream_descriptor.name)).toEqual(['users', 'orders']);
+      await finishJob(jobId);
+    });
+
+    it('a sync job keeps a LEGACY state, which cannot be split between streams', async () => {
+      const { connectionId } = await seed(catalog());
+      await setState(connectionId, 'legacy', [{ type: 'LEGACY', data: { users: 1, products: 2 } }]);
+      const { jobId } = await persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+      expect((await stateRow(connectionId))?.state).toEqual([{ type: 'LEGACY', data: { users: 1, products: 2 } }]);
+      await finishJob(jobId);
+    });
+
+    it('startNewGenerations moves the given streams on, on the connection, and answers every stream\'s generation', async () => {
+      const { connectionId } = await seed(catalog());
+      const generations = await persistence.startNewGenerations(connectionId, [{ name: 'products' }]);
+      expect((await connection(connectionId)).configuredCatalog.streams.map((s) => [s.stream.name, s.generation_id])).toEqual([
+        ['users', 2],
+        ['products', 1],
+        ['orders', undefined],
+      ]);
+      expect([...generations]).toEqual([
+        [streamDescriptorKey({ name: 'users' }), 2],
+        [streamDescriptorKey({ name: 'products' }), 1],
+        [streamDescriptorKey({ name: 'orders' }), 0],
+      ]);
+      expect((await persistence.startNewGenerations(connectionId, [])).size).toBe(3);
+      expect((await connection(connectionId)).configuredCatalog.streams[1]!.generation_id).toBe(1);
     });
 
     it('refuses a stream the connection does not sync, changing nothing', async () => {

@@ -4,7 +4,7 @@
  */
 import { notFound } from '@tributary/domain';
 import type { DataSource } from 'typeorm';
-import type { AirbyteCatalog } from '@tributary/protocol';
+import type { AirbyteCatalog, StreamDescriptor } from '@tributary/protocol';
 import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type {
   AttemptOutcome,
@@ -25,6 +25,7 @@ import { recordSourceCatalog } from './source-catalogs.js';
 import { createAttempt, finishAttempt, finishJob, persistProgress, persistState } from './attempts.js';
 import { loadConnectorConfig, loadConnectorSides } from './connector-sides.js';
 import { createJob } from './create-job.js';
+import { startNewGenerations } from './new-generations.js';
 import { isJobId, isUuid } from './ids.js';
 import { readSnapshot } from './job-snapshot.js';
 
@@ -92,6 +93,10 @@ export class PostgresJobPersistence implements JobPersistence {
 
   createJob(connectionId: string, trigger: JobTrigger, request: JobRequest): Promise<{ jobId: string }> {
     return createJob(this.dataSource, connectionId, trigger, request);
+  }
+
+  startNewGenerations(connectionId: string, streams: readonly StreamDescriptor[]): Promise<Map<string, number>> {
+    return startNewGenerations(this.dataSource, connectionId, streams);
   }
 
   createAttempt(jobId: string): Promise<{ attemptNumber: number }> {
