@@ -130,11 +130,20 @@ export function deleteOlderGenerationsSql(table: TableRef): string {
  * How a primary key part or the cursor is read: its typed column for a top-level field
  * that has one, else the jsonb at that path of the raw record.
  */
-export type ValuePath = { column: string } | { jsonPath: readonly string[] };
+export type ValuePath = { column: string; field: string } | { jsonPath: readonly string[] };
 
 export function valuePath(path: readonly string[], columnOfField: ReadonlyMap<string, string>): ValuePath {
   const column = path.length === 1 ? columnOfField.get(path[0]!) : undefined;
-  return column !== undefined ? { column } : { jsonPath: path };
+  return column !== undefined ? { column, field: path[0]! } : { jsonPath: path };
+}
+
+/**
+ * A typed key part is NULL for a null value and for one its type cannot hold ("abc" for an
+ * integer): the raw value tells the second kind apart, so such records are not merged into one.
+ */
+function rawWhenNullExpr(value: ValuePath, alias: string): string | undefined {
+  if (!('column' in value)) return undefined;
+  return `(CASE WHEN ${valueExpr(value, alias)} IS NULL THEN nullif(${alias}."_airbyte_data" -> ${quoteLiteral(value.field)}, 'null'::jsonb) END)`;
 }
 
 function valueExpr(value: ValuePath, alias?: string): string {
@@ -144,7 +153,9 @@ function valueExpr(value: ValuePath, alias?: string): string {
 }
 
 export function primaryKeyIndexName(table: TableRef, key: readonly ValuePath[]): string {
-  return derivedIdentifier(table.name, 'pk', JSON.stringify([table.schema, table.name, key]));
+  // named as before fields were noted beside columns: existing tables keep their index
+  const named = key.map((k) => ('column' in k ? { column: k.column } : k));
+  return derivedIdentifier(table.name, 'pk', JSON.stringify([table.schema, table.name, named]));
 }
 
 /** A plain index on the key: the merge finds existing rows of a key through it. */
@@ -188,6 +199,9 @@ export function mergeSql(spec: MergeSpec): string {
     : stageKey.map((k) => `${k} IS NOT NULL`).join(' AND ');
   const eq = spec.keysWithNull ? 'IS NOT DISTINCT FROM' : '=';
   let keyMatch = spec.key.map((k) => `${valueExpr(k, 'f')} ${eq} ${valueExpr(k, 'w')}`).join(' AND ');
+  const rawParts = spec.keysWithNull ? spec.key.filter((k) => 'column' in k) : [];
+  for (const k of rawParts) keyMatch += ` AND ${rawWhenNullExpr(k, 'f')} IS NOT DISTINCT FROM ${rawWhenNullExpr(k, 'w')}`;
+  for (const k of rawParts) stageKey.push(rawWhenNullExpr(k, 's')!);
   // implied by the match, but indexable: the final rows that can match have a NULL part too
   if (spec.keysWithNull) keyMatch += ` AND (${spec.key.map((k) => `${valueExpr(k, 'f')} IS NULL`).join(' OR ')})`;
   const order = [...stageKey];

@@ -169,4 +169,30 @@ describe('destination-postgres append_dedup', () => {
     });
     expect(await rows('refresh_dedup')).toEqual([['1', 'gen2']]);
   });
+
+  it('keeps apart records whose key values fail the column type (each NULL in the column), across batches', async () => {
+    await sync(
+      'uncastable',
+      [
+        recordLine('uncastable', { id: 'abc', updated_at: at(1), v: 'abc first' }),
+        recordLine('uncastable', { id: 'def', updated_at: at(1), v: 'def' }),
+        recordLine('uncastable', { id: 'abc', updated_at: at(2), v: 'abc newer' }),
+        recordLine('uncastable', { id: 7, updated_at: at(1), v: '7' }),
+      ],
+      {},
+      // the next batch: matched against the rows already merged
+      [recordLine('uncastable', { id: 'def', updated_at: at(3), v: 'def newer' }), recordLine('uncastable', { id: null, updated_at: at(1), v: 'null' })],
+    );
+    const result = await t.client.query(
+      `SELECT _airbyte_data->>'id' AS raw, id, v, _airbyte_meta->'changes' AS changes FROM uncastable ORDER BY raw NULLS LAST`,
+    );
+    expect(result.rows.map((r: { raw: string | null; id: string | null; v: string }) => [r.raw, r.id, r.v])).toEqual([
+      ['7', '7', '7'],
+      ['abc', null, 'abc newer'],
+      ['def', null, 'def newer'],
+      [null, null, 'null'],
+    ]);
+    // why the column is empty is said in the row
+    expect(result.rows[1].changes).toEqual([{ field: 'id', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' }]);
+  });
 });
