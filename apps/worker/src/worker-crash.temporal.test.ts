@@ -14,7 +14,9 @@ import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testin
 import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
 import { isAlive, repoRoot, startTestTemporal, waitFor, type TestTemporal } from '@tributary/testing';
-import { descendants, jsonl, jsonlRecordIds, seedSampleConnection } from '@tributary/testing/worker';
+import { seedConnection } from '@tributary/testing/db';
+import { fakeConnector } from '@tributary/testing/replication';
+import { descendants, jsonl, jsonlRecordIds, sampleCatalog, seedSampleConnection } from '@tributary/testing/worker';
 
 const run = promisify(execFile);
 const RECORDS = 4000;
@@ -117,4 +119,31 @@ describe('worker crash', () => {
     const ids = await jsonlRecordIds(out, 'users');
     expect(new Set(ids).size).toBe(RECORDS);
   }, 180_000);
+
+  it('takes its connectors down with it: a source waiting on its API does not live on', async () => {
+    const store = new PostgresJobPersistence(database.dataSource, secretKey);
+    // ten records, then twenty seconds of "waiting for the API": a source in that wait notices
+    // nothing of a dead worker (its next write would fail, twenty seconds on)
+    const { connectionId } = await seedConnection(database.dataSource, secretKey, {
+      source: { ...fakeConnector, config: { streams: [{ name: 'users', records: 1000 }], delayMs: 20_000, delayEvery: 10 } },
+      destination: { ...jsonl, config: { destination_path: join(dataDir, 'orphans') } },
+      catalog: sampleCatalog(['users']),
+    });
+    const { jobId } = await store.createJob(connectionId, 'manual', { kind: 'sync' });
+    // only this test's worker may take the job
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+    const worker = startWorker();
+    const handle = await client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: syncJobWorkflowId(jobId),
+      args: [{ connectionId, jobId }],
+    });
+    try {
+      const connectors = await waitFor('both connectors', () => (descendants(worker.pid!).length >= 2 ? descendants(worker.pid!) : undefined), 60_000);
+      worker.kill('SIGKILL');
+      await waitFor('the connectors to die with the worker', () => connectors.every((p) => !isAlive(p)) || undefined, 5_000);
+    } finally {
+      await handle.terminate('test over');
+    }
+  }, 120_000);
 });

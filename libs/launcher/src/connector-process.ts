@@ -5,6 +5,7 @@
  */
 import type { ConnectorRole, LogSink } from '@tributary/domain';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -102,11 +103,23 @@ export function connectorEnv(extra: Record<string, string> = {}): Record<string,
   return { ...env, PYTHONUNBUFFERED: '1', ...extra };
 }
 
+/**
+ * Connectors die with the worker that started them (kill -9, OOM): otherwise a source goes on
+ * calling its API, and a destination that sees its input end may take it for a finished sync.
+ * setpriv (util-linux, in every Debian image) sets the parent-death signal and execs the
+ * connector in place: no extra process. Without it, connectors run as they are.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+
+function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
 export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
   const channel = spec.stdout;
   let child: ChildProcess;
   try {
-    child = spawn(spec.command, spec.args, {
+    child = spawn(...dyingWithParent(spec.command, spec.args), {
       cwd: spec.cwd,
       env: connectorEnv(spec.env),
       stdio: ['pipe', channel ? channel.childEnd : 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ import { RecordRewriter } from './record-rewrite.js';
 import { FORWARD, SKIP, STOP, SourcePump, type SlowLineAnswer } from './source-pump.js';
 import { StateTracker, stateForSource } from './state-tracker.js';
 import { ReplicationStats } from './stats.js';
-import { StreamCatalog, describeStream } from './stream-catalog.js';
+import { StreamCatalog, describeStream, type StreamRef } from './stream-catalog.js';
 import { describeCollision, destinationCatalog, namingCollisions } from './stream-naming.js';
 import type { ReplicateInput, ReplicationResult, ReplicationState } from './types.js';
 
@@ -156,6 +156,7 @@ class Replication {
     );
     if (!dst) return;
     this.dst = dst;
+    this.startDestinationInput(dst);
     this.attachDestination(dst);
     // watched from now on: a destination that dies while the source installs stops the sync
     const destinationDone = dst.exited.then((exit) => this.onDestinationExit(exit));
@@ -513,19 +514,33 @@ class Replication {
     for (const ref of this.catalog.streams) {
       const status = this.stats.statusOf(ref.index);
       if (status === 'COMPLETE' || status === 'INCOMPLETE') continue;
-      const stream_descriptor = this.names
-        ? this.names.of(ref.index)
-        : ref.namespace
-          ? { name: ref.name, namespace: ref.namespace }
-          : { name: ref.name };
-      lines +=
-        JSON.stringify({
-          type: 'TRACE',
-          trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor, status: outcome } },
-        }) + '\n';
+      lines += this.statusLine(ref, outcome);
     }
     if (lines) this.dst.stdin.write(lines);
     this.dst.stdin.end();
+  }
+
+  /**
+   * Before any record, every stream is STARTED for the destination, whatever the source
+   * says: a destination then finishes a stream (e.g. swaps in an overwrite table) only on our
+   * COMPLETE, never because its input ended (as it does when the worker dies mid-sync).
+   */
+  private startDestinationInput(dst: ConnectorProcess): void {
+    dst.stdin.write(this.catalog.streams.map((ref) => this.statusLine(ref, 'STARTED')).join(''));
+  }
+
+  private statusLine(ref: StreamRef, status: 'STARTED' | 'COMPLETE' | 'INCOMPLETE'): string {
+    const stream_descriptor = this.names
+      ? this.names.of(ref.index)
+      : ref.namespace
+        ? { name: ref.name, namespace: ref.namespace }
+        : { name: ref.name };
+    return (
+      JSON.stringify({
+        type: 'TRACE',
+        trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor, status } },
+      }) + '\n'
+    );
   }
 
   private onDestinationExit(exit: ProcessExit): void {

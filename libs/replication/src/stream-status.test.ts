@@ -67,4 +67,21 @@ describe('replicate: stream statuses reach the destination', () => {
     expect(result.failures[0]!.message).toMatch(/not in the configured catalog/);
     expect(statusesSeen()).toEqual({ users: 'INCOMPLETE' });
   });
+
+  it('tells the destination every stream STARTED before anything else, also for a source that never says so', async () => {
+    // so a destination whose input ends without COMPLETE (the worker died) finishes nothing
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 5 }, { name: 'orders', records: 5 }], stateEvery: 2, noStreamStatus: true },
+      { messagesFile: ws.path('messages.jsonl') },
+      twoStreams,
+    );
+    expect(result.status).toBe('succeeded');
+    const statuses = readFileSync(ws.path('messages.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; trace?: { stream_status?: { stream_descriptor: { name: string }; status: string } } })
+      .map((m) => (m.trace?.stream_status ? `${m.trace.stream_status.stream_descriptor.name} ${m.trace.stream_status.status}` : m.type));
+    expect(statuses.slice(0, 3)).toEqual(['users STARTED', 'orders STARTED', 'STATE']);
+    expect(statuses.slice(-2)).toEqual(['users COMPLETE', 'orders COMPLETE']);
+  });
 });
