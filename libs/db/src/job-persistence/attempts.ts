@@ -69,10 +69,14 @@ export async function persistState(
   });
 }
 
+/**
+ * The attempt's end. Its counters never go below what a saved state recorded: the outcome of
+ * an attempt whose worker died comes from its last heartbeat, which may predate that state.
+ */
 export async function finishAttempt(dataSource: DataSource, ref: AttemptRef, outcome: AttemptOutcome, nextStep?: string): Promise<void> {
   if (!isJobId(ref.jobId)) throw notFound('job', ref.jobId);
   const [, affected] = (await dataSource.query(
-    `UPDATE attempt SET status = $3, stats = $4::jsonb, failure_reasons = $5::jsonb, next_step = $6, ended_at = now(), updated_at = now()
+    `UPDATE attempt SET status = $3, stats = ${monotonicStatsSql('$4')}, failure_reasons = $5::jsonb, next_step = $6, ended_at = now(), updated_at = now()
       WHERE job_id = $1 AND attempt_number = $2`,
     [ref.jobId, ref.attemptNumber, outcome.status, JSON.stringify(statsFromOutcome(outcome)), JSON.stringify(outcome.failures), nextStep ?? null],
   )) as [unknown, number];

@@ -579,6 +579,18 @@ describe('PostgresJobPersistence', () => {
       expect((await attempt(ref.jobId, 1)).stats).toMatchObject({ recordsEmitted: 10 });
     });
 
+    it('finish without losing committed counts: an outcome from a lost worker’s last heartbeat may lag its last saved state', async () => {
+      const ref = { ...(await runningJob()), attemptNumber: 1 };
+      await persistence.createAttempt(ref.jobId);
+      await persistence.persistState(ref, [streamState('users', 1810)], totals(1810));
+      await persistence.finishAttempt(ref, outcome('failed', 1780));
+      expect(await attempt(ref.jobId, 1)).toMatchObject({
+        status: 'failed',
+        stats: { recordsCommitted: 1810, bytesCommitted: 18100, recordsEmitted: 1810 },
+      });
+      await persistence.finishJob(ref.jobId, { jobId: ref.jobId, status: 'failed', attempts: [], failures: [] });
+    });
+
     it('finish with their status, stats, failures and end time; the job with its result', async () => {
       const { connectionId, jobId } = await runningJob();
       await persistence.createAttempt(jobId);
