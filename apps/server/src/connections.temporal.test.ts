@@ -385,6 +385,32 @@ describe('connections through the HTTP API', () => {
     expect(await api.dataSource.getRepository(JobEntity).countBy({ connectionId: id })).toBe(0);
   });
 
+  it('does not delete a connection whose job is being created at that moment (the job would vanish under its workflow)', async () => {
+    const { id } = (await create({ streams: [{ name: 'snapshot', syncMode: 'full_refresh_overwrite' }] })).body as { id: string };
+    // a job being created: the connection row locked, the job inserted, not yet committed
+    const creating = await api.dataSource.createQueryRunner();
+    await creating.connect();
+    await creating.startTransaction();
+    try {
+      await creating.query(`SELECT id FROM connection WHERE id = $1 FOR UPDATE`, [id]);
+      const [{ id: jobId }] = (await creating.query(
+        `INSERT INTO job (connection_id, job_type, status, config_snapshot) VALUES ($1, 'sync', 'running', '{}'::jsonb) RETURNING id::text AS id`,
+        [id],
+      )) as [{ id: string }];
+      const deleting = api.request('DELETE', `/api/v1/connections/${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await creating.commitTransaction();
+      const refused = await deleting;
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ detail: expect.stringContaining(`job ${jobId}`) });
+      expect(await api.dataSource.getRepository(JobEntity).countBy({ connectionId: id })).toBe(1);
+      await api.dataSource.getRepository(JobEntity).update({ id: jobId }, { status: 'succeeded' });
+    } finally {
+      if (creating.isTransactionActive) await creating.rollbackTransaction();
+      await creating.release();
+    }
+  });
+
   it('keeps a connection created while Temporal is down, answers 503 saying so, and starts its workflow on the next update', async () => {
     // nothing listens on port 1
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });

@@ -118,6 +118,30 @@ describe('sync job workflow', () => {
     expect(result.failures[0]).toMatchObject({ origin: 'source', type: 'config_error' });
   });
 
+  it('ends at once when its job is gone (the connection was deleted as the job was created), instead of retrying for ever', async () => {
+    const { connectionId } = await h.seedConnection({ sourceConfig: { count: 10 } });
+    const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+    await h.dataSource.query(`DELETE FROM connection WHERE id = $1`, [connectionId]);
+    const handle = await h.client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: syncJobWorkflowId(jobId),
+      args: [{ connectionId, jobId }],
+    });
+    const ended = await Promise.race([
+      handle.result().then(
+        () => 'completed',
+        (err: Error) => {
+          const messages: string[] = [];
+          for (let e: unknown = err; e instanceof Error; e = e.cause) messages.push(e.message);
+          return `failed: ${messages.join(' / ')}`;
+        },
+      ),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 15_000)),
+    ]);
+    if (ended === 'still running') await handle.terminate('test over');
+    expect(ended).toMatch(/^failed: .*job .* not found/i);
+  });
+
   it('shows live progress in heartbeats and cancels within 10 s, leaving no connector running', async () => {
     const handle = await startJob(
       { sourceConfig: { count: 1_000_000, records_per_batch: 10, sleep_ms_per_batch: 20, records_per_state: 100 } },

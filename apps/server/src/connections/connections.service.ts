@@ -129,10 +129,14 @@ export class ConnectionsService {
   /** Deletes the connection with its jobs and state; not while a job runs (cancel it first). */
   async delete(id: string): Promise<void> {
     await this.get(id);
-    const running = await activeJobOf(this.dataSource.manager, id);
-    if (running)
-      throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${id}: cancel it first`, { jobId: running.id });
-    await this.connections.delete({ id });
+    // with the connection row locked, as job creation locks it: a job created meanwhile is seen here
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ConnectionEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const running = await activeJobOf(manager, id);
+      if (running)
+        throw new DomainError(ErrorCode.Conflict, `job ${running.id} is running on connection ${id}: cancel it first`, { jobId: running.id });
+      await manager.getRepository(ConnectionEntity).delete({ id });
+    });
     // the workflow ends (it would also find the connection gone when it next loads its settings)
     await this.afterSave(
       id,

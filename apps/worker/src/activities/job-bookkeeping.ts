@@ -2,7 +2,7 @@
 import { DomainError, ErrorCode } from '@tributary/domain';
 import type { AttemptRef, JobOptions, JobPersistence, JobRequest, JobTrigger, TributaryActivities } from '@tributary/workflows';
 import type { AttemptLogs } from '../attempt-logs.js';
-import { asActivityFailure } from '../domain-failure.js';
+import { asActivityFailure, withDomainFailures } from '../domain-failure.js';
 
 type Bookkeeping = Pick<TributaryActivities, 'loadConnectionSettings' | 'createJob' | 'createAttempt' | 'finishAttempt' | 'finishJob'>;
 
@@ -44,11 +44,12 @@ export function jobBookkeepingActivities(persistence: JobPersistence, attemptLog
   return {
     loadConnectionSettings: async ({ connectionId }) => ({ ...(await persistence.loadConnectionSettings(connectionId)), ...(jobOptions ? { jobOptions } : {}) }),
     createJob: ({ connectionId, trigger, request }) => createJob(persistence, connectionId, trigger, request),
-    createAttempt: ({ jobId }) => persistence.createAttempt(jobId),
+    // a job that is gone (its connection was deleted) is not coming back: no retries
+    createAttempt: ({ jobId }) => withDomainFailures(() => persistence.createAttempt(jobId)),
     finishAttempt: async ({ outcome, nextStep, ...ref }) => {
-      await persistence.finishAttempt(ref, outcome, nextStep);
+      await withDomainFailures(() => persistence.finishAttempt(ref, outcome, nextStep));
       if (nextStep) await logNextStep(attemptLogs, ref, nextStep);
     },
-    finishJob: ({ jobId, result }) => persistence.finishJob(jobId, result),
+    finishJob: ({ jobId, result }) => withDomainFailures(() => persistence.finishJob(jobId, result)),
   };
 }
