@@ -18,7 +18,8 @@ export interface ReplicateActivityInput {
 export interface TributaryActivities {
   runConnectorCommand(input: ConnectorCommandInput): Promise<ConnectorCommandResult>;
   loadConnectionSettings(input: { connectionId: string }): Promise<ConnectionSettings>;
-  createJob(input: { connectionId: string; trigger: JobTrigger; request: JobRequest }): Promise<{ jobId: string }>;
+  /** requestId: one per job the workflow starts; a retry with the same id answers with the job the first try created */
+  createJob(input: { connectionId: string; trigger: JobTrigger; request: JobRequest; requestId?: string }): Promise<{ jobId: string }>;
   createAttempt(input: { jobId: string }): Promise<{ attemptNumber: number }>;
   /**
    * Runs one attempt: loads the sync config (secrets stay out of workflow history) and the

@@ -69,9 +69,10 @@ export interface JobPersistence {
    * Records a new job (status running). A clear or refresh bumps the generation of its
    * streams and wipes their state in the same transaction; every job that reads wipes the
    * state of full refresh streams (it only carries a read between the attempts of one job).
-   * Fails if a job already runs.
+   * Fails if a job already runs, unless it was created by the same `requestId` (a retry): then
+   * answers with that job.
    */
-  createJob(connectionId: string, trigger: JobTrigger, request: JobRequest): Promise<{ jobId: string }>;
+  createJob(connectionId: string, trigger: JobTrigger, request: JobRequest, requestId?: string): Promise<{ jobId: string }>;
   /**
    * Moves overwrite streams that start an attempt without committed state to a new generation
    * (on the connection, so generations only grow) and returns the generation_id of every stream

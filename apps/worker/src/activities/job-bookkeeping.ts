@@ -11,9 +11,9 @@ type Bookkeeping = Pick<TributaryActivities, 'loadConnectionSettings' | 'createJ
  * at that moment is an orphan: its job workflow ended (terminated, lost) without recording
  * a result. It is closed as failed so the connection is not blocked forever.
  */
-async function createJob(persistence: JobPersistence, connectionId: string, trigger: JobTrigger, request: JobRequest) {
+async function createJob(persistence: JobPersistence, connectionId: string, trigger: JobTrigger, request: JobRequest, requestId?: string) {
   try {
-    return await persistence.createJob(connectionId, trigger, request);
+    return await persistence.createJob(connectionId, trigger, request, requestId);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     const orphan = err.details.jobId;
@@ -25,7 +25,7 @@ async function createJob(persistence: JobPersistence, connectionId: string, trig
         attempts: [],
         failures: [{ origin: 'platform', type: 'system_error', message, timestamp: Date.now() }],
       });
-      return await persistence.createJob(connectionId, trigger, request);
+      return await persistence.createJob(connectionId, trigger, request, requestId);
     }
     // the connection is gone or the request names streams it does not sync: retrying cannot help
     throw asActivityFailure(err);
@@ -43,7 +43,7 @@ async function logNextStep(attemptLogs: AttemptLogs, ref: AttemptRef, nextStep: 
 export function jobBookkeepingActivities(persistence: JobPersistence, attemptLogs: AttemptLogs, jobOptions?: JobOptions): Bookkeeping {
   return {
     loadConnectionSettings: async ({ connectionId }) => ({ ...(await persistence.loadConnectionSettings(connectionId)), ...(jobOptions ? { jobOptions } : {}) }),
-    createJob: ({ connectionId, trigger, request }) => createJob(persistence, connectionId, trigger, request),
+    createJob: ({ connectionId, trigger, request, requestId }) => createJob(persistence, connectionId, trigger, request, requestId),
     // a job that is gone (its connection was deleted) is not coming back: no retries
     createAttempt: ({ jobId }) => withDomainFailures(() => persistence.createAttempt(jobId)),
     finishAttempt: async ({ outcome, nextStep, ...ref }) => {

@@ -14,6 +14,7 @@ export const ACTIVE_JOB_STATUSES = ['pending', 'running', 'incomplete'] as const
 @Index('idx_job_status', ['status'])
 // the database itself enforces "one running job per connection", so two racing triggers cannot both start
 @Index('uq_job_one_active_per_connection', ['connectionId'], { unique: true, where: `status IN ('pending', 'running', 'incomplete')` })
+@Index('uq_job_request_id', ['requestId'], { unique: true })
 export class JobEntity {
   /** bigint: node-postgres returns it as a string */
   @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'pk_job' })
@@ -35,6 +36,10 @@ export class JobEntity {
   /** for clear/refresh of some streams only; null = all streams */
   @Column({ type: 'jsonb', nullable: true })
   streams!: StreamDescriptor[] | null;
+
+  /** the request that created the job (a retried createJob finds its job by it); null outside workflows */
+  @Column({ name: 'request_id', type: 'uuid', nullable: true })
+  requestId!: string | null;
 
   /** what the job ran with (catalog, definitions, versions), so history stays true after edits */
   // never loaded by default: it holds the job's whole catalog, and job lists must not pull it in (loadSyncConfig selects it)

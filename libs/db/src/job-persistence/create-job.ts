@@ -32,10 +32,12 @@ export async function createJob(
   connectionId: string,
   trigger: JobTrigger,
   request: JobRequest,
+  requestId?: string,
 ): Promise<{ jobId: string }> {
   if (!isUuid(connectionId)) throw notFound('connection', connectionId);
+  if (requestId !== undefined && !isUuid(requestId)) throw new DomainError(ErrorCode.ValidationFailed, `request id ${requestId} is not a UUID`);
   try {
-    return await dataSource.transaction((manager) => createJobIn(manager, connectionId, trigger, request));
+    return await dataSource.transaction((manager) => createJobIn(manager, connectionId, trigger, request, requestId));
   } catch (err) {
     // the unique index is the last word (e.g. against a writer that does not lock the connection)
     if (violatesOneActiveJob(err)) throw alreadyRunning(connectionId, (await activeJobOf(dataSource.manager, connectionId))?.id);
@@ -48,11 +50,20 @@ async function createJobIn(
   connectionId: string,
   trigger: JobTrigger,
   request: JobRequest,
+  requestId: string | undefined,
 ): Promise<{ jobId: string }> {
   const connection = await manager
     .getRepository(ConnectionEntity)
     .findOne({ where: { id: connectionId }, lock: { mode: 'pessimistic_write' } });
   if (!connection) throw notFound('connection', connectionId);
+  if (requestId) {
+    // a retry of a request whose first try committed: its job, whatever became of it
+    const [created] = (await manager.query(`SELECT id::text AS id FROM job WHERE request_id = $1 AND connection_id = $2`, [
+      requestId,
+      connectionId,
+    ])) as { id: string }[];
+    if (created) return { jobId: created.id };
+  }
   const running = await activeJobOf(manager, connectionId);
   if (running) throw alreadyRunning(connectionId, running.id);
 
@@ -71,13 +82,14 @@ async function createJobIn(
     ...(await actorSnapshots(manager, connection)),
   };
   await manager.query(
-    `INSERT INTO job (id, connection_id, job_type, status, streams, config_snapshot) VALUES ($1, $2, $3, 'running', $4::jsonb, $5::jsonb)`,
+    `INSERT INTO job (id, connection_id, job_type, status, streams, config_snapshot, request_id) VALUES ($1, $2, $3, 'running', $4::jsonb, $5::jsonb, $6)`,
     [
       jobId,
       connectionId,
       request.kind,
       request.kind === 'sync' || !request.streams ? null : JSON.stringify(streams.targets),
       JSON.stringify(snapshot),
+      requestId ?? null,
     ],
   );
   if (request.kind !== 'sync') {

@@ -301,6 +301,20 @@ describe('PostgresJobPersistence', () => {
       }
     });
 
+    it('answers a retried request with the job its first try created, instead of "already running"', async () => {
+      const { connectionId } = await seed({ streams: [stream('users')] });
+      const requestId = randomUUID();
+      const first = await persistence.createJob(connectionId, 'manual', { kind: 'sync' }, requestId);
+      expect(await persistence.createJob(connectionId, 'manual', { kind: 'sync' }, requestId)).toEqual(first);
+      expect(await dataSource.getRepository(JobEntity).countBy({ connectionId })).toBe(1);
+      // another request still finds the job running
+      expect(await rejection(persistence.createJob(connectionId, 'manual', { kind: 'sync' }, randomUUID()))).toMatchObject({
+        code: ErrorCode.Conflict,
+      });
+      await finishJob(first.jobId);
+      expect(await persistence.createJob(connectionId, 'manual', { kind: 'sync' }, requestId)).toEqual(first);
+    });
+
     it('fails for a connection that does not exist', async () => {
       expect(await rejection(persistence.createJob(randomUUID(), 'manual', { kind: 'sync' }))).toMatchObject({ code: ErrorCode.NotFound });
     });

@@ -91,8 +91,8 @@ export class PostgresJobPersistence implements JobPersistence {
     return row && row.state.length > 0 ? row.state : undefined;
   }
 
-  createJob(connectionId: string, trigger: JobTrigger, request: JobRequest): Promise<{ jobId: string }> {
-    return createJob(this.dataSource, connectionId, trigger, request);
+  createJob(connectionId: string, trigger: JobTrigger, request: JobRequest, requestId?: string): Promise<{ jobId: string }> {
+    return createJob(this.dataSource, connectionId, trigger, request, requestId);
   }
 
   startNewGenerations(connectionId: string, streams: readonly StreamDescriptor[]): Promise<Map<string, number>> {

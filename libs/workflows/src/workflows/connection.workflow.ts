@@ -18,6 +18,7 @@ import {
   proxyActivities,
   setHandler,
   startChild,
+  uuid4,
 } from '@temporalio/workflow';
 import type { TributaryActivities } from '../activities.js';
 import type { ConnectionSettings, ConnectionWorkflowInput, LastJob, RunJobResult, RunningJob } from '../connection-contract.js';
@@ -140,7 +141,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     let jobId: string;
     try {
       creatingJob = true;
-      ({ jobId } = await createJob({ connectionId, trigger, request }));
+      // one id per job: a retried activity answers with the job its first try created
+      ({ jobId } = await createJob({ connectionId, trigger, request, requestId: uuid4() }));
     } catch (err) {
       creatingJob = false;
       // refused for good (createJob retries anything transient): answer the caller, keep waiting
