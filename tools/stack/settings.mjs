@@ -15,6 +15,14 @@ function port(env, name, fallback) {
   return value;
 }
 
+function count(env, name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (0 or more), got '${raw}'`);
+  return value;
+}
+
 /** @param {NodeJS.ProcessEnv} env */
 export function stackSettings(env = process.env) {
   const dataDir = resolve(env.TRIBUTARY_DATA_DIR || join(REPO_ROOT, '.data'));
@@ -42,6 +50,9 @@ export function stackSettings(env = process.env) {
     adminToken: env.TRIBUTARY_ADMIN_TOKEN || undefined,
     adminEmail: env.TRIBUTARY_ADMIN_EMAIL || 'admin@tributary.local',
     adminPassword: env.TRIBUTARY_ADMIN_PASSWORD || undefined,
+    /** a service that crashes more often than this within restartWindowMs is crash-looping: the stack gives up */
+    restartLimit: count(env, 'TRIBUTARY_RESTART_LIMIT', 5),
+    restartWindowMs: 10 * 60_000,
   };
 }
 

@@ -7,7 +7,7 @@
 //   stack.failure.then(...)                 // a service died on its own
 //   await stack.stop();
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from './postgres.mjs';
@@ -20,14 +20,30 @@ const STOP_GRACE_MS = { server: 10_000, worker: 15_000, bootloader: 5_000, tempo
 const READY_TIMEOUT_MS = 120_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The postmaster in `pidFile` runs (a zombie, which nobody reaped, does not). */
+function postmasterAlive(pidFile) {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
 const defaultLog = (line) => process.stderr.write(`\x1b[1m[tributary]\x1b[0m ${line}\n`);
 
 /** A service that ended on its own: which one, how, and the last lines it printed. */
 export class ServiceFailure extends Error {
-  constructor(service, exit, logFile) {
+  constructor(service, message) {
+    super(message);
+    this.service = service;
+  }
+
+  /** "worker exited with code 1 (log: ...)" and the last lines it printed */
+  static of(service, exit, logFile) {
     const tail = service.tail().trim();
-    super(`${service.name} ${describeExit(exit)} (log: ${logFile})${tail ? `\n  ${tail.split('\n').join('\n  ')}` : ''}`);
-    this.service = service.name;
+    return new ServiceFailure(service.name, `${service.name} ${describeExit(exit)} (log: ${logFile})${tail ? `\n  ${tail.split('\n').join('\n  ')}` : ''}`);
   }
 }
 
@@ -45,6 +61,9 @@ export class Stack {
   #starting = Promise.resolve();
   #failed;
   #reportFailure;
+  /** crash times per service name, for the crash-loop limit */
+  #crashes = new Map();
+  #restartingPostgres = false;
 
   /**
    * @param {ReturnType<import('./settings.mjs').stackSettings>} settings
@@ -100,16 +119,16 @@ export class Stack {
     });
     const booted = await this.#unlessStopping(bootloader.exited);
     this.#services.delete('bootloader');
-    if (booted.code !== 0) throw new ServiceFailure(bootloader, booted, this.#logFile('bootloader'));
+    if (booted.code !== 0) throw ServiceFailure.of(bootloader, booted, this.#logFile('bootloader'));
 
     this.log(`starting the API server and the worker (logs in ${s.logDir})`);
     const serviceEnv = { ...appEnv, TRIBUTARY_SECRET_KEY: secretKey };
-    this.#watch(this.#startNode('server', 'apps/server/dist/main.js', { ...serviceEnv, PORT: String(s.apiPort), HOST: s.apiHost }));
-    this.#watch(this.#startNode('worker', 'apps/worker/dist/main.js', serviceEnv));
+    this.#supervise(() => this.#startNode('server', 'apps/server/dist/main.js', { ...serviceEnv, PORT: String(s.apiPort), HOST: s.apiHost }));
+    this.#supervise(() => this.#startNode('worker', 'apps/worker/dist/main.js', serviceEnv));
     await this.#waitForHealth();
     // the web UI's production build (tools/build-webapp.sh); its server calls the API on loopback
     this.log('starting the web UI');
-    this.#watch(
+    this.#supervise(() =>
       this.#startNode('webapp', 'node_modules/next/dist/bin/next', {
         ...process.env,
         NODE_ENV: 'production',
@@ -181,9 +200,31 @@ export class Stack {
     const s = this.settings;
     if (s.databaseUrl) return s.databaseUrl;
     this.log(`PostgreSQL on 127.0.0.1:${s.postgresPort} (data in ${join(s.dataDir, 'postgres')})`);
-    const postgres = await startEmbeddedPostgres({ dataDir: s.dataDir, logDir: s.logDir, port: s.postgresPort });
+    const start = () => startEmbeddedPostgres({ dataDir: s.dataDir, logDir: s.logDir, port: s.postgresPort });
+    const postgres = await start();
     this.#postgresDir = postgres.dir;
+    this.#watchPostgres(postgres.dir, start);
     return postgres.url;
+  }
+
+  /**
+   * pg_ctl daemonizes PostgreSQL, so nothing is told when it dies: its postmaster is looked
+   * at every two seconds, and restarted like any other service.
+   */
+  #watchPostgres(dir, start) {
+    const pidFile = join(dir, 'postmaster.pid');
+    const timer = setInterval(async () => {
+      if (this.#stopping || this.#failed || this.#restartingPostgres || postmasterAlive(pidFile)) return;
+      this.#restartingPostgres = true;
+      try {
+        if (await this.#restartAfterCrash('postgres', 'stopped (its postmaster is gone)', () => '')) await start();
+      } catch (error) {
+        this.#fail(new Error(`postgres could not be restarted: ${error.message} (log: ${this.#logFile('postgres')})`));
+      } finally {
+        this.#restartingPostgres = false;
+      }
+    }, 2000);
+    timer.unref();
   }
 
   async #temporal() {
@@ -202,7 +243,14 @@ export class Stack {
       onError: this.onServiceError,
     });
     this.#services.set('temporal', service);
-    this.#watch(service);
+    this.#supervise(
+      () => service,
+      async () => {
+        const restarted = await startEmbeddedTemporal({ dataDir: s.dataDir, logDir: s.logDir, port: s.temporalPort, namespace: s.temporalNamespace, env: process.env, onError: this.onServiceError });
+        this.#services.set('temporal', restarted.service);
+        return restarted.service;
+      },
+    );
     await waitForTemporal(address, s.temporalNamespace, { timeoutMs: READY_TIMEOUT_MS, gaveUp: () => this.#gaveUp() });
     return address;
   }
@@ -225,13 +273,59 @@ export class Stack {
     return join(this.settings.logDir, `${name}.log`);
   }
 
-  /** a service that ends while the stack is not stopping is a failure of the whole stack */
-  #watch(service) {
-    void service.exited.then((exit) => {
-      if (this.#stopping || this.#failed) return;
-      this.#failed = new ServiceFailure(service, exit, this.#logFile(service.name));
-      this.#reportFailure(this.#failed);
-    });
+  /**
+   * Starts a service and keeps it running: one that ends while the stack is not stopping is
+   * started again after a backoff (1, 2, 4 ... 30 s), said on the console. One that crashes
+   * more than `restartLimit` times within `restartWindowMs` is crash-looping: that is a failure
+   * of the whole stack. `restart` defaults to `start`.
+   */
+  #supervise(start, restart = start) {
+    const watch = (service) =>
+      void service.exited.then(async (exit) => {
+        if (this.#stopping || this.#failed) return;
+        if (!(await this.#restartAfterCrash(service.name, describeExit(exit), () => service.tail()))) return;
+        try {
+          watch(await restart());
+        } catch (error) {
+          this.#fail(new Error(`${service.name} could not be restarted: ${error.message} (log: ${this.#logFile(service.name)})`));
+        }
+      });
+    watch(start());
+  }
+
+  /**
+   * Counts a crash ("worker was killed by SIGKILL") and waits out the backoff; false when the
+   * stack gives up (a crash loop) or stops meanwhile.
+   */
+  async #restartAfterCrash(name, how, tail) {
+    const { restartLimit, restartWindowMs } = this.settings;
+    const now = Date.now();
+    const crashes = [...(this.#crashes.get(name) ?? []), now].filter((at) => now - at < restartWindowMs);
+    this.#crashes.set(name, crashes);
+    const log = this.#logFile(name);
+    if (crashes.length > restartLimit) {
+      const last = tail().trim();
+      const minutes = Math.round(restartWindowMs / 60_000);
+      this.#fail(
+        new ServiceFailure(
+          name,
+          `${name} ${how} (log: ${log}); it crashed ${crashes.length} times in ${minutes} minutes: giving up${last ? `\n  ${last.split('\n').join('\n  ')}` : ''}`,
+        ),
+      );
+      return false;
+    }
+    const delayMs = Math.min(30_000, 1000 * 2 ** (crashes.length - 1));
+    this.log(`${name} ${how}; restarting it in ${delayMs / 1000} s (log: ${log})`);
+    await sleep(delayMs);
+    if (this.#stopping || this.#failed) return false;
+    this.log(`restarting ${name}`);
+    return true;
+  }
+
+  #fail(failure) {
+    if (this.#failed) return;
+    this.#failed = failure;
+    this.#reportFailure(failure);
   }
 
   #gaveUp() {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@tributary/testing';
-import { childPids, isAlive } from '@tributary/testing';
+import { childPids, isAlive, waitFor } from '@tributary/testing';
 
 const run = promisify(execFile);
 const supervisorScript = fileURLToPath(new URL('./main.mjs', import.meta.url));
@@ -154,22 +154,46 @@ describe('the embedded stack (npm start)', () => {
     expect(pids.filter(isAlive), supervisor.output()).toEqual([]);
   });
 
-  it('reuses its data and token on restart; when a service dies it names it, stops the rest and exits non-zero', async () => {
-    const supervisor = startSupervisor(env);
+  it('reuses its data and token on restart; restarts a crashed service or database, and gives up on a crash loop', async () => {
+    // one restart per service allowed, so that the second crash is a crash loop
+    const supervisor = startSupervisor({ ...env, TRIBUTARY_RESTART_LIMIT: '1' });
     const { apiUrl, token } = await ready(supervisor);
     expect(token).toBe(firstToken);
     // the password is shown on the first start only
     expect(supervisor.output()).toContain(`admin@tributary.local, password in ${join(dataDir, 'admin-password')}`);
     expect((await fetch(`${apiUrl}/workspaces`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 
-    const pids = await stackPids(supervisor);
-    const worker = pids.find((pid) => commandLine(pid).includes('apps/worker/dist/main.js'));
+    const workerPid = async () => (await stackPids(supervisor)).find((pid) => commandLine(pid).includes('apps/worker/dist/main.js'));
+    const worker = await workerPid();
     expect(worker).toBeDefined();
     process.kill(worker ?? -1, 'SIGKILL');
+    // said on the console, and a new worker runs
+    await waitFor('the worker restarted', async () => {
+      const pid = await workerPid();
+      return pid !== undefined && pid !== worker ? true : undefined;
+    }, 30_000);
+    expect(supervisor.output()).toMatch(/worker was killed by SIGKILL; restarting it in 1 s \(log: .*worker\.log\)/);
 
+    // PostgreSQL (daemonized by pg_ctl) is watched too
+    const postmasterFile = join(dataDir, 'postgres', 'postmaster.pid');
+    const postmaster = Number((await readFile(postmasterFile, 'utf8')).split('\n')[0]);
+    process.kill(postmaster, 'SIGKILL');
+    await waitFor('PostgreSQL restarted', async () => {
+      const pid = Number((await readFile(postmasterFile, 'utf8').catch(() => '')).split('\n')[0]);
+      return pid && pid !== postmaster && isAlive(pid) ? true : undefined;
+    }, 60_000);
+    expect(supervisor.output()).toMatch(/postgres stopped \(its postmaster is gone\); restarting it/);
+    await waitFor('the API to answer again', async () => {
+      const response = await fetch(`${apiUrl}/workspaces`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      return response?.status === 200 ? true : undefined;
+    }, 60_000);
+
+    // the worker's second crash within ten minutes is one too many
+    const pids = await stackPids(supervisor);
+    process.kill((await workerPid()) ?? -1, 'SIGKILL');
     const exit = await supervisor.exited;
     expect(exit.code, supervisor.output()).toBe(1);
-    expect(supervisor.output()).toMatch(/worker was killed by SIGKILL \(log: .*worker\.log\)/);
+    expect(supervisor.output()).toMatch(/worker was killed by SIGKILL \(log: .*worker\.log\); it crashed 2 times in 10 minutes: giving up/);
     expect(pids.filter(isAlive), supervisor.output()).toEqual([]);
   });
 });
