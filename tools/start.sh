@@ -54,4 +54,9 @@ if [ "${1:-}" = demo ]; then
   run_demo
   exit 0
 fi
+# built once into the cache on a fresh machine (minutes): said here, before the stack starts
+if [ -z "${TEMPORAL_ADDRESS:-}" ] && [ -z "${TEMPORAL_CLI:-}" ]; then
+  TEMPORAL_CLI="$(bash tools/ensure-temporal.sh)"
+  export TEMPORAL_CLI
+fi
 exec node tools/stack/main.mjs

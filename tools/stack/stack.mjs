@@ -72,7 +72,11 @@ export class Stack {
   constructor(settings, hooks = {}) {
     this.settings = settings;
     this.log = hooks.log ?? defaultLog;
-    this.onServiceError = hooks.onServiceError ?? ((service, message) => this.log(`${service}: ${message}`));
+    const onServiceError = hooks.onServiceError ?? ((service, message) => this.log(`${service}: ${message}`));
+    // errors while stopping are expected noise (Temporal's "context canceled"): they stay in the logs
+    this.onServiceError = (service, message) => {
+      if (!this.#stopping) onServiceError(service, message);
+    };
     /** resolves with a ServiceFailure when a long-running service dies while the stack is not stopping */
     this.failure = new Promise((resolve) => (this.#reportFailure = resolve));
   }

@@ -149,9 +149,14 @@ describe('the embedded stack (npm start)', () => {
     for (const piece of ['apps/server/dist/main.js', 'apps/worker/dist/main.js', 'next-server', 'server start-dev', 'postgres'])
       expect(commands).toContain(piece);
 
+    const beforeStop = supervisor.output().length;
     supervisor.child.kill('SIGINT');
     expect(await supervisor.exited, supervisor.output()).toEqual({ code: 0, signal: null });
     expect(pids.filter(isAlive), supervisor.output()).toEqual([]);
+    // a clean stop says what it stops, and nothing alarming
+    const stopping = supervisor.output().slice(beforeStop);
+    expect(stopping).toContain('stopping worker');
+    expect(stopping).not.toMatch(/error|canceled|fatal/i);
   });
 
   it('reuses its data and token on restart; restarts a crashed service or database, and gives up on a crash loop', async () => {
