@@ -9,7 +9,7 @@ import { ConnectionFieldSelection1764000000000 } from './1764000000000-connectio
 import { ConnectionCatalogSummary1764100000000 } from './1764100000000-connection-catalog-summary.js';
 import { AttemptNextStep1764150000000 } from './1764150000000-attempt-next-step.js';
 import { UsersAndSessions1764200000000 } from './1764200000000-users-and-sessions.js';
-import { JobRequestId1764300000000 } from './1764300000000-job-request-id.js';
+import { JobRequestId1764350000000 } from './1764350000000-job-request-id.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -18,5 +18,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ConnectionCatalogSummary1764100000000,
   AttemptNextStep1764150000000,
   UsersAndSessions1764200000000,
-  JobRequestId1764300000000,
+  JobRequestId1764350000000,
 ];

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * starts): createJob retried after its first try committed answers with that job instead of
  * finding it "already running". Null for jobs created before this column and outside workflows.
  */
-export class JobRequestId1764300000000 implements MigrationInterface {
-  name = 'JobRequestId1764300000000';
+export class JobRequestId1764350000000 implements MigrationInterface {
+  name = 'JobRequestId1764350000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "job" ADD "request_id" uuid`);
