@@ -6,7 +6,7 @@ import type { LogStorage } from '@tributary/storage';
 import { ActorsModule } from './actors/actors.module.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
 import { ApiTokenVerifier } from './auth/api-token-verifier.js';
-import { BearerTokenGuard } from './auth/bearer-token.guard.js';
+import { AccessGuard } from './auth/access.guard.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -57,7 +57,7 @@ export class AppModule {
       module: AppModule,
       imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs)],
       controllers: [HealthController, VersionController],
-      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

@@ -60,7 +60,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const dataSource = await createDataSource({ url: db.url, applicationName: 'tributary-server-test' }).initialize();
   await dataSource.runMigrations();
   const { token, tokenHash, prefix } = newApiToken();
-  await dataSource.getRepository(ApiTokenEntity).save({ name: 'test admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+  await dataSource.getRepository(ApiTokenEntity).save({ name: 'test admin', tokenHash, prefix, role: 'instance_admin', workspaceId: null, lastUsedAt: null, revokedAt: null });
   const workspace = await dataSource.getRepository(WorkspaceEntity).save({ name: 'Test Workspace' });
 
   const logLines: string[] = [];
