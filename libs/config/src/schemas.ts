@@ -14,6 +14,14 @@ export const serverEnvSchema = z.object({
   TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
   /** how long a web UI sign-in lasts; default 12 h */
   TRIBUTARY_SESSION_TTL_MS: z.coerce.number().int().min(1000).default(12 * 60 * 60 * 1000),
+  /**
+   * let instance admins add connector definitions with a `command` runtime: any executable,
+   * run as the worker's user. Off unless the operator opts in (PyPI/npm/image runtimes are not affected)
+   */
+  TRIBUTARY_ALLOW_COMMAND_CONNECTORS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type ServerConfig = z.infer<typeof serverEnvSchema>;
 
