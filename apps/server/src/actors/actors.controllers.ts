@@ -6,7 +6,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, type Type } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActorType } from '@tributary/db';
-import { Scope, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
@@ -64,7 +64,7 @@ function actorsController(kind: ActorKind) {
     @ApiBody({ type: dtos.create })
     @ApiCreatedResponse({ type: dtos.response })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async create(@Scope() scope: WorkspaceScope, @Body() body: CreateActorDto) {
+    async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateActorDto) {
       const { entity, configuration } = await this.service.create(scope, actorType, body);
       return toActorResponse(entity, configuration);
     }
@@ -73,7 +73,7 @@ function actorsController(kind: ActorKind) {
     @ApiOperation({ operationId: `list${name}s` })
     @ApiOkResponse({ type: dtos.page })
     @ApiProblems(400)
-    async list(@Scope() scope: WorkspaceScope, @Query() query: ListActorsQueryDto): Promise<Page<ReturnType<typeof toActorResponse>>> {
+    async list(@CallerScope() scope: WorkspaceScope, @Query() query: ListActorsQueryDto): Promise<Page<ReturnType<typeof toActorResponse>>> {
       return toPage(await this.service.list(scope, actorType, query), query, (a) => toActorResponse(a.entity, a.configuration));
     }
 
@@ -81,7 +81,7 @@ function actorsController(kind: ActorKind) {
     @ApiOperation({ operationId: `get${name}` })
     @ApiOkResponse({ type: dtos.response })
     @ApiProblems(400, 404)
-    async get(@Scope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string) {
+    async get(@CallerScope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string) {
       const { entity, configuration } = await this.service.get(scope, actorType, actorId);
       return toActorResponse(entity, configuration);
     }
@@ -91,7 +91,7 @@ function actorsController(kind: ActorKind) {
     @ApiBody({ type: dtos.update })
     @ApiOkResponse({ type: dtos.response })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async update(@Scope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string, @Body() body: UpdateActorDto) {
+    async update(@CallerScope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string, @Body() body: UpdateActorDto) {
       const { entity, configuration } = await this.service.update(scope, actorType, actorId, body);
       return toActorResponse(entity, configuration);
     }
@@ -104,7 +104,7 @@ function actorsController(kind: ActorKind) {
     })
     @ApiOkResponse({ type: CheckConnectionResponseDto, description: "The connector's verdict (a failed check is a normal answer)" })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async checkConfiguration(@Scope() scope: WorkspaceScope, @Body() body: CheckConfigurationDto): Promise<CheckConnectionResponseDto> {
+    async checkConfiguration(@CallerScope() scope: WorkspaceScope, @Body() body: CheckConfigurationDto): Promise<CheckConnectionResponseDto> {
       return this.commands.checkConfiguration(scope, actorType, body);
     }
 
@@ -118,7 +118,7 @@ function actorsController(kind: ActorKind) {
     @ApiOkResponse({ type: CheckConnectionResponseDto, description: "The connector's verdict (a failed check is a normal answer)" })
     @ApiProblems(400, 404, 422, 502, 503, 504)
     async check(
-      @Scope() scope: WorkspaceScope,
+      @CallerScope() scope: WorkspaceScope,
       @Param(idParam, UuidParamPipe) actorId: string,
       @Body() body: CheckSavedActorDto,
     ): Promise<CheckConnectionResponseDto> {
@@ -130,7 +130,7 @@ function actorsController(kind: ActorKind) {
     @ApiOperation({ operationId: `delete${name}` })
     @ApiNoContentResponse({ description: 'Deleted' })
     @ApiProblems(400, 404, 409)
-    async delete(@Scope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string): Promise<void> {
+    async delete(@CallerScope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string): Promise<void> {
       await this.service.delete(scope, actorType, actorId);
     }
   }
@@ -154,7 +154,7 @@ export class SourcesController extends actorsController({
   @ApiOkResponse({ type: SourceSchemaResponseDto })
   @ApiProblems(400, 404, 422, 502, 503, 504)
   async discover(
-    @Scope() scope: WorkspaceScope,
+    @CallerScope() scope: WorkspaceScope,
     @Param('sourceId', UuidParamPipe) sourceId: string,
     @Query() query: DiscoverSchemaQueryDto,
   ): Promise<SourceSchemaResponseDto> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, type Principal } from '../auth/principal.js';
-import { Scope, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { PageQueryDto, toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
@@ -35,7 +35,7 @@ export class ApiTokensController {
   @ApiOperation({ operationId: 'listApiTokens', summary: 'List API tokens (never the tokens themselves)' })
   @ApiOkResponse({ type: ApiTokenPageDto })
   @ApiProblems(400)
-  async list(@Scope() scope: WorkspaceScope, @Query() query: PageQueryDto): Promise<Page<ApiTokenResponseDto>> {
+  async list(@CallerScope() scope: WorkspaceScope, @Query() query: PageQueryDto): Promise<Page<ApiTokenResponseDto>> {
     return toPage(await this.service.list(scope, query), query, toApiTokenResponse);
   }
 
@@ -44,7 +44,7 @@ export class ApiTokensController {
   @ApiOperation({ operationId: 'revokeApiToken', summary: 'Revoke an API token' })
   @ApiNoContentResponse({ description: 'Revoked (or already revoked)' })
   @ApiProblems(400, 404)
-  async revoke(@Scope() scope: WorkspaceScope, @Param('tokenId', UuidParamPipe) tokenId: string): Promise<void> {
+  async revoke(@CallerScope() scope: WorkspaceScope, @Param('tokenId', UuidParamPipe) tokenId: string): Promise<void> {
     await this.service.revoke(scope, tokenId);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Who made a request, as the guard found out: an API token or a signed-in user's session, each
  * with a role and (for workspace roles) a workspace. Kept on the request so handlers and
- * `@Scope()` can read it.
+ * `@CallerScope()` can read it.
  */
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { DomainError, ErrorCode, type Role } from '@tributary/domain';

@@ -1,6 +1,6 @@
 /**
  * Which workspaces a request may see: every one (instance admins) or its own. Controllers take
- * it with `@Scope()` and hand it to the services, which look resources up within it: a resource
+ * it with `@CallerScope()` and hand it to the services, which look resources up within it: a resource
  * of another workspace is simply not found (404, never 403, so its id does not leak).
  */
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
@@ -29,8 +29,8 @@ export function assertWorkspaceInScope(scope: WorkspaceScope, workspaceId: strin
   if (!inScope(scope, workspaceId)) throw notFound(what, id);
 }
 
-/** `@Scope() scope: WorkspaceScope`: the caller's scope (the guard has authenticated the request). */
-export const Scope = createParamDecorator((_data: unknown, context: ExecutionContext): WorkspaceScope => {
+/** `@CallerScope() scope: WorkspaceScope`: the caller's scope (the guard has authenticated the request). */
+export const CallerScope = createParamDecorator((_data: unknown, context: ExecutionContext): WorkspaceScope => {
   const principal = principalOf(context.switchToHttp().getRequest<FastifyRequest>());
   if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'this operation needs a credential');
   return scopeOf(principal);

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Patch, 
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JSON_CONTENT_TYPE, pageJson } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
-import { Scope, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
 import { ConnectionStatusResponseDto } from './connection-status.dto.js';
 import { ConnectionStatusService } from './connection-status.service.js';
@@ -33,7 +33,7 @@ export class ConnectionsController {
   })
   @ApiCreatedResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
-  async create(@Scope() scope: WorkspaceScope, @Body() body: CreateConnectionDto): Promise<ConnectionResponseDto> {
+  async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateConnectionDto): Promise<ConnectionResponseDto> {
     return toConnectionResponse(await this.service.create(scope, body));
   }
 
@@ -42,7 +42,7 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionPageDto })
   @ApiProblems(400)
   @Header('Content-Type', JSON_CONTENT_TYPE)
-  async list(@Scope() scope: WorkspaceScope, @Query() query: ListConnectionsQueryDto): Promise<string> {
+  async list(@CallerScope() scope: WorkspaceScope, @Query() query: ListConnectionsQueryDto): Promise<string> {
     return pageJson(await this.service.listJson(scope, query), query);
   }
 
@@ -53,7 +53,7 @@ export class ConnectionsController {
   })
   @ApiOkResponse({ type: ConnectionStatusResponseDto })
   @ApiProblems(400, 404)
-  async status(@Scope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStatusResponseDto> {
+  async status(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStatusResponseDto> {
     return this.statuses.status(scope, connectionId);
   }
 
@@ -62,7 +62,7 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404)
   @Header('Content-Type', JSON_CONTENT_TYPE)
-  async get(@Scope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<string> {
+  async get(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<string> {
     return this.service.viewJson(scope, connectionId);
   }
 
@@ -71,7 +71,7 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
   async update(
-    @Scope() scope: WorkspaceScope,
+    @CallerScope() scope: WorkspaceScope,
     @Param('connectionId', UuidParamPipe) connectionId: string,
     @Body() body: UpdateConnectionDto,
   ): Promise<ConnectionResponseDto> {
@@ -88,7 +88,7 @@ export class ConnectionsController {
     [409, 'A job is running on the connection'],
     [503, 'Deleted, but Temporal did not answer: the workflow was not told'],
   )
-  async delete(@Scope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<void> {
+  async delete(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<void> {
     await this.service.delete(scope, connectionId);
   }
 }

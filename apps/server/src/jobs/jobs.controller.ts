@@ -12,7 +12,7 @@ import {
   toAttemptResponse,
   toJobResponse,
 } from './job.dto.js';
-import { Scope, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { JobsService } from './jobs.service.js';
 
 @ApiTags('jobs')
@@ -34,7 +34,7 @@ export class JobsController {
     [503, 'Temporal is unreachable, or no worker polls the task queue'],
     [504, 'The job request reached the connection workflow, but the job was not created in time'],
   )
-  async create(@Scope() scope: WorkspaceScope, @Body() body: CreateJobDto): Promise<JobResponseDto> {
+  async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateJobDto): Promise<JobResponseDto> {
     return toJobResponse(await this.service.create(scope, body));
   }
 
@@ -42,7 +42,7 @@ export class JobsController {
   @ApiOperation({ operationId: 'listJobs', summary: 'Jobs, newest first, filtered by connection, status, type and creation time' })
   @ApiOkResponse({ type: JobPageDto })
   @ApiProblems(400)
-  async list(@Scope() scope: WorkspaceScope, @Query() query: ListJobsQueryDto): Promise<Page<JobResponseDto>> {
+  async list(@CallerScope() scope: WorkspaceScope, @Query() query: ListJobsQueryDto): Promise<Page<JobResponseDto>> {
     return toPage(await this.service.list(scope, query), query, toJobResponse);
   }
 
@@ -50,7 +50,7 @@ export class JobsController {
   @ApiOperation({ operationId: 'getJob', summary: 'A job with its attempts, per-stream stats and failure reasons' })
   @ApiOkResponse({ type: JobWithAttemptsResponseDto })
   @ApiProblems(400, 404)
-  async get(@Scope() scope: WorkspaceScope, @Param('jobId', JobIdPipe) jobId: string): Promise<JobWithAttemptsResponseDto> {
+  async get(@CallerScope() scope: WorkspaceScope, @Param('jobId', JobIdPipe) jobId: string): Promise<JobWithAttemptsResponseDto> {
     const { job, attempts } = await this.service.get(scope, jobId);
     return { ...toJobResponse(job), attempts: attempts.map(toAttemptResponse) };
   }
@@ -63,7 +63,7 @@ export class JobsController {
   })
   @ApiAcceptedResponse({ type: JobResponseDto, description: 'Cancellation requested' })
   @ApiProblems(400, 404, [409, 'The job is not running'], [503, 'Temporal is unreachable'])
-  async cancel(@Scope() scope: WorkspaceScope, @Param('jobId', JobIdPipe) jobId: string): Promise<JobResponseDto> {
+  async cancel(@CallerScope() scope: WorkspaceScope, @Param('jobId', JobIdPipe) jobId: string): Promise<JobResponseDto> {
     return toJobResponse(await this.service.cancel(scope, jobId));
   }
 }

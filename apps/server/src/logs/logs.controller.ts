@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Scope, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { JobIdPipe } from '../jobs/job-id.pipe.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { AttemptNumberPipe } from './attempt-number.pipe.js';
@@ -21,7 +21,7 @@ export class LogsController {
   @ApiOkResponse({ type: LogPageDto })
   @ApiProblems(400, 404)
   async get(
-    @Scope() scope: WorkspaceScope,
+    @CallerScope() scope: WorkspaceScope,
     @Param('jobId', JobIdPipe) jobId: string,
     @Param('attemptNumber', AttemptNumberPipe) attemptNumber: number,
     @Query() query: LogPageQueryDto,

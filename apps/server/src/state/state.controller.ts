@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConnectionStateEntity } from '@tributary/db';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
-import { Scope, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
 import { ConnectionStateResponseDto, ReplaceStateDto } from './state.dto.js';
 import { StateService } from './state.service.js';
@@ -21,7 +21,7 @@ export class StateController {
   @ApiOperation({ operationId: 'getConnectionState', summary: 'The committed state the next sync resumes from' })
   @ApiOkResponse({ type: ConnectionStateResponseDto })
   @ApiProblems(400, 404)
-  async get(@Scope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStateResponseDto> {
+  async get(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStateResponseDto> {
     return toStateResponse(connectionId, await this.service.get(scope, connectionId));
   }
 
@@ -30,7 +30,7 @@ export class StateController {
   @ApiOkResponse({ type: ConnectionStateResponseDto })
   @ApiProblems(400, 404, [409, 'A job is running on the connection'])
   async replace(
-    @Scope() scope: WorkspaceScope,
+    @CallerScope() scope: WorkspaceScope,
     @Param('connectionId', UuidParamPipe) connectionId: string,
     @Body() body: ReplaceStateDto,
   ): Promise<ConnectionStateResponseDto> {

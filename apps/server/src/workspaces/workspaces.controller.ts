@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scope, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { PageQueryDto, toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
@@ -24,7 +24,7 @@ export class WorkspacesController {
   @ApiOperation({ operationId: 'listWorkspaces' })
   @ApiOkResponse({ type: WorkspacePageDto })
   @ApiProblems(400)
-  async list(@Scope() scope: WorkspaceScope, @Query() query: PageQueryDto): Promise<Page<WorkspaceResponseDto>> {
+  async list(@CallerScope() scope: WorkspaceScope, @Query() query: PageQueryDto): Promise<Page<WorkspaceResponseDto>> {
     return toPage(await this.service.list(scope, query), query, toWorkspaceResponse);
   }
 
@@ -32,7 +32,7 @@ export class WorkspacesController {
   @ApiOperation({ operationId: 'getWorkspace' })
   @ApiOkResponse({ type: WorkspaceResponseDto })
   @ApiProblems(400, 404)
-  async get(@Scope() scope: WorkspaceScope, @Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<WorkspaceResponseDto> {
+  async get(@CallerScope() scope: WorkspaceScope, @Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<WorkspaceResponseDto> {
     return toWorkspaceResponse(await this.service.get(scope, workspaceId));
   }
 
@@ -41,7 +41,7 @@ export class WorkspacesController {
   @ApiOkResponse({ type: WorkspaceResponseDto })
   @ApiProblems(400, 404)
   async update(
-    @Scope() scope: WorkspaceScope,
+    @CallerScope() scope: WorkspaceScope,
     @Param('workspaceId', UuidParamPipe) workspaceId: string,
     @Body() body: UpdateWorkspaceDto,
   ): Promise<WorkspaceResponseDto> {
@@ -53,7 +53,7 @@ export class WorkspacesController {
   @ApiOperation({ operationId: 'deleteWorkspace' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404, 409)
-  async delete(@Scope() scope: WorkspaceScope, @Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<void> {
+  async delete(@CallerScope() scope: WorkspaceScope, @Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<void> {
     await this.service.delete(scope, workspaceId);
   }
 }
