@@ -158,6 +158,18 @@ describe('Helm chart charts/tributary', () => {
     await expect(render(undefined, namespace, ['--set', 'server.replicas=-1'])).rejects.toThrow(/replicas/);
   });
 
+  it('leaves command connectors off unless the operator turns them on, and accepts only true or false', async () => {
+    const configOf = async (extra: string[]) =>
+      ((await render(undefined, 'tributary', extra)).find((m) => m.kind === 'ConfigMap') as V1ConfigMap).data ?? {};
+    const env = { DATABASE_URL: 'postgres://u:p@db:5432/tributary', TRIBUTARY_SECRET_KEY: 'ab'.repeat(32) };
+    const byDefault = await configOf([]);
+    expect(byDefault.TRIBUTARY_ALLOW_COMMAND_CONNECTORS).toBe('false');
+    expect(loadConfig(serverEnvSchema, { ...byDefault, ...env }).TRIBUTARY_ALLOW_COMMAND_CONNECTORS).toBe(false);
+    const allowed = await configOf(['--set-string', 'config.TRIBUTARY_ALLOW_COMMAND_CONNECTORS=true']);
+    expect(loadConfig(serverEnvSchema, { ...allowed, ...env }).TRIBUTARY_ALLOW_COMMAND_CONNECTORS).toBe(true);
+    await expect(configOf(['--set-string', 'config.TRIBUTARY_ALLOW_COMMAND_CONNECTORS=yes'])).rejects.toThrow(/TRIBUTARY_ALLOW_COMMAND_CONNECTORS/);
+  });
+
   it('declares every variable of libs/config once in values.yaml', async () => {
     const values = loadYaml<{ config: Record<string, unknown>; secrets: Record<string, unknown> }>(
       await readFile(`${chart}/values.yaml`, 'utf8'),

@@ -9,6 +9,7 @@ import { ConnectionFieldSelection1764000000000 } from './1764000000000-connectio
 import { ConnectionCatalogSummary1764100000000 } from './1764100000000-connection-catalog-summary.js';
 import { AttemptNextStep1764150000000 } from './1764150000000-attempt-next-step.js';
 import { UsersAndSessions1764200000000 } from './1764200000000-users-and-sessions.js';
+import { ApiTokenRoles1764300000000 } from './1764300000000-api-token-roles.js';
 import { JobRequestId1764350000000 } from './1764350000000-job-request-id.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
@@ -18,5 +19,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   ConnectionCatalogSummary1764100000000,
   AttemptNextStep1764150000000,
   UsersAndSessions1764200000000,
+  ApiTokenRoles1764300000000,
   JobRequestId1764350000000,
 ];

@@ -1,7 +1,7 @@
 // One supervised child process: output appended to its log file, the last lines kept for
 // error reports, error-level JSON log lines passed to a callback, graceful stop.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { chmodSync, closeSync, createWriteStream, openSync } from 'node:fs';
 
 const TAIL_LINES = 30;
 
@@ -27,6 +27,9 @@ function errorMessage(line) {
  *           onError?: (name: string, message: string) => void }} options
  */
 export function startService({ name, command, args, env, cwd, logFile, onError }) {
+  // the owner's only, also a log file an older version left readable by all
+  closeSync(openSync(logFile, 'a', 0o600));
+  chmodSync(logFile, 0o600);
   const log = createWriteStream(logFile, { flags: 'a' });
   log.write(`--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -8,7 +8,7 @@
 //   await stack.stop();
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from './postgres.mjs';
 import { describeExit, startService } from './service.mjs';
@@ -92,7 +92,9 @@ export class Stack {
 
   async #start() {
     const s = this.settings;
-    await mkdir(s.logDir, { recursive: true });
+    // the logs are the owner's only: they hold what the services say about the data they move
+    await mkdir(s.logDir, { recursive: true, mode: 0o700 });
+    await chmod(s.logDir, 0o700);
     const secretKey = s.secretKey ?? (await persistentSecret(join(s.dataDir, 'secret-key'), newSecretKey));
     const adminToken = s.adminToken ?? (await persistentSecret(join(s.dataDir, 'admin-token'), newAdminToken));
     // the web UI's first user: its password is shown on the first start only, then it is in the file

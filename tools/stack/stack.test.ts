@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,6 +143,17 @@ describe('the embedded stack (npm start)', () => {
     for (const file of ['admin-token', 'admin-password', 'secret-key']) expect((await stat(join(dataDir, file))).mode & 0o777).toBe(0o600);
     for (const log of ['bootloader', 'server', 'worker', 'temporal', 'webapp'])
       expect((await stat(join(dataDir, 'logs', `${log}.log`))).size).toBeGreaterThan(0);
+    // the logs are the owner's only, and the admin token and password are on the console, never in them
+    const logDir = join(dataDir, 'logs');
+    expect((await stat(logDir)).mode & 0o777).toBe(0o700);
+    const logFiles = await readdir(logDir);
+    expect(logFiles).toEqual(expect.arrayContaining(['bootloader.log', 'server.log', 'worker.log', 'temporal.log', 'webapp.log', 'postgres.log']));
+    for (const file of logFiles) {
+      expect((await stat(join(logDir, file))).mode & 0o777, file).toBe(0o600);
+      const text = await readFile(join(logDir, file), 'utf8');
+      expect(text.includes(token), `${file} holds the admin token`).toBe(false);
+      expect(text.includes(password), `${file} holds the admin password`).toBe(false);
+    }
 
     const pids = await stackPids(supervisor);
     const commands = pids.map(commandLine).join('\n');

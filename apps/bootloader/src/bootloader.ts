@@ -15,7 +15,7 @@ export interface BootloaderOptions {
   logger: Logger;
   /** how builtin connector specs are fetched (see builtin-specs.ts) */
   fetchSpec: SpecFetcher;
-  /** shows the first admin token to the operator, once */
+  /** shows a generated first admin token to the operator, once (one the operator chose is theirs already) */
   printToken: (token: string) => void;
   /** shows a generated password of the first web UI user to the operator, once */
   printPassword?: (email: string, password: string) => void;
@@ -77,7 +77,8 @@ export async function runBootloader(options: BootloaderOptions): Promise<StepRep
 
     await step('first-admin-token', async () => {
       const token = await ensureFirstAdminToken(manager, config.TRIBUTARY_ADMIN_TOKEN);
-      if (token) options.printToken(token);
+      // a chosen token is never echoed: the bootloader's output may land in a log file (npm start's does)
+      if (token && !config.TRIBUTARY_ADMIN_TOKEN) options.printToken(token);
       return { changed: token !== undefined };
     });
 

@@ -107,13 +107,13 @@ describe('sources and destinations through the HTTP API', () => {
 
     const renamed = await client.PATCH('/api/v1/sources/{sourceId}', {
       params: { path: { sourceId: id } },
-      body: { name: 'renamed', configuration: { ...masked, host: 'other.example' } },
+      body: { name: 'renamed', configuration: masked },
     });
     expect(renamed.error, JSON.stringify(renamed.error)).toBeUndefined();
-    expect(renamed.data).toMatchObject({ name: 'renamed', configuration: { host: 'other.example', password: MASK } });
+    expect(renamed.data).toMatchObject({ name: 'renamed', configuration: { host: 'db.example', password: MASK } });
 
     const stored = await storedPlaintext(id);
-    expect(stored).toMatchObject({ host: 'other.example', password: PLANTED.password, credentials: { api_key: PLANTED.apiKey } });
+    expect(stored).toMatchObject({ host: 'db.example', password: PLANTED.password, credentials: { api_key: PLANTED.apiKey } });
 
     await client.PATCH('/api/v1/sources/{sourceId}', {
       params: { path: { sourceId: id } },
@@ -121,12 +121,39 @@ describe('sources and destinations through the HTTP API', () => {
     });
     expect(await storedPlaintext(id)).toMatchObject({ password: 'a-new-password', credentials: { api_key: PLANTED.apiKey } });
 
+    // another host with every secret entered again
+    await client.PATCH('/api/v1/sources/{sourceId}', {
+      params: { path: { sourceId: id } },
+      body: { configuration: { ...validConfig(), host: 'other.example' } },
+    });
+    expect(await storedPlaintext(id)).toMatchObject({ host: 'other.example', password: PLANTED.password });
+
     // switching the oneOf branch and sending the mask for a secret never stored
     const switched = await api.request('PATCH', `/api/v1/sources/${id}`, {
       body: { configuration: { ...masked, credentials: { auth_type: 'oauth', client_id: 'c', client_secret: MASK } } },
     });
     expect(switched.status).toBe(422);
     expect(switched.body).toMatchObject({ errors: [{ pointer: '#/configuration/credentials/client_secret' }] });
+  });
+
+  it('refuses a masked secret sent with a changed host, in an update and in a check: the stored secret would go to that host', async () => {
+    const created = await client.POST('/api/v1/sources', {
+      body: { workspaceId: api.workspaceId, definitionId: sourceDefinitionId, name: 'exfiltration', configuration: validConfig() },
+    });
+    const id = created.data!.id;
+    const toAttacker = { ...created.data!.configuration, host: 'attacker.example' };
+    for (const [method, path, body] of [
+      ['PATCH', `/api/v1/sources/${id}`, { configuration: toAttacker }],
+      ['POST', `/api/v1/sources/${id}/check`, { configuration: toAttacker }],
+    ] as const) {
+      const res = await api.request(method, path, { body });
+      expect(res.status, `${method} ${path}: ${res.text}`).toBe(422);
+      expect(res.contentType).toMatch(/^application\/problem\+json/);
+      const errors = (res.body as { errors: { pointer: string; detail: string }[] }).errors;
+      expect(errors.map((e) => e.pointer).sort()).toEqual(['#/configuration/credentials/api_key', '#/configuration/password']);
+      expect(errors[0]!.detail).toBe('re-enter the secret when you change /configuration/host');
+    }
+    expect(await storedPlaintext(id)).toMatchObject({ host: 'db.example', password: PLANTED.password });
   });
 
   it('gets, lists, filters and deletes sources; every response masks secrets', async () => {

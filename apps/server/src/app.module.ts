@@ -6,11 +6,11 @@ import type { LogStorage } from '@tributary/storage';
 import { ActorsModule } from './actors/actors.module.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
 import { ApiTokenVerifier } from './auth/api-token-verifier.js';
-import { BearerTokenGuard } from './auth/bearer-token.guard.js';
+import { AccessGuard } from './auth/access.guard.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
 import { HealthController } from './health/health.controller.js';
-import { DATA_SOURCE, LOGGER, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
+import { ALLOW_COMMAND_CONNECTORS, DATA_SOURCE, LOGGER, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -31,6 +31,8 @@ export interface AppDependencies {
   storage: LogStorage;
   /** how long a web UI sign-in lasts (default 12 h) */
   sessionTtlMs?: number;
+  /** let connector definitions run any executable on the workers (TRIBUTARY_ALLOW_COMMAND_CONNECTORS; default false) */
+  allowCommandConnectors?: boolean;
 }
 
 /** What every module may inject: the database, the secret key, the logger, Temporal. */
@@ -45,6 +47,7 @@ class InfrastructureModule {
       { provide: SECRET_KEY, useValue: deps.secretKey },
       { provide: LOGGER, useValue: deps.logger },
       { provide: TEMPORAL, useValue: temporalSettings(deps.temporal) },
+      { provide: ALLOW_COMMAND_CONNECTORS, useValue: deps.allowCommandConnectors ?? false },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -57,7 +60,7 @@ export class AppModule {
       module: AppModule,
       imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs)],
       controllers: [HealthController, VersionController],
-      providers: [{ provide: APP_GUARD, useClass: BearerTokenGuard }],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

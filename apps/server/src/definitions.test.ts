@@ -23,11 +23,18 @@ describe('connector definitions through the HTTP API', () => {
     expect((await client.GET('/api/v1/destination-definitions')).data?.data).toEqual([]);
   });
 
-  it('adds a custom command destination with a version label', async () => {
-    const { data } = await client.POST('/api/v1/destination-definitions', {
-      body: { name: 'destination-mine', runtime: { kind: 'command', command: '/usr/local/bin/dest', args: ['--fast'] } },
-    });
-    expect(data).toMatchObject({ version: 'dev', runtime: { kind: 'command', command: '/usr/local/bin/dest', args: ['--fast'] } });
+  it('refuses a command runtime unless the operator allows command connectors, naming the field and the setting', async () => {
+    for (const kind of ['source', 'destination']) {
+      const res = await api.request('POST', `/api/v1/${kind}-definitions`, {
+        body: { name: `${kind}-mine`, runtime: { kind: 'command', command: '/bin/sh', args: ['-c', 'id'] } },
+      });
+      expect(res.status, res.text).toBe(403);
+      expect(res.contentType).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'forbidden', errors: [{ pointer: '#/runtime/kind' }] });
+      expect((res.body as { detail: string }).detail).toContain('TRIBUTARY_ALLOW_COMMAND_CONNECTORS');
+    }
+    const names = (await client.GET('/api/v1/destination-definitions')).data?.data.map((d) => d.name);
+    expect(names).not.toContain('destination-mine');
   });
 
   it('names the bad fields of a runtime, and refuses builtin or unknown kinds and duplicate names', async () => {
@@ -69,5 +76,22 @@ describe('connector definitions through the HTTP API', () => {
     expect(refused.status).toBe(409);
     const wrongType = await api.request('PATCH', `/api/v1/source-definitions/${builtin.id}/version`, { body: { version: '9.9.9' } });
     expect(wrongType.status).toBe(404);
+  });
+});
+
+describe('command connectors where the operator allows them', () => {
+  let api: ApiHarness;
+  let client: TributaryClient;
+  beforeAll(async () => {
+    api = await startApiHarness({ allowCommandConnectors: true });
+    client = createTributaryClient({ baseUrl: api.baseUrl, token: api.token });
+  });
+  afterAll(() => api?.close());
+
+  it('adds a custom command destination with a version label', async () => {
+    const { data } = await client.POST('/api/v1/destination-definitions', {
+      body: { name: 'destination-mine', runtime: { kind: 'command', command: '/usr/local/bin/dest', args: ['--fast'] } },
+    });
+    expect(data).toMatchObject({ version: 'dev', runtime: { kind: 'command', command: '/usr/local/bin/dest', args: ['--fast'] } });
   });
 });

@@ -60,7 +60,7 @@ describe('server main (compiled)', () => {
     const dataSource = await createDataSource({ url: db.url }).initialize();
     await dataSource.runMigrations();
     const { token, tokenHash, prefix } = newApiToken();
-    await dataSource.getRepository(ApiTokenEntity).save({ name: 'admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+    await dataSource.getRepository(ApiTokenEntity).save({ name: 'admin', tokenHash, prefix, role: 'instance_admin', workspaceId: null, lastUsedAt: null, revokedAt: null });
     await dataSource.destroy();
 
     const port = await freePort();
@@ -83,7 +83,7 @@ describe('server main (compiled)', () => {
     try {
       await dataSource.runMigrations();
       const { token, tokenHash, prefix } = newApiToken();
-      await dataSource.getRepository(ApiTokenEntity).save({ name: 'admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+      await dataSource.getRepository(ApiTokenEntity).save({ name: 'admin', tokenHash, prefix, role: 'instance_admin', workspaceId: null, lastUsedAt: null, revokedAt: null });
       const port = await freePort();
       const server = run({ ...env(), PORT: String(port) });
       await waitForHealth(`http://127.0.0.1:${port}/api/v1/health`);

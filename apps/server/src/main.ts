@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     temporal,
     storage,
     sessionTtlMs: config.TRIBUTARY_SESSION_TTL_MS,
+    allowCommandConnectors: config.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = config.TRIBUTARY_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;

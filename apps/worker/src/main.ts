@@ -50,6 +50,7 @@ async function runWorker(env: WorkerEnv, persistence: PostgresJobPersistence, lo
     installDir: env.connectorsDir,
     tmpDir: join(env.dataDir, 'tmp'),
     resolveBuiltin: resolveBuiltinConnector,
+    allowCommands: env.allowCommandConnectors,
   });
   const activities = createActivities({
     launcher,

@@ -18,9 +18,16 @@ describe('worker environment', () => {
       connectorsDir: resolve('.tributary/data/connectors'),
       storageDir: resolve('.tributary/data/storage'),
       jobOptions: undefined,
+      allowCommandConnectors: false,
       logLevel: 'info',
       workflowBundlePath: undefined,
     });
+  });
+
+  it('runs command connectors only when TRIBUTARY_ALLOW_COMMAND_CONNECTORS is true, and names a bad value', () => {
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true' }).allowCommandConnectors).toBe(true);
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'false' }).allowCommandConnectors).toBe(false);
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'yes' })).toThrow(/TRIBUTARY_ALLOW_COMMAND_CONNECTORS/);
   });
 
   it('turns the TRIBUTARY_JOB_* variables into job options, and names a bad one', () => {

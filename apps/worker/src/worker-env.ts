@@ -23,6 +23,8 @@ export interface WorkerEnv {
   storageDir: string;
   /** retry policy and heartbeat timeout for every job; undefined keeps the workflow defaults */
   jobOptions?: JobOptions;
+  /** TRIBUTARY_ALLOW_COMMAND_CONNECTORS: run connector definitions with a `command` runtime */
+  allowCommandConnectors: boolean;
   logLevel: WorkerConfig['LOG_LEVEL'];
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
@@ -45,6 +47,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     connectorsDir: resolve(parsed.TRIBUTARY_CONNECTORS_DIR ?? join(parsed.TRIBUTARY_DATA_DIR, 'connectors')),
     storageDir: resolve(storageDirOf(parsed)),
     jobOptions: jobOptionsOf(parsed),
+    allowCommandConnectors: parsed.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
     logLevel: parsed.LOG_LEVEL,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
   };

@@ -11,10 +11,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API tokens (never the tokens themselves) */
+        /**
+         * List API tokens (never the tokens themselves)
+         * @description Needs the `workspace_admin` role or higher.
+         */
         get: operations["listApiTokens"];
         put?: never;
-        /** Create an API token (the token is shown once) */
+        /**
+         * Create an API token (the token is shown once) of the caller's role or lower, in the caller's workspace scope
+         * @description Needs the `workspace_admin` role or higher.
+         */
         post: operations["createApiToken"];
         delete?: never;
         options?: never;
@@ -32,7 +38,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API token */
+        /**
+         * Revoke an API token
+         * @description Needs the `workspace_admin` role or higher.
+         */
         delete: operations["revokeApiToken"];
         options?: never;
         head?: never;
@@ -46,9 +55,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["listConnections"];
         put?: never;
-        /** Connect a source to a destination; streams come from the source's discovered catalog */
+        /**
+         * Connect a source to a destination; streams come from the source's discovered catalog
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["createConnection"];
         delete?: never;
         options?: never;
@@ -63,13 +76,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["getConnection"];
         put?: never;
         post?: never;
-        /** Delete a connection with its job history and state */
+        /**
+         * Delete a connection with its job history and state
+         * @description Needs the `workspace_editor` role or higher.
+         */
         delete: operations["deleteConnection"];
         options?: never;
         head?: never;
+        /** @description Needs the `workspace_editor` role or higher. */
         patch: operations["updateConnection"];
         trace?: never;
     };
@@ -80,9 +98,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The committed state the next sync resumes from */
+        /**
+         * The committed state the next sync resumes from
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["getConnectionState"];
-        /** Replace the committed state (operators; not while a job runs) */
+        /**
+         * Replace the committed state (operators; not while a job runs)
+         * @description Needs the `workspace_editor` role or higher.
+         */
         put: operations["replaceConnectionState"];
         post?: never;
         delete?: never;
@@ -98,7 +122,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The running job with live progress, the last finished job and the next scheduled run */
+        /**
+         * The running job with live progress, the last finished job and the next scheduled run
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["getConnectionStatus"];
         put?: never;
         post?: never;
@@ -115,9 +142,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["listDestinationDefinitions"];
         put?: never;
-        /** Add a custom destination connector (PyPI, npm or a command) */
+        /**
+         * Add a custom destination connector (PyPI, npm or a command)
+         * @description Needs the `instance_admin` role or higher.
+         */
         post: operations["createDestinationDefinition"];
         delete?: never;
         options?: never;
@@ -132,6 +163,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["getDestinationDefinition"];
         put?: never;
         post?: never;
@@ -148,7 +180,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker */
+        /**
+         * The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["getDestinationDefinitionSpecification"];
         put?: never;
         post?: never;
@@ -171,7 +206,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Run another version of the connector */
+        /**
+         * Run another version of the connector
+         * @description Needs the `instance_admin` role or higher.
+         */
         patch: operations["updateDestinationDefinitionVersion"];
         trace?: never;
     };
@@ -182,9 +220,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["listDestinations"];
         put?: never;
-        /** Create a destination; its configuration is validated against the connector spec */
+        /**
+         * Create a destination; its configuration is validated against the connector spec
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["createDestination"];
         delete?: never;
         options?: never;
@@ -199,13 +241,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["getDestination"];
         put?: never;
         post?: never;
+        /** @description Needs the `workspace_editor` role or higher. */
         delete: operations["deleteDestination"];
         options?: never;
         head?: never;
-        /** Rename a destination or replace its configuration (masked secrets keep their stored value) */
+        /**
+         * Rename a destination or replace its configuration (masked secrets keep their stored value)
+         * @description Needs the `workspace_editor` role or higher.
+         */
         patch: operations["updateDestination"];
         trace?: never;
     };
@@ -218,7 +265,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check that the destination can connect with its saved configuration, or with an edited one sent in the body (not saved) */
+        /**
+         * Check that the destination can connect with its saved configuration, or with an edited one sent in the body (not saved)
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["checkDestination"];
         delete?: never;
         options?: never;
@@ -235,7 +285,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check a destination configuration before saving it: validated against the spec, then the connector runs `check` on a worker */
+        /**
+         * Check a destination configuration before saving it: validated against the spec, then the connector runs `check` on a worker
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["checkDestinationConfiguration"];
         delete?: never;
         options?: never;
@@ -267,10 +320,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Jobs, newest first, filtered by connection, status, type and creation time */
+        /**
+         * Jobs, newest first, filtered by connection, status, type and creation time
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["listJobs"];
         put?: never;
-        /** Run a sync, clear or refresh of a connection now (one job at a time per connection) */
+        /**
+         * Run a sync, clear or refresh of a connection now (one job at a time per connection)
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["createJob"];
         delete?: never;
         options?: never;
@@ -285,7 +344,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A job with its attempts, per-stream stats and failure reasons */
+        /**
+         * A job with its attempts, per-stream stats and failure reasons
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["getJob"];
         put?: never;
         post?: never;
@@ -302,7 +364,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A page of an attempt's log (platform and connector lines, oldest first); follow nextCursor for the rest */
+        /**
+         * A page of an attempt's log (platform and connector lines, oldest first); follow nextCursor for the rest
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["getAttemptLogs"];
         put?: never;
         post?: never;
@@ -321,7 +386,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a running job: its connectors are stopped and the committed state is kept; it ends as cancelled shortly */
+        /**
+         * Cancel a running job: its connectors are stopped and the committed state is kept; it ends as cancelled shortly
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["cancelJob"];
         delete?: never;
         options?: never;
@@ -353,11 +421,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user and when the session expires */
+        /**
+         * The signed-in user and when the session expires
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["getCurrentSession"];
         put?: never;
         post?: never;
-        /** Sign out: the session credential stops working at once */
+        /**
+         * Sign out: the session credential stops working at once
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         delete: operations["deleteCurrentSession"];
         options?: never;
         head?: never;
@@ -372,7 +446,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change the signed-in user's password (ends their other sessions) */
+        /**
+         * Change the signed-in user's password (ends their other sessions)
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         put: operations["changePassword"];
         post?: never;
         delete?: never;
@@ -388,9 +465,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["listSourceDefinitions"];
         put?: never;
-        /** Add a custom source connector (PyPI, npm or a command) */
+        /**
+         * Add a custom source connector (PyPI, npm or a command)
+         * @description Needs the `instance_admin` role or higher.
+         */
         post: operations["createSourceDefinition"];
         delete?: never;
         options?: never;
@@ -405,6 +486,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["getSourceDefinition"];
         put?: never;
         post?: never;
@@ -421,7 +503,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker */
+        /**
+         * The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker
+         * @description Needs the `workspace_viewer` role or higher.
+         */
         get: operations["getSourceDefinitionSpecification"];
         put?: never;
         post?: never;
@@ -444,7 +529,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Run another version of the connector */
+        /**
+         * Run another version of the connector
+         * @description Needs the `instance_admin` role or higher.
+         */
         patch: operations["updateSourceDefinitionVersion"];
         trace?: never;
     };
@@ -455,9 +543,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["listSources"];
         put?: never;
-        /** Create a source; its configuration is validated against the connector spec */
+        /**
+         * Create a source; its configuration is validated against the connector spec
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["createSource"];
         delete?: never;
         options?: never;
@@ -472,13 +564,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["getSource"];
         put?: never;
         post?: never;
+        /** @description Needs the `workspace_editor` role or higher. */
         delete: operations["deleteSource"];
         options?: never;
         head?: never;
-        /** Rename a source or replace its configuration (masked secrets keep their stored value) */
+        /**
+         * Rename a source or replace its configuration (masked secrets keep their stored value)
+         * @description Needs the `workspace_editor` role or higher.
+         */
         patch: operations["updateSource"];
         trace?: never;
     };
@@ -491,7 +588,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check that the source can connect with its saved configuration, or with an edited one sent in the body (not saved) */
+        /**
+         * Check that the source can connect with its saved configuration, or with an edited one sent in the body (not saved)
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["checkSource"];
         delete?: never;
         options?: never;
@@ -508,7 +608,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The source's streams: the newest stored catalog, or (refresh=true, or none stored) the one `discover` returns now on a worker */
+        /**
+         * The source's streams: the newest stored catalog, or (refresh=true, or none stored) the one `discover` returns now on a worker
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["discoverSourceSchema"];
         delete?: never;
         options?: never;
@@ -525,7 +628,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check a source configuration before saving it: validated against the spec, then the connector runs `check` on a worker */
+        /**
+         * Check a source configuration before saving it: validated against the spec, then the connector runs `check` on a worker
+         * @description Needs the `workspace_editor` role or higher.
+         */
         post: operations["checkSourceConfiguration"];
         delete?: never;
         options?: never;
@@ -540,6 +646,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["getVersion"];
         put?: never;
         post?: never;
@@ -556,8 +663,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["listWorkspaces"];
         put?: never;
+        /** @description Needs the `instance_admin` role or higher. */
         post: operations["createWorkspace"];
         delete?: never;
         options?: never;
@@ -572,12 +681,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Needs the `workspace_viewer` role or higher. */
         get: operations["getWorkspace"];
         put?: never;
         post?: never;
+        /** @description Needs the `instance_admin` role or higher. */
         delete: operations["deleteWorkspace"];
         options?: never;
         head?: never;
+        /** @description Needs the `workspace_admin` role or higher. */
         patch: operations["updateWorkspace"];
         trace?: never;
     };
@@ -607,6 +719,13 @@ export interface components {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
+            /** @enum {string} */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description null for instance admins
+             */
+            workspaceId: string | null;
         };
         AttemptResponseDto: {
             /**
@@ -826,6 +945,16 @@ export interface components {
         CreateApiTokenDto: {
             /** @example ci deploys */
             name: string;
+            /**
+             * @description what the token may do: the caller's own role or a lower one (default: the caller's role)
+             * @enum {string}
+             */
+            role?: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description the workspace of a workspace role (default: the caller's workspace); absent for instance_admin
+             */
+            workspaceId?: string;
         };
         CreateConnectionDto: {
             /** Format: uuid */
@@ -879,8 +1008,15 @@ export interface components {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
+            /** @enum {string} */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
             /** @description the token itself: shown only in this response, store it now */
             token: string;
+            /**
+             * Format: uuid
+             * @description null for instance admins
+             */
+            workspaceId: string | null;
         };
         CreateDefinitionDto: {
             /** @example https://example.com/docs */
@@ -1497,6 +1633,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createApiToken: {
@@ -1538,6 +1683,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The requested role is above the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such workspace in the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     revokeApiToken: {
@@ -1569,6 +1732,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1628,6 +1800,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createConnection: {
@@ -1662,6 +1843,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1735,6 +1925,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -1775,6 +1974,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1852,6 +2060,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -1918,6 +2135,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -1963,6 +2189,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2027,6 +2262,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -2076,6 +2320,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createDestinationDefinition: {
@@ -2110,6 +2363,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2165,6 +2427,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -2206,6 +2477,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2292,6 +2572,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -2352,6 +2641,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createDestination: {
@@ -2386,6 +2684,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2477,6 +2784,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -2517,6 +2833,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2578,6 +2903,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2674,6 +3008,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -2754,6 +3097,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2882,6 +3234,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createJob: {
@@ -2917,6 +3278,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3008,6 +3378,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -3062,6 +3441,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -3104,6 +3492,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3207,6 +3604,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The request carries an API token, not a session */
             404: {
                 headers: {
@@ -3236,6 +3642,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3292,6 +3707,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The request carries an API token, not a session */
             404: {
                 headers: {
@@ -3341,6 +3765,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createSourceDefinition: {
@@ -3375,6 +3808,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3430,6 +3872,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -3471,6 +3922,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3557,6 +4017,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -3617,6 +4086,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createSource: {
@@ -3651,6 +4129,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3742,6 +4229,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -3782,6 +4278,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3843,6 +4348,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3939,6 +4453,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -4019,6 +4542,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4113,6 +4645,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource */
             404: {
                 headers: {
@@ -4186,6 +4727,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     listWorkspaces: {
@@ -4219,6 +4769,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4267,6 +4826,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getWorkspace: {
@@ -4299,6 +4867,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4346,6 +4923,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4407,6 +4993,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

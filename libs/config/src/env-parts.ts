@@ -83,3 +83,15 @@ export const httpEnv = z.object({
   /** the URL users reach the API at, for printed links and the OpenAPI servers list */
   TRIBUTARY_PUBLIC_URL: z.url().optional(),
 });
+
+/**
+ * Connector definitions with a `command` runtime run any executable as the worker's user: the
+ * API refuses to add them and the worker refuses to run them unless the operator opts in.
+ * PyPI, npm and image runtimes are not affected.
+ */
+export const commandConnectorsEnv = z.object({
+  TRIBUTARY_ALLOW_COMMAND_CONNECTORS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});

@@ -1,6 +1,6 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
-import { connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
+import { commandConnectorsEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
 
 export const serverEnvSchema = z.object({
   ...databaseEnv.shape,
@@ -14,6 +14,7 @@ export const serverEnvSchema = z.object({
   TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
   /** how long a web UI sign-in lasts; default 12 h */
   TRIBUTARY_SESSION_TTL_MS: z.coerce.number().int().min(1000).default(12 * 60 * 60 * 1000),
+  ...commandConnectorsEnv.shape,
 });
 export type ServerConfig = z.infer<typeof serverEnvSchema>;
 
@@ -25,6 +26,7 @@ export const workerEnvSchema = z.object({
   ...storageEnv.shape,
   ...connectorsDirEnv.shape,
   ...jobRetryEnv.shape,
+  ...commandConnectorsEnv.shape,
   ...logEnv.shape,
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;

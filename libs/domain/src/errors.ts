@@ -9,6 +9,8 @@ export enum ErrorCode {
   InvalidConfiguration = 'invalid_configuration',
   Conflict = 'conflict',
   Unauthenticated = 'unauthenticated',
+  /** the credential is valid but its role may not do this (a resource outside its workspace is NotFound instead) */
+  Forbidden = 'forbidden',
   /** the definition's spec is not cached yet (no worker has run `spec`) */
   SpecUnavailable = 'spec_unavailable',
   SecretDecryptionFailed = 'secret_decryption_failed',

@@ -7,6 +7,7 @@
 export type { ConnectorRole, FailureOrigin, FailureReason } from './failures.js';
 export type { LogEntry, LogLevel, LogSink } from './logs.js';
 export { DomainError, ErrorCode, notFound, type FieldError } from './errors.js';
+export { ROLES, isRole, isWorkspaceRole, roleAtLeast, type Role } from './roles.js';
 export { canonicalJson, sameJson } from './json.js';
 export { isCombinedStreamFailure, retryVerdict, type RetryVerdict } from './retry-verdict.js';
 export { SECRET_MASK, MIN_MASKED_SECRET_LENGTH, collectSecretStrings, maskSecrets, type SecretMasker } from './secrets.js';

@@ -47,6 +47,20 @@ afterAll(async () => {
 /** per-run dirs the launcher left in tmpDir (should be none once a process has exited) */
 const leftoverRunDirs = async () => (await readdir(tmpDir)).filter((d) => d.startsWith('tributary-run-'));
 
+describe('ProcessLauncher where the operator has not allowed command connectors', () => {
+  it('refuses to run a command runtime, as a config error naming the setting, and runs nothing', async () => {
+    const marker = join(tmpDir, 'ran');
+    const refusing = new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir, allowCommands: false });
+    const result = await refusing.spec({ runtime: { kind: 'command', command: 'bash', args: ['-c', `touch ${marker}`, '--'] } });
+    expect(result).toMatchObject({ ok: false, failure: { origin: 'source', type: 'config_error' } });
+    expect(!result.ok && result.failure.message).toContain('TRIBUTARY_ALLOW_COMMAND_CONNECTORS');
+    expect(existsSync(marker)).toBe(false);
+    // the library's default is the CLI's: commands run
+    const allowed = await new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir }).spec(fake('normal'));
+    expect(allowed.ok).toBe(true);
+  });
+});
+
 describe('ProcessLauncher with a command runtime', () => {
   it('returns the spec, skipping plain-text and invalid lines and logging them', async () => {
     const logs: LogEntry[] = [];

@@ -16,7 +16,7 @@ import {
 } from '@tributary/protocol';
 import { openStdoutChannel, spawnConnector } from './connector-process.js';
 import { findExecutable } from './find-executable.js';
-import { resolveRuntime, type InstallOptions } from './runtimes.js';
+import { CommandsNotAllowedError, resolveRuntime, type InstallOptions } from './runtimes.js';
 import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorLauncher, type ConnectorProcess, type LaunchResult, type ReadInput, type RunOptions, type WriteInput } from './types.js';
 import { logEntryFromMessage, failureFromTrace } from './messages-to-logs.js';
 
@@ -78,9 +78,11 @@ export class ProcessLauncher implements ConnectorLauncher {
     try {
       command = await resolveRuntime(def.runtime, this.options, options.onLog);
     } catch (err) {
+      // refused by the operator's setting: retrying cannot help
+      const refused = err instanceof CommandsNotAllowedError;
       throw new ConnectorLaunchError({
         origin: options.role,
-        type: 'system_error',
+        type: refused ? 'config_error' : 'system_error',
         message: `could not install or resolve the ${options.role} connector: ${(err as Error).message}`,
         timestamp: Date.now(),
       });

@@ -16,6 +16,19 @@ export interface InstallOptions {
   python?: string;
   /** npm executable used to install npm connectors; default npm */
   npm?: string;
+  /**
+   * false: refuse `command` runtimes, which run any executable (the worker passes the operator's
+   * TRIBUTARY_ALLOW_COMMAND_CONNECTORS). Default true: the CLI and tests run commands on purpose
+   */
+  allowCommands?: boolean;
+}
+
+/** A `command` runtime where the operator has not allowed them: the definition is at fault, not the moment. */
+export class CommandsNotAllowedError extends Error {
+  constructor() {
+    super('command connectors are off on this instance: the operator allows them with TRIBUTARY_ALLOW_COMMAND_CONNECTORS=true');
+    this.name = 'CommandsNotAllowedError';
+  }
 }
 
 export async function resolveRuntime(
@@ -25,6 +38,7 @@ export async function resolveRuntime(
 ): Promise<{ command: string; args: string[] }> {
   switch (runtime.kind) {
     case 'command':
+      if (options.allowCommands === false) throw new CommandsNotAllowedError();
       return { command: runtime.command, args: runtime.args ?? [] };
     case 'builtin': {
       const resolved = options.resolveBuiltin?.(runtime.name);

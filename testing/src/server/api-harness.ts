@@ -50,6 +50,8 @@ export interface ApiHarnessOptions {
    * workflows on. Without it the server's Temporal is unreachable: calls that need it answer 503.
    */
   temporal?: { address: string; namespace: string; taskQueue: string } & Omit<TemporalDependencies, 'client' | 'taskQueue'>;
+  /** let the API add `command` connector definitions (TRIBUTARY_ALLOW_COMMAND_CONNECTORS; off by default, as in production) */
+  allowCommandConnectors?: boolean;
 }
 
 /** nothing listens on port 1: calls fail at once, and give up after a second */
@@ -60,7 +62,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const dataSource = await createDataSource({ url: db.url, applicationName: 'tributary-server-test' }).initialize();
   await dataSource.runMigrations();
   const { token, tokenHash, prefix } = newApiToken();
-  await dataSource.getRepository(ApiTokenEntity).save({ name: 'test admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+  await dataSource.getRepository(ApiTokenEntity).save({ name: 'test admin', tokenHash, prefix, role: 'instance_admin', workspaceId: null, lastUsedAt: null, revokedAt: null });
   const workspace = await dataSource.getRepository(WorkspaceEntity).save({ name: 'Test Workspace' });
 
   const logLines: string[] = [];
@@ -79,7 +81,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const { address: temporalAddress, namespace, taskQueue, ...limits } = options.temporal ?? UNREACHABLE_TEMPORAL;
   const temporalConnection = options.temporal ? await Connection.connect({ address: temporalAddress }) : Connection.lazy({ address: temporalAddress });
   const temporalClient = new Client({ connection: temporalConnection, namespace });
-  const app = await createServerApp({ dataSource, secretKey, logger, storage, temporal: { client: temporalClient, taskQueue, ...limits } });
+  const app = await createServerApp({
+    dataSource,
+    secretKey,
+    logger,
+    storage,
+    temporal: { client: temporalClient, taskQueue, ...limits },
+    allowCommandConnectors: options.allowCommandConnectors ?? false,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');

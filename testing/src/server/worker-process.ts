@@ -48,6 +48,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       DATABASE_URL: options.databaseUrl,
       TRIBUTARY_SECRET_KEY: options.secretKey.toString('base64'),
       LOG_LEVEL: 'warn',
+      // the server tests' connectors are fixture programs run as commands (the runtime under test)
+      TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -19,7 +19,7 @@ export async function ensureDefaultWorkspace(manager: EntityManager): Promise<bo
 export async function ensureFirstAdminToken(manager: EntityManager, chosenToken: string | undefined): Promise<string | undefined> {
   if ((await manager.count(ApiTokenEntity)) > 0) return undefined;
   const { token, tokenHash, prefix } = newApiToken(chosenToken);
-  await manager.save(ApiTokenEntity, { name: 'admin', tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+  await manager.save(ApiTokenEntity, { name: 'admin', tokenHash, prefix, role: 'instance_admin', workspaceId: null, lastUsedAt: null, revokedAt: null });
   return token;
 }
 

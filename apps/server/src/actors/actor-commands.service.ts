@@ -7,6 +7,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ActorCatalogEntity, decryptConfig, mergeMaskedSecrets, specSecretValues, type ActorDefinitionEntity, type ActorType } from '@tributary/db';
+import type { WorkspaceScope } from '../auth/workspace-scope.js';
 import { DefinitionsService, type DefinitionWithSpec } from '../definitions/definitions.service.js';
 import { DATA_SOURCE, SECRET_KEY } from '../infrastructure/tokens.js';
 import type { CommandConfig } from '../temporal/connector-command-input.js';
@@ -37,10 +38,11 @@ export class ActorCommandsService {
 
   /** Checks a configuration before it is saved: 404/422 naming the body field at fault, then the connector's verdict. */
   async checkConfiguration(
+    scope: WorkspaceScope,
     actorType: ActorType,
     input: { definitionId: string; workspaceId?: string; configuration: Config },
   ): Promise<CheckResult> {
-    if (input.workspaceId) await this.actors.ensureWorkspace(input.workspaceId);
+    if (input.workspaceId) await this.actors.ensureWorkspace(scope, input.workspaceId);
     const definition = await this.definitions.ensureSpec(await this.actors.definitionFor(actorType, input.definitionId));
     this.actors.validate(definition, input.configuration);
     return this.check(actorType, definition, unsaved(definition, input.configuration));
@@ -50,8 +52,8 @@ export class ActorCommandsService {
    * Checks a saved source/destination with its stored configuration (the worker loads it), or
    * with an edited one (validated; masked secrets keep their stored values; nothing is saved).
    */
-  async checkSaved(actorType: ActorType, id: string, edited?: Config): Promise<CheckResult> {
-    const actor = await this.actors.find(actorType, id);
+  async checkSaved(scope: WorkspaceScope, actorType: ActorType, id: string, edited?: Config): Promise<CheckResult> {
+    const actor = await this.actors.find(scope, actorType, id);
     const definition = await this.actors.definitionFor(actorType, actor.actorDefinitionId);
     if (!edited) return this.check(actorType, definition, { actorId: actor.id });
     const withSpec = await this.definitions.ensureSpec(definition);
@@ -65,8 +67,8 @@ export class ActorCommandsService {
    * The source's catalog: the newest stored one unless `refresh`, else (or when none is
    * stored) the one discover returns now, stored as the newest (an unchanged catalog keeps its row).
    */
-  async discover(sourceId: string, refresh: boolean): Promise<{ catalog: ActorCatalogEntity; cached: boolean }> {
-    const source = await this.actors.find('source', sourceId);
+  async discover(scope: WorkspaceScope, sourceId: string, refresh: boolean): Promise<{ catalog: ActorCatalogEntity; cached: boolean }> {
+    const source = await this.actors.find(scope, 'source', sourceId);
     const catalogs = this.dataSource.getRepository(ActorCatalogEntity);
     if (!refresh) {
       const newest = await catalogs.findOne({ where: { actorId: sourceId }, order: { createdAt: 'DESC' } });

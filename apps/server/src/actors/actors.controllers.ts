@@ -6,6 +6,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, type Type } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActorType } from '@tributary/db';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
@@ -63,8 +64,8 @@ function actorsController(kind: ActorKind) {
     @ApiBody({ type: dtos.create })
     @ApiCreatedResponse({ type: dtos.response })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async create(@Body() body: CreateActorDto) {
-      const { entity, configuration } = await this.service.create(actorType, body);
+    async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateActorDto) {
+      const { entity, configuration } = await this.service.create(scope, actorType, body);
       return toActorResponse(entity, configuration);
     }
 
@@ -72,16 +73,16 @@ function actorsController(kind: ActorKind) {
     @ApiOperation({ operationId: `list${name}s` })
     @ApiOkResponse({ type: dtos.page })
     @ApiProblems(400)
-    async list(@Query() query: ListActorsQueryDto): Promise<Page<ReturnType<typeof toActorResponse>>> {
-      return toPage(await this.service.list(actorType, query), query, (a) => toActorResponse(a.entity, a.configuration));
+    async list(@CallerScope() scope: WorkspaceScope, @Query() query: ListActorsQueryDto): Promise<Page<ReturnType<typeof toActorResponse>>> {
+      return toPage(await this.service.list(scope, actorType, query), query, (a) => toActorResponse(a.entity, a.configuration));
     }
 
     @Get(id)
     @ApiOperation({ operationId: `get${name}` })
     @ApiOkResponse({ type: dtos.response })
     @ApiProblems(400, 404)
-    async get(@Param(idParam, UuidParamPipe) actorId: string) {
-      const { entity, configuration } = await this.service.get(actorType, actorId);
+    async get(@CallerScope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string) {
+      const { entity, configuration } = await this.service.get(scope, actorType, actorId);
       return toActorResponse(entity, configuration);
     }
 
@@ -90,8 +91,8 @@ function actorsController(kind: ActorKind) {
     @ApiBody({ type: dtos.update })
     @ApiOkResponse({ type: dtos.response })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async update(@Param(idParam, UuidParamPipe) actorId: string, @Body() body: UpdateActorDto) {
-      const { entity, configuration } = await this.service.update(actorType, actorId, body);
+    async update(@CallerScope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string, @Body() body: UpdateActorDto) {
+      const { entity, configuration } = await this.service.update(scope, actorType, actorId, body);
       return toActorResponse(entity, configuration);
     }
 
@@ -103,8 +104,8 @@ function actorsController(kind: ActorKind) {
     })
     @ApiOkResponse({ type: CheckConnectionResponseDto, description: "The connector's verdict (a failed check is a normal answer)" })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async checkConfiguration(@Body() body: CheckConfigurationDto): Promise<CheckConnectionResponseDto> {
-      return this.commands.checkConfiguration(actorType, body);
+    async checkConfiguration(@CallerScope() scope: WorkspaceScope, @Body() body: CheckConfigurationDto): Promise<CheckConnectionResponseDto> {
+      return this.commands.checkConfiguration(scope, actorType, body);
     }
 
     @Post(`${id}/check`)
@@ -116,8 +117,12 @@ function actorsController(kind: ActorKind) {
     @ApiBody({ type: CheckSavedActorDto, required: false })
     @ApiOkResponse({ type: CheckConnectionResponseDto, description: "The connector's verdict (a failed check is a normal answer)" })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async check(@Param(idParam, UuidParamPipe) actorId: string, @Body() body: CheckSavedActorDto): Promise<CheckConnectionResponseDto> {
-      return this.commands.checkSaved(actorType, actorId, body.configuration);
+    async check(
+      @CallerScope() scope: WorkspaceScope,
+      @Param(idParam, UuidParamPipe) actorId: string,
+      @Body() body: CheckSavedActorDto,
+    ): Promise<CheckConnectionResponseDto> {
+      return this.commands.checkSaved(scope, actorType, actorId, body.configuration);
     }
 
     @Delete(id)
@@ -125,8 +130,8 @@ function actorsController(kind: ActorKind) {
     @ApiOperation({ operationId: `delete${name}` })
     @ApiNoContentResponse({ description: 'Deleted' })
     @ApiProblems(400, 404, 409)
-    async delete(@Param(idParam, UuidParamPipe) actorId: string): Promise<void> {
-      await this.service.delete(actorType, actorId);
+    async delete(@CallerScope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string): Promise<void> {
+      await this.service.delete(scope, actorType, actorId);
     }
   }
   return ActorsController;
@@ -148,8 +153,12 @@ export class SourcesController extends actorsController({
   })
   @ApiOkResponse({ type: SourceSchemaResponseDto })
   @ApiProblems(400, 404, 422, 502, 503, 504)
-  async discover(@Param('sourceId', UuidParamPipe) sourceId: string, @Query() query: DiscoverSchemaQueryDto): Promise<SourceSchemaResponseDto> {
-    const { catalog, cached } = await this.commands.discover(sourceId, query.refresh ?? false);
+  async discover(
+    @CallerScope() scope: WorkspaceScope,
+    @Param('sourceId', UuidParamPipe) sourceId: string,
+    @Query() query: DiscoverSchemaQueryDto,
+  ): Promise<SourceSchemaResponseDto> {
+    const { catalog, cached } = await this.commands.discover(scope, sourceId, query.refresh ?? false);
     return toSourceSchemaResponse(catalog, cached);
   }
 }

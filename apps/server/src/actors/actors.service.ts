@@ -2,6 +2,7 @@ import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ActorDefinitionEntity, ActorEntity, ConnectionEntity, WorkspaceEntity, decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets, type ActorType } from '@tributary/db';
+import { inScope, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { pageWindow } from '../common/pagination.dto.js';
 import { DefinitionsService, type DefinitionWithSpec } from '../definitions/definitions.service.js';
 import { DATA_SOURCE, SECRET_KEY } from '../infrastructure/tokens.js';
@@ -31,10 +32,11 @@ export class ActorsService {
   }
 
   async create(
+    scope: WorkspaceScope,
     actorType: ActorType,
     input: { workspaceId: string; definitionId: string; name: string; configuration: Record<string, unknown> },
   ): Promise<ActorWithMaskedConfig> {
-    await this.ensureWorkspace(input.workspaceId);
+    await this.ensureWorkspace(scope, input.workspaceId);
     const definition = await this.definitions.ensureSpec(await this.definitionFor(actorType, input.definitionId));
     this.validate(definition, input.configuration);
     const entity = await this.actors.save({
@@ -47,9 +49,13 @@ export class ActorsService {
     return this.masked(entity, definition);
   }
 
-  async list(actorType: ActorType, query: ListActorsQueryDto): Promise<ActorWithMaskedConfig[]> {
+  /** Those of the scope's workspaces (another workspace asked for by `workspaceId` has none to show). */
+  async list(scope: WorkspaceScope, actorType: ActorType, query: ListActorsQueryDto): Promise<ActorWithMaskedConfig[]> {
+    const own = scopedWorkspaceId(scope);
+    if (own && query.workspaceId && query.workspaceId !== own) return [];
+    const workspaceId = query.workspaceId ?? own;
     const rows = await this.actors.find({
-      where: { actorType, ...(query.workspaceId ? { workspaceId: query.workspaceId } : {}) },
+      where: { actorType, ...(workspaceId ? { workspaceId } : {}) },
       relations: { definition: true },
       order: { createdAt: 'ASC', id: 'ASC' },
       ...pageWindow(query),
@@ -58,13 +64,18 @@ export class ActorsService {
     return rows.map((entity) => ({ entity, configuration: maskConfig(entity.definition?.spec?.connectionSpecification ?? {}, entity.configuration) }));
   }
 
-  async get(actorType: ActorType, id: string): Promise<ActorWithMaskedConfig> {
-    const entity = await this.find(actorType, id);
+  async get(scope: WorkspaceScope, actorType: ActorType, id: string): Promise<ActorWithMaskedConfig> {
+    const entity = await this.find(scope, actorType, id);
     return { entity, configuration: maskConfig(entity.definition?.spec?.connectionSpecification ?? {}, entity.configuration) };
   }
 
-  async update(actorType: ActorType, id: string, changes: { name?: string; configuration?: Record<string, unknown> }): Promise<ActorWithMaskedConfig> {
-    const entity = await this.find(actorType, id);
+  async update(
+    scope: WorkspaceScope,
+    actorType: ActorType,
+    id: string,
+    changes: { name?: string; configuration?: Record<string, unknown> },
+  ): Promise<ActorWithMaskedConfig> {
+    const entity = await this.find(scope, actorType, id);
     if (changes.configuration) {
       const definition = await this.definitions.ensureSpec(await this.definitions.get(actorType, entity.actorDefinitionId));
       const schema = definition.spec.connectionSpecification;
@@ -75,27 +86,28 @@ export class ActorsService {
     if (changes.name !== undefined) entity.name = changes.name;
     const { definition: _definition, ...row } = entity;
     const saved = await this.actors.save(row);
-    return this.get(actorType, saved.id);
+    return this.get(scope, actorType, saved.id);
   }
 
-  async delete(actorType: ActorType, id: string): Promise<void> {
-    await this.find(actorType, id);
+  async delete(scope: WorkspaceScope, actorType: ActorType, id: string): Promise<void> {
+    await this.find(scope, actorType, id);
     const column = actorType === 'source' ? 'sourceId' : 'destinationId';
     const connections = await this.dataSource.getRepository(ConnectionEntity).countBy({ [column]: id });
     if (connections > 0) throw new DomainError(ErrorCode.Conflict, `${actorType} ${id} is used by ${connections} connection(s): delete them first`);
     await this.actors.delete({ id });
   }
 
-  /** The actor with its definition; 404 if there is none of this type. */
-  async find(actorType: ActorType, id: string): Promise<ActorEntity> {
-    const entity = await this.actors.findOne({ where: { id, actorType }, relations: { definition: true } });
+  /** The actor with its definition; 404 if there is none of this type in the scope. */
+  async find(scope: WorkspaceScope, actorType: ActorType, id: string): Promise<ActorEntity> {
+    const workspaceId = scopedWorkspaceId(scope);
+    const entity = await this.actors.findOne({ where: { id, actorType, ...(workspaceId ? { workspaceId } : {}) }, relations: { definition: true } });
     if (!entity) throw notFound(actorType, id);
     return entity;
   }
 
-  /** 404 naming the body's `workspaceId` if there is no such workspace. */
-  async ensureWorkspace(workspaceId: string): Promise<void> {
-    if (!(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: workspaceId }))) {
+  /** 404 naming the body's `workspaceId` if there is no such workspace in the scope. */
+  async ensureWorkspace(scope: WorkspaceScope, workspaceId: string): Promise<void> {
+    if (!inScope(scope, workspaceId) || !(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: workspaceId }))) {
       throw new DomainError(ErrorCode.NotFound, `workspace ${workspaceId} not found`, {
         fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }],
       });

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ROLES, type Role } from '@tributary/domain';
 import type { ApiTokenEntity } from '@tributary/db';
 import { PageOf } from '../common/pagination.dto.js';
 
@@ -9,6 +10,24 @@ export class CreateApiTokenDto {
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;
+
+  @ApiProperty({
+    enum: ROLES,
+    required: false,
+    description: "what the token may do: the caller's own role or a lower one (default: the caller's role)",
+  })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiProperty({
+    format: 'uuid',
+    required: false,
+    description: "the workspace of a workspace role (default: the caller's workspace); absent for instance_admin",
+  })
+  @IsOptional()
+  @IsUUID()
+  workspaceId?: string;
 }
 
 export class ApiTokenResponseDto {
@@ -20,6 +39,12 @@ export class ApiTokenResponseDto {
 
   @ApiProperty({ description: 'the first characters of the token, to recognise it', example: 'trb_AbCdEfGh' })
   prefix!: string;
+
+  @ApiProperty({ enum: ROLES })
+  role!: Role;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for instance admins' })
+  workspaceId!: string | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
@@ -43,6 +68,8 @@ export function toApiTokenResponse(entity: ApiTokenEntity): ApiTokenResponseDto 
     id: entity.id,
     name: entity.name,
     prefix: entity.prefix,
+    role: entity.role,
+    workspaceId: entity.workspaceId,
     createdAt: entity.createdAt.toISOString(),
     lastUsedAt: entity.lastUsedAt?.toISOString() ?? null,
     revokedAt: entity.revokedAt?.toISOString() ?? null,

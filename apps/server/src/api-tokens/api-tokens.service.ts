@@ -1,10 +1,15 @@
-import { notFound } from '@tributary/domain';
+import { DomainError, ErrorCode, isWorkspaceRole, notFound, roleAtLeast, type Role } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ApiTokenEntity, newApiToken } from '@tributary/db';
+import { ApiTokenEntity, WorkspaceEntity, newApiToken } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { ApiTokenVerifier } from '../auth/api-token-verifier.js';
+import type { Principal } from '../auth/principal.js';
+import { inScope, scopeOf, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
+
+const invalid = (path: string, message: string) =>
+  new DomainError(ErrorCode.ValidationFailed, `${path.slice(1)} ${message}`, { fieldErrors: [{ path, message }] });
 
 @Injectable()
 export class ApiTokensService {
@@ -17,22 +22,48 @@ export class ApiTokensService {
     return this.dataSource.getRepository(ApiTokenEntity);
   }
 
-  /** Returns the entity and the token in clear, which is never stored. */
-  async create(name: string): Promise<{ entity: ApiTokenEntity; token: string }> {
+  /**
+   * A token of the caller's role or lower, within the caller's scope (a workspace admin mints
+   * tokens of its own workspace; only an instance admin mints instance admins). Returns the
+   * entity and the token in clear, which is never stored.
+   */
+  async create(caller: Principal, input: { name: string; role?: Role; workspaceId?: string }): Promise<{ entity: ApiTokenEntity; token: string }> {
+    const role = input.role ?? caller.role;
+    if (!roleAtLeast(caller.role, role)) {
+      throw new DomainError(ErrorCode.Forbidden, `a ${caller.role} mints tokens of its own role or lower, not ${role}`, {
+        fieldErrors: [{ path: '/role', message: `is above the caller's role (${caller.role})` }],
+      });
+    }
+    const workspaceId = await this.workspaceFor(scopeOf(caller), role, input.workspaceId ?? caller.workspaceId ?? undefined);
     const { token, tokenHash, prefix } = newApiToken();
-    const entity = await this.tokens.save({ name, tokenHash, prefix, lastUsedAt: null, revokedAt: null });
+    const entity = await this.tokens.save({ name: input.name, tokenHash, prefix, role, workspaceId, lastUsedAt: null, revokedAt: null });
     return { entity, token };
   }
 
-  list(query: PageQueryDto): Promise<ApiTokenEntity[]> {
-    return this.tokens.find({ order: { createdAt: 'ASC', id: 'ASC' }, ...pageWindow(query) });
+  /** Every token for an instance admin; a workspace admin's workspace's tokens. */
+  list(scope: WorkspaceScope, query: PageQueryDto): Promise<ApiTokenEntity[]> {
+    const workspaceId = scopedWorkspaceId(scope);
+    return this.tokens.find({ where: workspaceId ? { workspaceId } : {}, order: { createdAt: 'ASC', id: 'ASC' }, ...pageWindow(query) });
   }
 
-  /** Revoking is idempotent; the row stays for the audit trail. */
-  async revoke(id: string): Promise<void> {
+  /** Revoking is idempotent; the row stays for the audit trail. 404 for a token outside the scope. */
+  async revoke(scope: WorkspaceScope, id: string): Promise<void> {
     const token = await this.tokens.findOneBy({ id });
-    if (!token) throw notFound('API token', id);
+    if (!token || (scope.kind === 'workspace' && token.workspaceId !== scope.workspaceId)) throw notFound('API token', id);
     if (!token.revokedAt) await this.tokens.update({ id }, { revokedAt: new Date() });
     this.verifier.forget(id);
+  }
+
+  /** The workspace a new token of `role` acts in: none for instance admins, else one in the caller's scope (404 otherwise). */
+  private async workspaceFor(scope: WorkspaceScope, role: Role, requested: string | undefined): Promise<string | null> {
+    if (!isWorkspaceRole(role)) {
+      if (requested && scope.kind === 'instance') throw invalid('/workspaceId', 'must be absent for an instance_admin token');
+      return null;
+    }
+    if (!requested) throw invalid('/workspaceId', `is required for a ${role} token`);
+    if (!inScope(scope, requested) || !(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: requested }))) {
+      throw new DomainError(ErrorCode.NotFound, `workspace ${requested} not found`, { fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }] });
+    }
+    return requested;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { Role } from '@tributary/domain';
 import { ApiTokenEntity, hashApiToken } from '@tributary/db';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 
@@ -15,8 +16,14 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** bounds memory against a flood of distinct valid tokens (there are few in practice) */
 const MAX_REMEMBERED = 10_000;
 
-interface Verified {
+export interface VerifiedToken {
   id: string;
+  role: Role;
+  /** null for instance admins */
+  workspaceId: string | null;
+}
+
+interface Verified extends VerifiedToken {
   verifiedAt: number;
   lastUsedAt: number;
 }
@@ -27,29 +34,30 @@ export class ApiTokenVerifier {
 
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** true when the token exists and is not revoked */
-  async verify(token: string): Promise<boolean> {
+  /** The token's id, role and workspace when it exists and is not revoked. */
+  async verify(token: string): Promise<VerifiedToken | undefined> {
     const hash = hashApiToken(token);
     const now = Date.now();
     let entry = this.verified.get(hash);
     if (!entry || now - entry.verifiedAt > VERIFIED_TTL_MS) {
       // plain SQL: the ORM's query building costs more than this query
-      const [row] = (await this.dataSource.query(`SELECT id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL`, [
-        hash,
-      ])) as { id: string; last_used_at: Date | null }[];
+      const [row] = (await this.dataSource.query(
+        `SELECT id, role, workspace_id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL`,
+        [hash],
+      )) as { id: string; role: Role; workspace_id: string | null; last_used_at: Date | null }[];
       if (!row) {
         this.verified.delete(hash);
-        return false;
+        return undefined;
       }
       if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
-      entry = { id: row.id, verifiedAt: now, lastUsedAt: row.last_used_at?.getTime() ?? 0 };
+      entry = { id: row.id, role: row.role, workspaceId: row.workspace_id, verifiedAt: now, lastUsedAt: row.last_used_at?.getTime() ?? 0 };
       this.verified.set(hash, entry);
     }
     if (now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) {
       entry.lastUsedAt = now;
       await this.dataSource.getRepository(ApiTokenEntity).update({ id: entry.id }, { lastUsedAt: new Date(now) });
     }
-    return true;
+    return { id: entry.id, role: entry.role, workspaceId: entry.workspaceId };
   }
 
   /** Called on revocation: the token stops working at once on this server. */

@@ -8,6 +8,8 @@ import { notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { In, Not, type DataSource } from 'typeorm';
 import { ACTIVE_JOB_STATUSES, AttemptEntity, ConnectionEntity, JobEntity, activeJobOf } from '@tributary/db';
+import { connectionInScope } from '../auth/scoped-lookups.js';
+import type { WorkspaceScope } from '../auth/workspace-scope.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
 import { toJobProgress, type ConnectionStatusResponseDto, type LastJobDto, type RunningJobDto } from './connection-status.dto.js';
@@ -19,10 +21,10 @@ export class ConnectionStatusService {
     @Inject(ConnectionWorkflows) private readonly workflows: ConnectionWorkflows,
   ) {}
 
-  async status(connectionId: string): Promise<ConnectionStatusResponseDto> {
-    const connection = await this.dataSource
-      .getRepository(ConnectionEntity)
-      .findOne({ where: { id: connectionId }, select: { id: true, status: true } });
+  async status(scope: WorkspaceScope, connectionId: string): Promise<ConnectionStatusResponseDto> {
+    const connection = (await connectionInScope(this.dataSource, scope, connectionId))
+      ? await this.dataSource.getRepository(ConnectionEntity).findOne({ where: { id: connectionId }, select: { id: true, status: true } })
+      : null;
     if (!connection) throw notFound('connection', connectionId);
     const jobs = this.dataSource.getRepository(JobEntity);
     const [runningJob, finishedJob, workflow] = await Promise.all([

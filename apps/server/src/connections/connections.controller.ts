@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Patch, 
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JSON_CONTENT_TYPE, pageJson } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
 import { ConnectionStatusResponseDto } from './connection-status.dto.js';
 import { ConnectionStatusService } from './connection-status.service.js';
@@ -32,8 +33,8 @@ export class ConnectionsController {
   })
   @ApiCreatedResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
-  async create(@Body() body: CreateConnectionDto): Promise<ConnectionResponseDto> {
-    return toConnectionResponse(await this.service.create(body));
+  async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateConnectionDto): Promise<ConnectionResponseDto> {
+    return toConnectionResponse(await this.service.create(scope, body));
   }
 
   @Get()
@@ -41,8 +42,8 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionPageDto })
   @ApiProblems(400)
   @Header('Content-Type', JSON_CONTENT_TYPE)
-  async list(@Query() query: ListConnectionsQueryDto): Promise<string> {
-    return pageJson(await this.service.listJson(query), query);
+  async list(@CallerScope() scope: WorkspaceScope, @Query() query: ListConnectionsQueryDto): Promise<string> {
+    return pageJson(await this.service.listJson(scope, query), query);
   }
 
   @Get(':connectionId/status')
@@ -52,8 +53,8 @@ export class ConnectionsController {
   })
   @ApiOkResponse({ type: ConnectionStatusResponseDto })
   @ApiProblems(400, 404)
-  async status(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStatusResponseDto> {
-    return this.statuses.status(connectionId);
+  async status(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStatusResponseDto> {
+    return this.statuses.status(scope, connectionId);
   }
 
   @Get(':connectionId')
@@ -61,8 +62,8 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404)
   @Header('Content-Type', JSON_CONTENT_TYPE)
-  async get(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<string> {
-    return this.service.viewJson(connectionId);
+  async get(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<string> {
+    return this.service.viewJson(scope, connectionId);
   }
 
   @Patch(':connectionId')
@@ -70,10 +71,11 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionResponseDto })
   @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
   async update(
+    @CallerScope() scope: WorkspaceScope,
     @Param('connectionId', UuidParamPipe) connectionId: string,
     @Body() body: UpdateConnectionDto,
   ): Promise<ConnectionResponseDto> {
-    return toConnectionResponse(await this.service.update(connectionId, body));
+    return toConnectionResponse(await this.service.update(scope, connectionId, body));
   }
 
   @Delete(':connectionId')
@@ -86,7 +88,7 @@ export class ConnectionsController {
     [409, 'A job is running on the connection'],
     [503, 'Deleted, but Temporal did not answer: the workflow was not told'],
   )
-  async delete(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<void> {
-    await this.service.delete(connectionId);
+  async delete(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<void> {
+    await this.service.delete(scope, connectionId);
   }
 }

@@ -2,6 +2,7 @@ import { DomainError, ErrorCode, type FieldError, notFound } from '@tributary/do
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ActorCatalogEntity, ActorEntity, ConnectionEntity, activeJobOf, type ActorType } from '@tributary/db';
+import { scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { pageWindow } from '../common/pagination.dto.js';
 import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
@@ -41,9 +42,9 @@ export class ConnectionsService {
     return this.dataSource.getRepository(ConnectionEntity);
   }
 
-  async create(input: CreateConnectionDto): Promise<ConnectionWithWorkspace> {
-    const source = await this.actor('source', input.sourceId, '/sourceId');
-    const destination = await this.actor('destination', input.destinationId, '/destinationId');
+  async create(scope: WorkspaceScope, input: CreateConnectionDto): Promise<ConnectionWithWorkspace> {
+    const source = await this.actor(scope, 'source', input.sourceId, '/sourceId');
+    const destination = await this.actor(scope, 'destination', input.destinationId, '/destinationId');
     if (source.workspaceId !== destination.workspaceId) {
       throw invalid([{ path: '/destinationId', message: 'belongs to another workspace than the source' }]);
     }
@@ -70,7 +71,7 @@ export class ConnectionsService {
         this.workflows.start(saved.id),
       );
     }
-    return this.get(saved.id);
+    return this.get(scope, saved.id);
   }
 
   /** Connections with just the workspace of their source (not its config: list/get are the hot read path). */
@@ -79,28 +80,35 @@ export class ConnectionsService {
   }
 
   /** ConnectionResponseDtos as JSON (the read path: see connection-reads.ts) */
-  listJson(query: ListConnectionsQueryDto): Promise<string[]> {
-    const { sourceId, destinationId, workspaceId } = query;
-    return this.reads.findJson({ sourceId, destinationId, workspaceId }, pageWindow(query));
+  async listJson(scope: WorkspaceScope, query: ListConnectionsQueryDto): Promise<string[]> {
+    const { sourceId, destinationId } = query;
+    const own = scopedWorkspaceId(scope);
+    // another workspace asked for by `workspaceId` has nothing to show
+    if (own && query.workspaceId && query.workspaceId !== own) return [];
+    return this.reads.findJson({ sourceId, destinationId, workspaceId: query.workspaceId ?? own }, pageWindow(query));
   }
 
   /** What GET answers, a ConnectionResponseDto as JSON (the read path: no JSON schemas, no source config). */
-  async viewJson(id: string): Promise<string> {
-    const [connection] = await this.reads.findJson({ id });
+  async viewJson(scope: WorkspaceScope, id: string): Promise<string> {
+    const [connection] = await this.reads.findJson({ id, workspaceId: scopedWorkspaceId(scope) });
     if (!connection) throw notFound('connection', id);
     return connection;
   }
 
-  async get(id: string): Promise<ConnectionWithWorkspace> {
-    const connection = await this.withWorkspace().where('c.id = :id', { id }).getOne();
+  /** The connection with its source's workspace; 404 outside the scope. */
+  async get(scope: WorkspaceScope, id: string): Promise<ConnectionWithWorkspace> {
+    const workspaceId = scopedWorkspaceId(scope);
+    const query = this.withWorkspace().where('c.id = :id', { id });
+    if (workspaceId) query.andWhere('s.workspaceId = :workspaceId', { workspaceId });
+    const connection = await query.getOne();
     if (!connection) throw notFound('connection', id);
     return connection as ConnectionWithWorkspace;
   }
 
-  async update(id: string, input: UpdateConnectionDto): Promise<ConnectionWithWorkspace> {
-    const connection = await this.get(id);
+  async update(scope: WorkspaceScope, id: string, input: UpdateConnectionDto): Promise<ConnectionWithWorkspace> {
+    const connection = await this.get(scope, id);
     if (input.streams) {
-      const destination = await this.actor('destination', connection.destinationId, '/destinationId');
+      const destination = await this.actor(scope, 'destination', connection.destinationId, '/destinationId');
       Object.assign(connection, await this.configure(connection.source, destination, input.streams));
     }
     const schedule = this.schedule(input);
@@ -123,12 +131,12 @@ export class ConnectionsService {
     await this.afterSave(id, `connection ${id} was updated, but its workflow could not be told`, CATCH_UP, () =>
       this.workflows.updated(id, connection.status === 'active'),
     );
-    return this.get(id);
+    return this.get(scope, id);
   }
 
   /** Deletes the connection with its jobs and state; not while a job runs (cancel it first). */
-  async delete(id: string): Promise<void> {
-    await this.get(id);
+  async delete(scope: WorkspaceScope, id: string): Promise<void> {
+    await this.get(scope, id);
     // with the connection row locked, as job creation locks it: a job created meanwhile is seen here
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(ConnectionEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -158,8 +166,11 @@ export class ConnectionsService {
     }
   }
 
-  private async actor(actorType: ActorType, id: string, path: string): Promise<ActorEntity> {
-    const actor = await this.dataSource.getRepository(ActorEntity).findOne({ where: { id, actorType }, relations: { definition: true } });
+  private async actor(scope: WorkspaceScope, actorType: ActorType, id: string, path: string): Promise<ActorEntity> {
+    const workspaceId = scopedWorkspaceId(scope);
+    const actor = await this.dataSource
+      .getRepository(ActorEntity)
+      .findOne({ where: { id, actorType, ...(workspaceId ? { workspaceId } : {}) }, relations: { definition: true } });
     if (!actor)
       throw new DomainError(ErrorCode.NotFound, `${actorType} ${id} not found`, {
         fieldErrors: [{ path, message: `no such ${actorType}` }],

@@ -4,7 +4,7 @@ import { QueryFailedError, type DataSource } from 'typeorm';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import { ActorDefinitionEntity, type ActorType } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
-import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import { ALLOW_COMMAND_CONNECTORS, DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
 import type { CreateDefinitionDto, UpdateDefinitionVersionDto } from './definition.dto.js';
 
@@ -20,6 +20,7 @@ export class DefinitionsService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ConnectorCommandsService) private readonly commands: ConnectorCommandsService,
+    @Inject(ALLOW_COMMAND_CONNECTORS) private readonly allowCommands: boolean,
   ) {}
 
   private get definitions() {
@@ -39,6 +40,13 @@ export class DefinitionsService {
   /** A user's own connector. Its spec is cached when a worker first runs it. */
   async createCustom(actorType: ActorType, input: CreateDefinitionDto): Promise<ActorDefinitionEntity> {
     const runtime = input.runtime as ConnectorRuntime;
+    if (runtime.kind === 'command' && !this.allowCommands) {
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'runtime.kind: command connectors run any executable on the workers and are off on this instance: the operator allows them with TRIBUTARY_ALLOW_COMMAND_CONNECTORS=true',
+        { fieldErrors: [{ path: '/runtime/kind', message: 'command is off on this instance (TRIBUTARY_ALLOW_COMMAND_CONNECTORS)' }] },
+      );
+    }
     const version = input.version ?? (runtime.kind === 'pypi' || runtime.kind === 'npm' ? runtime.version : 'dev');
     try {
       return await this.definitions.save({

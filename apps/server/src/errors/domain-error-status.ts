@@ -14,6 +14,8 @@ export function httpStatusFor(code: ErrorCode): { status: number; title: string 
       return { status: 409, title: 'Conflict' };
     case ErrorCode.Unauthenticated:
       return { status: 401, title: 'Unauthenticated' };
+    case ErrorCode.Forbidden:
+      return { status: 403, title: 'Forbidden' };
     case ErrorCode.SpecUnavailable:
       return { status: 503, title: 'Connector spec unavailable' };
     case ErrorCode.Unavailable:

@@ -2,7 +2,6 @@ import { DomainError, ErrorCode } from '@tributary/domain';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
-import { Public } from '../auth/public.decorator.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 
@@ -16,7 +15,6 @@ export class HealthResponseDto {
 export class HealthController {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  @Public()
   @Get()
   @ApiOkResponse({ type: HealthResponseDto, description: 'The server is up and reaches its database' })
   @ApiOperation({ operationId: 'getHealth', summary: 'Liveness and database reachability; needs no token' })

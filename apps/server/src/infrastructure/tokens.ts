@@ -4,3 +4,5 @@ export const SECRET_KEY = Symbol('SecretKey');
 export const LOGGER = Symbol('Logger');
 /** TemporalSettings: the Temporal client, the task queue and the time limits of calls through it */
 export const TEMPORAL = Symbol('Temporal');
+/** boolean: whether connector definitions may run a `command` (TRIBUTARY_ALLOW_COMMAND_CONNECTORS) */
+export const ALLOW_COMMAND_CONNECTORS = Symbol('AllowCommandConnectors');

@@ -12,6 +12,7 @@ import {
   toAttemptResponse,
   toJobResponse,
 } from './job.dto.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { JobsService } from './jobs.service.js';
 
 @ApiTags('jobs')
@@ -33,24 +34,24 @@ export class JobsController {
     [503, 'Temporal is unreachable, or no worker polls the task queue'],
     [504, 'The job request reached the connection workflow, but the job was not created in time'],
   )
-  async create(@Body() body: CreateJobDto): Promise<JobResponseDto> {
-    return toJobResponse(await this.service.create(body));
+  async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateJobDto): Promise<JobResponseDto> {
+    return toJobResponse(await this.service.create(scope, body));
   }
 
   @Get()
   @ApiOperation({ operationId: 'listJobs', summary: 'Jobs, newest first, filtered by connection, status, type and creation time' })
   @ApiOkResponse({ type: JobPageDto })
   @ApiProblems(400)
-  async list(@Query() query: ListJobsQueryDto): Promise<Page<JobResponseDto>> {
-    return toPage(await this.service.list(query), query, toJobResponse);
+  async list(@CallerScope() scope: WorkspaceScope, @Query() query: ListJobsQueryDto): Promise<Page<JobResponseDto>> {
+    return toPage(await this.service.list(scope, query), query, toJobResponse);
   }
 
   @Get(':jobId')
   @ApiOperation({ operationId: 'getJob', summary: 'A job with its attempts, per-stream stats and failure reasons' })
   @ApiOkResponse({ type: JobWithAttemptsResponseDto })
   @ApiProblems(400, 404)
-  async get(@Param('jobId', JobIdPipe) jobId: string): Promise<JobWithAttemptsResponseDto> {
-    const { job, attempts } = await this.service.get(jobId);
+  async get(@CallerScope() scope: WorkspaceScope, @Param('jobId', JobIdPipe) jobId: string): Promise<JobWithAttemptsResponseDto> {
+    const { job, attempts } = await this.service.get(scope, jobId);
     return { ...toJobResponse(job), attempts: attempts.map(toAttemptResponse) };
   }
 
@@ -62,7 +63,7 @@ export class JobsController {
   })
   @ApiAcceptedResponse({ type: JobResponseDto, description: 'Cancellation requested' })
   @ApiProblems(400, 404, [409, 'The job is not running'], [503, 'Temporal is unreachable'])
-  async cancel(@Param('jobId', JobIdPipe) jobId: string): Promise<JobResponseDto> {
-    return toJobResponse(await this.service.cancel(jobId));
+  async cancel(@CallerScope() scope: WorkspaceScope, @Param('jobId', JobIdPipe) jobId: string): Promise<JobResponseDto> {
+    return toJobResponse(await this.service.cancel(scope, jobId));
   }
 }

@@ -1,9 +1,11 @@
 import { DomainError, ErrorCode, notFound, streamDescriptorKey } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
-import { And, In, LessThan, MoreThanOrEqual, type DataSource, type FindOperator, type FindOptionsWhere } from 'typeorm';
+import { And, Equal, In, LessThan, MoreThanOrEqual, Raw, type DataSource, type FindOperator, type FindOptionsWhere } from 'typeorm';
 import { ACTIVE_JOB_STATUSES, AttemptEntity, ConnectionEntity, JobEntity, activeJobOf } from '@tributary/db';
 import type { StreamDescriptor } from '@tributary/protocol';
 import type { JobRequest } from '@tributary/workflows';
+import { CONNECTIONS_OF_WORKSPACE, connectionInScope } from '../auth/scoped-lookups.js';
+import { scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { pageWindow } from '../common/pagination.dto.js';
 import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
@@ -41,12 +43,17 @@ export class JobsService {
     return this.dataSource.getRepository(JobEntity);
   }
 
-  list(query: ListJobsQueryDto): Promise<JobEntity[]> {
+  /** The scope's jobs (another workspace's connection asked for by `connectionId` has none to show). */
+  list(scope: WorkspaceScope, query: ListJobsQueryDto): Promise<JobEntity[]> {
+    const workspaceId = scopedWorkspaceId(scope);
+    const connection: FindOperator<string>[] = [];
+    if (query.connectionId) connection.push(Equal(query.connectionId));
+    if (workspaceId) connection.push(Raw(CONNECTIONS_OF_WORKSPACE, { scopeWorkspaceId: workspaceId }));
     const created: FindOperator<Date>[] = [];
     if (query.createdAfter) created.push(MoreThanOrEqual(new Date(query.createdAfter)));
     if (query.createdBefore) created.push(LessThan(new Date(query.createdBefore)));
     const where: FindOptionsWhere<JobEntity> = {
-      ...(query.connectionId ? { connectionId: query.connectionId } : {}),
+      ...(connection.length > 0 ? { connectionId: connection.length === 1 ? connection[0] : And(...connection) } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.jobType ? { jobType: query.jobType } : {}),
       ...(created.length > 0 ? { createdAt: created.length === 1 ? created[0] : And(...created) } : {}),
@@ -54,9 +61,8 @@ export class JobsService {
     return this.jobs.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, ...pageWindow(query) });
   }
 
-  async get(id: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }> {
-    const job = await this.jobs.findOneBy({ id });
-    if (!job) throw notFound('job', id);
+  async get(scope: WorkspaceScope, id: string): Promise<{ job: JobEntity; attempts: AttemptEntity[] }> {
+    const job = await this.find(scope, id);
     const attempts = await this.dataSource.getRepository(AttemptEntity).find({ where: { jobId: id }, order: { attemptNumber: 'ASC' } });
     return { job, attempts };
   }
@@ -65,8 +71,10 @@ export class JobsService {
    * Starts a sync, clear or refresh now, through the connection's workflow (started if it
    * does not run, e.g. after Temporal lost it). One job at a time: 409 with the running one.
    */
-  async create(input: CreateJobDto): Promise<JobEntity> {
-    const connection = await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: input.connectionId });
+  async create(scope: WorkspaceScope, input: CreateJobDto): Promise<JobEntity> {
+    const connection = (await connectionInScope(this.dataSource, scope, input.connectionId))
+      ? await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: input.connectionId })
+      : null;
     if (!connection) {
       throw new DomainError(ErrorCode.NotFound, `connection ${input.connectionId} not found`, {
         fieldErrors: [{ path: '/connectionId', message: 'no such connection' }],
@@ -96,15 +104,21 @@ export class JobsService {
     }
   }
 
+  /** The job; 404 when there is none, or its connection is outside the scope. */
+  private async find(scope: WorkspaceScope, id: string): Promise<JobEntity> {
+    const job = await this.jobs.findOneBy({ id });
+    if (!job || !(await connectionInScope(this.dataSource, scope, job.connectionId))) throw notFound('job', id);
+    return job;
+  }
+
   private async isFinished(jobId: string): Promise<boolean> {
     const job = await this.jobs.findOne({ where: { id: jobId }, select: { id: true, status: true } });
     return job !== null && !isActive(job);
   }
 
   /** Asks the running job to stop (its connectors are stopped, committed state kept); 202: it ends as cancelled shortly. */
-  async cancel(id: string): Promise<JobEntity> {
-    const job = await this.jobs.findOneBy({ id });
-    if (!job) throw notFound('job', id);
+  async cancel(scope: WorkspaceScope, id: string): Promise<JobEntity> {
+    const job = await this.find(scope, id);
     if (!isActive(job))
       throw new DomainError(ErrorCode.Conflict, `job ${id} is ${job.status} already: only a running job can be cancelled`);
     if (!(await this.workflows.cancelJob(job.connectionId, id))) {

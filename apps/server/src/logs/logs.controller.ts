@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { JobIdPipe } from '../jobs/job-id.pipe.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { AttemptNumberPipe } from './attempt-number.pipe.js';
@@ -20,11 +21,12 @@ export class LogsController {
   @ApiOkResponse({ type: LogPageDto })
   @ApiProblems(400, 404)
   async get(
+    @CallerScope() scope: WorkspaceScope,
     @Param('jobId', JobIdPipe) jobId: string,
     @Param('attemptNumber', AttemptNumberPipe) attemptNumber: number,
     @Query() query: LogPageQueryDto,
   ): Promise<LogPageDto> {
-    const page = await this.service.attemptLogPage(jobId, attemptNumber, {
+    const page = await this.service.attemptLogPage(scope, jobId, attemptNumber, {
       cursor: query.cursor,
       limit: query.limit ?? DEFAULT_LOG_PAGE_SIZE,
     });

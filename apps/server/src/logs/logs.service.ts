@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AttemptEntity, JobEntity } from '@tributary/db';
 import { attemptLogKey, InvalidCursorError, type LogPage, type LogStorage } from '@tributary/storage';
+import { connectionInScope } from '../auth/scoped-lookups.js';
+import type { WorkspaceScope } from '../auth/workspace-scope.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { LOG_STORAGE } from './logs.tokens.js';
 
@@ -14,9 +16,9 @@ export class LogsService {
     @Inject(LOG_STORAGE) private readonly storage: LogStorage,
   ) {}
 
-  async attemptLogPage(jobId: string, attemptNumber: number, page: { cursor?: string; limit: number }): Promise<LogPage> {
+  async attemptLogPage(scope: WorkspaceScope, jobId: string, attemptNumber: number, page: { cursor?: string; limit: number }): Promise<LogPage> {
     const job = await this.dataSource.getRepository(JobEntity).findOne({ where: { id: jobId }, select: { id: true, connectionId: true } });
-    if (!job) throw notFound('job', jobId);
+    if (!job || !(await connectionInScope(this.dataSource, scope, job.connectionId))) throw notFound('job', jobId);
     const attemptExists = await this.dataSource.getRepository(AttemptEntity).existsBy({ jobId, attemptNumber });
     if (!attemptExists) throw notFound('attempt', `${attemptNumber} of job ${jobId}`);
     const key = attemptLogKey({ connectionId: job.connectionId, jobId, attemptNumber });

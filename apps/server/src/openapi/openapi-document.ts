@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { TRIBUTARY_VERSION } from '@tributary/config';
+import { routeAccessOf } from '../auth/route-access.js';
 import { ProblemDto, ProblemFieldErrorDto } from '../errors/problem.dto.js';
 
 /**
@@ -19,24 +20,36 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     extraModels: [ProblemDto, ProblemFieldErrorDto],
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
-  addUnauthorizedResponses(document);
+  addAccess(document);
   return document;
 }
 
-/** Public operations (see @Public) get `security: []`; every other one can answer 401. */
-function addUnauthorizedResponses(document: OpenAPIObject): void {
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+});
+
+/**
+ * What each operation needs, from the access table (auth/route-access.ts): public operations
+ * get `security: []`; every other one names its least role (`x-minimum-role`, and in its
+ * description) and can answer 401 and 403.
+ */
+function addAccess(document: OpenAPIObject): void {
   for (const pathItem of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = pathItem[method];
       if (!operation) continue;
-      if (operation.security?.length === 1 && Object.keys(operation.security[0] ?? {}).length === 0) {
+      const access = routeAccessOf(operation.operationId);
+      if (access === 'public') {
         operation.security = [];
         continue;
       }
-      operation.responses['401'] ??= {
-        description: 'Missing, invalid or revoked API token',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
-      };
+      if (access) {
+        Object.assign(operation, { 'x-minimum-role': access });
+        operation.description = [operation.description, `Needs the \`${access}\` role or higher.`].filter(Boolean).join('\n\n');
+      }
+      operation.responses['401'] ??= problem('Missing, invalid or revoked API token');
+      operation.responses['403'] ??= problem("The credential's role is below the operation's minimum role");
     }
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { UserRole } from '@tributary/db';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../auth/principal.js';
 import { hashSessionToken } from './session-tokens.js';
 
 /**

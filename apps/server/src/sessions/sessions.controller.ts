@@ -2,9 +2,8 @@ import { DomainError, ErrorCode } from '@tributary/domain';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '../auth/public.decorator.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
-import { principalOf, type Principal } from './principal.js';
+import { principalOf, type Principal } from '../auth/principal.js';
 import { ChangePasswordDto, CreateSessionDto, CreatedSessionResponseDto, SessionResponseDto, toUserResponse } from './session.dto.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -21,7 +20,6 @@ function sessionOf(request: FastifyRequest): Extract<Principal, { kind: 'session
 export class SessionsController {
   constructor(@Inject(SessionsService) private readonly service: SessionsService) {}
 
-  @Public()
   @Post()
   @ApiOperation({ operationId: 'createSession', summary: 'Sign in with email and password; needs no token' })
   @ApiCreatedResponse({ type: CreatedSessionResponseDto })

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConnectionStateEntity } from '@tributary/db';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
 import { ConnectionStateResponseDto, ReplaceStateDto } from './state.dto.js';
 import { StateService } from './state.service.js';
@@ -20,15 +21,19 @@ export class StateController {
   @ApiOperation({ operationId: 'getConnectionState', summary: 'The committed state the next sync resumes from' })
   @ApiOkResponse({ type: ConnectionStateResponseDto })
   @ApiProblems(400, 404)
-  async get(@Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStateResponseDto> {
-    return toStateResponse(connectionId, await this.service.get(connectionId));
+  async get(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStateResponseDto> {
+    return toStateResponse(connectionId, await this.service.get(scope, connectionId));
   }
 
   @Put()
   @ApiOperation({ operationId: 'replaceConnectionState', summary: 'Replace the committed state (operators; not while a job runs)' })
   @ApiOkResponse({ type: ConnectionStateResponseDto })
   @ApiProblems(400, 404, [409, 'A job is running on the connection'])
-  async replace(@Param('connectionId', UuidParamPipe) connectionId: string, @Body() body: ReplaceStateDto): Promise<ConnectionStateResponseDto> {
-    return toStateResponse(connectionId, await this.service.replace(connectionId, body));
+  async replace(
+    @CallerScope() scope: WorkspaceScope,
+    @Param('connectionId', UuidParamPipe) connectionId: string,
+    @Body() body: ReplaceStateDto,
+  ): Promise<ConnectionStateResponseDto> {
+    return toStateResponse(connectionId, await this.service.replace(scope, connectionId, body));
   }
 }

@@ -2,6 +2,8 @@ import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ConnectionEntity, ConnectionStateEntity, activeJobOf, parseStateMessages } from '@tributary/db';
+import { connectionInScope } from '../auth/scoped-lookups.js';
+import type { WorkspaceScope } from '../auth/workspace-scope.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import type { ReplaceStateDto } from './state.dto.js';
 
@@ -10,14 +12,14 @@ import type { ReplaceStateDto } from './state.dto.js';
 export class StateService {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  async get(connectionId: string): Promise<ConnectionStateEntity | null> {
-    await this.connectionExists(connectionId);
+  async get(scope: WorkspaceScope, connectionId: string): Promise<ConnectionStateEntity | null> {
+    await this.connectionExists(scope, connectionId);
     return this.dataSource.getRepository(ConnectionStateEntity).findOneBy({ connectionId });
   }
 
   /** Not while a job runs: its next committed state would overwrite this one. */
-  async replace(connectionId: string, input: ReplaceStateDto): Promise<ConnectionStateEntity> {
-    await this.connectionExists(connectionId);
+  async replace(scope: WorkspaceScope, connectionId: string, input: ReplaceStateDto): Promise<ConnectionStateEntity> {
+    await this.connectionExists(scope, connectionId);
     const parsed = parseStateMessages(input.stateType, input.state);
     if ('errors' in parsed) {
       throw new DomainError(ErrorCode.ValidationFailed, parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '), { fieldErrors: parsed.errors });
@@ -31,7 +33,7 @@ export class StateService {
     });
   }
 
-  private async connectionExists(id: string): Promise<void> {
-    if (!(await this.dataSource.getRepository(ConnectionEntity).existsBy({ id }))) throw notFound('connection', id);
+  private async connectionExists(scope: WorkspaceScope, id: string): Promise<void> {
+    if (!(await connectionInScope(this.dataSource, scope, id))) throw notFound('connection', id);
   }
 }

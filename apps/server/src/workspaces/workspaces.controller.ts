@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { PageQueryDto, toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
@@ -23,24 +24,28 @@ export class WorkspacesController {
   @ApiOperation({ operationId: 'listWorkspaces' })
   @ApiOkResponse({ type: WorkspacePageDto })
   @ApiProblems(400)
-  async list(@Query() query: PageQueryDto): Promise<Page<WorkspaceResponseDto>> {
-    return toPage(await this.service.list(query), query, toWorkspaceResponse);
+  async list(@CallerScope() scope: WorkspaceScope, @Query() query: PageQueryDto): Promise<Page<WorkspaceResponseDto>> {
+    return toPage(await this.service.list(scope, query), query, toWorkspaceResponse);
   }
 
   @Get(':workspaceId')
   @ApiOperation({ operationId: 'getWorkspace' })
   @ApiOkResponse({ type: WorkspaceResponseDto })
   @ApiProblems(400, 404)
-  async get(@Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<WorkspaceResponseDto> {
-    return toWorkspaceResponse(await this.service.get(workspaceId));
+  async get(@CallerScope() scope: WorkspaceScope, @Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<WorkspaceResponseDto> {
+    return toWorkspaceResponse(await this.service.get(scope, workspaceId));
   }
 
   @Patch(':workspaceId')
   @ApiOperation({ operationId: 'updateWorkspace' })
   @ApiOkResponse({ type: WorkspaceResponseDto })
   @ApiProblems(400, 404)
-  async update(@Param('workspaceId', UuidParamPipe) workspaceId: string, @Body() body: UpdateWorkspaceDto): Promise<WorkspaceResponseDto> {
-    return toWorkspaceResponse(await this.service.update(workspaceId, body));
+  async update(
+    @CallerScope() scope: WorkspaceScope,
+    @Param('workspaceId', UuidParamPipe) workspaceId: string,
+    @Body() body: UpdateWorkspaceDto,
+  ): Promise<WorkspaceResponseDto> {
+    return toWorkspaceResponse(await this.service.update(scope, workspaceId, body));
   }
 
   @Delete(':workspaceId')
@@ -48,7 +53,7 @@ export class WorkspacesController {
   @ApiOperation({ operationId: 'deleteWorkspace' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404, 409)
-  async delete(@Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<void> {
-    await this.service.delete(workspaceId);
+  async delete(@CallerScope() scope: WorkspaceScope, @Param('workspaceId', UuidParamPipe) workspaceId: string): Promise<void> {
+    await this.service.delete(scope, workspaceId);
   }
 }

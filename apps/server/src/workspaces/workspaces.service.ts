@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ActorEntity, WorkspaceEntity } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
+import { inScope, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 
 @Injectable()
@@ -17,25 +18,27 @@ export class WorkspacesService {
     return this.workspaces.save({ name });
   }
 
-  list(query: PageQueryDto): Promise<WorkspaceEntity[]> {
-    return this.workspaces.find({ order: { createdAt: 'ASC', id: 'ASC' }, ...pageWindow(query) });
+  list(scope: WorkspaceScope, query: PageQueryDto): Promise<WorkspaceEntity[]> {
+    const id = scopedWorkspaceId(scope);
+    return this.workspaces.find({ where: id ? { id } : {}, order: { createdAt: 'ASC', id: 'ASC' }, ...pageWindow(query) });
   }
 
-  async get(id: string): Promise<WorkspaceEntity> {
-    const workspace = await this.workspaces.findOneBy({ id });
+  /** 404 outside the scope. */
+  async get(scope: WorkspaceScope, id: string): Promise<WorkspaceEntity> {
+    const workspace = inScope(scope, id) ? await this.workspaces.findOneBy({ id }) : null;
     if (!workspace) throw notFound('workspace', id);
     return workspace;
   }
 
-  async update(id: string, changes: { name?: string }): Promise<WorkspaceEntity> {
-    const workspace = await this.get(id);
+  async update(scope: WorkspaceScope, id: string, changes: { name?: string }): Promise<WorkspaceEntity> {
+    const workspace = await this.get(scope, id);
     if (changes.name !== undefined) workspace.name = changes.name;
     return this.workspaces.save(workspace);
   }
 
   /** A workspace with sources or destinations is not deleted: their connections' data would be orphaned. */
-  async delete(id: string): Promise<void> {
-    await this.get(id);
+  async delete(scope: WorkspaceScope, id: string): Promise<void> {
+    await this.get(scope, id);
     const actors = await this.dataSource.getRepository(ActorEntity).countBy({ workspaceId: id });
     if (actors > 0) throw new DomainError(ErrorCode.Conflict, `workspace ${id} still has ${actors} sources/destinations: delete them first`);
     await this.workspaces.delete({ id });

@@ -1,13 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ROLES, type Role } from '@tributary/domain';
 import { CreatedAt, UpdatedAt } from './columns.js';
 import { WorkspaceEntity } from './workspace.entity.js';
 
-/**
- * What a user may do: an instance admin everywhere (no workspace), the others in one
- * workspace. Only instance_admin is handed out today; the rest wait for the security issue.
- */
-export type UserRole = 'instance_admin' | 'workspace_admin' | 'workspace_editor' | 'workspace_viewer';
-export const USER_ROLES: readonly UserRole[] = ['instance_admin', 'workspace_admin', 'workspace_editor', 'workspace_viewer'];
+/** What a user may do: an instance admin everywhere (no workspace), the others in one workspace (libs/domain roles.ts). */
+export type UserRole = Role;
+export const USER_ROLES: readonly UserRole[] = ROLES;
 
 /** A person who signs in to the web UI. `email` is stored lower-cased. */
 @Entity({ name: 'app_user' })

@@ -72,9 +72,39 @@ describe('connector config secrets', () => {
     expect(maskConfig({ type: 'object', properties: {} }, stored).password).toBe(SECRET_MASK);
   });
 
-  it('keeps the stored secret when the mask is sent back, and takes a new value when one is sent', () => {
-    const incoming = { ...maskConfig(spec, config), host: 'new.example', tunnels: [{ user: 'u', ssh_key: 'new-key' }] };
-    expect(mergeMaskedSecrets(spec, incoming, config)).toEqual({ ...config, host: 'new.example', tunnels: [{ user: 'u', ssh_key: 'new-key' }] });
+  it('keeps the stored secret when the mask is sent back with the same other fields, and takes a new value when one is sent', () => {
+    const incoming = { ...maskConfig(spec, config), tunnels: [{ user: 'u', ssh_key: 'new-key' }] };
+    expect(mergeMaskedSecrets(spec, incoming, config)).toEqual({ ...config, tunnels: [{ user: 'u', ssh_key: 'new-key' }] });
+    // every secret sent anew: the other fields may change
+    const retyped = { ...config, host: 'new.example', password: 'p2', credentials: { ...config.credentials, client_secret: 's2' } };
+    expect(mergeMaskedSecrets(spec, retyped, config)).toEqual(retyped);
+  });
+
+  // the stored secret must not follow the config to a host of the caller's choice
+  it('refuses the mask when a field beside it changes, naming each masked secret and the changed fields', () => {
+    const masked = maskConfig(spec, config);
+    const refusal = (incoming: Record<string, unknown>) => {
+      try {
+        mergeMaskedSecrets(spec, incoming, config, '/configuration');
+      } catch (error) {
+        return error as DomainError;
+      }
+      throw new Error('not refused');
+    };
+    const moved = refusal({ ...masked, host: 'attacker.example' });
+    expect(moved.code).toBe(ErrorCode.InvalidConfiguration);
+    expect(moved.details.fieldErrors?.map((e) => e.path).sort()).toEqual([
+      '/configuration/credentials/client_secret',
+      '/configuration/password',
+      '/configuration/tunnels/0/ssh_key',
+    ]);
+    expect(moved.details.fieldErrors?.[0]?.message).toBe('re-enter the secret when you change /configuration/host');
+    // a nested field, an added one and a removed one count too; only the secrets still masked are named
+    const partly = refusal({ ...masked, password: 'retyped', credentials: { ...masked.credentials as object, client_id: 'id-2' }, extra: 1, tunnels: undefined });
+    expect(partly.details.fieldErrors?.map((e) => e.path)).toEqual(['/configuration/credentials/client_secret']);
+    expect(partly.details.fieldErrors?.[0]?.message).toBe(
+      're-enter the secret when you change /configuration/credentials/client_id, /configuration/extra, /configuration/tunnels',
+    );
   });
 
   it('rejects the mask for a secret that was never stored, naming the field', () => {

@@ -4,19 +4,49 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '@/lib/api';
 import { formatAgo, formatTime } from '@/lib/format';
+import { useWorkspace } from '@/lib/workspace';
+import { useUiSettings } from '../providers';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState, Loading } from '../states';
 
-/** API tokens for engineers and scripts: created here, shown once, revoked here. */
+type Role = 'instance_admin' | 'workspace_admin' | 'workspace_editor' | 'workspace_viewer';
+/** lowest first; a token is minted with the signed-in user's role or a lower one (the API's rule) */
+const ROLES: { role: Role; label: string }[] = [
+  { role: 'workspace_viewer', label: 'Viewer (reads the workspace)' },
+  { role: 'workspace_editor', label: 'Editor (changes the workspace, runs syncs)' },
+  { role: 'workspace_admin', label: 'Workspace admin (and its tokens)' },
+  { role: 'instance_admin', label: 'Instance admin (everything)' },
+];
+const isAdmin = (role: string) => role === 'instance_admin' || role === 'workspace_admin';
+
+/** API tokens for engineers and scripts: created here, shown once, revoked here (by admins; the API says who may). */
 export function ApiTokens() {
+  const { user } = useUiSettings();
+  if (!isAdmin(user.role)) {
+    return (
+      <section className="stack">
+        <h2>API tokens</h2>
+        <p className="muted">API tokens are managed by the workspace&apos;s admins.</p>
+      </section>
+    );
+  }
+  return <ApiTokenManager ownRole={user.role as Role} />;
+}
+
+function ApiTokenManager({ ownRole }: { ownRole: Role }) {
   const queryClient = useQueryClient();
+  const workspace = useWorkspace();
+  const grantable = ROLES.slice(0, ROLES.findIndex((r) => r.role === ownRole) + 1).reverse();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>(ownRole);
+  // a workspace role acts in the workspace the UI works in
+  const body = () => ({ name: name.trim(), role, ...(role !== 'instance_admin' && workspace.data ? { workspaceId: workspace.data.id } : {}) });
   const tokens = useQuery({
     queryKey: ['api-tokens'],
     queryFn: async () => unwrap(await api().GET('/api/v1/api-tokens', { params: { query: { limit: 200 } } })).data,
   });
-  const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: async () => unwrap(await api().POST('/api/v1/api-tokens', { body: { name: name.trim() } })),
+    mutationFn: async () => unwrap(await api().POST('/api/v1/api-tokens', { body: body() })),
     onSuccess: () => {
       setName('');
       return queryClient.invalidateQueries({ queryKey: ['api-tokens'] });
@@ -39,6 +69,16 @@ export function ApiTokens() {
         <label>
           Token name
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="ci deploys" required maxLength={200} />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {grantable.map((r) => (
+              <option key={r.role} value={r.role}>
+                {r.label}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit" className="primary" disabled={!name.trim() || create.isPending} style={{ alignSelf: 'flex-end' }}>
           Create token
@@ -63,6 +103,7 @@ export function ApiTokens() {
           <thead>
             <tr>
               <th>Name</th>
+              <th>Role</th>
               <th>Starts with</th>
               <th>Created</th>
               <th>Last used</th>
@@ -73,6 +114,7 @@ export function ApiTokens() {
             {tokens.data.map((t) => (
               <tr key={t.id} data-token={t.name}>
                 <td>{t.name}</td>
+                <td>{t.role.replace('_', ' ')}</td>
                 <td>
                   <code>{t.prefix}…</code>
                 </td>
@@ -96,7 +138,7 @@ export function ApiTokens() {
           </tbody>
         </table>
       ) : null}
-      <ShowApiCall method="POST" path="/api/v1/api-tokens" body={{ name: name.trim() || 'ci deploys' }} />
+      <ShowApiCall method="POST" path="/api/v1/api-tokens" body={{ ...body(), name: name.trim() || 'ci deploys' }} />
     </section>
   );
 }

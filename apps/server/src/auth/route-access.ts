@@ -1,0 +1,94 @@
+/**
+ * Who may call what: THE table. Every operation of the API (by its OpenAPI operationId) and the
+ * least role it needs; `public` needs no credential. The guard (access.guard.ts) reads it on every
+ * request, the OpenAPI document shows it (`x-minimum-role`), and auth-every-route.test.ts walks
+ * every served route with every role against it. An operation missing here is refused (fail
+ * closed), and the test fails.
+ *
+ * Roles rank instance_admin > workspace_admin > workspace_editor > workspace_viewer (libs/domain
+ * roles.ts). A workspace role also sees only its own workspace: services look resources up within
+ * the caller's WorkspaceScope and answer 404 for the rest, so ids of other workspaces do not leak.
+ */
+import type { Role } from '@tributary/domain';
+
+export type RouteAccess = 'public' | Role;
+
+const VIEWER = 'workspace_viewer';
+const EDITOR = 'workspace_editor';
+const WORKSPACE_ADMIN = 'workspace_admin';
+const INSTANCE_ADMIN = 'instance_admin';
+
+export const ROUTE_ACCESS = {
+  // liveness, and signing in (how a person gets a credential)
+  getHealth: 'public',
+  createSession: 'public',
+  // any credential
+  getVersion: VIEWER,
+  getCurrentSession: VIEWER,
+  deleteCurrentSession: VIEWER,
+  changePassword: VIEWER,
+
+  // tokens: a workspace admin manages its workspace's, an instance admin every one (a token mints its role or lower)
+  createApiToken: WORKSPACE_ADMIN,
+  listApiTokens: WORKSPACE_ADMIN,
+  revokeApiToken: WORKSPACE_ADMIN,
+
+  // workspaces: made and removed by the instance; renamed by their admin
+  createWorkspace: INSTANCE_ADMIN,
+  listWorkspaces: VIEWER,
+  getWorkspace: VIEWER,
+  updateWorkspace: WORKSPACE_ADMIN,
+  deleteWorkspace: INSTANCE_ADMIN,
+
+  // connector definitions run code on the workers: the instance admin adds and upgrades them
+  listSourceDefinitions: VIEWER,
+  getSourceDefinition: VIEWER,
+  getSourceDefinitionSpecification: VIEWER,
+  createSourceDefinition: INSTANCE_ADMIN,
+  updateSourceDefinitionVersion: INSTANCE_ADMIN,
+  listDestinationDefinitions: VIEWER,
+  getDestinationDefinition: VIEWER,
+  getDestinationDefinitionSpecification: VIEWER,
+  createDestinationDefinition: INSTANCE_ADMIN,
+  updateDestinationDefinitionVersion: INSTANCE_ADMIN,
+
+  // sources and destinations: editors configure them and run their connectors (check, discover)
+  listSources: VIEWER,
+  getSource: VIEWER,
+  createSource: EDITOR,
+  updateSource: EDITOR,
+  deleteSource: EDITOR,
+  checkSourceConfiguration: EDITOR,
+  checkSource: EDITOR,
+  discoverSourceSchema: EDITOR,
+  listDestinations: VIEWER,
+  getDestination: VIEWER,
+  createDestination: EDITOR,
+  updateDestination: EDITOR,
+  deleteDestination: EDITOR,
+  checkDestinationConfiguration: EDITOR,
+  checkDestination: EDITOR,
+
+  // connections, their state, jobs and logs: viewers read, editors change and run
+  listConnections: VIEWER,
+  getConnection: VIEWER,
+  getConnectionStatus: VIEWER,
+  createConnection: EDITOR,
+  updateConnection: EDITOR,
+  deleteConnection: EDITOR,
+  getConnectionState: VIEWER,
+  replaceConnectionState: EDITOR,
+  listJobs: VIEWER,
+  getJob: VIEWER,
+  getAttemptLogs: VIEWER,
+  createJob: EDITOR,
+  cancelJob: EDITOR,
+} as const satisfies Record<string, RouteAccess>;
+
+export type OperationId = keyof typeof ROUTE_ACCESS;
+
+/** The access an operation needs; undefined for an operation the table does not know (refused). */
+export function routeAccessOf(operationId: string | undefined): RouteAccess | undefined {
+  if (operationId === undefined || !Object.hasOwn(ROUTE_ACCESS, operationId)) return undefined;
+  return ROUTE_ACCESS[operationId as OperationId];
+}
