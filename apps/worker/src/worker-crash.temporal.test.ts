@@ -60,6 +60,8 @@ describe('worker crash', () => {
         TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_NAMESPACE: temporal.namespace,
         TRIBUTARY_DATA_DIR: dataDir,
+        // the fixture connector is a command
+        TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
