@@ -11,6 +11,7 @@ import { AttemptNextStep1764150000000 } from './1764150000000-attempt-next-step.
 import { UsersAndSessions1764200000000 } from './1764200000000-users-and-sessions.js';
 import { ApiTokenRoles1764300000000 } from './1764300000000-api-token-roles.js';
 import { JobRequestId1764350000000 } from './1764350000000-job-request-id.js';
+import { DefinitionInstallStatus1764400000000 } from './1764400000000-definition-install-status.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -21,4 +22,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   UsersAndSessions1764200000000,
   ApiTokenRoles1764300000000,
   JobRequestId1764350000000,
+  DefinitionInstallStatus1764400000000,
 ];

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
-import { ActorDefinitionEntity } from '@tributary/db';
+import { ActorDefinitionEntity, INSTALLED_RUNTIMES } from '@tributary/db';
 import type { ConnectorSpecification } from '@tributary/protocol';
 import type { SeedDefinition } from '../connector-catalog.js';
 
@@ -42,7 +42,13 @@ export async function seedDefinitions(manager: EntityManager, catalog: SeedDefin
 
     const spec = needsSpec ? ((await fetchSpec(seed)) ?? null) : versionMoves ? null : (existing?.spec ?? null);
     if (existing && !versionMoves && !metadataChanged && spec === null) continue; // spec still unavailable: nothing to write
-    await manager.save(ActorDefinitionEntity, { ...(existing ?? {}), ...seed, defaultVersion: seed.version, spec, custom: false });
+    // a new version of a PyPI/npm connector waits for its (background) install; anything else runs as it is
+    const install = INSTALLED_RUNTIMES.includes(seed.runtime.kind)
+      ? versionMoves || !existing
+        ? { installStatus: 'pending' as const, installError: null, installStartedAt: null }
+        : {}
+      : { installStatus: 'ready' as const };
+    await manager.save(ActorDefinitionEntity, { ...(existing ?? {}), ...seed, defaultVersion: seed.version, spec, custom: false, ...install });
     (existing ? result.updated : result.created).push(label);
   }
   return result;

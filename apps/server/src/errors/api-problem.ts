@@ -14,6 +14,8 @@ export interface ProblemExtensions {
   failure?: { origin: string; type: string; message: string };
   /** the connection the request saved before its workflow call failed */
   connectionId?: string;
+  /** when to ask again (also sent as the Retry-After header) */
+  retryAfterSeconds?: number;
 }
 
 export class ApiProblem extends Error {

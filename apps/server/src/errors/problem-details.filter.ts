@@ -53,6 +53,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ApiProblem && problem.status >= 500) this.logger.warn({ code: problem.code, path: problem.instance, detail: problem.detail }, 'request failed');
     else if (problem.status >= 500) this.logger.error({ err: exception, path: problem.instance }, 'request failed');
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (exception instanceof ApiProblem && exception.extensions.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(exception.extensions.retryAfterSeconds));
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
   }
 

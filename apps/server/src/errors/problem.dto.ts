@@ -53,6 +53,9 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'workflow_call_failed: the connection that was saved (or deleted) nonetheless' })
   connectionId?: string;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'connector_installing: when to ask again, in seconds (also the Retry-After header)', example: 15 })
+  retryAfterSeconds?: number;
 }
 
 export type Problem = ProblemDto;

@@ -29,6 +29,7 @@ export {
 };
 export type { UserRole } from './user.entity.js';
 export type { ActorType } from './columns.js';
+export { INSTALLED_RUNTIMES, type InstallStatus } from './actor-definition.entity.js';
 export type { ConnectionSchedule, ConnectionStatus, NamespaceDefinition, NonBreakingChangesPolicy } from './connection.entity.js';
 export type { JobStatus, JobType } from './job.entity.js';
 export type { AttemptStatus } from './attempt.entity.js';

@@ -1,0 +1,100 @@
+/**
+ * PyPI and npm connectors are installed in the background: a worker installs one when it runs
+ * its `spec`, which takes a minute or more (pip), longer than clients and proxies wait for an
+ * answer. An install starts when a definition is added, moves to another version, or is first
+ * needed; the definition's install status says where it stands. Calls that need the connector
+ * meanwhile are answered at once: 503 with Retry-After while it installs, 409 with pip's reason
+ * once it failed. A failed install is not run again until someone asks (POST .../install) or
+ * picks another version.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ActorDefinitionEntity, INSTALLED_RUNTIMES } from '@tributary/db';
+import { CONNECTOR_COMMAND_TIMEOUT_MS } from '@tributary/workflows';
+import { ApiProblem } from '../errors/api-problem.js';
+import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
+
+/** An install marked running for longer than a command may take belongs to a server that stopped meanwhile. */
+const STALE_INSTALL_MS = CONNECTOR_COMMAND_TIMEOUT_MS + 60_000;
+const RETRY_AFTER_SECONDS = 15;
+
+export type DefinitionWithSpec = ActorDefinitionEntity & { spec: NonNullable<ActorDefinitionEntity['spec']> };
+
+export const isInstalled = (definition: Pick<ActorDefinitionEntity, 'runtime'>): boolean => INSTALLED_RUNTIMES.includes(definition.runtime.kind);
+
+@Injectable()
+export class DefinitionInstalls {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ConnectorCommandsService) private readonly commands: ConnectorCommandsService,
+  ) {}
+
+  /**
+   * Starts installing the definition's current version, unless its spec is cached, an install
+   * runs (here or on another server) or the last one failed. Returns at once.
+   */
+  async start(definition: ActorDefinitionEntity): Promise<void> {
+    if (!isInstalled(definition)) return;
+    const [, claimed] = (await this.dataSource.query(
+      `UPDATE actor_definition SET install_status = 'installing', install_started_at = now(), install_error = NULL
+        WHERE id = $1 AND version = $2 AND spec IS NULL
+          AND (install_status = 'pending' OR (install_status = 'installing' AND install_started_at < now() - $3 * interval '1 millisecond'))`,
+      [definition.id, definition.version, STALE_INSTALL_MS],
+    )) as [unknown, number];
+    if (claimed === 1) void this.install(definition);
+  }
+
+  /** A failed install of the current version, tried again. */
+  async retry(definition: ActorDefinitionEntity): Promise<void> {
+    await this.dataSource.query(`UPDATE actor_definition SET install_status = 'pending' WHERE id = $1 AND version = $2 AND install_status = 'failed'`, [
+      definition.id,
+      definition.version,
+    ]);
+    await this.start(definition);
+  }
+
+  /**
+   * For a call that needs the connector now: the definition with its spec once installed;
+   * otherwise the problem that says where its install stands (and an install is started if none ran).
+   */
+  async installed(definition: ActorDefinitionEntity): Promise<DefinitionWithSpec> {
+    await this.start(definition);
+    const current = await this.dataSource.getRepository(ActorDefinitionEntity).findOneByOrFail({ id: definition.id });
+    const label = `${current.name} ${current.version}`;
+    if (current.spec && current.version === definition.version) return current as DefinitionWithSpec;
+    if (current.installStatus === 'failed') {
+      return Promise.reject(
+        new ApiProblem(
+          409,
+          'connector_install_failed',
+          'Connector not installed',
+          `${label} could not be installed: ${current.installError ?? 'no reason was given'}. Pick another version, or try the install again (POST /api/v1/${current.actorType}-definitions/${current.id}/install)`,
+        ),
+      );
+    }
+    const since = current.installStartedAt ? ` (started ${Math.round((Date.now() - current.installStartedAt.getTime()) / 1000)} s ago)` : '';
+    return Promise.reject(
+      new ApiProblem(503, 'connector_installing', 'Connector installing', `${label} is being installed on a worker${since}: try again shortly`, {
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      }),
+    );
+  }
+
+  private async install(definition: ActorDefinitionEntity): Promise<void> {
+    const where = { id: definition.id, version: definition.version };
+    const repository = this.dataSource.getRepository(ActorDefinitionEntity);
+    try {
+      const spec = await this.commands.run({ command: 'spec', actorType: definition.actorType, definition });
+      // recorded for the version that was installed: a version change meanwhile started over
+      await repository.update(where, { spec, installStatus: 'ready', installError: null } as Parameters<typeof repository.update>[1]);
+    } catch (error) {
+      // no worker or no Temporal: nothing was tried, the next call starts again
+      const unavailable = error instanceof ApiProblem && error.status === 503;
+      const reason = error instanceof Error ? error.message : String(error);
+      await repository
+        .update(where, unavailable ? { installStatus: 'pending', installStartedAt: null } : { installStatus: 'failed', installError: reason })
+        .catch(() => undefined);
+    }
+  }
+}
