@@ -9,7 +9,7 @@ export type { LogEntry, LogLevel, LogSink } from './logs.js';
 export { DomainError, ErrorCode, notFound, type FieldError } from './errors.js';
 export { canonicalJson, sameJson } from './json.js';
 export { isCombinedStreamFailure, retryVerdict, type RetryVerdict } from './retry-verdict.js';
-export { SECRET_MASK, MIN_MASKED_SECRET_LENGTH, collectSecretStrings, maskSecrets, type SecretMasker } from './secrets.js';
+export { SECRET_MASK, MIN_MASKED_SECRET_LENGTH, collectSecretStrings, maskFailure, maskSecrets, type SecretMasker } from './secrets.js';
 export {
   SYNC_COUNTERS,
   storedStreamStats,

@@ -18,6 +18,8 @@ const WORKFLOW_BUNDLE = join(repoRoot, 'apps/worker/dist/workflow-bundle.js');
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** its TRIBUTARY_DATA_DIR (attempt logs, connector installs); removed by stop() */
+  dataDir: string;
   /** everything it wrote (stdout and stderr), for failure messages */
   output(): string;
   stop(): Promise<void>;
@@ -69,7 +71,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     await stop();
     throw error;
   }
-  return { child, output: () => out, stop };
+  return { child, dataDir, output: () => out, stop };
 }
 
 /** Until Temporal has seen the worker poll both sides of its task queue. */
