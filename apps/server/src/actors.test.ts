@@ -204,6 +204,6 @@ describe('sources and destinations through the HTTP API', () => {
   /** what the worker would hand the connector: decrypted with the server's key */
   async function storedPlaintext(id: string): Promise<Record<string, unknown>> {
     const entity = await api.dataSource.getRepository(ActorEntity).findOneByOrFail({ id });
-    return decryptConfig(api.secretKey, entity.configuration);
+    return decryptConfig(api.secretKey, entity.id, entity.configuration);
   }
 });

@@ -7,6 +7,7 @@ import { decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets } from './
 import { specSecretValues, type JsonSchema } from './spec-secrets.js';
 
 const key = randomBytes(32);
+const ACTOR = '3f2b8c1e-0000-4000-8000-000000000001';
 
 const cases: { construct: string; spec: JsonSchema; config: Record<string, unknown>; secrets: string[]; masked: Record<string, unknown> }[] = [
   {
@@ -54,9 +55,9 @@ describe('secret fields behind spec constructs', () => {
   for (const { construct, spec, config, secrets, masked } of cases) {
     it(`finds, encrypts and masks secrets declared through ${construct}`, () => {
       expect([...specSecretValues(spec, config)].sort()).toEqual([...secrets].sort());
-      const stored = encryptConfig(key, spec, config);
+      const stored = encryptConfig(key, ACTOR, spec, config);
       for (const secret of secrets) expect(JSON.stringify(stored)).not.toContain(secret);
-      expect(decryptConfig(key, stored)).toEqual(config);
+      expect(decryptConfig(key, ACTOR, stored)).toEqual(config);
       expect(maskConfig(spec, config)).toEqual(masked);
       expect(mergeMaskedSecrets(spec, masked, config)).toEqual(config);
     });

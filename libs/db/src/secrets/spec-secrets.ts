@@ -122,11 +122,11 @@ export function specSecretValues(schema: JsonSchema, config: JsonObject): Set<st
   return found;
 }
 
-/** Replaces every value anywhere in `value` that `match` accepts (used for envelopes, whatever the spec says). */
-export function mapDeep(value: unknown, match: (v: unknown) => boolean, replace: (v: unknown) => unknown): unknown {
-  if (match(value)) return replace(value);
-  if (Array.isArray(value)) return value.map((v) => mapDeep(v, match, replace));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapDeep(v, match, replace)]));
+/** Replaces every value anywhere in `value` that `match` accepts (used for envelopes, whatever the spec says); `path` is where it sits (`/a/0/b`). */
+export function mapDeep(value: unknown, match: (v: unknown) => boolean, replace: (v: unknown, path: string) => unknown, path = ''): unknown {
+  if (match(value)) return replace(value, path);
+  if (Array.isArray(value)) return value.map((v, i) => mapDeep(v, match, replace, `${path}/${i}`));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapDeep(v, match, replace, `${path}/${escapePointer(k)}`)]));
   return value;
 }
 
