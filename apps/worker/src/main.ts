@@ -11,7 +11,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createLogger, type Logger } from '@tributary/config';
 import { resolveBuiltinConnector } from '@tributary/connectors';
 import { createDataSource, PostgresJobPersistence } from '@tributary/db';
-import { ProcessLauncher } from '@tributary/launcher';
+import { ProcessLauncher, sweepStaleRunDirs } from '@tributary/launcher';
 import { LocalDirStorage } from '@tributary/storage';
 import { createActivities } from './activities/index.js';
 import { storageAttemptLogs } from './attempt-logs.js';
@@ -44,11 +44,14 @@ async function main(): Promise<void> {
 }
 
 async function runWorker(env: WorkerEnv, persistence: PostgresJobPersistence, logger: Logger): Promise<void> {
-  // the launcher makes per-run temp dirs inside this one
-  await mkdir(join(env.dataDir, 'tmp'), { recursive: true });
+  // the launcher makes per-run temp dirs inside this one; a worker that died left its own there (decrypted configs)
+  const tmpDir = join(env.dataDir, 'tmp');
+  await mkdir(tmpDir, { recursive: true });
+  const swept = await sweepStaleRunDirs(tmpDir);
+  if (swept.length > 0) logger.warn({ removed: swept.length }, 'removed connector run dirs left behind by a worker that stopped');
   const launcher = new ProcessLauncher({
     installDir: env.connectorsDir,
-    tmpDir: join(env.dataDir, 'tmp'),
+    tmpDir,
     resolveBuiltin: resolveBuiltinConnector,
   });
   const activities = createActivities({
