@@ -3,7 +3,7 @@
 // the production entry point (node apps/worker/dist/main.js), built before the test.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,7 +74,10 @@ describe('worker crash', () => {
 
   it('resumes from the last committed state after the worker is killed, with no record lost', async () => {
     const store = new PostgresJobPersistence(database.dataSource, secretKey);
+    // the destination runs as the connector user (nobody, under a root worker): it needs a dir it may write
     const out = join(dataDir, 'out');
+    await mkdir(out);
+    await chmod(out, 0o777);
     const { connectionId } = await seedSampleConnection(database.dataSource, secretKey, {
       sourceConfig: { count: RECORDS, records_per_state: 100, records_per_batch: 20, sleep_ms_per_batch: 25 },
       destination: jsonl,

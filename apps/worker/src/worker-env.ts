@@ -24,6 +24,8 @@ export interface WorkerEnv {
   /** retry policy and heartbeat timeout for every job; undefined keeps the workflow defaults */
   jobOptions?: JobOptions;
   logLevel: WorkerConfig['LOG_LEVEL'];
+  /** TRIBUTARY_CONNECTOR_USER as set (resolved by connector-user.ts) */
+  connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
 }
@@ -46,6 +48,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     storageDir: resolve(storageDirOf(parsed)),
     jobOptions: jobOptionsOf(parsed),
     logLevel: parsed.LOG_LEVEL,
+    connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
   };
 }

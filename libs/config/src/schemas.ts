@@ -1,6 +1,6 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
-import { connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
+import { connectorUserEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
 
 export const serverEnvSchema = z.object({
   ...databaseEnv.shape,
@@ -25,6 +25,7 @@ export const workerEnvSchema = z.object({
   ...storageEnv.shape,
   ...connectorsDirEnv.shape,
   ...jobRetryEnv.shape,
+  ...connectorUserEnv.shape,
   ...logEnv.shape,
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;

@@ -15,7 +15,7 @@ import {
 } from '@tributary/protocol';
 import { openStdoutChannel, spawnConnector } from './connector-process.js';
 import { findExecutable } from './find-executable.js';
-import { createRunDir } from './run-dirs.js';
+import { createRunDir, type ConnectorUser } from './run-dirs.js';
 import { resolveRuntime, type InstallOptions } from './runtimes.js';
 import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorLauncher, type ConnectorProcess, type LaunchResult, type ReadInput, type RunOptions, type WriteInput } from './types.js';
 import { logEntryFromMessage, failureFromTrace } from './messages-to-logs.js';
@@ -27,6 +27,11 @@ const RECENT_LOG_LINES = 20;
 export interface ProcessLauncherOptions extends InstallOptions {
   /** parent of per-run temp dirs holding config/catalog/state; default os.tmpdir() */
   tmpDir?: string;
+  /**
+   * run connectors as this user (the worker must be root): their run dirs are theirs, their
+   * HOME is the run dir, and they cannot read the worker's files or /proc entries
+   */
+  connectorUser?: ConnectorUser;
 }
 
 export class ProcessLauncher implements ConnectorLauncher {
@@ -95,7 +100,7 @@ export class ProcessLauncher implements ConnectorLauncher {
       });
     }
     // mkdtemp creates the dir 0700; files are 0600: config holds secrets
-    const run = await createRunDir(this.options.tmpDir ?? tmpdir(), files);
+    const run = await createRunDir(this.options.tmpDir ?? tmpdir(), files, this.options.connectorUser);
     let proc: ConnectorProcess;
     try {
       const resolvedArgs = args.map((a) => run.paths[a] ?? a);
@@ -109,6 +114,7 @@ export class ProcessLauncher implements ConnectorLauncher {
         onLog: options.onLog,
         tempDir: run.dir,
         ...(stdout ? { stdout } : {}),
+        ...(this.options.connectorUser ? { user: this.options.connectorUser } : {}),
       });
     } catch (error) {
       await run.remove();

@@ -4,7 +4,7 @@
  * that dies leaves its own behind: the next one sweeps them at start (sweepStaleRunDirs).
  * The name carries the pid of the process that made it, so a sweep spares live ones.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const RUN_DIR_PREFIX = 'tributary-run-';
@@ -16,15 +16,26 @@ export interface RunDir {
   remove(): Promise<void>;
 }
 
-/** A private dir (0700) in `parent` holding `files` as JSON (0600): removed again if writing fails. */
-export async function createRunDir(parent: string, files: Record<string, unknown>): Promise<RunDir> {
+/** The user connectors run as, when it is not the worker's own. */
+export interface ConnectorUser {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * A private dir (0700) in `parent` holding `files` as JSON (0600), owned by `owner` when given
+ * (the connector's user: nobody else but root reads them): removed again if writing fails.
+ */
+export async function createRunDir(parent: string, files: Record<string, unknown>, owner?: ConnectorUser): Promise<RunDir> {
   const dir = await mkdtemp(join(parent, `${RUN_DIR_PREFIX}${process.pid}-`));
   const remove = () => rm(dir, { recursive: true, force: true });
   const paths: Record<string, string> = {};
   try {
+    if (owner) await chown(dir, owner.uid, owner.gid);
     for (const [name, value] of Object.entries(files)) {
       paths[name] = join(dir, name);
       await writeFile(paths[name], JSON.stringify(value), { mode: 0o600 });
+      if (owner) await chown(paths[name], owner.uid, owner.gid);
     }
   } catch (error) {
     await remove();
