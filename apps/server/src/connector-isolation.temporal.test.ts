@@ -30,7 +30,9 @@ async function snoop(stack: ServerWithWorker): Promise<Findings> {
   const secretKeyFile = join(stack.worker.dataDir, 'secret-key');
   await writeFile(secretKeyFile, api.secretKey.toString('base64'), { mode: 0o600 });
   await chmod(secretKeyFile, 0o600);
-  const res = await api.request('POST', '/api/v1/sources/check', { body: { definitionId: definition.id, configuration: { secretKeyFile } } });
+  const res = await api.request('POST', '/api/v1/sources/check', {
+    body: { definitionId: definition.id, configuration: { secretKeyFile } },
+  });
   expect(res.body, res.text).toMatchObject({ status: 'succeeded' });
   return JSON.parse((res.body as { message: string }).message) as Findings;
 }
@@ -63,7 +65,7 @@ describe('connector processes and the platform secrets', () => {
     });
     afterAll(() => stack?.stop());
 
-    it("keeps no secret in its own start-up environment, which the connector can read", async () => {
+    it('keeps no secret in its own start-up environment, which the connector can read', async () => {
       const found = await snoop(stack);
       expect(found).toMatchObject({ uid: 0, ownEnv: [], parentEnviron: [], database: 'no DATABASE_URL found' });
     });

@@ -9,7 +9,13 @@ import { ActorDefinitionEntity } from '@tributary/db';
 import { SECRET_MASK } from '@tributary/domain';
 import { databaseText } from '@tributary/testing/db';
 import { fakeConnector } from '@tributary/testing/replication';
-import { seedDefinition, startServerWithWorker, workflowHistoriesText, type ApiResponse, type ServerWithWorker } from '@tributary/testing/server';
+import {
+  seedDefinition,
+  startServerWithWorker,
+  workflowHistoriesText,
+  type ApiResponse,
+  type ServerWithWorker,
+} from '@tributary/testing/server';
 
 const leakySpec = {
   connectionSpecification: {
@@ -72,7 +78,12 @@ describe("a connector's secrets in what it says", () => {
     const updated = await call('PATCH', `/api/v1/sources/${sourceId}`, { configuration: { ...configuration, api_key: SECRET_MASK } });
     expect(updated.status, updated.text).toBe(200);
     expect((await call('POST', `/api/v1/sources/${sourceId}/discover`)).status).toBe(200);
-    const destination = await call('POST', '/api/v1/destinations', { workspaceId: api.workspaceId, definitionId: devNull.id, name: 'nowhere', configuration: {} });
+    const destination = await call('POST', '/api/v1/destinations', {
+      workspaceId: api.workspaceId,
+      definitionId: devNull.id,
+      name: 'nowhere',
+      configuration: {},
+    });
     const connection = await call('POST', '/api/v1/connections', {
       sourceId,
       destinationId: (destination.body as { id: string }).id,

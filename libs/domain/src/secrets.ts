@@ -44,7 +44,10 @@ export function collectSecretStrings(value: unknown, into: Set<string>): Set<str
 }
 
 /** A failure reason with every text a connector may have put in it masked. */
-export function maskFailure<F extends { message: string; internalMessage?: string; stackTrace?: string }>(failure: F, mask: SecretMasker): F {
+export function maskFailure<F extends { message: string; internalMessage?: string; stackTrace?: string }>(
+  failure: F,
+  mask: SecretMasker,
+): F {
   return {
     ...failure,
     message: mask(failure.message),

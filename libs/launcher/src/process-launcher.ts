@@ -3,7 +3,6 @@
  */
 import type { ConnectorRole, FailureReason, LogEntry } from '@tributary/domain';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   LineSplitter,
   decodeLine,

@@ -11,7 +11,14 @@ import { ENVELOPE_KEY, decryptValue, encryptValue, type SecretEnvelope } from '.
 import { decryptConfig, encryptConfig, secretContext } from './config-secrets.js';
 
 const key = randomBytes(32);
-const spec = { type: 'object', properties: { user: { type: 'string' }, password: { type: 'string', airbyte_secret: true }, token: { type: 'string', airbyte_secret: true } } };
+const spec = {
+  type: 'object',
+  properties: {
+    user: { type: 'string' },
+    password: { type: 'string', airbyte_secret: true },
+    token: { type: 'string', airbyte_secret: true },
+  },
+};
 const ACTOR_A = '0b9e3c6a-1111-4000-8000-00000000000a';
 const ACTOR_B = '0b9e3c6a-2222-4000-8000-00000000000b';
 
@@ -74,7 +81,11 @@ describe('secrets bound to their actor and field', () => {
     afterAll(() => db?.close());
 
     it("a secret copied from one actor's row to another's fails the worker's load with a clear error", async () => {
-      const withSpec = (password: string) => ({ runtime: { kind: 'builtin' as const, name: 'source-sample' }, spec: { connectionSpecification: spec }, config: { user: 'u', password } });
+      const withSpec = (password: string) => ({
+        runtime: { kind: 'builtin' as const, name: 'source-sample' },
+        spec: { connectionSpecification: spec },
+        config: { user: 'u', password },
+      });
       const { sourceId, destinationId } = await seedConnection(db.dataSource, key, {
         source: withSpec('source-password'),
         destination: withSpec('destination-password'),

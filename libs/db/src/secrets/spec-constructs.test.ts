@@ -9,7 +9,13 @@ import { specSecretValues, type JsonSchema } from './spec-secrets.js';
 const key = randomBytes(32);
 const ACTOR = '3f2b8c1e-0000-4000-8000-000000000001';
 
-const cases: { construct: string; spec: JsonSchema; config: Record<string, unknown>; secrets: string[]; masked: Record<string, unknown> }[] = [
+const cases: {
+  construct: string;
+  spec: JsonSchema;
+  config: Record<string, unknown>;
+  secrets: string[];
+  masked: Record<string, unknown>;
+}[] = [
   {
     construct: '$ref to definitions and $defs (a secret field and an object holding one)',
     spec: {
@@ -28,13 +34,28 @@ const cases: { construct: string; spec: JsonSchema; config: Record<string, unkno
       type: 'object',
       properties: {
         headers: { type: 'object', additionalProperties: { type: 'string', airbyte_secret: true } },
-        accounts: { type: 'object', additionalProperties: { type: 'object', properties: { name: { type: 'string' }, key: { type: 'string', airbyte_secret: true } } } },
-        tokens: { type: 'object', properties: { note: { type: 'string' } }, patternProperties: { '^token_': { type: 'string', airbyte_secret: true } } },
+        accounts: {
+          type: 'object',
+          additionalProperties: { type: 'object', properties: { name: { type: 'string' }, key: { type: 'string', airbyte_secret: true } } },
+        },
+        tokens: {
+          type: 'object',
+          properties: { note: { type: 'string' } },
+          patternProperties: { '^token_': { type: 'string', airbyte_secret: true } },
+        },
       },
     },
-    config: { headers: { Authorization: 'Bearer add-header' }, accounts: { a: { name: 'A', key: 'add-key' } }, tokens: { note: 'n', token_1: 'pattern-token' } },
+    config: {
+      headers: { Authorization: 'Bearer add-header' },
+      accounts: { a: { name: 'A', key: 'add-key' } },
+      tokens: { note: 'n', token_1: 'pattern-token' },
+    },
     secrets: ['Bearer add-header', 'add-key', 'pattern-token'],
-    masked: { headers: { Authorization: SECRET_MASK }, accounts: { a: { name: 'A', key: SECRET_MASK } }, tokens: { note: 'n', token_1: SECRET_MASK } },
+    masked: {
+      headers: { Authorization: SECRET_MASK },
+      accounts: { a: { name: 'A', key: SECRET_MASK } },
+      tokens: { note: 'n', token_1: SECRET_MASK },
+    },
   },
   {
     construct: 'if/then/else',
@@ -66,7 +87,13 @@ describe('secret fields behind spec constructs', () => {
   it('follows a recursive $ref without looping', () => {
     const spec = {
       type: 'object',
-      definitions: { node: { type: 'object', properties: { secret: { type: 'string', airbyte_secret: true }, child: { $ref: '#/definitions/node' } }, anyOf: [{ $ref: '#/definitions/node' }] } },
+      definitions: {
+        node: {
+          type: 'object',
+          properties: { secret: { type: 'string', airbyte_secret: true }, child: { $ref: '#/definitions/node' } },
+          anyOf: [{ $ref: '#/definitions/node' }],
+        },
+      },
       $ref: '#/definitions/node',
     };
     expect([...specSecretValues(spec, { secret: 'outer', child: { secret: 'inner', child: {} } })].sort()).toEqual(['inner', 'outer']);

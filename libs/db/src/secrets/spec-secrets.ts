@@ -123,10 +123,16 @@ export function specSecretValues(schema: JsonSchema, config: JsonObject): Set<st
 }
 
 /** Replaces every value anywhere in `value` that `match` accepts (used for envelopes, whatever the spec says); `path` is where it sits (`/a/0/b`). */
-export function mapDeep(value: unknown, match: (v: unknown) => boolean, replace: (v: unknown, path: string) => unknown, path = ''): unknown {
+export function mapDeep(
+  value: unknown,
+  match: (v: unknown) => boolean,
+  replace: (v: unknown, path: string) => unknown,
+  path = '',
+): unknown {
   if (match(value)) return replace(value, path);
   if (Array.isArray(value)) return value.map((v, i) => mapDeep(v, match, replace, `${path}/${i}`));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapDeep(v, match, replace, `${path}/${escapePointer(k)}`)]));
+  if (isObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapDeep(v, match, replace, `${path}/${escapePointer(k)}`)]));
   return value;
 }
 
