@@ -23,16 +23,23 @@ function errorMessage(line) {
  * Starts `command` in its own process group, so a Ctrl-C in the terminal reaches only the
  * supervisor, which then stops the services in order.
  *
+ * `stdin`, when given, is written to the child's stdin, which is then closed (secrets that must
+ * not sit in its environment, where /proc/<pid>/environ shows them).
+ *
  * @param {{ name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, logFile: string,
- *           onError?: (name: string, message: string) => void }} options
+ *           stdin?: string, onError?: (name: string, message: string) => void }} options
  */
-export function startService({ name, command, args, env, cwd, logFile, onError }) {
+export function startService({ name, command, args, env, cwd, logFile, stdin, onError }) {
   // the owner's only, also a log file an older version left readable by all
   closeSync(openSync(logFile, 'a', 0o600));
   chmodSync(logFile, 0o600);
   const log = createWriteStream(logFile, { flags: 'a' });
   log.write(`--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, { cwd, env, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+  if (stdin !== undefined) {
+    child.stdin.on('error', () => undefined); // a child that died at once: its exit says why
+    child.stdin.end(stdin);
+  }
   const tail = [];
 
   const collect = (stream) => {

@@ -192,6 +192,36 @@ describe('sources and destinations through the HTTP API', () => {
     expect((await client.GET('/api/v1/destinations')).data?.data.map((d) => d.name)).toEqual(['dest']);
   });
 
+  it('encrypts and masks secrets a spec declares through $ref/definitions, additionalProperties and if/then', async () => {
+    const spec = {
+      connectionSpecification: {
+        type: 'object',
+        definitions: { secret: { type: 'string', airbyte_secret: true } },
+        properties: { mode: { type: 'string' }, password: { $ref: '#/definitions/secret' }, headers: { type: 'object', additionalProperties: { type: 'string', airbyte_secret: true } } },
+        if: { properties: { mode: { const: 'key' } } },
+        then: { properties: { api_key: { type: 'string', airbyte_secret: true } } },
+      },
+    };
+    const definitionId = (await seedDefinition(api.dataSource, 'source', 'source-constructs', spec)).id;
+    const planted = { password: 'planted-ref-1d2c', header: 'planted-header-9e8f', apiKey: 'planted-then-4a5b' };
+    const created = await api.request('POST', '/api/v1/sources', {
+      body: {
+        workspaceId: api.workspaceId,
+        definitionId,
+        name: 'constructs',
+        configuration: { mode: 'key', password: planted.password, headers: { Authorization: planted.header }, api_key: planted.apiKey },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = (created.body as { id: string }).id;
+    const masked = { mode: 'key', password: MASK, headers: { Authorization: MASK }, api_key: MASK };
+    expect((created.body as { configuration: unknown }).configuration).toEqual(masked);
+    expect((await api.request('GET', `/api/v1/sources/${id}`)).body).toMatchObject({ configuration: masked });
+    const [row] = (await api.dataSource.query(`SELECT configuration::text AS text FROM actor WHERE id = $1`, [id])) as [{ text: string }];
+    for (const secret of Object.values(planted)) expect(row.text).not.toContain(secret);
+    expect(await storedPlaintext(id)).toMatchObject({ password: planted.password, api_key: planted.apiKey });
+  });
+
   it('never writes a planted secret to the database in plaintext, nor to the server log', async () => {
     const dump = (await api.dataSource.query(`SELECT configuration::text AS text FROM actor`)) as { text: string }[];
     const everything = dump.map((r) => r.text).join('\n') + api.logLines.join('');
@@ -201,6 +231,6 @@ describe('sources and destinations through the HTTP API', () => {
   /** what the worker would hand the connector: decrypted with the server's key */
   async function storedPlaintext(id: string): Promise<Record<string, unknown>> {
     const entity = await api.dataSource.getRepository(ActorEntity).findOneByOrFail({ id });
-    return decryptConfig(api.secretKey, entity.configuration);
+    return decryptConfig(api.secretKey, entity.id, entity.configuration);
   }
 });

@@ -1,7 +1,7 @@
 // spec, check and discover through the API: a real Temporal dev server and a real worker
 // process (node apps/worker/dist/main.js) running the builtin connectors.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,8 @@ describe('connector commands through Temporal and a worker', () => {
     definitions.devNull = (await seedDefinition(api.dataSource, 'destination', 'destination-dev-null', null)).id;
     definitions.jsonl = (await seedDefinition(api.dataSource, 'destination', 'destination-jsonl', null)).id;
     outputDir = await mkdtemp(join(tmpdir(), 'tributary-jsonl-'));
+    // destination-jsonl runs as the connector user (nobody, under a root worker): it must be able to write here
+    await chmod(outputDir, 0o777);
   });
   afterAll(async () => {
     await stack?.stop();

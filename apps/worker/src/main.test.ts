@@ -1,11 +1,15 @@
 // The compiled entry point refuses a bad environment or an unmigrated database before it
 // touches Temporal. (worker-crash.temporal.test.ts runs it for real.)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@tributary/testing';
+import { createMigratedDatabase } from '@tributary/testing/db';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -42,5 +46,29 @@ describe('worker main (compiled)', () => {
     });
     expect(code).toBe(1);
     expect(output).toContain('run the bootloader first');
+  });
+
+  it('removes the connector run dirs (decrypted configs) a crashed worker left in its data dir, before it works', async () => {
+    const migrated = await createMigratedDatabase('worker_sweep');
+    const dataDir = await mkdtemp(join(tmpdir(), 'tributary-worker-sweep-'));
+    try {
+      // what a SIGKILLed worker leaves: a run dir named after its (now dead) pid, holding the config
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      const stale = join(dataDir, 'tmp', `tributary-run-${dead}-Ab12Cd`);
+      await mkdir(stale, { recursive: true });
+      await writeFile(join(stale, 'config.json'), '{"password":"left-behind"}', { mode: 0o600 });
+      // no Temporal at this address: the worker sweeps, then fails to connect and exits
+      const { code } = await run({
+        DATABASE_URL: migrated.db.url,
+        TRIBUTARY_SECRET_KEY: randomBytes(32).toString('hex'),
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        TRIBUTARY_DATA_DIR: dataDir,
+      });
+      expect(code).not.toBe(0);
+      expect(await readdir(join(dataDir, 'tmp'))).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+      await migrated.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Worker entry point: `node apps/worker/dist/main.js`. Reads libs/config's worker
- * environment (DATABASE_URL, TRIBUTARY_SECRET_KEY, TEMPORAL_*, TRIBUTARY_DATA_DIR, LOG_LEVEL),
+ * environment (DATABASE_URL, TRIBUTARY_SECRET_KEY, TEMPORAL_*, TRIBUTARY_DATA_DIR, LOG_LEVEL;
+ * the secret ones from stdin with TRIBUTARY_ENV_STDIN=1, see startup-env.ts),
  * records jobs in Postgres (migrated beforehand by the bootloader) and polls the task queue
  * until SIGINT/SIGTERM.
  */
@@ -11,25 +12,35 @@ import { NativeConnection } from '@temporalio/worker';
 import { createLogger, type Logger } from '@tributary/config';
 import { resolveBuiltinConnector } from '@tributary/connectors';
 import { createDataSource, PostgresJobPersistence } from '@tributary/db';
-import { ProcessLauncher } from '@tributary/launcher';
+import { ProcessLauncher, sweepStaleRunDirs, type ConnectorUser } from '@tributary/launcher';
 import { LocalDirStorage } from '@tributary/storage';
 import { createActivities } from './activities/index.js';
 import { storageAttemptLogs } from './attempt-logs.js';
+import { ConnectorUserError, letConnectorsReach, resolveConnectorUser } from './connector-user.js';
 import { createTributaryWorker } from './create-worker.js';
+import { ENV_FROM_STDIN, startupEnv } from './startup-env.js';
 import { resolveWorkflowCode } from './workflow-code.js';
 import { parseWorkerEnv, WorkerEnvError, type WorkerEnv } from './worker-env.js';
 
 async function main(): Promise<void> {
+  const startup = await startupEnv();
   let env: WorkerEnv;
+  let connectorUser: ConnectorUser | undefined;
   try {
-    env = parseWorkerEnv();
+    env = parseWorkerEnv(startup.env);
+    connectorUser = resolveConnectorUser(env.connectorUser);
   } catch (error) {
-    if (!(error instanceof WorkerEnvError)) throw error;
+    if (!(error instanceof WorkerEnvError) && !(error instanceof ConnectorUserError)) throw error;
     process.stderr.write(`worker: ${error.message}\n`);
     process.exitCode = 2;
     return;
   }
   const logger = createLogger({ name: 'worker', level: env.logLevel });
+  if (!connectorUser && startup.secretsInEnvironment.length > 0) {
+    logger.warn(
+      `${startup.secretsInEnvironment.join(', ')} in the worker's environment: connectors run as the same user and could read them from /proc/${process.pid}/environ; pass them on stdin (${ENV_FROM_STDIN}=1) or run the worker as root (connectors then run as TRIBUTARY_CONNECTOR_USER)`,
+    );
+  }
   const dataSource = await createDataSource({ url: env.databaseUrl, poolSize: env.databasePoolSize, applicationName: 'tributary-worker' }).initialize();
   try {
     if (await dataSource.showMigrations()) {
@@ -37,20 +48,25 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    await runWorker(env, new PostgresJobPersistence(dataSource, env.secretKey), logger);
+    await runWorker(env, connectorUser, new PostgresJobPersistence(dataSource, env.secretKey), logger);
   } finally {
     await dataSource.destroy();
   }
 }
 
-async function runWorker(env: WorkerEnv, persistence: PostgresJobPersistence, logger: Logger): Promise<void> {
-  // the launcher makes per-run temp dirs inside this one
-  await mkdir(join(env.dataDir, 'tmp'), { recursive: true });
+async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefined, persistence: PostgresJobPersistence, logger: Logger): Promise<void> {
+  // the launcher makes per-run temp dirs inside this one; a worker that died left its own there (decrypted configs)
+  const tmpDir = join(env.dataDir, 'tmp');
+  await mkdir(tmpDir, { recursive: true });
+  if (connectorUser) await letConnectorsReach([env.dataDir, tmpDir]);
+  const swept = await sweepStaleRunDirs(tmpDir);
+  if (swept.length > 0) logger.warn({ removed: swept.length }, 'removed connector run dirs left behind by a worker that stopped');
   const launcher = new ProcessLauncher({
     installDir: env.connectorsDir,
-    tmpDir: join(env.dataDir, 'tmp'),
+    tmpDir,
     resolveBuiltin: resolveBuiltinConnector,
     allowCommands: env.allowCommandConnectors,
+    ...(connectorUser ? { connectorUser } : {}),
   });
   const activities = createActivities({
     launcher,
@@ -78,6 +94,7 @@ async function runWorker(env: WorkerEnv, persistence: PostgresJobPersistence, lo
         namespace: env.temporalNamespace,
         taskQueue: env.temporalTaskQueue,
         workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
+        connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
       },
       'worker started',
     );

@@ -3,7 +3,7 @@
 // the production entry point (node apps/worker/dist/main.js), built before the test.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,7 +78,10 @@ describe('worker crash', () => {
 
   it('resumes from the last committed state after the worker is killed, with no record lost', async () => {
     const store = new PostgresJobPersistence(database.dataSource, secretKey);
+    // the destination runs as the connector user (nobody, under a root worker): it needs a dir it may write
     const out = join(dataDir, 'out');
+    await mkdir(out);
+    await chmod(out, 0o777);
     const { connectionId } = await seedSampleConnection(database.dataSource, secretKey, {
       sourceConfig: { count: RECORDS, records_per_state: 100, records_per_batch: 20, sleep_ms_per_batch: 25 },
       destination: jsonl,
@@ -126,9 +129,12 @@ describe('worker crash', () => {
     const store = new PostgresJobPersistence(database.dataSource, secretKey);
     // ten records, then twenty seconds of "waiting for the API": a source in that wait notices
     // nothing of a dead worker (its next write would fail, twenty seconds on)
+    const orphans = join(dataDir, 'orphans');
+    await mkdir(orphans);
+    await chmod(orphans, 0o777);
     const { connectionId } = await seedConnection(database.dataSource, secretKey, {
       source: { ...fakeConnector, config: { streams: [{ name: 'users', records: 1000 }], delayMs: 20_000, delayEvery: 10 } },
-      destination: { ...jsonl, config: { destination_path: join(dataDir, 'orphans') } },
+      destination: { ...jsonl, config: { destination_path: orphans } },
       catalog: sampleCatalog(['users']),
     });
     const { jobId } = await store.createJob(connectionId, 'manual', { kind: 'sync' });

@@ -26,6 +26,8 @@ export interface WorkerEnv {
   /** TRIBUTARY_ALLOW_COMMAND_CONNECTORS: run connector definitions with a `command` runtime */
   allowCommandConnectors: boolean;
   logLevel: WorkerConfig['LOG_LEVEL'];
+  /** TRIBUTARY_CONNECTOR_USER as set (resolved by connector-user.ts) */
+  connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
 }
@@ -49,6 +51,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     jobOptions: jobOptionsOf(parsed),
     allowCommandConnectors: parsed.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
     logLevel: parsed.LOG_LEVEL,
+    connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
   };
 }

@@ -73,6 +73,21 @@ export const secretKeyEnv = z.object({
   }),
 });
 
+/**
+ * Who connector processes run as (worker). Unset: as `nobody` when the worker runs as root
+ * (they must not read its files, its /proc entries or the secret key), else as the worker's
+ * own user. A user name, or `uid[:gid]`; naming root itself keeps connectors running as root.
+ */
+export const connectorUserEnv = z.object({
+  TRIBUTARY_CONNECTOR_USER: z
+    .string()
+    .regex(/^(?:[A-Za-z_][A-Za-z0-9_.-]*|\d+(?::\d+)?)$/, 'must be a user name or uid[:gid]')
+    .optional(),
+});
+
+/** Worker variables a connector must never see: passed on stdin (TRIBUTARY_ENV_STDIN=1) by the embedded stack. */
+export const WORKER_SECRET_VARIABLES = ['DATABASE_URL', 'TRIBUTARY_SECRET_KEY'] as const;
+
 export const logEnv = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });

@@ -1,6 +1,6 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
-import { commandConnectorsEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
+import { commandConnectorsEnv, connectorUserEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
 
 export const serverEnvSchema = z.object({
   ...databaseEnv.shape,
@@ -27,6 +27,7 @@ export const workerEnvSchema = z.object({
   ...connectorsDirEnv.shape,
   ...jobRetryEnv.shape,
   ...commandConnectorsEnv.shape,
+  ...connectorUserEnv.shape,
   ...logEnv.shape,
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;

@@ -10,7 +10,7 @@ export { DomainError, ErrorCode, notFound, type FieldError } from './errors.js';
 export { ROLES, isRole, isWorkspaceRole, roleAtLeast, type Role } from './roles.js';
 export { canonicalJson, sameJson } from './json.js';
 export { isCombinedStreamFailure, retryVerdict, type RetryVerdict } from './retry-verdict.js';
-export { SECRET_MASK, MIN_MASKED_SECRET_LENGTH, collectSecretStrings, maskSecrets, type SecretMasker } from './secrets.js';
+export { SECRET_MASK, MIN_MASKED_SECRET_LENGTH, collectSecretStrings, maskFailure, maskSecrets, type SecretMasker } from './secrets.js';
 export {
   SYNC_COUNTERS,
   storedStreamStats,

@@ -42,3 +42,16 @@ export function collectSecretStrings(value: unknown, into: Set<string>): Set<str
   }
   return into;
 }
+
+/** A failure reason with every text a connector may have put in it masked. */
+export function maskFailure<F extends { message: string; internalMessage?: string; stackTrace?: string }>(
+  failure: F,
+  mask: SecretMasker,
+): F {
+  return {
+    ...failure,
+    message: mask(failure.message),
+    ...(failure.internalMessage !== undefined ? { internalMessage: mask(failure.internalMessage) } : {}),
+    ...(failure.stackTrace !== undefined ? { stackTrace: mask(failure.stackTrace) } : {}),
+  };
+}

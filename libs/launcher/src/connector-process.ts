@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { LineSplitter } from '@tributary/protocol';
+import type { ConnectorUser } from './run-dirs.js';
 import type { ConnectorProcess, ProcessExit, StdoutReader } from './types.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
@@ -25,6 +26,8 @@ export interface SpawnSpec {
   cwd?: string;
   /** the connector's stdout is this channel's childEnd, read through its readerEnd */
   stdout?: StdoutChannel;
+  /** run as this user, with HOME in tempDir (the worker's own HOME is not theirs) */
+  user?: ConnectorUser;
 }
 
 /**
@@ -121,7 +124,8 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
   try {
     child = spawn(...dyingWithParent(spec.command, spec.args), {
       cwd: spec.cwd,
-      env: connectorEnv(spec.env),
+      env: connectorEnv(spec.user && spec.tempDir ? { HOME: spec.tempDir, ...spec.env } : spec.env),
+      ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
       stdio: ['pipe', channel ? channel.childEnd : 'pipe', 'pipe'],
       detached: true, // new process group: kill(-pid) reaches the whole tree
     });

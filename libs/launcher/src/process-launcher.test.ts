@@ -1,11 +1,13 @@
 import type { LogEntry } from '@tributary/domain';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLine, readLines, type AirbyteMessage, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ProcessLauncher } from './process-launcher.js';
+import { RUN_DIR_PREFIX, sweepStaleRunDirs } from './run-dirs.js';
 import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess } from './types.js';
 import { fixturePath } from '@tributary/testing';
 
@@ -215,5 +217,39 @@ describe('ProcessLauncher with a command runtime', () => {
   it('an unknown builtin is a launch failure', async () => {
     const result = await launcher.spec({ runtime: { kind: 'builtin', name: 'source-nope' } });
     expect(result).toMatchObject({ ok: false, failure: { message: expect.stringContaining('unknown builtin connector "source-nope"') } });
+  });
+
+  it('removes the run dir (and the config in it) when the connector cannot be spawned after its files are written', async () => {
+    // an environment value with a NUL byte makes spawn throw once config.json is on disk
+    const unspawnable: ConnectorDefinition = { ...fake('normal'), env: { BROKEN: 'a\0b' } };
+    await expect(launcher.read(unspawnable, { config: { password: 'secret' }, catalog: usersCatalog })).rejects.toThrow();
+    const checked = await launcher.check(unspawnable, { password: 'secret' }).catch((error: unknown) => error);
+    expect(checked).toBeDefined();
+    expect(await leftoverRunDirs()).toEqual([]);
+  });
+});
+
+describe('sweepStaleRunDirs', () => {
+  it("removes run dirs of processes that are gone (and this process's own, as at start-up), and keeps those of live ones", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'launcher-sweep-'));
+    try {
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      const names = {
+        dead: `${RUN_DIR_PREFIX}${dead}-aaaaaa`,
+        own: `${RUN_DIR_PREFIX}${process.pid}-bbbbbb`,
+        live: `${RUN_DIR_PREFIX}${process.ppid}-cccccc`,
+        legacy: 'tributary-run-dddddd',
+        other: 'not-ours',
+      };
+      for (const name of Object.values(names)) {
+        await mkdir(join(dir, name));
+        await writeFile(join(dir, name, 'config.json'), '{"password":"secret"}');
+      }
+      const removed = await sweepStaleRunDirs(dir);
+      expect(removed.sort()).toEqual([names.dead, names.legacy, names.own].sort());
+      expect((await readdir(dir)).sort()).toEqual([names.live, names.other].sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

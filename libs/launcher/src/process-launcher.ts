@@ -2,9 +2,7 @@
  * ProcessLauncher: runs connectors as local processes (the embedded default).
  */
 import type { ConnectorRole, FailureReason, LogEntry } from '@tributary/domain';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   LineSplitter,
   decodeLine,
@@ -16,6 +14,7 @@ import {
 } from '@tributary/protocol';
 import { openStdoutChannel, spawnConnector } from './connector-process.js';
 import { findExecutable } from './find-executable.js';
+import { createRunDir, type ConnectorUser } from './run-dirs.js';
 import { CommandsNotAllowedError, resolveRuntime, type InstallOptions } from './runtimes.js';
 import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorLauncher, type ConnectorProcess, type LaunchResult, type ReadInput, type RunOptions, type WriteInput } from './types.js';
 import { logEntryFromMessage, failureFromTrace } from './messages-to-logs.js';
@@ -27,6 +26,11 @@ const RECENT_LOG_LINES = 20;
 export interface ProcessLauncherOptions extends InstallOptions {
   /** parent of per-run temp dirs holding config/catalog/state; default os.tmpdir() */
   tmpDir?: string;
+  /**
+   * run connectors as this user (the worker must be root): their run dirs are theirs, their
+   * HOME is the run dir, and they cannot read the worker's files or /proc entries
+   */
+  connectorUser?: ConnectorUser;
 }
 
 export class ProcessLauncher implements ConnectorLauncher {
@@ -96,24 +100,27 @@ export class ProcessLauncher implements ConnectorLauncher {
         timestamp: Date.now(),
       });
     }
-    const dir = await mkdtemp(join(this.options.tmpDir ?? tmpdir(), 'tributary-run-'));
     // mkdtemp creates the dir 0700; files are 0600: config holds secrets
-    const paths: Record<string, string> = {};
-    for (const [name, value] of Object.entries(files)) {
-      paths[name] = join(dir, name);
-      await writeFile(paths[name], JSON.stringify(value), { mode: 0o600 });
+    const run = await createRunDir(this.options.tmpDir ?? tmpdir(), files, this.options.connectorUser);
+    let proc: ConnectorProcess;
+    try {
+      const resolvedArgs = args.map((a) => run.paths[a] ?? a);
+      const stdout = options.stdoutReader ? await openStdoutChannel(run.dir, options.stdoutReader) : undefined;
+      // from here on the process removes the dir when it exits
+      proc = spawnConnector({
+        command: command.command,
+        args: [...command.args, ...resolvedArgs],
+        env: def.env,
+        role: options.role,
+        onLog: options.onLog,
+        tempDir: run.dir,
+        ...(stdout ? { stdout } : {}),
+        ...(this.options.connectorUser ? { user: this.options.connectorUser } : {}),
+      });
+    } catch (error) {
+      await run.remove();
+      throw error;
     }
-    const resolvedArgs = args.map((a) => paths[a] ?? a);
-    const stdout = options.stdoutReader ? await openStdoutChannel(dir, options.stdoutReader) : undefined;
-    const proc = spawnConnector({
-      command: command.command,
-      args: [...command.args, ...resolvedArgs],
-      env: def.env,
-      role: options.role,
-      onLog: options.onLog,
-      tempDir: dir,
-      ...(stdout ? { stdout } : {}),
-    });
     if (options.signal) {
       const onAbort = () => void proc.kill();
       if (options.signal.aborted) onAbort();

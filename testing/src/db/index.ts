@@ -6,4 +6,5 @@ export {
   type SeedConnectionOptions,
   type SeededConnection,
 } from './seed-connection.js';
+export { databaseText } from './database-text.js';
 export { createMigratedDatabase, type MigratedDatabase } from './migrated-database.js';

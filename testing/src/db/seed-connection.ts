@@ -4,7 +4,7 @@
  * them. Tests import it from `@tributary/testing/db`.
  */
 import type { StreamFieldSelection } from '@tributary/domain';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog, ConnectorSpecification } from '@tributary/protocol';
@@ -69,12 +69,14 @@ async function seedActor(dataSource: DataSource, key: Buffer, workspaceId: strin
     spec,
     custom: true,
   });
+  const id = randomUUID();
   const saved = await dataSource.getRepository(ActorEntity).save({
+    id,
     workspaceId,
     actorDefinitionId: definition.id,
     actorType,
     name: `test ${actorType}`,
-    configuration: encryptConfig(key, spec.connectionSpecification, actor.config),
+    configuration: encryptConfig(key, id, spec.connectionSpecification, actor.config),
   });
   return { definitionId: definition.id, actorId: saved.id };
 }
@@ -114,6 +116,6 @@ export async function updateActorConfig(
   config: Record<string, unknown>,
 ): Promise<void> {
   const actor = await dataSource.getRepository(ActorEntity).findOneOrFail({ where: { id: actorId }, relations: { definition: true } });
-  actor.configuration = encryptConfig(secretKey, (actor.definition?.spec ?? EMPTY_SPEC).connectionSpecification, config);
+  actor.configuration = encryptConfig(secretKey, actor.id, (actor.definition?.spec ?? EMPTY_SPEC).connectionSpecification, config);
   await dataSource.getRepository(ActorEntity).save(actor);
 }

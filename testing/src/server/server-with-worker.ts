@@ -18,7 +18,7 @@ export interface ServerWithWorker {
 }
 
 /** `label` prefixes the task queue so a test's workflows are easy to spot in Temporal. */
-export async function startServerWithWorker(label: string): Promise<ServerWithWorker> {
+export async function startServerWithWorker(label: string, workerEnv?: Record<string, string>): Promise<ServerWithWorker> {
   const taskQueue = `${label}-${randomUUID()}`;
   const temporal = await startTestTemporal();
   let api: ApiHarness | undefined;
@@ -30,6 +30,7 @@ export async function startServerWithWorker(label: string): Promise<ServerWithWo
       databaseUrl: api.databaseUrl,
       secretKey: api.secretKey,
       client: api.temporalClient,
+      ...(workerEnv ? { env: workerEnv } : {}),
     });
     const started = api;
     return {

@@ -18,6 +18,8 @@ const WORKFLOW_BUNDLE = join(repoRoot, 'apps/worker/dist/workflow-bundle.js');
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** its TRIBUTARY_DATA_DIR (attempt logs, connector installs); removed by stop() */
+  dataDir: string;
   /** everything it wrote (stdout and stderr), for failure messages */
   output(): string;
   stop(): Promise<void>;
@@ -30,6 +32,8 @@ export interface WorkerProcessOptions {
   secretKey: Buffer;
   /** the server's client: used to wait until the worker polls */
   client: Client;
+  /** more environment for the worker (e.g. TRIBUTARY_CONNECTOR_USER) */
+  env?: Record<string, string>;
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
@@ -45,14 +49,16 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_NAMESPACE: options.temporal.namespace,
       TEMPORAL_TASK_QUEUE: options.taskQueue,
       TRIBUTARY_DATA_DIR: dataDir,
-      DATABASE_URL: options.databaseUrl,
-      TRIBUTARY_SECRET_KEY: options.secretKey.toString('base64'),
       LOG_LEVEL: 'warn',
       // the server tests' connectors are fixture programs run as commands (the runtime under test)
       TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true',
+      // the secrets on stdin, as the embedded stack passes them: never in the worker's /proc/<pid>/environ
+      TRIBUTARY_ENV_STDIN: '1',
+      ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin?.end(`DATABASE_URL=${options.databaseUrl}\nTRIBUTARY_SECRET_KEY=${options.secretKey.toString('base64')}\n`);
   // a test process that dies without afterAll must not leave the worker polling
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -71,7 +77,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     await stop();
     throw error;
   }
-  return { child, output: () => out, stop };
+  return { child, dataDir, output: () => out, stop };
 }
 
 /** Until Temporal has seen the worker poll both sides of its task queue. */

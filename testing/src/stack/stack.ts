@@ -114,6 +114,10 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
     TRIBUTARY_DATA_DIR: dataDir,
     // PyPI connectors install once per machine, not once per test file
     TRIBUTARY_CONNECTORS_DIR: connectorInstallDir(),
+    // that cache is in the test user's home, which a root worker's default connector user
+    // (nobody) cannot enter: connectors run as the worker's own user here (the isolation is
+    // tested by apps/server/src/connector-isolation.temporal.test.ts)
+    TRIBUTARY_CONNECTOR_USER: String(process.getuid?.() ?? 0),
     TRIBUTARY_STORAGE_DIR: storageDir,
     TRIBUTARY_ADMIN_TOKEN: token,
     LOG_LEVEL: 'info',

@@ -57,7 +57,7 @@ export class ActorCommandsService {
     const definition = await this.actors.definitionFor(actorType, actor.actorDefinitionId);
     if (!edited) return this.check(actorType, definition, { actorId: actor.id });
     const withSpec = await this.definitions.ensureSpec(definition);
-    const stored = decryptConfig(this.secretKey, actor.configuration);
+    const stored = decryptConfig(this.secretKey, actor.id, actor.configuration);
     const config = mergeMaskedSecrets(withSpec.spec.connectionSpecification, edited, stored, '/configuration');
     this.actors.validate(withSpec, config);
     return this.check(actorType, withSpec, unsaved(withSpec, config));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -39,12 +40,15 @@ export class ActorsService {
     await this.ensureWorkspace(scope, input.workspaceId);
     const definition = await this.definitions.ensureSpec(await this.definitionFor(actorType, input.definitionId));
     this.validate(definition, input.configuration);
+    // the id first: each secret is encrypted bound to its actor
+    const id = randomUUID();
     const entity = await this.actors.save({
+      id,
       workspaceId: input.workspaceId,
       actorDefinitionId: definition.id,
       actorType,
       name: input.name,
-      configuration: encryptConfig(this.secretKey, definition.spec.connectionSpecification, input.configuration),
+      configuration: encryptConfig(this.secretKey, id, definition.spec.connectionSpecification, input.configuration),
     });
     return this.masked(entity, definition);
   }
@@ -79,9 +83,9 @@ export class ActorsService {
     if (changes.configuration) {
       const definition = await this.definitions.ensureSpec(await this.definitions.get(actorType, entity.actorDefinitionId));
       const schema = definition.spec.connectionSpecification;
-      const merged = mergeMaskedSecrets(schema, changes.configuration, decryptConfig(this.secretKey, entity.configuration), '/configuration');
+      const merged = mergeMaskedSecrets(schema, changes.configuration, decryptConfig(this.secretKey, entity.id, entity.configuration), '/configuration');
       this.validate(definition, merged);
-      entity.configuration = encryptConfig(this.secretKey, schema, merged);
+      entity.configuration = encryptConfig(this.secretKey, entity.id, schema, merged);
     }
     if (changes.name !== undefined) entity.name = changes.name;
     const { definition: _definition, ...row } = entity;

@@ -7,7 +7,6 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { maskSecrets, type FailureReason, type SecretMasker } from '@tributary/domain';
 import { unsealJson } from '@tributary/db';
 import type { ConnectorLauncher, LaunchResult, RunOptions } from '@tributary/launcher';
 import type {
@@ -17,6 +16,7 @@ import type {
   JobPersistence,
   SealedConnectorConfig,
 } from '@tributary/workflows';
+import { ConnectorOutputMasking } from '../connector-output-masking.js';
 import { withDomainFailures } from '../domain-failure.js';
 
 function unseal(secretKey: Buffer, sealed: string): ConnectorConfig {
@@ -39,29 +39,19 @@ function loadConfig(secretKey: Buffer, persistence: JobPersistence, input: Conne
   return withDomainFailures(() => persistence.loadConnectorConfig(actorId));
 }
 
-const maskedFailure = (failure: FailureReason, mask: SecretMasker): FailureReason => ({
-  ...failure,
-  message: mask(failure.message),
-  ...(failure.internalMessage !== undefined ? { internalMessage: mask(failure.internalMessage) } : {}),
-  ...(failure.stackTrace !== undefined ? { stackTrace: mask(failure.stackTrace) } : {}),
-});
-
-export function connectorCommandActivity(launcher: ConnectorLauncher, secretKey: Buffer, persistence: JobPersistence) {
+export function connectorCommandActivity(unmasked: ConnectorLauncher, secretKey: Buffer, persistence: JobPersistence) {
   return async function runConnectorCommand(input: ConnectorCommandInput): Promise<ConnectorCommandResult> {
     const options: RunOptions = { role: input.role, timeoutMs: input.timeoutMs, signal: Context.current().cancellationSignal };
     const { config, secretValues } = await loadConfig(secretKey, persistence, input);
-    const mask = maskSecrets(secretValues);
+    const launcher = new ConnectorOutputMasking(secretValues).launcher(unmasked);
     let result: LaunchResult<unknown>;
     switch (input.command) {
       case 'spec':
         result = await launcher.spec(input.definition, options);
         break;
-      case 'check': {
-        const checked = await launcher.check(input.definition, config, options);
-        const message = checked.ok ? checked.value.message : undefined;
-        result = checked.ok && message ? { ok: true, value: { ...checked.value, message: mask(message) } } : checked;
+      case 'check':
+        result = await launcher.check(input.definition, config, options);
         break;
-      }
       case 'discover': {
         const discovered = await launcher.discover(input.definition, config, options);
         // the workflow lets only a saved source's discover through: its catalog is stored for it
@@ -73,6 +63,6 @@ export function connectorCommandActivity(launcher: ConnectorLauncher, secretKey:
       }
     }
     // the switch pairs each command with its own output type
-    return result.ok ? ({ ok: true, command: input.command, value: result.value } as ConnectorCommandResult) : { ok: false, failure: maskedFailure(result.failure, mask) };
+    return result.ok ? ({ ok: true, command: input.command, value: result.value } as ConnectorCommandResult) : { ok: false, failure: result.failure };
   };
 }

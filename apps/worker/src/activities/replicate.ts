@@ -12,6 +12,7 @@ import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateH
 import { attemptFailure } from '../attempt-failure.js';
 import { attemptOutcome } from '../attempt-outcome.js';
 import type { AttemptLogs } from '../attempt-logs.js';
+import { ConnectorOutputMasking } from '../connector-output-masking.js';
 import { checkConnectors } from './check-connectors.js';
 import { clearingLauncher } from './clear-launcher.js';
 import { detectSchemaChanges } from './detect-schema-changes.js';
@@ -50,6 +51,9 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
     // loaded first: the log masks the secrets it holds
     const config = await persistence.loadSyncConfig(ref);
     const log = await deps.attemptLogs(ref, { secretValues: config.secretValues });
+    // everything the connectors say leaves this activity through it
+    const masking = new ConnectorOutputMasking(config.secretValues);
+    const launcher = masking.launcher(deps.launcher);
     let progress: ReplicationProgress | undefined;
     let committed: ReplicationTotals | undefined;
     const beat = () =>
@@ -68,19 +72,19 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
       if (ref.checkConnectorsFirst) {
         // a clear needs only the destination: a broken source must not block it
         const roles = clearing ? (['destination'] as const) : (['source', 'destination'] as const);
-        const failure = await checkConnectors(deps.launcher, config, roles, log.write, ctx.cancellationSignal);
+        const failure = await checkConnectors(launcher, config, roles, log.write, ctx.cancellationSignal);
         if (failure) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [failure] });
       }
       let catalog = config.catalog;
       if (!clearing && config.nonBreakingChangesPolicy && ref.attemptNumber === 1) {
-        const decision = await detectSchemaChanges(deps.launcher, persistence, ref.connectionId, config, log.write, ctx.cancellationSignal);
+        const decision = await detectSchemaChanges(launcher, persistence, ref.connectionId, config, log.write, ctx.cancellationSignal);
         if (!decision.ok) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [decision.failure] });
         catalog = decision.catalog;
       }
       const state = await persistence.loadState(ref.connectionId);
       if (!clearing) catalog = await withFreshGenerations(persistence, ref.connectionId, catalog, state);
       const result = await replicate({
-        launcher: clearing ? clearingLauncher(deps.launcher) : deps.launcher,
+        launcher: clearing ? clearingLauncher(launcher) : launcher,
         source: config.source,
         destination: config.destination,
         catalog,
@@ -122,7 +126,7 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
         },
         options: deps.replicationOptions,
       });
-      const outcome = attemptOutcome(result);
+      const outcome = masking.outcome(attemptOutcome(result));
       log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} ${result.status}` });
       if (result.status === 'succeeded') return outcome;
       if (result.status === 'cancelled' || ctx.cancellationSignal.aborted) {

@@ -14,7 +14,7 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** A SQL string literal; standard_conforming_strings is on in every supported version. */
+/** A SQL string literal, for a session with standard_conforming_strings on (PostgresSession sets it). */
 export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }

@@ -25,6 +25,8 @@ async function connectClient(config: PostgresDestinationConfig): Promise<pg.Clie
     const client = new pg.Client(clientConfig);
     try {
       await client.connect();
+      // quoteLiteral doubles quotes only: a server (database, role) set to let backslashes escape would misread them
+      await client.query('SET standard_conforming_strings = on');
       return client;
     } catch (err) {
       lastError = err;

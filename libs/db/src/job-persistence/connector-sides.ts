@@ -8,8 +8,7 @@ import { collectSecretStrings, notFound } from '@tributary/domain';
 import type { ConnectorSide } from '@tributary/replication';
 import type { ConnectorConfig } from '@tributary/workflows';
 import { ActorEntity } from '../entities/index.js';
-import { decryptConfig, decryptValue, isSecretEnvelope, specSecretValues, type SecretEnvelope } from '../secrets/index.js';
-import { mapDeep } from '../secrets/spec-secrets.js';
+import { decryptConfig, decryptEnvelopes, specSecretValues } from '../secrets/index.js';
 
 type Config = Record<string, unknown>;
 
@@ -17,9 +16,9 @@ type Config = Record<string, unknown>;
  * Every secret string of a stored config: the encrypted values (whatever the current spec
  * says) and the fields the spec marks airbyte_secret (in case one was stored in the clear).
  */
-function storedSecretValues(key: Buffer, spec: Config | undefined, stored: Config, plain: Config): Set<string> {
+function storedSecretValues(key: Buffer, actorId: string, spec: Config | undefined, stored: Config, plain: Config): Set<string> {
   const found = new Set<string>();
-  mapDeep(stored, isSecretEnvelope, (envelope) => collectSecretStrings(decryptValue(key, envelope as SecretEnvelope), found));
+  decryptEnvelopes(key, actorId, stored, (secret) => collectSecretStrings(secret, found));
   if (spec) for (const value of specSecretValues(spec, plain)) found.add(value);
   return found;
 }
@@ -31,10 +30,10 @@ export interface LoadedSide {
 
 function loadedSide(key: Buffer, actor: ActorEntity): LoadedSide {
   const { definition } = actor;
-  const config = decryptConfig(key, actor.configuration);
+  const config = decryptConfig(key, actor.id, actor.configuration);
   return {
     side: { definition: { runtime: definition!.runtime, ...(definition!.image ? { image: definition!.image } : {}) }, config },
-    secrets: storedSecretValues(key, definition!.spec?.connectionSpecification, actor.configuration, config),
+    secrets: storedSecretValues(key, actor.id, definition!.spec?.connectionSpecification, actor.configuration, config),
   };
 }
 

@@ -5,6 +5,7 @@ import { decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets } from './
 import { ENVELOPE_KEY } from './cipher.js';
 
 const key = randomBytes(32);
+const ACTOR = '3f2b8c1e-0000-4000-8000-000000000001';
 
 // the shape of real Airbyte specs: a top-level secret, a oneOf of auth methods, an array of objects
 const spec = {
@@ -32,7 +33,7 @@ const config = {
 
 describe('connector config secrets', () => {
   it('encrypts every airbyte_secret field, including inside oneOf branches and arrays', () => {
-    const stored = encryptConfig(key, spec, config);
+    const stored = encryptConfig(key, ACTOR, spec, config);
     const text = JSON.stringify(stored);
     for (const secret of ['hunter2', 'oauth-secret', 'ssh-secret']) expect(text).not.toContain(secret);
     expect(stored).toMatchObject({ host: 'db.example', credentials: { client_id: 'id-1' }, tunnels: [{ user: 'u' }] });
@@ -40,19 +41,19 @@ describe('connector config secrets', () => {
   });
 
   it('decrypts back to the original config, and encrypting twice does not double-encrypt', () => {
-    const stored = encryptConfig(key, spec, encryptConfig(key, spec, config));
-    expect(decryptConfig(key, stored)).toEqual(config);
+    const stored = encryptConfig(key, ACTOR, spec, encryptConfig(key, ACTOR, spec, config));
+    expect(decryptConfig(key, ACTOR, stored)).toEqual(config);
   });
 
   it('uses a fresh IV each time, so equal secrets do not look equal at rest', () => {
-    expect(JSON.stringify(encryptConfig(key, spec, config).password)).not.toBe(JSON.stringify(encryptConfig(key, spec, config).password));
+    expect(JSON.stringify(encryptConfig(key, ACTOR, spec, config).password)).not.toBe(JSON.stringify(encryptConfig(key, ACTOR, spec, config).password));
   });
 
   it('fails with a typed error, not the value, under the wrong key', () => {
-    const stored = encryptConfig(key, spec, config);
+    const stored = encryptConfig(key, ACTOR, spec, config);
     const error = (() => {
       try {
-        decryptConfig(randomBytes(32), stored);
+        decryptConfig(randomBytes(32), ACTOR, stored);
       } catch (e) {
         return e;
       }
@@ -64,11 +65,11 @@ describe('connector config secrets', () => {
   it('masks secrets in both the stored and the plain form', () => {
     const expected = { ...config, password: SECRET_MASK, credentials: { ...config.credentials, client_secret: SECRET_MASK }, tunnels: [{ user: 'u', ssh_key: SECRET_MASK }] };
     expect(maskConfig(spec, config)).toEqual(expected);
-    expect(maskConfig(spec, encryptConfig(key, spec, config))).toEqual(expected);
+    expect(maskConfig(spec, encryptConfig(key, ACTOR, spec, config))).toEqual(expected);
   });
 
   it('masks an encrypted value even when the current spec no longer marks the field secret', () => {
-    const stored = encryptConfig(key, spec, config);
+    const stored = encryptConfig(key, ACTOR, spec, config);
     expect(maskConfig({ type: 'object', properties: {} }, stored).password).toBe(SECRET_MASK);
   });
 

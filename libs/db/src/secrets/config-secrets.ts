@@ -5,19 +5,30 @@
  */
 import { DomainError, ErrorCode, SECRET_MASK, type FieldError } from '@tributary/domain';
 import { isDeepStrictEqual } from 'node:util';
-import { decryptValue, encryptValue, isSecretEnvelope } from './cipher.js';
+import { decryptValue, encryptValue, isSecretEnvelope, type SecretEnvelope } from './cipher.js';
 import { mapDeep, mapSecrets, valueAt, type JsonSchema } from './spec-secrets.js';
 
 type Config = Record<string, unknown>;
 
-/** The config to store: secret fields become encrypted envelopes (already-encrypted ones stay). */
-export function encryptConfig(key: Buffer, spec: JsonSchema, config: Config): Config {
-  return mapSecrets(spec, config, (value) => (isSecretEnvelope(value) ? value : encryptValue(key, value)));
+/** What a stored secret is bound to: its source or destination and its field, so it cannot be copied to another. */
+export const secretContext = (actorId: string, path: string): string => `actor ${actorId} field ${path}`;
+
+/**
+ * The config to store for actor `actorId`: secret fields become encrypted envelopes bound to
+ * the actor and field (already-encrypted ones stay; one that is not this actor's fails to decrypt).
+ */
+export function encryptConfig(key: Buffer, actorId: string, spec: JsonSchema, config: Config): Config {
+  return mapSecrets(spec, config, (value, path) => (isSecretEnvelope(value) ? value : encryptValue(key, value, secretContext(actorId, path))));
+}
+
+/** Calls `visit` with the plaintext of every envelope in a stored config and its path. */
+export function decryptEnvelopes(key: Buffer, actorId: string, stored: Config, visit: (plain: unknown, path: string) => unknown): Config {
+  return mapDeep(stored, isSecretEnvelope, (envelope, path) => visit(decryptValue(key, envelope as SecretEnvelope, secretContext(actorId, path)), path)) as Config;
 }
 
 /** The config a connector runs with. Decrypts every envelope, even one the current spec no longer marks secret. */
-export function decryptConfig(key: Buffer, stored: Config): Config {
-  return mapDeep(stored, isSecretEnvelope, (envelope) => decryptValue(key, envelope as Parameters<typeof decryptValue>[1])) as Config;
+export function decryptConfig(key: Buffer, actorId: string, stored: Config): Config {
+  return decryptEnvelopes(key, actorId, stored, (plain) => plain);
 }
 
 /** The config an API response shows: secrets (and any stray envelope) as `**********`. */
