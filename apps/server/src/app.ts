@@ -8,6 +8,8 @@ import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
 import { PinoNestLogger } from './infrastructure/pino-nest-logger.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { createValidationPipe } from './validation/validation-pipe.js';
+import { parseJsonBody } from './validation/json-body.js';
+import { allowedMethodsOf } from './errors/allowed-methods.js';
 
 export const API_PREFIX = 'api/v1';
 export const SWAGGER_UI_PATH = 'api/docs';
@@ -35,8 +37,19 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
   const httpLog = deps.logger.child({ component: 'http' });
   const adapter = new FastifyAdapter({
     bodyLimit: 5 * 1024 * 1024,
+    // any path parameter reaches its pipe (a 400 naming it), never fastify's bare 414; Node caps the request line anyway
+    routerOptions: { maxParamLength: 16 * 1024 },
     loggerInstance: httpLog,
     logController: new LogController({ disableRequestLogging: true }),
+  });
+  // JSON is the only body the API reads (anything else: 415), checked for depth and unstorable values first
+  adapter.getInstance().removeAllContentTypeParsers();
+  adapter.getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
@@ -51,9 +64,11 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(deps), adapter, {
     logger: new PinoNestLogger(deps.logger.child({ component: 'nest' })),
     abortOnError: false,
+    // Nest would add its own JSON and form parsers: the one above is all there is
+    bodyParser: false,
   });
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalFilters(new ProblemDetailsFilter(deps.logger));
+  app.useGlobalFilters(new ProblemDetailsFilter(deps.logger, (path) => allowedMethodsOf(routes, path)));
   app.useGlobalPipes(createValidationPipe());
   if (options.swaggerUi ?? true) {
     SwaggerModule.setup(SWAGGER_UI_PATH, app, () => buildOpenApiDocument(app), {

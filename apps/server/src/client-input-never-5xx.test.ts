@@ -187,7 +187,8 @@ describe('input the issue tracker found answered 5xx, or wrongly 2xx', () => {
       ['DELETE', '/api/v1/workspaces', ['GET', 'HEAD', 'POST']],
       ['PUT', `/api/v1/workspaces/${api.workspaceId}`, ['DELETE', 'GET', 'HEAD', 'PATCH']],
       ['POST', `/api/v1/sources/${sourceId}`, ['DELETE', 'GET', 'HEAD', 'PATCH']],
-      ['GET', `/api/v1/connections/${connectionId}/sync`, ['POST']],
+      ['GET', '/api/v1/jobs/1/cancel', ['POST']],
+      ['DELETE', `/api/v1/connections/${connectionId}/state`, ['GET', 'HEAD', 'PUT']],
     ];
     for (const [method, path, allowed] of cases) {
       const res = await api.request(method, path);

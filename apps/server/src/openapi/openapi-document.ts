@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { TRIBUTARY_VERSION } from '@tributary/config';
 import { ProblemDto, ProblemFieldErrorDto } from '../errors/problem.dto.js';
+import { nonEmptyBodySchemaNames } from '../validation/request-body.js';
+
+type SchemaObject = Record<string, unknown> & { properties?: Record<string, unknown>; additionalProperties?: unknown; minProperties?: number };
 
 /**
  * The OpenAPI document, generated from the controllers and DTOs (the source of truth).
@@ -20,7 +23,58 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   addUnauthorizedResponses(document);
+  declareBodyStrictness(document);
   return document;
+}
+
+const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/** Every `$ref` schema name used anywhere inside `node`. */
+function referencedSchemaNames(node: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) referencedSchemaNames(item, into);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') into.add(value.replace('#/components/schemas/', ''));
+      else referencedSchemaNames(value, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * What the validation pipe enforces, said in the document: request body objects take no
+ * property they do not declare (whitelist + forbidNonWhitelisted), updates set at least one
+ * property (@RequireSomeProperty), and a body that is not JSON is answered 415.
+ */
+function declareBodyStrictness(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
+  const bodySchemas = new Set<string>();
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of OPERATION_METHODS) {
+      const operation = pathItem[method];
+      if (!operation?.requestBody) continue;
+      referencedSchemaNames(operation.requestBody, bodySchemas);
+      operation.responses['415'] ??= {
+        description: 'The body is not `application/json`',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+      };
+    }
+  }
+  // nested DTOs (a stream of a connection, a runtime of a definition) are whitelisted too
+  const pending = [...bodySchemas];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    for (const nested of referencedSchemaNames(schemas[name]?.properties ?? {})) {
+      if (!bodySchemas.has(nested)) pending.push(nested), bodySchemas.add(nested);
+    }
+  }
+  for (const name of bodySchemas) {
+    const schema = schemas[name];
+    if (schema && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  }
+  for (const name of nonEmptyBodySchemaNames()) {
+    const schema = schemas[name];
+    if (schema) schema.minProperties = 1;
+  }
 }
 
 /** Public operations (see @Public) get `security: []`; every other one can answer 401. */
