@@ -10,6 +10,7 @@ import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { createValidationPipe } from './validation/validation-pipe.js';
 import { parseJsonBody } from './validation/json-body.js';
 import { allowedMethodsOf } from './errors/allowed-methods.js';
+import { ApiProblem } from './errors/api-problem.js';
 
 export const API_PREFIX = 'api/v1';
 export const SWAGGER_UI_PATH = 'api/docs';
@@ -61,6 +62,15 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
+  // a method the path is not served with is a 405 with Allow, decided on the path as the document has it:
+  // PATCH /sources/check is not PATCH /sources/:sourceId, and QUERY /health fails before any body is read
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const allowed = allowedMethodsOf(routes, path);
+    if (allowed.length === 0 || allowed.includes(request.method)) return done();
+    void reply.header('allow', allowed.join(', '));
+    done(new ApiProblem(405, 'method_not_allowed', 'Method not allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`));
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(deps), adapter, {
     logger: new PinoNestLogger(deps.logger.child({ component: 'nest' })),
     abortOnError: false,
@@ -68,7 +78,7 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
     bodyParser: false,
   });
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalFilters(new ProblemDetailsFilter(deps.logger, (path) => allowedMethodsOf(routes, path)));
+  app.useGlobalFilters(new ProblemDetailsFilter(deps.logger));
   app.useGlobalPipes(createValidationPipe());
   if (options.swaggerUi ?? true) {
     SwaggerModule.setup(SWAGGER_UI_PATH, app, () => buildOpenApiDocument(app), {

@@ -189,6 +189,12 @@ describe('input the issue tracker found answered 5xx, or wrongly 2xx', () => {
       ['POST', `/api/v1/sources/${sourceId}`, ['DELETE', 'GET', 'HEAD', 'PATCH']],
       ['GET', '/api/v1/jobs/1/cancel', ['POST']],
       ['DELETE', `/api/v1/connections/${connectionId}/state`, ['GET', 'HEAD', 'PUT']],
+      // a static path is not the parameter route beside it
+      ['OPTIONS', '/api/v1/sources/check', ['POST']],
+      ['PATCH', '/api/v1/destinations/check', ['POST']],
+      // fastify would ask QUERY for a Content-Type before it noticed no route serves it
+      ['QUERY', `/api/v1/workspaces/${api.workspaceId}`, ['DELETE', 'GET', 'HEAD', 'PATCH']],
+      ['QUERY', '/api/v1/health', ['GET', 'HEAD']],
     ];
     for (const [method, path, allowed] of cases) {
       const res = await api.request(method, path);
@@ -243,6 +249,15 @@ describe('the OpenAPI document tells the truth about what the server accepts', (
       const schemaOf = (name: string) => parameters.find((p) => p.name === name && p.in === 'query')?.schema;
       expect(schemaOf('limit'), path).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
       expect(schemaOf('offset'), path).toMatchObject({ type: 'integer', minimum: 0, maximum: expect.any(Number) as number });
+    }
+  });
+
+  it('path parameters declare what their pipes accept (UUIDs, job numbers, attempt numbers)', () => {
+    const pathParameters = Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((op) => (op.parameters ?? []).filter((p) => p.in === 'path')));
+    expect(pathParameters.length).toBeGreaterThan(20);
+    for (const parameter of pathParameters) {
+      const { schema } = parameter;
+      expect(schema.format === 'uuid' || typeof schema.pattern === 'string' || (schema.type === 'integer' && schema.minimum === 0), `${parameter.name}: ${JSON.stringify(schema)}`).toBe(true);
     }
   });
 

@@ -3,3 +3,4 @@ export * from './api-harness.js';
 export * from './server-with-worker.js';
 export * from './temporal-app.js';
 export * from './worker-process.js';
+export * from './schemathesis.js';

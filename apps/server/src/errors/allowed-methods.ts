@@ -4,24 +4,33 @@ export interface RoutePattern {
   url: string;
 }
 
-const compiled = new WeakMap<RoutePattern, RegExp>();
-
-function patternOf(route: RoutePattern): RegExp {
-  let pattern = compiled.get(route);
-  if (!pattern) {
-    const escaped = route.url
-      .split('/')
-      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('/');
-    pattern = new RegExp(`^${escaped}/?$`);
-    compiled.set(route, pattern);
-  }
-  return pattern;
+interface CompiledRoute {
+  pattern: RegExp;
+  /** one digit per segment, 1 static, 0 parameter: the router prefers the static one at each level */
+  specificity: string;
 }
 
-/** The methods some route serves at this concrete path (HEAD wherever GET is), for a 405's Allow header. */
+const compiled = new WeakMap<RoutePattern, CompiledRoute>();
+
+function compile(route: RoutePattern): CompiledRoute {
+  let result = compiled.get(route);
+  if (!result) {
+    const segments = route.url.split('/');
+    const source = segments.map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+    result = { pattern: new RegExp(`^${source}/?$`), specificity: segments.map((s) => (s.startsWith(':') ? '0' : '1')).join('') };
+    compiled.set(route, result);
+  }
+  return result;
+}
+
+/**
+ * The methods served at this concrete path (HEAD wherever GET is), for a 405's Allow header:
+ * those of the route the router would pick, so `/sources/check` is not also `/sources/:sourceId`.
+ */
 export function allowedMethodsOf(routes: readonly RoutePattern[], path: string): string[] {
-  const methods = new Set(routes.filter((route) => patternOf(route).test(path)).map((route) => route.method));
+  const matching = routes.filter((route) => compile(route).pattern.test(path));
+  const best = matching.reduce((max, route) => (compile(route).specificity > max ? compile(route).specificity : max), '');
+  const methods = new Set(matching.filter((route) => compile(route).specificity === best).map((route) => route.method));
   if (methods.has('GET')) methods.add('HEAD');
   return [...methods].sort();
 }

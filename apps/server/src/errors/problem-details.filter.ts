@@ -42,34 +42,17 @@ function clientErrorStatus(error: unknown): number | undefined {
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(
-    private readonly logger: Logger,
-    /** the methods routes serve at a path: a request no route matches is a 405 when the path is served with others */
-    private readonly allowedMethods: (path: string) => string[] = () => [],
-  ) {}
+  constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const path = request.url.split('?')[0] ?? request.url;
-    // the router's "no route" is an HttpException 404 (controllers throw DomainError for missing resources)
-    const allowed = exception instanceof HttpException && exception.getStatus() === 404 ? this.allowedMethods(path) : [];
-    if (allowed.length > 0 && !allowed.includes(request.method)) {
-      const detail = `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`;
-      void reply.header('allow', allowed.join(', '));
-      this.send(reply, { type: 'about:blank', title: HTTP_TITLES[405]!, status: 405, detail, instance: path, code: 'method_not_allowed' });
-      return;
-    }
-    const problem = this.toProblem(exception, path);
+    const problem = this.toProblem(exception, request.url.split('?')[0] ?? request.url);
     // an ApiProblem is an expected condition (Temporal down, a connector failed): its detail says it all
     if (exception instanceof ApiProblem && problem.status >= 500) this.logger.warn({ code: problem.code, path: problem.instance, detail: problem.detail }, 'request failed');
     else if (problem.status >= 500) this.logger.error({ err: exception, path: problem.instance }, 'request failed');
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
-    this.send(reply, problem);
-  }
-
-  private send(reply: FastifyReply, problem: Problem): void {
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
   }
 

@@ -3,6 +3,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { TRIBUTARY_VERSION } from '@tributary/config';
 import { ProblemDto, ProblemFieldErrorDto } from '../errors/problem.dto.js';
 import { nonEmptyBodySchemaNames } from '../validation/request-body.js';
+import { JOB_ID } from '../jobs/job-id.pipe.js';
+import { MAX_ATTEMPT_NUMBER } from '../logs/attempt-number.pipe.js';
 
 type SchemaObject = Record<string, unknown> & { properties?: Record<string, unknown>; additionalProperties?: unknown; minProperties?: number };
 
@@ -24,7 +26,34 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   });
   addUnauthorizedResponses(document);
   declareBodyStrictness(document);
+  declarePathParameters(document);
   return document;
+}
+
+/** What the path parameter pipes accept (UuidParamPipe, JobIdPipe, AttemptNumberPipe), by parameter name. */
+const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
+  workspaceId: { type: 'string', format: 'uuid' },
+  sourceId: { type: 'string', format: 'uuid' },
+  destinationId: { type: 'string', format: 'uuid' },
+  connectionId: { type: 'string', format: 'uuid' },
+  definitionId: { type: 'string', format: 'uuid' },
+  tokenId: { type: 'string', format: 'uuid' },
+  jobId: { type: 'string', pattern: JOB_ID.source, example: '42' },
+  attemptNumber: { type: 'integer', minimum: 0, maximum: MAX_ATTEMPT_NUMBER },
+};
+
+/** Nest documents every path parameter as a bare string; say what its pipe accepts. A new parameter must be added above. */
+function declarePathParameters(document: OpenAPIObject): void {
+  for (const [path, pathItem] of Object.entries(document.paths)) {
+    for (const method of OPERATION_METHODS) {
+      for (const parameter of pathItem[method]?.parameters ?? []) {
+        if (!('in' in parameter) || parameter.in !== 'path') continue;
+        const schema = PATH_PARAMETER_SCHEMAS[parameter.name];
+        if (!schema) throw new Error(`path parameter ${parameter.name} of ${method.toUpperCase()} ${path}: declare its schema in PATH_PARAMETER_SCHEMAS`);
+        parameter.schema = { ...schema };
+      }
+    }
+  }
 }
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
