@@ -63,7 +63,11 @@ export async function runSchemathesis(options: SchemathesisOptions): Promise<Sch
       ...options.args,
     ];
     return await new Promise<SchemathesisRun>((resolve, reject) => {
-      const child = spawn(st, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
+      const child = spawn(st, args, {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' },
+      });
       let output = '';
       const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-200_000));
       child.stdout.on('data', keep);

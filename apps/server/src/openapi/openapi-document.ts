@@ -93,7 +93,9 @@ function declareBodyStrictness(document: OpenAPIObject): void {
   const pending = [...bodySchemas];
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
     for (const nested of referencedSchemaNames(schemas[name]?.properties ?? {})) {
-      if (!bodySchemas.has(nested)) pending.push(nested), bodySchemas.add(nested);
+      if (bodySchemas.has(nested)) continue;
+      bodySchemas.add(nested);
+      pending.push(nested);
     }
   }
   for (const name of bodySchemas) {

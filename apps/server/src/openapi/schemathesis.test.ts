@@ -73,7 +73,9 @@ describe('Schemathesis against the real server', () => {
     const sourceDefinition = await seedDefinition(api.dataSource, 'source', 'source-open-spec', open);
     const destinationDefinition = await seedDefinition(api.dataSource, 'destination', 'destination-open-spec', open);
     const create = async (kind: 'sources' | 'destinations', definitionId: string) => {
-      const res = await api.request('POST', `/api/v1/${kind}`, { body: { workspaceId: api.workspaceId, definitionId, name: kind, configuration: {} } });
+      const res = await api.request('POST', `/api/v1/${kind}`, {
+        body: { workspaceId: api.workspaceId, definitionId, name: kind, configuration: {} },
+      });
       if (res.status !== 201) throw new Error(`creating ${kind}: ${res.text}`);
       return (res.body as { id: string }).id;
     };
@@ -86,43 +88,47 @@ describe('Schemathesis against the real server', () => {
   });
   afterAll(() => api?.close());
 
-  it('finds no server error and no disagreement between the server and its document', async () => {
-    const document = (await api.request('GET', '/api/v1/openapi.json')).body as OpenApiDocument;
-    // the server's access log: one line per request, with its status
-    const accessLog = () =>
-      api.logLines
-        .map((line) => JSON.parse(line) as { component?: string; status?: number; method?: string; url?: string })
-        .filter((entry) => entry.component === 'http' && typeof entry.status === 'number');
-    const before = accessLog().length;
-    const run = await runSchemathesis({
-      baseUrl: api.baseUrl,
-      token: api.token,
-      config: schemathesisConfig(document, resources),
-      timeoutMs: RUN_TIMEOUT_MS,
-      // every check is on by default (`--checks all` would also override the per-operation settings above)
-      args: [
-        // revoking its own token would leave the rest of the run unauthenticated
-        '--exclude-operation-id',
-        'revokeApiToken',
-        '--max-examples',
-        String(MAX_EXAMPLES),
-        '--workers',
-        '2',
-        '--request-timeout',
-        '10',
-        '--max-response-time',
-        '5',
-        '--seed',
-        '20261203',
-        '--output-truncate',
-        'false',
-      ],
-    });
-    const served = accessLog().slice(before);
-    const requests = served.length;
-    process.stdout.write(`schemathesis sent ${requests} requests\n${run.output.split('\n').slice(-40).join('\n')}\n`);
-    expect(run.exitCode, run.output.slice(-30_000)).toBe(0);
-    expect(requests).toBeGreaterThan(1000);
-    expect(served.filter((entry) => entry.status! >= 500 && entry.status !== 503)).toEqual([]);
-  }, RUN_TIMEOUT_MS + 60_000);
+  it(
+    'finds no server error and no disagreement between the server and its document',
+    async () => {
+      const document = (await api.request('GET', '/api/v1/openapi.json')).body as OpenApiDocument;
+      // the server's access log: one line per request, with its status
+      const accessLog = () =>
+        api.logLines
+          .map((line) => JSON.parse(line) as { component?: string; status?: number; method?: string; url?: string })
+          .filter((entry) => entry.component === 'http' && typeof entry.status === 'number');
+      const before = accessLog().length;
+      const run = await runSchemathesis({
+        baseUrl: api.baseUrl,
+        token: api.token,
+        config: schemathesisConfig(document, resources),
+        timeoutMs: RUN_TIMEOUT_MS,
+        // every check is on by default (`--checks all` would also override the per-operation settings above)
+        args: [
+          // revoking its own token would leave the rest of the run unauthenticated
+          '--exclude-operation-id',
+          'revokeApiToken',
+          '--max-examples',
+          String(MAX_EXAMPLES),
+          '--workers',
+          '2',
+          '--request-timeout',
+          '10',
+          '--max-response-time',
+          '5',
+          '--seed',
+          '20261203',
+          '--output-truncate',
+          'false',
+        ],
+      });
+      const served = accessLog().slice(before);
+      const requests = served.length;
+      process.stdout.write(`schemathesis sent ${requests} requests\n${run.output.split('\n').slice(-40).join('\n')}\n`);
+      expect(run.exitCode, run.output.slice(-30_000)).toBe(0);
+      expect(requests).toBeGreaterThan(1000);
+      expect(served.filter((entry) => entry.status! >= 500 && entry.status !== 503)).toEqual([]);
+    },
+    RUN_TIMEOUT_MS + 60_000,
+  );
 });
