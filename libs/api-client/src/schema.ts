@@ -731,7 +731,7 @@ export interface components {
         ConnectionStateResponseDto: {
             /** Format: uuid */
             connectionId: string;
-            /** @description Airbyte STATE messages: one LEGACY or GLOBAL message, or one STREAM message per stream */
+            /** @description Airbyte STATE messages whose `type` matches `stateType`: one LEGACY or GLOBAL message, or one STREAM message per stream */
             state: {
                 [key: string]: unknown;
             }[];
@@ -1209,7 +1209,7 @@ export interface components {
             version: string;
         };
         ReplaceStateDto: {
-            /** @description Airbyte STATE messages: one LEGACY or GLOBAL message, or one STREAM message per stream */
+            /** @description Airbyte STATE messages whose `type` matches `stateType`: one LEGACY or GLOBAL message, or one STREAM message per stream */
             state: {
                 [key: string]: unknown;
             }[];
@@ -1228,7 +1228,7 @@ export interface components {
         };
         ScheduleDto: {
             /**
-             * @description cron: 5 or 6 fields (seconds first when 6)
+             * @description cron (required): 5 or 6 fields (seconds first when 6)
              * @example 0 *\/6 * * *
              */
             cronExpression?: string;
@@ -1238,7 +1238,7 @@ export interface components {
              */
             scheduleType: "manual" | "basic" | "cron";
             /**
-             * @description basic
+             * @description basic (required)
              * @enum {string}
              */
             timeUnit?: "minutes" | "hours";
@@ -1248,7 +1248,7 @@ export interface components {
              */
             timeZone?: string;
             /**
-             * @description basic: every this many time units
+             * @description basic (required): every this many time units
              * @example 6
              */
             units?: number;

@@ -83,18 +83,18 @@ export class ScheduleDto {
   @IsIn(SCHEDULE_TYPES)
   scheduleType!: (typeof SCHEDULE_TYPES)[number];
 
-  @ApiPropertyOptional({ minimum: 1, description: 'basic: every this many time units', example: 6 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'basic (required): every this many time units', example: 6 })
   @ValidateIf((s: ScheduleDto) => s.scheduleType === 'basic')
   @IsInt()
   @Min(1)
   units?: number;
 
-  @ApiPropertyOptional({ enum: ['minutes', 'hours'], description: 'basic' })
+  @ApiPropertyOptional({ enum: ['minutes', 'hours'], description: 'basic (required)' })
   @ValidateIf((s: ScheduleDto) => s.scheduleType === 'basic')
   @IsIn(['minutes', 'hours'])
   timeUnit?: 'minutes' | 'hours';
 
-  @ApiPropertyOptional({ description: 'cron: 5 or 6 fields (seconds first when 6)', example: '0 */6 * * *', minLength: 1 })
+  @ApiPropertyOptional({ description: 'cron (required): 5 or 6 fields (seconds first when 6)', example: '0 */6 * * *', minLength: 1 })
   @ValidateIf((s: ScheduleDto) => s.scheduleType === 'cron')
   @IsString()
   @IsNotEmpty()
