@@ -52,6 +52,12 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
       done(error as Error, undefined);
     }
   });
+  // any other type is a 415, but an empty body is no body whatever its label (fetch calls '' text/plain)
+  adapter.getInstance().addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    const type = request.headers['content-type'] ?? '(none)';
+    done(Object.assign(new Error(`the request body must be application/json, not ${type}`), { statusCode: 415 }), undefined);
+  });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 500) httpLog.error(line, 'request failed');

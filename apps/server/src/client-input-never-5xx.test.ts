@@ -228,6 +228,14 @@ describe('input the issue tracker found answered 5xx, or wrongly 2xx', () => {
     }
     const names = ((await api.request('GET', '/api/v1/workspaces')).body as { data: { name: string }[] }).data.map((w) => w.name);
     expect(names).not.toContain('Sneaky');
+     // fetch labels an empty string body text/plain (the web UI's proxy forwards such bodies): no body is no body
+    const empty = await fetch(`${api.baseUrl}/api/v1/workspaces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'text/plain;charset=UTF-8' },
+      body: '',
+    });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toContain('#/name');
   });
 });
 
