@@ -15,5 +15,8 @@ export TEMPORAL_CLI
 KUBE_APISERVER="$(bash tools/ensure-kube-apiserver.sh)"
 HELM="$(bash tools/ensure-helm.sh)"
 export KUBE_APISERVER HELM
+# the API's property-based test runs Schemathesis from PyPI (a virtualenv in the cache)
+SCHEMATHESIS="$(bash tools/ensure-schemathesis.sh)"
+export SCHEMATHESIS
 log "running tests (connector virtualenvs cached in $TRIBUTARY_CACHE_DIR)"
 exec npx vitest run "$@"

@@ -8,6 +8,9 @@ import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
 import { PinoNestLogger } from './infrastructure/pino-nest-logger.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { createValidationPipe } from './validation/validation-pipe.js';
+import { parseJsonBody } from './validation/json-body.js';
+import { allowedMethodsOf } from './errors/allowed-methods.js';
+import { ApiProblem } from './errors/api-problem.js';
 
 export const API_PREFIX = 'api/v1';
 export const SWAGGER_UI_PATH = 'api/docs';
@@ -35,8 +38,25 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
   const httpLog = deps.logger.child({ component: 'http' });
   const adapter = new FastifyAdapter({
     bodyLimit: 5 * 1024 * 1024,
+    // any path parameter reaches its pipe (a 400 naming it), never fastify's bare 414; Node caps the request line anyway
+    routerOptions: { maxParamLength: 16 * 1024 },
     loggerInstance: httpLog,
     logController: new LogController({ disableRequestLogging: true }),
+  });
+  // JSON is the only body the API reads (anything else: 415), checked for depth and unstorable values first
+  adapter.getInstance().removeAllContentTypeParsers();
+  adapter.getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  // any other type is a 415, but an empty body is no body whatever its label (fetch calls '' text/plain)
+  adapter.getInstance().addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    const type = request.headers['content-type'] ?? '(none)';
+    done(Object.assign(new Error(`the request body must be application/json, not ${type}`), { statusCode: 415 }), undefined);
   });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
@@ -48,9 +68,20 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
   adapter.getInstance().addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
+  // a method the path is not served with is a 405 with Allow, decided on the path as the document has it:
+  // PATCH /sources/check is not PATCH /sources/:sourceId, and QUERY /health fails before any body is read
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const allowed = allowedMethodsOf(routes, path);
+    if (allowed.length === 0 || allowed.includes(request.method)) return done();
+    void reply.header('allow', allowed.join(', '));
+    done(new ApiProblem(405, 'method_not_allowed', 'Method not allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`));
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(deps), adapter, {
     logger: new PinoNestLogger(deps.logger.child({ component: 'nest' })),
     abortOnError: false,
+    // Nest would add its own JSON and form parsers: the one above is all there is
+    bodyParser: false,
   });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalFilters(new ProblemDetailsFilter(deps.logger));

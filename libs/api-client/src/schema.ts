@@ -850,7 +850,7 @@ export interface components {
         ConnectionStateResponseDto: {
             /** Format: uuid */
             connectionId: string;
-            /** @description Airbyte STATE messages: one LEGACY or GLOBAL message, or one STREAM message per stream */
+            /** @description Airbyte STATE messages whose `type` matches `stateType`: one LEGACY or GLOBAL message, or one STREAM message per stream */
             state: {
                 [key: string]: unknown;
             }[];
@@ -1019,7 +1019,10 @@ export interface components {
             workspaceId: string | null;
         };
         CreateDefinitionDto: {
-            /** @example https://example.com/docs */
+            /**
+             * Format: uri
+             * @example https://example.com/docs
+             */
             documentationUrl?: string;
             /**
              * @description repository:tag for the Kubernetes launcher
@@ -1297,6 +1300,11 @@ export interface components {
              */
             instance?: string;
             /**
+             * @description connector_installing: when to ask again, in seconds (also the Retry-After header)
+             * @example 15
+             */
+            retryAfterSeconds?: number;
+            /**
              * @description job_already_running: the job that runs on the connection
              * @example 42
              */
@@ -1342,7 +1350,7 @@ export interface components {
             version: string;
         };
         ReplaceStateDto: {
-            /** @description Airbyte STATE messages: one LEGACY or GLOBAL message, or one STREAM message per stream */
+            /** @description Airbyte STATE messages whose `type` matches `stateType`: one LEGACY or GLOBAL message, or one STREAM message per stream */
             state: {
                 [key: string]: unknown;
             }[];
@@ -1361,7 +1369,7 @@ export interface components {
         };
         ScheduleDto: {
             /**
-             * @description cron: 5 or 6 fields (seconds first when 6)
+             * @description cron (required): 5 or 6 fields (seconds first when 6)
              * @example 0 *\/6 * * *
              */
             cronExpression?: string;
@@ -1371,7 +1379,7 @@ export interface components {
              */
             scheduleType: "manual" | "basic" | "cron";
             /**
-             * @description basic
+             * @description basic (required)
              * @enum {string}
              */
             timeUnit?: "minutes" | "hours";
@@ -1381,7 +1389,7 @@ export interface components {
              */
             timeZone?: string;
             /**
-             * @description basic: every this many time units
+             * @description basic (required): every this many time units
              * @example 6
              */
             units?: number;
@@ -1701,6 +1709,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     revokeApiToken: {
@@ -1870,6 +1887,15 @@ export interface operations {
             };
             /** @description The source has no discovered catalog yet */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2087,6 +2113,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection) */
             503: {
                 headers: {
@@ -2216,6 +2251,15 @@ export interface operations {
             };
             /** @description A job is running on the connection */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2381,6 +2425,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state of the resource */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2599,6 +2652,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     listDestinations: {
@@ -2702,6 +2764,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2928,6 +2999,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
@@ -3026,6 +3106,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
@@ -3115,6 +3204,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3305,6 +3403,15 @@ export interface operations {
             };
             /** @description A job is already running (`runningJobId`), or the connection is not active */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3576,6 +3683,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getCurrentSession: {
@@ -3725,6 +3841,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     listSourceDefinitions: {
@@ -3826,6 +3951,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state of the resource */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4044,6 +4178,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     listSources: {
@@ -4147,6 +4290,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4373,6 +4525,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
@@ -4464,6 +4625,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4663,6 +4833,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The connector configuration does not satisfy the connector spec (`errors` names each field), or the connector rejected it (`failure`) */
             422: {
                 headers: {
@@ -4828,6 +5007,15 @@ export interface operations {
             };
             /** @description The credential's role is below the operation's minimum role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5011,6 +5199,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

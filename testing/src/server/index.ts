@@ -4,3 +4,4 @@ export * from './server-with-worker.js';
 export * from './temporal-app.js';
 export * from './worker-process.js';
 export * from './temporal-history.js';
+export * from './schemathesis.js';

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsObject, IsOptional, IsUUID } from 'class-validator';
 import type { ActorCatalogEntity } from '@tributary/db';
 import type { AirbyteStream } from '@tributary/protocol';
+import { IsOmittable } from '../validation/request-body.js';
 
 const CONFIGURATION = { type: 'object', additionalProperties: true } as const;
 
@@ -13,7 +14,7 @@ export class CheckConfigurationDto {
   definitionId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the workspace the connector is for (checked to exist)' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   workspaceId?: string;
 
@@ -29,7 +30,7 @@ export class CheckSavedActorDto {
     description:
       'check this configuration instead of the saved one, without saving it; a secret sent as `**********` keeps its stored value',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   configuration?: Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { ActorEntity } from '@tributary/db';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
+import { IsOmittable, RequireSomeProperty } from '../validation/request-body.js';
 
 const CONFIGURATION_DOC = {
   type: 'object',
@@ -18,7 +19,7 @@ export class CreateActorDto {
   @IsUUID()
   definitionId!: string;
 
-  @ApiProperty({ maxLength: 200 })
+  @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -29,9 +30,10 @@ export class CreateActorDto {
   configuration!: Record<string, unknown>;
 }
 
+@RequireSomeProperty()
 export class UpdateActorDto {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -41,7 +43,7 @@ export class UpdateActorDto {
     ...CONFIGURATION_DOC,
     description: 'the whole new configuration; a secret field sent as `**********` keeps its stored value',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   configuration?: Record<string, unknown>;
 }
@@ -77,11 +79,13 @@ export class ListActorsQueryDto extends PageQueryDto {
 }
 
 export class CreateSourceDto extends CreateActorDto {}
+@RequireSomeProperty()
 export class UpdateSourceDto extends UpdateActorDto {}
 export class SourceResponseDto extends ActorResponseDto {}
 export const SourcePageDto = PageOf(SourceResponseDto, 'SourcePage');
 
 export class CreateDestinationDto extends CreateActorDto {}
+@RequireSomeProperty()
 export class UpdateDestinationDto extends UpdateActorDto {}
 export class DestinationResponseDto extends ActorResponseDto {}
 export const DestinationPageDto = PageOf(DestinationResponseDto, 'DestinationPage');

@@ -5,7 +5,7 @@ import type { ApiTokenEntity } from '@tributary/db';
 import { PageOf } from '../common/pagination.dto.js';
 
 export class CreateApiTokenDto {
-  @ApiProperty({ example: 'ci deploys', maxLength: 200 })
+  @ApiProperty({ example: 'ci deploys', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

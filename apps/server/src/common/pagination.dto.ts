@@ -1,23 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+/** Postgres takes a bigint OFFSET, but no list holds 2^31 rows; bigger numbers are mistakes (or probes). */
+export const MAX_OFFSET = 2_147_483_647;
+
+/**
+ * A query integer arrives as text: only plain decimal digits become a number. `1e19`, `1.5`,
+ * `0x10`, `` and anything too long stay text and fail @IsInt, naming the parameter.
+ */
+export const QueryInteger = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value));
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1000, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ type: Number, minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset?: number;
 }
 
@@ -53,10 +64,10 @@ export function PageOf<T>(item: new () => T, name: string): new () => Page<T> {
     @ApiProperty({ type: [item] })
     data!: T[];
 
-    @ApiProperty()
+    @ApiProperty({ type: 'integer' })
     limit!: number;
 
-    @ApiProperty()
+    @ApiProperty({ type: 'integer' })
     offset!: number;
 
     @ApiProperty({ description: 'whether another page follows' })

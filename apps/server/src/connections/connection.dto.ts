@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
+import { IsOmittable, RequireSomeProperty } from '../validation/request-body.js';
 
 export const SCHEDULE_TYPES = ['manual', 'basic', 'cron'] as const;
 export const CONNECTION_STATUSES = ['active', 'inactive'] as const;
@@ -25,7 +26,7 @@ export const NAMESPACE_DEFINITIONS = ['source', 'destination', 'custom_format'] 
 export const NON_BREAKING_CHANGES_POLICIES = ['ignore', 'disable', 'propagate_columns', 'propagate_fully'] as const;
 
 export class StreamConfigurationDto {
-  @ApiProperty({ example: 'users' })
+  @ApiProperty({ example: 'users', minLength: 1 })
   @IsString()
   @IsNotEmpty()
   name!: string;
@@ -44,7 +45,7 @@ export class StreamConfigurationDto {
     description: 'path of the cursor field (incremental); default: the source-defined cursor',
     example: ['updated_at'],
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @IsString({ each: true })
   cursorField?: string[];
@@ -55,7 +56,7 @@ export class StreamConfigurationDto {
     description: 'paths of the primary key fields (dedup); default: the source-defined primary key',
     example: [['id']],
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   primaryKey?: string[][];
 
@@ -68,7 +69,7 @@ export class StreamConfigurationDto {
       'The destination gets only these fields, in the stream schema and in every record.',
     example: [['id'], ['updated_at'], ['email']],
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(10_000)
   selectedFields?: string[][];
@@ -82,39 +83,39 @@ export class ScheduleDto {
   @IsIn(SCHEDULE_TYPES)
   scheduleType!: (typeof SCHEDULE_TYPES)[number];
 
-  @ApiPropertyOptional({ minimum: 1, description: 'basic: every this many time units', example: 6 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'basic (required): every this many time units', example: 6 })
   @ValidateIf((s: ScheduleDto) => s.scheduleType === 'basic')
   @IsInt()
   @Min(1)
   units?: number;
 
-  @ApiPropertyOptional({ enum: ['minutes', 'hours'], description: 'basic' })
+  @ApiPropertyOptional({ enum: ['minutes', 'hours'], description: 'basic (required)' })
   @ValidateIf((s: ScheduleDto) => s.scheduleType === 'basic')
   @IsIn(['minutes', 'hours'])
   timeUnit?: 'minutes' | 'hours';
 
-  @ApiPropertyOptional({ description: 'cron: 5 or 6 fields (seconds first when 6)', example: '0 */6 * * *' })
+  @ApiPropertyOptional({ description: 'cron (required): 5 or 6 fields (seconds first when 6)', example: '0 */6 * * *', minLength: 1 })
   @ValidateIf((s: ScheduleDto) => s.scheduleType === 'cron')
   @IsString()
   @IsNotEmpty()
   cronExpression?: string;
 
   @ApiPropertyOptional({ description: 'cron: IANA time zone; default UTC', example: 'Europe/Paris' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   timeZone?: string;
 }
 
 class ConnectionSettingsDto {
   @ApiPropertyOptional({ type: ScheduleDto, description: 'default: manual' })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   @ValidateNested()
   @Type(() => ScheduleDto)
   schedule?: ScheduleDto;
 
   @ApiPropertyOptional({ enum: CONNECTION_STATUSES, description: 'default: active' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CONNECTION_STATUSES)
   status?: (typeof CONNECTION_STATUSES)[number];
 
@@ -122,7 +123,7 @@ class ConnectionSettingsDto {
     enum: NAMESPACE_DEFINITIONS,
     description: 'where streams land in the destination; default: destination (its default schema)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(NAMESPACE_DEFINITIONS)
   namespaceDefinition?: (typeof NAMESPACE_DEFINITIONS)[number];
 
@@ -133,7 +134,7 @@ class ConnectionSettingsDto {
   namespaceFormat?: string;
 
   @ApiPropertyOptional({ description: 'prepended to every stream name in the destination', example: 'crm_' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Matches(/^\w{0,63}$/, { message: 'must be letters, digits and _' })
   prefix?: string;
@@ -142,7 +143,7 @@ class ConnectionSettingsDto {
     enum: NON_BREAKING_CHANGES_POLICIES,
     description: 'what a non-breaking source schema change does; default: ignore',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(NON_BREAKING_CHANGES_POLICIES)
   nonBreakingChangesPolicy?: (typeof NON_BREAKING_CHANGES_POLICIES)[number];
 }
@@ -156,8 +157,8 @@ export class CreateConnectionDto extends ConnectionSettingsDto {
   @IsUUID()
   destinationId!: string;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'default: "<source> → <destination>"' })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'default: "<source> → <destination>"' })
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -171,9 +172,10 @@ export class CreateConnectionDto extends ConnectionSettingsDto {
   streams!: StreamConfigurationDto[];
 }
 
+@RequireSomeProperty()
 export class UpdateConnectionDto extends ConnectionSettingsDto {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOmittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -183,7 +185,7 @@ export class UpdateConnectionDto extends ConnectionSettingsDto {
     type: [StreamConfigurationDto],
     description: 'the whole new stream selection, checked against the newest catalog',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(10_000)
   @ValidateNested({ each: true })

@@ -1,13 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsArray, IsIn, IsNotEmpty, IsObject, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { ActorDefinitionEntity } from '@tributary/db';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import { PageOf } from '../common/pagination.dto.js';
+import { IsOmittable, RequireSomeProperty } from '../validation/request-body.js';
 
 // package names and versions end up on an installer's command line: keep them to safe characters
 const PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+_-]*$/;
+const DEFINITION_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 /** The kinds a user may give a custom definition; `builtin` is for connectors shipped with Tributary. */
 export const CUSTOM_RUNTIME_KINDS = ['pypi', 'npm', 'command'] as const;
@@ -16,14 +18,14 @@ export class PypiRuntimeDto {
   @ApiProperty({ enum: ['pypi'] })
   @IsIn(['pypi'])
   kind!: 'pypi';
-  @ApiProperty({ example: 'airbyte-source-faker' })
+  @ApiProperty({ example: 'airbyte-source-faker', pattern: PACKAGE.source })
   @Matches(PACKAGE, { message: 'must be a package name' })
   package!: string;
-  @ApiProperty({ example: '7.2.1' })
+  @ApiProperty({ example: '7.2.1', pattern: VERSION.source })
   @Matches(VERSION, { message: 'must be a version' })
   version!: string;
-  @ApiPropertyOptional({ description: 'console script; default: the package name', example: 'source-faker' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'console script; default: the package name', example: 'source-faker', pattern: PACKAGE.source })
+  @IsOmittable()
   @Matches(PACKAGE, { message: 'must be a console script name' })
   entrypoint?: string;
 }
@@ -32,14 +34,14 @@ export class NpmRuntimeDto {
   @ApiProperty({ enum: ['npm'] })
   @IsIn(['npm'])
   kind!: 'npm';
-  @ApiProperty()
+  @ApiProperty({ pattern: PACKAGE.source })
   @Matches(PACKAGE, { message: 'must be a package name' })
   package!: string;
-  @ApiProperty()
+  @ApiProperty({ pattern: VERSION.source })
   @Matches(VERSION, { message: 'must be a version' })
   version!: string;
-  @ApiPropertyOptional({ description: "bin name; default: the package's only bin" })
-  @IsOptional()
+  @ApiPropertyOptional({ description: "bin name; default: the package's only bin", pattern: PACKAGE.source })
+  @IsOmittable()
   @Matches(PACKAGE, { message: 'must be a bin name' })
   bin?: string;
 }
@@ -55,12 +57,12 @@ export class CommandRuntimeDto {
   @ApiProperty({ enum: ['command'] })
   @IsIn(['command'])
   kind!: 'command';
-  @ApiProperty({ description: 'an executable on the worker machine' })
+  @ApiProperty({ description: 'an executable on the worker machine', minLength: 1 })
   @IsString()
   @IsNotEmpty()
   command!: string;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @IsString({ each: true })
   args?: string[];
@@ -74,9 +76,23 @@ class UnknownRuntimeDto {
 
 export type CustomRuntime = PypiRuntimeDto | NpmRuntimeDto | CommandRuntimeDto;
 
+const RUNTIME_CLASSES: Record<string, new () => object> = { pypi: PypiRuntimeDto, npm: NpmRuntimeDto, command: CommandRuntimeDto };
+
+/**
+ * The runtime DTO its `kind` names; an unknown kind lands in UnknownRuntimeDto (which names
+ * the bad kind), anything but an object stays as it is (and fails @IsObject). Picked here,
+ * not with class-transformer's discriminator, which throws on `[null]`.
+ */
+function toRuntimeDto(runtime: unknown): unknown {
+  if (typeof runtime !== 'object' || runtime === null || Array.isArray(runtime)) return runtime;
+  const kind = (runtime as { kind?: unknown }).kind;
+  const dto = (typeof kind === 'string' && Object.hasOwn(RUNTIME_CLASSES, kind) ? RUNTIME_CLASSES[kind] : undefined) ?? UnknownRuntimeDto;
+  return plainToInstance(dto, runtime);
+}
+
 export class CreateDefinitionDto {
-  @ApiProperty({ example: 'source-my-api', description: 'unique among definitions of this type' })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'must be lower-case letters, digits and dashes' })
+  @ApiProperty({ example: 'source-my-api', description: 'unique among definitions of this type', pattern: DEFINITION_NAME.source })
+  @Matches(DEFINITION_NAME, { message: 'must be lower-case letters, digits and dashes' })
   name!: string;
 
   @ApiProperty({
@@ -86,43 +102,34 @@ export class CreateDefinitionDto {
   })
   @IsObject()
   @ValidateNested()
-  @Type(() => UnknownRuntimeDto, {
-    discriminator: {
-      property: 'kind',
-      subTypes: [
-        { value: PypiRuntimeDto, name: 'pypi' },
-        { value: NpmRuntimeDto, name: 'npm' },
-        { value: CommandRuntimeDto, name: 'command' },
-      ],
-    },
-    keepDiscriminatorProperty: true,
-  })
+  @Transform(({ obj }: { obj: { runtime?: unknown } }) => toRuntimeDto(obj.runtime))
   runtime!: CustomRuntime;
 
-  @ApiPropertyOptional({ description: 'version label; default: the runtime version, or "dev" for a command', example: '1.0.0' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'version label; default: the runtime version, or "dev" for a command', example: '1.0.0', pattern: VERSION.source })
+  @IsOmittable()
   @Matches(VERSION, { message: 'must be a version' })
   version?: string;
 
-  @ApiPropertyOptional({ description: 'repository:tag for the Kubernetes launcher', example: 'ghcr.io/acme/source-my-api:1.0.0' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'repository:tag for the Kubernetes launcher', example: 'ghcr.io/acme/source-my-api:1.0.0', maxLength: 500 })
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   image?: string;
 
-  @ApiPropertyOptional({ example: 'https://example.com/docs' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'https://example.com/docs', format: 'uri' })
+  @IsOmittable()
   @IsUrl({ require_tld: false })
   documentationUrl?: string;
 }
 
+@RequireSomeProperty()
 export class UpdateDefinitionVersionDto {
-  @ApiProperty({ description: 'the connector version to run (PyPI/npm package version); the cached spec is dropped', example: '7.3.0' })
+  @ApiProperty({ description: 'the connector version to run (PyPI/npm package version); the cached spec is dropped', example: '7.3.0', pattern: VERSION.source })
   @Matches(VERSION, { message: 'must be a version' })
   version!: string;
 
-  @ApiPropertyOptional({ description: 'repository:tag for the Kubernetes launcher, for the new version' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'repository:tag for the Kubernetes launcher, for the new version', maxLength: 500 })
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   image?: string;

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsStrin
 import type { AttemptStats } from '@tributary/domain';
 import type { AttemptEntity, JobEntity } from '@tributary/db';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
+import { IsOmittable } from '../validation/request-body.js';
 
 export const JOB_TYPES = ['sync', 'clear', 'refresh'] as const;
 export const JOB_STATUSES = ['pending', 'running', 'incomplete', 'failed', 'succeeded', 'cancelled'] as const;
@@ -125,7 +126,7 @@ export class JobWithAttemptsResponseDto extends JobResponseDto {
 export const JobPageDto = PageOf(JobResponseDto, 'JobPage');
 
 export class JobStreamDto {
-  @ApiProperty({ example: 'users' })
+  @ApiProperty({ example: 'users', minLength: 1 })
   @IsString()
   @IsNotEmpty()
   name!: string;
@@ -149,7 +150,7 @@ export class CreateJobDto {
   jobType!: (typeof JOB_TYPES)[number];
 
   @ApiPropertyOptional({ type: [JobStreamDto], description: 'clear/refresh: only these configured streams (default: all of them)' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(10_000)
   @ValidateNested({ each: true })

@@ -1,6 +1,8 @@
 import { DomainError, ErrorCode } from '@tributary/domain';
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 
+export const MAX_ATTEMPT_NUMBER = 999_999_999;
+
 /** Attempt numbers in paths are non-negative integers; the error names the parameter. */
 @Injectable()
 export class AttemptNumberPipe implements PipeTransform<string, number> {

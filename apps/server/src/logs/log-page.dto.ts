@@ -1,8 +1,8 @@
 import type { LogEntry } from '@tributary/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { LogPage } from '@tributary/storage';
+import { QueryInteger } from '../common/pagination.dto.js';
 
 export const DEFAULT_LOG_PAGE_SIZE = 1000;
 export const MAX_LOG_PAGE_SIZE = 10_000;
@@ -17,9 +17,9 @@ export class LogPageQueryDto {
   @MaxLength(256)
   cursor?: string;
 
-  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_LOG_PAGE_SIZE, default: DEFAULT_LOG_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LOG_PAGE_SIZE, default: DEFAULT_LOG_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(MAX_LOG_PAGE_SIZE)

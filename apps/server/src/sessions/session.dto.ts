@@ -3,13 +3,13 @@ import { IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserEntity, type UserRole } from '@tributary/db';
 
 export class CreateSessionDto {
-  @ApiProperty({ example: 'admin@tributary.local', maxLength: 320 })
+  @ApiProperty({ example: 'admin@tributary.local', minLength: 1, maxLength: 320 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ maxLength: 1024, format: 'password' })
+  @ApiProperty({ minLength: 1, maxLength: 1024, format: 'password' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
@@ -47,7 +47,7 @@ export class CreatedSessionResponseDto extends SessionResponseDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ maxLength: 1024, format: 'password' })
+  @ApiProperty({ minLength: 1, maxLength: 1024, format: 'password' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(1024)

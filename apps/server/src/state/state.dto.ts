@@ -7,7 +7,7 @@ export type StateType = (typeof STATE_TYPES)[number];
 const STATE_MESSAGES_DOC = {
   type: 'array',
   items: { type: 'object', additionalProperties: true },
-  description: 'Airbyte STATE messages: one LEGACY or GLOBAL message, or one STREAM message per stream',
+  description: 'Airbyte STATE messages whose `type` matches `stateType`: one LEGACY or GLOBAL message, or one STREAM message per stream',
 } as const;
 
 export class ConnectionStateResponseDto {

@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode, type FieldError } from '@tributary/domain';
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { requiresSomeProperty } from './request-body.js';
 
 /** class-validator errors flattened to one entry per broken rule, with a JSON pointer path. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -10,11 +11,27 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const bodyError = (message: string) => new DomainError(ErrorCode.ValidationFailed, `the request body ${message}`, { fieldErrors: [{ path: '', message }] });
+
+/**
+ * A DTO body is a JSON object; no body at all reads as `{}` (its required properties are then
+ * missing). class-transformer would otherwise make `null`, `[]` or `"x"` an empty, valid DTO.
+ */
+function checkBodyShape(value: unknown, metadata: ArgumentMetadata): unknown {
+  if (metadata.type !== 'body' || typeof metadata.metatype !== 'function' || metadata.metatype === Object) return value;
+  const body = value === undefined ? {} : value;
+  if (!isPlainObject(body)) throw bodyError('must be a JSON object');
+  if (requiresSomeProperty(metadata.metatype) && Object.keys(body).length === 0) throw bodyError('must set at least one property');
+  return body;
+}
+
 /** Query and path DTO errors name a parameter, not a body pointer. */
 class LocatingValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const checked = checkBodyShape(value, metadata);
     try {
-      return await super.transform(value, metadata);
+      return await super.transform(checked, metadata);
     } catch (error) {
       const location: FieldError['in'] = metadata.type === 'query' ? 'query' : metadata.type === 'param' ? 'path' : undefined;
       if (!(error instanceof DomainError) || !location || !error.details.fieldErrors) throw error;

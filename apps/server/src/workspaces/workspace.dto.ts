@@ -1,17 +1,26 @@
-import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { WorkspaceEntity } from '@tributary/db';
 import { PageOf } from '../common/pagination.dto.js';
+import { IsOmittable, RequireSomeProperty } from '../validation/request-body.js';
 
 export class CreateWorkspaceDto {
-  @ApiProperty({ example: 'Analytics', maxLength: 200 })
+  @ApiProperty({ example: 'Analytics', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;
 }
 
-export class UpdateWorkspaceDto extends PartialType(CreateWorkspaceDto) {}
+@RequireSomeProperty()
+export class UpdateWorkspaceDto {
+  @ApiPropertyOptional({ example: 'Analytics', minLength: 1, maxLength: 200 })
+  @IsOmittable()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+}
 
 export class WorkspaceResponseDto {
   @ApiProperty({ format: 'uuid' })
