@@ -173,6 +173,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/destination-definitions/{definitionId}/install": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a failed install of the connector again (in the background; see installStatus)
+         * @description Needs the `instance_admin` role or higher.
+         */
+        post: operations["installDestinationDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/destination-definitions/{definitionId}/specification": {
         parameters: {
             query?: never;
@@ -490,6 +510,26 @@ export interface paths {
         get: operations["getSourceDefinition"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/source-definitions/{definitionId}/install": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a failed install of the connector again (in the background; see installStatus)
+         * @description Needs the `instance_admin` role or higher.
+         */
+        post: operations["installSourceDefinition"];
         delete?: never;
         options?: never;
         head?: never;
@@ -899,6 +939,13 @@ export interface components {
              * @example airbyte/source-faker:7.2.1
              */
             image: string | null;
+            /** @description why the install failed (pip's or npm's words) */
+            installError: string | null;
+            /**
+             * @description PyPI and npm connectors are installed in the background when added or moved to another version: pending, installing, ready, or failed (installError says why; POST .../install tries again). Others are always ready.
+             * @enum {string}
+             */
+            installStatus: "pending" | "installing" | "ready" | "failed";
             /** @example source-faker */
             name: string;
             /** @description how the embedded launcher runs the connector */
@@ -2500,6 +2547,72 @@ export interface operations {
             };
         };
     };
+    installDestinationDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                definitionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorDefinitionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     getDestinationDefinitionSpecification: {
         parameters: {
             query?: never;
@@ -2548,6 +2661,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4026,6 +4148,72 @@ export interface operations {
             };
         };
     };
+    installSourceDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                definitionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorDefinitionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     getSourceDefinitionSpecification: {
         parameters: {
             query?: never;
@@ -4074,6 +4262,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -175,6 +175,8 @@ export async function seedDefinition(
     documentationUrl: null,
     spec,
     custom: false,
+    // builtins have nothing to install
+    installStatus: 'ready',
   });
 }
 

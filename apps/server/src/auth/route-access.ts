@@ -46,11 +46,13 @@ export const ROUTE_ACCESS = {
   getSourceDefinitionSpecification: VIEWER,
   createSourceDefinition: INSTANCE_ADMIN,
   updateSourceDefinitionVersion: INSTANCE_ADMIN,
+  installSourceDefinition: INSTANCE_ADMIN,
   listDestinationDefinitions: VIEWER,
   getDestinationDefinition: VIEWER,
   getDestinationDefinitionSpecification: VIEWER,
   createDestinationDefinition: INSTANCE_ADMIN,
   updateDestinationDefinitionVersion: INSTANCE_ADMIN,
+  installDestinationDefinition: INSTANCE_ADMIN,
 
   // sources and destinations: editors configure them and run their connectors (check, discover)
   listSources: VIEWER,

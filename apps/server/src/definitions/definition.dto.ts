@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsArray, IsIn, IsNotEmpty, IsObject, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
-import type { ActorDefinitionEntity } from '@tributary/db';
+import type { ActorDefinitionEntity, InstallStatus } from '@tributary/db';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import { PageOf } from '../common/pagination.dto.js';
 import { IsOmittable, RequireSomeProperty } from '../validation/request-body.js';
@@ -175,6 +175,16 @@ export class ConnectorDefinitionResponseDto {
   @ApiProperty({ description: 'whether the connector spec is cached (configurations can be validated)' })
   specAvailable!: boolean;
 
+  @ApiProperty({
+    enum: ['pending', 'installing', 'ready', 'failed'],
+    description:
+      'PyPI and npm connectors are installed in the background when added or moved to another version: pending, installing, ready, or failed (installError says why; POST .../install tries again). Others are always ready.',
+  })
+  installStatus!: InstallStatus;
+
+  @ApiProperty({ type: String, nullable: true, description: "why the install failed (pip's or npm's words)" })
+  installError!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -212,6 +222,8 @@ export function toDefinitionResponse(entity: ActorDefinitionEntity): ConnectorDe
     defaultVersion: entity.defaultVersion,
     custom: entity.custom,
     specAvailable: entity.spec !== null,
+    installStatus: entity.installStatus,
+    installError: entity.installError,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
   };

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActorType } from '@tributary/db';
 import { PageQueryDto, toPage, type Page } from '../common/pagination.dto.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
@@ -17,7 +17,7 @@ import {
 import { DefinitionsService } from './definitions.service.js';
 
 /** Source and destination definitions have the same operations; only the actor type and names differ. */
-function definitionsController(actorType: ActorType, path: string, tag: string, names: { list: string; get: string; spec: string; create: string; updateVersion: string }) {
+function definitionsController(actorType: ActorType, path: string, tag: string, names: { list: string; get: string; spec: string; create: string; updateVersion: string; install: string }) {
   @ApiTags(tag)
   @ApiExtraModels(...RUNTIME_MODELS)
   @Controller(path)
@@ -51,6 +51,15 @@ function definitionsController(actorType: ActorType, path: string, tag: string, 
       return toDefinitionResponse(await this.service.updateVersion(actorType, definitionId, body));
     }
 
+    @Post(':definitionId/install')
+    @HttpCode(202)
+    @ApiOperation({ operationId: names.install, summary: 'Try a failed install of the connector again (in the background; see installStatus)' })
+    @ApiAcceptedResponse({ type: ConnectorDefinitionResponseDto })
+    @ApiProblems(400, 404, 409)
+    async install(@Param('definitionId', UuidParamPipe) definitionId: string): Promise<ConnectorDefinitionResponseDto> {
+      return toDefinitionResponse(await this.service.retryInstall(actorType, definitionId));
+    }
+
     @Get(':definitionId')
     @ApiOperation({ operationId: names.get })
     @ApiOkResponse({ type: ConnectorDefinitionResponseDto })
@@ -65,7 +74,7 @@ function definitionsController(actorType: ActorType, path: string, tag: string, 
       summary: 'The connector spec (the configuration JSON Schema): cached, or fetched once by running `spec` on a worker',
     })
     @ApiOkResponse({ type: ConnectorSpecificationResponseDto })
-    @ApiProblems(400, 404, 502, 503, 504)
+    @ApiProblems(400, 404, 409, 502, 503, 504)
     async specification(@Param('definitionId', UuidParamPipe) definitionId: string): Promise<ConnectorSpecificationResponseDto> {
       return toSpecificationResponse(await this.service.ensureSpec(await this.service.get(actorType, definitionId)));
     }
@@ -80,6 +89,7 @@ export const SourceDefinitionsController = definitionsController('source', 'sour
   spec: 'getSourceDefinitionSpecification',
   create: 'createSourceDefinition',
   updateVersion: 'updateSourceDefinitionVersion',
+  install: 'installSourceDefinition',
 });
 export const DestinationDefinitionsController = definitionsController('destination', 'destination-definitions', 'destination-definitions', {
   list: 'listDestinationDefinitions',
@@ -87,4 +97,5 @@ export const DestinationDefinitionsController = definitionsController('destinati
   spec: 'getDestinationDefinitionSpecification',
   create: 'createDestinationDefinition',
   updateVersion: 'updateDestinationDefinitionVersion',
+  install: 'installDestinationDefinition',
 });

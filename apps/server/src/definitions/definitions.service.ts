@@ -7,10 +7,12 @@ import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { ALLOW_COMMAND_CONNECTORS, DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
 import type { CreateDefinitionDto, UpdateDefinitionVersionDto } from './definition.dto.js';
+import { DefinitionInstalls, isInstalled, type DefinitionWithSpec } from './definition-installs.js';
+
+export type { DefinitionWithSpec } from './definition-installs.js';
 
 const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 
-export type DefinitionWithSpec = ActorDefinitionEntity & { spec: NonNullable<ActorDefinitionEntity['spec']> };
 
 @Injectable()
 export class DefinitionsService {
@@ -21,6 +23,7 @@ export class DefinitionsService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ConnectorCommandsService) private readonly commands: ConnectorCommandsService,
     @Inject(ALLOW_COMMAND_CONNECTORS) private readonly allowCommands: boolean,
+    @Inject(DefinitionInstalls) private readonly installs: DefinitionInstalls,
   ) {}
 
   private get definitions() {
@@ -37,7 +40,7 @@ export class DefinitionsService {
     return definition;
   }
 
-  /** A user's own connector. Its spec is cached when a worker first runs it. */
+  /** A user's own connector. A PyPI or npm one starts installing at once; its spec is cached when a worker first runs it. */
   async createCustom(actorType: ActorType, input: CreateDefinitionDto): Promise<ActorDefinitionEntity> {
     const runtime = input.runtime as ConnectorRuntime;
     if (runtime.kind === 'command' && !this.allowCommands) {
@@ -48,8 +51,9 @@ export class DefinitionsService {
       );
     }
     const version = input.version ?? (runtime.kind === 'pypi' || runtime.kind === 'npm' ? runtime.version : 'dev');
+    let created: ActorDefinitionEntity;
     try {
-      return await this.definitions.save({
+      created = await this.definitions.save({
         actorType,
         name: input.name,
         runtime,
@@ -59,6 +63,7 @@ export class DefinitionsService {
         documentationUrl: input.documentationUrl ?? null,
         spec: null,
         custom: true,
+        installStatus: isInstalled({ runtime }) ? 'pending' : 'ready',
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -66,6 +71,8 @@ export class DefinitionsService {
         fieldErrors: [{ path: '/name', message: 'is taken' }],
       });
     }
+    await this.installs.start(created);
+    return this.get(actorType, created.id);
   }
 
   /**
@@ -83,16 +90,32 @@ export class DefinitionsService {
     definition.version = input.version;
     if (input.image !== undefined) definition.image = input.image;
     definition.spec = null;
-    return this.definitions.save(definition);
+    Object.assign(definition, isInstalled(definition) ? { installStatus: 'pending', installError: null, installStartedAt: null } : { installStatus: 'ready' });
+    const saved = await this.definitions.save(definition);
+    await this.installs.start(saved);
+    return this.get(actorType, id);
+  }
+
+  /** Tries a failed install of the definition's current version again (in the background). */
+  async retryInstall(actorType: ActorType, id: string): Promise<ActorDefinitionEntity> {
+    const definition = await this.get(actorType, id);
+    if (!isInstalled(definition)) {
+      throw new DomainError(ErrorCode.Conflict, `${definition.name} runs as it is (${definition.runtime.kind}): there is nothing to install`);
+    }
+    await this.installs.retry(definition);
+    return this.get(actorType, id);
   }
 
   /**
    * The definition with its spec: the cached one, or, the first time, the one a worker's
-   * `spec` run returns (through Temporal; a PyPI connector is installed then), which is
-   * cached for this version. Fails like any connector command (503, 504, 502) otherwise.
+   * `spec` run returns (through Temporal), which is cached for this version. A PyPI or npm
+   * connector is installed in the background first (definition-installs.ts): until it is, the
+   * answer is at once a 503 (installing) or a 409 (its install failed). Otherwise this fails
+   * like any connector command (503, 504, 502).
    */
   async ensureSpec(definition: ActorDefinitionEntity): Promise<DefinitionWithSpec> {
     if (definition.spec) return definition as DefinitionWithSpec;
+    if (isInstalled(definition)) return this.installs.installed(definition);
     const key = `${definition.id}@${definition.version}`;
     let run = this.specRuns.get(key);
     if (!run) {
