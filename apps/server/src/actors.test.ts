@@ -73,6 +73,26 @@ describe('sources and destinations through the HTTP API', () => {
     expect(pointers).toEqual(expect.arrayContaining(['#/configuration/host', '#/configuration/port', '#/configuration/credentials/api_key']));
   });
 
+  it('for a oneOf, names the allowed values of its discriminator, or only the chosen option\'s errors', async () => {
+    const create = (credentials: Record<string, unknown>) =>
+      api.request('POST', '/api/v1/sources', {
+        body: { workspaceId: api.workspaceId, definitionId: sourceDefinitionId, name: 'oneOf', configuration: { ...validConfig(), credentials } },
+      });
+    const problems = (res: { body: unknown }) => (res.body as { errors: { pointer: string; detail: string }[] }).errors;
+
+    const unknownOption = await create({ auth_type: 'password', api_key: 'k' });
+    expect(unknownOption.status).toBe(422);
+    expect(problems(unknownOption)).toEqual([
+      { pointer: '#/configuration/credentials/auth_type', detail: 'must be one of "api_key" (API key), "oauth" (OAuth)' },
+    ]);
+
+    const incompleteOption = await create({ auth_type: 'oauth', client_id: 'id' });
+    expect(incompleteOption.status).toBe(422);
+    expect(problems(incompleteOption)).toEqual([
+      { pointer: '#/configuration/credentials/client_secret', detail: "must have required property 'client_secret'" },
+    ]);
+  });
+
   it('names the body field for an unknown workspace or definition, and refuses an unvalidatable config', async () => {
     const unknownWorkspace = await api.request('POST', '/api/v1/sources', {
       body: { workspaceId: '00000000-0000-4000-8000-000000000000', definitionId: sourceDefinitionId, name: 'x', configuration: validConfig() },
