@@ -154,6 +154,31 @@ describe('connector commands through Temporal and a worker', () => {
     expect((wrongKind.body as Problem).errors?.map((e) => e.pointer)).toEqual(['#/definitionId']);
   });
 
+  it('saves only what the connector accepts when asked to check first (?check=true); without it, saves unchecked', async () => {
+    const name = `checked-${randomUUID()}`;
+    const create = (path: string, query = '?check=true') =>
+      api.request('POST', `/api/v1/destinations${query}`, {
+        body: { workspaceId: api.workspaceId, definitionId: definitions.jsonl, name, configuration: { destination_path: path } },
+      });
+    const refused = await create('not/absolute');
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'check_failed', detail: expect.stringContaining('must be an absolute path') });
+    expect(await api.dataSource.query(`SELECT id FROM actor WHERE name = $1`, [name])).toEqual([]);
+
+    const accepted = await create(outputDir);
+    expect(accepted.status, accepted.text).toBe(201);
+    const id = idOf(accepted);
+    const update = await api.request('PATCH', `/api/v1/destinations/${id}?check=true`, { body: { configuration: { destination_path: 'relative/again' } } });
+    expect(update.status, update.text).toBe(422);
+    expect((await api.request('GET', `/api/v1/destinations/${id}`)).body).toMatchObject({ configuration: { destination_path: outputDir } });
+    // a rename alone has nothing to check
+    expect((await api.request('PATCH', `/api/v1/destinations/${id}?check=true`, { body: { name: `${name}-renamed` } })).status).toBe(200);
+
+    // the default saves without running the connector (config-as-code, a source that is down for now)
+    expect((await api.request('POST', '/api/v1/destinations', { body: { workspaceId: api.workspaceId, definitionId: definitions.jsonl, name: `${name}-unchecked`, configuration: { destination_path: 'not/absolute' } } })).status).toBe(201);
+    expect((await create(outputDir, '?check=maybe')).status).toBe(400);
+  });
+
   it('keeps connector configs sealed in the workflow history', async () => {
     const planted = `planted-${randomUUID()}`;
     const res = await api.request('POST', '/api/v1/sources/check', {

@@ -244,7 +244,7 @@ export interface paths {
         get: operations["listDestinations"];
         put?: never;
         /**
-         * Create a destination; its configuration is validated against the connector spec
+         * Create a destination; its configuration is validated against the connector spec (and checked by the connector with ?check=true)
          * @description Needs the `workspace_editor` role or higher.
          */
         post: operations["createDestination"];
@@ -587,7 +587,7 @@ export interface paths {
         get: operations["listSources"];
         put?: never;
         /**
-         * Create a source; its configuration is validated against the connector spec
+         * Create a source; its configuration is validated against the connector spec (and checked by the connector with ?check=true)
          * @description Needs the `workspace_editor` role or higher.
          */
         post: operations["createSource"];
@@ -2838,7 +2838,10 @@ export interface operations {
     };
     createDestination: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description run the connector's `check` on a worker first and save only if it succeeds (422 check_failed otherwise). Off by default: saving needs no worker, and a source that is down for now can still be set up */
+                check?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3064,7 +3067,10 @@ export interface operations {
     };
     updateDestination: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description run the connector's `check` on a worker first and save only if it succeeds (422 check_failed otherwise). Off by default: saving needs no worker, and a source that is down for now can still be set up */
+                check?: boolean;
+            };
             header?: never;
             path: {
                 destinationId: string;
@@ -4439,7 +4445,10 @@ export interface operations {
     };
     createSource: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description run the connector's `check` on a worker first and save only if it succeeds (422 check_failed otherwise). Off by default: saving needs no worker, and a source that is down for now can still be set up */
+                check?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4665,7 +4674,10 @@ export interface operations {
     };
     updateSource: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description run the connector's `check` on a worker first and save only if it succeeds (422 check_failed otherwise). Off by default: saving needs no worker, and a source that is down for now can still be set up */
+                check?: boolean;
+            };
             header?: never;
             path: {
                 sourceId: string;

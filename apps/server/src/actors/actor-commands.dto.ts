@@ -43,6 +43,19 @@ export class CheckConnectionResponseDto {
   message!: string | null;
 }
 
+export class SaveActorQueryDto {
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'run the connector\'s `check` on a worker first and save only if it succeeds (422 check_failed otherwise). Off by default: saving needs no worker, and a source that is down for now can still be set up',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'check must be true or false' })
+  check?: boolean;
+}
+
 export class DiscoverSchemaQueryDto {
   @ApiPropertyOptional({
     type: Boolean,

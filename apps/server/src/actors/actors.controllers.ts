@@ -25,12 +25,14 @@ import {
   CreateActorDto,
   UpdateActorDto,
 } from './actor.dto.js';
-import { ActorCommandsService } from './actor-commands.service.js';
+import { ActorCommandsService, type CheckResult } from './actor-commands.service.js';
+import { ApiProblem } from '../errors/api-problem.js';
 import {
   CheckConfigurationDto,
   CheckConnectionResponseDto,
   CheckSavedActorDto,
   DiscoverSchemaQueryDto,
+  SaveActorQueryDto,
   SourceSchemaResponseDto,
   toSourceSchemaResponse,
 } from './actor-commands.dto.js';
@@ -47,6 +49,12 @@ interface ActorKind {
   dtos: { create: Type<CreateActorDto>; update: Type<UpdateActorDto>; response: Type<unknown>; page: Type<unknown> };
 }
 
+/** `?check=true`: a failed check stops the save, with the connector's words. */
+function passedCheck(actorType: ActorType, result: CheckResult): void {
+  if (result.status === 'succeeded') return;
+  throw new ApiProblem(422, 'check_failed', 'Connection check failed', `the ${actorType} failed its check, nothing was saved: ${result.message ?? 'no reason given'}`);
+}
+
 function actorsController(kind: ActorKind) {
   const { actorType, name, dtos, idParam } = kind;
   const id = `:${idParam}`;
@@ -60,11 +68,12 @@ function actorsController(kind: ActorKind) {
     ) {}
 
     @Post()
-    @ApiOperation({ operationId: `create${name}`, summary: `Create a ${actorType}; its configuration is validated against the connector spec` })
+    @ApiOperation({ operationId: `create${name}`, summary: `Create a ${actorType}; its configuration is validated against the connector spec (and checked by the connector with ?check=true)` })
     @ApiBody({ type: dtos.create })
     @ApiCreatedResponse({ type: dtos.response })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateActorDto) {
+    async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateActorDto, @Query() query: SaveActorQueryDto) {
+      if (query.check) passedCheck(actorType, await this.commands.checkConfiguration(scope, actorType, body));
       const { entity, configuration } = await this.service.create(scope, actorType, body);
       return toActorResponse(entity, configuration);
     }
@@ -91,7 +100,13 @@ function actorsController(kind: ActorKind) {
     @ApiBody({ type: dtos.update })
     @ApiOkResponse({ type: dtos.response })
     @ApiProblems(400, 404, 422, 502, 503, 504)
-    async update(@CallerScope() scope: WorkspaceScope, @Param(idParam, UuidParamPipe) actorId: string, @Body() body: UpdateActorDto) {
+    async update(
+      @CallerScope() scope: WorkspaceScope,
+      @Param(idParam, UuidParamPipe) actorId: string,
+      @Body() body: UpdateActorDto,
+      @Query() query: SaveActorQueryDto,
+    ) {
+      if (query.check && body.configuration) passedCheck(actorType, await this.commands.checkSaved(scope, actorType, actorId, body.configuration));
       const { entity, configuration } = await this.service.update(scope, actorType, actorId, body);
       return toActorResponse(entity, configuration);
     }
