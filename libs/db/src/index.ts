@@ -14,3 +14,4 @@ export {
   type ActorSnapshot,
 } from './job-persistence/index.js';
 export { parseStateMessages, stateTypeOf, withoutStreams } from './state/state-messages.js';
+export { ConfigValidator } from './config-validation.js';
