@@ -12,6 +12,7 @@ import { UsersAndSessions1764200000000 } from './1764200000000-users-and-session
 import { ApiTokenRoles1764300000000 } from './1764300000000-api-token-roles.js';
 import { JobRequestId1764350000000 } from './1764350000000-job-request-id.js';
 import { DefinitionInstallStatus1764400000000 } from './1764400000000-definition-install-status.js';
+import { ActorPreviousConfiguration1764450000000 } from './1764450000000-actor-previous-configuration.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -23,4 +24,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ApiTokenRoles1764300000000,
   JobRequestId1764350000000,
   DefinitionInstallStatus1764400000000,
+  ActorPreviousConfiguration1764450000000,
 ];

@@ -11,10 +11,20 @@ import { ConnectorLaunchError, type ConnectorLauncher, type LaunchResult } from 
 import type { AttemptOutcome } from '@tributary/workflows';
 
 export class ConnectorOutputMasking {
-  readonly text: SecretMasker;
+  private readonly secretValues: Set<string>;
+  private masker: SecretMasker;
 
   constructor(secretValues: Iterable<string>) {
-    this.text = maskSecrets(secretValues);
+    this.secretValues = new Set(secretValues);
+    this.masker = maskSecrets(this.secretValues);
+  }
+
+  readonly text: SecretMasker = (text) => this.masker(text);
+
+  /** More secrets to mask from now on (a connector rotated its config: CONTROL CONNECTOR_CONFIG). */
+  add(secretValues: Iterable<string>): void {
+    for (const value of secretValues) this.secretValues.add(value);
+    this.masker = maskSecrets(this.secretValues);
   }
 
   failure(failure: FailureReason): FailureReason {

@@ -15,6 +15,8 @@ import type { AttemptOutcome, JobKind, JobRequest, JobTrigger, SyncJobResult } f
  */
 export interface SyncConfig {
   kind: JobKind;
+  /** the saved source and destination (a connector's own new config is saved to them) */
+  actorIds: { source: string; destination: string };
   source: ConnectorSide;
   destination: ConnectorSide;
   /**
@@ -61,6 +63,12 @@ export interface JobPersistence {
   loadConnectionSettings(connectionId: string): Promise<ConnectionSettings>;
   /** the config of an attempt of this job (as snapshotted when the job was created) */
   loadSyncConfig(job: JobRef): Promise<SyncConfig>;
+  /**
+   * A connector's own new config (CONTROL CONNECTOR_CONFIG): validated against its spec (a
+   * DomainError otherwise), saved with its secrets encrypted, the previous one kept. Answers the
+   * new secret values (to mask) and the top-level fields that changed.
+   */
+  saveConnectorConfig(actorId: string, config: Record<string, unknown>): Promise<{ secretValues: string[]; changedFields: string[] }>;
   /** a saved source's or destination's decrypted config and its secret values (check and discover by id) */
   loadConnectorConfig(actorId: string): Promise<ConnectorConfig>;
   /** the last committed state of the connection (undefined before the first commit) */

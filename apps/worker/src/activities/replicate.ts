@@ -17,6 +17,7 @@ import { checkConnectors } from './check-connectors.js';
 import { clearingLauncher } from './clear-launcher.js';
 import { detectSchemaChanges } from './detect-schema-changes.js';
 import { withFreshGenerations } from './fresh-generations.js';
+import { ConnectorConfigUpdates } from './connector-config-updates.js';
 
 const NOTHING_MOVED = { streamStats: [], recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
 
@@ -83,6 +84,7 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
       }
       const state = await persistence.loadState(ref.connectionId);
       if (!clearing) catalog = await withFreshGenerations(persistence, ref.connectionId, catalog, state);
+      const configUpdates = new ConnectorConfigUpdates(persistence, config.actorIds, masking, log.write);
       const result = await replicate({
         launcher: clearing ? clearingLauncher(launcher) : launcher,
         source: config.source,
@@ -124,8 +126,10 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
           committed = totals;
           beat();
         },
+        onConfigUpdate: configUpdates.onUpdate,
         options: deps.replicationOptions,
       });
+      await configUpdates.settled();
       const outcome = masking.outcome(attemptOutcome(result));
       log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} ${result.status}` });
       if (result.status === 'succeeded') return outcome;

@@ -35,6 +35,13 @@ export class ActorEntity {
   @Column({ type: 'jsonb' })
   configuration!: Record<string, unknown>;
 
+  /** the configuration a connector replaced with CONTROL CONNECTOR_CONFIG (secrets encrypted), null until one did */
+  @Column({ name: 'previous_configuration', type: 'jsonb', nullable: true, select: false })
+  previousConfiguration!: Record<string, unknown> | null;
+
+  @Column({ name: 'configuration_updated_by_connector_at', type: 'timestamptz', nullable: true })
+  configurationUpdatedByConnectorAt!: Date | null;
+
   @CreatedAt()
   createdAt!: Date;
 

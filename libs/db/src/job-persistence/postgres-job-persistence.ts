@@ -26,6 +26,7 @@ import { createAttempt, finishAttempt, finishJob, persistProgress, persistState 
 import { loadConnectorConfig, loadConnectorSides } from './connector-sides.js';
 import { createJob } from './create-job.js';
 import { startNewGenerations } from './new-generations.js';
+import { saveConnectorConfig } from './connector-config-update.js';
 import { isJobId, isUuid } from './ids.js';
 import { readSnapshot } from './job-snapshot.js';
 
@@ -61,6 +62,7 @@ export class PostgresJobPersistence implements JobPersistence {
     });
     return {
       kind: snapshot.kind,
+      actorIds: { source: snapshot.source.actorId, destination: snapshot.destination.actorId },
       source: sides.source.side,
       destination: sides.destination.side,
       catalog: snapshot.catalog,
@@ -78,6 +80,11 @@ export class PostgresJobPersistence implements JobPersistence {
       .getRepository(ConnectionEntity)
       .findOne({ where: { id: connectionId }, select: { id: true, sourceCatalogId: true }, relations: { sourceCatalog: true } });
     return row?.sourceCatalog ? { sourceCatalog: row.sourceCatalog.catalog } : {};
+  }
+
+  saveConnectorConfig(actorId: string, config: Record<string, unknown>): Promise<{ secretValues: string[]; changedFields: string[] }> {
+    if (!isUuid(actorId)) return Promise.reject(notFound('source or destination', actorId));
+    return saveConnectorConfig(this.dataSource, this.secretKey, actorId, config);
   }
 
   loadConnectorConfig(actorId: string): Promise<ConnectorConfig> {
