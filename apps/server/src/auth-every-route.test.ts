@@ -189,7 +189,9 @@ describe('authentication and roles on every route', () => {
       const access = routeAccessOf(operationOf.get(key(route.method, toOpenApiPath(route.url))))!;
       const path = route.url.replace(/:(\w+)/g, (_m, name: string) => realId[name] ?? ANY_ID);
       // a body that passes validation, so the answer is the lookup's
-      const body = hasBody(route.method) ? { body: route.url.endsWith('/state') ? { stateType: 'stream', state: [] } : {} } : {};
+      // (an update must set something: a name is valid for every PATCH)
+      const payload = route.url.endsWith('/state') ? { stateType: 'stream', state: [] } : route.method === 'PATCH' ? { name: 'renamed' } : {};
+      const body = hasBody(route.method) ? { body: payload } : {};
       for (const role of WORKSPACE_ROLES) {
         if (!roleAtLeast(role, access as Role)) continue;
         const what = `${route.method} ${path} as B ${role}`;

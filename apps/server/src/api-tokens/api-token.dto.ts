@@ -3,6 +3,7 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class
 import { ROLES, type Role } from '@tributary/domain';
 import type { ApiTokenEntity } from '@tributary/db';
 import { PageOf } from '../common/pagination.dto.js';
+import { IsOmittable } from '../validation/request-body.js';
 
 export class CreateApiTokenDto {
   @ApiProperty({ example: 'ci deploys', minLength: 1, maxLength: 200 })
@@ -25,7 +26,7 @@ export class CreateApiTokenDto {
     required: false,
     description: "the workspace of a workspace role (default: the caller's workspace); absent for instance_admin",
   })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   workspaceId?: string;
 }

@@ -22,8 +22,11 @@ interface Resources {
   connectionId: string;
 }
 
-/** Operations whose body has fields required only for some value of another field (see the config). */
-const CONDITIONAL_BODIES = ['createConnection', 'updateConnection', 'replaceConnectionState'];
+/**
+ * Operations whose body has fields required (or forbidden) only for some value of another field
+ * (see the config): a token's workspaceId must be absent for the instance_admin role.
+ */
+const CONDITIONAL_BODIES = ['createConnection', 'updateConnection', 'replaceConnectionState', 'createApiToken'];
 
 /**
  * The harness's Temporal is unreachable on purpose: a real worker would install and run whatever
