@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { listDefinitions, type ActorKind, type Definition } from '@/lib/actors';
+import { installLabel } from '@/lib/installs';
 import { CustomConnectorForm } from './custom-connector-form';
 import { ErrorState, Loading } from './states';
 
@@ -39,7 +40,7 @@ export function Catalog() {
               <th>Connector</th>
               <th>Version</th>
               <th>Runtime</th>
-              <th>Spec</th>
+              <th>Install</th>
               <th />
             </tr>
           </thead>
@@ -59,7 +60,7 @@ export function Catalog() {
                 </td>
                 <td>{d.version}</td>
                 <td className="small">{runtimeOf(d)}</td>
-                <td className="small">{d.specAvailable ? 'ready' : 'fetched on first use (installs the connector)'}</td>
+                <td className="small">{installLabel(d)}</td>
                 <td>
                   <Link href={`/${kind}s/new?definitionId=${d.id}`}>Set up</Link>
                 </td>

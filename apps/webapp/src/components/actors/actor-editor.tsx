@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '@/lib/api';
+import { installRetryDelay, isInstalling, retryWhileInstalling } from '@/lib/installs';
 import {
   actorLabel,
   actorPage,
@@ -45,6 +46,9 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
     queryKey: ['spec', kind, definition.id],
     queryFn: () => getSpecification(kind, definition.id),
     staleTime: 60_000,
+    // a PyPI/npm connector still installing answers 503: ask again when the API says
+    retry: retryWhileInstalling,
+    retryDelay: installRetryDelay,
   });
   const [name, setName] = useState(actor?.name ?? definition.name.replace(/^(source|destination)-/, ''));
   const [config, setConfig] = useState<ConnectorConfig>(actor?.configuration ?? {});
@@ -55,7 +59,16 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
   const label = actorLabel(kind);
   const formId = `${kind}-form`;
 
-  if (spec.isPending) return <Loading what={`the ${definition.name} spec (the first time, the connector is installed and asked for it)`} />;
+  if (spec.isPending)
+    return (
+      <Loading
+        what={
+          isInstalling(spec.failureReason)
+            ? `${definition.name}: it is being installed on a worker (a minute or more the first time); this page goes on by itself`
+            : `the ${definition.name} spec`
+        }
+      />
+    );
   if (spec.isError) return <ErrorState error={spec.error} what={`the ${definition.name} spec`} />;
 
   const runCheck = async (configuration: ConnectorConfig) => {
