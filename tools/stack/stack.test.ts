@@ -80,7 +80,8 @@ describe('the embedded stack (npm start)', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tributary-stack-'));
     // as root, PostgreSQL runs as another user, who must reach <data dir>/postgres
     await chmod(dataDir, 0o755);
-    env = { ...process.env, TRIBUTARY_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    // no background installs of the seeded PyPI connectors into this throwaway data dir
+    env = { ...process.env, TRIBUTARY_DATA_DIR: dataDir, LOG_LEVEL: 'info', TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS: '0' };
     env.PORT = String(await freePort());
     env.TRIBUTARY_POSTGRES_PORT = String(await freePort());
     env.TRIBUTARY_TEMPORAL_PORT = String(await freePort());

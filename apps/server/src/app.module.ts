@@ -10,7 +10,7 @@ import { AccessGuard } from './auth/access.guard.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
 import { HealthController } from './health/health.controller.js';
-import { ALLOW_COMMAND_CONNECTORS, DATA_SOURCE, LOGGER, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
+import { ALLOW_COMMAND_CONNECTORS, DATA_SOURCE, LOGGER, PENDING_INSTALLS_INTERVAL_MS, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -33,6 +33,8 @@ export interface AppDependencies {
   sessionTtlMs?: number;
   /** let connector definitions run any executable on the workers (TRIBUTARY_ALLOW_COMMAND_CONNECTORS; default false) */
   allowCommandConnectors?: boolean;
+  /** how often the next pending connector install starts (TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS); default 0: only on demand */
+  pendingInstallsIntervalMs?: number;
 }
 
 /** What every module may inject: the database, the secret key, the logger, Temporal. */
@@ -48,6 +50,7 @@ class InfrastructureModule {
       { provide: LOGGER, useValue: deps.logger },
       { provide: TEMPORAL, useValue: temporalSettings(deps.temporal) },
       { provide: ALLOW_COMMAND_CONNECTORS, useValue: deps.allowCommandConnectors ?? false },
+      { provide: PENDING_INSTALLS_INTERVAL_MS, useValue: deps.pendingInstallsIntervalMs ?? 0 },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -4,6 +4,7 @@
 // worker process installs real PyPI packages (into the per-user cache, so a second run is quick).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActorDefinitionEntity } from '@tributary/db';
 import { connectorInstallDir, waitFor } from '@tributary/testing';
 import { startServerWithWorker, type ApiHarness, type ServerWithWorker } from '@tributary/testing/server';
 
@@ -15,7 +16,7 @@ interface Definition {
 }
 
 const hardcodedRecords = (version: string) => ({
-  kind: 'pypi',
+  kind: 'pypi' as const,
   package: 'airbyte-source-hardcoded-records',
   version,
   entrypoint: 'source-hardcoded-records',
@@ -26,7 +27,12 @@ describe('background installs of PyPI connectors', () => {
   let api: ApiHarness;
   beforeAll(async () => {
     // the per-user cache holds installed connectors across runs; connectors run as this user, who can enter it
-    stack = await startServerWithWorker('installs', { TRIBUTARY_CONNECTORS_DIR: connectorInstallDir(), TRIBUTARY_CONNECTOR_USER: 'root' });
+    stack = await startServerWithWorker(
+      'installs',
+      { TRIBUTARY_CONNECTORS_DIR: connectorInstallDir(), TRIBUTARY_CONNECTOR_USER: 'root' },
+      // pending installs (seeded connectors) start in the background, one a second here
+      { pendingInstallsIntervalMs: 1000 },
+    );
     ({ api } = stack);
   });
   afterAll(() => stack?.stop());
@@ -41,7 +47,7 @@ describe('background installs of PyPI connectors', () => {
         const d = await definition(id);
         return d.installStatus === 'ready' || d.installStatus === 'failed' ? d : undefined;
       },
-      8 * 60_000,
+      4 * 60_000,
     );
 
   it('adds a PyPI connector at once, answers 503 with Retry-After while it installs, then serves its spec', async () => {
@@ -91,5 +97,25 @@ describe('background installs of PyPI connectors', () => {
     expect(retried.body).toMatchObject({ installStatus: 'installing' });
     expect(await settled(id)).toMatchObject({ installStatus: 'failed' });
     expect((await startedAt()).getTime()).toBeGreaterThan(firstTry.getTime());
+  }, 10 * 60_000);
+
+  it('installs a seeded connector in the background, before anyone needs it', async () => {
+    // as the bootloader seeds one: pending, no spec
+    const seeded = await api.dataSource.getRepository(ActorDefinitionEntity).save({
+      actorType: 'source',
+      name: `seeded-hardcoded-${randomUUID()}`,
+      runtime: hardcodedRecords('0.0.48'),
+      version: '0.0.48',
+      defaultVersion: '0.0.48',
+      image: null,
+      documentationUrl: null,
+      spec: null,
+      custom: false,
+      installStatus: 'pending',
+    });
+    const ended = await settled(seeded.id).catch((error: Error) => {
+      throw new Error(`${error.message}; server log: ${api.logLines.filter((l) => l.includes('install')).join('\n').slice(-3000)}`);
+    });
+    expect(ended).toMatchObject({ installStatus: 'ready', specAvailable: true });
   }, 10 * 60_000);
 });

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     storage,
     sessionTtlMs: config.TRIBUTARY_SESSION_TTL_MS,
     allowCommandConnectors: config.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
+    pendingInstallsIntervalMs: config.TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = config.TRIBUTARY_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;

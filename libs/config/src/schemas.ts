@@ -14,6 +14,11 @@ export const serverEnvSchema = z.object({
   TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
   /** how long a web UI sign-in lasts; default 12 h */
   TRIBUTARY_SESSION_TTL_MS: z.coerce.number().int().min(1000).default(12 * 60 * 60 * 1000),
+  /**
+   * how often the server starts the next pending PyPI/npm connector install (seeded connectors,
+   * or ones that found no worker); 0: installs start only when a connector is added or needed
+   */
+  TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   ...commandConnectorsEnv.shape,
 });
 export type ServerConfig = z.infer<typeof serverEnvSchema>;

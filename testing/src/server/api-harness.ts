@@ -52,6 +52,8 @@ export interface ApiHarnessOptions {
   temporal?: { address: string; namespace: string; taskQueue: string } & Omit<TemporalDependencies, 'client' | 'taskQueue'>;
   /** let the API add `command` connector definitions (TRIBUTARY_ALLOW_COMMAND_CONNECTORS; off by default, as in production) */
   allowCommandConnectors?: boolean;
+  /** start pending connector installs in the background this often (default 0: only on demand) */
+  pendingInstallsIntervalMs?: number;
 }
 
 /** nothing listens on port 1: calls fail at once, and give up after a second */
@@ -88,6 +90,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     storage,
     temporal: { client: temporalClient, taskQueue, ...limits },
     allowCommandConnectors: options.allowCommandConnectors ?? false,
+    pendingInstallsIntervalMs: options.pendingInstallsIntervalMs ?? 0,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startTestTemporal, type TestTemporal } from '../temporal.js';
-import { startApiHarness, type ApiHarness } from './api-harness.js';
+import { startApiHarness, type ApiHarness, type ApiHarnessOptions } from './api-harness.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export interface ServerWithWorker {
@@ -18,12 +18,16 @@ export interface ServerWithWorker {
 }
 
 /** `label` prefixes the task queue so a test's workflows are easy to spot in Temporal. */
-export async function startServerWithWorker(label: string, workerEnv?: Record<string, string>): Promise<ServerWithWorker> {
+export async function startServerWithWorker(
+  label: string,
+  workerEnv?: Record<string, string>,
+  apiOptions: Omit<ApiHarnessOptions, 'temporal'> = {},
+): Promise<ServerWithWorker> {
   const taskQueue = `${label}-${randomUUID()}`;
   const temporal = await startTestTemporal();
   let api: ApiHarness | undefined;
   try {
-    api = await startApiHarness({ temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue } });
+    api = await startApiHarness({ ...apiOptions, temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue } });
     const worker = await startWorkerProcess({
       temporal,
       taskQueue,

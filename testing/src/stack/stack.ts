@@ -118,6 +118,8 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
     // (nobody) cannot enter: connectors run as the worker's own user here (the isolation is
     // tested by apps/server/src/connector-isolation.temporal.test.ts)
     TRIBUTARY_CONNECTOR_USER: String(process.getuid?.() ?? 0),
+    // seeded connectors install when a test needs one, not in the background of every test file
+    TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS: '0',
     TRIBUTARY_STORAGE_DIR: storageDir,
     TRIBUTARY_ADMIN_TOKEN: token,
     LOG_LEVEL: 'info',

@@ -5,14 +5,16 @@
  * needed; the definition's install status says where it stands. Calls that need the connector
  * meanwhile are answered at once: 503 with Retry-After while it installs, 409 with pip's reason
  * once it failed. A failed install is not run again until someone asks (POST .../install) or
- * picks another version.
+ * picks another version. Seeded connectors install one after another in the background
+ * (TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS).
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ActorDefinitionEntity, INSTALLED_RUNTIMES } from '@tributary/db';
 import { CONNECTOR_COMMAND_TIMEOUT_MS } from '@tributary/workflows';
 import { ApiProblem } from '../errors/api-problem.js';
-import { DATA_SOURCE } from '../infrastructure/tokens.js';
+import type { Logger } from '@tributary/config';
+import { DATA_SOURCE, LOGGER, PENDING_INSTALLS_INTERVAL_MS } from '../infrastructure/tokens.js';
 import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
 
 /** An install marked running for longer than a command may take belongs to a server that stopped meanwhile. */
@@ -24,11 +26,41 @@ export type DefinitionWithSpec = ActorDefinitionEntity & { spec: NonNullable<Act
 export const isInstalled = (definition: Pick<ActorDefinitionEntity, 'runtime'>): boolean => INSTALLED_RUNTIMES.includes(definition.runtime.kind);
 
 @Injectable()
-export class DefinitionInstalls {
+export class DefinitionInstalls implements OnApplicationBootstrap, OnApplicationShutdown {
+  private sweeper: NodeJS.Timeout | undefined;
+
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ConnectorCommandsService) private readonly commands: ConnectorCommandsService,
+    @Inject(PENDING_INSTALLS_INTERVAL_MS) private readonly sweepIntervalMs: number,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /**
+   * Seeded connectors, and installs that found no worker, are pending: every interval the
+   * oldest one starts (one at a time: pip on a small machine is slow enough already).
+   */
+  onApplicationBootstrap(): void {
+    if (this.sweepIntervalMs <= 0) return;
+    this.sweeper = setInterval(
+      () => void this.startNextPending().catch((error: Error) => this.logger.warn({ err: error }, 'could not start a pending connector install')),
+      this.sweepIntervalMs,
+    );
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private async startNextPending(): Promise<void> {
+    const [installing] = (await this.dataSource.query(`SELECT 1 FROM actor_definition WHERE install_status = 'installing' LIMIT 1`)) as unknown[];
+    if (installing) return;
+    const [oldest] = (await this.dataSource.query(
+      `SELECT id FROM actor_definition WHERE install_status = 'pending' AND spec IS NULL AND runtime->>'kind' IN ('pypi', 'npm') ORDER BY created_at LIMIT 1`,
+    )) as { id: string }[];
+    if (oldest) await this.start(await this.dataSource.getRepository(ActorDefinitionEntity).findOneByOrFail({ id: oldest.id }));
+  }
 
   /**
    * Starts installing the definition's current version, unless its spec is cached, an install

@@ -6,3 +6,5 @@ export const LOGGER = Symbol('Logger');
 export const TEMPORAL = Symbol('Temporal');
 /** boolean: whether connector definitions may run a `command` (TRIBUTARY_ALLOW_COMMAND_CONNECTORS) */
 export const ALLOW_COMMAND_CONNECTORS = Symbol('AllowCommandConnectors');
+/** number: how often the next pending connector install starts, in ms (0: only on demand) */
+export const PENDING_INSTALLS_INTERVAL_MS = Symbol('PendingInstallsIntervalMs');
