@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfiguredAirbyteStream } from '@tributary/protocol';
 import { createTestDatabase, type TestDatabase } from '@tributary/testing';
 import { seedConnection } from '@tributary/testing/db';
+import { declarativeSource } from '@tributary/testing/connectors';
 import { fakeConnector } from '@tributary/testing/replication';
 import { startHarness, type Harness } from '@tributary/testing/worker';
 
@@ -79,40 +80,20 @@ describe('full refresh streams across attempts and jobs, into destination-postgr
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     try {
-      const manifest = {
-        version: '6.5.2',
-        type: 'DeclarativeSource',
-        check: { type: 'CheckStream', stream_names: ['customers'] },
-        spec: { type: 'Spec', connection_specification: { type: 'object', properties: {} } },
-        streams: [
-          {
-            type: 'DeclarativeStream',
-            name: 'customers',
-            primary_key: ['id'],
-            schema_loader: { type: 'InlineSchemaLoader', schema: idAndName },
-            retriever: {
-              type: 'SimpleRetriever',
-              requester: {
-                type: 'HttpRequester',
-                url_base: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
-                path: '/customers',
-                http_method: 'GET',
-              },
-              paginator: {
-                type: 'DefaultPaginator',
-                page_token_option: { type: 'RequestOption', inject_into: 'request_parameter', field_name: 'page' },
-                pagination_strategy: { type: 'PageIncrement', start_from_page: 1, page_size: 2 },
-              },
-              record_selector: { type: 'RecordSelector', extractor: { type: 'DpathExtractor', field_path: ['data'] } },
+      const { connectionId } = await seedConnection(h.dataSource, h.secretKey, {
+        source: declarativeSource({
+          name: 'customers',
+          schema: idAndName,
+          url: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+          path: '/customers',
+          retriever: {
+            paginator: {
+              type: 'DefaultPaginator',
+              page_token_option: { type: 'RequestOption', inject_into: 'request_parameter', field_name: 'page' },
+              pagination_strategy: { type: 'PageIncrement', start_from_page: 1, page_size: 2 },
             },
           },
-        ],
-      };
-      const { connectionId } = await seedConnection(h.dataSource, h.secretKey, {
-        source: {
-          runtime: { kind: 'pypi', package: 'airbyte-source-declarative-manifest', version: '6.5.2', entrypoint: 'source-declarative-manifest' },
-          config: { __injected_declarative_manifest: manifest },
-        },
+        }),
         destination: { ...destinationPostgres, config: destinationConfig('paginated') },
         catalog: { streams: [overwrite('customers')] },
       });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptEntity } from '@tributary/db';
 import { seedConnection } from '@tributary/testing/db';
+import { declarativeSource } from '@tributary/testing/connectors';
 import { fakeConnector } from '@tributary/testing/replication';
 import { devNull, sampleCatalog, startHarness, type Harness } from '@tributary/testing/worker';
 
@@ -73,40 +74,20 @@ describe('retries decided from the individual errors', () => {
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     try {
       const customers = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } };
-      const manifest = {
-        version: '6.5.2',
-        type: 'DeclarativeSource',
-        check: { type: 'CheckStream', stream_names: ['customers'] },
-        spec: { type: 'Spec', connection_specification: { type: 'object', properties: {} } },
-        streams: [
-          {
-            type: 'DeclarativeStream',
-            name: 'customers',
-            primary_key: ['id'],
-            schema_loader: { type: 'InlineSchemaLoader', schema: customers },
-            retriever: {
-              type: 'SimpleRetriever',
-              requester: {
-                type: 'HttpRequester',
-                url_base: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
-                path: '/customers',
-                http_method: 'GET',
-                // fail the attempt at once instead of the CDK's own backoff: the platform retries it
-                error_handler: {
-                  type: 'DefaultErrorHandler',
-                  response_filters: [{ type: 'HttpResponseFilter', http_codes: [500], action: 'FAIL', failure_type: 'transient_error', error_message: 'the API answered HTTP 500' }],
-                },
-              },
-              record_selector: { type: 'RecordSelector', extractor: { type: 'DpathExtractor', field_path: ['data'] } },
+      const { connectionId } = await seedConnection(h.dataSource, h.secretKey, {
+        source: declarativeSource({
+          name: 'customers',
+          schema: customers,
+          url: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+          path: '/customers',
+          // fail the attempt at once instead of the CDK's own backoff: the platform retries it
+          requester: {
+            error_handler: {
+              type: 'DefaultErrorHandler',
+              response_filters: [{ type: 'HttpResponseFilter', http_codes: [500], action: 'FAIL', failure_type: 'transient_error', error_message: 'the API answered HTTP 500' }],
             },
           },
-        ],
-      };
-      const { connectionId } = await seedConnection(h.dataSource, h.secretKey, {
-        source: {
-          runtime: { kind: 'pypi', package: 'airbyte-source-declarative-manifest', version: '6.5.2', entrypoint: 'source-declarative-manifest' },
-          config: { __injected_declarative_manifest: manifest },
-        },
+        }),
         destination: { ...devNull, config: {} },
         catalog: {
           streams: [

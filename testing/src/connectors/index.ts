@@ -3,3 +3,4 @@ export * from './built-connector.js';
 export * from './connector-run.js';
 export * from './catalogs.js';
 export * from './destination-database.js';
+export * from './declarative-source.js';
