@@ -115,7 +115,9 @@ export function connectorEnv(extra: Record<string, string> = {}): Record<string,
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
 
 function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
-  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+  // a path that is not there fails in spawn itself, with its own error (not setpriv's)
+  const missing = command.includes('/') && !existsSync(command);
+  return SETPRIV && !missing ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
 }
 
 export function spawnConnector(spec: SpawnSpec): ConnectorProcess {

@@ -34,10 +34,27 @@ export async function workspaceId(stack: E2eStack): Promise<string> {
   return ((page.data as Json[])[0] as { id: string }).id;
 }
 
+/**
+ * The id of the connector named `name`, once it is installed: a PyPI connector installs in the
+ * background, and asking for its spec starts that (the API answers 503 until it is done).
+ */
 export async function definitionId(stack: E2eStack, kind: 'source' | 'destination', name: string): Promise<string> {
   const page = await ok(stack, 'GET', `/api/v1/${kind}-definitions?limit=100`);
-  const found = (page.data as { id: string; name: string }[]).find((d) => d.name === name);
+  const found = (page.data as { id: string; name: string; installStatus: string }[]).find((d) => d.name === name);
   if (!found) throw new Error(`no ${kind} definition named ${name}`);
+  if (found.installStatus !== 'ready') {
+    await waitFor(
+      `${name} to be installed`,
+      async () => {
+        const spec = await stack.request('GET', `/api/v1/${kind}-definitions/${found.id}/specification`);
+        if (spec.status === 200) return true;
+        if (spec.status !== 503) throw new Error(`${name}: ${spec.status} ${JSON.stringify(spec.body)}`);
+        return undefined;
+      },
+      600_000,
+      2_000,
+    );
+  }
   return found.id;
 }
 
