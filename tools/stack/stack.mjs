@@ -7,7 +7,7 @@
 //   stack.failure.then(...)                 // a service died on its own
 //   await stack.stop();
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from './postgres.mjs';
@@ -21,14 +21,46 @@ const READY_TIMEOUT_MS = 120_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** 'R', 'S', 'Z' (a zombie nobody reaped) ... of a process; undefined when there is none. */
+function processState(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+const postmasterPid = (pidFile) => {
+  try {
+    return Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+};
+
 /** The postmaster in `pidFile` runs (a zombie, which nobody reaped, does not). */
 function postmasterAlive(pidFile) {
-  try {
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
+  const pid = postmasterPid(pidFile);
+  const state = pid === undefined ? undefined : processState(pid);
+  return state !== undefined && state !== 'Z';
+}
+
+/**
+ * Starts PostgreSQL again after its postmaster died. A zombie postmaster still "exists" for
+ * kill(pid, 0), so PostgreSQL (and pg_ctl) would take its lock file for a live server: that
+ * stale file goes. Its old backends may hold the shared memory a few seconds more: tried again.
+ */
+async function restartPostgres(pidFile, start) {
+  for (let attempt = 1; ; attempt++) {
+    const pid = postmasterPid(pidFile);
+    if (pid !== undefined && processState(pid) === 'Z') rmSync(pidFile, { force: true });
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await sleep(2000);
+    }
   }
 }
 const defaultLog = (line) => process.stderr.write(`\x1b[1m[tributary]\x1b[0m ${line}\n`);
@@ -226,7 +258,7 @@ export class Stack {
       if (this.#stopping || this.#failed || this.#restartingPostgres || postmasterAlive(pidFile)) return;
       this.#restartingPostgres = true;
       try {
-        if (await this.#restartAfterCrash('postgres', 'stopped (its postmaster is gone)', () => '')) await start();
+        if (await this.#restartAfterCrash('postgres', 'stopped (its postmaster is gone)', () => '')) await restartPostgres(pidFile, start);
       } catch (error) {
         this.#fail(new Error(`postgres could not be restarted: ${error.message} (log: ${this.#logFile('postgres')})`));
       } finally {

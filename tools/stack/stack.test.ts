@@ -190,17 +190,26 @@ describe('the embedded stack (npm start)', () => {
       return pid !== undefined && pid !== worker ? true : undefined;
     }, 30_000);
     expect(supervisor.output()).toMatch(/worker was killed by SIGKILL; restarting it in 1 s \(log: .*worker\.log\)/);
+    // up again: the new worker has connected and started (its log says so)
+    const workerLog = join(dataDir, 'logs', 'worker.log');
+    const restartedPid = await workerPid();
+    const started = (line: string) => line.includes('worker started') && line.includes(`"pid":${restartedPid}`);
+    await waitFor('the restarted worker to start', async () => ((await readFile(workerLog, 'utf8')).split('\n').some(started) ? true : undefined), 60_000);
 
     // PostgreSQL (daemonized by pg_ctl) is watched too
     const postmasterFile = join(dataDir, 'postgres', 'postmaster.pid');
     const postmaster = Number((await readFile(postmasterFile, 'utf8')).split('\n')[0]);
     process.kill(postmaster, 'SIGKILL');
-    await waitFor('PostgreSQL restarted', async () => {
-      const pid = Number((await readFile(postmasterFile, 'utf8').catch(() => '')).split('\n')[0]);
-      return pid && pid !== postmaster && isAlive(pid) ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      () => `PostgreSQL restarted; the supervisor said:\n${supervisor.output().slice(-3000)}`,
+      async () => {
+        const pid = Number((await readFile(postmasterFile, 'utf8').catch(() => '')).split('\n')[0]);
+        return pid && pid !== postmaster && isAlive(pid) ? true : undefined;
+      },
+      60_000,
+    );
     expect(supervisor.output()).toMatch(/postgres stopped \(its postmaster is gone\); restarting it/);
-    await waitFor('the API to answer again', async () => {
+    await waitFor(() => `the API to answer again; the supervisor said:\n${supervisor.output().slice(-3000)}`, async () => {
       const response = await fetch(`${apiUrl}/workspaces`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
       return response?.status === 200 ? true : undefined;
     }, 60_000);

@@ -28,6 +28,8 @@ export const isInstalled = (definition: Pick<ActorDefinitionEntity, 'runtime'>):
 @Injectable()
 export class DefinitionInstalls implements OnApplicationBootstrap, OnApplicationShutdown {
   private sweeper: NodeJS.Timeout | undefined;
+  /** installs this server runs: awaited on shutdown, before the Temporal connection closes */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -49,8 +51,10 @@ export class DefinitionInstalls implements OnApplicationBootstrap, OnApplication
     this.sweeper.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Gives installs a few seconds to record how they ended; one still running is taken up again once stale. */
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
+    await Promise.race([Promise.allSettled(this.running), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 
   private async startNextPending(): Promise<void> {
@@ -74,7 +78,9 @@ export class DefinitionInstalls implements OnApplicationBootstrap, OnApplication
           AND (install_status = 'pending' OR (install_status = 'installing' AND install_started_at < now() - $3 * interval '1 millisecond'))`,
       [definition.id, definition.version, STALE_INSTALL_MS],
     )) as [unknown, number];
-    if (claimed === 1) void this.install(definition);
+    if (claimed !== 1) return;
+    const install = this.install(definition).finally(() => this.running.delete(install));
+    this.running.add(install);
   }
 
   /** A failed install of the current version, tried again. */

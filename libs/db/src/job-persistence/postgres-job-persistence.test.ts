@@ -279,7 +279,8 @@ describe('PostgresJobPersistence', () => {
           `INSERT INTO job (connection_id, job_type, status, config_snapshot) VALUES ($1, 'sync', 'pending', '{}') RETURNING id::text AS id`,
           [connectionId],
         )) as [{ id: string }];
-        const creating = persistence.createJob(connectionId, 'manual', { kind: 'sync' });
+        // observed at once: it may reject while the other writer's commit is still being answered
+        const creating = rejection(persistence.createJob(connectionId, 'manual', { kind: 'sync' }));
         // createJob did not see the uncommitted row: its insert waits on the unique index
         const waitingOnLock = async () =>
           Number(
@@ -293,8 +294,7 @@ describe('PostgresJobPersistence', () => {
         while ((await waitingOnLock()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         expect(await waitingOnLock()).toBe(1);
         await other.commitTransaction();
-        const error = await rejection(creating);
-        expect(error).toMatchObject({ code: ErrorCode.Conflict, details: { jobId: otherJobId } });
+        expect(await creating).toMatchObject({ code: ErrorCode.Conflict, details: { jobId: otherJobId } });
         await finishJob(otherJobId);
       } finally {
         await other.release();
