@@ -10,7 +10,7 @@ import { AccessGuard } from './auth/access.guard.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
 import { HealthController } from './health/health.controller.js';
-import { ALLOW_COMMAND_CONNECTORS, DATA_SOURCE, LOGGER, PENDING_INSTALLS_INTERVAL_MS, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
+import { ALLOW_COMMAND_CONNECTORS, BACKGROUND_INSTALLS, DATA_SOURCE, LOGGER, PENDING_INSTALLS_INTERVAL_MS, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -35,6 +35,8 @@ export interface AppDependencies {
   allowCommandConnectors?: boolean;
   /** how often the next pending connector install starts (TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS); default 0: only on demand */
   pendingInstallsIntervalMs?: number;
+  /** install PyPI/npm connectors in the background (default true); false for a test server without Temporal */
+  backgroundInstalls?: boolean;
 }
 
 /** What every module may inject: the database, the secret key, the logger, Temporal. */
@@ -51,6 +53,7 @@ class InfrastructureModule {
       { provide: TEMPORAL, useValue: temporalSettings(deps.temporal) },
       { provide: ALLOW_COMMAND_CONNECTORS, useValue: deps.allowCommandConnectors ?? false },
       { provide: PENDING_INSTALLS_INTERVAL_MS, useValue: deps.pendingInstallsIntervalMs ?? 0 },
+      { provide: BACKGROUND_INSTALLS, useValue: deps.backgroundInstalls ?? true },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -91,6 +91,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     temporal: { client: temporalClient, taskQueue, ...limits },
     allowCommandConnectors: options.allowCommandConnectors ?? false,
     pendingInstallsIntervalMs: options.pendingInstallsIntervalMs ?? 0,
+    // without Temporal, a background install would only leave Temporal calls retrying after the test
+    backgroundInstalls: options.temporal !== undefined,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

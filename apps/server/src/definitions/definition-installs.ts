@@ -14,7 +14,7 @@ import { ActorDefinitionEntity, INSTALLED_RUNTIMES } from '@tributary/db';
 import { CONNECTOR_COMMAND_TIMEOUT_MS } from '@tributary/workflows';
 import { ApiProblem } from '../errors/api-problem.js';
 import type { Logger } from '@tributary/config';
-import { DATA_SOURCE, LOGGER, PENDING_INSTALLS_INTERVAL_MS } from '../infrastructure/tokens.js';
+import { BACKGROUND_INSTALLS, DATA_SOURCE, LOGGER, PENDING_INSTALLS_INTERVAL_MS } from '../infrastructure/tokens.js';
 import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
 
 /** An install marked running for longer than a command may take belongs to a server that stopped meanwhile. */
@@ -36,6 +36,8 @@ export class DefinitionInstalls implements OnApplicationBootstrap, OnApplication
     @Inject(ConnectorCommandsService) private readonly commands: ConnectorCommandsService,
     @Inject(PENDING_INSTALLS_INTERVAL_MS) private readonly sweepIntervalMs: number,
     @Inject(LOGGER) private readonly logger: Logger,
+    /** false for a server without Temporal (tests): connectors then install when needed, as any command runs */
+    @Inject(BACKGROUND_INSTALLS) readonly enabled: boolean,
   ) {}
 
   /**
@@ -43,7 +45,7 @@ export class DefinitionInstalls implements OnApplicationBootstrap, OnApplication
    * oldest one starts (one at a time: pip on a small machine is slow enough already).
    */
   onApplicationBootstrap(): void {
-    if (this.sweepIntervalMs <= 0) return;
+    if (!this.enabled || this.sweepIntervalMs <= 0) return;
     this.sweeper = setInterval(
       () => void this.startNextPending().catch((error: Error) => this.logger.warn({ err: error }, 'could not start a pending connector install')),
       this.sweepIntervalMs,
@@ -71,7 +73,7 @@ export class DefinitionInstalls implements OnApplicationBootstrap, OnApplication
    * runs (here or on another server) or the last one failed. Returns at once.
    */
   async start(definition: ActorDefinitionEntity): Promise<void> {
-    if (!isInstalled(definition)) return;
+    if (!this.enabled || !isInstalled(definition)) return;
     const [, claimed] = (await this.dataSource.query(
       `UPDATE actor_definition SET install_status = 'installing', install_started_at = now(), install_error = NULL
         WHERE id = $1 AND version = $2 AND spec IS NULL

@@ -115,7 +115,7 @@ export class DefinitionsService {
    */
   async ensureSpec(definition: ActorDefinitionEntity): Promise<DefinitionWithSpec> {
     if (definition.spec) return definition as DefinitionWithSpec;
-    if (isInstalled(definition)) return this.installs.installed(definition);
+    if (isInstalled(definition) && this.installs.enabled) return this.installs.installed(definition);
     const key = `${definition.id}@${definition.version}`;
     let run = this.specRuns.get(key);
     if (!run) {

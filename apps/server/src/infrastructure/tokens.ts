@@ -8,3 +8,5 @@ export const TEMPORAL = Symbol('Temporal');
 export const ALLOW_COMMAND_CONNECTORS = Symbol('AllowCommandConnectors');
 /** number: how often the next pending connector install starts, in ms (0: only on demand) */
 export const PENDING_INSTALLS_INTERVAL_MS = Symbol('PendingInstallsIntervalMs');
+/** boolean: PyPI/npm connectors install in the background (false only for a server without Temporal, in tests) */
+export const BACKGROUND_INSTALLS = Symbol('BackgroundInstalls');

@@ -105,8 +105,10 @@ export class ConnectionWorkflows {
         return await this.rpc.client.workflow.executeUpdateWithStart(runJobUpdate, { args: [request], startWorkflowOperation: operation });
       } catch (error) {
         // right after a job the workflow continues as new: an update landing in that instant
-        // is refused as "closing" and goes to the new run when sent again
-        if (grpcCode(error) !== GRPC_RESOURCE_EXHAUSTED || Date.now() > deadline) throw error;
+        // is refused as "closing" and goes to the new run when sent again. A run that ended
+        // (the connection was inactive a moment ago) is started again by the next send.
+        const runEnded = error instanceof WorkflowUpdateFailedError && /completed before the Update completed/.test(error.cause?.message ?? error.message);
+        if ((grpcCode(error) !== GRPC_RESOURCE_EXHAUSTED && !runEnded) || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50));
         return send();
       }
