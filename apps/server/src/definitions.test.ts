@@ -77,6 +77,14 @@ describe('connector definitions through the HTTP API', () => {
     const wrongType = await api.request('PATCH', `/api/v1/source-definitions/${builtin.id}/version`, { body: { version: '9.9.9' } });
     expect(wrongType.status).toBe(404);
   });
+
+  it('refuses to install a connector that has nothing to install, and a definition that does not exist', async () => {
+    const builtin = await seedDefinition(api.dataSource, 'destination', 'destination-nothing-to-install', null);
+    const refused = await api.request('POST', `/api/v1/destination-definitions/${builtin.id}/install`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ detail: expect.stringContaining('nothing to install') });
+    expect((await api.request('POST', `/api/v1/source-definitions/${builtin.id}/install`)).status).toBe(404);
+  });
 });
 
 describe('command connectors where the operator allows them', () => {

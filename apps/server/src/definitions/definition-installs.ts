@@ -63,7 +63,8 @@ export class DefinitionInstalls implements OnApplicationBootstrap, OnApplication
     const [installing] = (await this.dataSource.query(`SELECT 1 FROM actor_definition WHERE install_status = 'installing' LIMIT 1`)) as unknown[];
     if (installing) return;
     const [oldest] = (await this.dataSource.query(
-      `SELECT id FROM actor_definition WHERE install_status = 'pending' AND spec IS NULL AND runtime->>'kind' IN ('pypi', 'npm') ORDER BY created_at LIMIT 1`,
+      `SELECT id FROM actor_definition WHERE install_status = 'pending' AND spec IS NULL AND runtime->>'kind' = ANY($1) ORDER BY created_at LIMIT 1`,
+      [INSTALLED_RUNTIMES],
     )) as { id: string }[];
     if (oldest) await this.start(await this.dataSource.getRepository(ActorDefinitionEntity).findOneByOrFail({ id: oldest.id }));
   }

@@ -6,15 +6,12 @@
  * and the destination continues the staging its state covers.
  */
 import { streamDescriptorKey } from '@tributary/domain';
-import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, StreamDescriptor } from '@tributary/protocol';
+import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '@tributary/protocol';
 import type { ReplicationState } from '@tributary/replication';
 import type { JobPersistence } from '@tributary/workflows';
 
-const descriptorOf = ({ stream }: ConfiguredAirbyteStream): StreamDescriptor => ({
-  name: stream.name,
-  ...(stream.namespace ? { namespace: stream.namespace } : {}),
-});
-const keyOf = (s: ConfiguredAirbyteStream) => streamDescriptorKey(descriptorOf(s));
+// an AirbyteStream names itself as a descriptor does (name, namespace)
+const keyOf = (s: ConfiguredAirbyteStream) => streamDescriptorKey(s.stream);
 
 /** The streams the committed state covers; undefined for a LEGACY state, which names none. */
 function streamsWithState(state: ReplicationState | undefined): Set<string> | undefined {
@@ -39,7 +36,7 @@ export async function withFreshGenerations(
   if (!covered) return catalog;
   const overwrite = catalog.streams.filter((s) => s.destination_sync_mode === 'overwrite');
   if (overwrite.length === 0) return catalog;
-  const fresh = overwrite.filter((s) => !covered.has(keyOf(s))).map(descriptorOf);
+  const fresh = overwrite.filter((s) => !covered.has(keyOf(s))).map((s) => s.stream);
   // every overwrite stream takes the connection's generation: an earlier attempt may have moved it on
   const generations = await persistence.startNewGenerations(connectionId, fresh);
   return {

@@ -26,11 +26,6 @@ export async function startNewGenerations(
       catalog = bumpGenerations(catalog, streams);
       await manager.query(`UPDATE connection SET configured_catalog = $2::jsonb WHERE id = $1`, [connectionId, JSON.stringify(catalog)]);
     }
-    return new Map(
-      catalog.streams.map((s) => [
-        streamDescriptorKey({ name: s.stream.name, ...(s.stream.namespace ? { namespace: s.stream.namespace } : {}) }),
-        generationOf(s),
-      ]),
-    );
+    return new Map(catalog.streams.map((s) => [streamDescriptorKey(s.stream), generationOf(s)]));
   });
 }
