@@ -12,10 +12,12 @@ if [ ! -x "$bin_dir/temporal" ]; then
   exec 9>"$bin_dir/../build.lock"
   flock 9
   if [ ! -x "$bin_dir/temporal" ]; then
-    command -v go >/dev/null || apt_install golang-go
+    go="$(go_cmd)"
+    go_env
     log "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (once; a few minutes)"
-    GOBIN="$bin_dir" GOFLAGS=-mod=mod GOMODCACHE="$TRIBUTARY_CACHE_DIR/go/mod" GOCACHE="$TRIBUTARY_CACHE_DIR/go/build" \
-      go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" >&2
+    started=$SECONDS
+    GOBIN="$bin_dir" "$go" install -trimpath -ldflags="-s -w" "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" >&2
+    log "Temporal CLI built in $((SECONDS - started)) s: $bin_dir/temporal"
   fi
 fi
 echo "$bin_dir/temporal"

@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_system_deps
+start_tool_builds
 ensure_node_modules
 log "building"
 npx tsc -b tsconfig.build.json
@@ -19,4 +20,11 @@ export KUBE_APISERVER HELM
 SCHEMATHESIS="$(bash tools/ensure-schemathesis.sh)"
 export SCHEMATHESIS
 log "running tests (connector virtualenvs cached in $TRIBUTARY_CACHE_DIR)"
-exec npx vitest run "$@"
+# besides vitest's own report, a JSON one from which the last line printed is the plain count
+# ("N passed, N failed"), the closing line that tools reading this output understand
+results="$(mktemp -t tributary-vitest-XXXXXX.json)"
+trap 'rm -f "$results"' EXIT
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+node "$REPO_ROOT/tools/test-summary.mjs" "$results" || true
+exit "$status"
