@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const libs = ['domain', 'protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage'];
+const libs = ['domain', 'protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage', 'metrics'];
 const apps = ['cli', 'server', 'worker', 'bootloader', 'pod-sweeper'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.
@@ -56,7 +56,7 @@ export default defineConfig({
       webapp('webapp', ['src/**/*.test.{ts,tsx}'], 60_000),
       webapp('webapp-e2e', ['e2e/**/*.test.ts'], 300_000),
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it
-      project('tools', 'tools', ['stack/**/*.test.ts', 'architecture/**/*.test.ts'], 180_000),
+      project('tools', 'tools', ['stack/**/*.test.ts', 'architecture/**/*.test.ts', 'grafana/**/*.test.ts'], 180_000),
       // a real kube-apiserver + etcd, the fake kubelet, the Helm chart
       project('kubernetes', '.', ['testing/src/kubernetes/**/*.test.ts', 'charts/**/*.test.ts'], 120_000),
     ],

@@ -17,3 +17,4 @@ export { adminQuery, connectionFromUrl, createTestDatabase, testServerAdminUrl, 
 export { childPids, isAlive } from './processes.js';
 export { startTestTemporal, type TestTemporal } from './temporal.js';
 export { waitFor } from './wait-for.js';
+export { promSample } from './prometheus.js';

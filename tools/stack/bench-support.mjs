@@ -26,6 +26,8 @@ export async function startBenchStack(label) {
     TRIBUTARY_POSTGRES_PORT: String(await freePort()),
     TRIBUTARY_TEMPORAL_PORT: String(await freePort()),
     TRIBUTARY_WEBAPP_PORT: String(await freePort()),
+    TRIBUTARY_SERVER_METRICS_PORT: String(await freePort()),
+    TRIBUTARY_WORKER_METRICS_PORT: String(await freePort()),
   });
   const stack = new Stack(settings, { log: (line) => log(`stack: ${line}`) });
   process.on('exit', () => stack.kill());

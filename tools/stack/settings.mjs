@@ -38,6 +38,9 @@ export function stackSettings(env = process.env) {
     /** the web UI (`next start`), on the API's host */
     webappPort: port(env, 'TRIBUTARY_WEBAPP_PORT', 3000),
     publicUiUrl: (env.TRIBUTARY_PUBLIC_UI_URL || `http://${publicHost}:${port(env, 'TRIBUTARY_WEBAPP_PORT', 3000)}`).replace(/\/$/, ''),
+    /** each service's ops server (GET /metrics, /livez, /readyz), on loopback */
+    serverMetricsPort: port(env, 'TRIBUTARY_SERVER_METRICS_PORT', 9464),
+    workerMetricsPort: port(env, 'TRIBUTARY_WORKER_METRICS_PORT', 9465),
     /** set: use that database; unset: a PostgreSQL server in <data dir>/postgres on postgresPort */
     databaseUrl: env.DATABASE_URL || undefined,
     postgresPort: port(env, 'TRIBUTARY_POSTGRES_PORT', 15432),

@@ -161,11 +161,11 @@ export class Stack {
 
     this.log(`starting the API server and the worker (logs in ${s.logDir})`);
     const serviceEnv = { ...appEnv, TRIBUTARY_SECRET_KEY: secretKey };
-    this.#supervise(() => this.#startNode('server', 'apps/server/dist/main.js', { ...serviceEnv, PORT: String(s.apiPort), HOST: s.apiHost }));
+    this.#supervise(() => this.#startNode('server', 'apps/server/dist/main.js', { ...serviceEnv, PORT: String(s.apiPort), HOST: s.apiHost, TRIBUTARY_METRICS_PORT: String(s.serverMetricsPort) }));
     // the worker's secrets go on its stdin: connectors it runs could read its environment in /proc
     const { DATABASE_URL, TRIBUTARY_SECRET_KEY, ...workerEnv } = serviceEnv;
     const workerSecrets = `DATABASE_URL=${DATABASE_URL}\nTRIBUTARY_SECRET_KEY=${TRIBUTARY_SECRET_KEY}\n`;
-    this.#supervise(() => this.#startNode('worker', 'apps/worker/dist/main.js', { ...workerEnv, TRIBUTARY_ENV_STDIN: '1' }, [], workerSecrets));
+    this.#supervise(() => this.#startNode('worker', 'apps/worker/dist/main.js', { ...workerEnv, TRIBUTARY_ENV_STDIN: '1', TRIBUTARY_METRICS_PORT: String(s.workerMetricsPort) }, [], workerSecrets));
     await this.#waitForHealth();
     // the web UI's production build (tools/build-webapp.sh); its server calls the API on loopback
     this.log('starting the web UI');

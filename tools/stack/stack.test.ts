@@ -86,6 +86,8 @@ describe('the embedded stack (npm start)', () => {
     env.TRIBUTARY_POSTGRES_PORT = String(await freePort());
     env.TRIBUTARY_TEMPORAL_PORT = String(await freePort());
     env.TRIBUTARY_WEBAPP_PORT = String(await freePort());
+    env.TRIBUTARY_SERVER_METRICS_PORT = String(await freePort());
+    env.TRIBUTARY_WORKER_METRICS_PORT = String(await freePort());
     for (const name of [
       'DATABASE_URL',
       'TEMPORAL_ADDRESS',

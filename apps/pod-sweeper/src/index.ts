@@ -9,4 +9,4 @@ export {
   type SweepTotals,
 } from './pod-sweeper.js';
 
-export { prometheusText } from './metrics.js';
+export { registerSweepMetrics } from './metrics.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobPodLabels } from '@tributary/domain';
-import { freePort } from '@tributary/testing';
+import { freePort, promSample } from '@tributary/testing';
 import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '@tributary/testing/kubernetes';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -41,7 +41,7 @@ describe('pod-sweeper main (compiled)', () => {
     expect(output()).toMatch(/TRIBUTARY_KUBERNETES_NAMESPACE: must be a Kubernetes namespace name/);
   });
 
-  it('sweeps with the kubeconfig it is given, answers /healthz and /metrics, and stops cleanly on SIGTERM', async () => {
+  it('sweeps with the kubeconfig it is given, answers /livez, /readyz and /metrics, and stops cleanly on SIGTERM', async () => {
     const namespace = await kube.createNamespace();
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
     const created = await core.createNamespacedPod({
@@ -70,15 +70,17 @@ describe('pod-sweeper main (compiled)', () => {
       KUBECONFIG: kube.kubeconfigPath,
       TRIBUTARY_KUBERNETES_NAMESPACE: namespace,
       TRIBUTARY_POD_SWEEPER_FAILED_TTL_MINUTES: '20',
-      TRIBUTARY_POD_SWEEPER_HEALTH_HOST: '127.0.0.1',
-      TRIBUTARY_POD_SWEEPER_HEALTH_PORT: String(port),
+      TRIBUTARY_METRICS_HOST: '127.0.0.1',
+      TRIBUTARY_METRICS_PORT: String(port),
     });
     await waitFor(async () => (await core.listNamespacedPod({ namespace })).items.length === 0);
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toContain('tributary_pod_sweeper_deleted_pods_total{phase="failed"} 1\n');
-    expect(metrics).toContain('tributary_pod_sweeper_deleted_pods_total{phase="succeeded"} 0\n');
-    expect(metrics).toMatch(/^tributary_pod_sweeper_cycles_total [1-9]\d*$/m);
+    const labels = { service: 'pod-sweeper' };
+    expect(promSample(metrics, 'tributary_pod_sweeper_deleted_pods_total', { ...labels, phase: 'failed' })).toBe(1);
+    expect(promSample(metrics, 'tributary_pod_sweeper_deleted_pods_total', { ...labels, phase: 'succeeded' })).toBe(0);
+    expect(promSample(metrics, 'tributary_pod_sweeper_cycles_total', labels)).toBeGreaterThanOrEqual(1);
     sweeper.child.kill('SIGTERM');
     expect(await sweeper.exited).toBe(0);
     const lines = sweeper
@@ -86,7 +88,7 @@ describe('pod-sweeper main (compiled)', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { msg: string; deletedFailed?: number });
-    expect(lines[0]?.msg).toMatch(/health check on/);
+    expect(lines[0]?.msg).toMatch(/metrics and probes on/);
     expect(lines.find((l) => l.msg === 'sweep cycle done')?.deletedFailed).toBe(1);
     expect(lines.at(-1)?.msg).toBe('pod sweeper stopped');
   });

@@ -1,8 +1,8 @@
 /** `node apps/pod-sweeper/dist/main.js`: sweep finished job pods until SIGTERM. */
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ConfigError, createLogger, loadConfig, podSweeperEnvSchema } from '@tributary/config';
-import { startHealthServer } from './health-server.js';
-import { prometheusText } from './metrics.js';
+import { createMetricsRegistry, startOpsServer } from '@tributary/metrics';
+import { registerSweepMetrics } from './metrics.js';
 import { PodSweeper } from './pod-sweeper.js';
 
 const MINUTE_MS = 60_000;
@@ -33,13 +33,17 @@ async function main(): Promise<number> {
     failedTtlMs: config.TRIBUTARY_POD_SWEEPER_FAILED_TTL_MINUTES * MINUTE_MS,
     pageSize: config.TRIBUTARY_POD_SWEEPER_PAGE_SIZE,
   });
-  const health = await startHealthServer({
-    host: config.TRIBUTARY_POD_SWEEPER_HEALTH_HOST,
-    port: config.TRIBUTARY_POD_SWEEPER_HEALTH_PORT,
-    isHealthy: () => sweeper.isHealthy(),
-    metrics: () => prometheusText(sweeper.totals()),
+  const registry = createMetricsRegistry('pod-sweeper');
+  registerSweepMetrics(registry, () => sweeper.totals());
+  // alive while cycles end (a cycle hung on the API server is not); ready once alive
+  const health = await startOpsServer({
+    host: config.TRIBUTARY_METRICS_HOST,
+    port: config.TRIBUTARY_METRICS_PORT,
+    registry,
+    live: () => sweeper.isHealthy(),
+    ready: async () => (sweeper.isHealthy() ? { ready: true } : { ready: false, reason: 'no sweep cycle ended for three intervals' }),
   });
-  logger.info({ healthPort: health.port }, `health check on http://${config.TRIBUTARY_POD_SWEEPER_HEALTH_HOST}:${health.port}/healthz`);
+  logger.info({ metricsPort: health.port }, `metrics and probes on http://${config.TRIBUTARY_METRICS_HOST}:${health.port} (/metrics, /livez, /readyz)`);
   sweeper.start();
 
   await new Promise<void>((resolve) => {

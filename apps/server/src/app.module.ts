@@ -1,3 +1,4 @@
+import type { HttpMetrics } from '@tributary/metrics';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
@@ -37,6 +38,8 @@ export interface AppDependencies {
   pendingInstallsIntervalMs?: number;
   /** install PyPI/npm connectors in the background (default true); false for a test server without Temporal */
   backgroundInstalls?: boolean;
+  /** request durations by route and status, for /metrics (main.ts; tests go without) */
+  httpMetrics?: HttpMetrics;
 }
 
 /** What every module may inject: the database, the secret key, the logger, Temporal. */

@@ -60,6 +60,8 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
   });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    // the route's pattern, never the URL (ids would make a series per resource)
+    deps.httpMetrics?.requestServed(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     if (reply.statusCode >= 500) httpLog.error(line, 'request failed');
     else httpLog.info(line, 'request');
     done();

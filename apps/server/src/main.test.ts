@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { freePort } from '@tributary/testing';
+import { freePort, promSample } from '@tributary/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTokenEntity, createDataSource, newApiToken } from '@tributary/db';
@@ -40,7 +40,7 @@ describe('server main (compiled)', () => {
   });
   afterAll(() => db?.drop());
 
-  const env = () => ({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info' });
+  const env = () => ({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info', TRIBUTARY_METRICS_PORT: '0' });
 
   it('names every bad variable and exits 2', async () => {
     const { exited, output } = run({ TRIBUTARY_SECRET_KEY: 'short', PORT: 'x' });
@@ -71,6 +71,34 @@ describe('server main (compiled)', () => {
       expect(version.status).toBe(200);
       expect(server.output()).toContain('Config API listening');
       expect(server.output()).not.toContain(token);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
+  it('serves /metrics (request durations by route pattern and status) and /readyz on its own port, not on the API\'s', async () => {
+    const dataSource = await createDataSource({ url: db.url }).initialize();
+    await dataSource.runMigrations();
+    await dataSource.destroy();
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const server = run({ ...env(), PORT: String(port), TRIBUTARY_METRICS_PORT: String(metricsPort) });
+    try {
+      const api = `http://127.0.0.1:${port}`;
+      await waitForHealth(`${api}/api/v1/health`);
+      const ops = `http://127.0.0.1:${metricsPort}`;
+      await waitForHealth(`${ops}/readyz`);
+      const id = randomBytes(8).toString('hex');
+      expect((await fetch(`${api}/api/v1/sources/${id}`)).status).toBe(401);
+      expect((await fetch(`${api}/metrics`)).status).toBe(404);
+      const metrics = await (await fetch(`${ops}/metrics`)).text();
+      const count = (route: string, status: string) =>
+        promSample(metrics, 'tributary_api_request_duration_seconds_count', { service: 'server', method: 'GET', route, status });
+      expect(count('/api/v1/health', '200')).toBeGreaterThanOrEqual(1);
+      expect(count('/api/v1/sources/:sourceId', '401')).toBe(1);
+      expect(count('unmatched', '404')).toBe(1);
+      expect(metrics).not.toContain(id);
+      expect(server.output()).toContain(`"metrics":"http://127.0.0.1:${metricsPort}/metrics"`);
     } finally {
       server.child.kill('SIGTERM');
     }

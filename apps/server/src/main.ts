@@ -2,6 +2,7 @@
 import { ConfigError, createLogger, loadConfig, serverEnvSchema, storageDirOf } from '@tributary/config';
 import { Connection } from '@temporalio/client';
 import { closeWhenIdle, createDataSource } from '@tributary/db';
+import { createMetricsRegistry, HttpMetrics, startOpsServer } from '@tributary/metrics';
 import { LocalDirStorage } from '@tributary/storage';
 import type { Server } from 'node:http';
 import { createServerApp } from './app.js';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = temporalDependenciesFrom(config, temporalConnection);
   const storage = new LocalDirStorage(storageDirOf(config));
+  const registry = createMetricsRegistry('server');
   const app = await createServerApp({
+    httpMetrics: new HttpMetrics(registry),
     dataSource,
     secretKey: config.TRIBUTARY_SECRET_KEY,
     logger,
@@ -47,6 +50,16 @@ async function main(): Promise<void> {
     pendingInstallsIntervalMs: config.TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
+  // ready while the database answers; Temporal being down only makes some calls answer 503
+  const ops = await startOpsServer({
+    host: config.TRIBUTARY_METRICS_HOST,
+    port: config.TRIBUTARY_METRICS_PORT,
+    registry,
+    ready: async () => {
+      await dataSource.query('SELECT 1');
+      return { ready: true };
+    },
+  });
   const url = config.TRIBUTARY_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   logger.info(
     {
@@ -55,6 +68,7 @@ async function main(): Promise<void> {
       temporal: config.TEMPORAL_ADDRESS,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics`,
     },
     'Config API listening',
   );
@@ -64,6 +78,7 @@ async function main(): Promise<void> {
     const forceClose = setTimeout(() => (app.getHttpServer() as Server).closeAllConnections(), SHUTDOWN_GRACE_MS);
     await app.close();
     clearTimeout(forceClose);
+    await ops.close();
     await temporalConnection.close();
     await closeWhenIdle(dataSource, SHUTDOWN_GRACE_MS);
   };

@@ -1,6 +1,8 @@
 /** A Temporal worker running Tributary's workflows and the given activities. */
 import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { SyncMetrics } from '@tributary/metrics';
 import { TRIBUTARY_TASK_QUEUE, type TributaryActivities } from '@tributary/workflows';
+import { syncMetricsInterceptor } from './sync-metrics-interceptor.js';
 import type { WorkflowCode } from './workflow-code.js';
 
 export interface TributaryWorkerOptions {
@@ -10,6 +12,8 @@ export interface TributaryWorkerOptions {
   workflowCode: WorkflowCode;
   taskQueue?: string;
   identity?: string;
+  /** sync attempts (queue wait, running, duration, records, bytes), for /metrics */
+  metrics?: SyncMetrics;
 }
 
 export function createTributaryWorker(options: TributaryWorkerOptions): Promise<Worker> {
@@ -21,6 +25,7 @@ export function createTributaryWorker(options: TributaryWorkerOptions): Promise<
     // an explicit undefined would override the SDK's default identity
     ...(options.identity ? { identity: options.identity } : {}),
     activities: options.activities,
+    ...(options.metrics ? { interceptors: { activity: [syncMetricsInterceptor(options.metrics)] } } : {}),
     ...('bundlePath' in workflowCode
       ? { workflowBundle: { codePath: workflowCode.bundlePath } }
       : { workflowsPath: workflowCode.workflowsPath }),

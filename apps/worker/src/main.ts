@@ -12,6 +12,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createLogger, type Logger } from '@tributary/config';
 import { resolveBuiltinConnector } from '@tributary/connectors';
 import { createDataSource, PostgresJobPersistence } from '@tributary/db';
+import { createMetricsRegistry, startOpsServer, SyncMetrics } from '@tributary/metrics';
 import { ProcessLauncher, sweepStaleRunDirs, type ConnectorUser } from '@tributary/launcher';
 import { LocalDirStorage } from '@tributary/storage';
 import { createActivities } from './activities/index.js';
@@ -48,13 +49,16 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    await runWorker(env, connectorUser, new PostgresJobPersistence(dataSource, env.secretKey), logger);
+    await runWorker(env, connectorUser, dataSource, logger);
   } finally {
     await dataSource.destroy();
   }
 }
 
-async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefined, persistence: PostgresJobPersistence, logger: Logger): Promise<void> {
+async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefined, dataSource: ReturnType<typeof createDataSource>, logger: Logger): Promise<void> {
+  const persistence = new PostgresJobPersistence(dataSource, env.secretKey);
+  const registry = createMetricsRegistry('worker');
+  const metrics = new SyncMetrics(registry);
   // the launcher makes per-run temp dirs inside this one; a worker that died left its own there (decrypted configs)
   const tmpDir = join(env.dataDir, 'tmp');
   await mkdir(tmpDir, { recursive: true });
@@ -74,6 +78,7 @@ async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefine
     persistence,
     attemptLogs: storageAttemptLogs(new LocalDirStorage(env.storageDir)),
     jobOptions: env.jobOptions,
+    metrics,
   });
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   try {
@@ -85,6 +90,18 @@ async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefine
       activities,
       workflowCode,
       identity: `tributary-worker@${hostname()}:${process.pid}`,
+      metrics,
+    });
+    const ops = await startOpsServer({
+      host: env.metricsHost,
+      port: env.metricsPort,
+      registry,
+      live: () => worker.getState() !== 'FAILED',
+      ready: async () => {
+        if (worker.getState() !== 'RUNNING') return { ready: false, reason: `the Temporal worker is ${worker.getState().toLowerCase()}` };
+        await dataSource.query('SELECT 1');
+        return { ready: true };
+      },
     });
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.shutdown());
     logger.info(
@@ -95,10 +112,15 @@ async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefine
         taskQueue: env.temporalTaskQueue,
         workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
         connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
+        metrics: `http://${env.metricsHost}:${ops.port}/metrics`,
       },
       'worker started',
     );
-    await worker.run();
+    try {
+      await worker.run();
+    } finally {
+      await ops.close();
+    }
   } finally {
     await connection.close();
   }

@@ -62,6 +62,7 @@ describe('worker crash', () => {
         TRIBUTARY_DATA_DIR: dataDir,
         // the fixture connector is a command
         TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true',
+        TRIBUTARY_METRICS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

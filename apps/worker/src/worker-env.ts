@@ -26,6 +26,9 @@ export interface WorkerEnv {
   /** TRIBUTARY_ALLOW_COMMAND_CONNECTORS: run connector definitions with a `command` runtime */
   allowCommandConnectors: boolean;
   logLevel: WorkerConfig['LOG_LEVEL'];
+  /** the ops server: GET /metrics, /livez, /readyz */
+  metricsHost: string;
+  metricsPort: number;
   /** TRIBUTARY_CONNECTOR_USER as set (resolved by connector-user.ts) */
   connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
@@ -51,6 +54,8 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     jobOptions: jobOptionsOf(parsed),
     allowCommandConnectors: parsed.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
     logLevel: parsed.LOG_LEVEL,
+    metricsHost: parsed.TRIBUTARY_METRICS_HOST,
+    metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
   };

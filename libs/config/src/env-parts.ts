@@ -92,6 +92,18 @@ export const logEnv = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
+/**
+ * The ops server every service runs beside its work (GET /metrics, /livez, /readyz). Each service
+ * has its own default port so the embedded stack runs them all on one machine; 0 picks a free one.
+ */
+export function opsEnv(defaultPort: number, defaultHost = '127.0.0.1') {
+  return z.object({
+    TRIBUTARY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+    /** all interfaces (0.0.0.0) in a cluster, so Prometheus and the kubelet reach it */
+    TRIBUTARY_METRICS_HOST: z.string().min(1).default(defaultHost),
+  });
+}
+
 export const httpEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   HOST: z.string().min(1).default('127.0.0.1'),

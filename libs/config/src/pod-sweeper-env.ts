@@ -1,6 +1,6 @@
 /** Environment of apps/pod-sweeper, and the Kubernetes part it shares with the worker's launcher. */
 import { z } from 'zod';
-import { logEnv } from './env-parts.js';
+import { logEnv, opsEnv } from './env-parts.js';
 
 export const kubernetesEnv = z.object({
   /** a kubeconfig file; unset in a cluster, where the pod's service account is used */
@@ -25,9 +25,7 @@ export const podSweeperEnvSchema = z.object({
   TRIBUTARY_POD_SWEEPER_FAILED_TTL_MINUTES: minutes.default(120),
   /** pods per list request (the API server pages the rest) */
   TRIBUTARY_POD_SWEEPER_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
-  /** GET /healthz (liveness probe) and GET /metrics; 0 picks a free port */
-  TRIBUTARY_POD_SWEEPER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
-  /** where /healthz listens; all interfaces in a pod, so the kubelet reaches it */
-  TRIBUTARY_POD_SWEEPER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  // GET /metrics, /livez, /readyz: the sweeper only runs in a cluster, so on all interfaces by default
+  ...opsEnv(9467, '0.0.0.0').shape,
 });
 export type PodSweeperConfig = z.infer<typeof podSweeperEnvSchema>;

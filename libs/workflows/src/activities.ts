@@ -29,5 +29,6 @@ export interface TributaryActivities {
   replicate(input: ReplicateActivityInput): Promise<AttemptOutcome>;
   /** nextStep: after a failed attempt, "retried in 10 s: ..." or "not retried: ..." (also written to the attempt's log) */
   finishAttempt(input: AttemptRef & { outcome: AttemptOutcome; nextStep?: string }): Promise<void>;
-  finishJob(input: { jobId: string; result: SyncJobResult }): Promise<void>;
+  /** connectionId: absent in histories recorded before it was passed (metrics label it unknown) */
+  finishJob(input: { jobId: string; connectionId?: string; result: SyncJobResult }): Promise<void>;
 }

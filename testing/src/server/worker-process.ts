@@ -54,6 +54,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true',
       // the secrets on stdin, as the embedded stack passes them: never in the worker's /proc/<pid>/environ
       TRIBUTARY_ENV_STDIN: '1',
+      // /metrics on a free port: tests run many workers at once (give it a port to scrape it)
+      TRIBUTARY_METRICS_PORT: '0',
       ...options.env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],

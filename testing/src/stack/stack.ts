@@ -125,6 +125,8 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
     PORT: String(port),
+    // every server and worker of every test stack on a free port of its own
+    TRIBUTARY_METRICS_PORT: '0',
     ...options.env,
   };
 

@@ -1,4 +1,5 @@
 /** The worker's activities, built from their dependencies (no module-level state). */
+import type { SyncMetrics } from '@tributary/metrics';
 import type { JobOptions, TributaryActivities } from '@tributary/workflows';
 import { connectorCommandActivity } from './connector-command.js';
 import { jobBookkeepingActivities } from './job-bookkeeping.js';
@@ -9,12 +10,14 @@ export interface ActivityDeps extends ReplicateActivityDeps {
   jobOptions?: JobOptions;
   /** TRIBUTARY_SECRET_KEY: opens the sealed configs of connector commands */
   secretKey: Buffer;
+  /** jobs started and ended, for /metrics */
+  metrics?: SyncMetrics;
 }
 
 export function createActivities(deps: ActivityDeps): TributaryActivities {
   return {
     runConnectorCommand: connectorCommandActivity(deps.launcher, deps.secretKey, deps.persistence),
     replicate: replicateActivity(deps),
-    ...jobBookkeepingActivities(deps.persistence, deps.attemptLogs, deps.jobOptions),
+    ...jobBookkeepingActivities(deps.persistence, deps.attemptLogs, deps.jobOptions, deps.metrics),
   };
 }

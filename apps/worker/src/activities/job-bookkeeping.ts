@@ -1,6 +1,7 @@
 /** Activities that only record things: thin wrappers over the persistence port. */
 import { DomainError, ErrorCode } from '@tributary/domain';
 import type { AttemptRef, JobOptions, JobPersistence, JobRequest, JobTrigger, TributaryActivities } from '@tributary/workflows';
+import type { SyncMetrics } from '@tributary/metrics';
 import type { AttemptLogs } from '../attempt-logs.js';
 import { asActivityFailure, withDomainFailures } from '../domain-failure.js';
 
@@ -39,17 +40,27 @@ async function logNextStep(attemptLogs: AttemptLogs, ref: AttemptRef, nextStep: 
   await log.close();
 }
 
-/** jobOptions: the worker's configured retry policy / heartbeat timeout, handed to every connection workflow */
-export function jobBookkeepingActivities(persistence: JobPersistence, attemptLogs: AttemptLogs, jobOptions?: JobOptions): Bookkeeping {
+/**
+ * jobOptions: the worker's configured retry policy / heartbeat timeout, handed to every connection workflow.
+ * metrics: counts jobs as they start and end (a retried activity may count one twice: counters are a trend, the database is the record)
+ */
+export function jobBookkeepingActivities(persistence: JobPersistence, attemptLogs: AttemptLogs, jobOptions?: JobOptions, metrics?: SyncMetrics): Bookkeeping {
   return {
     loadConnectionSettings: async ({ connectionId }) => ({ ...(await persistence.loadConnectionSettings(connectionId)), ...(jobOptions ? { jobOptions } : {}) }),
-    createJob: ({ connectionId, trigger, request, requestId }) => createJob(persistence, connectionId, trigger, request, requestId),
+    createJob: async ({ connectionId, trigger, request, requestId }) => {
+      const created = await createJob(persistence, connectionId, trigger, request, requestId);
+      metrics?.syncStarted(connectionId);
+      return created;
+    },
     // a job that is gone (its connection was deleted) is not coming back: no retries
     createAttempt: ({ jobId }) => withDomainFailures(() => persistence.createAttempt(jobId)),
     finishAttempt: async ({ outcome, nextStep, ...ref }) => {
       await withDomainFailures(() => persistence.finishAttempt(ref, outcome, nextStep));
       if (nextStep) await logNextStep(attemptLogs, ref, nextStep);
     },
-    finishJob: ({ jobId, result }) => withDomainFailures(() => persistence.finishJob(jobId, result)),
+    finishJob: async ({ jobId, connectionId, result }) => {
+      await withDomainFailures(() => persistence.finishJob(jobId, result));
+      metrics?.syncFinished({ connectionId: connectionId ?? 'unknown', status: result.status, failureOrigin: result.failures[0]?.origin });
+    },
   };
 }

@@ -212,6 +212,6 @@ async function runJob(
     attempts: [],
     failures: [{ origin: 'platform', type: 'system_error', message: `sync job workflow failed: ${message}`, timestamp: Date.now() }],
   };
-  await finishJob({ jobId, result: failed });
+  await finishJob({ jobId, connectionId: input.connectionId, result: failed });
   return failed;
 }

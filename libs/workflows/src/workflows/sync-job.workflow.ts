@@ -100,7 +100,7 @@ export async function syncJobWorkflow(input: SyncJobInput): Promise<SyncJobResul
   const finish = async (result: SyncJobResult): Promise<SyncJobResult> => {
     status.phase = 'finished';
     status.nextAttemptAt = undefined;
-    await CancellationScope.nonCancellable(() => bookkeeping.finishJob({ jobId, result }));
+    await CancellationScope.nonCancellable(() => bookkeeping.finishJob({ jobId, connectionId, result }));
     return result;
   };
   const cancelled = () => finish({ jobId, status: 'cancelled', attempts, failures: [] });
