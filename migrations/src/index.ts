@@ -13,6 +13,7 @@ import { ApiTokenRoles1764300000000 } from './1764300000000-api-token-roles.js';
 import { JobRequestId1764350000000 } from './1764350000000-job-request-id.js';
 import { DefinitionInstallStatus1764400000000 } from './1764400000000-definition-install-status.js';
 import { ActorPreviousConfiguration1764450000000 } from './1764450000000-actor-previous-configuration.js';
+import { Notifications1764700000000 } from './1764700000000-notifications.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -25,4 +26,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   JobRequestId1764350000000,
   DefinitionInstallStatus1764400000000,
   ActorPreviousConfiguration1764450000000,
+  Notifications1764700000000,
 ];

@@ -5,13 +5,15 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '@tributary/config';
 import type { LogStorage } from '@tributary/storage';
 import { ActorsModule } from './actors/actors.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import type { NotificationSettings } from './notifications/notification-dispatcher.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
 import { ApiTokenVerifier } from './auth/api-token-verifier.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DefinitionsModule } from './definitions/definitions.module.js';
 import { HealthController } from './health/health.controller.js';
-import { ALLOW_COMMAND_CONNECTORS, BACKGROUND_INSTALLS, DATA_SOURCE, LOGGER, PENDING_INSTALLS_INTERVAL_MS, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
+import { ALLOW_COMMAND_CONNECTORS, BACKGROUND_INSTALLS, DATA_SOURCE, LOGGER, NOTIFICATIONS, PENDING_INSTALLS_INTERVAL_MS, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -40,6 +42,8 @@ export interface AppDependencies {
   backgroundInstalls?: boolean;
   /** request durations by route and status, for /metrics (main.ts; tests go without) */
   httpMetrics?: HttpMetrics;
+  /** how the notification outbox is sent (default: every second, retries from 10 s) */
+  notifications?: Partial<NotificationSettings>;
 }
 
 /** What every module may inject: the database, the secret key, the logger, Temporal. */
@@ -57,6 +61,7 @@ class InfrastructureModule {
       { provide: ALLOW_COMMAND_CONNECTORS, useValue: deps.allowCommandConnectors ?? false },
       { provide: PENDING_INSTALLS_INTERVAL_MS, useValue: deps.pendingInstallsIntervalMs ?? 0 },
       { provide: BACKGROUND_INSTALLS, useValue: deps.backgroundInstalls ?? true },
+      { provide: NOTIFICATIONS, useValue: { intervalMs: 1000, retryBaseMs: 10_000, ...deps.notifications } satisfies NotificationSettings },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -67,7 +72,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs)],
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

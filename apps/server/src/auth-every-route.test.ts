@@ -33,7 +33,7 @@ describe('authentication and roles on every route', () => {
   const operationOf = new Map<string, string>();
   /** credentials by label: `instance_admin`, `A workspace_editor`, `B workspace_admin`, `A workspace_viewer session` */
   const credentials = new Map<string, { token: string; role: Role }>();
-  const ids = { workspaceA: '', workspaceB: '', source: '', destination: '', sourceDefinition: '', connection: '', job: '', tokenA: '' };
+  const ids = { workspaceA: '', workspaceB: '', source: '', destination: '', sourceDefinition: '', connection: '', job: '', tokenA: '', channel: '' };
   const credential = (label: string) => {
     const found = credentials.get(label);
     if (!found) throw new Error(`no credential ${label}`);
@@ -59,6 +59,11 @@ describe('authentication and roles on every route', () => {
     await ds
       .getRepository(AttemptEntity)
       .save({ jobId: ids.job, attemptNumber: 1, status: 'succeeded', stats: null, failureReasons: [], logPath: null, endedAt: new Date() });
+    const channel = await api.request('POST', '/api/v1/notification-channels', {
+      body: { workspaceId: ids.workspaceA, name: 'A hooks', kind: 'slack', url: 'http://127.0.0.1:9/hooks', events: ['sync.failed'] },
+    });
+    expect(channel.status, channel.text).toBe(201);
+    ids.channel = (channel.body as { id: string }).id;
 
     // tokens of each workspace role in A and B, minted through the API by the instance admin
     credentials.set('instance_admin', { token: api.token, role: 'instance_admin' });
@@ -179,6 +184,7 @@ describe('authentication and roles on every route', () => {
       connectionId: ids.connection,
       jobId: ids.job,
       tokenId: ids.tokenA,
+      channelId: ids.channel,
       attemptNumber: '1',
     };
     let checked = 0;
@@ -221,6 +227,7 @@ describe('authentication and roles on every route', () => {
       ['POST', '/api/v1/connections', { sourceId: ids.source, destinationId: ids.destination, streams: [] }, '/sourceId'],
       ['POST', '/api/v1/jobs', { connectionId: ids.connection, jobType: 'sync' }, '/connectionId'],
       ['POST', '/api/v1/api-tokens', { name: 'x', role: 'workspace_viewer', workspaceId: ids.workspaceA }, '/workspaceId'],
+      ['POST', '/api/v1/notification-channels', { workspaceId: ids.workspaceA, name: 'x', kind: 'slack', url: 'http://127.0.0.1:9/x', events: ['sync.failed'] }, '/workspaceId'],
     ];
     for (const [method, path, body, field] of attempts) {
       const res = await api.request(method, path, { token, body });
@@ -252,6 +259,9 @@ describe('authentication and roles on every route', () => {
     expect(await list('B workspace_admin', '/api/v1/api-tokens')).not.toContain(ids.tokenA);
     expect(await list('A workspace_admin', '/api/v1/api-tokens')).toContain(ids.tokenA);
     expect(await list('instance_admin', '/api/v1/api-tokens')).toContain(ids.tokenA);
+    expect(await list('A workspace_admin', '/api/v1/notification-channels')).toContain(ids.channel);
+    expect(await list('B workspace_admin', '/api/v1/notification-channels')).not.toContain(ids.channel);
+    expect(await list('B workspace_admin', `/api/v1/notification-channels?workspaceId=${ids.workspaceA}`)).toEqual([]);
   });
 
   it('a token mints tokens of its own role or lower, within its own workspace', async () => {

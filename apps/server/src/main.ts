@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     sessionTtlMs: config.TRIBUTARY_SESSION_TTL_MS,
     allowCommandConnectors: config.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
     pendingInstallsIntervalMs: config.TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS,
+    notifications: { intervalMs: config.TRIBUTARY_NOTIFICATIONS_INTERVAL_MS, retryBaseMs: config.TRIBUTARY_NOTIFICATION_RETRY_BASE_MS },
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   // ready while the database answers; Temporal being down only makes some calls answer 503

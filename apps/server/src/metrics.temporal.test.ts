@@ -1,63 +1,26 @@
 // /metrics, /livez and /readyz of a real worker process after real syncs through the API
 // (Temporal dev server, PostgreSQL, source-sample into destination-dev-null): one that succeeds
 // and one whose source fails (one attempt allowed, so the job fails at once).
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, promSample as sample, waitFor } from '@tributary/testing';
-import { seedDefinition, startServerWithWorker, type ApiHarness, type ServerWithWorker } from '@tributary/testing/server';
-
-interface Job {
-  id: string;
-  status: string;
-}
+import { freePort, promSample as sample } from '@tributary/testing';
+import { sampleSyncs, startServerWithWorker, type ApiHarness, type SampleSyncs, type ServerWithWorker } from '@tributary/testing/server';
 
 describe('the worker\'s metrics and probes', () => {
   let stack: ServerWithWorker | undefined;
   let api: ApiHarness;
   let opsUrl: string;
-  let sampleDefinitionId: string;
-  let destinationId: string;
+  let syncs: SampleSyncs;
 
   beforeAll(async () => {
     const port = await freePort();
     opsUrl = `http://127.0.0.1:${port}`;
     stack = await startServerWithWorker('metrics', { TRIBUTARY_METRICS_PORT: String(port), TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES: '1' });
     api = stack.api;
-    sampleDefinitionId = (await seedDefinition(api.dataSource, 'source', 'source-sample', null)).id;
-    const devNull = await seedDefinition(api.dataSource, 'destination', 'destination-dev-null', null);
-    const destination = await api.request('POST', '/api/v1/destinations', {
-      body: { workspaceId: api.workspaceId, definitionId: devNull.id, name: 'nowhere', configuration: {} },
-    });
-    expect(destination.status, destination.text).toBe(201);
-    destinationId = (destination.body as { id: string }).id;
+    syncs = await sampleSyncs(api);
   });
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function connection(sourceConfig: Record<string, unknown>): Promise<string> {
-    const source = await api.request('POST', '/api/v1/sources', {
-      body: { workspaceId: api.workspaceId, definitionId: sampleDefinitionId, name: `sample-${randomUUID()}`, configuration: { streams: ['users'], ...sourceConfig } },
-    });
-    expect(source.status, source.text).toBe(201);
-    const sourceId = (source.body as { id: string }).id;
-    expect((await api.request('POST', `/api/v1/sources/${sourceId}/discover`)).status).toBe(200);
-    const created = await api.request('POST', '/api/v1/connections', {
-      body: { sourceId, destinationId, streams: [{ name: 'users', syncMode: 'full_refresh_append' }] },
-    });
-    expect(created.status, created.text).toBe(201);
-    return (created.body as { id: string }).id;
-  }
-
-  async function sync(connectionId: string): Promise<Job> {
-    const res = await api.request('POST', '/api/v1/jobs', { body: { connectionId, jobType: 'sync' } });
-    expect(res.status, res.text).toBe(201);
-    const { id } = res.body as Job;
-    return waitFor(`job ${id} to end`, async () => {
-      const job = (await api.request('GET', `/api/v1/jobs/${id}`)).body as Job;
-      return job.status === 'running' ? undefined : job;
-    }, 60_000, 200);
-  }
 
   const scrape = async () => {
     const response = await fetch(`${opsUrl}/metrics`);
@@ -72,10 +35,10 @@ describe('the worker\'s metrics and probes', () => {
   });
 
   it('counts a sync that succeeded and one whose source failed: jobs, records, bytes, attempts, queue wait', async () => {
-    const good = await connection({ count: 250 });
-    const bad = await connection({ count: 100, fail_after: 10 });
-    expect((await sync(good)).status).toBe('succeeded');
-    expect((await sync(bad)).status).toBe('failed');
+    const good = await syncs.connection({ count: 250 });
+    const bad = await syncs.connection({ count: 100, fail_after: 10 });
+    expect((await syncs.sync(good)).status).toBe('succeeded');
+    expect((await syncs.sync(bad)).status).toBe('failed');
 
     const metrics = await scrape();
     const worker = { service: 'worker' };

@@ -417,6 +417,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List notification channels
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        get: operations["listNotificationChannels"];
+        put?: never;
+        /**
+         * Add a notification channel to a workspace (a webhook channel's signing secret is shown once)
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        post: operations["createNotificationChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a notification channel
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        get: operations["getNotificationChannel"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a notification channel and its delivery log
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        delete: operations["deleteNotificationChannel"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a channel, change its URL or events, or turn it off
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        patch: operations["updateNotificationChannel"];
+        trace?: never;
+    };
+    "/api/v1/notification-channels/{channelId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel's deliveries, newest first: what was sent, how often, and what the receiver answered
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        get: operations["listNotificationDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-channels/{channelId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to the channel (queued; its delivery shows how it went)
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        post: operations["testNotificationChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -1103,6 +1195,24 @@ export interface components {
             /** Format: uuid */
             workspaceId: string;
         };
+        CreatedNotificationChannelResponseDto: {
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            events: ("sync.succeeded" | "sync.failed" | "connection.disabled" | "schema.change_detected" | "schema.change_applied")[];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "webhook" | "slack";
+            name: string;
+            /** @description a webhook channel's signing secret (whsec_...): shown only in this response, store it now; null for slack */
+            secret: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+            /** Format: uuid */
+            workspaceId: string;
+        };
         CreatedSessionResponseDto: {
             /**
              * Format: date-time
@@ -1123,6 +1233,25 @@ export interface components {
             jobType: "sync" | "clear" | "refresh";
             /** @description clear/refresh: only these configured streams (default: all of them) */
             streams?: components["schemas"]["JobStreamDto"][];
+        };
+        CreateNotificationChannelDto: {
+            /** @description the events this channel receives */
+            events: ("sync.succeeded" | "sync.failed" | "connection.disabled" | "schema.change_detected" | "schema.change_applied")[];
+            /**
+             * @description webhook: signed CloudEvents 1.0 (JSON); slack: a readable message
+             * @enum {string}
+             */
+            kind: "webhook" | "slack";
+            /** @example on-call */
+            name: string;
+            /**
+             * Format: uri
+             * @description where events are POSTed (http or https); a Slack incoming webhook URL for kind slack
+             * @example https://hooks.example.com/tributary
+             */
+            url: string;
+            /** Format: uuid */
+            workspaceId: string;
         };
         CreateSessionDto: {
             /** @example admin@tributary.local */
@@ -1312,6 +1441,63 @@ export interface components {
             entries: components["schemas"]["LogEntryDto"][];
             /** @description pass as `cursor` for the next page; null once the end of the log is reached */
             nextCursor: string | null;
+        };
+        NotificationChannelPage: {
+            data: components["schemas"]["NotificationChannelResponseDto"][];
+            /** @description whether another page follows */
+            hasMore: boolean;
+            limit: number;
+            offset: number;
+        };
+        NotificationChannelResponseDto: {
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            events: ("sync.succeeded" | "sync.failed" | "connection.disabled" | "schema.change_detected" | "schema.change_applied")[];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "webhook" | "slack";
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+            /** Format: uuid */
+            workspaceId: string;
+        };
+        NotificationDeliveryPage: {
+            data: components["schemas"]["NotificationDeliveryResponseDto"][];
+            /** @description whether another page follows */
+            hasMore: boolean;
+            limit: number;
+            offset: number;
+        };
+        NotificationDeliveryResponseDto: {
+            attempts: number;
+            /** Format: uuid */
+            channelId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @description the CloudEvent sent (its data for slack channels) */
+            event: {
+                [key: string]: unknown;
+            };
+            /** @example io.tributary.sync.failed */
+            eventType: string;
+            /** Format: uuid */
+            id: string;
+            lastError: string | null;
+            /** @description the receiver's last HTTP status */
+            lastStatusCode: number | null;
+            /**
+             * Format: date-time
+             * @description the next try of a pending delivery
+             */
+            nextAttemptAt: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
         };
         NpmRuntimeDto: {
             /** @description bin name; default: the package's only bin */
@@ -1593,6 +1779,18 @@ export interface components {
                 [key: string]: unknown;
             };
             name?: string;
+        };
+        UpdateNotificationChannelDto: {
+            /** @description false: no new deliveries (queued ones are still sent) */
+            enabled?: boolean;
+            /** @description the events this channel receives */
+            events?: ("sync.succeeded" | "sync.failed" | "connection.disabled" | "schema.change_detected" | "schema.change_applied")[];
+            name?: string;
+            /**
+             * Format: uri
+             * @description where events are POSTed (http or https); a Slack incoming webhook URL for kind slack
+             */
+            url?: string;
         };
         UpdateSourceDto: {
             /** @description the whole new configuration; a secret field sent as `**********` keeps its stored value */
@@ -3763,6 +3961,424 @@ export interface operations {
             };
             /** @description Temporal is unreachable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listNotificationChannels: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                workspaceId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelPage"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNotificationChannelDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedNotificationChannelResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such workspace in the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationChannelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listNotificationDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDeliveryPage"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    testNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDeliveryResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

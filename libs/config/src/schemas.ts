@@ -20,6 +20,10 @@ export const serverEnvSchema = z.object({
    * or ones that found no worker); 0: installs start only when a connector is added or needed
    */
   TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** how often the server sends due notifications (webhooks, Slack); 0: never */
+  TRIBUTARY_NOTIFICATIONS_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  /** a failed notification is tried again after this, then 4 times longer each time (at most an hour), 8 tries in all */
+  TRIBUTARY_NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   ...commandConnectorsEnv.shape,
 });
 export type ServerConfig = z.infer<typeof serverEnvSchema>;

@@ -15,3 +15,4 @@ export {
 } from './job-persistence/index.js';
 export { parseStateMessages, stateTypeOf, withoutStreams } from './state/state-messages.js';
 export { ConfigValidator } from './config-validation.js';
+export { enqueueNotification, toCloudEvent, type CloudEvent, type NotificationFacts } from './notifications/outbox.js';

@@ -47,3 +47,12 @@ export {
   jobPodLabels,
   type JobPodLabelValues,
 } from './job-pod-labels.js';
+export {
+  NOTIFICATION_EVENTS,
+  NOTIFICATION_CHANNEL_KINDS,
+  DELIVERY_STATUSES,
+  cloudEventType,
+  type NotificationEvent,
+  type NotificationChannelKind,
+  type DeliveryStatus,
+} from './notifications.js';

@@ -54,6 +54,8 @@ export interface ApiHarnessOptions {
   allowCommandConnectors?: boolean;
   /** start pending connector installs in the background this often (default 0: only on demand) */
   pendingInstallsIntervalMs?: number;
+  /** how the notification outbox is sent (default: the server's, every second, retries from 10 s) */
+  notifications?: { intervalMs?: number; retryBaseMs?: number };
 }
 
 /** nothing listens on port 1: calls fail at once, and give up after a second */
@@ -91,6 +93,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     temporal: { client: temporalClient, taskQueue, ...limits },
     allowCommandConnectors: options.allowCommandConnectors ?? false,
     pendingInstallsIntervalMs: options.pendingInstallsIntervalMs ?? 0,
+    ...(options.notifications ? { notifications: options.notifications } : {}),
     // without Temporal, a background install would only leave Temporal calls retrying after the test
     backgroundInstalls: options.temporal !== undefined,
   });

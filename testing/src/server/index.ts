@@ -5,3 +5,4 @@ export * from './temporal-app.js';
 export * from './worker-process.js';
 export * from './temporal-history.js';
 export * from './schemathesis.js';
+export * from './sample-syncs.js';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, notFound } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ActorDefinitionEntity, ActorEntity, ConnectionEntity, WorkspaceEntity, decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets, type ActorType } from '@tributary/db';
-import { inScope, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { ActorDefinitionEntity, ActorEntity, ConnectionEntity, decryptConfig, encryptConfig, maskConfig, mergeMaskedSecrets, type ActorType } from '@tributary/db';
+import { assertBodyWorkspace, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { pageWindow } from '../common/pagination.dto.js';
 import { DefinitionsService, type DefinitionWithSpec } from '../definitions/definitions.service.js';
 import { DATA_SOURCE, SECRET_KEY } from '../infrastructure/tokens.js';
@@ -110,12 +110,8 @@ export class ActorsService {
   }
 
   /** 404 naming the body's `workspaceId` if there is no such workspace in the scope. */
-  async ensureWorkspace(scope: WorkspaceScope, workspaceId: string): Promise<void> {
-    if (!inScope(scope, workspaceId) || !(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: workspaceId }))) {
-      throw new DomainError(ErrorCode.NotFound, `workspace ${workspaceId} not found`, {
-        fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }],
-      });
-    }
+  ensureWorkspace(scope: WorkspaceScope, workspaceId: string): Promise<void> {
+    return assertBodyWorkspace(this.dataSource, scope, workspaceId);
   }
 
   /** The definition a request body names (`definitionId`); 404 naming that field. */

@@ -1,11 +1,11 @@
 import { DomainError, ErrorCode, isWorkspaceRole, notFound, roleAtLeast, type Role } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ApiTokenEntity, WorkspaceEntity, newApiToken } from '@tributary/db';
+import { ApiTokenEntity, newApiToken } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { ApiTokenVerifier } from '../auth/api-token-verifier.js';
 import type { Principal } from '../auth/principal.js';
-import { inScope, scopeOf, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
+import { assertBodyWorkspace, scopeOf, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 
 const invalid = (path: string, message: string) =>
@@ -61,9 +61,7 @@ export class ApiTokensService {
       return null;
     }
     if (!requested) throw invalid('/workspaceId', `is required for a ${role} token`);
-    if (!inScope(scope, requested) || !(await this.dataSource.getRepository(WorkspaceEntity).existsBy({ id: requested }))) {
-      throw new DomainError(ErrorCode.NotFound, `workspace ${requested} not found`, { fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }] });
-    }
+    await assertBodyWorkspace(this.dataSource, scope, requested);
     return requested;
   }
 }

@@ -33,6 +33,15 @@ export const ROUTE_ACCESS = {
   listApiTokens: WORKSPACE_ADMIN,
   revokeApiToken: WORKSPACE_ADMIN,
 
+  // notification channels send the workspace's sync results to URLs (a Slack URL is itself a credential): its admin's
+  createNotificationChannel: WORKSPACE_ADMIN,
+  listNotificationChannels: WORKSPACE_ADMIN,
+  getNotificationChannel: WORKSPACE_ADMIN,
+  updateNotificationChannel: WORKSPACE_ADMIN,
+  deleteNotificationChannel: WORKSPACE_ADMIN,
+  testNotificationChannel: WORKSPACE_ADMIN,
+  listNotificationDeliveries: WORKSPACE_ADMIN,
+
   // workspaces: made and removed by the instance; renamed by their admin
   createWorkspace: INSTANCE_ADMIN,
   listWorkspaces: VIEWER,

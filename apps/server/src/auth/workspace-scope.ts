@@ -5,7 +5,9 @@
  */
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { DomainError, ErrorCode, isWorkspaceRole, notFound, type Role } from '@tributary/domain';
+import { WorkspaceEntity } from '@tributary/db';
 import type { FastifyRequest } from 'fastify';
+import type { DataSource } from 'typeorm';
 import { principalOf } from './principal.js';
 
 export type WorkspaceScope = { readonly kind: 'instance' } | { readonly kind: 'workspace'; readonly workspaceId: string };
@@ -27,6 +29,15 @@ export const inScope = (scope: WorkspaceScope, workspaceId: string): boolean => 
 /** The workspace's own 404 when it is outside the scope (the same answer as for one that does not exist). */
 export function assertWorkspaceInScope(scope: WorkspaceScope, workspaceId: string, what = 'workspace', id = workspaceId): void {
   if (!inScope(scope, workspaceId)) throw notFound(what, id);
+}
+
+/** 404 naming the body's `workspaceId` when there is no such workspace in the scope (request bodies that name one). */
+export async function assertBodyWorkspace(dataSource: DataSource, scope: WorkspaceScope, workspaceId: string): Promise<void> {
+  if (!inScope(scope, workspaceId) || !(await dataSource.getRepository(WorkspaceEntity).existsBy({ id: workspaceId }))) {
+    throw new DomainError(ErrorCode.NotFound, `workspace ${workspaceId} not found`, {
+      fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }],
+    });
+  }
 }
 
 /** `@CallerScope() scope: WorkspaceScope`: the caller's scope (the guard has authenticated the request). */

@@ -10,3 +10,5 @@ export const ALLOW_COMMAND_CONNECTORS = Symbol('AllowCommandConnectors');
 export const PENDING_INSTALLS_INTERVAL_MS = Symbol('PendingInstallsIntervalMs');
 /** boolean: PyPI/npm connectors install in the background (false only for a server without Temporal, in tests) */
 export const BACKGROUND_INSTALLS = Symbol('BackgroundInstalls');
+/** NotificationSettings: how often the outbox is sent, and how retries back off */
+export const NOTIFICATIONS = Symbol('Notifications');

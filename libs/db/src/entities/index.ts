@@ -6,6 +6,8 @@ import { AttemptEntity } from './attempt.entity.js';
 import { ConnectionStateEntity } from './connection-state.entity.js';
 import { ConnectionEntity } from './connection.entity.js';
 import { ACTIVE_JOB_STATUSES, JobEntity } from './job.entity.js';
+import { NotificationChannelEntity } from './notification-channel.entity.js';
+import { NotificationDeliveryEntity } from './notification-delivery.entity.js';
 import { PlatformMetadataEntity } from './platform-metadata.entity.js';
 import { UserSessionEntity } from './user-session.entity.js';
 import { UserEntity, USER_ROLES } from './user.entity.js';
@@ -22,6 +24,8 @@ export {
   JobEntity,
   PlatformMetadataEntity,
   WorkspaceEntity,
+  NotificationChannelEntity,
+  NotificationDeliveryEntity,
   UserEntity,
   UserSessionEntity,
   USER_ROLES,
@@ -49,4 +53,6 @@ export const entities = [
   PlatformMetadataEntity,
   UserEntity,
   UserSessionEntity,
+  NotificationChannelEntity,
+  NotificationDeliveryEntity,
 ];

@@ -1,12 +1,13 @@
 /** Attempts of a job: numbering, live progress, committed state, outcome; and the job's end. */
 import { notFound } from '@tributary/domain';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome, AttemptRef, SyncJobResult } from '@tributary/workflows';
 import { AttemptEntity, JobEntity } from '../entities/index.js';
 import { stateTypeOf } from '../state/state-messages.js';
 import { monotonicStatsSql, statsFromOutcome, statsFromProgress, statsFromTotals } from './attempt-stats.js';
 import { isJobId } from './ids.js';
+import { connectionFacts, enqueueNotification } from '../notifications/outbox.js';
 
 const attemptLabel = (ref: Pick<AttemptRef, 'jobId' | 'attemptNumber'>) => `${ref.jobId}#${ref.attemptNumber}`;
 
@@ -83,8 +84,43 @@ export async function finishAttempt(dataSource: DataSource, ref: AttemptRef, out
   if (affected !== 1) throw notFound('attempt', attemptLabel(ref));
 }
 
+/** The job's end, and its sync.succeeded / sync.failed notification (once, however often this is retried). */
 export async function finishJob(dataSource: DataSource, jobId: string, result: SyncJobResult): Promise<void> {
   if (!isJobId(jobId)) throw notFound('job', jobId);
-  const updated = await dataSource.getRepository(JobEntity).update({ id: jobId }, { status: result.status });
-  if (updated.affected !== 1) throw notFound('job', jobId);
+  await dataSource.transaction(async (manager) => {
+    const jobs = manager.getRepository(JobEntity);
+    const job = await jobs.findOne({
+      where: { id: jobId },
+      lock: { mode: 'pessimistic_write' },
+      select: { id: true, status: true, connectionId: true, jobType: true, createdAt: true },
+    });
+    if (!job) throw notFound('job', jobId);
+    if (job.status === result.status) return;
+    await jobs.update({ id: jobId }, { status: result.status });
+    if (result.status === 'succeeded' || result.status === 'failed') await notifyJobEnd(manager, job, result);
+  });
+}
+
+async function notifyJobEnd(manager: EntityManager, job: JobEntity, result: SyncJobResult): Promise<void> {
+  const connection = await connectionFacts(manager, job.connectionId);
+  if (!connection) return;
+  const failure = result.failures[0];
+  await enqueueNotification(manager, {
+    event: result.status === 'succeeded' ? 'sync.succeeded' : 'sync.failed',
+    workspaceId: connection.workspaceId,
+    subject: `connections/${job.connectionId}`,
+    data: {
+      workspaceId: connection.workspaceId,
+      connectionId: job.connectionId,
+      connectionName: connection.connectionName,
+      jobId: job.id,
+      jobType: job.jobType,
+      status: result.status,
+      attempts: result.attempts.length,
+      recordsCommitted: result.attempts.reduce((sum, a) => sum + a.recordsCommitted, 0),
+      bytesCommitted: result.attempts.reduce((sum, a) => sum + a.bytesCommitted, 0),
+      durationSeconds: Math.max(0, Math.round((Date.now() - job.createdAt.getTime()) / 100) / 10),
+      failure: failure ? { origin: failure.origin, type: failure.type, message: failure.message } : null,
+    },
+  });
 }

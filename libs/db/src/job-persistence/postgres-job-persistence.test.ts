@@ -15,8 +15,12 @@ import {
   ConnectionEntity,
   ConnectionStateEntity,
   JobEntity,
+  NotificationChannelEntity,
+  NotificationDeliveryEntity,
 } from '../entities/index.js';
 import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
+import type { NotificationEvent } from '@tributary/domain';
+import type { CloudEvent } from '../notifications/outbox.js';
 import { seedConnection, type SeedConnectionOptions } from '@tributary/testing/db';
 import type { JobConfigSnapshot } from './job-snapshot.js';
 import { PostgresJobPersistence } from './postgres-job-persistence.js';
@@ -703,6 +707,60 @@ describe('PostgresJobPersistence', () => {
         statusReason: 'breaking schema change: users: cursor gone',
       });
       expect((await persistence.loadConnectionSettings(connectionId)).status).toBe('inactive');
+    });
+  });
+
+  describe('notifications (the outbox)', () => {
+    const discovered: AirbyteCatalog = { streams: [{ name: 'users', json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh'] }] };
+    const noChange = { addedStreams: [], removedStreams: [], changedStreams: [], breaking: [] };
+
+    async function channelFor(workspaceId: string, events: NotificationEvent[], enabled = true) {
+      return dataSource.getRepository(NotificationChannelEntity).save({ workspaceId, name: 'c', kind: 'webhook', url: 'http://127.0.0.1:1/x', events, secret: null, enabled });
+    }
+    const queued = async (channelId: string) =>
+      (await dataSource.getRepository(NotificationDeliveryEntity).find({ where: { channelId }, order: { createdAt: 'ASC' } })).map((d) => d.event as unknown as CloudEvent);
+
+    it('queues schema.change_detected, or _applied when propagated, and connection.disabled; nothing when nothing changed', async () => {
+      const seeded = await seed({ streams: [stream('users')] });
+      const all = await channelFor(seeded.workspaceId, ['schema.change_detected', 'schema.change_applied', 'connection.disabled']);
+      const off = await channelFor(seeded.workspaceId, ['schema.change_detected'], false);
+      await persistence.applySchemaChange(seeded.connectionId, { diff: noChange, discovered });
+      expect(await queued(all.id)).toEqual([]);
+
+      const breaking = { ...noChange, removedStreams: ['users'], breaking: ['users: the stream is gone'] };
+      await persistence.applySchemaChange(seeded.connectionId, { diff: breaking, discovered, disableReason: 'breaking schema change: users: the stream is gone' });
+      await persistence.applySchemaChange(seeded.connectionId, { diff: { ...noChange, addedStreams: ['events'] }, discovered, catalog: { streams: [stream('users')] } });
+      const events = await queued(all.id);
+      expect(events.map((e) => e.type)).toEqual(['io.tributary.schema.change_detected', 'io.tributary.connection.disabled', 'io.tributary.schema.change_applied']);
+      expect(events[0]!.data).toMatchObject({ connectionId: seeded.connectionId, workspaceId: seeded.workspaceId, removedStreams: ['users'], breaking: ['users: the stream is gone'] });
+      expect(events[1]!.data).toMatchObject({ reason: 'breaking schema change: users: the stream is gone' });
+      expect(events[2]!.data).toMatchObject({ addedStreams: ['events'] });
+      expect(await queued(off.id)).toEqual([]);
+    });
+
+    it('queues one sync.succeeded or sync.failed per job end with its figures, however often the end is recorded', async () => {
+      const seeded = await seed({ streams: [stream('users')] });
+      const channel = await channelFor(seeded.workspaceId, ['sync.failed', 'sync.succeeded']);
+      const other = await channelFor((await seed({ streams: [stream('users')] })).workspaceId, ['sync.failed']);
+      const { jobId } = await persistence.createJob(seeded.connectionId, 'manual', { kind: 'sync' });
+      const attempt = { attemptNumber: 1, status: 'failed' as const, recordsEmitted: 10, bytesEmitted: 100, recordsCommitted: 7, bytesCommitted: 70, streamStats: [], failures: [] };
+      const failure = { origin: 'destination' as const, type: 'system_error' as const, message: 'disk full', timestamp: Date.now() };
+      const result = { jobId, status: 'failed' as const, attempts: [attempt, { ...attempt, attemptNumber: 2, recordsCommitted: 3, bytesCommitted: 30 }], failures: [failure] };
+      await persistence.finishJob(jobId, result);
+      await persistence.finishJob(jobId, result);
+      const events = await queued(channel.id);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ specversion: '1.0', type: 'io.tributary.sync.failed', subject: `connections/${seeded.connectionId}` });
+      expect(events[0]!.data).toMatchObject({
+        jobId,
+        connectionId: seeded.connectionId,
+        attempts: 2,
+        recordsCommitted: 10,
+        bytesCommitted: 100,
+        failure: { origin: 'destination', type: 'system_error', message: 'disk full' },
+      });
+      // another workspace's channel hears nothing of it
+      expect(await queued(other.id)).toEqual([]);
     });
   });
 });

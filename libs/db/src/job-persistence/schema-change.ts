@@ -1,9 +1,10 @@
 /** What a job's schema-change detection decided, stored with the connection. */
 import { notFound, streamDescriptorKey } from '@tributary/domain';
-import type { DataSource } from 'typeorm';
-import type { SchemaChange } from '@tributary/workflows';
+import type { DataSource, EntityManager } from 'typeorm';
+import { hasChanges, type SchemaChange } from '@tributary/workflows';
 import { ConnectionEntity } from '../entities/index.js';
 import { isUuid } from './ids.js';
+import { connectionFacts, enqueueNotification } from '../notifications/outbox.js';
 import { keepGenerations } from './job-catalog.js';
 import { recordSourceCatalog } from './source-catalogs.js';
 
@@ -25,5 +26,27 @@ export async function applySchemaChange(dataSource: DataSource, connectionId: st
       connection.statusReason = change.disableReason;
     }
     await connections.save(connection);
+    await notifySchemaChange(manager, connection, change);
   });
+}
+
+/** schema.change_detected or schema.change_applied (propagated), and connection.disabled when it was. */
+async function notifySchemaChange(manager: EntityManager, connection: ConnectionEntity, change: SchemaChange): Promise<void> {
+  if (!hasChanges(change.diff) && !change.disableReason) return;
+  const facts = await connectionFacts(manager, connection.id);
+  if (!facts) return;
+  const about = { workspaceId: facts.workspaceId, connectionId: connection.id, connectionName: facts.connectionName };
+  const subject = `connections/${connection.id}`;
+  if (hasChanges(change.diff)) {
+    const { addedStreams, removedStreams, changedStreams, breaking } = change.diff;
+    await enqueueNotification(manager, {
+      event: change.catalog ? 'schema.change_applied' : 'schema.change_detected',
+      workspaceId: facts.workspaceId,
+      subject,
+      data: { ...about, addedStreams, removedStreams, changedStreams, breaking },
+    });
+  }
+  if (change.disableReason) {
+    await enqueueNotification(manager, { event: 'connection.disabled', workspaceId: facts.workspaceId, subject, data: { ...about, reason: change.disableReason } });
+  }
 }
