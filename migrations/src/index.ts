@@ -14,6 +14,7 @@ import { JobRequestId1764350000000 } from './1764350000000-job-request-id.js';
 import { DefinitionInstallStatus1764400000000 } from './1764400000000-definition-install-status.js';
 import { ActorPreviousConfiguration1764450000000 } from './1764450000000-actor-previous-configuration.js';
 import { Notifications1764700000000 } from './1764700000000-notifications.js';
+import { ConnectionTriggers1764750000000 } from './1764750000000-connection-triggers.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -27,4 +28,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   DefinitionInstallStatus1764400000000,
   ActorPreviousConfiguration1764450000000,
   Notifications1764700000000,
+  ConnectionTriggers1764750000000,
 ];

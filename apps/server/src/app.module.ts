@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '@tributary/config';
 import type { LogStorage } from '@tributary/storage';
 import { ActorsModule } from './actors/actors.module.js';
+import { TriggersModule } from './triggers/triggers.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import type { NotificationSettings } from './notifications/notification-dispatcher.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
@@ -72,7 +73,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule],
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule, TriggersModule],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

@@ -11,6 +11,7 @@ import { createValidationPipe } from './validation/validation-pipe.js';
 import { parseJsonBody } from './validation/json-body.js';
 import { allowedMethodsOf } from './errors/allowed-methods.js';
 import { ApiProblem } from './errors/api-problem.js';
+import { loggableUrl } from './common/loggable-url.js';
 
 export const API_PREFIX = 'api/v1';
 export const SWAGGER_UI_PATH = 'api/docs';
@@ -59,7 +60,7 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
     done(Object.assign(new Error(`the request body must be application/json, not ${type}`), { statusCode: 415 }), undefined);
   });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
-    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const line = { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     // the route's pattern, never the URL (ids would make a series per resource)
     deps.httpMetrics?.requestServed(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     if (reply.statusCode >= 500) httpLog.error(line, 'request failed');

@@ -15,7 +15,8 @@ interface OpenApiDocument {
 }
 
 /** what anyone may call: liveness, and signing in (which is how a person gets a credential) */
-const PUBLIC_ROUTES = ['GET /api/v1/health', 'POST /api/v1/sessions'];
+// a sync trigger's URL holds its own credential (sync-triggers.temporal.test.ts tests it)
+const PUBLIC_ROUTES = ['GET /api/v1/health', 'POST /api/v1/sessions', 'POST /api/v1/sync-triggers/{token}'];
 const ANY_ID = '00000000-0000-4000-8000-000000000000';
 /** path parameters that are not uuids, with a value that names nothing (jobs are numbered) */
 const NOTHING: Record<string, string> = { jobId: '987654321', attemptNumber: '1' };
@@ -99,7 +100,7 @@ describe('authentication and roles on every route', () => {
     expect(Object.keys(ROUTE_ACCESS).sort()).toEqual([...operationOf.values()].sort());
   });
 
-  it('only health and sign-in are public, in the table and in the document', () => {
+  it('only health, sign-in and sync trigger URLs are public, in the table and in the document', () => {
     const publicInTable = [...operationOf].filter(([, operationId]) => routeAccessOf(operationId) === 'public').map(([route]) => route);
     expect(publicInTable.sort()).toEqual([...PUBLIC_ROUTES].sort());
     const publicOps = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -134,7 +135,7 @@ describe('authentication and roles on every route', () => {
   it('every served route but the public ones answers 401 problem+json without a token and with a wrong one', async () => {
     const checked: string[] = [];
     for (const route of apiRoutes) {
-      if (PUBLIC_ROUTES.includes(key(route.method, route.url))) continue;
+      if (PUBLIC_ROUTES.includes(key(route.method, toOpenApiPath(route.url)))) continue;
       const path = route.url.replace(/:\w+/g, ANY_ID);
       for (const token of [null, 'trb_wrong', 'trs_wrong']) {
         const res = await api.request(route.method, path, { token, ...(hasBody(route.method) ? { body: {} } : {}) });
@@ -191,12 +192,16 @@ describe('authentication and roles on every route', () => {
     for (const route of apiRoutes) {
       const params = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
       // definitions are the instance's, shared by every workspace
-      if (params.length === 0 || params.includes('definitionId')) continue;
+      if (params.length === 0 || params.includes('definitionId') || PUBLIC_ROUTES.includes(key(route.method, toOpenApiPath(route.url)))) continue;
       const access = routeAccessOf(operationOf.get(key(route.method, toOpenApiPath(route.url))))!;
       const path = route.url.replace(/:(\w+)/g, (_m, name: string) => realId[name] ?? ANY_ID);
       // a body that passes validation, so the answer is the lookup's
       // (an update must set something: a name is valid for every PATCH)
-      const payload = route.url.endsWith('/state') ? { stateType: 'stream', state: [] } : route.method === 'PATCH' ? { name: 'renamed' } : {};
+      const payload = route.url.endsWith('/state')
+        ? { stateType: 'stream', state: [] }
+        : route.method === 'PATCH' || route.url.endsWith('/triggers')
+          ? { name: 'renamed' }
+          : {};
       const body = hasBody(route.method) ? { body: payload } : {};
       for (const role of WORKSPACE_ROLES) {
         if (!roleAtLeast(role, access as Role)) continue;

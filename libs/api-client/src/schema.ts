@@ -135,6 +135,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{connectionId}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A connection's triggers (never their tokens)
+         * @description Needs the `workspace_viewer` role or higher.
+         */
+        get: operations["listConnectionTriggers"];
+        put?: never;
+        /**
+         * Create a URL that starts a sync of the connection when POSTed to (shown once)
+         * @description Needs the `workspace_editor` role or higher.
+         */
+        post: operations["createConnectionTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{connectionId}/triggers/{triggerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a trigger: its URL starts nothing any more
+         * @description Needs the `workspace_editor` role or higher.
+         */
+        delete: operations["revokeConnectionTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/destination-definitions": {
         parameters: {
             query?: never;
@@ -771,6 +815,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync-triggers/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a sync of the trigger's connection (the token in the URL is the credential; at most one sync per 10 s) */
+        post: operations["fireSyncTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/version": {
         parameters: {
             query?: never;
@@ -1009,6 +1070,13 @@ export interface components {
             /** @enum {string} */
             status: "active" | "inactive" | "deprecated";
         };
+        ConnectionTriggerPage: {
+            data: components["schemas"]["TriggerResponseDto"][];
+            /** @description whether another page follows */
+            hasMore: boolean;
+            limit: number;
+            offset: number;
+        };
         ConnectorDefinitionPage: {
             data: components["schemas"]["ConnectorDefinitionResponseDto"][];
             /** @description whether another page follows */
@@ -1223,6 +1291,26 @@ export interface components {
             token: string;
             user: components["schemas"]["UserResponseDto"];
         };
+        CreatedTriggerResponseDto: {
+            /** Format: uuid */
+            connectionId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastFiredAt: string | null;
+            name: string;
+            /**
+             * @description the first characters of the token, to recognise it
+             * @example trt_AbCdEfGh
+             */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description POST to this URL (no body, no header) to start a sync: shown only in this response, it holds the token */
+            url: string;
+        };
         CreateJobDto: {
             /** Format: uuid */
             connectionId: string;
@@ -1272,6 +1360,10 @@ export interface components {
             name: string;
             /** Format: uuid */
             workspaceId: string;
+        };
+        CreateTriggerDto: {
+            /** @example after the dbt run */
+            name: string;
         };
         CreateWorkspaceDto: {
             /** @example Analytics */
@@ -1342,6 +1434,13 @@ export interface components {
             timestamp: string;
             /** @description Airbyte failure type, e.g. config_error, system_error, transient_error */
             type: string;
+        };
+        FiredTriggerResponseDto: {
+            /**
+             * @description the sync job it started
+             * @example 42
+             */
+            jobId: string;
         };
         HealthResponseDto: {
             /** @enum {string} */
@@ -1731,6 +1830,24 @@ export interface components {
             /** @description records the destination confirmed (state committed) */
             recordsCommitted: number;
             recordsEmitted: number;
+        };
+        TriggerResponseDto: {
+            /** Format: uuid */
+            connectionId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastFiredAt: string | null;
+            name: string;
+            /**
+             * @description the first characters of the token, to recognise it
+             * @example trt_AbCdEfGh
+             */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
         };
         UpdateConnectionDto: {
             name?: string;
@@ -2532,6 +2649,193 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConnectionStatusResponseDto"];
                 };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listConnectionTriggers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTriggerPage"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createConnectionTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTriggerDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedTriggerResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    revokeConnectionTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or already revoked) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request does not match the API schema; `errors` names each field */
             400: {
@@ -5696,6 +6000,72 @@ export interface operations {
             };
             /** @description The connector did not answer in time */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    fireSyncTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FiredTriggerResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such trigger, or it was revoked */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A job is already running (`runningJobId`), or the connection is not active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The trigger fired less than 10 s ago (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Temporal is unreachable, or no worker polls the task queue */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,8 @@ export const ROUTE_ACCESS = {
   // liveness, and signing in (how a person gets a credential)
   getHealth: 'public',
   createSession: 'public',
+  // the token in the URL is the credential (the controller checks it); it starts one connection's syncs
+  fireSyncTrigger: 'public',
   // any credential
   getVersion: VIEWER,
   getCurrentSession: VIEWER,
@@ -32,6 +34,11 @@ export const ROUTE_ACCESS = {
   createApiToken: WORKSPACE_ADMIN,
   listApiTokens: WORKSPACE_ADMIN,
   revokeApiToken: WORKSPACE_ADMIN,
+
+  // sync triggers: URLs that start syncs, made and revoked by those who may run jobs
+  createConnectionTrigger: EDITOR,
+  listConnectionTriggers: VIEWER,
+  revokeConnectionTrigger: EDITOR,
 
   // notification channels send the workspace's sync results to URLs (a Slack URL is itself a credential): its admin's
   createNotificationChannel: WORKSPACE_ADMIN,

@@ -1,3 +1,4 @@
+import { loggableUrl } from '../common/loggable-url.js';
 import { DomainError, ErrorCode, type FieldError } from '@tributary/domain';
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -48,7 +49,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = this.toProblem(exception, request.url.split('?')[0] ?? request.url);
+    const problem = this.toProblem(exception, loggableUrl(request.url.split('?')[0] ?? request.url));
     // an ApiProblem is an expected condition (Temporal down, a connector failed): its detail says it all
     if (exception instanceof ApiProblem && problem.status >= 500) this.logger.warn({ code: problem.code, path: problem.instance, detail: problem.detail }, 'request failed');
     else if (problem.status >= 500) this.logger.error({ err: exception, path: problem.instance }, 'request failed');

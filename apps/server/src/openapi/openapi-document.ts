@@ -1,3 +1,4 @@
+import { TRIGGER_TOKEN_PATTERN } from '../triggers/triggers.service.js';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { TRIBUTARY_VERSION } from '@tributary/config';
@@ -40,6 +41,8 @@ const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
   definitionId: { type: 'string', format: 'uuid' },
   tokenId: { type: 'string', format: 'uuid' },
   channelId: { type: 'string', format: 'uuid' },
+  triggerId: { type: 'string', format: 'uuid' },
+  token: { type: 'string', pattern: TRIGGER_TOKEN_PATTERN.source },
   jobId: { type: 'string', pattern: JOB_ID.source, example: '42' },
   attemptNumber: { type: 'integer', minimum: 0, maximum: MAX_ATTEMPT_NUMBER },
 };

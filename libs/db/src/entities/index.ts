@@ -5,6 +5,7 @@ import { ApiTokenEntity } from './api-token.entity.js';
 import { AttemptEntity } from './attempt.entity.js';
 import { ConnectionStateEntity } from './connection-state.entity.js';
 import { ConnectionEntity } from './connection.entity.js';
+import { ConnectionTriggerEntity } from './connection-trigger.entity.js';
 import { ACTIVE_JOB_STATUSES, JobEntity } from './job.entity.js';
 import { NotificationChannelEntity } from './notification-channel.entity.js';
 import { NotificationDeliveryEntity } from './notification-delivery.entity.js';
@@ -26,6 +27,7 @@ export {
   WorkspaceEntity,
   NotificationChannelEntity,
   NotificationDeliveryEntity,
+  ConnectionTriggerEntity,
   UserEntity,
   UserSessionEntity,
   USER_ROLES,
@@ -55,4 +57,5 @@ export const entities = [
   UserSessionEntity,
   NotificationChannelEntity,
   NotificationDeliveryEntity,
+  ConnectionTriggerEntity,
 ];
