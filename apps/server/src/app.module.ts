@@ -17,6 +17,7 @@ import { SessionsModule } from './sessions/sessions.module.js';
 import { SessionVerifier } from './sessions/session-verifier.js';
 import { StateModule } from './state/state.module.js';
 import { temporalSettings, type TemporalDependencies } from './temporal/temporal-settings.js';
+import { UsersModule } from './users/users.module.js';
 import { VersionController } from './version/version.controller.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
@@ -64,7 +65,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs)],
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), UsersModule],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

@@ -679,6 +679,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users (never their passwords)
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Add a user with the caller's role or a lower one (a generated password is shown once)
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a user and end their sessions
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a user or change their role (ends their sessions); not the caller's own role
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
     "/api/v1/version": {
         parameters: {
             query?: never;
@@ -1113,6 +1161,26 @@ export interface components {
             token: string;
             user: components["schemas"]["UserResponseDto"];
         };
+        CreatedUserResponseDto: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** @description the generated first password, shown only in this response (absent when the request set one) */
+            initialPassword?: string;
+            name: string;
+            /**
+             * @description instance_admin everywhere; the workspace roles in `workspaceId` only
+             * @enum {string}
+             */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description null for instance admins
+             */
+            workspaceId: string | null;
+        };
         CreateJobDto: {
             /** Format: uuid */
             connectionId: string;
@@ -1143,6 +1211,31 @@ export interface components {
             name: string;
             /** Format: uuid */
             workspaceId: string;
+        };
+        CreateUserDto: {
+            /**
+             * Format: email
+             * @description stored lower-cased; signing in ignores case
+             * @example ana@example.com
+             */
+            email: string;
+            /** @example Ana Lyst */
+            name: string;
+            /**
+             * Format: password
+             * @description the first password; when absent one is generated and answered once (`initialPassword`)
+             */
+            password?: string;
+            /**
+             * @description what the user may do: the caller's own role or a lower one
+             * @enum {string}
+             */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description the workspace of a workspace role (default: the caller's workspace); absent for instance_admin
+             */
+            workspaceId?: string;
         };
         CreateWorkspaceDto: {
             /** @example Analytics */
@@ -1601,9 +1694,48 @@ export interface components {
             };
             name?: string;
         };
+        UpdateUserDto: {
+            /** @example Ana Lyst */
+            name?: string;
+            /**
+             * @description the caller's own role or a lower one; not the caller's own
+             * @enum {string}
+             */
+            role?: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description the workspace of a workspace role (default: the one the user is in now)
+             */
+            workspaceId?: string;
+        };
         UpdateWorkspaceDto: {
             /** @example Analytics */
             name?: string;
+        };
+        UserDetailsDto: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description instance_admin everywhere; the workspace roles in `workspaceId` only
+             * @enum {string}
+             */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description null for instance admins
+             */
+            workspaceId: string | null;
+        };
+        UserPage: {
+            data: components["schemas"]["UserDetailsDto"][];
+            /** @description whether another page follows */
+            hasMore: boolean;
+            limit: number;
+            offset: number;
         };
         UserResponseDto: {
             email: string;
@@ -5080,6 +5212,276 @@ export interface operations {
             };
             /** @description The connector did not answer in time */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUserResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The requested role is above the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such workspace in the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The email is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The user's role is above the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller, or the last instance admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetailsDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role is above the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller's own role, or the last instance admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -33,6 +33,12 @@ export const ROUTE_ACCESS = {
   listApiTokens: WORKSPACE_ADMIN,
   revokeApiToken: WORKSPACE_ADMIN,
 
+  // users (people of the web UI): the same as tokens, a workspace admin its workspace's, an instance admin every one
+  createUser: WORKSPACE_ADMIN,
+  listUsers: WORKSPACE_ADMIN,
+  updateUser: WORKSPACE_ADMIN,
+  deleteUser: WORKSPACE_ADMIN,
+
   // workspaces: made and removed by the instance; renamed by their admin
   createWorkspace: INSTANCE_ADMIN,
   listWorkspaces: VIEWER,

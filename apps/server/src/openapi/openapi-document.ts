@@ -39,6 +39,7 @@ const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
   connectionId: { type: 'string', format: 'uuid' },
   definitionId: { type: 'string', format: 'uuid' },
   tokenId: { type: 'string', format: 'uuid' },
+  userId: { type: 'string', format: 'uuid' },
   jobId: { type: 'string', pattern: JOB_ID.source, example: '42' },
   attemptNumber: { type: 'integer', minimum: 0, maximum: MAX_ATTEMPT_NUMBER },
 };
