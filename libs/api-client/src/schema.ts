@@ -91,6 +91,26 @@ export interface paths {
         patch: operations["updateConnection"];
         trace?: never;
     };
+    "/api/v1/connections/{connectionId}/schema-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in the source's newest discovered catalog since the connection was configured (discover the source again first to look now)
+         * @description Needs the `workspace_viewer` role or higher.
+         */
+        get: operations["getConnectionSchemaChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{connectionId}/state": {
         parameters: {
             query?: never;
@@ -1534,6 +1554,28 @@ export interface components {
              */
             units?: number;
         };
+        SchemaChangesResponseDto: {
+            /** @description streams new to the source since the connection was configured */
+            addedStreams: string[];
+            /** @description why the change is breaking, one line each (empty when it is not) */
+            breaking: string[];
+            /**
+             * Format: uuid
+             * @description the source's newest discovered catalog, compared; null before any discover
+             */
+            catalogId: string | null;
+            /** @description streams the connection syncs whose fields changed */
+            changedStreams: components["schemas"]["StreamSchemaChangeDto"][];
+            /**
+             * Format: date-time
+             * @description when that catalog was discovered
+             */
+            discoveredAt: string | null;
+            /** @description streams the connection syncs that the source no longer has */
+            removedStreams: string[];
+            /** @enum {string} */
+            schemaChange: "no_change" | "non_breaking" | "breaking";
+        };
         SessionResponseDto: {
             /**
              * Format: date-time
@@ -1628,6 +1670,19 @@ export interface components {
         StreamDescriptorDto: {
             name: string;
             namespace?: string | null;
+        };
+        StreamSchemaChangeDto: {
+            addedFields: string[];
+            /** @description whether the change breaks the sync as configured (its cursor or primary key is gone or changed) */
+            breaking: boolean;
+            /** @description fields whose JSON schema changed (e.g. their type) */
+            changedFields: string[];
+            removedFields: string[];
+            /**
+             * @description `namespace.name`, or `name` without a namespace
+             * @example users
+             */
+            stream: string;
         };
         StreamStatsDto: {
             /** @description estimated bytes of the committed records (null for syncs recorded before it was counted) */
@@ -2303,6 +2358,63 @@ export interface operations {
             };
             /** @description Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getConnectionSchemaChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaChangesResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -81,6 +81,7 @@ export const ROUTE_ACCESS = {
   listConnections: VIEWER,
   getConnection: VIEWER,
   getConnectionStatus: VIEWER,
+  getConnectionSchemaChanges: VIEWER,
   createConnection: EDITOR,
   updateConnection: EDITOR,
   deleteConnection: EDITOR,
