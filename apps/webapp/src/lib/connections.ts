@@ -60,6 +60,13 @@ export async function discoverSource(sourceId: string, refresh = false): Promise
 }
 
 /** A sync, clear or refresh of the connection: of the given streams only, or of all. */
+export type SchemaChanges = Schemas['SchemaChangesResponseDto'];
+
+/** The source's newest discovered catalog against the connection's streams (discover the source first to look now). */
+export async function getSchemaChanges(connectionId: string): Promise<SchemaChanges> {
+  return unwrap(await api().GET('/api/v1/connections/{connectionId}/schema-changes', { params: { path: { connectionId } } }));
+}
+
 export async function startJob(
   connectionId: string,
   jobType: 'sync' | 'clear' | 'refresh' = 'sync',

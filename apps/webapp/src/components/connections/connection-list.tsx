@@ -7,6 +7,7 @@ import { listActors } from '@/lib/actors';
 import { describeSchedule, getConnectionStatus, listConnections, setConnectionEnabled, type Connection } from '@/lib/connections';
 import { formatAgo, formatCount } from '@/lib/format';
 import { useWorkspace } from '@/lib/workspace';
+import { EditorOnly, useCanEdit } from '../providers';
 import { ErrorState, Loading, StatusBadge } from '../states';
 import { Onboarding } from './onboarding';
 
@@ -72,9 +73,11 @@ export function ConnectionList() {
     <>
       <div className="page-header">
         <h1>Connections</h1>
-        <Link className="button primary" href="/connections/new">
-          New connection
-        </Link>
+        <EditorOnly>
+          <Link className="button primary" href="/connections/new">
+            New connection
+          </Link>
+        </EditorOnly>
       </div>
       <div className="row" style={{ marginBottom: '1rem' }}>
         <label>
@@ -148,6 +151,7 @@ function ConnectionRow({
   destination: string | undefined;
 }) {
   const queryClient = useQueryClient();
+  const canEdit = useCanEdit();
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => setConnectionEnabled(connection.id, enabled),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['connections'] }),
@@ -179,7 +183,8 @@ function ConnectionRow({
           <input
             type="checkbox"
             checked={enabled}
-            disabled={toggle.isPending}
+            // a viewer sees the state, and cannot change it
+            disabled={!canEdit || toggle.isPending}
             onChange={(e) => toggle.mutate(e.target.checked)}
             aria-label={`Enable ${connection.name}`}
           />

@@ -17,9 +17,10 @@ import {
   type ConnectionStatus,
 } from '@/lib/connections';
 import { formatAgo, formatBytes, formatCount, formatDuration } from '@/lib/format';
+import { EditorOnly, useCanEdit } from '../providers';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState, Loading, StatusBadge } from '../states';
-import { ConnectionSettings, RecentSyncsChart } from './connection-extras';
+import { ConnectionSettings, RecentSyncsChart, SchemaChangeNotice } from './connection-extras';
 import { EditStreams } from './edit-streams';
 import { JobDetails } from './job-details';
 
@@ -44,6 +45,7 @@ export function ConnectionPage({ id }: { id: string }) {
     queryFn: () => getActor('destination', connection.data!.destinationId),
     enabled: !!connection.data,
   });
+  const canEdit = useCanEdit();
   const [tab, setTab] = useState<Tab>('status');
   const [editingStreams, setEditingStreams] = useState(false);
   const refresh = () =>
@@ -84,12 +86,12 @@ export function ConnectionPage({ id }: { id: string }) {
             <input
               type="checkbox"
               checked={c.status === 'active'}
-              disabled={toggle.isPending}
+              disabled={!canEdit || toggle.isPending}
               onChange={(e) => toggle.mutate(e.target.checked)}
             />{' '}
             Enabled
           </label>
-          {running ? (
+          {!canEdit ? null : running ? (
             <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate(running.jobId)}>
               {cancel.isPending ? 'Cancelling…' : 'Cancel sync'}
             </button>
@@ -108,6 +110,8 @@ export function ConnectionPage({ id }: { id: string }) {
         ) : null}
       </div>
 
+      <SchemaChangeNotice connectionId={id} onReview={() => setTab('settings')} />
+
       <div className="tabs" role="tablist">
         {(['status', 'history', 'streams', 'settings'] as Tab[]).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
@@ -123,17 +127,24 @@ export function ConnectionPage({ id }: { id: string }) {
         </div>
       ) : null}
       {tab === 'settings' ? (
-        <ConnectionSettings connection={c} onClear={() => clear.mutate()} clearing={clear.isPending || !!running} />
+        <ConnectionSettings
+          connection={c}
+          destinationConfig={destination.data?.configuration}
+          onClear={() => clear.mutate()}
+          clearing={clear.isPending || !!running}
+        />
       ) : null}
       {tab === 'history' ? <JobHistory connectionId={id} /> : null}
       {tab === 'streams' && editingStreams ? <EditStreams connection={c} onDone={() => setEditingStreams(false)} /> : null}
       {tab === 'streams' && !editingStreams ? (
         <div className="stack">
-          <div>
-            <button type="button" onClick={() => setEditingStreams(true)}>
-              Edit streams
-            </button>
-          </div>
+          <EditorOnly>
+            <div>
+              <button type="button" onClick={() => setEditingStreams(true)}>
+                Edit streams
+              </button>
+            </div>
+          </EditorOnly>
           <table>
             <thead>
               <tr>
@@ -152,6 +163,7 @@ export function ConnectionPage({ id }: { id: string }) {
                   <td>{s.cursorField?.join('.') ?? '—'}</td>
                   <td>{s.primaryKey?.map((k) => k.join('.')).join(', ') || '—'}</td>
                   <td>
+                    {canEdit ? (
                     <button
                       type="button"
                       className="danger"
@@ -163,6 +175,7 @@ export function ConnectionPage({ id }: { id: string }) {
                     >
                       Clear
                     </button>
+                    ) : null}
                   </td>
                 </tr>
               ))}
