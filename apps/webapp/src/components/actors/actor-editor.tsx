@@ -155,19 +155,21 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
           {phase.state === 'checking' ? <p role="status">Testing the connection…</p> : null}
           {phase.state === 'saving' ? <p role="status">Saving…</p> : null}
         </div>
-        <div className="row" style={{ marginTop: '1rem' }} hidden={!canEdit}>
-          <button type="submit" className="primary" disabled={busy || !name.trim()}>
-            {actor ? 'Save changes' : `Set up ${label}`}
-          </button>
-          <button type="submit" disabled={busy} onClick={() => setTestRequested(true)}>
-            Test connection
-          </button>
-          {phase.state === 'check-failed' ? (
-            <button type="button" className="danger" onClick={() => save(phase.config)}>
-              Save anyway
+        {canEdit ? (
+          <div className="row" style={{ marginTop: '1rem' }}>
+            <button type="submit" className="primary" disabled={busy || !name.trim()}>
+              {actor ? 'Save changes' : `Set up ${label}`}
             </button>
-          ) : null}
-        </div>
+            <button type="submit" disabled={busy} onClick={() => setTestRequested(true)}>
+              Test connection
+            </button>
+            {phase.state === 'check-failed' ? (
+              <button type="button" className="danger" onClick={() => save(phase.config)}>
+                Save anyway
+              </button>
+            ) : null}
+          </div>
+        ) : null}
       </SpecForm>
       <ShowApiCall method={actor ? 'PATCH' : 'POST'} path={actor ? `${actorsPath(kind)}/${actor.id}` : actorsPath(kind)} body={body} />
     </div>

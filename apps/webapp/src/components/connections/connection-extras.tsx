@@ -3,7 +3,16 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap, type Schemas } from '@/lib/api';
-import { discoverSource, getJob, getSchemaChanges, listJobs, type Connection, type Schedule, type SchemaChanges } from '@/lib/connections';
+import {
+  discoverSource,
+  getJob,
+  getSchemaChanges,
+  listJobs,
+  type Connection,
+  type Job,
+  type Schedule,
+  type SchemaChanges,
+} from '@/lib/connections';
 import { formatAgo, formatCount, formatDuration } from '@/lib/format';
 import { useCanEdit } from '../providers';
 import { ShowApiCall } from '../show-api-call';
@@ -28,24 +37,38 @@ export function RecentSyncsChart({ connectionId }: { connectionId: string }) {
     return { job, records, ms: Date.parse(job.updatedAt) - Date.parse(job.createdAt) };
   });
   if (bars.length === 0) return null;
-  const max = Math.max(1, ...bars.map((b) => b.records));
+  return (
+    <div className="row" style={{ alignItems: 'flex-start' }}>
+      <BarChart
+        label="Records committed per recent job"
+        caption={`Records committed by the last ${bars.length} jobs`}
+        bars={bars.map((b) => ({ job: b.job, value: b.records, text: `${formatCount(b.records)} records` }))}
+      />
+      <BarChart
+        label="Duration per recent job"
+        caption={`Duration of the last ${bars.length} jobs`}
+        bars={bars.map((b) => ({ job: b.job, value: b.ms, text: formatDuration(b.ms) }))}
+      />
+    </div>
+  );
+}
+
+/** One bar per job, oldest left, coloured by its status; each bar's title says its value. */
+function BarChart({ label, caption, bars }: { label: string; caption: string; bars: { job: Job; value: number; text: string }[] }) {
+  const max = Math.max(1, ...bars.map((b) => b.value));
   const width = 36;
   return (
     <figure className="card" style={{ margin: 0 }}>
-      <figcaption className="small muted">Records committed by the last {bars.length} jobs (hover for duration)</figcaption>
-      <svg
-        role="img"
-        aria-label="Records committed per recent job"
-        width={bars.length * width}
-        height={110}
-        style={{ display: 'block', marginTop: '0.5rem' }}
-      >
+      <figcaption className="small muted">
+        {caption} (max {bars.find((b) => b.value === max)?.text ?? '0'})
+      </figcaption>
+      <svg role="img" aria-label={label} width={bars.length * width} height={110} style={{ display: 'block', marginTop: '0.5rem' }}>
         {bars.map((b, i) => {
-          const h = Math.max(2, (b.records / max) * 80);
+          const h = Math.max(2, (b.value / max) * 80);
           const color = b.job.status === 'succeeded' ? 'var(--ok)' : b.job.status === 'failed' ? 'var(--bad)' : 'var(--muted)';
           return (
             <g key={b.job.id}>
-              <title>{`job #${b.job.id} ${b.job.status}: ${formatCount(b.records)} records in ${formatDuration(b.ms)}`}</title>
+              <title>{`job #${b.job.id} ${b.job.status}: ${b.text}`}</title>
               <rect x={i * width + 6} y={90 - h} width={width - 12} height={h} fill={color} rx={3} />
               <text x={i * width + width / 2} y={104} fontSize={10} textAnchor="middle" fill="currentColor">
                 #{b.job.id}
@@ -228,30 +251,34 @@ export function ConnectionSettings({
           {save.isError ? <ErrorState error={save.error} what="the changes" /> : null}
           {save.isSuccess ? <p role="status">Saved.</p> : null}
         </div>
-        <div className="row" hidden={!canEdit}>
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save changes
-          </button>
-        </div>
+        {canEdit ? (
+          <div className="row">
+            <button type="submit" className="primary" disabled={save.isPending}>
+              Save changes
+            </button>
+          </div>
+        ) : null}
         <ShowApiCall method="PATCH" path={`/api/v1/connections/${connection.id}`} body={body} />
       </form>
       <SchemaReview connection={connection} />
-      <section className="card stack" hidden={!canEdit}>
-        <h3 style={{ margin: 0 }}>Clear data</h3>
-        <p className="muted small">
-          Empties the destination tables of every stream of this connection and forgets its state; the next sync starts from scratch.
-        </p>
-        <div>
-          <button
-            type="button"
-            className="danger"
-            disabled={clearing}
-            onClick={() => window.confirm('Clear the synced data of every stream?') && onClear()}
-          >
-            Clear data
-          </button>
-        </div>
-      </section>
+      {canEdit ? (
+        <section className="card stack">
+          <h3 style={{ margin: 0 }}>Clear data</h3>
+          <p className="muted small">
+            Empties the destination tables of every stream of this connection and forgets its state; the next sync starts from scratch.
+          </p>
+          <div>
+            <button
+              type="button"
+              className="danger"
+              disabled={clearing}
+              onClick={() => window.confirm('Clear the synced data of every stream?') && onClear()}
+            >
+              Clear data
+            </button>
+          </div>
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import {
   describeSchedule,
   getConnection,
   getConnectionStatus,
+  getJob,
   listJobs,
   setConnectionEnabled,
   startJob,
@@ -263,6 +264,31 @@ function LiveProgress({ running }: { running: NonNullable<ConnectionStatus['runn
   );
 }
 
+/** A job's records, bytes, attempts and first failure (with whether it was retried), from its details. */
+function JobSummaryCells({ jobId, finished }: { jobId: string; finished: boolean }) {
+  // shared with the chart and the details panel; a finished job does not change
+  const job = useQuery({ queryKey: ['job', jobId], queryFn: () => getJob(jobId), staleTime: finished ? Number.POSITIVE_INFINITY : 2_000 });
+  const attempts = job.data?.attempts ?? [];
+  const last = attempts.at(-1);
+  const failure = [...attempts].reverse().find((a) => a.failureReasons.length > 0);
+  const reason = failure?.failureReasons[0];
+  return (
+    <>
+      <td className="num">{job.data ? formatCount(attempts.reduce((sum, a) => sum + (a.stats?.recordsCommitted ?? 0), 0)) : '…'}</td>
+      <td className="num">{job.data ? formatBytes(attempts.reduce((sum, a) => sum + (a.stats?.bytesEmitted ?? 0), 0)) : '…'}</td>
+      <td className="num">{job.data ? attempts.length : '…'}</td>
+      <td className="small">
+        {reason ? (
+          <span className="error-text" title={reason.message}>
+            {reason.origin}: {reason.message.length > 80 ? `${reason.message.slice(0, 80)}…` : reason.message}
+            {failure?.nextStep ? <span className="muted"> ({failure === last ? failure.nextStep.split(':')[0] : 'retried'})</span> : null}
+          </span>
+        ) : null}
+      </td>
+    </>
+  );
+}
+
 function JobHistory({ connectionId }: { connectionId: string }) {
   const jobs = useQuery({ queryKey: ['jobs', connectionId], queryFn: () => listJobs(connectionId), refetchInterval: 3_000 });
   const [open, setOpen] = useState<string | undefined>();
@@ -278,6 +304,10 @@ function JobHistory({ connectionId }: { connectionId: string }) {
             <th>Status</th>
             <th>Started</th>
             <th>Duration</th>
+            <th className="num">Records</th>
+            <th className="num">Bytes</th>
+            <th className="num">Attempts</th>
+            <th>Failure</th>
             <th />
           </tr>
         </thead>
@@ -294,6 +324,7 @@ function JobHistory({ connectionId }: { connectionId: string }) {
               <td>
                 {['running', 'pending'].includes(job.status) ? '…' : formatDuration(Date.parse(job.updatedAt) - Date.parse(job.createdAt))}
               </td>
+              <JobSummaryCells jobId={job.id} finished={!['running', 'pending', 'incomplete'].includes(job.status)} />
               <td>
                 <button
                   type="button"

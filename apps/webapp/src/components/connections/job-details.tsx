@@ -56,6 +56,11 @@ export function JobDetails({ jobId }: { jobId: string }) {
               ))}
             </ul>
           ) : null}
+          {shown.nextStep ? (
+            <p className="small" data-testid="next-step">
+              <strong>Then:</strong> {shown.nextStep}
+            </p>
+          ) : null}
           {shown.stats && shown.stats.streams.length > 0 ? (
             <table>
               <thead>
