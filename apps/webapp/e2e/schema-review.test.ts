@@ -5,7 +5,7 @@
 // Runnable alone: `npx vitest run apps/webapp/e2e/schema-review.test.ts` (after tools/build-webapp.sh).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath, repoRoot } from '@tributary/testing';
-import { createConnection, discover, ok, workspaceId } from '@tributary/testing/stack';
+import { createConnection, discover, finishedJob, ok, startJob, workspaceId } from '@tributary/testing/stack';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, launchChromium, saveScreenshot, startWebappStack, type TestBrowser, type WebappStack } from '@tributary/testing/webapp';
 
 let stack: WebappStack;
@@ -58,7 +58,7 @@ describe('schema change review', () => {
         { name: 'users', syncMode: 'incremental_dedup', cursorField: ['updated_at'], primaryKey: [['id']] },
         { name: 'products', syncMode: 'full_refresh_overwrite' },
       ],
-      { name: 'shop to nowhere', status: 'inactive' },
+      { name: 'shop to nowhere' },
     );
     const { page } = chromium;
     await page.goto(`${stack.uiUrl}/sign-in`);
@@ -72,8 +72,11 @@ describe('schema change review', () => {
     const { page } = chromium;
     await page.goto(`${stack.uiUrl}/connections/${connectionId}`);
     await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByRole('button', { name: 'Refresh source schema' }).click();
-    await expect.poll(() => page.getByTestId('schema-review').getAttribute('data-schema-change'), { timeout: 120_000 }).toBe('no_change');
+    const refresh = page.getByRole('button', { name: /Refresh source schema|Discovering/ });
+    await refresh.click();
+    // the discover ran on a worker and the review was read again
+    await expect.poll(() => refresh.textContent(), { timeout: 120_000 }).toBe('Refresh source schema');
+    expect(await page.getByTestId('schema-review').getAttribute('data-schema-change')).toBe('no_change');
     expect(await page.getByTestId('schema-review').textContent()).toContain('No change since this connection was set up');
   });
 
@@ -102,5 +105,20 @@ describe('schema change review', () => {
     expect(await notice.textContent()).toContain('breaks this connection');
     await notice.getByRole('button', { name: 'Review the changes' }).click();
     await expect.poll(() => page.getByTestId('schema-review').getAttribute('data-schema-change')).toBe('breaking');
+  });
+
+  it('a sync then fails on the breaking change: the connections list shows it failed, why, and that it is disabled', async () => {
+    const job = await finishedJob(stack.api, await startJob(stack.api, connectionId));
+    expect(job.status).toBe('failed');
+    expect(job.attempts).toHaveLength(1); // a config error is not retried
+    const { page } = chromium;
+    await page.goto(`${stack.uiUrl}/connections`);
+    const row = page.locator('tr', { hasText: 'shop to nowhere' });
+    await row.locator('.badge.failed').waitFor({ timeout: 30_000 });
+    expect(await row.getByTestId('failure-reason').textContent()).toMatch(/^source: breaking schema change: users: cursor field updated_at/);
+    // and disabled, with the platform's reason
+    expect(await row.getByLabel('Enable shop to nowhere').isChecked()).toBe(false);
+    expect(await row.locator('.muted', { hasText: /^breaking schema change: users/ }).count()).toBe(1);
+    await saveScreenshot(page, repoRoot, 'connections-failed');
   });
 });

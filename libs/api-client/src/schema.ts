@@ -1400,12 +1400,25 @@ export interface components {
         LastJobDto: {
             /** Format: date-time */
             endedAt: string;
+            /** @description why a failed job failed: its last attempt's first failure reason (null otherwise) */
+            failureReason: components["schemas"]["LastJobFailureDto"] | null;
             /** @example 41 */
             jobId: string;
             /** @enum {string} */
             jobType: "sync" | "clear" | "refresh";
             /** @enum {string} */
             status: "failed" | "succeeded" | "cancelled";
+        };
+        LastJobFailureDto: {
+            /** @description masked of secrets, as stored */
+            message: string;
+            /**
+             * @description whose fault it was
+             * @enum {string}
+             */
+            origin: "source" | "destination" | "replication" | "platform";
+            /** @example config_error */
+            type: string;
         };
         LogEntryDto: {
             /** @enum {string} */

@@ -83,6 +83,19 @@ export async function listJobs(connectionId: string, limit = 20): Promise<Job[]>
   return unwrap(await api().GET('/api/v1/jobs', { params: { query: { connectionId, limit } } })).data;
 }
 
+const FINISHED_JOB_STATUSES = ['succeeded', 'failed', 'cancelled'];
+
+/**
+ * react-query options for one job's details, shared by every view of it: a finished job never
+ * changes (read once), an unfinished one is read again every 2 s until it finishes.
+ */
+export const jobQuery = (jobId: string) => ({
+  queryKey: ['job', jobId],
+  queryFn: () => getJob(jobId),
+  staleTime: (q: { state: { data?: JobWithAttempts } }) => (FINISHED_JOB_STATUSES.includes(q.state.data?.status ?? '') ? Number.POSITIVE_INFINITY : 0),
+  refetchInterval: (q: { state: { data?: JobWithAttempts } }) => (FINISHED_JOB_STATUSES.includes(q.state.data?.status ?? '') ? false : 2_000),
+});
+
 export async function getJob(jobId: string): Promise<JobWithAttempts> {
   return unwrap(await api().GET('/api/v1/jobs/{jobId}', { params: { path: { jobId } } }));
 }

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { api, unwrap, type Schemas } from '@/lib/api';
 import {
   discoverSource,
-  getJob,
+  jobQuery,
   getSchemaChanges,
   listJobs,
   type Connection,
@@ -29,7 +29,7 @@ export function RecentSyncsChart({ connectionId }: { connectionId: string }) {
     .slice(0, 12)
     .reverse();
   const details = useQueries({
-    queries: recent.map((j) => ({ queryKey: ['job', j.id], queryFn: () => getJob(j.id), staleTime: Number.POSITIVE_INFINITY })),
+    queries: recent.map((j) => jobQuery(j.id)),
   });
   const bars = recent.map((job, i) => {
     const attempts = details[i]?.data?.attempts ?? [];

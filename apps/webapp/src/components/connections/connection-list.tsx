@@ -139,6 +139,8 @@ export function ConnectionList() {
   );
 }
 
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 function ConnectionRow({
   connection,
   status,
@@ -171,6 +173,11 @@ function ConnectionRow({
       <td>
         {state}
         {status?.running?.progress ? <div className="small">{formatCount(status.running.progress.recordsEmitted)} records</div> : null}
+        {!status?.running && status?.lastSync?.failureReason ? (
+          <div className="small error-text" data-testid="failure-reason" title={status.lastSync.failureReason.message}>
+            {status.lastSync.failureReason.origin}: {truncate(status.lastSync.failureReason.message, 100)}
+          </div>
+        ) : null}
         {!enabled && connection.statusReason ? <div className="small muted">{connection.statusReason}</div> : null}
       </td>
       <td>{formatAgo(status?.lastSync?.endedAt)}</td>

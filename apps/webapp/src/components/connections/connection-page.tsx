@@ -10,7 +10,7 @@ import {
   describeSchedule,
   getConnection,
   getConnectionStatus,
-  getJob,
+  jobQuery,
   listJobs,
   setConnectionEnabled,
   startJob,
@@ -265,9 +265,8 @@ function LiveProgress({ running }: { running: NonNullable<ConnectionStatus['runn
 }
 
 /** A job's records, bytes, attempts and first failure (with whether it was retried), from its details. */
-function JobSummaryCells({ jobId, finished }: { jobId: string; finished: boolean }) {
-  // shared with the chart and the details panel; a finished job does not change
-  const job = useQuery({ queryKey: ['job', jobId], queryFn: () => getJob(jobId), staleTime: finished ? Number.POSITIVE_INFINITY : 2_000 });
+function JobSummaryCells({ jobId }: { jobId: string }) {
+  const job = useQuery(jobQuery(jobId));
   const attempts = job.data?.attempts ?? [];
   const last = attempts.at(-1);
   const failure = [...attempts].reverse().find((a) => a.failureReasons.length > 0);
@@ -324,7 +323,7 @@ function JobHistory({ connectionId }: { connectionId: string }) {
               <td>
                 {['running', 'pending'].includes(job.status) ? '…' : formatDuration(Date.parse(job.updatedAt) - Date.parse(job.createdAt))}
               </td>
-              <JobSummaryCells jobId={job.id} finished={!['running', 'pending', 'incomplete'].includes(job.status)} />
+              <JobSummaryCells jobId={job.id} />
               <td>
                 <button
                   type="button"

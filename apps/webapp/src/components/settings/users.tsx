@@ -76,7 +76,7 @@ function UserManager({ ownRole, ownId }: { ownRole: Role; ownId: string }) {
             ))}
           </select>
         </label>
-        <button type="submit" className="primary" disabled={!email.trim() || !name.trim() || create.isPending} style={{ alignSelf: 'flex-end' }}>
+        <button type="submit" className="primary" disabled={!email.trim() || !name.trim() || create.isPending || !workspace.data} style={{ alignSelf: 'flex-end' }}>
           Add user
         </button>
       </form>
