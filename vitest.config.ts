@@ -36,8 +36,9 @@ const webapp = (name: string, include: string[], testTimeout: number) => {
   const base = project(name, 'apps/webapp', include, testTimeout);
   return {
     resolve: { alias: { ...alias, '@': `${root}apps/webapp/src` } },
-    // the browser tests start the whole stack and may build the web UI first: minutes on a busy 2-core machine
-    test: { ...base.test, hookTimeout: 600_000 },
+    // the browser tests start the whole stack and may build the web UI first: minutes on a busy 2-core machine;
+    // one file (one stack) at a time
+    test: { ...base.test, hookTimeout: 600_000, fileParallelism: name !== 'webapp-e2e' },
   };
 };
 

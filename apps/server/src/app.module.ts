@@ -21,6 +21,7 @@ import { SessionsModule } from './sessions/sessions.module.js';
 import { SessionVerifier } from './sessions/session-verifier.js';
 import { StateModule } from './state/state.module.js';
 import { temporalSettings, type TemporalDependencies } from './temporal/temporal-settings.js';
+import { UsersModule } from './users/users.module.js';
 import { VersionController } from './version/version.controller.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
 
@@ -73,7 +74,11 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
+<<<<<<< HEAD
       imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule, TriggersModule],
+=======
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), UsersModule],
+>>>>>>> feat/c
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

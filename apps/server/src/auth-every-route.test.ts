@@ -34,7 +34,11 @@ describe('authentication and roles on every route', () => {
   const operationOf = new Map<string, string>();
   /** credentials by label: `instance_admin`, `A workspace_editor`, `B workspace_admin`, `A workspace_viewer session` */
   const credentials = new Map<string, { token: string; role: Role }>();
+<<<<<<< HEAD
   const ids = { workspaceA: '', workspaceB: '', source: '', destination: '', sourceDefinition: '', connection: '', job: '', tokenA: '', channel: '' };
+=======
+  const ids = { workspaceA: '', workspaceB: '', source: '', destination: '', sourceDefinition: '', connection: '', job: '', tokenA: '', userA: '' };
+>>>>>>> feat/c
   const credential = (label: string) => {
     const found = credentials.get(label);
     if (!found) throw new Error(`no credential ${label}`);
@@ -82,7 +86,8 @@ describe('authentication and roles on every route', () => {
     const password = 'a long enough password';
     for (const role of ['workspace_viewer', 'workspace_editor'] as const) {
       const email = `${role}@a.example`;
-      await ds.getRepository(UserEntity).save({ email, name: role, passwordHash: await hashPassword(password), role, workspaceId: ids.workspaceA, disabledAt: null });
+      const user = await ds.getRepository(UserEntity).save({ email, name: role, passwordHash: await hashPassword(password), role, workspaceId: ids.workspaceA, disabledAt: null });
+      ids.userA = user.id;
       const res = await api.request('POST', '/api/v1/sessions', { token: null, body: { email, password } });
       expect(res.status, res.text).toBe(201);
       credentials.set(`A ${role} session`, { token: (res.body as { token: string }).token, role });
@@ -185,7 +190,11 @@ describe('authentication and roles on every route', () => {
       connectionId: ids.connection,
       jobId: ids.job,
       tokenId: ids.tokenA,
+<<<<<<< HEAD
       channelId: ids.channel,
+=======
+      userId: ids.userA,
+>>>>>>> feat/c
       attemptNumber: '1',
     };
     let checked = 0;

@@ -51,8 +51,15 @@ export async function launchChromium(viewport = { width: 1280, height: 860 }): P
 
 export type { Browser, BrowserContext, Page };
 
-/** docs/screenshots/<name>.png: the pictures the README shows, refreshed by the test run. */
-export async function saveScreenshot(page: Page, repoRoot: string, name: string): Promise<string> {
+/** Whether this run refreshes the README's screenshots: only when asked, so a CI run leaves the tree clean. */
+export const screenshotsWanted = (): boolean => process.env.TRIBUTARY_SCREENSHOTS === '1';
+
+/**
+ * docs/screenshots/<name>.png, the pictures the README shows: written only with
+ * TRIBUTARY_SCREENSHOTS=1 (undefined otherwise).
+ */
+export async function saveScreenshot(page: Page, repoRoot: string, name: string): Promise<string | undefined> {
+  if (!screenshotsWanted()) return undefined;
   const dir = join(repoRoot, 'docs', 'screenshots');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${name}.png`);

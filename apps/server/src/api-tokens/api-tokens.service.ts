@@ -1,15 +1,17 @@
-import { DomainError, ErrorCode, isWorkspaceRole, notFound, roleAtLeast, type Role } from '@tributary/domain';
+import { notFound, type Role } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ApiTokenEntity, newApiToken } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { ApiTokenVerifier } from '../auth/api-token-verifier.js';
 import type { Principal } from '../auth/principal.js';
+<<<<<<< HEAD
 import { assertBodyWorkspace, scopeOf, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
+=======
+import { assertGrantable, workspaceForRole } from '../auth/role-grant.js';
+import { scopeOf, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
+>>>>>>> feat/c
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
-
-const invalid = (path: string, message: string) =>
-  new DomainError(ErrorCode.ValidationFailed, `${path.slice(1)} ${message}`, { fieldErrors: [{ path, message }] });
 
 @Injectable()
 export class ApiTokensService {
@@ -29,12 +31,8 @@ export class ApiTokensService {
    */
   async create(caller: Principal, input: { name: string; role?: Role; workspaceId?: string }): Promise<{ entity: ApiTokenEntity; token: string }> {
     const role = input.role ?? caller.role;
-    if (!roleAtLeast(caller.role, role)) {
-      throw new DomainError(ErrorCode.Forbidden, `a ${caller.role} mints tokens of its own role or lower, not ${role}`, {
-        fieldErrors: [{ path: '/role', message: `is above the caller's role (${caller.role})` }],
-      });
-    }
-    const workspaceId = await this.workspaceFor(scopeOf(caller), role, input.workspaceId ?? caller.workspaceId ?? undefined);
+    assertGrantable(caller.role, role, 'tokens');
+    const workspaceId = await workspaceForRole(this.dataSource, scopeOf(caller), role, input.workspaceId ?? caller.workspaceId ?? undefined, 'token');
     const { token, tokenHash, prefix } = newApiToken();
     const entity = await this.tokens.save({ name: input.name, tokenHash, prefix, role, workspaceId, lastUsedAt: null, revokedAt: null });
     return { entity, token };
@@ -54,6 +52,7 @@ export class ApiTokensService {
     this.verifier.forget(id);
   }
 
+<<<<<<< HEAD
   /** The workspace a new token of `role` acts in: none for instance admins, else one in the caller's scope (404 otherwise). */
   private async workspaceFor(scope: WorkspaceScope, role: Role, requested: string | undefined): Promise<string | null> {
     if (!isWorkspaceRole(role)) {
@@ -64,4 +63,6 @@ export class ApiTokensService {
     await assertBodyWorkspace(this.dataSource, scope, requested);
     return requested;
   }
+=======
+>>>>>>> feat/c
 }

@@ -21,6 +21,15 @@ export class RunningJobDto {
   progress!: JobProgressDto | null;
 }
 
+export class LastJobFailureDto {
+  @ApiProperty({ enum: ['source', 'destination', 'replication', 'platform'], description: 'whose fault it was' })
+  origin!: string;
+  @ApiProperty({ example: 'config_error' })
+  type!: string;
+  @ApiProperty({ description: 'masked of secrets, as stored' })
+  message!: string;
+}
+
 export class LastJobDto {
   @ApiProperty({ example: '41' })
   jobId!: string;
@@ -30,6 +39,12 @@ export class LastJobDto {
   status!: 'succeeded' | 'failed' | 'cancelled';
   @ApiProperty({ format: 'date-time' })
   endedAt!: string;
+  @ApiProperty({
+    type: LastJobFailureDto,
+    nullable: true,
+    description: "why a failed job failed: its last attempt's first failure reason (null otherwise)",
+  })
+  failureReason!: LastJobFailureDto | null;
 }
 
 export class ConnectionStatusResponseDto {

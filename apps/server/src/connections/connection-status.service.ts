@@ -36,9 +36,19 @@ export class ConnectionStatusService {
       connectionId,
       status: connection.status,
       running: runningJob ? await this.running(runningJob) : null,
-      lastSync: finishedJob ? lastJob(finishedJob) : null,
+      lastSync: finishedJob ? lastJob(finishedJob, await this.failureOf(finishedJob)) : null,
       nextRunAt: !runningJob && workflow?.nextRunAt !== undefined ? new Date(workflow.nextRunAt).toISOString() : null,
     };
+  }
+
+  /** A failed job's last attempt's first failure reason. */
+  private async failureOf(job: JobEntity): Promise<LastJobDto['failureReason']> {
+    if (job.status !== 'failed') return null;
+    const attempt = await this.dataSource
+      .getRepository(AttemptEntity)
+      .findOne({ where: { jobId: job.id }, order: { attemptNumber: 'DESC' }, select: { failureReasons: true, attemptNumber: true } });
+    const reason = attempt?.failureReasons[0];
+    return reason ? { origin: reason.origin, type: reason.type, message: reason.message } : null;
   }
 
   private async running(job: JobEntity): Promise<RunningJobDto> {
@@ -54,7 +64,7 @@ export class ConnectionStatusService {
   }
 }
 
-function lastJob(job: JobEntity): LastJobDto {
+function lastJob(job: JobEntity, failureReason: LastJobDto['failureReason']): LastJobDto {
   // a finished job is last written when it finishes
-  return { jobId: job.id, jobType: job.jobType, status: job.status as LastJobDto['status'], endedAt: job.updatedAt.toISOString() };
+  return { jobId: job.id, jobType: job.jobType, status: job.status as LastJobDto['status'], endedAt: job.updatedAt.toISOString(), failureReason };
 }

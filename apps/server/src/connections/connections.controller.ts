@@ -14,6 +14,7 @@ import {
   UpdateConnectionDto,
 } from './connection.dto.js';
 import { toConnectionResponse } from './connection.mapper.js';
+import { SchemaChangesResponseDto } from './schema-changes.dto.js';
 import { ConnectionsService } from './connections.service.js';
 
 const SAVED_BUT_UNSCHEDULED = 'Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection)';
@@ -55,6 +56,20 @@ export class ConnectionsController {
   @ApiProblems(400, 404)
   async status(@CallerScope() scope: WorkspaceScope, @Param('connectionId', UuidParamPipe) connectionId: string): Promise<ConnectionStatusResponseDto> {
     return this.statuses.status(scope, connectionId);
+  }
+
+  @Get(':connectionId/schema-changes')
+  @ApiOperation({
+    operationId: 'getConnectionSchemaChanges',
+    summary: "What changed in the source's newest discovered catalog since the connection was configured (discover the source again first to look now)",
+  })
+  @ApiOkResponse({ type: SchemaChangesResponseDto })
+  @ApiProblems(400, 404)
+  async schemaChanges(
+    @CallerScope() scope: WorkspaceScope,
+    @Param('connectionId', UuidParamPipe) connectionId: string,
+  ): Promise<SchemaChangesResponseDto> {
+    return this.service.schemaChanges(scope, connectionId);
   }
 
   @Get(':connectionId')

@@ -11,6 +11,8 @@ import { configureStreams } from './configure-streams.js';
 import { ConnectionReads } from './connection-reads.js';
 import type { CreateConnectionDto, ListConnectionsQueryDto, StreamConfigurationDto, UpdateConnectionDto } from './connection.dto.js';
 import { toSchedule } from './schedule.js';
+import { schemaChangesOf } from './schema-changes.js';
+import type { SchemaChangesResponseDto } from './schema-changes.dto.js';
 
 export type ConnectionWithWorkspace = ConnectionEntity & { source: ActorEntity };
 
@@ -103,6 +105,11 @@ export class ConnectionsService {
     const connection = await query.getOne();
     if (!connection) throw notFound('connection', id);
     return connection as ConnectionWithWorkspace;
+  }
+
+  /** The source's newest discovered catalog against the connection's streams. */
+  async schemaChanges(scope: WorkspaceScope, id: string): Promise<SchemaChangesResponseDto> {
+    return schemaChangesOf(this.dataSource, await this.get(scope, id));
   }
 
   async update(scope: WorkspaceScope, id: string, input: UpdateConnectionDto): Promise<ConnectionWithWorkspace> {

@@ -24,9 +24,9 @@ interface Resources {
 
 /**
  * Operations whose body has fields required (or forbidden) only for some value of another field
- * (see the config): a token's workspaceId must be absent for the instance_admin role.
+ * (see the config): a token's or a user's workspaceId must be absent for the instance_admin role.
  */
-const CONDITIONAL_BODIES = ['createConnection', 'updateConnection', 'replaceConnectionState', 'createApiToken'];
+const CONDITIONAL_BODIES = ['createConnection', 'updateConnection', 'replaceConnectionState', 'createApiToken', 'createUser', 'updateUser'];
 
 /**
  * The harness's Temporal is unreachable on purpose: a real worker would install and run whatever

@@ -60,6 +60,13 @@ export async function discoverSource(sourceId: string, refresh = false): Promise
 }
 
 /** A sync, clear or refresh of the connection: of the given streams only, or of all. */
+export type SchemaChanges = Schemas['SchemaChangesResponseDto'];
+
+/** The source's newest discovered catalog against the connection's streams (discover the source first to look now). */
+export async function getSchemaChanges(connectionId: string): Promise<SchemaChanges> {
+  return unwrap(await api().GET('/api/v1/connections/{connectionId}/schema-changes', { params: { path: { connectionId } } }));
+}
+
 export async function startJob(
   connectionId: string,
   jobType: 'sync' | 'clear' | 'refresh' = 'sync',
@@ -75,6 +82,19 @@ export async function cancelJob(jobId: string): Promise<Job> {
 export async function listJobs(connectionId: string, limit = 20): Promise<Job[]> {
   return unwrap(await api().GET('/api/v1/jobs', { params: { query: { connectionId, limit } } })).data;
 }
+
+const FINISHED_JOB_STATUSES = ['succeeded', 'failed', 'cancelled'];
+
+/**
+ * react-query options for one job's details, shared by every view of it: a finished job never
+ * changes (read once), an unfinished one is read again every 2 s until it finishes.
+ */
+export const jobQuery = (jobId: string) => ({
+  queryKey: ['job', jobId],
+  queryFn: () => getJob(jobId),
+  staleTime: (q: { state: { data?: JobWithAttempts } }) => (FINISHED_JOB_STATUSES.includes(q.state.data?.status ?? '') ? Number.POSITIVE_INFINITY : 0),
+  refetchInterval: (q: { state: { data?: JobWithAttempts } }) => (FINISHED_JOB_STATUSES.includes(q.state.data?.status ?? '') ? false : 2_000),
+});
 
 export async function getJob(jobId: string): Promise<JobWithAttempts> {
   return unwrap(await api().GET('/api/v1/jobs/{jobId}', { params: { path: { jobId } } }));

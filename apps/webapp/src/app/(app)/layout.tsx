@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
+import { roleLabel } from '@/lib/roles';
 import { webappConfig } from '@/server/config';
 import { currentSession } from '@/server/session';
 import { signOut } from '../sign-in/actions';
@@ -21,7 +22,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     <Providers
       settings={{
         publicApiUrl: config.TRIBUTARY_PUBLIC_API_URL ?? config.TRIBUTARY_API_URL,
-        user: { email: user.email, name: user.name, role: user.role },
+        user: { id: user.id, email: user.email, name: user.name, role: user.role },
       }}
     >
       <a className="skip-link" href="#main">
@@ -38,7 +39,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <Nav />
           <div className="who">
             <span title={user.email}>{user.name}</span>
-            <span className="muted small">{user.role.replace('_', ' ')}</span>
+            <span className="muted small" data-testid="signed-in-role">{roleLabel(user.role)}</span>
             <form action={signOut}>
               <button type="submit" className="link">
                 Sign out

@@ -18,6 +18,7 @@ import {
   type CheckResult,
   type Definition,
 } from '@/lib/actors';
+import { useCanEdit } from '../providers';
 import { ShowApiCall } from '../show-api-call';
 import { SpecForm, type ConnectorConfig } from '../spec-form/spec-form';
 import { ErrorState, Loading } from '../states';
@@ -42,6 +43,7 @@ type Phase =
 export function ActorEditor({ kind, workspaceId, definition, actor, next }: ActorEditorProps) {
   const router = useRouter();
   const queryClient = useQueryClient();
+  const canEdit = useCanEdit();
   const spec = useQuery({
     queryKey: ['spec', kind, definition.id],
     queryFn: () => getSpecification(kind, definition.id),
@@ -121,9 +123,14 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
   const body = actor ? { name, configuration: config } : { workspaceId, definitionId: definition.id, name, configuration: config };
   return (
     <div className="stack">
+      {canEdit ? null : (
+        <p className="card muted" role="note">
+          You have view access: the configuration is shown, and only editors change it.
+        </p>
+      )}
       <label>
         Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} disabled={!canEdit} />
       </label>
       <SpecForm
         id={formId}
@@ -132,7 +139,7 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
         onChange={setConfig}
         onSubmit={onSubmit}
         apiErrors={apiError?.problem.errors}
-        disabled={busy}
+        disabled={busy || !canEdit}
       >
         <div aria-live="polite" className="stack">
           {check ? (
@@ -148,19 +155,21 @@ export function ActorEditor({ kind, workspaceId, definition, actor, next }: Acto
           {phase.state === 'checking' ? <p role="status">Testing the connection…</p> : null}
           {phase.state === 'saving' ? <p role="status">Saving…</p> : null}
         </div>
-        <div className="row" style={{ marginTop: '1rem' }}>
-          <button type="submit" className="primary" disabled={busy || !name.trim()}>
-            {actor ? 'Save changes' : `Set up ${label}`}
-          </button>
-          <button type="submit" disabled={busy} onClick={() => setTestRequested(true)}>
-            Test connection
-          </button>
-          {phase.state === 'check-failed' ? (
-            <button type="button" className="danger" onClick={() => save(phase.config)}>
-              Save anyway
+        {canEdit ? (
+          <div className="row" style={{ marginTop: '1rem' }}>
+            <button type="submit" className="primary" disabled={busy || !name.trim()}>
+              {actor ? 'Save changes' : `Set up ${label}`}
             </button>
-          ) : null}
-        </div>
+            <button type="submit" disabled={busy} onClick={() => setTestRequested(true)}>
+              Test connection
+            </button>
+            {phase.state === 'check-failed' ? (
+              <button type="button" className="danger" onClick={() => save(phase.config)}>
+                Save anyway
+              </button>
+            ) : null}
+          </div>
+        ) : null}
       </SpecForm>
       <ShowApiCall method={actor ? 'PATCH' : 'POST'} path={actor ? `${actorsPath(kind)}/${actor.id}` : actorsPath(kind)} body={body} />
     </div>

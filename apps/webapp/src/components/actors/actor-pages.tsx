@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { actorLabel, actorPage, deleteActor, getActor, listActors, listDefinitions, type ActorKind, type Definition } from '@/lib/actors';
 import { formatTime } from '@/lib/format';
 import { useWorkspace } from '@/lib/workspace';
+import { EditorOnly } from '../providers';
 import { Empty, ErrorState, Loading } from '../states';
 import { ActorEditor } from './actor-editor';
 
@@ -22,16 +23,21 @@ export function ActorList({ kind }: { kind: ActorKind }) {
     <>
       <div className="page-header">
         <h1>{title(kind)}</h1>
-        <Link className="button primary" href={`${actorPage(kind)}/new`}>
-          New {actorLabel(kind)}
-        </Link>
+        <EditorOnly>
+          <Link className="button primary" href={`${actorPage(kind)}/new`}>
+            New {actorLabel(kind)}
+          </Link>
+        </EditorOnly>
       </div>
       {workspace.isError ? <ErrorState error={workspace.error} what="the workspace" /> : null}
       {actors.isError ? <ErrorState error={actors.error} what={title(kind).toLowerCase()} /> : null}
       {actors.isPending && !actors.isError ? <Loading what={title(kind).toLowerCase()} /> : null}
       {actors.data?.length === 0 ? (
         <Empty>
-          No {actorLabel(kind)} yet. <Link href={`${actorPage(kind)}/new`}>Set up your first {actorLabel(kind)}</Link>.
+          No {actorLabel(kind)} yet.{' '}
+          <EditorOnly>
+            <Link href={`${actorPage(kind)}/new`}>Set up your first {actorLabel(kind)}</Link>.
+          </EditorOnly>
         </Empty>
       ) : null}
       {actors.data && actors.data.length > 0 ? (
@@ -148,16 +154,18 @@ export function ActorEdit({ kind, id }: { kind: ActorKind; id: string }) {
             {definition.name} {definition.version}
           </p>
         </div>
-        <button
-          type="button"
-          className="danger"
-          disabled={remove.isPending}
-          onClick={() => {
-            if (window.confirm(`Delete ${actorLabel(kind)} “${actor.data.name}”?`)) remove.mutate();
-          }}
-        >
-          Delete
-        </button>
+        <EditorOnly>
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.isPending}
+            onClick={() => {
+              if (window.confirm(`Delete ${actorLabel(kind)} “${actor.data.name}”?`)) remove.mutate();
+            }}
+          >
+            Delete
+          </button>
+        </EditorOnly>
       </div>
       {remove.isError ? <ErrorState error={remove.error} what={`deleting the ${actorLabel(kind)}`} /> : null}
       <div className="card">

@@ -7,6 +7,7 @@ import { listActors } from '@/lib/actors';
 import { describeSchedule, getConnectionStatus, listConnections, setConnectionEnabled, type Connection } from '@/lib/connections';
 import { formatAgo, formatCount } from '@/lib/format';
 import { useWorkspace } from '@/lib/workspace';
+import { EditorOnly, useCanEdit } from '../providers';
 import { ErrorState, Loading, StatusBadge } from '../states';
 import { Onboarding } from './onboarding';
 
@@ -72,9 +73,11 @@ export function ConnectionList() {
     <>
       <div className="page-header">
         <h1>Connections</h1>
-        <Link className="button primary" href="/connections/new">
-          New connection
-        </Link>
+        <EditorOnly>
+          <Link className="button primary" href="/connections/new">
+            New connection
+          </Link>
+        </EditorOnly>
       </div>
       <div className="row" style={{ marginBottom: '1rem' }}>
         <label>
@@ -136,6 +139,8 @@ export function ConnectionList() {
   );
 }
 
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 function ConnectionRow({
   connection,
   status,
@@ -148,6 +153,7 @@ function ConnectionRow({
   destination: string | undefined;
 }) {
   const queryClient = useQueryClient();
+  const canEdit = useCanEdit();
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => setConnectionEnabled(connection.id, enabled),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['connections'] }),
@@ -167,6 +173,11 @@ function ConnectionRow({
       <td>
         {state}
         {status?.running?.progress ? <div className="small">{formatCount(status.running.progress.recordsEmitted)} records</div> : null}
+        {!status?.running && status?.lastSync?.failureReason ? (
+          <div className="small error-text" data-testid="failure-reason" title={status.lastSync.failureReason.message}>
+            {status.lastSync.failureReason.origin}: {truncate(status.lastSync.failureReason.message, 100)}
+          </div>
+        ) : null}
         {!enabled && connection.statusReason ? <div className="small muted">{connection.statusReason}</div> : null}
       </td>
       <td>{formatAgo(status?.lastSync?.endedAt)}</td>
@@ -179,7 +190,8 @@ function ConnectionRow({
           <input
             type="checkbox"
             checked={enabled}
-            disabled={toggle.isPending}
+            // a viewer sees the state, and cannot change it
+            disabled={!canEdit || toggle.isPending}
             onChange={(e) => toggle.mutate(e.target.checked)}
             aria-label={`Enable ${connection.name}`}
           />

@@ -10,6 +10,7 @@ import {
   describeSchedule,
   getConnection,
   getConnectionStatus,
+  jobQuery,
   listJobs,
   setConnectionEnabled,
   startJob,
@@ -17,9 +18,10 @@ import {
   type ConnectionStatus,
 } from '@/lib/connections';
 import { formatAgo, formatBytes, formatCount, formatDuration } from '@/lib/format';
+import { EditorOnly, useCanEdit } from '../providers';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState, Loading, StatusBadge } from '../states';
-import { ConnectionSettings, RecentSyncsChart } from './connection-extras';
+import { ConnectionSettings, RecentSyncsChart, SchemaChangeNotice } from './connection-extras';
 import { EditStreams } from './edit-streams';
 import { JobDetails } from './job-details';
 
@@ -44,6 +46,7 @@ export function ConnectionPage({ id }: { id: string }) {
     queryFn: () => getActor('destination', connection.data!.destinationId),
     enabled: !!connection.data,
   });
+  const canEdit = useCanEdit();
   const [tab, setTab] = useState<Tab>('status');
   const [editingStreams, setEditingStreams] = useState(false);
   const refresh = () =>
@@ -84,12 +87,12 @@ export function ConnectionPage({ id }: { id: string }) {
             <input
               type="checkbox"
               checked={c.status === 'active'}
-              disabled={toggle.isPending}
+              disabled={!canEdit || toggle.isPending}
               onChange={(e) => toggle.mutate(e.target.checked)}
             />{' '}
             Enabled
           </label>
-          {running ? (
+          {!canEdit ? null : running ? (
             <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate(running.jobId)}>
               {cancel.isPending ? 'Cancelling…' : 'Cancel sync'}
             </button>
@@ -108,6 +111,8 @@ export function ConnectionPage({ id }: { id: string }) {
         ) : null}
       </div>
 
+      <SchemaChangeNotice connectionId={id} onReview={() => setTab('settings')} />
+
       <div className="tabs" role="tablist">
         {(['status', 'history', 'streams', 'settings'] as Tab[]).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
@@ -123,17 +128,24 @@ export function ConnectionPage({ id }: { id: string }) {
         </div>
       ) : null}
       {tab === 'settings' ? (
-        <ConnectionSettings connection={c} onClear={() => clear.mutate()} clearing={clear.isPending || !!running} />
+        <ConnectionSettings
+          connection={c}
+          destinationConfig={destination.data?.configuration}
+          onClear={() => clear.mutate()}
+          clearing={clear.isPending || !!running}
+        />
       ) : null}
       {tab === 'history' ? <JobHistory connectionId={id} /> : null}
       {tab === 'streams' && editingStreams ? <EditStreams connection={c} onDone={() => setEditingStreams(false)} /> : null}
       {tab === 'streams' && !editingStreams ? (
         <div className="stack">
-          <div>
-            <button type="button" onClick={() => setEditingStreams(true)}>
-              Edit streams
-            </button>
-          </div>
+          <EditorOnly>
+            <div>
+              <button type="button" onClick={() => setEditingStreams(true)}>
+                Edit streams
+              </button>
+            </div>
+          </EditorOnly>
           <table>
             <thead>
               <tr>
@@ -152,6 +164,7 @@ export function ConnectionPage({ id }: { id: string }) {
                   <td>{s.cursorField?.join('.') ?? '—'}</td>
                   <td>{s.primaryKey?.map((k) => k.join('.')).join(', ') || '—'}</td>
                   <td>
+                    {canEdit ? (
                     <button
                       type="button"
                       className="danger"
@@ -163,6 +176,7 @@ export function ConnectionPage({ id }: { id: string }) {
                     >
                       Clear
                     </button>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -250,6 +264,30 @@ function LiveProgress({ running }: { running: NonNullable<ConnectionStatus['runn
   );
 }
 
+/** A job's records, bytes, attempts and first failure (with whether it was retried), from its details. */
+function JobSummaryCells({ jobId }: { jobId: string }) {
+  const job = useQuery(jobQuery(jobId));
+  const attempts = job.data?.attempts ?? [];
+  const last = attempts.at(-1);
+  const failure = [...attempts].reverse().find((a) => a.failureReasons.length > 0);
+  const reason = failure?.failureReasons[0];
+  return (
+    <>
+      <td className="num">{job.data ? formatCount(attempts.reduce((sum, a) => sum + (a.stats?.recordsCommitted ?? 0), 0)) : '…'}</td>
+      <td className="num">{job.data ? formatBytes(attempts.reduce((sum, a) => sum + (a.stats?.bytesEmitted ?? 0), 0)) : '…'}</td>
+      <td className="num">{job.data ? attempts.length : '…'}</td>
+      <td className="small">
+        {reason ? (
+          <span className="error-text" title={reason.message}>
+            {reason.origin}: {reason.message.length > 80 ? `${reason.message.slice(0, 80)}…` : reason.message}
+            {failure?.nextStep ? <span className="muted"> ({failure === last ? failure.nextStep.split(':')[0] : 'retried'})</span> : null}
+          </span>
+        ) : null}
+      </td>
+    </>
+  );
+}
+
 function JobHistory({ connectionId }: { connectionId: string }) {
   const jobs = useQuery({ queryKey: ['jobs', connectionId], queryFn: () => listJobs(connectionId), refetchInterval: 3_000 });
   const [open, setOpen] = useState<string | undefined>();
@@ -265,6 +303,10 @@ function JobHistory({ connectionId }: { connectionId: string }) {
             <th>Status</th>
             <th>Started</th>
             <th>Duration</th>
+            <th className="num">Records</th>
+            <th className="num">Bytes</th>
+            <th className="num">Attempts</th>
+            <th>Failure</th>
             <th />
           </tr>
         </thead>
@@ -281,6 +323,7 @@ function JobHistory({ connectionId }: { connectionId: string }) {
               <td>
                 {['running', 'pending'].includes(job.status) ? '…' : formatDuration(Date.parse(job.updatedAt) - Date.parse(job.createdAt))}
               </td>
+              <JobSummaryCells jobId={job.id} />
               <td>
                 <button
                   type="button"

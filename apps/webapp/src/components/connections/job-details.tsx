@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { attemptLogs, getJob, type LogEntry } from '@/lib/connections';
+import { attemptLogs, jobQuery, type LogEntry } from '@/lib/connections';
 import { formatBytes, formatCount, formatDuration, formatTime } from '@/lib/format';
 import { ErrorState, Loading, StatusBadge } from '../states';
 
@@ -10,11 +10,7 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /** A job's attempts: counts per stream, failure reasons with whose fault it was, and the logs. */
 export function JobDetails({ jobId }: { jobId: string }) {
-  const job = useQuery({
-    queryKey: ['job', jobId],
-    queryFn: () => getJob(jobId),
-    refetchInterval: (q) => (['running', 'pending', 'incomplete'].includes(q.state.data?.status ?? '') ? 2_000 : false),
-  });
+  const job = useQuery(jobQuery(jobId));
   const [attempt, setAttempt] = useState<number | undefined>();
   if (job.isPending) return <Loading what={`job ${jobId}`} />;
   if (job.isError) return <ErrorState error={job.error} what={`job ${jobId}`} />;
@@ -55,6 +51,11 @@ export function JobDetails({ jobId }: { jobId: string }) {
                 </li>
               ))}
             </ul>
+          ) : null}
+          {shown.nextStep ? (
+            <p className="small" data-testid="next-step">
+              <strong>Then:</strong> {shown.nextStep}
+            </p>
           ) : null}
           {shown.stats && shown.stats.streams.length > 0 ? (
             <table>

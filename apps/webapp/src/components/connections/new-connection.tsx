@@ -9,7 +9,9 @@ import { ApiError, type Schemas } from '@/lib/api';
 import { listActors } from '@/lib/actors';
 import { createConnection, discoverSource, type Schedule } from '@/lib/connections';
 import { useWorkspace } from '@/lib/workspace';
+import { defaultNamespaceOf, type Naming } from '@/lib/destination-names';
 import { ShowApiCall } from '../show-api-call';
+import { NamingFields, type NonBreakingPolicy } from './naming-fields';
 import { ErrorState, Loading } from '../states';
 import { initialChoice, missingFor, streamKey, type StreamChoice } from './stream-choices';
 import { StreamTable } from './stream-table';
@@ -35,7 +37,8 @@ export function NewConnection() {
   const [destinationId, setDestinationId] = useState(params.get('destinationId') ?? '');
   const [name, setName] = useState('');
   const [schedule, setSchedule] = useState<Schedule>({ scheduleType: 'manual' });
-  const [prefix, setPrefix] = useState('');
+  const [naming, setNaming] = useState<Naming>({ namespaceDefinition: 'destination', prefix: '' });
+  const [policy, setPolicy] = useState<NonBreakingPolicy>('ignore');
   const [choices, setChoices] = useState<Record<string, StreamChoice>>({});
   const discover = useMutation({
     mutationFn: () => discoverSource(sourceId),
@@ -65,7 +68,10 @@ export function NewConnection() {
     name: name.trim() || `${sourceName ?? 'source'} → ${destinationName ?? 'destination'}`,
     streams: selected.map((s) => choices[streamKey(s)]!.config),
     schedule,
-    ...(prefix ? { prefix } : {}),
+    ...(naming.prefix ? { prefix: naming.prefix } : {}),
+    ...(naming.namespaceDefinition !== 'destination' ? { namespaceDefinition: naming.namespaceDefinition } : {}),
+    ...(naming.namespaceDefinition === 'custom_format' ? { namespaceFormat: naming.namespaceFormat ?? '' } : {}),
+    ...(policy !== 'ignore' ? { nonBreakingChangesPolicy: policy } : {}),
   };
   const problem = create.error instanceof ApiError ? create.error : undefined;
 
@@ -141,18 +147,14 @@ export function NewConnection() {
               <input value={name} onChange={(e) => setName(e.target.value)} placeholder={body.name} maxLength={200} />
             </label>
             <ScheduleFields schedule={schedule} onChange={setSchedule} />
-            <label>
-              Stream prefix
-              <input value={prefix} onChange={(e) => setPrefix(e.target.value)} placeholder="none" />
-              <span className="muted small">
-                Destination tables:{' '}
-                {selected
-                  .slice(0, 3)
-                  .map((s) => `${prefix}${s.name}`)
-                  .join(', ')}
-                {selected.length > 3 ? '…' : ''}
-              </span>
-            </label>
+            <NamingFields
+              naming={naming}
+              onChange={setNaming}
+              streams={selected}
+              defaultNamespace={defaultNamespaceOf(destinations.data.find((d) => d.id === destinationId)?.configuration)}
+              policy={policy}
+              onPolicyChange={setPolicy}
+            />
           </div>
           <div aria-live="assertive">
             {problem ? (

@@ -1,8 +1,18 @@
 import Link from 'next/link';
+import { useCanEdit } from '../providers';
 
 /** An empty workspace: the four steps from nothing to a first sync, each done one marked. */
 export function Onboarding({ hasSource, hasDestination }: { hasSource: boolean; hasDestination: boolean }) {
+  const canEdit = useCanEdit();
   const next = !hasSource ? 'source' : !hasDestination ? 'destination' : 'connection';
+  if (!canEdit) {
+    return (
+      <div className="card stack" style={{ maxWidth: 640 }}>
+        <h1>No connections yet</h1>
+        <p className="muted">You have view access to this workspace: its editors set up sources, destinations and connections, and you see them here.</p>
+      </div>
+    );
+  }
   return (
     <div className="card stack" style={{ maxWidth: 640 }}>
       <h1>Welcome to Tributary</h1>

@@ -4,20 +4,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '@/lib/api';
 import { formatAgo, formatTime } from '@/lib/format';
+import { grantableBy, isAdmin, type Role } from '@/lib/roles';
 import { useWorkspace } from '@/lib/workspace';
 import { useUiSettings } from '../providers';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState, Loading } from '../states';
-
-type Role = 'instance_admin' | 'workspace_admin' | 'workspace_editor' | 'workspace_viewer';
-/** lowest first; a token is minted with the signed-in user's role or a lower one (the API's rule) */
-const ROLES: { role: Role; label: string }[] = [
-  { role: 'workspace_viewer', label: 'Viewer (reads the workspace)' },
-  { role: 'workspace_editor', label: 'Editor (changes the workspace, runs syncs)' },
-  { role: 'workspace_admin', label: 'Workspace admin (and its tokens)' },
-  { role: 'instance_admin', label: 'Instance admin (everything)' },
-];
-const isAdmin = (role: string) => role === 'instance_admin' || role === 'workspace_admin';
 
 /** API tokens for engineers and scripts: created here, shown once, revoked here (by admins; the API says who may). */
 export function ApiTokens() {
@@ -36,7 +27,7 @@ export function ApiTokens() {
 function ApiTokenManager({ ownRole }: { ownRole: Role }) {
   const queryClient = useQueryClient();
   const workspace = useWorkspace();
-  const grantable = ROLES.slice(0, ROLES.findIndex((r) => r.role === ownRole) + 1).reverse();
+  const grantable = grantableBy(ownRole);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>(ownRole);
   // a workspace role acts in the workspace the UI works in

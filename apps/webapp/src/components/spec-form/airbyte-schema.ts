@@ -7,6 +7,9 @@
  *   order          -> field order (ui:order)
  *   examples       -> placeholder
  *   oneOf + const  -> a labelled choice of sub-forms, picked by the discriminator property, which is not shown
+ *   group          -> the top-level fields under a heading per group (the spec's `groups` give order and titles)
+ *   $ref           -> local references (#/definitions/..., #/$defs/...) are inlined first, so a secret
+ *                     defined once and referenced is still a secret (as the API finds it)
  * Pure functions: tested over the specs of the seeded connectors.
  */
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
@@ -52,6 +55,63 @@ export function orderedKeys(properties: Record<string, unknown>): string[] {
     .map((key, index) => ({ key, index }))
     .sort((a, b) => orderOf(a.key) - orderOf(b.key) || a.index - b.index)
     .map((e) => e.key);
+}
+
+/** The node a local JSON pointer (`#/definitions/token`) names in `root`; undefined for any other reference. */
+function resolvePointer(root: Record<string, unknown>, ref: string): Record<string, unknown> | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = root;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!isObject(node) || !(key in node)) return undefined;
+    node = node[key];
+  }
+  return isObject(node) ? node : undefined;
+}
+
+/**
+ * The schema with local `$ref`s replaced by what they name (sibling keywords kept, and winning).
+ * A reference inside its own target (a recursive schema) stays a `$ref`, for rjsf to resolve.
+ */
+export function inlineRefs(node: unknown, root: Record<string, unknown>, open: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlineRefs(item, root, open));
+  if (!isObject(node)) return node;
+  const { $ref, ...siblings } = node;
+  if (typeof $ref === 'string' && !open.has($ref)) {
+    const target = resolvePointer(root, $ref);
+    if (target) return inlineRefs({ ...target, ...siblings }, root, new Set([...open, $ref]));
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inlineRefs(value, root, open)]));
+}
+
+export interface FieldGroup {
+  /** '' for the fields of no group, shown first without a heading */
+  id: string;
+  title: string;
+  fields: string[];
+}
+
+const titleOf = (id: string) => id.replace(/[_-]+/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+
+/** The top-level fields by `group` (in field order), groups in the order of the spec's `groups`; undefined without groups. */
+export function fieldGroupsOf(spec: Record<string, unknown>): FieldGroup[] | undefined {
+  const properties = isObject(spec.properties) ? spec.properties : {};
+  const groupOf = (key: string) => {
+    const group = (properties[key] as Schema | undefined)?.group;
+    return typeof group === 'string' ? group : '';
+  };
+  const keys = orderedKeys(properties);
+  if (!keys.some((key) => groupOf(key) !== '')) return undefined;
+  const declared = (Array.isArray(spec.groups) ? spec.groups : []).filter(isObject).filter((g) => typeof g.id === 'string');
+  const ids = ['', ...declared.map((g) => g.id as string), ...keys.map(groupOf)];
+  const groups: FieldGroup[] = [];
+  for (const id of new Set(ids)) {
+    const fields = keys.filter((key) => groupOf(key) === id);
+    if (fields.length === 0) continue;
+    const title = declared.find((g) => g.id === id)?.title;
+    groups.push({ id, title: id === '' ? '' : typeof title === 'string' ? title : titleOf(id), fields });
+  }
+  return groups;
 }
 
 function prepareNode(node: Schema): { schema: Schema; ui: UiSchema } {
@@ -105,7 +165,10 @@ function prepareNode(node: Schema): { schema: Schema; ui: UiSchema } {
 }
 
 export function prepareSpec(connectionSpecification: Record<string, unknown>): { schema: RJSFSchema; uiSchema: UiSchema } {
-  const { schema, ui } = prepareNode(connectionSpecification as Schema);
+  const inlined = inlineRefs(connectionSpecification, connectionSpecification) as Schema;
+  const { schema, ui } = prepareNode(inlined);
+  const groups = fieldGroupsOf(inlined as Record<string, unknown>);
+  if (groups) ui['ui:options'] = { ...(ui['ui:options'] as object), groups };
   // the form's own title comes from the page; the schema's ("Faker Source Spec") only adds noise
   delete schema.title;
   delete schema.description;

@@ -120,4 +120,33 @@ describe('spec forms over real connector specs', () => {
     // and the form offers no free-form extra keys
     expect(container.querySelector('.btn-add')).toBeNull();
   });
+
+  it('shows the fields of a spec with groups under a heading per group', () => {
+    const spec = {
+      type: 'object',
+      required: ['host'],
+      groups: [{ id: 'db', title: 'Database' }, { id: 'auth', title: 'Authentication' }],
+      properties: {
+        host: { type: 'string', title: 'Host', group: 'db', order: 0 },
+        password: { type: 'string', title: 'Password', group: 'auth', airbyte_secret: true, order: 1 },
+      },
+    };
+    const { container, submitted, submit } = render(spec, { host: 'db.example.com', password: 'x' });
+    const groups = [...container.querySelectorAll('fieldset[data-group]')];
+    expect(groups.map((g) => g.querySelector('legend')?.textContent)).toEqual(['Database', 'Authentication']);
+    expect(groups[0]!.querySelector('#root_host')).not.toBeNull();
+    expect(groups[1]!.querySelector<HTMLInputElement>('#root_password')?.type).toBe('password');
+    submit();
+    expect(submitted[0]).toEqual({ host: 'db.example.com', password: 'x' });
+  });
+
+  it('shows a secret behind a $ref as a password field', () => {
+    const spec = {
+      type: 'object',
+      definitions: { secret: { type: 'string', airbyte_secret: true } },
+      properties: { api_key: { $ref: '#/definitions/secret', title: 'API key' } },
+    };
+    const { container } = render(spec, { api_key: 'k' });
+    expect(container.querySelector<HTMLInputElement>('#root_api_key')?.type).toBe('password');
+  });
 });

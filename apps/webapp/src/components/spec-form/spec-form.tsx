@@ -5,6 +5,7 @@ import type { RJSFValidationError } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useMemo, type ReactNode } from 'react';
 import { errorTreeFromProblem, prepareSpec } from './airbyte-schema';
+import { GroupedFields } from './grouped-fields';
 import { OneOfSelectWidget } from './one-of-select-widget';
 import { SecretWidget } from './secret-widget';
 
@@ -29,7 +30,11 @@ const widgets = { secret: SecretWidget, oneOf: OneOfSelectWidget };
 
 /** A connector's configuration form, generated from its spec; validated in the browser before anything is sent. */
 export function SpecForm({ spec, formData, onChange, onSubmit, apiErrors, disabled, children, id }: SpecFormProps) {
-  const { schema, uiSchema } = useMemo(() => prepareSpec(spec), [spec]);
+  const { schema, uiSchema } = useMemo(() => {
+    const prepared = prepareSpec(spec);
+    const grouped = (prepared.uiSchema['ui:options'] as { groups?: unknown } | undefined)?.groups;
+    return grouped ? { ...prepared, uiSchema: { ...prepared.uiSchema, 'ui:ObjectFieldTemplate': GroupedFields } } : prepared;
+  }, [spec]);
   const extraErrors = useMemo(() => errorTreeFromProblem(apiErrors), [apiErrors]);
   return (
     <Form

@@ -1,5 +1,7 @@
 import { ApiTokens } from '@/components/settings/api-tokens';
 import { ChangePassword } from '@/components/settings/change-password';
+import { Users } from '@/components/settings/users';
+import { WorkspaceName } from '@/components/settings/workspace-name';
 
 export default function Page() {
   return (
@@ -7,6 +9,8 @@ export default function Page() {
       <div className="page-header">
         <h1>Settings</h1>
       </div>
+      <WorkspaceName />
+      <Users />
       <ApiTokens />
       <ChangePassword />
     </>
