@@ -74,11 +74,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-<<<<<<< HEAD
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule, TriggersModule],
-=======
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), UsersModule],
->>>>>>> feat/c
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule, TriggersModule, UsersModule],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

@@ -34,11 +34,7 @@ describe('authentication and roles on every route', () => {
   const operationOf = new Map<string, string>();
   /** credentials by label: `instance_admin`, `A workspace_editor`, `B workspace_admin`, `A workspace_viewer session` */
   const credentials = new Map<string, { token: string; role: Role }>();
-<<<<<<< HEAD
-  const ids = { workspaceA: '', workspaceB: '', source: '', destination: '', sourceDefinition: '', connection: '', job: '', tokenA: '', channel: '' };
-=======
-  const ids = { workspaceA: '', workspaceB: '', source: '', destination: '', sourceDefinition: '', connection: '', job: '', tokenA: '', userA: '' };
->>>>>>> feat/c
+  const ids = { workspaceA: '', workspaceB: '', source: '', destination: '', sourceDefinition: '', connection: '', job: '', tokenA: '', channel: '', userA: '' };
   const credential = (label: string) => {
     const found = credentials.get(label);
     if (!found) throw new Error(`no credential ${label}`);
@@ -190,11 +186,8 @@ describe('authentication and roles on every route', () => {
       connectionId: ids.connection,
       jobId: ids.job,
       tokenId: ids.tokenA,
-<<<<<<< HEAD
       channelId: ids.channel,
-=======
       userId: ids.userA,
->>>>>>> feat/c
       attemptNumber: '1',
     };
     let checked = 0;

@@ -91,6 +91,26 @@ export interface paths {
         patch: operations["updateConnection"];
         trace?: never;
     };
+    "/api/v1/connections/{connectionId}/schema-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in the source's newest discovered catalog since the connection was configured (discover the source again first to look now)
+         * @description Needs the `workspace_viewer` role or higher.
+         */
+        get: operations["getConnectionSchemaChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{connectionId}/state": {
         parameters: {
             query?: never;
@@ -832,6 +852,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users (never their passwords)
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Add a user with the caller's role or a lower one (a generated password is shown once)
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a user and end their sessions
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a user or change their role (ends their sessions); not the caller's own role
+         * @description Needs the `workspace_admin` role or higher.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
     "/api/v1/version": {
         parameters: {
             query?: never;
@@ -1311,6 +1379,26 @@ export interface components {
             /** @description POST to this URL (no body, no header) to start a sync: shown only in this response, it holds the token */
             url: string;
         };
+        CreatedUserResponseDto: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** @description the generated first password, shown only in this response (absent when the request set one) */
+            initialPassword?: string;
+            name: string;
+            /**
+             * @description instance_admin everywhere; the workspace roles in `workspaceId` only
+             * @enum {string}
+             */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description null for instance admins
+             */
+            workspaceId: string | null;
+        };
         CreateJobDto: {
             /** Format: uuid */
             connectionId: string;
@@ -1364,6 +1452,31 @@ export interface components {
         CreateTriggerDto: {
             /** @example after the dbt run */
             name: string;
+        };
+        CreateUserDto: {
+            /**
+             * Format: email
+             * @description stored lower-cased; signing in ignores case
+             * @example ana@example.com
+             */
+            email: string;
+            /** @example Ana Lyst */
+            name: string;
+            /**
+             * Format: password
+             * @description the first password; when absent one is generated and answered once (`initialPassword`)
+             */
+            password?: string;
+            /**
+             * @description what the user may do: the caller's own role or a lower one
+             * @enum {string}
+             */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description the workspace of a workspace role (default: the caller's workspace); absent for instance_admin
+             */
+            workspaceId?: string;
         };
         CreateWorkspaceDto: {
             /** @example Analytics */
@@ -1515,12 +1628,25 @@ export interface components {
         LastJobDto: {
             /** Format: date-time */
             endedAt: string;
+            /** @description why a failed job failed: its last attempt's first failure reason (null otherwise) */
+            failureReason: components["schemas"]["LastJobFailureDto"] | null;
             /** @example 41 */
             jobId: string;
             /** @enum {string} */
             jobType: "sync" | "clear" | "refresh";
             /** @enum {string} */
             status: "failed" | "succeeded" | "cancelled";
+        };
+        LastJobFailureDto: {
+            /** @description masked of secrets, as stored */
+            message: string;
+            /**
+             * @description whose fault it was
+             * @enum {string}
+             */
+            origin: "source" | "destination" | "replication" | "platform";
+            /** @example config_error */
+            type: string;
         };
         LogEntryDto: {
             /** @enum {string} */
@@ -1726,6 +1852,28 @@ export interface components {
              */
             units?: number;
         };
+        SchemaChangesResponseDto: {
+            /** @description streams new to the source since the connection was configured */
+            addedStreams: string[];
+            /** @description why the change is breaking, one line each (empty when it is not) */
+            breaking: string[];
+            /**
+             * Format: uuid
+             * @description the source's newest discovered catalog, compared; null before any discover
+             */
+            catalogId: string | null;
+            /** @description streams the connection syncs whose fields changed */
+            changedStreams: components["schemas"]["StreamSchemaChangeDto"][];
+            /**
+             * Format: date-time
+             * @description when that catalog was discovered
+             */
+            discoveredAt: string | null;
+            /** @description streams the connection syncs that the source no longer has */
+            removedStreams: string[];
+            /** @enum {string} */
+            schemaChange: "no_change" | "non_breaking" | "breaking";
+        };
         SessionResponseDto: {
             /**
              * Format: date-time
@@ -1820,6 +1968,19 @@ export interface components {
         StreamDescriptorDto: {
             name: string;
             namespace?: string | null;
+        };
+        StreamSchemaChangeDto: {
+            addedFields: string[];
+            /** @description whether the change breaks the sync as configured (its cursor or primary key is gone or changed) */
+            breaking: boolean;
+            /** @description fields whose JSON schema changed (e.g. their type) */
+            changedFields: string[];
+            removedFields: string[];
+            /**
+             * @description `namespace.name`, or `name` without a namespace
+             * @example users
+             */
+            stream: string;
         };
         StreamStatsDto: {
             /** @description estimated bytes of the committed records (null for syncs recorded before it was counted) */
@@ -1916,9 +2077,48 @@ export interface components {
             };
             name?: string;
         };
+        UpdateUserDto: {
+            /** @example Ana Lyst */
+            name?: string;
+            /**
+             * @description the caller's own role or a lower one; not the caller's own
+             * @enum {string}
+             */
+            role?: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description the workspace of a workspace role (default: the one the user is in now)
+             */
+            workspaceId?: string;
+        };
         UpdateWorkspaceDto: {
             /** @example Analytics */
             name?: string;
+        };
+        UserDetailsDto: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description instance_admin everywhere; the workspace roles in `workspaceId` only
+             * @enum {string}
+             */
+            role: "instance_admin" | "workspace_admin" | "workspace_editor" | "workspace_viewer";
+            /**
+             * Format: uuid
+             * @description null for instance admins
+             */
+            workspaceId: string | null;
+        };
+        UserPage: {
+            data: components["schemas"]["UserDetailsDto"][];
+            /** @description whether another page follows */
+            hasMore: boolean;
+            limit: number;
+            offset: number;
         };
         UserResponseDto: {
             email: string;
@@ -2486,6 +2686,63 @@ export interface operations {
             };
             /** @description Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getConnectionSchemaChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaChangesResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6066,6 +6323,276 @@ export interface operations {
             };
             /** @description Temporal is unreachable, or no worker polls the task queue */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUserResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The requested role is above the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such workspace in the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The email is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The user's role is above the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller, or the last instance admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetailsDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role is above the caller's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller's own role, or the last instance admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,12 +5,8 @@ import { ApiTokenEntity, newApiToken } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { ApiTokenVerifier } from '../auth/api-token-verifier.js';
 import type { Principal } from '../auth/principal.js';
-<<<<<<< HEAD
-import { assertBodyWorkspace, scopeOf, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
-=======
 import { assertGrantable, workspaceForRole } from '../auth/role-grant.js';
 import { scopeOf, scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
->>>>>>> feat/c
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 
 @Injectable()
@@ -52,17 +48,4 @@ export class ApiTokensService {
     this.verifier.forget(id);
   }
 
-<<<<<<< HEAD
-  /** The workspace a new token of `role` acts in: none for instance admins, else one in the caller's scope (404 otherwise). */
-  private async workspaceFor(scope: WorkspaceScope, role: Role, requested: string | undefined): Promise<string | null> {
-    if (!isWorkspaceRole(role)) {
-      if (requested && scope.kind === 'instance') throw invalid('/workspaceId', 'must be absent for an instance_admin token');
-      return null;
-    }
-    if (!requested) throw invalid('/workspaceId', `is required for a ${role} token`);
-    await assertBodyWorkspace(this.dataSource, scope, requested);
-    return requested;
-  }
-=======
->>>>>>> feat/c
 }

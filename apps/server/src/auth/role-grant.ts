@@ -4,8 +4,7 @@
  */
 import { DomainError, ErrorCode, isWorkspaceRole, roleAtLeast, type Role } from '@tributary/domain';
 import type { DataSource } from 'typeorm';
-import { WorkspaceEntity } from '@tributary/db';
-import { inScope, type WorkspaceScope } from './workspace-scope.js';
+import { assertBodyWorkspace, type WorkspaceScope } from './workspace-scope.js';
 
 const invalid = (path: string, message: string) =>
   new DomainError(ErrorCode.ValidationFailed, `${path.slice(1)} ${message}`, { fieldErrors: [{ path, message }] });
@@ -35,8 +34,6 @@ export async function workspaceForRole(
     return null;
   }
   if (!requested) throw invalid('/workspaceId', `is required for a ${role} ${what}`);
-  if (!inScope(scope, requested) || !(await dataSource.getRepository(WorkspaceEntity).existsBy({ id: requested }))) {
-    throw new DomainError(ErrorCode.NotFound, `workspace ${requested} not found`, { fieldErrors: [{ path: '/workspaceId', message: 'no such workspace' }] });
-  }
+  await assertBodyWorkspace(dataSource, scope, requested);
   return requested;
 }

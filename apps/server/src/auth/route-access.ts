@@ -35,7 +35,6 @@ export const ROUTE_ACCESS = {
   listApiTokens: WORKSPACE_ADMIN,
   revokeApiToken: WORKSPACE_ADMIN,
 
-<<<<<<< HEAD
   // sync triggers: URLs that start syncs, made and revoked by those who may run jobs
   createConnectionTrigger: EDITOR,
   listConnectionTriggers: VIEWER,
@@ -49,13 +48,12 @@ export const ROUTE_ACCESS = {
   deleteNotificationChannel: WORKSPACE_ADMIN,
   testNotificationChannel: WORKSPACE_ADMIN,
   listNotificationDeliveries: WORKSPACE_ADMIN,
-=======
+
   // users (people of the web UI): the same as tokens, a workspace admin its workspace's, an instance admin every one
   createUser: WORKSPACE_ADMIN,
   listUsers: WORKSPACE_ADMIN,
   updateUser: WORKSPACE_ADMIN,
   deleteUser: WORKSPACE_ADMIN,
->>>>>>> feat/c
 
   // workspaces: made and removed by the instance; renamed by their admin
   createWorkspace: INSTANCE_ADMIN,

@@ -40,13 +40,10 @@ const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
   connectionId: { type: 'string', format: 'uuid' },
   definitionId: { type: 'string', format: 'uuid' },
   tokenId: { type: 'string', format: 'uuid' },
-<<<<<<< HEAD
   channelId: { type: 'string', format: 'uuid' },
   triggerId: { type: 'string', format: 'uuid' },
   token: { type: 'string', pattern: TRIGGER_TOKEN_PATTERN.source },
-=======
   userId: { type: 'string', format: 'uuid' },
->>>>>>> feat/c
   jobId: { type: 'string', pattern: JOB_ID.source, example: '42' },
   attemptNumber: { type: 'integer', minimum: 0, maximum: MAX_ATTEMPT_NUMBER },
 };
