@@ -44,6 +44,8 @@ if (!modes.every((m) => MODES.includes(m))) {
   process.exit(2);
 }
 const stateEvery = Number(values['state-every']);
+// e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the connector
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const log = (...args) => console.error('[bench]', ...args);
 
 if (!existsSync(entry)) {
@@ -116,9 +118,13 @@ async function writeInput(path) {
 /** Runs the connector's `write` on the input file; the wall time in seconds. */
 async function runConnector(work, input) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [entry, 'write', '--config', join(work, 'config.json'), '--catalog', join(work, 'catalog.json')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, entry, 'write', '--config', join(work, 'config.json'), '--catalog', join(work, 'catalog.json')],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let states = 0;
   let lastLines = '';
   child.stdout.on('data', (chunk) => {

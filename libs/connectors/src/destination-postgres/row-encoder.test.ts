@@ -14,6 +14,7 @@ describe('RowEncoder', () => {
     syncId: 3,
     withSequence: 'batch',
     primaryKey: [['id']],
+    rawData: 'every_row',
   });
 
   it('writes the airbyte columns, the typed fields, the raw record and the sequence', () => {
@@ -43,8 +44,18 @@ describe('RowEncoder', () => {
     expect(encoder.nullKeySeen).toBe(false);
   });
 
+  it('without raw data in every row, keeps the raw record only in rows with a value nulled by its column', () => {
+    const lean = new RowEncoder({ columns: [{ field: 'id', name: 'id', kind: 'bigint' }], generationId: 1, rawData: 'when_nulled' });
+    expect(fields(lean.encode({ stream: 's', data: { id: 1, extra: 'x' }, emitted_at: 0 })).at(-1)).toBe('\\N');
+    expect(fields(lean.encode({ stream: 's', data: { id: 'one' }, emitted_at: 0 })).at(-1)).toBe('{"id":"one"}');
+  });
+
   it('reads an absent field named like an Object.prototype member as missing', () => {
-    const inherited = new RowEncoder({ columns: [{ field: 'constructor', name: 'constructor', kind: 'text' }], generationId: 1 });
+    const inherited = new RowEncoder({
+      columns: [{ field: 'constructor', name: 'constructor', kind: 'text' }],
+      generationId: 1,
+      rawData: 'when_nulled',
+    });
     expect(fields(inherited.encode({ stream: 's', data: {}, emitted_at: 0 }))[4]).toBe('\\N');
     expect(fields(inherited.encode({ stream: 's', data: { constructor: 'Ferrari' }, emitted_at: 0 }))[4]).toBe('Ferrari');
   });

@@ -1,6 +1,7 @@
 /**
- * One RECORD -> one line of COPY text. This is the hot path: one JSON.stringify for
- * the raw record, one pass over the typed columns, plain string concatenation.
+ * One RECORD -> one line of COPY text. This is the hot path: one pass over the typed
+ * columns, plain string concatenation, and a JSON.stringify of the raw record only
+ * when it is kept.
  */
 import { randomUUID } from 'node:crypto';
 import type { AirbyteRecordMessage } from '@tributary/protocol';
@@ -27,6 +28,11 @@ export interface RowEncoderOptions {
   firstSequence?: number;
   /** primary key paths: rows with a missing/null part are noted in `nullKeySeen` */
   primaryKey?: readonly (readonly string[])[];
+  /**
+   * when `_airbyte_data` gets the whole record: in every row, or only in a row where a
+   * value was stored as NULL because its column could not hold it (nothing is lost)
+   */
+  rawData: 'every_row' | 'when_nulled';
 }
 
 interface MetaChange {
@@ -110,6 +116,7 @@ export class RowEncoder {
   encode(record: AirbyteRecordMessage): string {
     const data = record.data;
     let changes: MetaChange[] | undefined;
+    let nulled = false;
     let fields = '';
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i]!;
@@ -122,6 +129,7 @@ export class RowEncoder {
       let text = valueText(column.kind, value);
       if (text === undefined) {
         (changes ??= []).push({ field: column.field, change: 'NULLED', reason: TYPECAST });
+        nulled = true;
         fields += '\t' + COPY_NULL;
         if (this.keyColumn[i]) this.nullKeySeen = true;
         continue;
@@ -145,7 +153,7 @@ export class RowEncoder {
       if (value === undefined || value === null) this.nullKeySeen = true;
     }
 
-    const raw = jsonCopyText(JSON.stringify(data));
+    const raw = nulled || this.options.rawData === 'every_row' ? jsonCopyText(JSON.stringify(data)) : COPY_NULL;
     const sourceChanges = record.meta?.changes;
     const meta =
       changes === undefined && (sourceChanges === undefined || sourceChanges.length === 0)

@@ -107,10 +107,12 @@ describe('destination-postgres tables', () => {
     records.push({ id: 100, s: null, n: null, b: null, ts: null, d: null, o: null, a: null });
     records.push({ id: 101 }); // absent fields
     const emittedAt = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
-    await sync(catalogOf(configuredStream('values', properties)), [
-      ...records.map((r) => recordLine('values', r, undefined, emittedAt)),
-      streamStateLine('values', { done: true }),
-    ]);
+    // raw_data: the raw record's JSON goes through the same escaping
+    await sync(
+      catalogOf(configuredStream('values', properties)),
+      [...records.map((r) => recordLine('values', r, undefined, emittedAt)), streamStateLine('values', { done: true })],
+      { raw_data: true },
+    );
 
     const rows = (await t.client.query('SELECT * FROM "values" ORDER BY id')).rows;
     expect(rows).toHaveLength(records.length);
@@ -146,9 +148,11 @@ describe('destination-postgres tables', () => {
 
   it('drops NUL characters, which Postgres cannot store, and records the change', async () => {
     const properties = { id: { type: 'integer' }, s: { type: 'string' }, o: { type: 'object' } };
-    await sync(catalogOf(configuredStream('nul', properties)), [
-      recordLine('nul', { id: 1, s: 'a\u0000b', o: { k: 'x\u0000y', literal: '\\u0000 stays' } }),
-    ]);
+    await sync(
+      catalogOf(configuredStream('nul', properties)),
+      [recordLine('nul', { id: 1, s: 'a\u0000b', o: { k: 'x\u0000y', literal: '\\u0000 stays' } })],
+      { raw_data: true },
+    );
     const row = (await t.client.query('SELECT s, o, _airbyte_data, _airbyte_meta FROM nul')).rows[0];
     expect(row.s).toBe('ab');
     expect(row.o).toEqual({ k: 'xy', literal: '\\u0000 stays' });
