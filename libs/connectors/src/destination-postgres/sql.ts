@@ -76,7 +76,7 @@ export function dropTableSql(table: TableRef): string {
 
 export function copySql(table: TableRef | string, columns: readonly string[]): string {
   const target = typeof table === 'string' ? quoteIdent(table) : qualifiedName(table);
-  return `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+  return `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT binary)`;
 }
 
 /** True when some row belongs to another generation: such a staging table cannot be resumed. */

@@ -214,7 +214,7 @@ export class StreamLoader {
   /** Buffers one record; returns the bytes it added. */
   add(record: AirbyteRecordMessage): number {
     const before = this.buffer.bytes;
-    this.buffer.append(this.encoder!.encode(record));
+    this.encoder!.encode(record, this.buffer);
     this.rows++;
     return this.buffer.bytes - before;
   }

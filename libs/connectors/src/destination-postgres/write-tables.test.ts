@@ -195,6 +195,38 @@ describe('destination-postgres tables', () => {
     expect(rows[1].ts.toISOString()).toBe('2024-02-28T09:00:00.000Z');
   });
 
+  it('reads date-times without an offset as UTC, whatever the server time zone', async () => {
+    await t.client.query(`ALTER DATABASE ${t.db.connection.database} SET TimeZone = 'America/New_York'`);
+    try {
+      const properties = {
+        ts: { type: 'string', format: 'date-time' },
+        tt: { type: 'string', format: 'time', airbyte_type: 'time_with_timezone' },
+      };
+      await sync(catalogOf(configuredStream('zoneless', properties)), [
+        recordLine('zoneless', { ts: '2024-01-01T00:00:00', tt: '10:00:00' }),
+      ]);
+      const row = (await t.client.query(`SELECT ts, tt::text AS tt FROM zoneless`)).rows[0];
+      expect(row.ts.toISOString()).toBe('2024-01-01T00:00:00.000Z');
+      expect(row.tt).toBe('10:00:00+00');
+    } finally {
+      await t.client.query(`ALTER DATABASE ${t.db.connection.database} RESET TimeZone`);
+    }
+  });
+
+  it('stores NULL with a typecast change for a number an existing double precision column cannot hold', async () => {
+    await t.client.query(`CREATE TABLE doubles (_airbyte_raw_id uuid, _airbyte_extracted_at timestamptz, _airbyte_meta jsonb,
+      _airbyte_generation_id bigint, id bigint, x double precision, _airbyte_data jsonb)`);
+    await sync(catalogOf(configuredStream('doubles', { id: { type: 'integer' }, x: { type: 'number' } })), [
+      recordLine('doubles', { id: 1, x: '1e400' }),
+      recordLine('doubles', { id: 2, x: 2.5 }),
+    ]);
+    const rows = (await t.client.query(`SELECT id, x, _airbyte_meta->'changes' AS changes FROM doubles ORDER BY id`)).rows;
+    expect(rows).toEqual([
+      { id: '1', x: null, changes: [{ field: 'x', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' }] },
+      { id: '2', x: 2.5, changes: [] },
+    ]);
+  });
+
   it('quotes any stream or field name and shortens names longer than 63 bytes without collisions', async () => {
     const long = 'x'.repeat(100);
     const fields = ['weird name', 'a"b', 'select', long, `${long}_other`, 'Ünïcødé ✓', '_airbyte_meta', 'MixedCase', "it's"];
