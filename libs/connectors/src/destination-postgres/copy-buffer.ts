@@ -8,6 +8,8 @@
  */
 const CHUNK_BYTES = 1024 * 1024;
 const TWO_32 = 2 ** 32;
+/** up to this many UTF-16 units, text is tried as ASCII in JS first */
+const SHORT_TEXT = 64;
 
 /** What starts binary COPY data: signature, flags, header extension length. */
 export const BINARY_COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
@@ -46,9 +48,21 @@ export class CopyBuffer {
     const start = this.position;
     let at = start + 4;
     if (prefix !== undefined) this.current[at++] = prefix;
-    at += this.current.write(text, at, 'utf8');
+    const ascii = text.length <= SHORT_TEXT ? this.writeAscii(text, at) : -1;
+    at = ascii >= 0 ? ascii : at + this.current.write(text, at, 'utf8');
     this.current.writeInt32BE(at - start - 4, start);
     this.position = at;
+  }
+
+  /** Short ASCII text, byte by byte (cheaper than the native call); -1, with nothing kept, at a non-ASCII character. */
+  private writeAscii(text: string, at: number): number {
+    const buffer = this.current;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) return -1;
+      buffer[at++] = code;
+    }
+    return at;
   }
 
   /** A field of raw bytes: `source` from `start` to `end`. */

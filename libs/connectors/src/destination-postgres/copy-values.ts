@@ -117,8 +117,41 @@ export function parseDate(text: string): Moment | undefined {
   return { year, month, day, hour: 0, minute: 0, second: 0, micros: 0, offsetSeconds: undefined };
 }
 
+/** The number written by `count` ASCII digits at `start`, or -1. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`, what toISOString() and most sources write, without the regex. */
+function parseUtcTimestamp(text: string): Moment | undefined {
+  const n = text.length;
+  if (n < 20 || n > 27 || text.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
+  const [year, month, day] = [digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2)];
+  const [hour, minute, second] = [digitsAt(text, 11, 2), digitsAt(text, 14, 2), digitsAt(text, 17, 2)];
+  let micros = 0;
+  if (n > 20) {
+    // 1 to 6 digits: exact, no rounding to do
+    if (text[19] !== '.' || n === 21) return undefined;
+    const fraction = digitsAt(text, 20, n - 21);
+    if (fraction < 0) return undefined;
+    micros = fraction * 10 ** (27 - n);
+  }
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  if (!isValidDay(year, month, day) || !isValidClock(hour, minute, second)) return undefined;
+  return { year, month, day, hour, minute, second, micros, offsetSeconds: 0 };
+}
+
 /** ISO 8601 date-times (T or space, optional seconds, fraction and offset); a bare date is midnight. */
 export function parseTimestamp(text: string): Moment | undefined {
+  const utc = parseUtcTimestamp(text);
+  if (utc) return utc;
   const m = TIMESTAMP_RE.exec(text);
   if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -194,10 +227,13 @@ const NUMERIC_MAX_EXPONENT = 1000; // Postgres refuses larger exponents in numer
 const NUMERIC_MAX_DSCALE = 0x3fff;
 const INT16_MAX = 0x7fff;
 
+const POWERS_OF_TEN = [1, 10, 100, 1000];
+
 /**
  * The binary form of numeric for a decimal string (as decimalText answers): ndigits,
- * weight, sign, display scale, then base-10000 digits. The display scale is what the text
- * input would keep: the digits written after the point, less the exponent.
+ * weight, sign, display scale, then base-10000 digits, most significant first; digit
+ * group `w` is worth 10000^w. The display scale is what the text input would keep: the
+ * digits written after the point, less the exponent.
  */
 export function numericWords(text: string): number[] | undefined {
   const m = NUMERIC_PARTS.exec(text);
@@ -208,24 +244,24 @@ export function numericWords(text: string): number[] | undefined {
   if (Math.abs(exponent) > NUMERIC_MAX_EXPONENT) return undefined;
   const dscale = Math.max(0, fraction.length - exponent);
   if (dscale > NUMERIC_MAX_DSCALE) return undefined;
-  let digits = whole + fraction;
-  let point = whole.length + exponent; // digits before the decimal point
-  // align the point on a boundary of 4-digit groups
-  const lead = (((4 - (point % 4)) % 4) + 4) % 4;
-  digits = '0'.repeat(lead) + digits;
-  point += lead;
-  if (digits.length < point) digits += '0'.repeat(point - digits.length);
-  if (digits.length % 4 !== 0) digits += '0'.repeat(4 - (digits.length % 4));
-  const groups: number[] = [];
-  for (let i = 0; i < digits.length; i += 4) groups.push(Number(digits.slice(i, i + 4)));
-  let weight = point / 4 - 1;
+  const count = whole.length + fraction.length;
+  const point = whole.length + exponent; // digits before the decimal point
+  // digit k is worth 10^(point - 1 - k): it adds to group floor(that / 4)
+  const topWeight = Math.floor((point - 1) / 4);
+  const groups = new Array<number>(topWeight - Math.floor((point - count) / 4) + 1).fill(0);
+  for (let k = 0; k < count; k++) {
+    const digit = (k < whole.length ? whole.charCodeAt(k) : fraction.charCodeAt(k - whole.length)) - 48;
+    if (digit === 0) continue;
+    const power = point - 1 - k;
+    const weight = Math.floor(power / 4);
+    groups[topWeight - weight]! += digit * POWERS_OF_TEN[power - 4 * weight]!;
+  }
   let first = 0;
   while (first < groups.length && groups[first] === 0) first++;
   let end = groups.length;
   while (end > first && groups[end - 1] === 0) end--;
-  weight -= first;
-  const significant = groups.slice(first, end);
-  if (significant.length === 0) return [0, 0, 0, dscale];
-  if (significant.length > INT16_MAX || weight > INT16_MAX || weight < -INT16_MAX) return undefined;
-  return [significant.length, weight, m[1] === '-' ? NUMERIC_NEGATIVE : 0, dscale, ...significant];
+  if (first === end) return [0, 0, 0, dscale];
+  const weight = topWeight - first;
+  if (end - first > INT16_MAX || weight > INT16_MAX || weight < -INT16_MAX) return undefined;
+  return [end - first, weight, m[1] === '-' ? NUMERIC_NEGATIVE : 0, dscale, ...groups.slice(first, end)];
 }
