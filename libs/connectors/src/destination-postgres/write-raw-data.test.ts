@@ -62,6 +62,14 @@ describe('destination-postgres raw_data', () => {
     expect(await rawById('older')).toEqual([['1', null]]);
   });
 
+  it('keeps the raw record in every row when a field has an existing column of a type it does not write', async () => {
+    await t.client.query(`CREATE TABLE odd (
+      _airbyte_raw_id uuid NOT NULL, _airbyte_extracted_at timestamptz NOT NULL, _airbyte_meta jsonb NOT NULL,
+      _airbyte_generation_id bigint, id bigint, v int4range, _airbyte_data jsonb)`);
+    await sync(catalogOf(configuredStream('odd', properties)), [recordLine('odd', { id: 1, v: '[1,5)' })]);
+    expect(await rawById('odd')).toEqual([['1', { id: 1, v: '[1,5)' }]]);
+  });
+
   it('deduplicates by a nested key without the raw record, through the jsonb column of its field', async () => {
     const nested = { ...properties, meta: { type: 'object' } };
     const catalog = catalogOf(configuredStream('nested_key', nested, { mode: 'append_dedup', primaryKey: [['meta', 'id']] }));
