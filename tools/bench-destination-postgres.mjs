@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 /**
- * Throughput of destination-postgres: N records of a 10-column stream piped through the
- * built connector process into a real PostgreSQL server, wall time from spawn to exit.
+ * Throughput of destination-postgres against a raw COPY, measured in the same run. For each
+ * mode, N records of a 10-column stream are piped through the built connector process into
+ * a real PostgreSQL server (wall time from spawn to exit); then the rows it wrote (every
+ * column but `_airbyte_data`, the optional raw record) are exported and COPYed back, as
+ * plain text COPY in one transaction, into an empty table of the same column types: the
+ * connector's `ratio` is its rows/s over that raw COPY's.
  *
- *   node tools/bench-destination-postgres.mjs [--records 500000] [--mode append|append_dedup|overwrite] [--state-every 10000]
+ *   node tools/bench-destination-postgres.mjs [--records 500000] [--mode append|append_dedup|overwrite|all] [--state-every 10000]
  *
- * Uses TRIBUTARY_TEST_DATABASE_URL (an admin URL) when set, otherwise starts its own
- * server with tools/postgres.sh. Needs a build first (npx tsc -b libs/connectors).
- * The input is written to a temp file first, so the generator does not compete with
- * the connector for CPU. Last line: {"bench":"destination-postgres","records":N,"rows_per_s":...}
+ * BENCH_RECORDS overrides the record count. Uses TRIBUTARY_TEST_DATABASE_URL (an admin URL)
+ * when set, otherwise starts its own server with tools/postgres.sh. Needs a build first
+ * (npx tsc -b libs/connectors). The input is written to a temp file first, so the generator
+ * does not compete with the connector for CPU. One JSON line per mode:
+ * {"bench":"destination-postgres","mode":"append","rows":N,"rows_per_s":...,"copy_rows_per_s":...,"ratio":...}
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
@@ -20,19 +25,27 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './stack/ports.mjs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'libs/connectors/dist/bin/destination-postgres.js');
 const { values } = parseArgs({
   options: {
-    records: { type: 'string', default: '500000' },
-    mode: { type: 'string', default: 'append' },
+    records: { type: 'string', default: process.env.BENCH_RECORDS ?? '500000' },
+    mode: { type: 'string', default: 'all' },
     'state-every': { type: 'string', default: '10000' },
   },
 });
 const records = Number(values.records);
-const mode = values.mode;
+const MODES = ['append', 'overwrite', 'append_dedup'];
+const modes = values.mode === 'all' ? MODES : [values.mode];
+if (!modes.every((m) => MODES.includes(m))) {
+  console.error(`--mode must be one of ${MODES.join(', ')} or all`);
+  process.exit(2);
+}
 const stateEvery = Number(values['state-every']);
+// e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the connector
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const log = (...args) => console.error('[bench]', ...args);
 
 if (!existsSync(entry)) {
@@ -102,6 +115,59 @@ async function writeInput(path) {
   await once(out, 'finish');
 }
 
+/** Runs the connector's `write` on the input file; the wall time in seconds. */
+async function runConnector(work, input) {
+  const started = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, entry, 'write', '--config', join(work, 'config.json'), '--catalog', join(work, 'catalog.json')],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  let states = 0;
+  let lastLines = '';
+  child.stdout.on('data', (chunk) => {
+    const text = chunk.toString('utf8');
+    states += text.split('"type":"STATE"').length - 1;
+    lastLines = (lastLines + text).slice(-2000);
+  });
+  createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin);
+  const [code] = await once(child, 'close');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`destination exited with ${code}: ${lastLines}`);
+  return { seconds, states };
+}
+
+/**
+ * The raw COPY baseline: the typed rows the connector wrote, exported as COPY text, then
+ * loaded into an empty table of the same column types (committed before, so the load
+ * writes WAL as the connector's does) in one transaction. Returns the seconds of BEGIN..COMMIT.
+ */
+async function rawCopySeconds(db) {
+  const { rows } = await db.query(
+    `SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> '_airbyte_data' ORDER BY attnum`,
+  );
+  const columns = rows.map((r) => `"${r.attname}"`).join(', ');
+  const exported = [];
+  const out = db.query(copyTo(`COPY (SELECT ${columns} FROM users) TO STDOUT`));
+  for await (const chunk of out) exported.push(chunk);
+  await db.query('DROP TABLE IF EXISTS copy_baseline');
+  await db.query(`CREATE TABLE copy_baseline AS SELECT ${columns} FROM users WITH NO DATA`);
+  const started = process.hrtime.bigint();
+  await db.query('BEGIN');
+  const input = db.query(copyFrom(`COPY copy_baseline (${columns}) FROM STDIN`));
+  for (const chunk of exported) if (!input.write(chunk)) await once(input, 'drain');
+  input.end();
+  await once(input, 'finish');
+  await db.query('COMMIT');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const copied = Number((await db.query('SELECT count(*) AS n FROM copy_baseline')).rows[0].n);
+  await db.query('DROP TABLE copy_baseline');
+  if (copied !== records) throw new Error(`raw COPY loaded ${copied} rows, expected ${records}`);
+  return seconds;
+}
+
 const server = await startServer();
 const work = await mkdtemp(join(tmpdir(), 'tributary-bench-dest-pg-'));
 const database = `bench_${Date.now()}`;
@@ -119,57 +185,59 @@ try {
     schema: 'public',
     ssl_mode: { mode: 'disable' },
   };
-  const catalog = {
-    streams: [
-      {
-        stream: { name: 'users', json_schema: { type: 'object', properties }, supported_sync_modes: ['full_refresh', 'incremental'] },
-        sync_mode: mode === 'overwrite' ? 'full_refresh' : 'incremental',
-        destination_sync_mode: mode,
-        ...(mode === 'append_dedup' ? { primary_key: [['id']], cursor_field: ['created_at'] } : {}),
-        generation_id: 1,
-        minimum_generation_id: 0,
-        sync_id: 1,
-      },
-    ],
-  };
   await writeFile(join(work, 'config.json'), JSON.stringify(config));
-  await writeFile(join(work, 'catalog.json'), JSON.stringify(catalog));
   const input = join(work, 'input.jsonl');
   log(`generating ${records} records`);
   await writeInput(input);
-
-  log(`loading (${mode})`);
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [entry, 'write', '--config', join(work, 'config.json'), '--catalog', join(work, 'catalog.json')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  let states = 0;
-  let lastLines = '';
-  child.stdout.on('data', (chunk) => {
-    const text = chunk.toString('utf8');
-    states += text.split('"type":"STATE"').length - 1;
-    lastLines = (lastLines + text).slice(-2000);
-  });
-  createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin);
-  const [code] = await once(child, 'close');
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (code !== 0) throw new Error(`destination exited with ${code}: ${lastLines}`);
-
   const db = new pg.Client({ ...config, user: config.username });
   await db.connect();
-  const rows = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
-  await db.end();
-  if (rows !== records) throw new Error(`expected ${records} rows, found ${rows}`);
-  log(`${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed`);
-  console.log(
-    JSON.stringify({
-      bench: 'destination-postgres',
-      mode,
-      records,
-      seconds: Number(seconds.toFixed(3)),
-      rows_per_s: Math.round(records / seconds),
-    }),
-  );
+  try {
+    for (const mode of modes) {
+      const catalog = {
+        streams: [
+          {
+            stream: { name: 'users', json_schema: { type: 'object', properties }, supported_sync_modes: ['full_refresh', 'incremental'] },
+            sync_mode: mode === 'overwrite' ? 'full_refresh' : 'incremental',
+            destination_sync_mode: mode,
+            ...(mode === 'append_dedup' ? { primary_key: [['id']], cursor_field: ['created_at'] } : {}),
+            generation_id: 1,
+            minimum_generation_id: 0,
+            sync_id: 1,
+          },
+        ],
+      };
+      await writeFile(join(work, 'catalog.json'), JSON.stringify(catalog));
+      await db.query('DROP TABLE IF EXISTS users, users_airbyte_tmp');
+      await db.query('CHECKPOINT'); // the previous mode's dirty pages are not this run's cost
+
+      log(`loading (${mode})`);
+      const { seconds, states } = await runConnector(work, input);
+      const rows = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
+      if (rows !== records) throw new Error(`expected ${records} rows, found ${rows}`);
+      const rawData = Number((await db.query('SELECT count(_airbyte_data) AS n FROM users')).rows[0].n) > 0;
+      log(`${mode}: ${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed${rawData ? ', _airbyte_data filled' : ''}`);
+
+      await db.query('CHECKPOINT');
+      const copySeconds = await rawCopySeconds(db);
+      log(`${mode}: raw COPY of the same typed rows in ${copySeconds.toFixed(2)} s`);
+      const rowsPerS = Math.round(records / seconds);
+      const copyRowsPerS = Math.round(records / copySeconds);
+      console.log(
+        JSON.stringify({
+          bench: 'destination-postgres',
+          mode,
+          rows,
+          rows_per_s: rowsPerS,
+          copy_rows_per_s: copyRowsPerS,
+          ratio: Number((rowsPerS / copyRowsPerS).toFixed(2)),
+          seconds: Number(seconds.toFixed(3)),
+          raw_data: rawData,
+        }),
+      );
+    }
+  } finally {
+    await db.end();
+  }
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
   await admin.end().catch(() => {});

@@ -5,7 +5,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, createTestDatabase, type TestDatabase } from '@tributary/testing';
 import { builtinEntrypoint } from '../index.js';
-import { catalogOf, configuredStream, ofType, recordLine, runConnectorCommand, runToEnd, startConnector } from '@tributary/testing/connectors';
+import {
+  catalogOf,
+  configuredStream,
+  ofType,
+  recordLine,
+  runConnectorCommand,
+  runToEnd,
+  startConnector,
+} from '@tributary/testing/connectors';
 
 const entry = builtinEntrypoint('destination-postgres')!;
 const role = `check_user_${randomBytes(4).toString('hex')}`;

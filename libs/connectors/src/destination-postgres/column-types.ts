@@ -6,7 +6,19 @@
 
 /** The value encodings the loader knows; each maps to exactly one Postgres type. */
 export type ColumnKind =
-  'text' | 'bigint' | 'numeric' | 'float8' | 'boolean' | 'date' | 'timestamptz' | 'timestamp' | 'time' | 'timetz' | 'jsonb' | 'uuid';
+  | 'text'
+  | 'bigint'
+  | 'numeric'
+  | 'float8'
+  | 'boolean'
+  | 'date'
+  | 'timestamptz'
+  | 'timestamp'
+  | 'time'
+  | 'timetz'
+  | 'jsonb'
+  | 'json'
+  | 'uuid';
 
 export const POSTGRES_TYPE: Record<ColumnKind, string> = {
   text: 'text',
@@ -20,6 +32,8 @@ export const POSTGRES_TYPE: Record<ColumnKind, string> = {
   time: 'time without time zone',
   timetz: 'time with time zone',
   jsonb: 'jsonb',
+  // only ever an existing column's type: its binary form lacks jsonb's version byte
+  json: 'json',
   uuid: 'uuid',
 };
 
@@ -27,7 +41,6 @@ export const POSTGRES_TYPE: Record<ColumnKind, string> = {
 const KIND_OF_POSTGRES_TYPE: Record<string, ColumnKind> = {
   ...Object.fromEntries(Object.entries(POSTGRES_TYPE).map(([kind, type]) => [type, kind as ColumnKind])),
   'character varying': 'text',
-  json: 'jsonb',
 };
 
 /** The kind for a type as `format_type()` prints it; undefined when the loader cannot write it. */

@@ -21,6 +21,8 @@ export interface PostgresDestinationConfig {
   /** schema for streams without a namespace */
   schema: string;
   ssl: SslMode;
+  /** keep every record whole in `_airbyte_data` (otherwise only rows with a value nulled by its column) */
+  rawData: boolean;
 }
 
 function requiredString(raw: Record<string, unknown>, key: string): string {
@@ -34,6 +36,14 @@ function optionalString(raw: Record<string, unknown>, key: string, where = 'conf
   const value = raw[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new ConnectorError(`${where}.${key} must be a string`, 'config_error');
+  return value;
+}
+
+function optionalBoolean(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const value = raw[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean')
+    throw new ConnectorError(`config.${key} must be true or false, got ${JSON.stringify(value)}`, 'config_error');
   return value;
 }
 
@@ -79,6 +89,7 @@ export function parseConfig(raw: Record<string, unknown>): PostgresDestinationCo
     password: optionalString(raw, 'password'),
     schema: schema === undefined || schema === '' ? 'public' : schema,
     ssl: parseSslMode(raw['ssl_mode']),
+    rawData: optionalBoolean(raw, 'raw_data', false),
   };
 }
 

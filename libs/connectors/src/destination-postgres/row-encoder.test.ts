@@ -1,40 +1,87 @@
 import { describe, expect, it } from 'vitest';
-import { RowEncoder } from './row-encoder.js';
+import { CopyBuffer } from './copy-buffer.js';
+import { RowEncoder, type RowEncoderOptions } from './row-encoder.js';
 
-const fields = (line: string) => line.replace(/\n$/, '').split('\t');
+/** The fields of each binary COPY row in `out` (null for NULL). */
+function rows(out: CopyBuffer): (Buffer | null)[][] {
+  const bytes = Buffer.concat(out.take());
+  const result: (Buffer | null)[][] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const count = bytes.readInt16BE(at);
+    at += 2;
+    const fields: (Buffer | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      const length = bytes.readInt32BE(at);
+      at += 4;
+      fields.push(length < 0 ? null : bytes.subarray(at, at + length));
+      at += Math.max(length, 0);
+    }
+    result.push(fields);
+  }
+  return result;
+}
+
+const jsonb = (field: Buffer | null) => (field ? { version: field[0], json: field.subarray(1).toString('utf8') } : null);
+
+function encodeAll(options: RowEncoderOptions, ...data: Record<string, unknown>[]) {
+  const encoder = new RowEncoder(options);
+  const out = new CopyBuffer();
+  for (const d of data) encoder.encode({ stream: 's', data: d, emitted_at: Date.UTC(2000, 0, 1, 0, 0, 1) }, out);
+  return { encoder, rows: rows(out) };
+}
+
+const columns: RowEncoderOptions['columns'] = [
+  { field: 'id', name: 'id', kind: 'bigint' },
+  { field: 'name', name: 'name', kind: 'text' },
+  { field: 'when', name: 'when', kind: 'timestamptz' },
+];
 
 describe('RowEncoder', () => {
-  const encoder = new RowEncoder({
-    columns: [
-      { field: 'id', name: 'id', kind: 'bigint' },
-      { field: 'name', name: 'name', kind: 'text' },
-      { field: 'when', name: 'when', kind: 'timestamptz' },
-    ],
-    generationId: 7,
-    syncId: 3,
-    withSequence: 'batch',
-    primaryKey: [['id']],
-  });
-
-  it('writes the airbyte columns, the typed fields, the raw record and the sequence', () => {
-    const line = encoder.encode({ stream: 's', data: { id: 1, name: 'a\tb', when: '2024-01-01T00:00:00Z' }, emitted_at: 0 });
-    const [rawId, extractedAt, meta, generation, id, name, when, data, seq] = fields(line);
-    expect(rawId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(extractedAt).toBe('1970-01-01T00:00:00.000Z');
-    expect(meta).toBe('{"changes":[],"sync_id":3}');
-    expect(generation).toBe('7');
-    expect([id, name, when]).toEqual(['1', 'a\\tb', '2024-01-01T00:00:00Z']);
-    expect(data).toBe('{"id":1,"name":"a\\\\tb","when":"2024-01-01T00:00:00Z"}');
-    expect(seq).toBe('0');
-    expect(fields(encoder.encode({ stream: 's', data: { id: 2 }, emitted_at: 0 })).at(-1)).toBe('1');
+  it('writes the typed fields, then the airbyte columns, the raw record and the sequence, in binary', () => {
+    const options: RowEncoderOptions = {
+      columns,
+      generationId: 7,
+      syncId: 3,
+      withSequence: 'batch',
+      primaryKey: [['id']],
+      rawData: 'every_row',
+    };
+    expect(RowEncoder.columnNames(columns, true)).toEqual([
+      'id',
+      'name',
+      'when',
+      '_airbyte_raw_id',
+      '_airbyte_extracted_at',
+      '_airbyte_meta',
+      '_airbyte_generation_id',
+      '_airbyte_data',
+      '_airbyte_seq',
+    ]);
+    const { rows: written } = encodeAll(options, { id: 1, name: 'a\tb', when: '2000-01-01T00:00:02Z' }, { id: 2 });
+    const [id, name, when, rawId, extractedAt, meta, generation, data, seq] = written[0]!;
+    expect(id!.readBigInt64BE()).toBe(1n);
+    expect(name!.toString('utf8')).toBe('a\tb');
+    expect(when!.readBigInt64BE()).toBe(2_000_000n); // microseconds from 2000-01-01
+    expect(rawId).toHaveLength(16);
+    expect(rawId![6]! >> 4).toBe(4); // version 4
+    expect(extractedAt!.readBigInt64BE()).toBe(1_000_000n);
+    expect(jsonb(meta!)).toEqual({ version: 1, json: '{"changes":[],"sync_id":3}' });
+    expect(generation!.readBigInt64BE()).toBe(7n);
+    expect(jsonb(data!)).toEqual({ version: 1, json: '{"id":1,"name":"a\\tb","when":"2000-01-01T00:00:02Z"}' });
+    expect(seq!.readBigInt64BE()).toBe(0n);
+    expect(written[1]!.at(-1)!.readBigInt64BE()).toBe(1n);
+    expect(written[1]![3]!.toString('hex')).not.toBe(written[0]![3]!.toString('hex'));
   });
 
   it('nulls what the column cannot hold, records why, and notes rows with a null key', () => {
-    encoder.resetBatch();
-    const line = encoder.encode({ stream: 's', data: { id: 'x', when: 'soon' }, emitted_at: 0 });
-    const [, , meta, , id, name, when] = fields(line);
-    expect([id, name, when]).toEqual(['\\N', '\\N', '\\N']);
-    expect(JSON.parse(meta!).changes).toEqual([
+    const { encoder, rows: written } = encodeAll(
+      { columns, generationId: 1, primaryKey: [['id']], rawData: 'every_row' },
+      { id: 'x', when: 'soon' },
+    );
+    const [id, name, when, , , meta] = written[0]!;
+    expect([id, name, when]).toEqual([null, null, null]);
+    expect(JSON.parse(jsonb(meta!)!.json).changes).toEqual([
       { field: 'id', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
       { field: 'when', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
     ]);
@@ -43,9 +90,23 @@ describe('RowEncoder', () => {
     expect(encoder.nullKeySeen).toBe(false);
   });
 
+  it('without raw data in every row, keeps the raw record only in rows with a value nulled by its column', () => {
+    const { rows: written } = encodeAll(
+      { columns: [{ field: 'id', name: 'id', kind: 'bigint' }], generationId: 1, rawData: 'when_nulled' },
+      { id: 1, extra: 'x' },
+      { id: 'one' },
+    );
+    expect(written[0]!.at(-1)).toBeNull();
+    expect(jsonb(written[1]!.at(-1)!)).toEqual({ version: 1, json: '{"id":"one"}' });
+  });
+
   it('reads an absent field named like an Object.prototype member as missing', () => {
-    const inherited = new RowEncoder({ columns: [{ field: 'constructor', name: 'constructor', kind: 'text' }], generationId: 1 });
-    expect(fields(inherited.encode({ stream: 's', data: {}, emitted_at: 0 }))[4]).toBe('\\N');
-    expect(fields(inherited.encode({ stream: 's', data: { constructor: 'Ferrari' }, emitted_at: 0 }))[4]).toBe('Ferrari');
+    const { rows: written } = encodeAll(
+      { columns: [{ field: 'constructor', name: 'constructor', kind: 'text' }], generationId: 1, rawData: 'when_nulled' },
+      {},
+      { constructor: 'Ferrari' },
+    );
+    expect(written[0]![0]).toBeNull();
+    expect(written[1]![0]!.toString('utf8')).toBe('Ferrari');
   });
 });

@@ -1,11 +1,14 @@
 /**
- * One RECORD -> one line of COPY text. This is the hot path: one JSON.stringify for
- * the raw record, one pass over the typed columns, plain string concatenation.
+ * One RECORD -> one row of binary COPY. This is the hot path: one pass over the typed
+ * columns, each value written straight into the buffer in its binary form, and a
+ * JSON.stringify of the raw record only when it is kept.
  */
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { AirbyteRecordMessage } from '@tributary/protocol';
+import { writeField } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
-import { COPY_NULL, escapeCopyText, repairJsonForPostgres, stripNul, valueText } from './copy-values.js';
+import type { CopyBuffer } from './copy-buffer.js';
+import { repairJsonForPostgres } from './copy-values.js';
 
 /** A typed column filled from a top-level field of the record. */
 export interface FieldColumn {
@@ -27,6 +30,11 @@ export interface RowEncoderOptions {
   firstSequence?: number;
   /** primary key paths: rows with a missing/null part are noted in `nullKeySeen` */
   primaryKey?: readonly (readonly string[])[];
+  /**
+   * when `_airbyte_data` gets the whole record: in every row, or only in a row where a
+   * value was stored as NULL because its column could not hold it (nothing is lost)
+   */
+  rawData: 'every_row' | 'when_nulled';
 }
 
 interface MetaChange {
@@ -40,17 +48,15 @@ export const SEQUENCE_COLUMN = '_airbyte_seq';
 
 const MIN_EXTRACTED_AT_MS = -62135596800000; // 0001-01-01T00:00:00Z
 const MAX_EXTRACTED_AT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TYPECAST = 'DESTINATION_TYPECAST_ERROR';
 const SERIALIZATION = 'DESTINATION_SERIALIZATION_ERROR';
+const JSONB_VERSION = 1;
+/** random bytes for this many _airbyte_raw_id values are drawn at once */
+const UUIDS_PER_DRAW = 4096;
 
-/**
- * JSON text as a COPY field, without NULs and lone surrogates. JSON.stringify escapes
- * control characters, so text without a backslash needs no work at all (the usual case).
- */
-function jsonCopyText(json: string): string {
-  if (!json.includes('\\')) return json;
-  return escapeCopyText(repairJsonForPostgres(json) ?? json);
-}
+/** JSON text as jsonb accepts it: without NULs and lone surrogates. */
+const jsonForPostgres = (json: string): string => repairJsonForPostgres(json) ?? json;
 
 function pathValue(data: Record<string, unknown>, path: readonly string[]): unknown {
   let value: unknown = data;
@@ -66,32 +72,34 @@ export class RowEncoder {
   nullKeySeen = false;
   private sequence = 0;
   private lastEmittedAt = Number.NaN;
-  private lastExtractedAt = '';
+  private lastExtractedAt: number | bigint = 0;
   private readonly columns: readonly FieldColumn[];
+  private readonly fieldCount: number;
   private readonly keyColumn: boolean[];
   /** fields named like Object.prototype members (`constructor`, ...): an absent one must not read the inherited value */
   private readonly inheritedName: boolean[];
   private readonly keyPathsWithoutColumn: (readonly string[])[];
-  private readonly generationText: string;
   private readonly emptyMeta: string;
+  private readonly uuids = Buffer.alloc(16 * UUIDS_PER_DRAW);
+  private nextUuid = UUIDS_PER_DRAW;
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
+    this.fieldCount = RowEncoder.columnNames(options.columns, options.withSequence !== undefined).length;
     const keys = options.primaryKey ?? [];
     const topLevelKeys = new Set(keys.filter((p) => p.length === 1).map((p) => p[0]));
     this.keyColumn = this.columns.map((c) => topLevelKeys.has(c.field));
     this.inheritedName = this.columns.map((c) => c.field in Object.prototype);
     const columnFields = new Set(this.columns.map((c) => c.field));
     this.keyPathsWithoutColumn = keys.filter((p) => p.length !== 1 || !columnFields.has(p[0] ?? ''));
-    this.generationText = String(options.generationId);
     this.sequence = options.firstSequence ?? 0;
-    this.emptyMeta = this.metaText([]);
+    this.emptyMeta = this.metaJson([]);
   }
 
-  /** The COPY column list this encoder writes, in order. */
+  /** The COPY column list this encoder writes, in order: the typed fields first, as the meta depends on them. */
   static columnNames(fieldColumns: readonly FieldColumn[], withSequence: boolean): string[] {
-    const names = ['_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta', '_airbyte_generation_id'];
-    names.push(...fieldColumns.map((c) => c.name), '_airbyte_data');
+    const names = fieldColumns.map((c) => c.name);
+    names.push('_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta', '_airbyte_generation_id', '_airbyte_data');
     if (withSequence) names.push(SEQUENCE_COLUMN);
     return names;
   }
@@ -107,67 +115,76 @@ export class RowEncoder {
     this.nullKeySeen = false;
   }
 
-  encode(record: AirbyteRecordMessage): string {
+  /** Appends the record's row to `out`. */
+  encode(record: AirbyteRecordMessage, out: CopyBuffer): void {
     const data = record.data;
     let changes: MetaChange[] | undefined;
-    let fields = '';
+    let nulled = false;
+    out.row(this.fieldCount);
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i]!;
       const value = this.inheritedName[i] && !Object.hasOwn(data, column.field) ? undefined : data[column.field];
       if (value === undefined || value === null) {
-        fields += '\t' + COPY_NULL;
+        out.null();
         if (this.keyColumn[i]) this.nullKeySeen = true;
         continue;
       }
-      let text = valueText(column.kind, value);
-      if (text === undefined) {
-        (changes ??= []).push({ field: column.field, change: 'NULLED', reason: TYPECAST });
-        fields += '\t' + COPY_NULL;
-        if (this.keyColumn[i]) this.nullKeySeen = true;
+      const outcome = writeField(out, column.kind, value);
+      if (outcome === 'written') continue;
+      if (outcome === 'truncated') {
+        (changes ??= []).push({ field: column.field, change: 'TRUNCATED', reason: SERIALIZATION });
         continue;
       }
-      if (column.kind === 'text') {
-        if (text.includes('\0')) {
-          (changes ??= []).push({ field: column.field, change: 'TRUNCATED', reason: SERIALIZATION });
-          text = stripNul(text);
-        }
-      } else if (column.kind === 'jsonb') {
-        const repaired = repairJsonForPostgres(text);
-        if (repaired !== undefined) {
-          (changes ??= []).push({ field: column.field, change: 'TRUNCATED', reason: SERIALIZATION });
-          text = repaired;
-        }
-      }
-      fields += '\t' + escapeCopyText(text);
+      (changes ??= []).push({ field: column.field, change: 'NULLED', reason: TYPECAST });
+      nulled = true;
+      out.null();
+      if (this.keyColumn[i]) this.nullKeySeen = true;
     }
     for (const path of this.keyPathsWithoutColumn) {
       const value = pathValue(data, path);
       if (value === undefined || value === null) this.nullKeySeen = true;
     }
 
-    const raw = jsonCopyText(JSON.stringify(data));
+    this.writeRawId(out);
+    out.int64(this.extractedAt(record.emitted_at));
     const sourceChanges = record.meta?.changes;
     const meta =
       changes === undefined && (sourceChanges === undefined || sourceChanges.length === 0)
         ? this.emptyMeta
-        : this.metaText([...(sourceChanges ?? []), ...(changes ?? [])]);
-    let line = randomUUID() + '\t' + this.extractedAt(record.emitted_at) + '\t' + meta + '\t' + this.generationText + fields + '\t' + raw;
-    if (this.options.withSequence) line += '\t' + String(this.sequence++);
-    return line + '\n';
+        : this.metaJson([...(sourceChanges ?? []), ...(changes ?? [])]);
+    out.text(meta, JSONB_VERSION);
+    out.int64(this.options.generationId);
+    if (nulled || this.options.rawData === 'every_row') out.text(jsonForPostgres(JSON.stringify(data)), JSONB_VERSION);
+    else out.null();
+    if (this.options.withSequence) out.int64(this.sequence++);
   }
 
-  private metaText(changes: readonly unknown[]): string {
+  private metaJson(changes: readonly unknown[]): string {
     const meta =
       this.options.syncId === undefined || this.options.syncId === null ? { changes } : { changes, sync_id: this.options.syncId };
-    return jsonCopyText(JSON.stringify(meta));
+    return jsonForPostgres(JSON.stringify(meta));
   }
 
-  /** Records of a batch usually share their emitted_at: format each instant once. */
-  private extractedAt(emittedAt: number | undefined): string {
+  /** A random (version 4) UUID, from random bytes drawn for many at once. */
+  private writeRawId(out: CopyBuffer): void {
+    if (this.nextUuid === UUIDS_PER_DRAW) {
+      randomFillSync(this.uuids);
+      this.nextUuid = 0;
+    }
+    const start = 16 * this.nextUuid++;
+    this.uuids[start + 6] = (this.uuids[start + 6]! & 0x0f) | 0x40;
+    this.uuids[start + 8] = (this.uuids[start + 8]! & 0x3f) | 0x80;
+    out.bytesField(this.uuids, start, start + 16);
+  }
+
+  /** Microseconds from 2000-01-01 of emitted_at; records of a batch usually share it. */
+  private extractedAt(emittedAt: number | undefined): number | bigint {
     if (emittedAt !== this.lastEmittedAt) {
-      // outside years 1..9999 toISOString() writes a form Postgres rejects: use the arrival time
+      // outside years 1..9999 the timestamp is out of Postgres's range: use the arrival time
       const valid = typeof emittedAt === 'number' && emittedAt >= MIN_EXTRACTED_AT_MS && emittedAt <= MAX_EXTRACTED_AT_MS;
-      this.lastExtractedAt = new Date(valid ? emittedAt : Date.now()).toISOString();
+      const ms = Math.trunc(valid ? emittedAt : Date.now()) - PG_EPOCH_MS;
+      // beyond ~285 years from 2000 the microseconds outgrow a double's exact integers
+      this.lastExtractedAt = Math.abs(ms) < 9e12 ? ms * 1000 : BigInt(ms) * 1000n;
       this.lastEmittedAt = valid ? emittedAt : Number.NaN;
     }
     return this.lastExtractedAt;

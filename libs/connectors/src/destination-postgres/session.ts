@@ -1,12 +1,13 @@
 /**
  * One connection to the destination database and the few operations the loader needs:
- * plain queries, COPY FROM STDIN of prepared text, and an explicit transaction that
+ * plain queries, COPY FROM STDIN of prepared binary rows, and an explicit transaction that
  * stays open between commit points (a STATE message, the end of input).
  */
 import { once } from 'node:events';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { clientConfigs, type PostgresDestinationConfig } from './config.js';
+import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from './copy-buffer.js';
 import { toConnectorError, type Endpoint } from './errors.js';
 
 function shouldTryNext(mode: string, err: unknown): boolean {
@@ -70,17 +71,17 @@ export class PostgresSession {
     }
   }
 
-  /** Streams `chunks` (COPY text data) through `COPY ... FROM STDIN`; returns the row count. */
+  /** Streams `chunks` (binary COPY rows) through `COPY ... FROM STDIN (FORMAT binary)`; returns the row count. */
   async copyIn(copySql: string, chunks: readonly Buffer[]): Promise<number> {
     if (this.connectionError) throw toConnectorError(this.connectionError, this.endpoint);
     const stream = this.client.query(copyFrom(copySql));
     // the awaits below see the error; this keeps a late one from crashing the process
     stream.on('error', () => undefined);
     try {
-      for (const chunk of chunks) {
+      for (const chunk of [BINARY_COPY_HEADER, ...chunks]) {
         if (!stream.write(chunk)) await once(stream, 'drain');
       }
-      stream.end();
+      stream.end(BINARY_COPY_TRAILER);
       await once(stream, 'finish');
       return stream.rowCount;
     } catch (err) {

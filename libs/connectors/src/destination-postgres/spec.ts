@@ -117,6 +117,14 @@ export const destinationPostgresSpec: ConnectorSpecification = {
           ),
         ],
       },
+      raw_data: {
+        type: 'boolean',
+        title: 'Keep each raw record',
+        description:
+          'Also store every record whole, as JSON, in the _airbyte_data column. Off: the typed columns hold the data, and _airbyte_data is filled only in rows where a value did not fit its column (it was stored as NULL), so nothing is lost; loading is about twice as fast and tables are smaller.',
+        default: false,
+        order: 7,
+      },
     },
   },
 };

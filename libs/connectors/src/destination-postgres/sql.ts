@@ -23,7 +23,8 @@ export const TRAILING_AIRBYTE_COLUMNS: readonly ColumnDefinition[] = [{ name: '_
 
 export const columnDefinition = (name: string, kind: ColumnKind): ColumnDefinition => ({ name, type: POSTGRES_TYPE[kind] });
 
-const NOT_NULL: ReadonlySet<string> = new Set(['_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta', '_airbyte_data']);
+// _airbyte_data is NULL in rows that keep no raw record (the config's raw_data)
+const NOT_NULL: ReadonlySet<string> = new Set(['_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta']);
 
 /**
  * Settings for the loader's session. Dedup stages and their sorts are a batch in size:
@@ -45,7 +46,7 @@ export const SCHEMA_EXISTS_SQL = 'SELECT 1 FROM pg_namespace WHERE nspname = $1'
 
 /** Columns of a table (none when it does not exist) with their types as format_type() prints them. */
 export const TABLE_COLUMNS_SQL = `
-  SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+  SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -64,13 +65,18 @@ export function addColumnsSql(table: TableRef, columns: readonly ColumnDefinitio
   return `ALTER TABLE ${qualifiedName(table)} ${columns.map((c) => `ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}`).join(', ')}`;
 }
 
+/** Tables of older versions have `_airbyte_data NOT NULL`: rows without a raw record need it nullable. */
+export function rawDataNullableSql(table: TableRef): string {
+  return `ALTER TABLE ${qualifiedName(table)} ALTER COLUMN "_airbyte_data" DROP NOT NULL`;
+}
+
 export function dropTableSql(table: TableRef): string {
   return `DROP TABLE IF EXISTS ${qualifiedName(table)}`;
 }
 
 export function copySql(table: TableRef | string, columns: readonly string[]): string {
   const target = typeof table === 'string' ? quoteIdent(table) : qualifiedName(table);
-  return `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+  return `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT binary)`;
 }
 
 /** True when some row belongs to another generation: such a staging table cannot be resumed. */
@@ -128,14 +134,28 @@ export function deleteOlderGenerationsSql(table: TableRef): string {
 
 /**
  * How a primary key part or the cursor is read: its typed column for a top-level field
- * that has one, else the jsonb at that path of the raw record.
+ * that has one; a nested path inside the jsonb column of its top-level field; else the
+ * jsonb at that path of the raw record (which the stream then keeps in every row).
  */
-export type ValuePath = { column: string; field: string } | { jsonPath: readonly string[] };
+export type ValuePath =
+  { column: string; field: string } | { jsonColumn: string; path: readonly string[] } | { jsonPath: readonly string[] };
 
-export function valuePath(path: readonly string[], columnOfField: ReadonlyMap<string, string>): ValuePath {
-  const column = path.length === 1 ? columnOfField.get(path[0]!) : undefined;
-  return column !== undefined ? { column, field: path[0]! } : { jsonPath: path };
+/** A loaded column as a key or cursor path sees it. */
+export interface LoadedColumn {
+  name: string;
+  kind: ColumnKind;
 }
+
+export function valuePath(path: readonly string[], columnOfField: ReadonlyMap<string, LoadedColumn>): ValuePath {
+  const [field, ...rest] = path;
+  const column = field === undefined ? undefined : columnOfField.get(field);
+  if (column && rest.length === 0) return { column: column.name, field: field! };
+  if (column && column.kind === 'jsonb') return { jsonColumn: column.name, path: rest };
+  return { jsonPath: path };
+}
+
+/** True when the path is read from the raw record: every row must keep it. */
+export const readsRawData = (value: ValuePath): boolean => 'jsonPath' in value;
 
 /**
  * A typed key part is NULL for a null value and for one its type cannot hold ("abc" for an
@@ -146,10 +166,13 @@ function rawWhenNullExpr(value: ValuePath, alias: string): string | undefined {
   return `(CASE WHEN ${valueExpr(value, alias)} IS NULL THEN nullif(${alias}."_airbyte_data" -> ${quoteLiteral(value.field)}, 'null'::jsonb) END)`;
 }
 
+const textArray = (path: readonly string[]) => `ARRAY[${path.map(quoteLiteral).join(', ')}]::text[]`;
+
 function valueExpr(value: ValuePath, alias?: string): string {
   const prefix = alias ? `${alias}.` : '';
   if ('column' in value) return `${prefix}${quoteIdent(value.column)}`;
-  return `(${prefix}"_airbyte_data" #> ARRAY[${value.jsonPath.map(quoteLiteral).join(', ')}]::text[])`;
+  if ('jsonColumn' in value) return `(${prefix}${quoteIdent(value.jsonColumn)} #> ${textArray(value.path)})`;
+  return `(${prefix}"_airbyte_data" #> ${textArray(value.jsonPath)})`;
 }
 
 export function primaryKeyIndexName(table: TableRef, key: readonly ValuePath[]): string {

@@ -28,6 +28,8 @@ import {
   hasOtherGenerationSql,
   mergeSql,
   nextSequenceSql,
+  rawDataNullableSql,
+  readsRawData,
   setCoveredThroughSql,
   STAGING_SEQUENCE_COLUMN,
   TABLE_COMMENT_SQL,
@@ -72,9 +74,12 @@ export class StreamLoader {
     return this.plan.mode === 'overwrite' ? this.plan.staging : this.plan.final;
   }
 
-  private async columnsOf(table: TableRef): Promise<Map<string, string>> {
-    const result = await this.session.query<{ name: string; type: string }>(TABLE_COLUMNS_SQL, [table.schema, table.name]);
-    return new Map(result.rows.map((r) => [r.name, r.type]));
+  private async columnsOf(table: TableRef): Promise<Map<string, { type: string; notNull: boolean }>> {
+    const result = await this.session.query<{ name: string; type: string; not_null: boolean }>(TABLE_COLUMNS_SQL, [
+      table.schema,
+      table.name,
+    ]);
+    return new Map(result.rows.map((r) => [r.name, { type: r.type, notNull: r.not_null }]));
   }
 
   /** Creates or evolves the tables and works out how each field is encoded. */
@@ -93,7 +98,7 @@ export class StreamLoader {
       await this.session.query(addColumnsSql(this.target, missing));
       this.log('INFO', `added columns ${missing.map((c) => c.name).join(', ')} to ${qualifiedName(this.target)}`);
     }
-    const fieldColumns = this.fieldColumns(existing, missing);
+    const { columns: fieldColumns, unwritable } = this.fieldColumns(existing, missing);
     this.loadedColumns = RowEncoder.columnNames(fieldColumns, false);
     let firstSequence = 0;
     if (overwrite) {
@@ -101,9 +106,19 @@ export class StreamLoader {
       this.coveredThrough = firstSequence - 1;
       await this.commitCoverage(this.coveredThrough);
     }
-    const columnOfField = new Map(fieldColumns.map((c) => [c.field, c.name]));
+    const columnOfField = new Map(fieldColumns.map((c) => [c.field, c]));
     this.key = plan.primaryKey.map((p) => valuePath(p, columnOfField));
     this.cursor = plan.cursor ? valuePath(plan.cursor, columnOfField) : undefined;
+
+    // without the raw record in every row, a value with no typed column would be lost, and a key or cursor unreadable
+    const dedupReadsRaw = plan.mode === 'append_dedup' && [...this.key, ...(this.cursor ? [this.cursor] : [])].some(readsRawData);
+    const rawData = plan.rawData || unwritable || dedupReadsRaw ? 'every_row' : 'when_nulled';
+    if (rawData === 'every_row' && !plan.rawData)
+      this.log(
+        'INFO',
+        `${qualifiedName(this.target)} keeps each raw record in _airbyte_data: ${unwritable ? 'a field has a column this destination does not write' : 'a primary key or cursor field has no typed column'}`,
+      );
+    if (rawData === 'when_nulled' && existing.get('_airbyte_data')?.notNull) await this.session.query(rawDataNullableSql(this.target));
 
     const dedup = plan.mode === 'append_dedup';
     if (dedup) {
@@ -117,6 +132,7 @@ export class StreamLoader {
       syncId: plan.syncId,
       ...(sequence ? { withSequence: sequence, firstSequence } : {}),
       primaryKey: plan.primaryKey,
+      rawData,
     });
     this.copyStatement = dedup
       ? copySql(this.stageName, RowEncoder.columnNames(fieldColumns, true))
@@ -167,32 +183,38 @@ export class StreamLoader {
     this.coveredCommitted = coveredThrough;
   }
 
-  private fieldColumns(existing: ReadonlyMap<string, string>, added: readonly ColumnDefinition[]): FieldColumn[] {
+  /** The fields' columns as they are; `unwritable` when some field's column has a type this destination does not write. */
+  private fieldColumns(
+    existing: ReadonlyMap<string, { type: string }>,
+    added: readonly ColumnDefinition[],
+  ): { columns: FieldColumn[]; unwritable: boolean } {
     const addedNames = new Set(added.map((c) => c.name));
     const columns: FieldColumn[] = [];
+    let unwritable = false;
     for (const column of this.plan.columns) {
       if (addedNames.has(column.name)) {
         columns.push(column);
         continue;
       }
-      const actualType = existing.get(column.name) ?? '';
+      const actualType = existing.get(column.name)?.type ?? '';
       const kind = kindOfPostgresType(actualType);
       if (kind === undefined) {
         this.log(
           'WARN',
           `column ${column.name} of ${qualifiedName(this.target)} has type ${actualType}, which this destination does not write: it stays NULL (the value is in _airbyte_data)`,
         );
+        unwritable = true;
         continue;
       }
       columns.push({ ...column, kind });
     }
-    return columns;
+    return { columns, unwritable };
   }
 
   /** Buffers one record; returns the bytes it added. */
   add(record: AirbyteRecordMessage): number {
     const before = this.buffer.bytes;
-    this.buffer.append(this.encoder!.encode(record));
+    this.encoder!.encode(record, this.buffer);
     this.rows++;
     return this.buffer.bytes - before;
   }

@@ -37,6 +37,8 @@ export interface StreamPlan {
   syncId?: number;
   /** rows of generations below `generationId` are deleted once the sync succeeds */
   dropsOlderGenerations: boolean;
+  /** the config asks to keep every record whole in `_airbyte_data` */
+  rawData: boolean;
 }
 
 export function describeStream(namespace: string | null | undefined, name: string): string {
@@ -56,7 +58,13 @@ function nonEmptyPaths(paths: readonly (readonly string[])[] | null | undefined)
   return (paths ?? []).filter((p) => p.length > 0).map((p) => [...p]);
 }
 
-export function planStream(configured: ConfiguredAirbyteStream, defaultSchema: string): StreamPlan {
+export interface PlanOptions {
+  /** schema for streams without a namespace */
+  defaultSchema: string;
+  rawData: boolean;
+}
+
+export function planStream(configured: ConfiguredAirbyteStream, { defaultSchema, rawData }: PlanOptions): StreamPlan {
   const { stream } = configured;
   const label = describeStream(stream.namespace, stream.name);
   const mode = loadMode(configured);
@@ -90,15 +98,16 @@ export function planStream(configured: ConfiguredAirbyteStream, defaultSchema: s
     generationId,
     ...(typeof configured.sync_id === 'number' ? { syncId: configured.sync_id } : {}),
     dropsOlderGenerations: mode !== 'overwrite' && generationId > 0 && minimumGenerationId === generationId,
+    rawData,
   };
 }
 
 /** Plans every configured stream, keyed by streamKey(name, namespace); two streams may not share a table. */
-export function planStreams(catalog: ConfiguredAirbyteCatalog, defaultSchema: string): Map<string, StreamPlan> {
+export function planStreams(catalog: ConfiguredAirbyteCatalog, options: PlanOptions): Map<string, StreamPlan> {
   const plans = new Map<string, StreamPlan>();
   const tables = new Map<string, string>();
   for (const configured of catalog.streams) {
-    const plan = planStream(configured, defaultSchema);
+    const plan = planStream(configured, options);
     const label = describeStream(plan.namespace, plan.name);
     for (const table of plan.mode === 'overwrite' ? [plan.final, plan.staging] : [plan.final]) {
       const other = tables.get(qualifiedName(table));

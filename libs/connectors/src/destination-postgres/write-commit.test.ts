@@ -96,7 +96,10 @@ describe('destination-postgres commits', () => {
     async (mode) => {
       const stream = `uncommitted_${mode}`;
       const options: StreamOptions = mode === 'append_dedup' ? { mode, primaryKey: [['id']], cursor: ['updated_at'] } : { mode };
-      const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream(stream, properties, options)) });
+      const run = await startConnector(entry, 'write', {
+        config: t.config,
+        catalog: catalogOf(configuredStream(stream, properties, options)),
+      });
       await run.send([recordLine(stream, { id: -1, updated_at: 0 }), streamStateLine(stream, { cursor: 1 })]);
       await run.waitFor(stateWith(1));
 
@@ -146,7 +149,9 @@ describe('destination-postgres commits', () => {
 
   it('fails with a config error before reading input when a sync mode is not supported', async () => {
     const catalog = catalogOf({ ...configuredStream('soft', properties), destination_sync_mode: 'soft_delete' });
-    const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), [recordLine('soft', { id: 1 })]);
+    const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), [
+      recordLine('soft', { id: 1 }),
+    ]);
     expect(code).toBe(1);
     const error = ofType(messages, 'TRACE')[0]?.trace.error;
     expect(error).toMatchObject({ failure_type: 'config_error' });

@@ -31,7 +31,10 @@ const stateWith = (value: string) => (m: { type: string; state?: { stream?: { st
   m.type === 'STATE' && JSON.stringify(m.state?.stream?.stream_state) === JSON.stringify({ value });
 
 async function succeeds(stream: string, options: StreamOptions, lines: string[]) {
-  const { code, messages } = await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog: catalog(stream, options) }), lines);
+  const { code, messages } = await runToEnd(
+    await startConnector(entry, 'write', { config: t.config, catalog: catalog(stream, options) }),
+    lines,
+  );
   expect(code, JSON.stringify(ofType(messages, 'TRACE'))).toBe(0);
 }
 
@@ -156,12 +159,20 @@ describe('destination-postgres generations in append mode', () => {
     const appendCatalog = (generationId: number, minimumGenerationId: number) =>
       catalogOf(configuredStream('refresh', properties, { mode: 'append', generationId, minimumGenerationId }));
     expect(
-      (await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog: appendCatalog(1, 0) }), records('refresh', 'gen 1', [1, 2])))
-        .code,
+      (
+        await runToEnd(
+          await startConnector(entry, 'write', { config: t.config, catalog: appendCatalog(1, 0) }),
+          records('refresh', 'gen 1', [1, 2]),
+        )
+      ).code,
     ).toBe(0);
     expect(
-      (await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog: appendCatalog(2, 0) }), records('refresh', 'gen 2', [3])))
-        .code,
+      (
+        await runToEnd(
+          await startConnector(entry, 'write', { config: t.config, catalog: appendCatalog(2, 0) }),
+          records('refresh', 'gen 2', [3]),
+        )
+      ).code,
     ).toBe(0);
     expect(await contents('refresh')).toEqual(['1:gen 1', '2:gen 1', '3:gen 2']);
 

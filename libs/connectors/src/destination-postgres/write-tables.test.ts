@@ -107,10 +107,12 @@ describe('destination-postgres tables', () => {
     records.push({ id: 100, s: null, n: null, b: null, ts: null, d: null, o: null, a: null });
     records.push({ id: 101 }); // absent fields
     const emittedAt = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
-    await sync(catalogOf(configuredStream('values', properties)), [
-      ...records.map((r) => recordLine('values', r, undefined, emittedAt)),
-      streamStateLine('values', { done: true }),
-    ]);
+    // raw_data: the raw record's JSON goes through the same escaping
+    await sync(
+      catalogOf(configuredStream('values', properties)),
+      [...records.map((r) => recordLine('values', r, undefined, emittedAt)), streamStateLine('values', { done: true })],
+      { raw_data: true },
+    );
 
     const rows = (await t.client.query('SELECT * FROM "values" ORDER BY id')).rows;
     expect(rows).toHaveLength(records.length);
@@ -146,9 +148,11 @@ describe('destination-postgres tables', () => {
 
   it('drops NUL characters, which Postgres cannot store, and records the change', async () => {
     const properties = { id: { type: 'integer' }, s: { type: 'string' }, o: { type: 'object' } };
-    await sync(catalogOf(configuredStream('nul', properties)), [
-      recordLine('nul', { id: 1, s: 'a\u0000b', o: { k: 'x\u0000y', literal: '\\u0000 stays' } }),
-    ]);
+    await sync(
+      catalogOf(configuredStream('nul', properties)),
+      [recordLine('nul', { id: 1, s: 'a\u0000b', o: { k: 'x\u0000y', literal: '\\u0000 stays' } })],
+      { raw_data: true },
+    );
     const row = (await t.client.query('SELECT s, o, _airbyte_data, _airbyte_meta FROM nul')).rows[0];
     expect(row.s).toBe('ab');
     expect(row.o).toEqual({ k: 'xy', literal: '\\u0000 stays' });
@@ -189,6 +193,38 @@ describe('destination-postgres tables', () => {
     ]);
     expect(rows[1]).toMatchObject({ i: '42', d: '2024-02-28', b: false, n: '1250' });
     expect(rows[1].ts.toISOString()).toBe('2024-02-28T09:00:00.000Z');
+  });
+
+  it('reads date-times without an offset as UTC, whatever the server time zone', async () => {
+    await t.client.query(`ALTER DATABASE ${t.db.connection.database} SET TimeZone = 'America/New_York'`);
+    try {
+      const properties = {
+        ts: { type: 'string', format: 'date-time' },
+        tt: { type: 'string', format: 'time', airbyte_type: 'time_with_timezone' },
+      };
+      await sync(catalogOf(configuredStream('zoneless', properties)), [
+        recordLine('zoneless', { ts: '2024-01-01T00:00:00', tt: '10:00:00' }),
+      ]);
+      const row = (await t.client.query(`SELECT ts, tt::text AS tt FROM zoneless`)).rows[0];
+      expect(row.ts.toISOString()).toBe('2024-01-01T00:00:00.000Z');
+      expect(row.tt).toBe('10:00:00+00');
+    } finally {
+      await t.client.query(`ALTER DATABASE ${t.db.connection.database} RESET TimeZone`);
+    }
+  });
+
+  it('stores NULL with a typecast change for a number an existing double precision column cannot hold', async () => {
+    await t.client.query(`CREATE TABLE doubles (_airbyte_raw_id uuid, _airbyte_extracted_at timestamptz, _airbyte_meta jsonb,
+      _airbyte_generation_id bigint, id bigint, x double precision, _airbyte_data jsonb)`);
+    await sync(catalogOf(configuredStream('doubles', { id: { type: 'integer' }, x: { type: 'number' } })), [
+      recordLine('doubles', { id: 1, x: '1e400' }),
+      recordLine('doubles', { id: 2, x: 2.5 }),
+    ]);
+    const rows = (await t.client.query(`SELECT id, x, _airbyte_meta->'changes' AS changes FROM doubles ORDER BY id`)).rows;
+    expect(rows).toEqual([
+      { id: '1', x: null, changes: [{ field: 'x', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' }] },
+      { id: '2', x: 2.5, changes: [] },
+    ]);
   });
 
   it('quotes any stream or field name and shortens names longer than 63 bytes without collisions', async () => {

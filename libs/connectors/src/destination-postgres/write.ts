@@ -219,7 +219,7 @@ class SyncWriter {
 
 export async function writeToPostgres(ctx: WriteContext<Record<string, unknown>>): Promise<void> {
   const config = parseConfig(ctx.config);
-  const plans = planStreams(ctx.catalog, config.schema);
+  const plans = planStreams(ctx.catalog, { defaultSchema: config.schema, rawData: config.rawData });
   const session = await PostgresSession.connect(config);
   try {
     const log = protocolLogger(ctx.out);
