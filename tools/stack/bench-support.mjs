@@ -47,7 +47,7 @@ export async function startBenchStack(label) {
     log(failure.message);
     void stop().finally(() => process.exit(1));
   });
-  return { info, api: apiClient(info.apiUrl, info.adminToken), stop };
+  return { info, api: apiClient(info.apiUrl, info.adminToken), stop, pidOf: (name) => stack.pidOf(name) };
 }
 
 /**
