@@ -3,12 +3,14 @@
 // workflows and activities on a Temporal dev server, the fake connector as the source (its
 // discover answers only once its read has printed everything), destination-postgres into a
 // real PostgreSQL database.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ConnectionEntity, ConnectionStateEntity } from '@tributary/db';
 import { seedConnection } from '@tributary/testing/db';
-import { useDestinationDatabase } from '@tributary/testing/connectors';
+import { declarativeSource, useDestinationDatabase } from '@tributary/testing/connectors';
 import { fakeConnector } from '@tributary/testing/replication';
 import { startHarness, type Harness } from '@tributary/testing/worker';
 
@@ -82,4 +84,43 @@ describe('checks beside the read', () => {
     expect(stored.status).toBe('inactive');
     expect(stored.statusReason).toMatch(/breaking schema change/);
   });
+
+  it('a real Python CDK source whose API renamed its cursor: the read and the discover race, and no row is written', async () => {
+    // the API now calls updated_at "modified"; the manifest follows it, the connection does not
+    const api: Server = createServer((_req, res) => {
+      const data = [1, 2, 3].map((id) => ({ id, name: `customer ${id}`, modified: '2025-01-02T00:00:00Z' }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const table = 'customers';
+      const format = '%Y-%m-%dT%H:%M:%SZ';
+      const source = declarativeSource({
+        name: table,
+        schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, modified: { type: 'string' } } },
+        url: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+        path: '/customers',
+        incrementalSync: {
+          type: 'DatetimeBasedCursor',
+          cursor_field: 'modified',
+          datetime_format: format,
+          start_datetime: { type: 'MinMaxDatetime', datetime: '2020-01-01T00:00:00Z', datetime_format: format },
+        },
+      });
+      const { connectionId } = await seedConnection(h.dataSource, h.secretKey, {
+        source,
+        destination: { runtime: { kind: 'builtin', name: 'destination-postgres' }, config: destination.config },
+        catalog: usersCatalog({ id: { type: 'integer' }, name: { type: 'string' }, updated_at: { type: 'string' } }, 'updated_at', table),
+        nonBreakingChangesPolicy: 'propagate_fully',
+      });
+      const result = await h.runSyncJob(connectionId);
+      expect(result.status).toBe('failed');
+      expect(result.failures[0]).toMatchObject({ type: 'config_error', message: expect.stringContaining('cursor field updated_at') });
+      expect(result.attempts[0]!.recordsCommitted).toBe(0);
+      expect(await rowsIn(table)).toBeFalsy();
+      expect(await h.dataSource.getRepository(ConnectionStateEntity).findOneBy({ connectionId })).toBeNull();
+    } finally {
+      await new Promise((resolve) => api.close(resolve));
+    }
+  }, 300_000);
 });
