@@ -5,6 +5,7 @@
 // real PostgreSQL database.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
@@ -63,6 +64,9 @@ describe('checks beside the read', () => {
     expect(result.status, JSON.stringify(result.failures)).toBe('succeeded');
     expect(result.attempts[0]).toMatchObject({ recordsCommitted: 100 });
     expect(await rowsIn(table)).toBe(100);
+    // the attempt's log says who set the pace (here: the destination, held back until the discover answered)
+    const log = await readFile(join(h.dir, 'logs', connectionId, result.jobId, 'attempt-1.jsonl'), 'utf8');
+    expect(log).toMatch(/pace: the source waited \d+\.\d s of \d+\.\d s for the destination \(\d+ pauses/);
     const stored = await h.dataSource.getRepository(ConnectionEntity).findOneByOrFail({ id: connectionId });
     expect(stored.status).toBe('active');
   });

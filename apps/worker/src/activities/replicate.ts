@@ -9,7 +9,7 @@ import { CancelledFailure } from '@temporalio/common';
 import type { FailureReason } from '@tributary/domain';
 import type { ConnectorLauncher } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationTotals } from '@tributary/replication';
+import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationResult, type ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateHeartbeat, SyncConfig } from '@tributary/workflows';
 import { attemptFailure } from '../attempt-failure.js';
 import { attemptOutcome } from '../attempt-outcome.js';
@@ -40,6 +40,16 @@ export const STATE_SAVE_RETRY = { retries: 8, minTimeout: 500, maxTimeout: 10_00
 function describeStreams(config: SyncConfig): string {
   const names = config.catalog.streams.map(({ stream }) => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name));
   return names.length > 0 ? `streams: ${names.join(', ')}` : 'no streams';
+}
+
+/** Who set the pace: how long the source waited for the destination to take its records. */
+function describePace(result: ReplicationResult): string {
+  const { sourcePauses, pausedMs, maxQueuedBytes } = result.backpressure;
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  return (
+    `pace: the source waited ${seconds(pausedMs)} s of ${seconds(result.endedAt - result.startedAt)} s for the destination ` +
+    `(${sourcePauses} pauses, at most ${(maxQueuedBytes / 1048576).toFixed(1)} MiB queued)`
+  );
 }
 
 export function replicateActivity(deps: ReplicateActivityDeps) {
@@ -154,6 +164,7 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
       }
       await configUpdates.settled();
       const outcome = masking.outcome(attemptOutcome(result));
+      log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: describePace(result) });
       log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} ${result.status}` });
       if (result.status === 'succeeded') return outcome;
       if (result.status === 'cancelled' || ctx.cancellationSignal.aborted) {
