@@ -49,7 +49,42 @@ export async function startBenchStack(label) {
     log(failure.message);
     void stop().finally(() => process.exit(1));
   });
-  return { info, api: apiClient(info.apiUrl, info.adminToken), stop };
+  return { info, api: apiClient(info.apiUrl, info.adminToken), stop, pidOf: (name) => stack.pidOf(name) };
+}
+
+/**
+ * For benchmarks of PyPI connectors: the stack's worker installs them into the tests' per-user
+ * cache (`installDir`, installed once per machine) and runs them as the worker's own user (a
+ * root worker's default user, nobody, cannot enter that cache in the owner's home); seeded
+ * connectors do not install in the background meanwhile. Call before startBenchStack.
+ */
+export function useConnectorCache(installDir) {
+  process.env.TRIBUTARY_CONNECTORS_DIR ??= installDir;
+  process.env.TRIBUTARY_CONNECTOR_USER ??= String(process.getuid?.() ?? 0);
+  process.env.TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS ??= '0';
+}
+
+/** Adds a PyPI connector definition (instance admin) and waits until it is installed; its id. */
+export async function addPypiDefinition(api, kind, name, runtime) {
+  const definition = await api.json('POST', `/${kind}-definitions`, { name, runtime }, [201]);
+  for (;;) {
+    const spec = await api.call('GET', `/${kind}-definitions/${definition.id}/specification`, undefined, [200, 503]);
+    if (spec.status === 200) return definition.id;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** The configuration of destination-postgres writing into `schema` of the stack's own database. */
+export function postgresDestinationConfig(databaseUrl, schema) {
+  const db = new URL(databaseUrl);
+  return {
+    host: db.hostname,
+    port: Number(db.port || 5432),
+    database: decodeURIComponent(db.pathname.slice(1)),
+    username: decodeURIComponent(db.username),
+    password: decodeURIComponent(db.password),
+    schema,
+  };
 }
 
 /** fetch with the bearer token; throws on an unexpected status, with the problem+json body */

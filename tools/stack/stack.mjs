@@ -113,6 +113,11 @@ export class Stack {
     this.failure = new Promise((resolve) => (this.#reportFailure = resolve));
   }
 
+  /** the process id of a running service (e.g. 'worker'), for benchmarks that watch it */
+  pidOf(name) {
+    return this.#services.get(name)?.pid;
+  }
+
   get stopping() {
     return this.#stopping;
   }

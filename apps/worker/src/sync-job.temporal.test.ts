@@ -283,7 +283,7 @@ describe('sync job workflow', () => {
         // a false "change" would be acted on: new columns propagated into the connection
         nonBreakingChangesPolicy: 'propagate_columns',
         destination: { runtime: { kind: 'builtin', name: 'destination-postgres' } },
-        destinationConfig: { ...target.connection, schema: 'public', ssl_mode: { mode: 'disable' } },
+        destinationConfig: { ...target.connection, schema: 'public', ssl_mode: { mode: 'disable' }, raw_data: true },
       });
       const { jobId } = await h.persistence.createJob(connectionId, 'manual', { kind: 'sync' });
       const result = await h.client.workflow.execute<typeof syncJobWorkflow>('syncJobWorkflow', {

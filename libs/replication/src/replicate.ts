@@ -12,6 +12,10 @@
  * names; everything the destination gets (catalog, records, states, statuses) carries the
  * destination's names, and what the engine reports (state, stats, failures) the source's.
  *
+ * Destination gate (input.destinationGate): the destination's stdin is corked from the start,
+ * so the pump's queue (and its backpressure) holds what the source emits; the gate opening
+ * uncorks it, the gate closing destroys it unsent and kills both connectors.
+ *
  * Field selection (input.fieldSelection): records of a stream with a selection reach the
  * destination without the unselected top-level fields of `data`. Renaming and trimming share
  * one path (the pump's rewriter on the fast path, sourceLine on the full-parse path); with
@@ -94,6 +98,10 @@ class Replication {
   /** killed on purpose: their exit status is not a failure of their own */
   private readonly killed = { source: false, destination: false };
   private cancelled = false;
+  /** input.destinationGate: 'held' until it settles ('none' without one) */
+  private gate: 'none' | 'held' | 'open' | 'closed' = 'none';
+  /** how the destination's input was to end while the gate held it */
+  private endWhenOpen: 'COMPLETE' | 'INCOMPLETE' | undefined;
   /** the destination's stdin was closed by us: its exiting from then on is expected */
   private inputEnded = false;
   private succeeded = false;
@@ -156,6 +164,7 @@ class Replication {
     );
     if (!dst) return;
     this.dst = dst;
+    if (this.input.destinationGate) this.holdDestinationInput(dst, this.input.destinationGate);
     this.startDestinationInput(dst);
     this.attachDestination(dst);
     // watched from now on: a destination that dies while the source installs stops the sync
@@ -165,7 +174,7 @@ class Replication {
     // made before the source starts: its stdout may be read straight into the pump's buffers
     const pump = this.createPump(dst);
     const src =
-      this.cancelled || this.exits.destination
+      this.cancelled || this.exits.destination || this.gate === 'closed'
         ? undefined
         : await this.launch('source', () =>
             launcher.read(
@@ -183,7 +192,7 @@ class Replication {
     }
     this.src = src;
     this.attachSource(src, pump);
-    if (this.cancelled || this.exits.destination) void this.killProcess('source');
+    if (this.cancelled || this.exits.destination || this.gate === 'closed') void this.killProcess('source');
 
     if (this.input.onProgress) {
       const every = this.input.options?.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
@@ -509,6 +518,11 @@ class Replication {
    */
   private endDestinationInput(outcome: 'COMPLETE' | 'INCOMPLETE'): void {
     if (this.inputEnded || !this.dst) return;
+    // end() would uncork: the end waits for the gate
+    if (this.gate === 'held') {
+      this.endWhenOpen ??= outcome;
+      return;
+    }
     this.inputEnded = true;
     let lines = '';
     for (const ref of this.catalog.streams) {
@@ -518,6 +532,42 @@ class Replication {
     }
     if (lines) this.dst.stdin.write(lines);
     this.dst.stdin.end();
+  }
+
+  /** Corks the destination's stdin until the gate settles (see input.destinationGate). */
+  private holdDestinationInput(dst: ConnectorProcess, gate: Promise<FailureReason | undefined>): void {
+    this.gate = 'held';
+    dst.stdin.cork();
+    gate.then(
+      (failure) => (failure ? this.closeGate(failure) : this.openGate()),
+      (err: unknown) =>
+        this.closeGate({
+          origin: 'platform',
+          type: 'system_error',
+          message: `the check before writing failed: ${err instanceof Error ? err.message : String(err)}`,
+          timestamp: Date.now(),
+        }),
+    );
+  }
+
+  private openGate(): void {
+    if (this.gate !== 'held') return;
+    this.gate = 'open';
+    this.dst?.stdin.uncork();
+    if (this.endWhenOpen) this.endDestinationInput(this.endWhenOpen);
+  }
+
+  /** Nothing held reaches the destination: its stdin is destroyed with its buffer, then both connectors are stopped. */
+  private closeGate(failure: FailureReason): void {
+    if (this.gate !== 'held') return;
+    this.gate = 'closed';
+    // the cause of the attempt's failure, whatever else went wrong meanwhile
+    this.failures.unshift(failure);
+    this.log({ timestamp: failure.timestamp, level: 'error', origin: failure.origin, message: failure.message });
+    this.pump?.stop();
+    this.dst?.stdin.destroy();
+    this.inputEnded = true;
+    void this.killAll();
   }
 
   /**

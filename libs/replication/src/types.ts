@@ -79,6 +79,15 @@ export interface ReplicateInput {
    * A rejection fails the attempt (origin platform, transient): the state was not saved.
    */
   onStateCommitted?: (state: ReplicationState, stats: ReplicationTotals) => void | Promise<void>;
+  /**
+   * Holds back everything bound for the destination until it settles, while both connectors
+   * run (the source blocks once the held queue is full, as under backpressure). Resolving with
+   * undefined lets it all through; a FailureReason ends the attempt with that reason as its
+   * cause, and the destination is killed having received nothing (not even a stream status).
+   * For what must hold before anything is written but need not delay the read: a schema
+   * change found by a discover, a failed connector check.
+   */
+  destinationGate?: Promise<FailureReason | undefined>;
   /** a connector asked for its config to be replaced (CONTROL CONNECTOR_CONFIG) */
   onConfigUpdate?: (role: ConnectorRole, config: Record<string, unknown>) => void;
   options?: ReplicationOptions;

@@ -1,7 +1,8 @@
 /**
  * A real low-code source (airbyte-source-declarative-manifest from PyPI) over a local HTTP API:
  * one stream read from `url` + `path`, records under `data`. `retriever` adds to the
- * SimpleRetriever (a paginator) and `requester` to its HttpRequester (an error handler).
+ * SimpleRetriever (a paginator), `requester` to its HttpRequester (an error handler) and
+ * `incrementalSync` makes the stream incremental (a DatetimeBasedCursor).
  */
 import type { SeedActor } from '../db/seed-connection.js';
 
@@ -15,6 +16,7 @@ export interface DeclarativeStream {
   primaryKey?: string[];
   requester?: Record<string, unknown>;
   retriever?: Record<string, unknown>;
+  incrementalSync?: Record<string, unknown>;
 }
 
 export function declarativeSource(stream: DeclarativeStream): SeedActor {
@@ -29,6 +31,7 @@ export function declarativeSource(stream: DeclarativeStream): SeedActor {
         name: stream.name,
         primary_key: stream.primaryKey ?? ['id'],
         schema_loader: { type: 'InlineSchemaLoader', schema: stream.schema },
+        ...(stream.incrementalSync ? { incremental_sync: stream.incrementalSync } : {}),
         retriever: {
           type: 'SimpleRetriever',
           requester: { type: 'HttpRequester', url_base: stream.url, path: stream.path, http_method: 'GET', ...stream.requester },

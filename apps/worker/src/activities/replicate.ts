@@ -6,20 +6,20 @@
 import { Context } from '@temporalio/activity';
 import pRetry, { type Options as RetryOptions } from 'p-retry';
 import { CancelledFailure } from '@temporalio/common';
+import type { FailureReason } from '@tributary/domain';
 import type { ConnectorLauncher } from '@tributary/launcher';
-import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationTotals } from '@tributary/replication';
+import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationResult, type ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateHeartbeat, SyncConfig } from '@tributary/workflows';
 import { attemptFailure } from '../attempt-failure.js';
 import { attemptOutcome } from '../attempt-outcome.js';
 import type { AttemptLogs } from '../attempt-logs.js';
 import { ConnectorOutputMasking } from '../connector-output-masking.js';
-import { checkConnectors } from './check-connectors.js';
+import { checksBeforeWriting, destinationGateOf, type ChecksBeforeWriting, type WriteVerdict } from './checks-before-writing.js';
 import { clearingLauncher } from './clear-launcher.js';
-import { detectSchemaChanges } from './detect-schema-changes.js';
 import { withFreshGenerations } from './fresh-generations.js';
 import { ConnectorConfigUpdates } from './connector-config-updates.js';
 
-const NOTHING_MOVED = { streamStats: [], recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
 
 export interface ReplicateActivityDeps {
   launcher: ConnectorLauncher;
@@ -40,6 +40,16 @@ export const STATE_SAVE_RETRY = { retries: 8, minTimeout: 500, maxTimeout: 10_00
 function describeStreams(config: SyncConfig): string {
   const names = config.catalog.streams.map(({ stream }) => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name));
   return names.length > 0 ? `streams: ${names.join(', ')}` : 'no streams';
+}
+
+/** Who set the pace: how long the source waited for the destination to take its records. */
+function describePace(result: ReplicationResult): string {
+  const { sourcePauses, pausedMs, maxQueuedBytes } = result.backpressure;
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  return (
+    `pace: the source waited ${seconds(pausedMs)} s of ${seconds(result.endedAt - result.startedAt)} s for the destination ` +
+    `(${sourcePauses} pauses, at most ${(maxQueuedBytes / 1048576).toFixed(1)} MiB queued)`
+  );
 }
 
 export function replicateActivity(deps: ReplicateActivityDeps) {
@@ -70,67 +80,91 @@ export function replicateActivity(deps: ReplicateActivityDeps) {
         message: `${config.kind} attempt ${ref.attemptNumber} of job ${ref.jobId} started (${describeStreams(config)})`,
       });
       const clearing = config.kind === 'clear';
-      if (ref.checkConnectorsFirst) {
+      // checked beside the read, not before it: the destination receives nothing until they pass
+      const checks: ChecksBeforeWriting = {
+        connectionId: ref.connectionId,
+        config,
         // a clear needs only the destination: a broken source must not block it
-        const roles = clearing ? (['destination'] as const) : (['source', 'destination'] as const);
-        const failure = await checkConnectors(launcher, config, roles, log.write, ctx.cancellationSignal);
-        if (failure) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [failure] });
-      }
-      let catalog = config.catalog;
-      if (!clearing && config.nonBreakingChangesPolicy && ref.attemptNumber === 1) {
-        const decision = await detectSchemaChanges(launcher, persistence, ref.connectionId, config, log.write, ctx.cancellationSignal);
-        if (!decision.ok) throw attemptFailure({ ...NOTHING_MOVED, status: 'failed', failures: [decision.failure] });
-        catalog = decision.catalog;
-      }
+        checkRoles: ref.checkConnectorsFirst ? (clearing ? ['destination'] : ['source', 'destination']) : [],
+        detectSchemaChanges: !clearing && config.nonBreakingChangesPolicy !== undefined && ref.attemptNumber === 1,
+      };
+      const verdict =
+        checks.checkRoles.length > 0 || checks.detectSchemaChanges
+          ? checksBeforeWriting(launcher, persistence, checks, log.write, ctx.cancellationSignal).catch(
+              (err: unknown): WriteVerdict => ({
+                ok: false,
+                failure: { origin: 'platform', type: 'system_error', message: `the checks before writing failed: ${(err as Error).message}`, timestamp: Date.now() },
+              }),
+            )
+          : undefined;
       const state = await persistence.loadState(ref.connectionId);
-      if (!clearing) catalog = await withFreshGenerations(persistence, ref.connectionId, catalog, state);
       const configUpdates = new ConnectorConfigUpdates(persistence, config.actorIds, masking, log.write);
-      const result = await replicate({
-        launcher: clearing ? clearingLauncher(launcher) : launcher,
-        source: config.source,
-        destination: config.destination,
-        catalog,
-        destinationNaming: config.destinationNaming,
-        fieldSelection: config.fieldSelection,
-        state,
-        signal: ctx.cancellationSignal,
-        onLog: log.write,
-        onProgress: (p) => {
-          progress = p;
-          if (p.done || Date.now() - lastProgressPersist >= progressPersistIntervalMs) {
-            lastProgressPersist = Date.now();
-            persistence.persistProgress(ref, p).catch((err: Error) =>
-              log.write({
-                timestamp: Date.now(),
-                level: 'warn',
-                origin: 'platform',
-                message: `could not persist progress: ${err.message}`,
-              }),
-            );
-          }
-        },
-        // awaited by replicate() before the next commit: a crash loses nothing committed. A database
-        // restarting is waited out; a save that still fails fails the attempt (never a success without its state)
-        onStateCommitted: async (state, totals) => {
-          await pRetry(() => persistence.persistState(ref, state, totals), {
-            ...(deps.stateSaveRetry ?? STATE_SAVE_RETRY),
-            onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
-              log.write({
-                timestamp: Date.now(),
-                level: 'warn',
-                origin: 'platform',
-                message: `could not save the committed state (try ${attemptNumber}, ${retriesLeft} left): ${error.message}`,
-              }),
-          });
-          // if the worker dies now, the workflow learns from the last heartbeat that records were committed
-          committed = totals;
-          beat();
-        },
-        onConfigUpdate: configUpdates.onUpdate,
-        options: deps.replicationOptions,
-      });
+      const replicateWith = async (catalog: ConfiguredAirbyteCatalog, destinationGate?: Promise<FailureReason | undefined>) =>
+        replicate({
+          launcher: clearing ? clearingLauncher(launcher) : launcher,
+          source: config.source,
+          destination: config.destination,
+          catalog: clearing ? catalog : await withFreshGenerations(persistence, ref.connectionId, catalog, state),
+          destinationNaming: config.destinationNaming,
+          fieldSelection: config.fieldSelection,
+          state,
+          signal: ctx.cancellationSignal,
+          ...(destinationGate ? { destinationGate } : {}),
+          onLog: log.write,
+          onProgress: (p) => {
+            progress = p;
+            if (p.done || Date.now() - lastProgressPersist >= progressPersistIntervalMs) {
+              lastProgressPersist = Date.now();
+              persistence.persistProgress(ref, p).catch((err: Error) =>
+                log.write({
+                  timestamp: Date.now(),
+                  level: 'warn',
+                  origin: 'platform',
+                  message: `could not persist progress: ${err.message}`,
+                }),
+              );
+            }
+          },
+          // awaited by replicate() before the next commit: a crash loses nothing committed. A database
+          // restarting is waited out; a save that still fails fails the attempt (never a success without its state)
+          onStateCommitted: async (state, totals) => {
+            await pRetry(() => persistence.persistState(ref, state, totals), {
+              ...(deps.stateSaveRetry ?? STATE_SAVE_RETRY),
+              onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
+                log.write({
+                  timestamp: Date.now(),
+                  level: 'warn',
+                  origin: 'platform',
+                  message: `could not save the committed state (try ${attemptNumber}, ${retriesLeft} left): ${error.message}`,
+                }),
+            });
+            // if the worker dies now, the workflow learns from the last heartbeat that records were committed
+            committed = totals;
+            beat();
+          },
+          onConfigUpdate: configUpdates.onUpdate,
+          options: deps.replicationOptions,
+        });
+
+      let result = await replicateWith(config.catalog, verdict ? destinationGateOf(verdict, config.catalog) : undefined);
+      const decided = await verdict;
+      if (decided && !decided.ok) {
+        // also when both connectors ended before the verdict came: it is the cause
+        if (result.status !== 'cancelled' && result.failures[0] !== decided.failure) {
+          result = { ...result, status: 'failed', failures: [decided.failure, ...result.failures] };
+        }
+      } else if (decided && decided.catalog !== config.catalog && result.status !== 'cancelled' && !ctx.cancellationSignal.aborted) {
+        log.write({
+          timestamp: Date.now(),
+          level: 'info',
+          origin: 'platform',
+          message: 'the read starts again with the propagated catalog (the destination had received nothing)',
+        });
+        result = await replicateWith(decided.catalog);
+      }
       await configUpdates.settled();
       const outcome = masking.outcome(attemptOutcome(result));
+      log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: describePace(result) });
       log.write({ timestamp: Date.now(), level: 'info', origin: 'platform', message: `attempt ${ref.attemptNumber} ${result.status}` });
       if (result.status === 'succeeded') return outcome;
       if (result.status === 'cancelled' || ctx.cancellationSignal.aborted) {
