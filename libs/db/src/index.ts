@@ -15,3 +15,13 @@ export {
 } from './job-persistence/index.js';
 export { parseStateMessages, stateTypeOf, withoutStreams } from './state/state-messages.js';
 export { ConfigValidator } from './config-validation.js';
+export {
+  registerReadStorage,
+  registeredStorage,
+  encodeAttemptLogLocation,
+  decodeAttemptLogLocation,
+  recordAttemptLogLocation,
+  STORAGE_METADATA_KEY,
+  type StorageIdentity,
+  type AttemptLogLocation,
+} from './storage-registration.js';
