@@ -121,7 +121,7 @@ describe('attempt logs through the HTTP API', () => {
     });
   });
 
-  it('says where a log went that this server cannot read: another storage (503), or gone from its own (404)', async () => {
+  it('says where a log went that this server cannot read: another storage (503), gone from its own or deleted by retention (404)', async () => {
     const ds = api.dataSource;
     const job = await ds.getRepository(JobEntity).save({ connectionId, jobType: 'sync', status: 'failed', streams: null, configSnapshot: {} });
     const key = (attemptNumber: number) => attemptLogKey({ connectionId, jobId: job.id, attemptNumber });
@@ -134,6 +134,15 @@ describe('attempt logs through the HTTP API', () => {
       { jobId: job.id, attemptNumber: 2, status: 'failed', failureReasons: [], logPath: encodeAttemptLogLocation({ storage: here, key: key(2) }), endedAt: new Date() },
       // running, recorded, nothing flushed yet
       { jobId: job.id, attemptNumber: 3, status: 'running', failureReasons: [], logPath: encodeAttemptLogLocation({ storage: here, key: key(3) }), endedAt: null },
+      // deleted by retention (apps/cron)
+      {
+        jobId: job.id,
+        attemptNumber: 4,
+        status: 'failed',
+        failureReasons: [],
+        logPath: encodeAttemptLogLocation({ storage: here, key: key(4), removedAt: '2026-11-30T00:17:00.000Z' }),
+        endedAt: new Date(),
+      },
     ]);
 
     const other = await api.request('GET', logsPath(job.id, 1));
@@ -149,6 +158,10 @@ describe('attempt logs through the HTTP API', () => {
     expect(gone.body).toMatchObject({ detail: `the log of attempt 2 of job ${job.id} is not in ${api.storage.location} any more (deleted by retention, or lost)` });
 
     expect(await api.request('GET', logsPath(job.id, 3))).toMatchObject({ status: 200, body: { entries: [], nextCursor: null } });
+    expect(await api.request('GET', logsPath(job.id, 4))).toMatchObject({
+      status: 404,
+      body: { detail: `the log of attempt 4 of job ${job.id} was deleted by retention on 2026-11-30T00:17:00.000Z` },
+    });
   });
 
   it('answers 400 naming the bad cursor, limit or path parameter', async () => {

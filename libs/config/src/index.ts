@@ -14,3 +14,4 @@ export { kubernetesEnv, podSweeperEnvSchema, type PodSweeperConfig } from './pod
 export { parseSecretKey } from './secret-key.js';
 export { createLogger, REDACTED_KEYS, type Logger, type LoggerOptions } from './logger.js';
 export { TRIBUTARY_VERSION } from './version.js';
+export { cronEnvSchema, type CronConfig } from './cron-env.js';

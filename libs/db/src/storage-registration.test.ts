@@ -26,6 +26,8 @@ describe('storage registration', () => {
   it("round-trips an attempt's log location, and reads nothing into what older versions stored", () => {
     const location = { storage: server, key: 'logs/c1/7/attempt-1.jsonl' };
     expect(decodeAttemptLogLocation(encodeAttemptLogLocation(location))).toEqual(location);
+    const removed = { ...location, removedAt: '2026-12-03T10:00:00.000Z' };
+    expect(decodeAttemptLogLocation(encodeAttemptLogLocation(removed))).toEqual(removed);
     for (const stored of [null, '', 'logs/1/0.jsonl', '{not json', '{"storage":{"id":1},"key":"k"}', '{"storage":null,"key":"k"}']) {
       expect(decodeAttemptLogLocation(stored), String(stored)).toBeUndefined();
     }

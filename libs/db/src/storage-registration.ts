@@ -20,6 +20,8 @@ export interface StorageIdentity {
 export interface AttemptLogLocation {
   storage: StorageIdentity;
   key: string;
+  /** set by retention when it deleted the log (ISO 8601) */
+  removedAt?: string;
 }
 
 function parseIdentity(value: unknown): StorageIdentity | undefined {
@@ -48,9 +50,10 @@ export function encodeAttemptLogLocation(location: AttemptLogLocation): string {
 export function decodeAttemptLogLocation(logPath: string | null): AttemptLogLocation | undefined {
   if (!logPath?.startsWith('{')) return undefined;
   try {
-    const value = JSON.parse(logPath) as { storage?: unknown; key?: unknown };
+    const value = JSON.parse(logPath) as { storage?: unknown; key?: unknown; removedAt?: unknown };
     const storage = parseIdentity(value.storage);
-    return storage && typeof value.key === 'string' ? { storage, key: value.key } : undefined;
+    if (!storage || typeof value.key !== 'string') return undefined;
+    return { storage, key: value.key, ...(typeof value.removedAt === 'string' ? { removedAt: value.removedAt } : {}) };
   } catch {
     return undefined;
   }

@@ -31,6 +31,7 @@ export class LogsService {
     if (!attempt) throw notFound('attempt', `${attemptNumber} of job ${jobId}`);
     const what = `the log of attempt ${attemptNumber} of job ${jobId}`;
     const written = decodeAttemptLogLocation(attempt.logPath);
+    if (written?.removedAt) throw new DomainError(ErrorCode.NotFound, `${what} was deleted by retention on ${written.removedAt}`);
     if (written && written.storage.id !== (await this.ownStorageId())) {
       throw new DomainError(
         ErrorCode.Unavailable,
