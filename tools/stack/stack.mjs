@@ -168,6 +168,8 @@ export class Stack {
     if (TRIBUTARY_S3_SECRET_ACCESS_KEY) workerSecrets += `TRIBUTARY_S3_SECRET_ACCESS_KEY=${TRIBUTARY_S3_SECRET_ACCESS_KEY}\n`;
     this.#supervise(() => this.#startNode('worker', 'apps/worker/dist/main.js', { ...workerEnv, TRIBUTARY_ENV_STDIN: '1' }, [], workerSecrets));
     await this.#waitForHealth();
+    // maintenance (retention); after the server, which records the log storage it reads
+    this.#supervise(() => this.#startNode('cron', 'apps/cron/dist/main.js', appEnv));
     // the web UI's production build (tools/build-webapp.sh); its server calls the API on loopback
     this.log('starting the web UI');
     this.#supervise(() =>
