@@ -16,6 +16,9 @@ export TEMPORAL_CLI
 KUBE_APISERVER="$(bash tools/ensure-kube-apiserver.sh)"
 HELM="$(bash tools/ensure-helm.sh)"
 export KUBE_APISERVER HELM
+# the S3 storage tests' MinIO server (cold on 2 cores: ~15 min, from source)
+MINIO_SERVER="$(bash tools/ensure-minio.sh)"
+export MINIO_SERVER
 # the API's property-based test runs Schemathesis from PyPI (a virtualenv in the cache)
 SCHEMATHESIS="$(bash tools/ensure-schemathesis.sh)"
 export SCHEMATHESIS

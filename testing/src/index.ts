@@ -1,7 +1,7 @@
 /**
  * @tributary/testing: test support for every package, in one place and never shipped (it is
  * not built; tests load it from source). The core entry has the real components tests run
- * against; each area has its own entry:
+ * against (PostgreSQL, Temporal, MinIO); each area has its own entry:
  *   @tributary/testing/db          a migrated database, a seeded connection
  *   @tributary/testing/connectors  built connectors run as processes, catalogs, a destination database
  *   @tributary/testing/replication replicate() against the fake connector
@@ -15,6 +15,7 @@ export { cacheDir, connectorInstallDir, fixturePath, repoRoot } from './paths.js
 export { freePort } from './ports.js';
 export { adminQuery, connectionFromUrl, createTestDatabase, testServerAdminUrl, TEST_DATABASE_URL_ENV, type DatabaseConnection, type TestDatabase } from './postgres.js';
 export { childPids, isAlive } from './processes.js';
+export { minioServer, startTestMinio, type TestMinio } from './minio.js';
 export { startTestTemporal, type TestTemporal } from './temporal.js';
 export { waitFor } from './wait-for.js';
 export { promSample } from './prometheus.js';

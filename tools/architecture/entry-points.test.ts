@@ -41,6 +41,7 @@ const ENTRIES: Record<string, Heavy[]> = {
   '@tributary/launcher': [],
   '@tributary/replication': [],
   '@tributary/storage': [],
+  '@tributary/storage/s3': ['s3'],
   '@tributary/workflows': [],
   '@tributary/workflows/workflows': [],
   '@tributary/config': [],
@@ -66,5 +67,6 @@ describe('entry points', () => {
 
   it('sees a heavy client when one is loaded (the check is not blind)', async () => {
     expect(packagesIn(await loadedBy('@tributary/db')).has('typeorm')).toBe(true);
+    expect(packagesIn(await loadedBy('@tributary/storage/s3')).has('minio')).toBe(true);
   });
 });

@@ -168,10 +168,13 @@ export class Stack {
     const serviceEnv = { ...appEnv, TRIBUTARY_SECRET_KEY: secretKey };
     this.#supervise(() => this.#startNode('server', 'apps/server/dist/main.js', { ...serviceEnv, PORT: String(s.apiPort), HOST: s.apiHost, TRIBUTARY_METRICS_PORT: String(s.serverMetricsPort) }));
     // the worker's secrets go on its stdin: connectors it runs could read its environment in /proc
-    const { DATABASE_URL, TRIBUTARY_SECRET_KEY, ...workerEnv } = serviceEnv;
-    const workerSecrets = `DATABASE_URL=${DATABASE_URL}\nTRIBUTARY_SECRET_KEY=${TRIBUTARY_SECRET_KEY}\n`;
+    const { DATABASE_URL, TRIBUTARY_SECRET_KEY, TRIBUTARY_S3_SECRET_ACCESS_KEY, ...workerEnv } = serviceEnv;
+    let workerSecrets = `DATABASE_URL=${DATABASE_URL}\nTRIBUTARY_SECRET_KEY=${TRIBUTARY_SECRET_KEY}\n`;
+    if (TRIBUTARY_S3_SECRET_ACCESS_KEY) workerSecrets += `TRIBUTARY_S3_SECRET_ACCESS_KEY=${TRIBUTARY_S3_SECRET_ACCESS_KEY}\n`;
     this.#supervise(() => this.#startNode('worker', 'apps/worker/dist/main.js', { ...workerEnv, TRIBUTARY_ENV_STDIN: '1', TRIBUTARY_METRICS_PORT: String(s.workerMetricsPort) }, [], workerSecrets));
     await this.#waitForHealth();
+    // maintenance (retention); after the server, which records the log storage it reads
+    this.#supervise(() => this.#startNode('cron', 'apps/cron/dist/main.js', appEnv));
     // the web UI's production build (tools/build-webapp.sh); its server calls the API on loopback
     this.log('starting the web UI');
     this.#supervise(() =>

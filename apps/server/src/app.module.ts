@@ -3,7 +3,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@tributary/config';
-import type { LogStorage } from '@tributary/storage';
+import type { Storage } from '@tributary/storage';
 import { ActorsModule } from './actors/actors.module.js';
 import { TriggersModule } from './triggers/triggers.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -33,7 +33,7 @@ export interface AppDependencies {
   /** spec/check/discover and the connection workflows run through Temporal */
   temporal: TemporalDependencies;
   /** where the worker writes attempt logs (read by the logs endpoint) */
-  storage: LogStorage;
+  storage: Storage;
   /** how long a web UI sign-in lasts (default 12 h) */
   sessionTtlMs?: number;
   /** let connector definitions run any executable on the workers (TRIBUTARY_ALLOW_COMMAND_CONNECTORS; default false) */

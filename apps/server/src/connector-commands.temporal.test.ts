@@ -315,6 +315,7 @@ describe('connector commands through Temporal and a worker', () => {
       databaseUrl: api.databaseUrl,
       secretKey: randomBytes(32),
       client: api.temporalClient,
+      storageDir: api.storage.rootDir,
     });
     const app = await startAppWithTemporal(api, { taskQueue: otherQueue });
     try {

@@ -1,7 +1,7 @@
 import type { LogEntry } from '@tributary/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTributaryClient, type TributaryClient } from '@tributary/api-client';
-import { AttemptEntity, JobEntity } from '@tributary/db';
+import { AttemptEntity, encodeAttemptLogLocation, JobEntity } from '@tributary/db';
 import { attemptLogKey } from '@tributary/storage';
 import { seedConnection, startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
@@ -104,11 +104,64 @@ describe('attempt logs through the HTTP API', () => {
     expect(noJob.contentType).toContain('application/problem+json');
     expect(noJob.body).toMatchObject({ status: 404, code: 'not_found', detail: 'job 987654321 not found' });
 
-    // attempt 1 exists but wrote no log; attempt 3 was never made
+    // attempt 3 was never made
     const noAttempt = await api.request('GET', logsPath(jobId, 3));
     expect(noAttempt.status).toBe(404);
     expect(noAttempt.body).toMatchObject({ status: 404, code: 'not_found', detail: `attempt 3 of job ${jobId} not found` });
-    expect((await api.request('GET', logsPath(jobId, 1))).status).toBe(200);
+  });
+
+  it('says an ended attempt has no log rather than answering an empty page that looks like a quiet sync', async () => {
+    // attempt 1 ended and nothing was written for it
+    const response = await api.request('GET', logsPath(jobId, 1));
+    expect(response.status).toBe(404);
+    expect(response.contentType).toContain('application/problem+json');
+    expect(response.body).toMatchObject({
+      code: 'not_found',
+      detail: `the log of attempt 1 of job ${jobId} was never written (the attempt ended before it logged anything)`,
+    });
+  });
+
+  it('says where a log went that this server cannot read: another storage (503), gone from its own or deleted by retention (404)', async () => {
+    const ds = api.dataSource;
+    const job = await ds.getRepository(JobEntity).save({ connectionId, jobType: 'sync', status: 'failed', streams: null, configSnapshot: {} });
+    const key = (attemptNumber: number) => attemptLogKey({ connectionId, jobId: job.id, attemptNumber });
+    const elsewhere = { id: '00000000-0000-4000-8000-000000000000', location: 'local directory /srv/worker-2/storage' };
+    const here = { id: await api.storage.identify(), location: api.storage.location };
+    await ds.getRepository(AttemptEntity).save([
+      // written by a worker on its own disk, as on a second machine
+      { jobId: job.id, attemptNumber: 1, status: 'failed', failureReasons: [], logPath: encodeAttemptLogLocation({ storage: elsewhere, key: key(1) }), endedAt: new Date() },
+      // written here, then deleted
+      { jobId: job.id, attemptNumber: 2, status: 'failed', failureReasons: [], logPath: encodeAttemptLogLocation({ storage: here, key: key(2) }), endedAt: new Date() },
+      // running, recorded, nothing flushed yet
+      { jobId: job.id, attemptNumber: 3, status: 'running', failureReasons: [], logPath: encodeAttemptLogLocation({ storage: here, key: key(3) }), endedAt: null },
+      // deleted by retention (apps/cron)
+      {
+        jobId: job.id,
+        attemptNumber: 4,
+        status: 'failed',
+        failureReasons: [],
+        logPath: encodeAttemptLogLocation({ storage: here, key: key(4), removedAt: '2026-11-30T00:17:00.000Z' }),
+        endedAt: new Date(),
+      },
+    ]);
+
+    const other = await api.request('GET', logsPath(job.id, 1));
+    expect(other.status).toBe(503);
+    expect(other.contentType).toContain('application/problem+json');
+    expect(other.body).toMatchObject({ code: 'unavailable' });
+    expect((other.body as { detail: string }).detail).toBe(
+      `the log of attempt 1 of job ${job.id} was written to local directory /srv/worker-2/storage, which this server does not read (it reads ${api.storage.location}): give the server and every worker one storage (a shared TRIBUTARY_STORAGE_DIR, or TRIBUTARY_STORAGE=s3)`,
+    );
+
+    const gone = await api.request('GET', logsPath(job.id, 2));
+    expect(gone.status).toBe(404);
+    expect(gone.body).toMatchObject({ detail: `the log of attempt 2 of job ${job.id} is not in ${api.storage.location} any more (deleted by retention, or lost)` });
+
+    expect(await api.request('GET', logsPath(job.id, 3))).toMatchObject({ status: 200, body: { entries: [], nextCursor: null } });
+    expect(await api.request('GET', logsPath(job.id, 4))).toMatchObject({
+      status: 404,
+      body: { detail: `the log of attempt 4 of job ${job.id} was deleted by retention on 2026-11-30T00:17:00.000Z` },
+    });
   });
 
   it('answers 400 naming the bad cursor, limit or path parameter', async () => {

@@ -1,9 +1,9 @@
 /** `node apps/server/dist/main.js`: the Config API. Expects a database the bootloader has migrated. */
-import { ConfigError, createLogger, loadConfig, serverEnvSchema, storageDirOf } from '@tributary/config';
+import { ConfigError, createLogger, loadConfig, serverEnvSchema, storageChoiceOf, type StorageChoice } from '@tributary/config';
 import { Connection } from '@temporalio/client';
-import { closeWhenIdle, createDataSource } from '@tributary/db';
+import { closeWhenIdle, createDataSource, registerReadStorage } from '@tributary/db';
+import { openStorage } from '@tributary/storage';
 import { createMetricsRegistry, HttpMetrics, startOpsServer } from '@tributary/metrics';
-import { LocalDirStorage } from '@tributary/storage';
 import type { Server } from 'node:http';
 import { createServerApp } from './app.js';
 import { temporalDependenciesFrom } from './temporal/temporal-settings.js';
@@ -13,8 +13,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
+  let storageChoice: StorageChoice;
   try {
     config = loadConfig(serverEnvSchema, process.env);
+    storageChoice = storageChoiceOf(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`server: ${error.message}\n`);
@@ -36,7 +38,9 @@ async function main(): Promise<void> {
   // lazy: the API starts and serves configuration while Temporal is down; calls that need it answer 503 until it is back
   const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = temporalDependenciesFrom(config, temporalConnection);
-  const storage = new LocalDirStorage(storageDirOf(config));
+  // the storage logs are read from; workers compare theirs with it before they take work
+  const storage = await openStorage(storageChoice);
+  await registerReadStorage(dataSource, { id: await storage.identify(), location: storage.location });
   const registry = createMetricsRegistry('server');
   const app = await createServerApp({
     httpMetrics: new HttpMetrics(registry),

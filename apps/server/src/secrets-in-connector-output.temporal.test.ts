@@ -107,7 +107,8 @@ describe("a connector's secrets in what it says", () => {
     expect(jobText).toContain(`HTTP 401 for ${SECRET_MASK}`);
     for (const { attemptNumber } of job.attempts) await call('GET', `/api/v1/jobs/${jobId}/attempts/${attemptNumber}/logs`);
 
-    const workerFiles = await filesText(stack.worker.dataDir);
+    // the worker's data dir and the log storage it shares with the server
+    const workerFiles = (await filesText(stack.worker.dataDir)) + (await filesText(api.storage.rootDir));
     // the worker's attempt log holds the stderr line, masked (so this search looks in the right place)
     expect(workerFiles).toContain(`connecting with key ${SECRET_MASK}`);
     const places: Record<string, string> = {

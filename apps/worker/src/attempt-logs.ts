@@ -21,10 +21,15 @@ export interface AttemptLogOptions {
 
 export type AttemptLogs = (ref: AttemptRef, options?: AttemptLogOptions) => Promise<AttemptLogWriter>;
 
+/** Records where an attempt's log goes (attempt.log_path), so the server can tell a log it cannot see from one never written. */
+export type RecordLogLocation = (ref: AttemptRef, key: string) => Promise<void>;
+
 /** Appends to `attemptLogKey(ref)` (a retried activity adds to what the previous try wrote). */
-export function storageAttemptLogs(storage: LogStorage): AttemptLogs {
+export function storageAttemptLogs(storage: LogStorage, recordLocation?: RecordLogLocation): AttemptLogs {
   return async (ref, options = {}) => {
-    const appender = await storage.openAppender(attemptLogKey(ref));
+    const key = attemptLogKey(ref);
+    await recordLocation?.(ref, key);
+    const appender = await storage.openAppender(key);
     const mask = maskSecrets(options.secretValues ?? []);
     return {
       write: (entry) => appender.write({ ...entry, message: mask(entry.message) }),

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger, type Logger } from '@tributary/config';
 import { resolveBuiltinConnector } from '@tributary/connectors';
-import { createDataSource, PostgresJobPersistence } from '@tributary/db';
+import { createDataSource, PostgresJobPersistence, recordAttemptLogLocation, registeredStorage, type StorageIdentity } from '@tributary/db';
 import { createMetricsRegistry, startOpsServer, SyncMetrics } from '@tributary/metrics';
 import { ProcessLauncher, sweepStaleRunDirs, type ConnectorUser } from '@tributary/launcher';
-import { LocalDirStorage } from '@tributary/storage';
+import { openStorage, type Storage } from '@tributary/storage';
 import { createActivities } from './activities/index.js';
 import { storageAttemptLogs } from './attempt-logs.js';
 import { ConnectorUserError, letConnectorsReach, resolveConnectorUser } from './connector-user.js';
@@ -49,14 +49,36 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    await runWorker(env, connectorUser, dataSource, logger);
+    const storage = await openStorage(env.storage);
+    const identity: StorageIdentity = { id: await storage.identify(), location: storage.location };
+    const registered = await registeredStorage(dataSource, identity);
+    if (registered.id !== identity.id) {
+      // logs written here could never be read: refuse before taking any work
+      logger.fatal(
+        `this worker's log storage (${identity.location}) is not the one the server reads (${registered.location}): the server could never show the logs of syncs run here. Give the server and every worker one storage: the same directory as TRIBUTARY_STORAGE_DIR (a shared volume), or TRIBUTARY_STORAGE=s3 with the same bucket`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    await runWorker(env, connectorUser, new PostgresJobPersistence(dataSource, env.secretKey), { storage, identity, dataSource }, logger);
   } finally {
     await dataSource.destroy();
   }
 }
 
-async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefined, dataSource: ReturnType<typeof createDataSource>, logger: Logger): Promise<void> {
-  const persistence = new PostgresJobPersistence(dataSource, env.secretKey);
+interface LogStorageDeps {
+  storage: Storage;
+  identity: StorageIdentity;
+  dataSource: Parameters<typeof recordAttemptLogLocation>[0];
+}
+
+async function runWorker(
+  env: WorkerEnv,
+  connectorUser: ConnectorUser | undefined,
+  persistence: PostgresJobPersistence,
+  logs: LogStorageDeps,
+  logger: Logger,
+): Promise<void> {
   const registry = createMetricsRegistry('worker');
   const metrics = new SyncMetrics(registry);
   // the launcher makes per-run temp dirs inside this one; a worker that died left its own there (decrypted configs)
@@ -76,7 +98,8 @@ async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefine
     launcher,
     secretKey: env.secretKey,
     persistence,
-    attemptLogs: storageAttemptLogs(new LocalDirStorage(env.storageDir)),
+    // each attempt records where its log goes: the server tells a log it cannot see from one never written
+    attemptLogs: storageAttemptLogs(logs.storage, (ref, key) => recordAttemptLogLocation(logs.dataSource, ref, { storage: logs.identity, key })),
     jobOptions: env.jobOptions,
     metrics,
   });
@@ -99,7 +122,7 @@ async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefine
       live: () => worker.getState() !== 'FAILED',
       ready: async () => {
         if (worker.getState() !== 'RUNNING') return { ready: false, reason: `the Temporal worker is ${worker.getState().toLowerCase()}` };
-        await dataSource.query('SELECT 1');
+        await logs.dataSource.query('SELECT 1');
         return { ready: true };
       },
     });
@@ -112,6 +135,7 @@ async function runWorker(env: WorkerEnv, connectorUser: ConnectorUser | undefine
         taskQueue: env.temporalTaskQueue,
         workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
         connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
+        logStorage: logs.identity.location,
         metrics: `http://${env.metricsHost}:${ops.port}/metrics`,
       },
       'worker started',

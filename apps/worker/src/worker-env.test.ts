@@ -16,7 +16,7 @@ describe('worker environment', () => {
       temporalTaskQueue: 'tributary',
       dataDir: resolve('.tributary/data'),
       connectorsDir: resolve('.tributary/data/connectors'),
-      storageDir: resolve('.tributary/data/storage'),
+      storage: { kind: 'local', dir: resolve('.tributary/data/storage') },
       jobOptions: undefined,
       allowCommandConnectors: false,
       logLevel: 'info',
@@ -33,8 +33,21 @@ describe('worker environment', () => {
   it('turns the TRIBUTARY_JOB_* variables into job options, and names a bad one', () => {
     const env = parseWorkerEnv({ ...required, TRIBUTARY_JOB_BACKOFF_INITIAL_MS: '500', TRIBUTARY_JOB_HEARTBEAT_TIMEOUT_MS: '5000', TRIBUTARY_STORAGE_DIR: '/srv/blobs' });
     expect(env.jobOptions).toEqual({ retryPolicy: { backoffInitialMs: 500 }, heartbeatTimeoutMs: 5000 });
-    expect(env.storageDir).toBe('/srv/blobs');
+    expect(env.storage).toEqual({ kind: 'local', dir: '/srv/blobs' });
     expect(() => parseWorkerEnv({ ...required, TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES: 'zero' })).toThrow(/TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES/);
+  });
+
+  it('writes logs to the S3 bucket TRIBUTARY_STORAGE=s3 names, and names a missing S3 setting', () => {
+    const s3 = { TRIBUTARY_STORAGE: 's3', TRIBUTARY_S3_BUCKET: 'logs', TRIBUTARY_S3_ACCESS_KEY_ID: 'id', TRIBUTARY_S3_SECRET_ACCESS_KEY: 'secret' };
+    expect(parseWorkerEnv({ ...required, ...s3 }).storage).toEqual({
+      kind: 's3',
+      bucket: 'logs',
+      region: 'us-east-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      pathStyle: true,
+    });
+    expect(() => parseWorkerEnv({ ...required, ...s3, TRIBUTARY_S3_BUCKET: undefined })).toThrow(/TRIBUTARY_S3_BUCKET: is required when TRIBUTARY_STORAGE=s3/);
   });
 
   it('reads every variable', () => {

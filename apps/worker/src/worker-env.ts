@@ -4,7 +4,7 @@
  * ConfigError, which names every bad variable.
  */
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, storageDirOf, workerEnvSchema, type WorkerConfig } from '@tributary/config';
+import { ConfigError, loadConfig, storageChoiceOf, workerEnvSchema, type StorageChoice, type WorkerConfig } from '@tributary/config';
 import type { JobOptions } from '@tributary/workflows';
 
 export interface WorkerEnv {
@@ -19,8 +19,8 @@ export interface WorkerEnv {
   dataDir: string;
   /** installed PyPI/npm connectors */
   connectorsDir: string;
-  /** attempt logs (local-directory storage, shared with the server) */
-  storageDir: string;
+  /** where attempt logs go: a local directory shared with the server, or an S3 bucket */
+  storage: StorageChoice;
   /** retry policy and heartbeat timeout for every job; undefined keeps the workflow defaults */
   jobOptions?: JobOptions;
   /** TRIBUTARY_ALLOW_COMMAND_CONNECTORS: run connector definitions with a `command` runtime */
@@ -50,7 +50,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     temporalTaskQueue: parsed.TEMPORAL_TASK_QUEUE,
     dataDir: resolve(parsed.TRIBUTARY_DATA_DIR),
     connectorsDir: resolve(parsed.TRIBUTARY_CONNECTORS_DIR ?? join(parsed.TRIBUTARY_DATA_DIR, 'connectors')),
-    storageDir: resolve(storageDirOf(parsed)),
+    storage: storageOf(parsed),
     jobOptions: jobOptionsOf(parsed),
     allowCommandConnectors: parsed.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
     logLevel: parsed.LOG_LEVEL,
@@ -59,6 +59,11 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
   };
+}
+
+function storageOf(config: WorkerConfig): StorageChoice {
+  const choice = storageChoiceOf(config);
+  return choice.kind === 'local' ? { kind: 'local', dir: resolve(choice.dir) } : choice;
 }
 
 function jobOptionsOf(config: WorkerConfig): JobOptions | undefined {

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './load-config.js';
 import { parseSecretKey } from './secret-key.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -38,14 +39,63 @@ export const connectorsDirEnv = z.object({
   TRIBUTARY_CONNECTORS_DIR: z.string().min(1).optional(),
 });
 
+export const STORAGE_KINDS = ['local', 's3'] as const;
+
 export const storageEnv = z.object({
-  /** attempt logs and other blobs (local-directory storage); default `<TRIBUTARY_DATA_DIR>/storage`, see storageDirOf */
+  /** where attempt logs and other blobs go: `local` (a directory every service shares) or `s3` (MinIO, AWS S3) */
+  TRIBUTARY_STORAGE: z.enum(STORAGE_KINDS).default('local'),
+  /** local storage's directory; default `<TRIBUTARY_DATA_DIR>/storage`, see storageDirOf */
   TRIBUTARY_STORAGE_DIR: z.string().min(1).optional(),
+  /** s3: the bucket (created if missing) */
+  TRIBUTARY_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lowercase letters, digits, . and -)')
+    .optional(),
+  /** s3: the service URL, e.g. http://minio:9000; unset: AWS S3 in TRIBUTARY_S3_REGION */
+  TRIBUTARY_S3_ENDPOINT: z
+    .string()
+    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && new URL(v).pathname === '/', 'must be an http:// or https:// URL with no path')
+    .optional(),
+  TRIBUTARY_S3_REGION: z.string().min(1).default('us-east-1'),
+  TRIBUTARY_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  TRIBUTARY_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** s3: `endpoint/bucket/key` URLs (MinIO and most S3-compatible services need them); false: `bucket.endpoint/key` */
+  TRIBUTARY_S3_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
+
+type StorageConfig = z.infer<typeof storageEnv> & { TRIBUTARY_DATA_DIR: string };
 
 /** Where the local-directory storage lives: TRIBUTARY_STORAGE_DIR, else `storage` under the data dir. */
 export function storageDirOf(config: { TRIBUTARY_DATA_DIR: string; TRIBUTARY_STORAGE_DIR?: string | undefined }): string {
   return config.TRIBUTARY_STORAGE_DIR ?? join(config.TRIBUTARY_DATA_DIR, 'storage');
+}
+
+/** The storage the configuration names, in libs/storage's terms (StorageSettings, kept structural so config need not import storage). */
+export type StorageChoice =
+  | { kind: 'local'; dir: string }
+  | { kind: 's3'; bucket: string; endpoint?: string; region: string; accessKeyId: string; secretAccessKey: string; pathStyle: boolean };
+
+/**
+ * The storage settings of a parsed configuration. S3 needs a bucket and both credentials;
+ * a missing one fails like any bad variable, with a ConfigError naming it.
+ */
+export function storageChoiceOf(config: StorageConfig): StorageChoice {
+  if (config.TRIBUTARY_STORAGE === 'local') return { kind: 'local', dir: storageDirOf(config) };
+  const required = ['TRIBUTARY_S3_BUCKET', 'TRIBUTARY_S3_ACCESS_KEY_ID', 'TRIBUTARY_S3_SECRET_ACCESS_KEY'] as const;
+  const missing = required.filter((name) => config[name] === undefined);
+  if (missing.length > 0) throw new ConfigError(missing.map((variable) => ({ variable, message: 'is required when TRIBUTARY_STORAGE=s3' })));
+  return {
+    kind: 's3',
+    bucket: config.TRIBUTARY_S3_BUCKET!,
+    ...(config.TRIBUTARY_S3_ENDPOINT ? { endpoint: config.TRIBUTARY_S3_ENDPOINT } : {}),
+    region: config.TRIBUTARY_S3_REGION,
+    accessKeyId: config.TRIBUTARY_S3_ACCESS_KEY_ID!,
+    secretAccessKey: config.TRIBUTARY_S3_SECRET_ACCESS_KEY!,
+    pathStyle: config.TRIBUTARY_S3_PATH_STYLE,
+  };
 }
 
 const positiveInt = z.coerce.number().int().positive();
@@ -86,7 +136,7 @@ export const connectorUserEnv = z.object({
 });
 
 /** Worker variables a connector must never see: passed on stdin (TRIBUTARY_ENV_STDIN=1) by the embedded stack. */
-export const WORKER_SECRET_VARIABLES = ['DATABASE_URL', 'TRIBUTARY_SECRET_KEY'] as const;
+export const WORKER_SECRET_VARIABLES = ['DATABASE_URL', 'TRIBUTARY_SECRET_KEY', 'TRIBUTARY_S3_SECRET_ACCESS_KEY'] as const;
 
 export const logEnv = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

@@ -20,6 +20,8 @@ export const REDACTED_KEYS = [
   'connectionConfiguration',
   'TRIBUTARY_SECRET_KEY',
   'DATABASE_URL',
+  'TRIBUTARY_S3_SECRET_ACCESS_KEY',
+  'secretAccessKey',
 ] as const;
 
 const redactPaths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);

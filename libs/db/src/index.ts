@@ -16,3 +16,13 @@ export {
 export { parseStateMessages, stateTypeOf, withoutStreams } from './state/state-messages.js';
 export { ConfigValidator } from './config-validation.js';
 export { enqueueNotification, toCloudEvent, type CloudEvent, type NotificationFacts } from './notifications/outbox.js';
+export {
+  registerReadStorage,
+  registeredStorage,
+  encodeAttemptLogLocation,
+  decodeAttemptLogLocation,
+  recordAttemptLogLocation,
+  STORAGE_METADATA_KEY,
+  type StorageIdentity,
+  type AttemptLogLocation,
+} from './storage-registration.js';

@@ -1,22 +1,26 @@
 /**
- * Logs as files under one directory (the embedded default): `<root>/<key>`, directories
- * 0700 and files 0600, since a log may hold connector output nobody else should read.
+ * Storage as files under one directory (the embedded default): `<root>/<key>`, directories
+ * 0700 and files 0600, since a log may hold connector output nobody else should read. A log
+ * is one file, appended in batches.
  */
+import { randomUUID } from 'node:crypto';
 import type { LogEntry } from '@tributary/domain';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
-import { fromLogLine, toLogLine } from './log-lines.js';
+import { link, mkdir, open, readFile, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { BatchingAppender, type BatchSink } from './batching-appender.js';
+import { fromLogLine } from './log-lines.js';
 import {
   InvalidCursorError,
   InvalidStorageKeyError,
+  LogNotFoundError,
   PAGE_MAX_BYTES,
   type LogAppender,
   type LogPage,
-  type LogStorage,
   type ReadPageOptions,
 } from './log-storage.js';
 import { decodeOffsetCursor, encodeOffsetCursor } from './offset-cursor.js';
 import { storageKeySegments } from './storage-keys.js';
+import { STORAGE_ID_KEY, type Storage } from './storage.js';
 
 export interface LocalDirStorageOptions {
   /** write the buffer out once it holds this many bytes; default 64 KiB */
@@ -31,7 +35,7 @@ export interface LocalDirStorageOptions {
 
 const NEWLINE = 0x0a;
 
-export class LocalDirStorage implements LogStorage {
+export class LocalDirStorage implements Storage {
   readonly rootDir: string;
   private readonly options: Required<LocalDirStorageOptions>;
 
@@ -45,6 +49,10 @@ export class LocalDirStorage implements LogStorage {
     };
   }
 
+  get location(): string {
+    return `local directory ${this.rootDir}`;
+  }
+
   /** The file a key names; throws InvalidStorageKeyError for anything that could leave the root. */
   pathOf(key: string): string {
     const path = resolve(this.rootDir, ...storageKeySegments(key));
@@ -55,7 +63,42 @@ export class LocalDirStorage implements LogStorage {
   async openAppender(key: string): Promise<LogAppender> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    return new FileLogAppender(await open(path, 'a', 0o600), this.options);
+    return new BatchingAppender(fileSink(await open(path, 'a', 0o600)), this.options);
+  }
+
+  async identify(): Promise<string> {
+    await mkdir(this.rootDir, { recursive: true, mode: 0o700 });
+    const marker = this.pathOf(STORAGE_ID_KEY);
+    const existing = await readIfExists(marker);
+    if (existing !== null) return existing.toString('utf8').trim();
+    // written whole under a temporary name, then linked: link() fails if another process got there first
+    const candidate = `${marker}.${randomUUID()}.tmp`;
+    await writeFile(candidate, randomUUID(), { mode: 0o600 });
+    try {
+      await link(candidate, marker);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await unlink(candidate);
+    }
+    return (await readFile(marker, 'utf8')).trim();
+  }
+
+  async putBlob(key: string, data: Buffer | string): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    // readers see the old object or the new one, never half of it
+    const partial = join(dirname(path), `.${randomUUID()}.partial`);
+    await writeFile(partial, data, { mode: 0o600 });
+    await rename(partial, path);
+  }
+
+  async getBlob(key: string): Promise<Buffer | null> {
+    return readIfExists(this.pathOf(key));
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { recursive: true, force: true });
   }
 
   async readPage(key: string, { cursor, limit, maxBytes = PAGE_MAX_BYTES }: ReadPageOptions): Promise<LogPage> {
@@ -66,7 +109,7 @@ export class LocalDirStorage implements LogStorage {
     try {
       file = await open(path, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], nextCursor: null };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LogNotFoundError(key);
       throw error;
     }
     try {
@@ -76,6 +119,15 @@ export class LocalDirStorage implements LogStorage {
     } finally {
       await file.close();
     }
+  }
+}
+
+async function readIfExists(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 
@@ -140,83 +192,18 @@ async function readLines(
   return { entries, nextCursor: reachedEnd ? null : encodeOffsetCursor(consumed) };
 }
 
-/**
- * Buffers lines in memory and appends them in order, one write at a time. write() never
- * waits; if the disk falls behind by more than maxBufferedBytes, entries are dropped and
- * a warning saying how many goes into the log instead.
- */
-class FileLogAppender implements LogAppender {
-  private pending: string[] = [];
-  private pendingBytes = 0;
-  /** pending plus handed to the disk but not yet written */
-  private queuedBytes = 0;
-  private dropped = 0;
-  private writes: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private closing: Promise<void> | undefined;
-
-  constructor(
-    private readonly file: FileHandle,
-    private readonly options: Required<LocalDirStorageOptions>,
-  ) {}
-
-  write(entry: LogEntry): void {
-    if (this.closing) return;
-    const line = toLogLine(entry);
-    const bytes = Buffer.byteLength(line);
-    if (this.queuedBytes + bytes > this.options.maxBufferedBytes) {
-      this.dropped += 1;
-      return;
-    }
-    this.pending.push(line);
-    this.pendingBytes += bytes;
-    this.queuedBytes += bytes;
-    if (this.pendingBytes >= this.options.flushBytes) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs).unref();
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.finish();
-    return this.closing;
-  }
-
-  private async finish(): Promise<void> {
-    try {
-      await this.flush();
-      if (!this.failure) await this.file.sync();
-    } finally {
-      await this.file.close();
-    }
-    if (this.failure) throw this.failure;
-  }
-
-  private flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.dropped > 0) {
-      const message = `${this.dropped} log lines dropped: the log storage could not keep up`;
-      const line = toLogLine({ timestamp: Date.now(), level: 'warn', origin: 'platform', message });
-      this.pending.push(line);
-      this.queuedBytes += Buffer.byteLength(line);
-      this.dropped = 0;
-    }
-    if (this.pending.length === 0) return this.writes;
-    const data = Buffer.from(this.pending.join(''), 'utf8');
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.writes = this.writes.then(async () => {
+/** Appends each batch to the log file; fsync and close at the end. */
+function fileSink(file: FileHandle): BatchSink {
+  return {
+    write: (batch) => writeAll(file, batch),
+    async finish(failed) {
       try {
-        // the first failure sticks: close() reports it, and later lines are not written out of order
-        if (!this.failure) await writeAll(this.file, data);
-      } catch (error) {
-        this.failure = error instanceof Error ? error : new Error(String(error));
+        if (!failed) await file.sync();
       } finally {
-        this.queuedBytes -= data.length;
+        await file.close();
       }
-    });
-    return this.writes;
-  }
+    },
+  };
 }
 
 async function writeAll(file: FileHandle, data: Buffer): Promise<void> {

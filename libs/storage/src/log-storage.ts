@@ -1,7 +1,8 @@
 /**
  * The port attempt logs go through: JSON lines appended by the worker, paged by the API.
- * The local-dir implementation is the embedded default; an S3/MinIO one will buffer and
- * upload in parts, which is why cursors are opaque strings and not line numbers.
+ * The local-dir implementation is the embedded default (one file, appended); the S3/MinIO
+ * one buffers and uploads parts (object stores cannot append), which is why cursors are
+ * opaque strings and not line numbers.
  */
 import type { LogEntry } from '@tributary/domain';
 
@@ -36,7 +37,10 @@ export interface LogPage {
 export interface LogStorage {
   /** Appends to the log at `key` (a retried attempt adds to what is there). */
   openAppender(key: string): Promise<LogAppender>;
-  /** One page of the log at `key`, oldest first. A log nobody wrote yet is an empty page. */
+  /**
+   * One page of the log at `key`, oldest first. A log this storage does not hold throws
+   * LogNotFoundError: the caller decides whether that is "nothing written yet" or a lost log.
+   */
   readPage(key: string, options: ReadPageOptions): Promise<LogPage>;
 }
 
@@ -56,5 +60,13 @@ export class InvalidStorageKeyError extends Error {
   ) {
     super(`invalid storage key ${JSON.stringify(key)}: ${reason}`);
     this.name = 'InvalidStorageKeyError';
+  }
+}
+
+/** No log at this key in this storage: not written yet, written to another storage, or deleted. */
+export class LogNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`no log at ${key}`);
+    this.name = 'LogNotFoundError';
   }
 }

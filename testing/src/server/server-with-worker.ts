@@ -34,6 +34,8 @@ export async function startServerWithWorker(
       databaseUrl: api.databaseUrl,
       secretKey: api.secretKey,
       client: api.temporalClient,
+      // attempt logs go where the server reads them, as in production
+      storageDir: api.storage.rootDir,
       ...(workerEnv ? { env: workerEnv } : {}),
     });
     const started = api;

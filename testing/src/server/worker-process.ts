@@ -32,6 +32,8 @@ export interface WorkerProcessOptions {
   secretKey: Buffer;
   /** the server's client: used to wait until the worker polls */
   client: Client;
+  /** the server's log storage directory, which a worker must share (default: one of its own, which it refuses once another worker registered the server's) */
+  storageDir?: string;
   /** more environment for the worker (e.g. TRIBUTARY_CONNECTOR_USER) */
   env?: Record<string, string>;
 }
@@ -49,6 +51,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_NAMESPACE: options.temporal.namespace,
       TEMPORAL_TASK_QUEUE: options.taskQueue,
       TRIBUTARY_DATA_DIR: dataDir,
+      ...(options.storageDir ? { TRIBUTARY_STORAGE_DIR: options.storageDir } : {}),
       LOG_LEVEL: 'warn',
       // the server tests' connectors are fixture programs run as commands (the runtime under test)
       TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true',

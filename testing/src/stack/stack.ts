@@ -43,7 +43,8 @@ export interface E2eStack {
   server: StackProcess;
   /** the current worker (startWorker replaces it) */
   worker: StackProcess;
-  startWorker(): Promise<StackProcess>;
+  /** one more worker process; `env` overrides the stack's (e.g. a data dir of its own, as on a second machine) */
+  startWorker(env?: Record<string, string>): Promise<StackProcess>;
   /** raw request, for status codes and bodies the typed client would hide */
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; contentType: string | null }>;
   /** the tail of every process's output, for a failing test's report */
@@ -138,8 +139,8 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
   const server = startProcess('server', 'apps/server/dist/main.js', env);
   await waitForHealth(baseUrl, server);
   const workers: StackProcess[] = [];
-  const startWorker = async () => {
-    const worker = startProcess(`worker ${workers.length + 1}`, 'apps/worker/dist/main.js', env);
+  const startWorker = async (overrides: Record<string, string> = {}) => {
+    const worker = startProcess(`worker ${workers.length + 1}`, 'apps/worker/dist/main.js', { ...env, ...overrides });
     workers.push(worker);
     stack.worker = worker;
     // polling from here on: the API refuses connector commands while no worker polls

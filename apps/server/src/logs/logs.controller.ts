@@ -19,7 +19,7 @@ export class LogsController {
   })
   @ApiParam({ name: 'attemptNumber', schema: { type: 'integer', minimum: 0 }, description: "as in the job's attempts" })
   @ApiOkResponse({ type: LogPageDto })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 503)
   async get(
     @CallerScope() scope: WorkspaceScope,
     @Param('jobId', JobIdPipe) jobId: string,

@@ -1,2 +1,2 @@
-/** The LogStorage the app was built with (AppDependencies.storage). */
+/** The Storage the app was built with (AppDependencies.storage). */
 export const LOG_STORAGE = Symbol('LogStorage');

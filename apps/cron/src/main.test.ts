@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerReadStorage } from '@tributary/db';
+import { LocalDirStorage } from '@tributary/storage';
+import { waitFor } from '@tributary/testing';
+import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
+
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+function run(env: Record<string, string>) {
+  let output = '';
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('cron main (compiled)', () => {
+  let database: MigratedDatabase;
+  let root: string;
+  beforeAll(async () => {
+    expect(existsSync(main), `${main} is missing: build first (npx tsc -b tsconfig.build.json)`).toBe(true);
+    database = await createMigratedDatabase('cron-main');
+    root = await mkdtemp(join(tmpdir(), 'tributary-cron-main-'));
+  });
+  afterAll(async () => {
+    await database?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('names every bad variable and exits 2', async () => {
+    const { exited, output } = run({
+      DATABASE_URL: database.db.url,
+      TRIBUTARY_RETENTION_LOGS_DAYS: '0',
+      TRIBUTARY_STORAGE: 'ftp',
+    });
+    expect(await exited).toBe(2);
+    expect(output()).toMatch(/TRIBUTARY_RETENTION_LOGS_DAYS: must be a positive number of days/);
+    expect(output()).toMatch(/TRIBUTARY_STORAGE: /);
+    const badSchedule = run({ DATABASE_URL: database.db.url, TRIBUTARY_RETENTION_SCHEDULE: 'every hour' });
+    expect(await badSchedule.exited).toBe(2);
+    expect(badSchedule.output()).toMatch(/TRIBUTARY_RETENTION_SCHEDULE: must be a cron expression/);
+  });
+
+  it('refuses a storage other than the one the server reads, and otherwise runs until SIGTERM', async () => {
+    const serverStorage = new LocalDirStorage(join(root, 'server-storage'));
+    await registerReadStorage(database.dataSource, { id: await serverStorage.identify(), location: serverStorage.location });
+
+    const elsewhere = run({ DATABASE_URL: database.db.url, TRIBUTARY_STORAGE_DIR: join(root, 'own-storage') });
+    expect(await elsewhere.exited).toBe(2);
+    expect(elsewhere.output()).toContain(`cron's log storage (local directory ${join(root, 'own-storage')}) is not the one the server reads (${serverStorage.location})`);
+
+    const cron = run({ DATABASE_URL: database.db.url, TRIBUTARY_STORAGE_DIR: serverStorage.rootDir, TRIBUTARY_RETENTION_SCHEDULE: '* * * * * *' });
+    // a six-field schedule runs every second: wait for a run's line
+    await waitFor(() => `a retention run: ${cron.output()}`, () => (cron.output().includes('"msg":"retention done"') ? true : undefined), 20_000);
+    cron.child.kill('SIGTERM');
+    expect(await cron.exited).toBe(0);
+    expect(cron.output()).toContain('"msg":"cron stopped"');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * `node apps/cron/dist/main.js`: scheduled maintenance. Today one job, retention (retention.ts),
+ * on TRIBUTARY_RETENTION_SCHEDULE. Expects a database the bootloader has migrated and the
+ * log storage the server and the workers use. Stops on SIGINT/SIGTERM after the run in progress.
+ */
+import { ConfigError, createLogger, cronEnvSchema, loadConfig, storageChoiceOf, type CronConfig, type StorageChoice } from '@tributary/config';
+import { createDataSource, registeredStorage } from '@tributary/db';
+import { openStorage } from '@tributary/storage';
+import cron from 'node-cron';
+import { retentionRun } from './retention-job.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function parseEnv(env: NodeJS.ProcessEnv): { config: CronConfig; storage: StorageChoice } {
+  const config = loadConfig(cronEnvSchema, env);
+  if (!cron.validate(config.TRIBUTARY_RETENTION_SCHEDULE)) {
+    throw new ConfigError([{ variable: 'TRIBUTARY_RETENTION_SCHEDULE', message: 'must be a cron expression, e.g. "17 * * * *"' }]);
+  }
+  return { config, storage: storageChoiceOf(config) };
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`cron: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { config } = parsed;
+  const logger = createLogger({ name: 'cron', level: config.LOG_LEVEL });
+  const dataSource = await createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'tributary-cron' }).initialize();
+  try {
+    if (await dataSource.showMigrations()) {
+      logger.fatal('the database has pending migrations: run the bootloader first');
+      process.exitCode = 1;
+      return;
+    }
+    const storage = await openStorage(parsed.storage);
+    const storageIdentity = { id: await storage.identify(), location: storage.location };
+    const registered = await registeredStorage(dataSource, storageIdentity);
+    if (registered.id !== storageIdentity.id) {
+      logger.fatal(`cron's log storage (${storageIdentity.location}) is not the one the server reads (${registered.location}): retention would delete nothing there`);
+      process.exitCode = 2;
+      return;
+    }
+    const settings = {
+      logsMaxAgeMs: config.TRIBUTARY_RETENTION_LOGS_DAYS * DAY_MS,
+      jobsMaxAgeMs: config.TRIBUTARY_RETENTION_JOBS_DAYS * DAY_MS,
+      batchSize: config.TRIBUTARY_RETENTION_BATCH_SIZE,
+      maxBatches: config.TRIBUTARY_RETENTION_MAX_BATCHES,
+    };
+    const retention = cron.schedule(
+      config.TRIBUTARY_RETENTION_SCHEDULE,
+      () => retentionRun({ dataSource, storage, storageIdentity, logger }, settings),
+      { name: 'retention', timezone: 'UTC', noOverlap: true },
+    );
+    logger.info({ retention: config.TRIBUTARY_RETENTION_SCHEDULE, logStorage: storage.location }, 'cron started');
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    });
+    await retention.stop();
+    // a run in progress finishes its batch before the database closes
+    while (retention.isBusy()) await new Promise((r) => setTimeout(r, 100));
+    await retention.destroy();
+    logger.info('cron stopped');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: err instanceof Error ? (err.stack ?? err.message) : String(err) })}\n`);
+  process.exit(1);
+});
