@@ -77,7 +77,7 @@ go_env() {
   export GOMODCACHE="$TRIBUTARY_CACHE_DIR/go/mod" GOCACHE="$TRIBUTARY_CACHE_DIR/go/build" GOFLAGS=-mod=mod GOTOOLCHAIN=local
 }
 
-# start_tool_builds: builds the slow cached tools (Temporal CLI, kube-apiserver, helm, Schemathesis)
+# start_tool_builds: builds the slow cached tools (Temporal CLI, MinIO, kube-apiserver, helm, Schemathesis)
 # in the background, niced, one after another, so a cold cache builds them while npm ci, typecheck,
 # lint and the TypeScript build run (those are mostly single-threaded). Each ensure script takes a
 # lock, so the foreground call that needs a tool later just waits for it; a failed background build
@@ -88,7 +88,7 @@ start_tool_builds() {
   local build_log="$TRIBUTARY_CACHE_DIR/tool-builds.log"
   log "building cached tools in the background (log: $build_log)"
   (
-    for tool in temporal kube-apiserver helm schemathesis; do
+    for tool in temporal minio kube-apiserver helm schemathesis; do
       nice -n 10 bash "$REPO_ROOT/tools/ensure-$tool.sh" >/dev/null || true
     done
   ) </dev/null >/dev/null 2>>"$build_log" &

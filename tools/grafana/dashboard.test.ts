@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry, HttpMetrics, SyncMetrics } from '@tributary/metrics';
 import { registerSweepMetrics } from '@tributary/pod-sweeper';
+import { CronMetrics } from '@tributary/cron';
 import { repoRoot } from '@tributary/testing';
 
 interface Dashboard {
@@ -11,10 +12,11 @@ interface Dashboard {
 }
 
 describe('the sample Grafana dashboard', () => {
-  it('queries only metrics that the server, the worker or the pod-sweeper register', async () => {
+  it('queries only metrics that the server, the worker, cron or the pod-sweeper register', async () => {
     const registry = createMetricsRegistry('any');
     new SyncMetrics(registry);
     new HttpMetrics(registry);
+    new CronMetrics(registry);
     registerSweepMetrics(registry, () => ({ cycles: 0, failedCycles: 0, deletedSucceeded: 0, deletedFailed: 0, deleteErrors: 0 }));
     const registered = new Set((await registry.getMetricsAsJSON()).map((metric) => metric.name));
 

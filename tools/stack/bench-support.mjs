@@ -28,6 +28,7 @@ export async function startBenchStack(label) {
     TRIBUTARY_WEBAPP_PORT: String(await freePort()),
     TRIBUTARY_SERVER_METRICS_PORT: String(await freePort()),
     TRIBUTARY_WORKER_METRICS_PORT: String(await freePort()),
+    TRIBUTARY_CRON_METRICS_PORT: String(await freePort()),
   });
   const stack = new Stack(settings, { log: (line) => log(`stack: ${line}`) });
   process.on('exit', () => stack.kill());

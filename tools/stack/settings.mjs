@@ -41,6 +41,7 @@ export function stackSettings(env = process.env) {
     /** each service's ops server (GET /metrics, /livez, /readyz), on loopback */
     serverMetricsPort: port(env, 'TRIBUTARY_SERVER_METRICS_PORT', 9464),
     workerMetricsPort: port(env, 'TRIBUTARY_WORKER_METRICS_PORT', 9465),
+    cronMetricsPort: port(env, 'TRIBUTARY_CRON_METRICS_PORT', 9466),
     /** set: use that database; unset: a PostgreSQL server in <data dir>/postgres on postgresPort */
     databaseUrl: env.DATABASE_URL || undefined,
     postgresPort: port(env, 'TRIBUTARY_POSTGRES_PORT', 15432),

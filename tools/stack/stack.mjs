@@ -174,7 +174,7 @@ export class Stack {
     this.#supervise(() => this.#startNode('worker', 'apps/worker/dist/main.js', { ...workerEnv, TRIBUTARY_ENV_STDIN: '1', TRIBUTARY_METRICS_PORT: String(s.workerMetricsPort) }, [], workerSecrets));
     await this.#waitForHealth();
     // maintenance (retention); after the server, which records the log storage it reads
-    this.#supervise(() => this.#startNode('cron', 'apps/cron/dist/main.js', appEnv));
+    this.#supervise(() => this.#startNode('cron', 'apps/cron/dist/main.js', { ...appEnv, TRIBUTARY_METRICS_PORT: String(s.cronMetricsPort) }));
     // the web UI's production build (tools/build-webapp.sh); its server calls the API on loopback
     this.log('starting the web UI');
     this.#supervise(() =>

@@ -88,6 +88,7 @@ describe('the embedded stack (npm start)', () => {
     env.TRIBUTARY_WEBAPP_PORT = String(await freePort());
     env.TRIBUTARY_SERVER_METRICS_PORT = String(await freePort());
     env.TRIBUTARY_WORKER_METRICS_PORT = String(await freePort());
+    env.TRIBUTARY_CRON_METRICS_PORT = String(await freePort());
     for (const name of [
       'DATABASE_URL',
       'TEMPORAL_ADDRESS',

@@ -1,2 +1,3 @@
 export { runRetention, type RetentionCounts, type RetentionDeps, type RetentionSettings } from './retention.js';
 export { retentionRun, RETENTION_LOCK_KEY, type RetentionRunResult } from './retention-job.js';
+export { CronMetrics } from './cron-metrics.js';

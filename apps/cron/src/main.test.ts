@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReadStorage } from '@tributary/db';
 import { LocalDirStorage } from '@tributary/storage';
-import { waitFor } from '@tributary/testing';
+import { freePort, promSample, waitFor } from '@tributary/testing';
 import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -56,9 +56,20 @@ describe('cron main (compiled)', () => {
     expect(await elsewhere.exited).toBe(2);
     expect(elsewhere.output()).toContain(`cron's log storage (local directory ${join(root, 'own-storage')}) is not the one the server reads (${serverStorage.location})`);
 
-    const cron = run({ DATABASE_URL: database.db.url, TRIBUTARY_STORAGE_DIR: serverStorage.rootDir, TRIBUTARY_RETENTION_SCHEDULE: '* * * * * *' });
+    const metricsPort = await freePort();
+    const cron = run({
+      DATABASE_URL: database.db.url,
+      TRIBUTARY_STORAGE_DIR: serverStorage.rootDir,
+      TRIBUTARY_RETENTION_SCHEDULE: '* * * * * *',
+      TRIBUTARY_METRICS_PORT: String(metricsPort),
+    });
     // a six-field schedule runs every second: wait for a run's line
     await waitFor(() => `a retention run: ${cron.output()}`, () => (cron.output().includes('"msg":"retention done"') ? true : undefined), 20_000);
+    const ops = `http://127.0.0.1:${metricsPort}`;
+    expect((await fetch(`${ops}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${ops}/metrics`)).text();
+    expect(promSample(metrics, 'tributary_cron_runs_total', { service: 'cron', job: 'retention', outcome: 'done' })).toBeGreaterThanOrEqual(1);
+    expect(promSample(metrics, 'tributary_retention_deleted_total', { service: 'cron', kind: 'logs' })).toBe(0);
     cron.child.kill('SIGTERM');
     expect(await cron.exited).toBe(0);
     expect(cron.output()).toContain('"msg":"cron stopped"');

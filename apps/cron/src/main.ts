@@ -5,8 +5,10 @@
  */
 import { ConfigError, createLogger, cronEnvSchema, loadConfig, storageChoiceOf, type CronConfig, type StorageChoice } from '@tributary/config';
 import { createDataSource, registeredStorage } from '@tributary/db';
+import { createMetricsRegistry, startOpsServer } from '@tributary/metrics';
 import { openStorage } from '@tributary/storage';
 import cron from 'node-cron';
+import { CronMetrics } from './cron-metrics.js';
 import { retentionRun } from './retention-job.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -52,12 +54,26 @@ async function main(): Promise<void> {
       batchSize: config.TRIBUTARY_RETENTION_BATCH_SIZE,
       maxBatches: config.TRIBUTARY_RETENTION_MAX_BATCHES,
     };
+    const registry = createMetricsRegistry('cron');
+    const metrics = new CronMetrics(registry);
     const retention = cron.schedule(
       config.TRIBUTARY_RETENTION_SCHEDULE,
-      () => retentionRun({ dataSource, storage, storageIdentity, logger }, settings),
+      async () => metrics.retentionRan(await retentionRun({ dataSource, storage, storageIdentity, logger }, settings)),
       { name: 'retention', timezone: 'UTC', noOverlap: true },
     );
-    logger.info({ retention: config.TRIBUTARY_RETENTION_SCHEDULE, logStorage: storage.location }, 'cron started');
+    const ops = await startOpsServer({
+      host: config.TRIBUTARY_METRICS_HOST,
+      port: config.TRIBUTARY_METRICS_PORT,
+      registry,
+      ready: async () => {
+        await dataSource.query('SELECT 1');
+        return { ready: true };
+      },
+    });
+    logger.info(
+      { retention: config.TRIBUTARY_RETENTION_SCHEDULE, logStorage: storage.location, metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics` },
+      'cron started',
+    );
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
     });
@@ -65,6 +81,7 @@ async function main(): Promise<void> {
     // a run in progress finishes its batch before the database closes
     while (retention.isBusy()) await new Promise((r) => setTimeout(r, 100));
     await retention.destroy();
+    await ops.close();
     logger.info('cron stopped');
   } finally {
     await dataSource.destroy();
