@@ -1,23 +1,26 @@
 /**
- * `node apps/cron/dist/main.js`: scheduled maintenance. Today one job, retention (retention.ts),
- * on TRIBUTARY_RETENTION_SCHEDULE. Expects a database the bootloader has migrated and the
+ * `node apps/cron/dist/main.js`: scheduled maintenance: retention (retention.ts) on
+ * TRIBUTARY_RETENTION_SCHEDULE and self-heal (self-heal.ts) on TRIBUTARY_SELF_HEAL_SCHEDULE. Expects a database the bootloader has migrated and the
  * log storage the server and the workers use. Stops on SIGINT/SIGTERM after the run in progress.
  */
 import { ConfigError, createLogger, cronEnvSchema, loadConfig, storageChoiceOf, type CronConfig, type StorageChoice } from '@tributary/config';
 import { createDataSource, registeredStorage } from '@tributary/db';
 import { createMetricsRegistry, startOpsServer } from '@tributary/metrics';
 import { openStorage } from '@tributary/storage';
+import { Client, Connection } from '@temporalio/client';
 import cron from 'node-cron';
 import { CronMetrics } from './cron-metrics.js';
 import { retentionRun } from './retention-job.js';
+import { selfHealRun } from './self-heal.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function parseEnv(env: NodeJS.ProcessEnv): { config: CronConfig; storage: StorageChoice } {
   const config = loadConfig(cronEnvSchema, env);
-  if (!cron.validate(config.TRIBUTARY_RETENTION_SCHEDULE)) {
-    throw new ConfigError([{ variable: 'TRIBUTARY_RETENTION_SCHEDULE', message: 'must be a cron expression, e.g. "17 * * * *"' }]);
-  }
+  const badSchedules = (['TRIBUTARY_RETENTION_SCHEDULE', 'TRIBUTARY_SELF_HEAL_SCHEDULE'] as const)
+    .filter((variable) => !cron.validate(config[variable]))
+    .map((variable) => ({ variable, message: 'must be a cron expression, e.g. "17 * * * *"' }));
+  if (badSchedules.length > 0) throw new ConfigError(badSchedules);
   return { config, storage: storageChoiceOf(config) };
 }
 
@@ -61,6 +64,14 @@ async function main(): Promise<void> {
       async () => metrics.retentionRan(await retentionRun({ dataSource, storage, storageIdentity, logger }, settings)),
       { name: 'retention', timezone: 'UTC', noOverlap: true },
     );
+    // lazy: retention runs while Temporal is down; self-heal then fails its run and tries again next minute
+    const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+    const temporal = new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE });
+    const selfHeal = cron.schedule(
+      config.TRIBUTARY_SELF_HEAL_SCHEDULE,
+      async () => metrics.selfHealRan(await selfHealRun({ dataSource, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger })),
+      { name: 'self-heal', timezone: 'UTC', noOverlap: true },
+    );
     const ops = await startOpsServer({
       host: config.TRIBUTARY_METRICS_HOST,
       port: config.TRIBUTARY_METRICS_PORT,
@@ -71,16 +82,18 @@ async function main(): Promise<void> {
       },
     });
     logger.info(
-      { retention: config.TRIBUTARY_RETENTION_SCHEDULE, logStorage: storage.location, metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics` },
+      { retention: config.TRIBUTARY_RETENTION_SCHEDULE, selfHeal: config.TRIBUTARY_SELF_HEAL_SCHEDULE, logStorage: storage.location, metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics` },
       'cron started',
     );
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
     });
-    await retention.stop();
+    const tasks = [retention, selfHeal];
+    for (const task of tasks) await task.stop();
     // a run in progress finishes its batch before the database closes
-    while (retention.isBusy()) await new Promise((r) => setTimeout(r, 100));
-    await retention.destroy();
+    while (tasks.some((task) => task.isBusy())) await new Promise((r) => setTimeout(r, 100));
+    for (const task of tasks) await task.destroy();
+    await temporalConnection.close();
     await ops.close();
     logger.info('cron stopped');
   } finally {

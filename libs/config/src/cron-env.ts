@@ -1,6 +1,6 @@
 /** Environment of apps/cron: the database, the log storage, and what each maintenance job keeps. */
 import { z } from 'zod';
-import { dataDirEnv, databaseEnv, logEnv, storageEnv, opsEnv } from './env-parts.js';
+import { dataDirEnv, databaseEnv, logEnv, storageEnv, opsEnv, temporalEnv } from './env-parts.js';
 
 const days = z.coerce.number().positive('must be a positive number of days');
 
@@ -10,6 +10,10 @@ export const cronEnvSchema = z.object({
   ...storageEnv.shape,
   ...logEnv.shape,
   ...opsEnv(9466).shape,
+  // self-heal starts connection workflows and looks up job workflows
+  ...temporalEnv.shape,
+  /** when self-heal runs (cron syntax, in UTC); default every minute */
+  TRIBUTARY_SELF_HEAL_SCHEDULE: z.string().min(1).default('* * * * *'),
   /** when retention runs (cron syntax, in UTC); default every hour at :17 */
   TRIBUTARY_RETENTION_SCHEDULE: z.string().min(1).default('17 * * * *'),
   /** attempt logs older than this are deleted (the last job of each connection keeps its logs) */

@@ -10,6 +10,7 @@ export {
   PostgresJobPersistence,
   catalogHash,
   recordSourceCatalog,
+  finishJob,
   type JobConfigSnapshot,
   type ActorSnapshot,
 } from './job-persistence/index.js';
