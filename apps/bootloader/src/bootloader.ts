@@ -3,11 +3,10 @@
  * migrates; the server and the worker expect a ready database.
  */
 import { TRIBUTARY_VERSION, type BootloaderConfig, type Logger } from '@tributary/config';
-import { createDataSource } from '@tributary/db';
 import { connectorCatalog } from './connector-catalog.js';
 import { ensureDefaultWorkspace, ensureFirstAdminToken, ensureFirstAdminUser } from './steps/first-admin.js';
 import { refuseDowngrade, stampVersion, storedVersion } from './steps/platform-version.js';
-import { seedDefinitions, type SpecFetcher } from './steps/seed-definitions.js';
+import { createDataSource, seedDefinitions, type SpecFetcher } from '@tributary/db';
 import { waitForDatabase } from './steps/wait-for-database.js';
 
 export interface BootloaderOptions {

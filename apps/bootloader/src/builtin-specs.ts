@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import type { Logger } from '@tributary/config';
 import { resolveBuiltinConnector } from '@tributary/connectors';
 import { ProcessLauncher } from '@tributary/launcher';
-import type { SpecFetcher } from './steps/seed-definitions.js';
+import type { SpecFetcher } from '@tributary/db';
 
 /**
  * Runs `spec` for builtin connectors (compiled libs/connectors, nothing to install).

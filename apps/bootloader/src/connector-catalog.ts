@@ -2,17 +2,8 @@
  * The connector definitions every installation starts with. PyPI versions are pinned:
  * a platform upgrade moves them, a user's "update version" is per installation.
  */
-import type { ConnectorRuntime } from '@tributary/launcher';
-import type { ActorType } from '@tributary/db';
+import type { ActorType, SeedDefinition } from '@tributary/db';
 
-export interface SeedDefinition {
-  actorType: ActorType;
-  name: string;
-  runtime: ConnectorRuntime;
-  version: string;
-  image: string | null;
-  documentationUrl: string | null;
-}
 
 const builtin = (actorType: ActorType, name: string, version: string): SeedDefinition => ({
   actorType,

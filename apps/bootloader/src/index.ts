@@ -1,4 +1,4 @@
 export { runBootloader, type BootloaderOptions, type StepReport } from './bootloader.js';
 export { builtinSpecFetcher } from './builtin-specs.js';
-export { connectorCatalog, type SeedDefinition } from './connector-catalog.js';
+export { connectorCatalog } from './connector-catalog.js';
 export { compareVersions } from './version-compare.js';

@@ -10,6 +10,7 @@ import { openStorage } from '@tributary/storage';
 import { Client, Connection } from '@temporalio/client';
 import cron from 'node-cron';
 import { CronMetrics } from './cron-metrics.js';
+import { definitionsRefreshRun } from './definitions-refresh.js';
 import { retentionRun } from './retention-job.js';
 import { selfHealRun } from './self-heal.js';
 
@@ -17,7 +18,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 function parseEnv(env: NodeJS.ProcessEnv): { config: CronConfig; storage: StorageChoice } {
   const config = loadConfig(cronEnvSchema, env);
-  const badSchedules = (['TRIBUTARY_RETENTION_SCHEDULE', 'TRIBUTARY_SELF_HEAL_SCHEDULE'] as const)
+  const badSchedules = (['TRIBUTARY_RETENTION_SCHEDULE', 'TRIBUTARY_SELF_HEAL_SCHEDULE', 'TRIBUTARY_REGISTRY_SCHEDULE'] as const)
     .filter((variable) => !cron.validate(config[variable]))
     .map((variable) => ({ variable, message: 'must be a cron expression, e.g. "17 * * * *"' }));
   if (badSchedules.length > 0) throw new ConfigError(badSchedules);
@@ -72,6 +73,14 @@ async function main(): Promise<void> {
       async () => metrics.selfHealRan(await selfHealRun({ dataSource, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger })),
       { name: 'self-heal', timezone: 'UTC', noOverlap: true },
     );
+    const connectorRegistry = config.TRIBUTARY_CONNECTOR_REGISTRY;
+    const refresh = connectorRegistry
+      ? cron.schedule(
+          config.TRIBUTARY_REGISTRY_SCHEDULE,
+          async () => metrics.ran('definitions-refresh', await definitionsRefreshRun({ dataSource, logger }, connectorRegistry)),
+          { name: 'definitions-refresh', timezone: 'UTC', noOverlap: true },
+        )
+      : undefined;
     const ops = await startOpsServer({
       host: config.TRIBUTARY_METRICS_HOST,
       port: config.TRIBUTARY_METRICS_PORT,
@@ -82,13 +91,13 @@ async function main(): Promise<void> {
       },
     });
     logger.info(
-      { retention: config.TRIBUTARY_RETENTION_SCHEDULE, selfHeal: config.TRIBUTARY_SELF_HEAL_SCHEDULE, logStorage: storage.location, metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics` },
+      { retention: config.TRIBUTARY_RETENTION_SCHEDULE, selfHeal: config.TRIBUTARY_SELF_HEAL_SCHEDULE, registry: connectorRegistry ?? 'none', logStorage: storage.location, metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics` },
       'cron started',
     );
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
     });
-    const tasks = [retention, selfHeal];
+    const tasks = [retention, selfHeal, ...(refresh ? [refresh] : [])];
     for (const task of tasks) await task.stop();
     // a run in progress finishes its batch before the database closes
     while (tasks.some((task) => task.isBusy())) await new Promise((r) => setTimeout(r, 100));

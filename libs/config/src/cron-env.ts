@@ -14,6 +14,9 @@ export const cronEnvSchema = z.object({
   ...temporalEnv.shape,
   /** when self-heal runs (cron syntax, in UTC); default every minute */
   TRIBUTARY_SELF_HEAL_SCHEDULE: z.string().min(1).default('* * * * *'),
+  /** an operator's connector registry (a JSON file path or an http(s) URL) re-read on TRIBUTARY_REGISTRY_SCHEDULE; unset: none */
+  TRIBUTARY_CONNECTOR_REGISTRY: z.string().min(1).optional(),
+  TRIBUTARY_REGISTRY_SCHEDULE: z.string().min(1).default('23 * * * *'),
   /** when retention runs (cron syntax, in UTC); default every hour at :17 */
   TRIBUTARY_RETENTION_SCHEDULE: z.string().min(1).default('17 * * * *'),
   /** attempt logs older than this are deleted (the last job of each connection keeps its logs) */

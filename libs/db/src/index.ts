@@ -27,3 +27,4 @@ export {
   type StorageIdentity,
   type AttemptLogLocation,
 } from './storage-registration.js';
+export { seedDefinitions, type SeedDefinition, type SeedResult, type SpecFetcher } from './seed-definitions.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { ActorDefinitionEntity, createDataSource } from '@tributary/db';
+import { createDataSource } from './data-source.js';
+import { ActorDefinitionEntity } from './entities/index.js';
 import { createTestDatabase, type TestDatabase } from '@tributary/testing';
-import type { SeedDefinition } from '../connector-catalog.js';
-import { seedDefinitions } from './seed-definitions.js';
+import { seedDefinitions, type SeedDefinition } from './seed-definitions.js';
 
 const faker = (version: string): SeedDefinition => ({
   actorType: 'source',

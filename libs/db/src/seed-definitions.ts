@@ -1,8 +1,21 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
-import { ActorDefinitionEntity, INSTALLED_RUNTIMES } from '@tributary/db';
+import type { ConnectorRuntime } from '@tributary/launcher';
 import type { ConnectorSpecification } from '@tributary/protocol';
-import type { SeedDefinition } from '../connector-catalog.js';
+import { ActorDefinitionEntity, INSTALLED_RUNTIMES, type ActorType } from './entities/index.js';
+
+/**
+ * A connector definition from a registry: the catalog shipped with the platform (the bootloader
+ * seeds it) or an operator's own (cron's definitions refresh re-reads it).
+ */
+export interface SeedDefinition {
+  actorType: ActorType;
+  name: string;
+  runtime: ConnectorRuntime;
+  version: string;
+  image: string | null;
+  documentationUrl: string | null;
+}
 
 export interface SeedResult {
   created: string[];
