@@ -218,7 +218,8 @@ describe('authentication and roles on every route', () => {
         checked++;
       }
       // the ids are real: A's own admin reads them
-      if (route.method === 'GET') {
+      // (the seeded attempt wrote no log: its own admin is told so with a 404, see logs.test.ts)
+      if (route.method === 'GET' && !route.url.endsWith('/logs')) {
         const own = await api.request('GET', path, { token: credential('A workspace_admin').token });
         expect(own.status, `GET ${path} as A workspace_admin: ${own.text}`).toBe(200);
       }

@@ -82,4 +82,14 @@ describe('job history through the HTTP API', () => {
     expect((await api.request('GET', '/api/v1/jobs/abc')).body).toMatchObject({ status: 400, errors: [{ parameter: 'jobId' }] });
     expect((await api.request('GET', '/api/v1/jobs/999999')).status).toBe(404);
   });
+
+  it('takes any RFC 3339 date-time as a filter (year 0006 with an offset, a leap second) and refuses a day that does not exist', async () => {
+    for (const value of ['0006-07-11T09:54:03+16:16', '2016-12-31T23:59:60Z', '2026-01-01t00:00:00z']) {
+      const res = await api.request('GET', `/api/v1/jobs?createdAfter=${encodeURIComponent(value)}&createdBefore=${encodeURIComponent(value)}`);
+      expect(res.status, `${value}: ${res.text}`).toBe(200);
+    }
+    const feb30 = await api.request('GET', '/api/v1/jobs?createdBefore=2026-02-30T00:00:00Z');
+    expect(feb30.status).toBe(400);
+    expect(feb30.body).toMatchObject({ errors: [{ parameter: 'createdBefore' }] });
+  });
 });

@@ -20,6 +20,8 @@ describe('worker environment', () => {
       jobOptions: undefined,
       allowCommandConnectors: false,
       logLevel: 'info',
+      metricsHost: '127.0.0.1',
+      metricsPort: 9465,
       workflowBundlePath: undefined,
     });
   });

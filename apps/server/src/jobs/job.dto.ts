@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import type { AttemptStats } from '@tributary/domain';
 import type { AttemptEntity, JobEntity } from '@tributary/db';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
+import { IsDateTime } from '../validation/date-time.js';
 import { IsOmittable } from '../validation/request-body.js';
 
 export const JOB_TYPES = ['sync', 'clear', 'refresh'] as const;
@@ -176,12 +177,12 @@ export class ListJobsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'created at or after' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsDateTime()
   createdAfter?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'created before' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsDateTime()
   createdBefore?: string;
 }
 

@@ -1,3 +1,4 @@
+import { dateTimeValue } from '../validation/date-time.js';
 import { DomainError, ErrorCode, notFound, streamDescriptorKey } from '@tributary/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { And, Equal, In, LessThan, MoreThanOrEqual, Raw, type DataSource, type FindOperator, type FindOptionsWhere } from 'typeorm';
@@ -50,8 +51,8 @@ export class JobsService {
     if (query.connectionId) connection.push(Equal(query.connectionId));
     if (workspaceId) connection.push(Raw(CONNECTIONS_OF_WORKSPACE, { scopeWorkspaceId: workspaceId }));
     const created: FindOperator<Date>[] = [];
-    if (query.createdAfter) created.push(MoreThanOrEqual(new Date(query.createdAfter)));
-    if (query.createdBefore) created.push(LessThan(new Date(query.createdBefore)));
+    if (query.createdAfter) created.push(MoreThanOrEqual(dateTimeValue(query.createdAfter)));
+    if (query.createdBefore) created.push(LessThan(dateTimeValue(query.createdBefore)));
     const where: FindOptionsWhere<JobEntity> = {
       ...(connection.length > 0 ? { connectionId: connection.length === 1 ? connection[0] : And(...connection) } : {}),
       ...(query.status ? { status: query.status } : {}),
