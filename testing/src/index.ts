@@ -18,4 +18,5 @@ export { childPids, isAlive } from './processes.js';
 export { minioServer, startTestMinio, type TestMinio } from './minio.js';
 export { startTestTemporal, type TestTemporal } from './temporal.js';
 export { waitFor } from './wait-for.js';
+export { capturedLogger } from './captured-logger.js';
 export { promSample } from './prometheus.js';

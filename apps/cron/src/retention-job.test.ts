@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@tributary/config';
 import { LocalDirStorage } from '@tributary/storage';
+import { capturedLogger } from '@tributary/testing';
 import { createMigratedDatabase, seedConnection, type MigratedDatabase } from '@tributary/testing/db';
 import { RETENTION_LOCK_KEY, retentionRun } from './retention-job.js';
 
@@ -14,17 +13,7 @@ const SETTINGS = { logsMaxAgeMs: 1000, jobsMaxAgeMs: 1000, batchSize: 10, maxBat
 describe('a scheduled retention run', () => {
   let database: MigratedDatabase;
   let root: string;
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    name: 'cron-test',
-    level: 'info',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        callback();
-      },
-    }),
-  });
+  const { logger, lines } = capturedLogger('cron-test');
 
   beforeAll(async () => {
     database = await createMigratedDatabase('retention-job');

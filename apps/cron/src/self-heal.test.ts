@@ -1,13 +1,11 @@
 // Self-heal against a real Temporal dev server and PostgreSQL (no worker: the workflows it
 // starts stay RUNNING, waiting for one, which is all these checks need).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@tributary/config';
 import { AttemptEntity, JobEntity } from '@tributary/db';
 import { connectionWorkflowId, syncJobWorkflowId, WORKFLOW_TYPES } from '@tributary/workflows';
-import { startTestTemporal, type TestTemporal } from '@tributary/testing';
+import { capturedLogger, startTestTemporal, type TestTemporal } from '@tributary/testing';
 import { createMigratedDatabase, seedConnection, type MigratedDatabase } from '@tributary/testing/db';
 import { ORPHAN_GRACE_SECONDS, runSelfHeal, selfHealRun } from './self-heal.js';
 
@@ -17,17 +15,7 @@ describe('self-heal', () => {
   let connection: Connection;
   let client: Client;
   const taskQueue = `self-heal-${randomUUID()}`;
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    name: 'cron-test',
-    level: 'info',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        callback();
-      },
-    }),
-  });
+  const { logger, lines } = capturedLogger('cron-test');
   const runtime = { kind: 'builtin', name: 'source-sample' } as const;
 
   beforeAll(async () => {
