@@ -53,6 +53,16 @@ describe('sync triggers', () => {
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toContain('token');
 
+    // a trigger of a connection whose sync is running is refused, naming the running job
+    const busy = await syncs.connection({ count: 1000, records_per_batch: 10, sleep_ms_per_batch: 100 });
+    const busyTrigger = (await api.request('POST', `/api/v1/connections/${busy}/triggers`, { body: { name: 'busy' } })).body as { url: string };
+    const running = await api.request('POST', '/api/v1/jobs', { body: { connectionId: busy, jobType: 'sync' } });
+    expect(running.status, running.text).toBe(201);
+    const refused = await post(busyTrigger.url);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ runningJobId: (running.body as { id: string }).id });
+    await api.request('POST', `/api/v1/jobs/${(running.body as { id: string }).id}/cancel`);
+
     expect(api.logLines.join('')).toContain('/api/v1/sync-triggers/trt_');
     expect(api.logLines.join('')).not.toContain(token);
     expect(api.logLines.join('')).not.toContain(token.slice(12));
