@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const libs = ['domain', 'protocol', 'launcher', 'replication', 'connectors', 'config', 'db', 'workflows', 'api-client', 'storage', 'metrics'];
-const apps = ['cli', 'server', 'worker', 'bootloader', 'pod-sweeper', 'cron'];
+const apps = ['cli', 'server', 'worker', 'bootloader', 'pod-sweeper', 'cron', 'orchestrator'];
 
 // Tests import workspace packages from source, so no build is needed for in-process code.
 // Connector processes spawned by tests run the compiled dist/ (npm test builds first).

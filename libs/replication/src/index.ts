@@ -5,6 +5,9 @@
  * stream prefix: destinationCatalog, destinationStream).
  */
 export * from './types.js';
+export type { ReplicationPodInput } from './pod-input.js';
+export { clearingLauncher } from './clearing-launcher.js';
+export { describePace } from './describe-pace.js';
 export { replicate, DEFAULT_KILL_GRACE_MS, DEFAULT_PROGRESS_INTERVAL_MS } from './replicate.js';
 export { mergeState, stateForSource, stateKey } from './state-tracker.js';
 export { RecordPeeker, NOT_SURE } from './record-peek.js';

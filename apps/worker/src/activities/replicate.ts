@@ -9,14 +9,12 @@ import { CancelledFailure } from '@temporalio/common';
 import type { FailureReason } from '@tributary/domain';
 import type { ConnectorLauncher } from '@tributary/launcher';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationResult, type ReplicationTotals } from '@tributary/replication';
-import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, ReplicateHeartbeat, SyncConfig } from '@tributary/workflows';
+import { clearingLauncher, describePace, replicate, type ReplicationOptions, type ReplicationProgress, type ReplicationTotals } from '@tributary/replication';
+import { attemptOutcome, type AttemptOutcome, type JobPersistence, type ReplicateActivityInput, type ReplicateHeartbeat, type SyncConfig } from '@tributary/workflows';
 import { attemptFailure } from '../attempt-failure.js';
-import { attemptOutcome } from '../attempt-outcome.js';
 import type { AttemptLogs } from '../attempt-logs.js';
 import { ConnectorOutputMasking } from '../connector-output-masking.js';
 import { checksBeforeWriting, destinationGateOf, type ChecksBeforeWriting, type WriteVerdict } from './checks-before-writing.js';
-import { clearingLauncher } from './clear-launcher.js';
 import { withFreshGenerations } from './fresh-generations.js';
 import { ConnectorConfigUpdates } from './connector-config-updates.js';
 
@@ -40,16 +38,6 @@ export const STATE_SAVE_RETRY = { retries: 8, minTimeout: 500, maxTimeout: 10_00
 function describeStreams(config: SyncConfig): string {
   const names = config.catalog.streams.map(({ stream }) => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name));
   return names.length > 0 ? `streams: ${names.join(', ')}` : 'no streams';
-}
-
-/** Who set the pace: how long the source waited for the destination to take its records. */
-function describePace(result: ReplicationResult): string {
-  const { sourcePauses, pausedMs, maxQueuedBytes } = result.backpressure;
-  const seconds = (ms: number) => (ms / 1000).toFixed(1);
-  return (
-    `pace: the source waited ${seconds(pausedMs)} s of ${seconds(result.endedAt - result.startedAt)} s for the destination ` +
-    `(${sourcePauses} pauses, at most ${(maxQueuedBytes / 1048576).toFixed(1)} MiB queued)`
-  );
 }
 
 export function replicateActivity(deps: ReplicateActivityDeps) {

@@ -1,0 +1,125 @@
+/**
+ * Everything a replication pod tells the platform goes through the Config API with the
+ * attempt's own runner token (the pod holds no database or storage credentials):
+ * - committed state: awaited, retried for about a minute, before the engine takes the next
+ *   one (a state the API did not confirm fails the attempt; nothing is acknowledged early);
+ * - progress: at most every progressIntervalMs, the last one always;
+ * - log lines: batched, one call in flight, in order;
+ * - the outcome, last, once the logs are flushed.
+ */
+import pRetry from 'p-retry';
+import { maskFailure, maskSecrets, type ConnectorRole, type LogEntry, type SecretMasker } from '@tributary/domain';
+import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
+import type { AttemptOutcome } from '@tributary/workflows';
+
+/** The runner endpoints of one attempt. Each call rejects when the API did not take it. */
+export interface RunnerApi {
+  progress(progress: ReplicationProgress): Promise<void>;
+  state(state: ReplicationState, totals: ReplicationTotals): Promise<void>;
+  logs(entries: LogEntry[]): Promise<void>;
+  configUpdate(role: ConnectorRole, config: Record<string, unknown>): Promise<void>;
+  outcome(outcome: AttemptOutcome): Promise<void>;
+}
+
+export interface AttemptReporterOptions {
+  secretValues: readonly string[];
+  /** default 2 s, as the worker persists progress */
+  progressIntervalMs?: number;
+  /** default 500 ms */
+  logFlushIntervalMs?: number;
+  retry?: { retries: number; minTimeout: number; maxTimeout: number };
+  /** where the reporter's own troubles go (the container's stderr) */
+  warn?: (message: string) => void;
+}
+
+const MAX_LOG_BATCH = 1_000;
+const DEFAULT_RETRY = { retries: 8, minTimeout: 500, maxTimeout: 10_000 };
+
+export class AttemptReporter {
+  private readonly mask: SecretMasker;
+  private readonly retry: { retries: number; minTimeout: number; maxTimeout: number };
+  private readonly warn: (message: string) => void;
+  private pendingLogs: LogEntry[] = [];
+  private logChain: Promise<void> = Promise.resolve();
+  private logTimer: NodeJS.Timeout | undefined;
+  private lastProgressAt = 0;
+  private progressChain: Promise<void> = Promise.resolve();
+  private progressBusy = false;
+  private configUpdates: Promise<void>[] = [];
+
+  constructor(
+    private readonly api: RunnerApi,
+    private readonly options: AttemptReporterOptions,
+  ) {
+    this.mask = maskSecrets(options.secretValues);
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.warn = options.warn ?? ((message) => process.stderr.write(`${message}\n`));
+  }
+
+  private withRetry(what: string, call: () => Promise<void>): Promise<void> {
+    return pRetry(call, {
+      ...this.retry,
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
+        this.warn(`could not send the ${what} (try ${attemptNumber}, ${retriesLeft} left): ${error.message}`),
+    });
+  }
+
+  /** never blocks: lines are sent in batches, in order */
+  readonly log = (entry: LogEntry): void => {
+    this.pendingLogs.push({ ...entry, message: this.mask(entry.message) });
+    if (this.pendingLogs.length >= MAX_LOG_BATCH) this.sendLogs();
+    else this.logTimer ??= setTimeout(() => this.sendLogs(), this.options.logFlushIntervalMs ?? 500);
+  };
+
+  private sendLogs(): void {
+    clearTimeout(this.logTimer);
+    this.logTimer = undefined;
+    const batch = this.pendingLogs.splice(0, MAX_LOG_BATCH);
+    if (batch.length === 0) return;
+    this.logChain = this.logChain
+      .then(() => this.withRetry('log lines', () => this.api.logs(batch)))
+      .catch((err: Error) => this.warn(`dropped ${batch.length} log lines: ${err.message}`));
+    if (this.pendingLogs.length > 0) this.sendLogs();
+  }
+
+  /** every line logged so far, sent */
+  async flushLogs(): Promise<void> {
+    this.sendLogs();
+    await this.logChain;
+  }
+
+  readonly progress = (progress: ReplicationProgress): void => {
+    const due = progress.done || Date.now() - this.lastProgressAt >= (this.options.progressIntervalMs ?? 2_000);
+    // one call at a time; only the last one waits its turn
+    if (!due || (this.progressBusy && !progress.done)) return;
+    this.lastProgressAt = Date.now();
+    this.progressBusy = true;
+    this.progressChain = this.progressChain
+      .then(() => this.api.progress(progress))
+      .catch((err: Error) => this.log({ timestamp: Date.now(), level: 'warn', origin: 'platform', message: `could not report progress: ${err.message}` }))
+      .finally(() => {
+        this.progressBusy = false;
+      });
+  };
+
+  /** resolves once the API has the state durably; rejects (failing the attempt) when it never did */
+  readonly stateCommitted = (state: ReplicationState, totals: ReplicationTotals): Promise<void> =>
+    this.withRetry('committed state', () => this.api.state(state, totals));
+
+  readonly configUpdate = (role: ConnectorRole, config: Record<string, unknown>): void => {
+    this.configUpdates.push(
+      this.withRetry(`${role}'s new config`, () => this.api.configUpdate(role, config)).catch((err: Error) =>
+        this.log({ timestamp: Date.now(), level: 'error', origin: 'platform', message: `the ${role}'s new config was not saved: ${err.message}` }),
+      ),
+    );
+  };
+
+  /** The last word: pending config updates, progress and logs first, then the outcome (masked). */
+  async finish(outcome: AttemptOutcome): Promise<void> {
+    await Promise.all(this.configUpdates);
+    await this.progressChain;
+    await this.flushLogs();
+    const masked = { ...outcome, failures: outcome.failures.map((f) => maskFailure(f, this.mask)) };
+    await this.withRetry('outcome', () => this.api.outcome(masked));
+  }
+}

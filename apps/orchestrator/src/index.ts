@@ -1,0 +1,3 @@
+export { AttemptReporter, type RunnerApi } from './attempt-reporter.js';
+export { pipeLauncher } from './pipe-launcher.js';
+export { preparePod } from './prepare.js';
