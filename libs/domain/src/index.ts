@@ -56,3 +56,4 @@ export {
   type NotificationChannelKind,
   type DeliveryStatus,
 } from './notifications.js';
+export type { ResourceRequirements, JobType } from './resources.js';

@@ -9,3 +9,4 @@ export { pypiInstallDir } from './pypi-runtime.js';
 export { npmInstallTarget } from './npm-runtime.js';
 export { createRunDir, sweepStaleRunDirs, RUN_DIR_PREFIX, type ConnectorUser, type RunDir } from './run-dirs.js';
 export * from './replication-pod-layout.js';
+export * from './replication-pods.js';

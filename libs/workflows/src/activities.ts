@@ -13,6 +13,8 @@ export interface ReplicateActivityInput {
   attemptNumber: number;
   /** run `check` on both connectors before replicating (the previous attempt or job failed) */
   checkConnectorsFirst?: boolean;
+  /** pick up the attempt's replication pod that a previous worker started (Kubernetes), start nothing */
+  reattach?: boolean;
 }
 
 export interface TributaryActivities {
@@ -27,6 +29,8 @@ export interface TributaryActivities {
    * fails with an ApplicationFailure whose first detail is the AttemptOutcome otherwise.
    */
   replicate(input: ReplicateActivityInput): Promise<AttemptOutcome>;
+  /** whether the attempt's replication pod is there to re-attach to (always false where attempts run in the worker) */
+  canReattach(input: AttemptRef): Promise<boolean>;
   /** nextStep: after a failed attempt, "retried in 10 s: ..." or "not retried: ..." (also written to the attempt's log) */
   finishAttempt(input: AttemptRef & { outcome: AttemptOutcome; nextStep?: string }): Promise<void>;
   /** connectionId: absent in histories recorded before it was passed (metrics label it unknown) */

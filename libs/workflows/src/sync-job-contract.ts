@@ -61,6 +61,9 @@ export interface SyncJobInput {
 
 export const REPLICATE_HEARTBEAT_TIMEOUT_MS = 30_000;
 
+/** The replicate activity's failure type when its worker shut down while the attempt's pod runs on: another worker picks it up. */
+export const POD_DETACHED_FAILURE = 'ReplicationPodDetached';
+
 export type AttemptStatus = 'succeeded' | 'failed' | 'cancelled';
 export type JobStatus = AttemptStatus;
 

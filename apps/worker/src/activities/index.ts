@@ -18,6 +18,8 @@ export function createActivities(deps: ActivityDeps): TributaryActivities {
   return {
     runConnectorCommand: connectorCommandActivity(deps.launcher, deps.secretKey, deps.persistence),
     replicate: replicateActivity(deps),
+    // a pod outlives the worker that started it; an attempt in this process does not
+    canReattach: async (ref) => (deps.podAttempts ? deps.podAttempts.pods.exists(ref) : false),
     ...jobBookkeepingActivities(deps.persistence, deps.attemptLogs, deps.jobOptions, deps.metrics),
   };
 }

@@ -15,6 +15,7 @@ import {
   TimeoutFailure,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -22,6 +23,7 @@ import type { TributaryActivities } from '../activities.js';
 import { describeNextStep, nextStepAfterFailure, resolveRetryPolicy } from '../retry-policy.js';
 import { cancelSyncJobSignal, syncJobStatusQuery } from '../signals.js';
 import {
+  POD_DETACHED_FAILURE,
   REPLICATE_HEARTBEAT_TIMEOUT_MS,
   type AttemptOutcome,
   type AttemptSummary,
@@ -74,6 +76,15 @@ function outcomeOfFailure(err: unknown): AttemptOutcome {
   return { ...EMPTY_OUTCOME, status: 'failed', failures: [platformFailure(`the attempt failed in the platform: ${message}`)] };
 }
 
+/** The worker watching an attempt died, hung or shut down: the attempt itself may run on. */
+function lostItsWorker(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  return err.cause instanceof TimeoutFailure || (err.cause instanceof ApplicationFailure && err.cause.type === POD_DETACHED_FAILURE);
+}
+
+/** How often one attempt is picked up again from its replication pod before it counts as failed. */
+const MAX_REATTACHES = 5;
+
 export async function syncJobWorkflow(input: SyncJobInput): Promise<SyncJobResult> {
   const { connectionId, jobId } = input;
   const policy = resolveRetryPolicy(input.retryPolicy);
@@ -115,7 +126,23 @@ export async function syncJobWorkflow(input: SyncJobInput): Promise<SyncJobResul
       let outcome: AttemptOutcome;
       try {
         attemptScope = new CancellationScope();
-        outcome = await attemptScope.run(() => replicate({ ...ref, checkConnectorsFirst }));
+        outcome = await attemptScope.run(async () => {
+          for (let reattaches = 0; ; reattaches++) {
+            try {
+              return await replicate({ ...ref, checkConnectorsFirst, ...(reattaches > 0 ? { reattach: true } : {}) });
+            } catch (err) {
+              // in Kubernetes the attempt runs in its own pod, which outlives the worker that
+              // watched it: another worker picks it up instead of starting the attempt over
+              const again =
+                lostItsWorker(err) &&
+                !cancelRequested &&
+                reattaches < MAX_REATTACHES &&
+                patched('reattach-replication-pod') &&
+                (await bookkeeping.canReattach(ref));
+              if (!again) throw err;
+            }
+          }
+        });
       } catch (err) {
         outcome = outcomeOfFailure(err);
         // a workflow cancellation (not our signal) also lands here
