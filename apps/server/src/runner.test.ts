@@ -134,7 +134,7 @@ describe('runner routes (a replication pod reporting its attempt)', () => {
     const { ref, token } = await runningAttempt();
     const batch = (call: number, size: number) =>
       Array.from({ length: size }, (_, n) => ({ timestamp: 1_764_800_000_000 + n, level: 'info', origin: 'destination', message: `call ${call} line ${n} key=${SECRET}` }));
-    // calls sent at once for one attempt are appended one after the other, never interleaved
+    // calls sent at once: each call's lines stay together, in their order
     const results = await Promise.all([1, 2, 3].map((call) => post(ref, 'logs', token, { entries: batch(call, 1500) })));
     expect(results.map((r) => r.status)).toEqual([204, 204, 204]);
     expect((await post(ref, 'logs', token, { entries: [{ timestamp: 1_764_800_009_000, level: 'error', origin: 'replication', message: 'the end' }] })).status).toBe(204);
@@ -211,6 +211,19 @@ describe('runner routes (a replication pod reporting its attempt)', () => {
       expect(res.status, `${what} after the attempt finished: ${res.text}`).toBe(401);
     }
     expect(await written(target.ref, target.sourceId)).toEqual(finished);
+  });
+
+  it('a runner credential is issued only for a running attempt of that connection', async () => {
+    const { ref, token } = await runningAttempt();
+    const other = await runningAttempt();
+    expect(token).toMatch(/^trr_[A-Za-z0-9_-]{43}$/);
+    // only the hash is stored
+    const [{ hash }] = (await api.dataSource.query('SELECT runner_token_hash AS hash FROM attempt WHERE job_id = $1', [ref.jobId])) as [{ hash: string }];
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    await expect(persistence.issueRunnerToken({ ...ref, connectionId: other.ref.connectionId })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(persistence.issueRunnerToken({ ...ref, attemptNumber: 2 })).rejects.toMatchObject({ code: 'not_found' });
+    await persistence.finishAttempt(ref, outcome);
+    await expect(persistence.issueRunnerToken(ref)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('a bad body is a 400 problem+json naming the field, and writes nothing', async () => {
