@@ -15,6 +15,7 @@ import { DefinitionInstallStatus1764400000000 } from './1764400000000-definition
 import { ActorPreviousConfiguration1764450000000 } from './1764450000000-actor-previous-configuration.js';
 import { Notifications1764700000000 } from './1764700000000-notifications.js';
 import { ConnectionTriggers1764750000000 } from './1764750000000-connection-triggers.js';
+import { AttemptRunner1764800000000 } from './1764800000000-attempt-runner.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -29,4 +30,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ActorPreviousConfiguration1764450000000,
   Notifications1764700000000,
   ConnectionTriggers1764750000000,
+  AttemptRunner1764800000000,
 ];

@@ -17,6 +17,7 @@ import { HealthController } from './health/health.controller.js';
 import { ALLOW_COMMAND_CONNECTORS, BACKGROUND_INSTALLS, DATA_SOURCE, LOGGER, NOTIFICATIONS, PENDING_INSTALLS_INTERVAL_MS, SECRET_KEY, TEMPORAL } from './infrastructure/tokens.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LogsModule } from './logs/logs.module.js';
+import { RunnerModule } from './runner/runner.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SessionVerifier } from './sessions/session-verifier.js';
 import { StateModule } from './state/state.module.js';
@@ -74,7 +75,7 @@ export class AppModule {
   static with(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule, TriggersModule, UsersModule],
+      imports: [InfrastructureModule.with(deps), ApiTokensModule, WorkspacesModule, DefinitionsModule, ActorsModule, ConnectionsModule, JobsModule, StateModule, LogsModule.with(deps.storage), RunnerModule.with(deps.storage), SessionsModule.with(deps.sessionTtlMs), NotificationsModule, TriggersModule, UsersModule],
       controllers: [HealthController, VersionController],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

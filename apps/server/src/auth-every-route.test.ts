@@ -116,7 +116,11 @@ describe('authentication and roles on every route', () => {
     for (const [path, item] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(item)) {
         const access = routeAccessOf(op.operationId);
-        if (access !== 'public') expect(op['x-minimum-role'], key(method, path)).toBe(access);
+        // runner routes take a replication pod's per-attempt credential, no role
+        if (access === 'runner') {
+          expect(op.security, key(method, path)).toEqual([{ runner: [] }]);
+          expect(op['x-minimum-role'], key(method, path)).toBeUndefined();
+        } else if (access !== 'public') expect(op['x-minimum-role'], key(method, path)).toBe(access);
       }
   });
 
@@ -155,10 +159,20 @@ describe('authentication and roles on every route', () => {
     const routes = [...apiRoutes].sort((a, b) => Number(a.url.endsWith('/sessions/current') && a.method === 'DELETE') - Number(b.url.endsWith('/sessions/current') && b.method === 'DELETE'));
     const labels = ['instance_admin', ...WORKSPACE_ROLES.map((r) => `A ${r}`), 'A workspace_viewer session', 'A workspace_editor session'];
     let forbidden = 0;
+    let runnerRoutes = 0;
     for (const route of routes) {
       const access = routeAccessOf(operationOf.get(key(route.method, toOpenApiPath(route.url))));
       if (access === 'public') continue;
       expect(access, `${route.method} ${route.url} has an access rule`).toBeDefined();
+      if (access === 'runner') {
+        // no user credential opens a runner route, whatever its role (runner.test.ts tests the runner credential)
+        for (const label of labels) {
+          const res = await api.request(route.method, route.url.replace(/:\w+/g, '1'), { token: credential(label).token, body: {} });
+          expect(res.status, `${route.method} ${route.url} as ${label}: ${res.text}`).toBe(401);
+        }
+        runnerRoutes++;
+        continue;
+      }
       // ids that name nothing: the answer is about the role, and nothing is changed
       const path = route.url.replace(/:\w+/g, ANY_ID);
       for (const label of labels) {
@@ -176,6 +190,7 @@ describe('authentication and roles on every route', () => {
       }
     }
     expect(forbidden).toBeGreaterThan(40);
+    expect(runnerRoutes).toBe(5);
   });
 
   it("a workspace token gets 404 for every resource of another workspace, the same as for one that does not exist", async () => {
@@ -196,6 +211,8 @@ describe('authentication and roles on every route', () => {
       // definitions are the instance's, shared by every workspace
       if (params.length === 0 || params.includes('definitionId') || PUBLIC_ROUTES.includes(key(route.method, toOpenApiPath(route.url)))) continue;
       const access = routeAccessOf(operationOf.get(key(route.method, toOpenApiPath(route.url))))!;
+      // a runner credential names its one attempt (runner.test.ts)
+      if (access === 'runner') continue;
       const path = route.url.replace(/:(\w+)/g, (_m, name: string) => realId[name] ?? ANY_ID);
       // a body that passes validation, so the answer is the lookup's
       // (an update must set something: a name is valid for every PATCH)

@@ -9,7 +9,7 @@ export type Problem = Schemas['ProblemDto'];
 export interface TributaryClientOptions {
   /** the server's origin, e.g. http://127.0.0.1:8000 (paths carry the /api/v1 prefix) */
   baseUrl: string;
-  /** an API token (`trb_...`) or a web UI session (`trs_...`); none for the public routes (health, sign-in) */
+  /** an API token (`trb_...`) or a web UI session (`trs_...`); a replication pod's attempt credential (`trr_...`) for the runner routes; none for the public routes (health, sign-in) */
   token?: string;
   /** a custom fetch, e.g. for tests or proxies */
   fetch?: ClientOptions['fetch'];

@@ -573,6 +573,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runner/jobs/{jobId}/attempts/{attemptNumber}/config-updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A connector's own new config (CONTROL CONNECTOR_CONFIG), saved to the attempt's source or destination
+         * @description Needs the runner credential of this attempt (`trr_...`); user credentials are refused.
+         */
+        post: operations["saveRunnerConfigUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runner/jobs/{jobId}/attempts/{attemptNumber}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lines for the attempt's log, appended in order with the connection's secrets masked
+         * @description Needs the runner credential of this attempt (`trr_...`); user credentials are refused.
+         */
+        post: operations["appendRunnerLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runner/jobs/{jobId}/attempts/{attemptNumber}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The attempt's outcome (an AttemptOutcome), read by the worker once the pod has ended
+         * @description Needs the runner credential of this attempt (`trr_...`); user credentials are refused.
+         */
+        post: operations["reportRunnerOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runner/jobs/{jobId}/attempts/{attemptNumber}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The attempt's live progress (a ReplicationProgress), about once a second
+         * @description Needs the runner credential of this attempt (`trr_...`); user credentials are refused.
+         */
+        post: operations["reportRunnerProgress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runner/jobs/{jobId}/attempts/{attemptNumber}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * State the destination committed, with the totals at that commit: answered once it is durable
+         * @description Needs the runner credential of this attempt (`trr_...`); user credentials are refused.
+         */
+        post: operations["commitRunnerState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -1814,6 +1914,121 @@ export interface components {
             }[];
             /** @enum {string} */
             stateType: "legacy" | "global" | "stream";
+        };
+        RunnerConfigUpdateDto: {
+            /** @description the connector's whole new config (CONTROL CONNECTOR_CONFIG), checked against its spec */
+            config: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description whose config: the source or the destination of the attempt
+             * @enum {string}
+             */
+            role: "source" | "destination";
+        };
+        RunnerConfigUpdateResponseDto: {
+            /** @description the top-level fields that changed */
+            changedFields: string[];
+        };
+        RunnerFailureDto: {
+            internalMessage?: string;
+            message: string;
+            /** @enum {string} */
+            origin: "platform" | "source" | "destination" | "replication";
+            stackTrace?: string;
+            stream?: components["schemas"]["RunnerStreamDescriptorDto"];
+            /** @description epoch milliseconds */
+            timestamp: number;
+            /** @enum {string} */
+            type: "system_error" | "config_error" | "transient_error";
+        };
+        RunnerLogEntryDto: {
+            /** @enum {string} */
+            level: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+            /** @description masked with the attempt's secrets before it is stored */
+            message: string;
+            /** @enum {string} */
+            origin: "platform" | "source" | "destination" | "replication";
+            /** @description epoch milliseconds */
+            timestamp: number;
+        };
+        RunnerLogsDto: {
+            /** @description appended in this order */
+            entries: components["schemas"]["RunnerLogEntryDto"][];
+        };
+        RunnerOutcomeDto: {
+            bytesCommitted: number;
+            bytesEmitted: number;
+            /** @description the cause first */
+            failures: components["schemas"]["RunnerFailureDto"][];
+            recordsCommitted: number;
+            recordsEmitted: number;
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "cancelled";
+            streamStats: components["schemas"]["RunnerStreamStatsDto"][];
+        };
+        RunnerProgressDto: {
+            bytesCommitted: number;
+            bytesEmitted: number;
+            bytesPerSecond: number;
+            /** @description the last report of the attempt */
+            done: boolean;
+            elapsedMs: number;
+            invalidMessages: number;
+            recordsCommitted: number;
+            recordsEmitted: number;
+            recordsPerSecond: number;
+            /** @description bytes read from the source's stdout */
+            sourceBytesRead: number;
+            stateMessagesCommitted: number;
+            stateMessagesEmitted: number;
+            streams: components["schemas"]["RunnerStreamProgressDto"][];
+        };
+        RunnerStateDto: {
+            /** @description the full committed state (Airbyte STATE messages of one type: STREAM messages, or one GLOBAL or LEGACY message); empty: no state */
+            state: {
+                [key: string]: unknown;
+            }[];
+            /** @description the totals at this commit */
+            totals: components["schemas"]["RunnerTotalsDto"];
+        };
+        RunnerStreamDescriptorDto: {
+            name: string;
+            namespace?: string;
+        };
+        RunnerStreamProgressDto: {
+            bytesCommitted: number;
+            bytesEmitted: number;
+            estimatedBytes?: number;
+            estimatedRecords?: number;
+            name: string;
+            namespace?: string;
+            recordsCommitted: number;
+            recordsEmitted: number;
+            /**
+             * @description the source's last TRACE STREAM_STATUS
+             * @enum {string}
+             */
+            status?: "STARTED" | "RUNNING" | "COMPLETE" | "INCOMPLETE";
+        };
+        RunnerStreamStatsDto: {
+            bytesCommitted: number;
+            bytesEmitted: number;
+            name: string;
+            namespace?: string;
+            recordsCommitted: number;
+            recordsEmitted: number;
+        };
+        RunnerTotalsDto: {
+            bytesCommitted: number;
+            bytesEmitted: number;
+            invalidMessages: number;
+            recordsCommitted: number;
+            recordsEmitted: number;
+            /** @description bytes read from the source's stdout */
+            sourceBytesRead: number;
+            stateMessagesCommitted: number;
+            stateMessagesEmitted: number;
         };
         RunningJobDto: {
             /** @example 42 */
@@ -4949,6 +5164,349 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    saveRunnerConfigUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the attempt of the credential */
+                attemptNumber: number;
+                /** @description the job of the credential */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerConfigUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunnerConfigUpdateResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid runner credential, or its attempt has finished */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The runner credential is for another attempt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The config does not satisfy the connector's spec (`errors` names each field); the saved one stays */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    appendRunnerLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the attempt of the credential */
+                attemptNumber: number;
+                /** @description the job of the credential */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerLogsDto"];
+            };
+        };
+        responses: {
+            /** @description Appended and durable */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid runner credential, or its attempt has finished */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The runner credential is for another attempt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The log storage cannot be written right now; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    reportRunnerOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the attempt of the credential */
+                attemptNumber: number;
+                /** @description the job of the credential */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerOutcomeDto"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid runner credential, or its attempt has finished */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The runner credential is for another attempt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    reportRunnerProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the attempt of the credential */
+                attemptNumber: number;
+                /** @description the job of the credential */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerProgressDto"];
+            };
+        };
+        responses: {
+            /** @description Saved (ignored once the attempt has finished) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid runner credential, or its attempt has finished */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The runner credential is for another attempt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    commitRunnerState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the attempt of the credential */
+                attemptNumber: number;
+                /** @description the job of the credential */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerStateDto"];
+            };
+        };
+        responses: {
+            /** @description Saved durably: the next attempt resumes from it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid runner credential, or its attempt has finished */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The runner credential is for another attempt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The attempt is no longer running: the state is not saved */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,11 @@ export {
   catalogHash,
   recordSourceCatalog,
   finishJob,
+  RUNNER_TOKEN_PREFIX,
+  RUNNER_TOKEN_PATTERN,
+  issueRunnerToken,
+  saveRunnerOutcome,
+  verifyRunnerToken,
   type JobConfigSnapshot,
   type ActorSnapshot,
 } from './job-persistence/index.js';

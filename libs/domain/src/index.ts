@@ -47,6 +47,7 @@ export {
   jobPodLabels,
   type JobPodLabelValues,
 } from './job-pod-labels.js';
+export { RESOURCE_REQUIREMENT_FIELDS, isKubernetesQuantity, type JobType, type ResourceRequirements } from './resources.js';
 export {
   NOTIFICATION_EVENTS,
   NOTIFICATION_CHANNEL_KINDS,
@@ -56,4 +57,3 @@ export {
   type NotificationChannelKind,
   type DeliveryStatus,
 } from './notifications.js';
-export type { ResourceRequirements, JobType } from './resources.js';

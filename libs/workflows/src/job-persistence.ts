@@ -94,6 +94,16 @@ export interface JobPersistence {
   persistState(ref: AttemptRef, state: ReplicationState, totals: ReplicationTotals): Promise<void>;
   /** latest live progress (throttled by the caller) */
   persistProgress(ref: AttemptRef, progress: ReplicationProgress): Promise<void>;
+  /** the last progress persistProgress saved for the attempt (undefined before the first) */
+  loadProgress(ref: AttemptRef): Promise<ReplicationProgress | undefined>;
+  /**
+   * A new credential (`trr_...`) for a replication pod of this running attempt to call the
+   * Config API's runner routes with; issuing again replaces it. It stops working when the
+   * attempt finishes.
+   */
+  issueRunnerToken(ref: AttemptRef): Promise<string>;
+  /** the outcome a replication pod reported for the attempt (undefined when it reported none) */
+  loadRunnerOutcome(ref: AttemptRef): Promise<AttemptOutcome | undefined>;
   /** nextStep: after a failed attempt, what happens next, in words (describeNextStep) */
   finishAttempt(ref: AttemptRef, outcome: AttemptOutcome, nextStep?: string): Promise<void>;
   finishJob(jobId: string, result: SyncJobResult): Promise<void>;

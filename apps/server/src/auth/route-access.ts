@@ -11,7 +11,11 @@
  */
 import type { Role } from '@tributary/domain';
 
-export type RouteAccess = 'public' | Role;
+/**
+ * `runner`: a replication pod's per-attempt credential (`trr_...`) and nothing else; the user
+ * guard lets these through to the runner guard (runner/runner.guard.ts), which checks it.
+ */
+export type RouteAccess = 'public' | 'runner' | Role;
 
 const VIEWER = 'workspace_viewer';
 const EDITOR = 'workspace_editor';
@@ -108,6 +112,13 @@ export const ROUTE_ACCESS = {
   getAttemptLogs: VIEWER,
   createJob: EDITOR,
   cancelJob: EDITOR,
+
+  // what a replication pod reports about its own attempt: its trr_ credential only, never a user's
+  reportRunnerProgress: 'runner',
+  commitRunnerState: 'runner',
+  appendRunnerLogs: 'runner',
+  saveRunnerConfigUpdate: 'runner',
+  reportRunnerOutcome: 'runner',
 } as const satisfies Record<string, RouteAccess>;
 
 export type OperationId = keyof typeof ROUTE_ACCESS;

@@ -20,6 +20,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription('Configure sources, destinations and connections, and run syncs. Errors are RFC 9457 application/problem+json.')
     .setVersion(TRIBUTARY_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API token (`trb_...`)' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "a replication pod's per-attempt credential (`trr_...`): the runner routes only" }, 'runner')
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
@@ -121,7 +122,7 @@ const problem = (description: string) => ({
 
 /**
  * What each operation needs, from the access table (auth/route-access.ts): public operations
- * get `security: []`; every other one names its least role (`x-minimum-role`, and in its
+ * get `security: []`; runner operations take only the runner credential; every other one names its least role (`x-minimum-role`, and in its
  * description) and can answer 401 and 403.
  */
 function addAccess(document: OpenAPIObject): void {
@@ -132,6 +133,13 @@ function addAccess(document: OpenAPIObject): void {
       const access = routeAccessOf(operation.operationId);
       if (access === 'public') {
         operation.security = [];
+        continue;
+      }
+      if (access === 'runner') {
+        operation.security = [{ runner: [] }];
+        operation.description = [operation.description, "Needs the runner credential of this attempt (`trr_...`); user credentials are refused."].filter(Boolean).join('\n\n');
+        operation.responses['401'] ??= problem('Missing or invalid runner credential, or its attempt has finished');
+        operation.responses['403'] ??= problem('The runner credential is for another attempt');
         continue;
       }
       if (access) {

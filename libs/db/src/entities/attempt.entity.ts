@@ -1,5 +1,5 @@
 import type { AttemptStats, FailureReason } from '@tributary/domain';
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { CreatedAt, UpdatedAt } from './columns.js';
 import { JobEntity } from './job.entity.js';
 
@@ -38,6 +38,19 @@ export class AttemptEntity {
 
   @Column({ name: 'log_path', type: 'text', nullable: true })
   logPath!: string | null;
+
+  /** SHA-256 of the attempt's runner credential (`trr_...`, libs/db runner-tokens.ts); null when none was issued */
+  @Index('uq_attempt_runner_token_hash', { unique: true })
+  @Column({ name: 'runner_token_hash', type: 'text', nullable: true, select: false })
+  runnerTokenHash!: string | null;
+
+  /** the outcome a replication pod reported (the worker finishes the attempt with it once the pod ended) */
+  @Column({ name: 'runner_outcome', type: 'jsonb', nullable: true })
+  runnerOutcome!: Record<string, unknown> | null;
+
+  /** the last live progress of the attempt (a ReplicationProgress), for heartbeats while a pod runs */
+  @Column({ type: 'jsonb', nullable: true })
+  progress!: Record<string, unknown> | null;
 
   @CreatedAt()
   createdAt!: Date;

@@ -31,8 +31,9 @@ export async function createAttempt(dataSource: DataSource, jobId: string): Prom
 export async function persistProgress(dataSource: DataSource, ref: AttemptRef, progress: ReplicationProgress): Promise<void> {
   if (!isJobId(ref.jobId)) throw notFound('job', ref.jobId);
   await dataSource.query(
-    `UPDATE attempt SET stats = ${monotonicStatsSql('$3')}, updated_at = now() WHERE job_id = $1 AND attempt_number = $2 AND status = 'running'`,
-    [ref.jobId, ref.attemptNumber, JSON.stringify(statsFromProgress(progress))],
+    `UPDATE attempt SET stats = ${monotonicStatsSql('$3')}, progress = $4::jsonb, updated_at = now()
+      WHERE job_id = $1 AND attempt_number = $2 AND status = 'running'`,
+    [ref.jobId, ref.attemptNumber, JSON.stringify(statsFromProgress(progress)), JSON.stringify(progress)],
   );
 }
 

@@ -29,6 +29,7 @@ import { startNewGenerations } from './new-generations.js';
 import { saveConnectorConfig } from './connector-config-update.js';
 import { isJobId, isUuid } from './ids.js';
 import { readSnapshot } from './job-snapshot.js';
+import { issueRunnerToken, loadProgress, loadRunnerOutcome } from './runner.js';
 
 export class PostgresJobPersistence implements JobPersistence {
   /** `secretKey`: TRIBUTARY_SECRET_KEY, to decrypt connector configs */
@@ -116,6 +117,18 @@ export class PostgresJobPersistence implements JobPersistence {
 
   persistProgress(ref: AttemptRef, progress: ReplicationProgress): Promise<void> {
     return persistProgress(this.dataSource, ref, progress);
+  }
+
+  loadProgress(ref: AttemptRef): Promise<ReplicationProgress | undefined> {
+    return loadProgress(this.dataSource, ref);
+  }
+
+  issueRunnerToken(ref: AttemptRef): Promise<string> {
+    return issueRunnerToken(this.dataSource, ref);
+  }
+
+  loadRunnerOutcome(ref: AttemptRef): Promise<AttemptOutcome | undefined> {
+    return loadRunnerOutcome(this.dataSource, ref);
   }
 
   finishAttempt(ref: AttemptRef, outcome: AttemptOutcome, nextStep?: string): Promise<void> {
