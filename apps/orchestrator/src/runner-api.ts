@@ -1,21 +1,22 @@
-/** The runner endpoints of one attempt, called with its runner token. */
+/** The runner endpoints of one attempt (typed by the committed OpenAPI document), called with its runner token. */
+import { createTributaryClient, type Schemas } from '@tributary/api-client';
 import type { RunnerApi } from './attempt-reporter.js';
 
 export function httpRunnerApi(apiUrl: string, token: string, attempt: { jobId: string; attemptNumber: number }): RunnerApi {
-  const base = `${apiUrl.replace(/\/+$/, '')}/api/v1/runner/jobs/${encodeURIComponent(attempt.jobId)}/attempts/${attempt.attemptNumber}`;
-  const post = async (path: string, body: unknown): Promise<void> => {
-    const response = await fetch(`${base}/${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  const api = createTributaryClient({ baseUrl: apiUrl, token });
+  const params = { path: { jobId: attempt.jobId, attemptNumber: attempt.attemptNumber } };
+  const check = ({ error, response }: { error?: unknown; response: Response }, what: string): void => {
+    if (!response.ok) throw new Error(`${what}: ${response.status} ${error ? JSON.stringify(error) : response.statusText}`);
   };
+  const base = '/api/v1/runner/jobs/{jobId}/attempts/{attemptNumber}' as const;
   return {
-    progress: (progress) => post('progress', progress),
-    state: (state, totals) => post('state', { state, totals }),
-    logs: (entries) => post('logs', { entries }),
-    configUpdate: (role, config) => post('config-updates', { role, config }),
-    outcome: (outcome) => post('outcome', outcome),
+    progress: async (progress) =>
+      check(await api.POST(`${base}/progress`, { params, body: progress as Schemas['RunnerProgressDto'] }), 'progress'),
+    state: async (state, totals) =>
+      check(await api.POST(`${base}/state`, { params, body: { state, totals } as Schemas['RunnerStateDto'] }), 'state'),
+    logs: async (entries) => check(await api.POST(`${base}/logs`, { params, body: { entries } as Schemas['RunnerLogsDto'] }), 'logs'),
+    configUpdate: async (role, config) =>
+      check(await api.POST(`${base}/config-updates`, { params, body: { role, config } }), 'config update'),
+    outcome: async (outcome) => check(await api.POST(`${base}/outcome`, { params, body: outcome as Schemas['RunnerOutcomeDto'] }), 'outcome'),
   };
 }
