@@ -53,8 +53,8 @@ export interface E2eStack {
 }
 
 export interface E2eStackOptions {
-  /** extra environment for the worker and server (e.g. a short retry backoff) */
-  env?: Record<string, string>;
+  /** extra environment for the worker and server (e.g. a short retry backoff); a function gets the server's URL */
+  env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
 }
 
 /** Builds the compiled entry points and the worker's workflow bundle (incremental: fast when up to date). */
@@ -128,7 +128,7 @@ export async function startE2eStack(label: string, options: E2eStackOptions = {}
     PORT: String(port),
     // every server and worker of every test stack on a free port of its own
     TRIBUTARY_METRICS_PORT: '0',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(`http://127.0.0.1:${port}`) : options.env),
   };
 
   const bootloader = startProcess('bootloader', 'apps/bootloader/dist/main.js', env);
