@@ -45,8 +45,10 @@ export {
   JOB_POD_SELECTOR,
   JOB_TYPE_LABEL,
   jobPodLabels,
+  labelValue,
   type JobPodLabelValues,
 } from './job-pod-labels.js';
+export type { JobType, ResourceRequirements } from './resources.js';
 export {
   NOTIFICATION_EVENTS,
   NOTIFICATION_CHANNEL_KINDS,
