@@ -14,6 +14,7 @@ const alias = {
   '@tributary/testing/spec-samples': `${root}testing/src/webapp/spec-samples.ts`,
   '@tributary/testing': `${root}testing/src/index.ts`,
   '@tributary/workflows/workflows': `${root}libs/workflows/src/workflows/index.ts`,
+  '@tributary/launcher/kubernetes': `${root}libs/launcher/src/kubernetes/index.ts`,
   ...Object.fromEntries(libs.map((l) => [`@tributary/${l}`, `${root}libs/${l}/src/index.ts`])),
   ...Object.fromEntries(apps.map((a) => [`@tributary/${a}`, `${root}apps/${a}/src/index.ts`])),
   '@tributary/migrations': `${root}migrations/src/index.ts`,
@@ -47,7 +48,8 @@ export default defineConfig({
     // one real PostgreSQL server per run, for every project: testing/src/postgres.ts
     globalSetup: [`${root}testing/src/vitest/postgres-setup.ts`],
     projects: [
-      ...libs.map((l) => project(l, `libs/${l}`)),
+      // the launcher's Kubernetes tests need the API server: in the kubernetes project
+      ...libs.map((l) => project(l, `libs/${l}`, ['src/**/*.test.ts'], 60_000, l === 'launcher' ? ['src/kubernetes/**'] : [])),
       ...apps.map((a) => project(a, `apps/${a}`, ['src/**/*.test.ts'], 60_000, ['src/**/*.install.test.ts'])),
       // every seeded PyPI connector installs and answers spec (slow the first time: cached after)
       project('seeded-connectors', 'apps/bootloader', ['src/**/*.install.test.ts'], 16 * 60_000),
@@ -59,7 +61,7 @@ export default defineConfig({
       // `npm start`'s supervisor (tools/stack), run as a process like a user runs it
       project('tools', 'tools', ['stack/**/*.test.ts', 'architecture/**/*.test.ts', 'grafana/**/*.test.ts'], 180_000),
       // a real kube-apiserver + etcd, the fake kubelet, the Helm chart
-      project('kubernetes', '.', ['testing/src/kubernetes/**/*.test.ts', 'charts/**/*.test.ts'], 120_000),
+      project('kubernetes', '.', ['testing/src/kubernetes/**/*.test.ts', 'libs/launcher/src/kubernetes/**/*.test.ts', 'charts/**/*.test.ts'], 120_000),
     ],
   },
 });

@@ -26,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bootloaderEnvSchema,
   createLogger,
+  kubernetesLauncherEnvSchema,
   loadConfig,
   parseSecretKey,
   podSweeperEnvSchema,
@@ -180,8 +181,10 @@ describe('Helm chart charts/tributary', () => {
     const read = new Set(
       [serverEnvSchema, workerEnvSchema, bootloaderEnvSchema, podSweeperEnvSchema].flatMap((schema) => Object.keys(schema.shape)),
     );
+    // the worker's job pod settings, read when TRIBUTARY_LAUNCHER=kubernetes
+    for (const name of Object.keys(kubernetesLauncherEnvSchema.shape)) read.add(name);
     expect([...read].filter((name) => !declared.includes(name) && !setByTemplates.includes(name))).toEqual([]);
-    expect(declared.filter((name) => name !== 'existingSecret' && name !== 'TRIBUTARY_LAUNCHER' && !read.has(name))).toEqual([]);
+    expect(declared.filter((name) => name !== 'existingSecret' && !read.has(name))).toEqual([]);
   });
 
   it.each(VALUES_FILES.map((file) => [file ?? 'defaults', file]))(
@@ -200,6 +203,7 @@ describe('Helm chart charts/tributary', () => {
       expect(() => loadConfig(serverEnvSchema, { ...env, ...serverOwn })).not.toThrow();
       expect(() => loadConfig(workerEnvSchema, env)).not.toThrow();
       expect(() => loadConfig(bootloaderEnvSchema, env)).not.toThrow();
+      expect(() => loadConfig(kubernetesLauncherEnvSchema, env)).not.toThrow();
       // the sweeper gets the ConfigMap only
       expect(loadConfig(podSweeperEnvSchema, configMap.data ?? {}).TRIBUTARY_KUBERNETES_NAMESPACE).toBe(
         file === 'ci/kubernetes-launcher-values.yaml' ? 'tributary-jobs' : 'tributary',

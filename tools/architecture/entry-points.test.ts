@@ -39,6 +39,7 @@ function packagesIn(urls: string[]): Set<string> {
 const ENTRIES: Record<string, Heavy[]> = {
   '@tributary/protocol': [],
   '@tributary/launcher': [],
+  '@tributary/launcher/kubernetes': ['kubernetes'],
   '@tributary/replication': [],
   '@tributary/storage': [],
   '@tributary/storage/s3': ['s3'],
@@ -68,5 +69,6 @@ describe('entry points', () => {
   it('sees a heavy client when one is loaded (the check is not blind)', async () => {
     expect(packagesIn(await loadedBy('@tributary/db')).has('typeorm')).toBe(true);
     expect(packagesIn(await loadedBy('@tributary/storage/s3')).has('minio')).toBe(true);
+    expect(packagesIn(await loadedBy('@tributary/launcher/kubernetes')).has('@kubernetes/client-node')).toBe(true);
   });
 });

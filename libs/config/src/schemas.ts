@@ -1,5 +1,6 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
+import { launcherEnv } from './kubernetes-env.js';
 import { commandConnectorsEnv, connectorUserEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, opsEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
 
 export const serverEnvSchema = z.object({
@@ -38,6 +39,7 @@ export const workerEnvSchema = z.object({
   ...jobRetryEnv.shape,
   ...commandConnectorsEnv.shape,
   ...connectorUserEnv.shape,
+  ...launcherEnv.shape,
   ...opsEnv(9465).shape,
   ...logEnv.shape,
 });

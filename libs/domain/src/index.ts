@@ -45,6 +45,7 @@ export {
   JOB_POD_SELECTOR,
   JOB_TYPE_LABEL,
   jobPodLabels,
+  labelValue,
   type JobPodLabelValues,
 } from './job-pod-labels.js';
 export { RESOURCE_REQUIREMENT_FIELDS, isKubernetesQuantity, type JobType, type ResourceRequirements } from './resources.js';

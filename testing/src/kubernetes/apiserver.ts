@@ -9,6 +9,7 @@
  *   // kube.kubeConfig: a KubeConfig for @kubernetes/client-node, as cluster admin
  *   // kube.kubeconfigPath: the same as a file, for helm
  *   // await kube.createNamespace('jobs'): a namespace with its `default` service account
+ *   // kube.kubeletTls: a serving certificate the API server trusts, for FakeKubelet's log endpoint
  *
  * Everything listens on loopback ports picked free at start, with TLS from a CA made for this
  * server alone; authentication by static bearer tokens, authorization by RBAC. There is no
@@ -40,6 +41,11 @@ export interface TestKubernetes {
   server: string;
   /** PEM of the CA that signed the server's certificate */
   caPem: string;
+  /**
+   * a serving certificate for 127.0.0.1 signed by that CA (PEM), for a kubelet: the API server
+   * proxies `pods/log` to the kubelet endpoint of the pod's Node and checks it against the CA
+   */
+  kubeletTls: { cert: string; key: string };
   /** bearer token of a cluster admin (group system:masters) */
   adminToken: string;
   /** cluster admin KubeConfig */
@@ -106,6 +112,9 @@ export async function startTestKubernetes(): Promise<TestKubernetes> {
       `--cert-dir=${join(dir, 'certs')}`,
       `--tls-cert-file=${pki.serverCert}`,
       `--tls-private-key-file=${pki.serverKey}`,
+      // pods/log: the API server calls the node's kubelet endpoint at its InternalIP, over TLS it verifies
+      `--kubelet-certificate-authority=${pki.caCert}`,
+      '--kubelet-preferred-address-types=InternalIP',
       `--token-auth-file=${join(dir, 'tokens.csv')}`,
       '--authorization-mode=RBAC',
       `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
@@ -129,6 +138,7 @@ export async function startTestKubernetes(): Promise<TestKubernetes> {
     return {
       server,
       caPem: pki.caPem,
+      kubeletTls: pki.kubeletTls,
       adminToken,
       kubeConfig,
       kubeconfigPath,
@@ -168,13 +178,15 @@ function kubeConfigWith(server: string, caPem: string, user: string, token: stri
 
 interface Pki {
   caPem: string;
+  caCert: string;
+  kubeletTls: { cert: string; key: string };
   serverCert: string;
   serverKey: string;
   serviceAccountPublicKey: string;
   serviceAccountPrivateKey: string;
 }
 
-/** A CA, a serving certificate for 127.0.0.1 signed by it, and the service-account signing key pair. */
+/** A CA, serving certificates for 127.0.0.1 signed by it (API server, kubelet), and the service-account signing key pair. */
 async function writePki(dir: string): Promise<Pki> {
   const file = (name: string) => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -191,35 +203,38 @@ async function writePki(dir: string): Promise<Pki> {
     '-out',
     file('ca.crt'),
   ]);
-  await run('openssl', ['req', ...ec, '-subj', '/CN=kube-apiserver', '-keyout', file('server.key'), '-out', file('server.csr')]);
-  await writeFile(
-    file('server.ext'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n',
-  );
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.crt'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '3',
-    '-extfile',
-    file('server.ext'),
-    '-out',
-    file('server.crt'),
-  ]);
+  const serving = async (name: string, subjectAltName: string) => {
+    await run('openssl', ['req', ...ec, '-subj', `/CN=${name}`, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`)]);
+    await writeFile(file(`${name}.ext`), `subjectAltName=${subjectAltName}\nextendedKeyUsage=serverAuth\n`);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '3',
+      '-extfile',
+      file(`${name}.ext`),
+      '-out',
+      file(`${name}.crt`),
+    ]);
+  };
+  await serving('kube-apiserver', 'IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc');
+  await serving('kubelet', 'IP:127.0.0.1,DNS:localhost');
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   await writeFile(file('sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
   await writeFile(file('sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   return {
     caPem: await readFile(file('ca.crt'), 'utf8'),
-    serverCert: file('server.crt'),
-    serverKey: file('server.key'),
+    caCert: file('ca.crt'),
+    kubeletTls: { cert: await readFile(file('kubelet.crt'), 'utf8'), key: await readFile(file('kubelet.key'), 'utf8') },
+    serverCert: file('kube-apiserver.crt'),
+    serverKey: file('kube-apiserver.key'),
     serviceAccountPublicKey: file('sa.pub'),
     serviceAccountPrivateKey: file('sa.key'),
   };

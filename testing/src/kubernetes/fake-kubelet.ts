@@ -20,12 +20,20 @@
  * - env: values, `$(VAR)` references, secretKeyRef, configMapKeyRef, fieldRef, envFrom;
  * - init containers run one after the other, then the containers together; restartPolicy
  *   is Never whatever the spec says (job pods never restart).
+ * - a Secret volume whose Secret does not exist yet is waited for (ContainerCreating), as a
+ *   kubelet retries the mount.
+ * With `tls` (TestKubernetes.kubeletTls) it is also a Node: it registers one whose kubelet
+ * endpoint serves `GET /containerLogs/{namespace}/{pod}/{container}` (`follow`, `tailLines`,
+ * `limitBytes`) over HTTPS, so `pods/log` through the real API server reaches it.
  * Hooks for what a node does to pods: `unschedulable` keeps a pod Pending with the
  * scheduler's Unschedulable condition; `oomKill()` kills a container as the kernel's OOM
  * killer would (exit 137, reason OOMKilled). Deleting a pod stops its processes (SIGTERM,
  * SIGKILL after the grace period) and then removes it, as the kubelet confirms a deletion.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,6 +72,8 @@ export interface FakeKubeletOptions {
   images: Record<string, ImageRuntime>;
   /** a message keeps the pod Pending and unscheduled, e.g. `0/1 nodes are available: 1 Insufficient memory.` */
   unschedulable?: (pod: V1Pod) => string | undefined;
+  /** a serving certificate for 127.0.0.1 the API server trusts: register a Node and serve container logs */
+  tls?: { cert: string; key: string };
 }
 
 interface RunningContainer {
@@ -79,6 +89,10 @@ interface PodRun {
   containers: Map<string, RunningContainer>;
   /** container logs (stdout and stderr interleaved), kept after exit */
   logs: Map<string, string>;
+  /** `data:<container>` (a chunk) and `end:<container>` (it exited), for followed logs */
+  logEvents: EventEmitter;
+  /** containers that have run and exited */
+  ended: Set<string>;
   writes: Promise<void>;
   deleting: boolean;
   done: Promise<void>;
@@ -91,6 +105,7 @@ export class FakeKubelet {
   private readonly core: CoreV1Api;
   private readonly runs = new Map<string, PodRun>();
   private informer: ReturnType<typeof makeInformer<V1Pod>> | undefined;
+  private logServer: Server | undefined;
   private root = '';
   private stopped = false;
 
@@ -101,6 +116,7 @@ export class FakeKubelet {
 
   async start(): Promise<void> {
     this.root = await mkdtemp(join(tmpdir(), 'tributary-kubelet-'));
+    if (this.options.tls) await this.registerNode(this.options.tls);
     const { namespace } = this.options;
     const path = namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods';
     const list = () => (namespace ? this.core.listNamespacedPod({ namespace }) : this.core.listPodForAllNamespaces());
@@ -120,6 +136,7 @@ export class FakeKubelet {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.informer?.stop();
+    await new Promise<void>((resolve) => (this.logServer ? this.logServer.close(() => resolve()) : resolve()));
     for (const run of this.runs.values()) for (const c of run.containers.values()) killGroup(c.child, 'SIGKILL');
     await Promise.all([...this.runs.values()].map((run) => run.done.catch(() => undefined)));
     await rm(this.root, { recursive: true, force: true });
@@ -144,7 +161,63 @@ export class FakeKubelet {
   }
 
   private findRun(namespace: string, podName: string): PodRun | undefined {
-    return [...this.runs.values()].find((r) => r.pod.metadata?.namespace === namespace && r.pod.metadata?.name === podName);
+    // the newest pod of that name: a name may be used again after a deletion
+    return [...this.runs.values()].reverse().find((r) => r.pod.metadata?.namespace === namespace && r.pod.metadata?.name === podName);
+  }
+
+  /** Serves container logs on a free port, then registers the Node with that kubelet endpoint (or updates it). */
+  private async registerNode(tls: { cert: string; key: string }): Promise<void> {
+    const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.serveLogs(req.url ?? '/', res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.logServer = server;
+    const port = (server.address() as { port: number }).port;
+    const status = {
+      addresses: [
+        { type: 'InternalIP', address: '127.0.0.1' },
+        { type: 'Hostname', address: this.nodeName },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: port } },
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: new Date(), lastTransitionTime: new Date() }],
+    };
+    try {
+      await this.core.createNode({ body: { metadata: { name: this.nodeName }, status } });
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409) throw error;
+    }
+    // create may drop the status: set it the way a kubelet reports it
+    await this.core.patchNodeStatus({ name: this.nodeName, body: { status } }, MERGE_PATCH);
+  }
+
+  /** `GET /containerLogs/{namespace}/{pod}/{container}`, as the kubelet answers the API server's proxied pods/log. */
+  private serveLogs(url: string, res: ServerResponse): void {
+    const { pathname, searchParams } = new URL(url, 'https://kubelet');
+    const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(pathname);
+    const fail = (status: number, message: string) => void res.writeHead(status, { 'content-type': 'text/plain' }).end(message);
+    if (!match) return fail(404, `no such endpoint: ${pathname}`);
+    const [namespace, podName, container] = match.slice(1).map(decodeURIComponent) as [string, string, string];
+    const run = this.findRun(namespace, podName);
+    if (!run) return fail(404, `pod "${podName}" not found on this node`);
+    const started = run.containers.has(container) || run.ended.has(container);
+    if (!started) return fail(400, `container "${container}" in pod "${podName}" is waiting to start`);
+    let text = run.logs.get(container) ?? '';
+    const tailLines = searchParams.get('tailLines');
+    if (tailLines !== null) text = text.split(/(?<=\n)/).slice(-Number(tailLines)).join('');
+    const limitBytes = searchParams.get('limitBytes');
+    if (limitBytes !== null) text = Buffer.from(text).subarray(0, Number(limitBytes)).toString();
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write(text);
+    if (searchParams.get('follow') !== 'true' || run.ended.has(container)) return void res.end();
+    const onData = (chunk: Buffer) => res.write(chunk);
+    const onEnd = () => {
+      run.logEvents.off(`data:${container}`, onData);
+      res.end();
+    };
+    run.logEvents.on(`data:${container}`, onData);
+    run.logEvents.once(`end:${container}`, onEnd);
+    res.once('close', () => {
+      run.logEvents.off(`data:${container}`, onData);
+      run.logEvents.off(`end:${container}`, onEnd);
+    });
   }
 
   private onPod(pod: V1Pod): void {
@@ -164,6 +237,8 @@ export class FakeKubelet {
       status: { ...pod.status, phase: 'Pending' },
       containers: new Map(),
       logs: new Map(),
+      logEvents: new EventEmitter().setMaxListeners(0),
+      ended: new Set(),
       writes: Promise.resolve(),
       deleting: false,
       done: Promise.resolve(),
@@ -287,7 +362,10 @@ export class FakeKubelet {
     });
     const running: RunningContainer = { name: container.name, child, oomKilled: false };
     run.containers.set(container.name, running);
-    const append = (chunk: Buffer) => run.logs.set(container.name, (run.logs.get(container.name) ?? '') + chunk.toString());
+    const append = (chunk: Buffer) => {
+      run.logs.set(container.name, (run.logs.get(container.name) ?? '') + chunk.toString());
+      run.logEvents.emit(`data:${container.name}`, chunk);
+    };
     child.stdout?.on('data', append);
     child.stderr?.on('data', append);
     const exit = new Promise<number>((resolve) => {
@@ -307,6 +385,8 @@ export class FakeKubelet {
 
     const exitCode = await exit;
     run.containers.delete(container.name);
+    run.ended.add(container.name);
+    run.logEvents.emit(`end:${container.name}`);
     const reason = running.oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
     this.updateContainer(
       run,
@@ -355,7 +435,7 @@ export class FakeKubelet {
       let files: Record<string, string> | undefined;
       let items: { key: string; path: string }[] | undefined;
       if (volume.emptyDir) files = {};
-      else if (volume.secret) [files, items] = [await this.secretData(run, volume.secret.secretName!), volume.secret.items];
+      else if (volume.secret) [files, items] = [await this.secretDataOnceCreated(run, volume.secret.secretName!), volume.secret.items];
       else if (volume.configMap) [files, items] = [await this.configMapData(run, volume.configMap.name!), volume.configMap.items];
       if (!files) continue;
       await mkdir(dir, { recursive: true });
@@ -373,6 +453,18 @@ export class FakeKubelet {
     const secret = await this.core.readNamespacedSecret({ name, namespace: run.pod.metadata!.namespace! });
     const decoded = Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]);
     return { ...Object.fromEntries(decoded), ...secret.stringData };
+  }
+
+  /** A mount waits for its Secret (created after the pod, say); a pod deleted meanwhile stops waiting. */
+  private async secretDataOnceCreated(run: PodRun, name: string): Promise<Record<string, string>> {
+    for (;;) {
+      try {
+        return await this.secretData(run, name);
+      } catch (error) {
+        if ((error as { code?: number }).code !== 404 || run.deleting || this.stopped) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   private async configMapData(run: PodRun, name: string): Promise<Record<string, string>> {
