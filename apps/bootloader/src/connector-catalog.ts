@@ -10,7 +10,8 @@ const builtin = (actorType: ActorType, name: string, version: string): SeedDefin
   name,
   runtime: { kind: 'builtin', name },
   version,
-  image: null,
+  // in Kubernetes (libs/connectors/Dockerfile builds it)
+  image: `tributary/${name}:${version}`,
   documentationUrl: null,
 });
 

@@ -19,6 +19,7 @@ import { createActivities } from './activities/index.js';
 import { storageAttemptLogs } from './attempt-logs.js';
 import { ConnectorUserError, letConnectorsReach, resolveConnectorUser } from './connector-user.js';
 import { createTributaryWorker } from './create-worker.js';
+import { kubernetesPodAttempts } from './kubernetes-runtime.js';
 import { ENV_FROM_STDIN, startupEnv } from './startup-env.js';
 import { resolveWorkflowCode } from './workflow-code.js';
 import { parseWorkerEnv, WorkerEnvError, type WorkerEnv } from './worker-env.js';
@@ -96,6 +97,7 @@ async function runWorker(
   });
   const activities = createActivities({
     launcher,
+    ...(env.kubernetes ? { podAttempts: await kubernetesPodAttempts(env.kubernetes) } : {}),
     secretKey: env.secretKey,
     persistence,
     // each attempt records where its log goes: the server tells a log it cannot see from one never written
@@ -136,6 +138,7 @@ async function runWorker(
         workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
         connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
         logStorage: logs.identity.location,
+        launcher: env.kubernetes ? `kubernetes (namespace ${env.kubernetes.jobs.namespace})` : 'process',
         metrics: `http://${env.metricsHost}:${ops.port}/metrics`,
       },
       'worker started',

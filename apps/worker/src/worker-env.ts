@@ -4,7 +4,16 @@
  * ConfigError, which names every bad variable.
  */
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, storageChoiceOf, workerEnvSchema, type StorageChoice, type WorkerConfig } from '@tributary/config';
+import {
+  ConfigError,
+  kubernetesJobSettingsOf,
+  kubernetesLauncherEnvSchema,
+  loadConfig,
+  storageChoiceOf,
+  workerEnvSchema,
+  type StorageChoice,
+  type WorkerConfig,
+} from '@tributary/config';
 import type { JobOptions } from '@tributary/workflows';
 
 export interface WorkerEnv {
@@ -33,6 +42,32 @@ export interface WorkerEnv {
   connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
+  /** TRIBUTARY_LAUNCHER=kubernetes: connectors run in pods, each sync attempt as a replication pod */
+  kubernetes?: KubernetesWorkerEnv;
+}
+
+export interface KubernetesWorkerEnv {
+  /** unset: in a cluster, the pod's service account */
+  kubeconfigPath?: string;
+  jobs: ReturnType<typeof kubernetesJobSettingsOf>;
+  orchestratorImage: string;
+  /** the Config API as job pods reach it */
+  apiUrl: string;
+}
+
+/** The Kubernetes settings; the two a replication pod cannot do without are required here. */
+function kubernetesOf(env: NodeJS.ProcessEnv): KubernetesWorkerEnv {
+  const parsed = loadConfig(kubernetesLauncherEnvSchema, env);
+  const missing = (['TRIBUTARY_ORCHESTRATOR_IMAGE', 'TRIBUTARY_KUBERNETES_API_URL'] as const)
+    .filter((variable) => !parsed[variable])
+    .map((variable) => ({ variable, message: 'is required with TRIBUTARY_LAUNCHER=kubernetes' }));
+  if (missing.length > 0) throw new ConfigError(missing);
+  return {
+    ...(parsed.KUBECONFIG ? { kubeconfigPath: parsed.KUBECONFIG } : {}),
+    jobs: kubernetesJobSettingsOf(parsed),
+    orchestratorImage: parsed.TRIBUTARY_ORCHESTRATOR_IMAGE!,
+    apiUrl: parsed.TRIBUTARY_KUBERNETES_API_URL!,
+  };
 }
 
 /** A bad worker environment: libs/config's error, which names every bad variable. */
@@ -58,6 +93,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
+    ...(parsed.TRIBUTARY_LAUNCHER === 'kubernetes' ? { kubernetes: kubernetesOf(env) } : {}),
   };
 }
 

@@ -20,3 +20,5 @@ export {
   type KubernetesJobSettings,
 } from './job-pod.js';
 export { watchPod, pendingReason, type PodEnd, type PodFailureKind, type WatchPodOptions } from './pod-watch.js';
+export { KubernetesReplicationPods, ORCHESTRATOR_CONTAINER, type ReplicationPodSettings } from './replication-pod.js';
+export { loadKubeConfig } from './kube-config.js';

@@ -13,7 +13,7 @@
 import { CoreV1Api, Watch, type KubeConfig, type V1ContainerStatus, type V1Pod } from '@kubernetes/client-node';
 import { deleteJobPod, isNotFound } from './job-pod.js';
 
-export type PodFailureKind = 'pending-timeout' | 'vanished' | 'cancelled' | 'out-of-memory' | 'failed';
+export type PodFailureKind = 'pending-timeout' | 'vanished' | 'cancelled' | 'out-of-memory' | 'failed' | 'detached';
 
 export type PodEnd =
   | { ok: true; pod: V1Pod }
@@ -33,6 +33,8 @@ export interface WatchPodOptions {
   pendingTimeoutMs: number;
   /** aborted: the pod is deleted and the watch ends as cancelled */
   signal?: AbortSignal;
+  /** aborted: the watch ends as detached, leaving the pod as it is (its watcher shuts down) */
+  stop?: AbortSignal;
   /** every state of the pod seen, e.g. for heartbeats */
   onUpdate?: (pod: V1Pod) => void;
 }
@@ -61,14 +63,18 @@ class PodWatch {
 
   run(): Promise<PodEnd> {
     const done = new Promise<PodEnd>((resolve) => (this.settle = resolve));
-    const { signal } = this.options;
+    const { signal, stop } = this.options;
     const onAbort = () => void this.cancel();
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
+    const onStop = () => this.fail('detached', 'no longer watched');
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
     this.timers.push(setTimeout(() => void this.checkPending(), this.options.pendingTimeoutMs));
     if (!this.settled) void this.follow();
     return done.finally(() => {
       signal?.removeEventListener('abort', onAbort);
+      stop?.removeEventListener('abort', onStop);
       this.timers.forEach(clearTimeout);
       this.watchAbort?.abort();
     });
