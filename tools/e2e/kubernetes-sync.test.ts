@@ -5,6 +5,7 @@
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtinEntrypoint } from '@tributary/connectors';
+import { ATTEMPT_LABEL, CONNECTION_ID_LABEL, JOB_ID_LABEL, JOB_POD_LABEL, JOB_POD_LABEL_VALUE, JOB_TYPE_LABEL } from '@tributary/domain';
 import { resolvePypiRuntime } from '@tributary/launcher';
 import { connectorInstallDir, repoRoot, waitFor } from '@tributary/testing';
 import { FakeKubelet, KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type ImageRuntime, type TestKubernetes } from '@tributary/testing/kubernetes';
@@ -12,6 +13,7 @@ import {
   createConnection,
   createPostgresDestination,
   createSource,
+  discover,
   finishedJob,
   getJob,
   ok,
@@ -21,8 +23,8 @@ import {
   type E2eStack,
 } from '@tributary/testing/stack';
 import { join } from 'node:path';
+import pg from 'pg';
 
-const SCHEMA = 'kube_e2e';
 const MEMORY_LIMIT = '300Mi';
 
 function builtinImage(name: string): ImageRuntime {
@@ -57,7 +59,7 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
         'airbyte/source-faker': { env: { AIRBYTE_ENTRYPOINT: faker.command } },
       },
       unschedulable: (pod) =>
-        unschedulableConnection && pod.metadata?.labels?.connection_id === unschedulableConnection
+        unschedulableConnection && pod.metadata?.labels?.[CONNECTION_ID_LABEL] === unschedulableConnection
           ? '0/1 nodes are available: 1 Insufficient memory.'
           : undefined,
     });
@@ -93,12 +95,21 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
       () => true,
       (err: { code?: number }) => (err.code === 404 ? false : Promise.reject(err)),
     );
-  const rows = async (table: string) =>
-    Number((await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.${table}`)).rows[0]!.n);
+  const rows = async (table: string, schema: string) => {
+    const client = new pg.Client({ connectionString: stack.db.url });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}"."${table}"`)).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  };
 
+  /** a connection of its own, into the schema `kube_<name>` */
   async function sampleConnection(name: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}) {
     const sourceId = await createSource(stack, 'source-sample', name, { streams: ['users'], ...config });
-    const destinationId = await createPostgresDestination(stack, stack.db, SCHEMA);
+    const destinationId = await createPostgresDestination(stack, stack.db.connection, `kube_${name}`);
+    await discover(stack, sourceId);
     return createConnection(stack, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }], extra);
   }
 
@@ -109,10 +120,16 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     const job = await syncAndWait(stack, connectionId);
     expect(job.attempts).toHaveLength(1);
     expect(job.attempts[0]!.stats).toMatchObject({ recordsCommitted: 5000 });
-    expect(await rows('users')).toBe(5000);
+    expect(await rows('users', 'kube_sample')).toBe(5000);
 
     const pod = await readPod(podOf(job.id));
-    expect(pod.metadata?.labels).toMatchObject({ tributary: 'job-pod', job_type: 'sync', job_id: job.id, attempt_id: '1', connection_id: connectionId });
+    expect(pod.metadata?.labels).toMatchObject({
+      [JOB_POD_LABEL]: JOB_POD_LABEL_VALUE,
+      [JOB_TYPE_LABEL]: 'sync',
+      [JOB_ID_LABEL]: job.id,
+      [ATTEMPT_LABEL]: '1',
+      [CONNECTION_ID_LABEL]: connectionId,
+    });
     expect(pod.spec?.restartPolicy).toBe('Never');
     expect(pod.spec?.initContainers?.map((c) => c.name)).toEqual(['init']);
     const containers = Object.fromEntries((pod.spec?.containers ?? []).map((c) => [c.name, c]));
@@ -130,11 +147,12 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
 
   it('syncs a real PyPI connector (source-faker) through a pod', async () => {
     const sourceId = await createSource(stack, 'source-faker', 'faker', { count: 200, seed: 3, records_per_slice: 100, always_updated: false });
-    const destinationId = await createPostgresDestination(stack, stack.db, 'kube_faker');
+    const destinationId = await createPostgresDestination(stack, stack.db.connection, 'kube_faker');
+    await discover(stack, sourceId);
     const connectionId = await createConnection(stack, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }]);
     const job = await syncAndWait(stack, connectionId);
     expect(job.attempts[0]!.stats).toMatchObject({ recordsCommitted: 200 });
-    expect(Number((await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM kube_faker.users')).rows[0]!.n)).toBe(200);
+    expect(await rows('users', 'kube_faker')).toBe(200);
     expect((await readPod(podOf(job.id))).spec?.containers.find((c) => c.name === 'source')?.image).toBe('airbyte/source-faker:7.2.1');
   });
 
@@ -162,7 +180,7 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     expect(job.attempts).toHaveLength(1);
     expect((await readPod(podOf(jobId))).metadata?.uid).toBe(podUid);
     expect(await readPod(podOf(jobId, 2)).then(() => true, () => false)).toBe(false);
-    expect(await rows('users')).toBe(3000);
+    expect(await rows('users', 'kube_reattach')).toBe(3000);
   });
 
   it('a destination killed for memory fails the attempt with "out of memory" and its limit', async () => {

@@ -22,7 +22,7 @@ import {
 import { LineSplitter } from '@tributary/protocol';
 
 /** How long to wait, once a connector's pipes are closed, for the exit status its container writes right after. */
-const EXIT_STATUS_WAIT_MS = 30_000;
+const EXIT_STATUS_WAIT_MS = 10_000;
 
 /** An fd for a FIFO. fs.open, not FileHandle: the socket takes the fd over and closes it. */
 function openFifo(path: PathLike, flags: 'r' | 'w'): Promise<number> {

@@ -5,7 +5,7 @@ export * from './runtimes.js';
 export * from './messages-to-logs.js';
 export { findExecutable } from './find-executable.js';
 export { installOnce, isInstalled, INSTALLED_MARKER } from './install-once.js';
-export { pypiInstallDir } from './pypi-runtime.js';
+export { pypiInstallDir, resolvePypiRuntime } from './pypi-runtime.js';
 export { npmInstallTarget } from './npm-runtime.js';
 export { createRunDir, sweepStaleRunDirs, RUN_DIR_PREFIX, type ConnectorUser, type RunDir } from './run-dirs.js';
 export * from './replication-pod-layout.js';

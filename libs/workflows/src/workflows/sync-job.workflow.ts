@@ -125,6 +125,8 @@ export async function syncJobWorkflow(input: SyncJobInput): Promise<SyncJobResul
       const checkConnectorsFirst = attemptNumber > 1 || input.previousJobFailed === true;
       let outcome: AttemptOutcome;
       try {
+        // a cancel that came while the attempt was being created stops it before it starts
+        if (cancelRequested && patched('cancel-before-attempt-starts')) throw new CancelledFailure('cancelled before the attempt started');
         attemptScope = new CancellationScope();
         outcome = await attemptScope.run(async () => {
           for (let reattaches = 0; ; reattaches++) {
