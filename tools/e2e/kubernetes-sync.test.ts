@@ -2,7 +2,7 @@
 // replication pod on a real kube-apiserver; the fake kubelet plays the node (each container's
 // command as a local process, images mapped to local runtimes) and the orchestrator reports
 // through the real Config API. Checks and discovers run as one-connector pods.
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtinEntrypoint } from '@tributary/connectors';
 import { ATTEMPT_LABEL, CONNECTION_ID_LABEL, JOB_ID_LABEL, JOB_POD_LABEL, JOB_POD_LABEL_VALUE, JOB_TYPE_LABEL } from '@tributary/domain';
