@@ -2,7 +2,7 @@
  * The persistence port of the worker: the database layer (libs/db) implements it; the
  * activities call it. Everything a sync needs that lives in Postgres goes through here.
  */
-import type { StreamFieldSelection } from '@tributary/domain';
+import type { ResourceRequirements, StreamFieldSelection } from '@tributary/domain';
 import type { ConnectorSide, DestinationNaming, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog, StreamDescriptor } from '@tributary/protocol';
 import type { CatalogDiff, NonBreakingChangesPolicy } from './schema-change.js';
@@ -41,6 +41,8 @@ export interface SyncConfig {
   sourceCatalog?: AirbyteCatalog;
   /** the plaintext of every secret in both configs: masked in attempt logs */
   secretValues: string[];
+  /** the connection's own resource requirements for its replication pod (before its definitions' and the defaults) */
+  connectionResources?: ResourceRequirements;
 }
 
 /** A stored connector config, decrypted, with the plaintext of every secret in it (to mask wherever the connector speaks). */
