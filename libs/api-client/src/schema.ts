@@ -2724,7 +2724,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A resource requirement is not a Kubernetes quantity, or a request exceeds its limit (`errors` names each field) */
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2952,7 +2952,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A resource requirement is not a Kubernetes quantity, or a request exceeds its limit (`errors` names each field) */
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3524,7 +3524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A resource requirement is not a Kubernetes quantity, or a request exceeds its limit (`errors` names each field) */
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +3660,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A resource requirement is not a Kubernetes quantity, or a request exceeds its limit (`errors` names each field) */
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5989,7 +5989,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A resource requirement is not a Kubernetes quantity, or a request exceeds its limit (`errors` names each field) */
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6125,7 +6125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A resource requirement is not a Kubernetes quantity, or a request exceeds its limit (`errors` names each field) */
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -22,7 +22,8 @@ export type JobType = 'spec' | 'check' | 'discover' | 'sync';
  * number with an optional binary (Ki..Ei), decimal (n, u, m, k, M, G, T, P, E) or exponent
  * (e3) suffix.
  */
-const QUANTITY = /^\+?(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+export const KUBERNETES_QUANTITY = /^\+?(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+const QUANTITY = KUBERNETES_QUANTITY;
 
 const SUFFIXES: Record<string, number> = {
   '': 1,

@@ -4,34 +4,36 @@
  * Kubernetes quantity; a field left out falls through to the next level (connection >
  * definition > job type default > instance default).
  */
-import { RESOURCE_REQUIREMENT_FIELDS, isKubernetesQuantity, quantityAmount, type FieldError, type ResourceRequirements } from '@tributary/domain';
+import { KUBERNETES_QUANTITY, RESOURCE_REQUIREMENT_FIELDS, isKubernetesQuantity, type FieldError, type ResourceRequirements } from '@tributary/domain';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { ApiProblem } from '../errors/api-problem.js';
 import { IsOmittable } from '../validation/request-body.js';
 
 const QUANTITY_HINT = 'a Kubernetes quantity';
+/** the document says what a quantity is (the 422 below says it in words) */
+const QUANTITY_PATTERN = KUBERNETES_QUANTITY.source;
 
 export class ResourceRequirementsDto implements ResourceRequirements {
-  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of CPU, e.g. 250m or 1`, example: '250m', maxLength: 64 })
+  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of CPU, e.g. 250m or 1`, example: '250m', maxLength: 64, pattern: QUANTITY_PATTERN })
   @IsOmittable()
   @IsString()
   @MaxLength(64)
   cpuRequest?: string;
 
-  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of CPU, e.g. 2`, example: '2', maxLength: 64 })
+  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of CPU, e.g. 2`, example: '2', maxLength: 64, pattern: QUANTITY_PATTERN })
   @IsOmittable()
   @IsString()
   @MaxLength(64)
   cpuLimit?: string;
 
-  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of memory, e.g. 512Mi`, example: '512Mi', maxLength: 64 })
+  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of memory, e.g. 512Mi`, example: '512Mi', maxLength: 64, pattern: QUANTITY_PATTERN })
   @IsOmittable()
   @IsString()
   @MaxLength(64)
   memoryRequest?: string;
 
-  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of memory, e.g. 2Gi`, example: '2Gi', maxLength: 64 })
+  @ApiPropertyOptional({ description: `${QUANTITY_HINT} of memory, e.g. 2Gi`, example: '2Gi', maxLength: 64, pattern: QUANTITY_PATTERN })
   @IsOmittable()
   @IsString()
   @MaxLength(64)
@@ -44,18 +46,14 @@ export const RESOURCE_REQUIREMENTS_DESCRIPTION =
 /** the 422 of a route that takes resourceRequirements, for @ApiProblems */
 export const INVALID_RESOURCE_REQUIREMENTS: [number, string] = [
   422,
-  'A resource requirement is not a Kubernetes quantity, or a request exceeds its limit (`errors` names each field)',
+  'A resource requirement is not a Kubernetes quantity (`errors` names each field)',
 ];
 
-const pairs = [
-  ['cpuRequest', 'cpuLimit'],
-  ['memoryRequest', 'memoryLimit'],
-] as const;
-
 /**
- * The requirements to store (null for none), after checking each is a quantity and no request
- * exceeds its limit: a 422 naming `resourceRequirements.<field>` otherwise (Kubernetes would
- * refuse the pod only when a sync starts).
+ * The requirements to store (null for none), after checking each is a quantity: a 422 naming
+ * `resourceRequirements.<field>` otherwise (Kubernetes would refuse the pod only when a sync
+ * starts). A request above its limit is left to the launcher, which sees the fields resolved
+ * from every level (connection > definition > job type > instance).
  */
 export function checkedResourceRequirements(value: ResourceRequirementsDto | null | undefined): ResourceRequirements | null {
   if (!value) return null;
@@ -66,12 +64,6 @@ export function checkedResourceRequirements(value: ResourceRequirementsDto | nul
     if (quantity === undefined) continue;
     if (isKubernetesQuantity(quantity)) kept[field] = quantity;
     else errors.push({ path: `/resourceRequirements/${field}`, message: `${JSON.stringify(quantity)} is not ${QUANTITY_HINT} (e.g. 500m, 2, 512Mi, 1Gi)` });
-  }
-  for (const [request, limit] of pairs) {
-    const [requested, allowed] = [kept[request], kept[limit]].map((q) => (q === undefined ? undefined : quantityAmount(q)));
-    if (requested !== undefined && allowed !== undefined && requested > allowed) {
-      errors.push({ path: `/resourceRequirements/${request}`, message: `${kept[request]} is more than ${limit} ${kept[limit]}` });
-    }
   }
   if (errors.length > 0) {
     const named = errors.map((e) => `${e.path.slice(1).replace('/', '.')}: ${e.message}`);
