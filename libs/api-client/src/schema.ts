@@ -1991,7 +1991,7 @@ export interface components {
             timestamp: number;
         };
         RunnerLogsDto: {
-            /** @description appended in this order */
+            /** @description appended in this order; a call is at most 5,000 entries and a 5 MiB body */
             entries: components["schemas"]["RunnerLogEntryDto"][];
         };
         RunnerOutcomeDto: {
