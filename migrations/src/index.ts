@@ -16,6 +16,7 @@ import { ActorPreviousConfiguration1764450000000 } from './1764450000000-actor-p
 import { Notifications1764700000000 } from './1764700000000-notifications.js';
 import { ConnectionTriggers1764750000000 } from './1764750000000-connection-triggers.js';
 import { AttemptRunner1764800000000 } from './1764800000000-attempt-runner.js';
+import { ResourceRequirements1764800100000 } from './1764800100000-resource-requirements.js';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1763800000000,
@@ -31,4 +32,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Notifications1764700000000,
   ConnectionTriggers1764750000000,
   AttemptRunner1764800000000,
+  ResourceRequirements1764800100000,
 ];

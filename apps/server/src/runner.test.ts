@@ -95,6 +95,8 @@ describe('runner routes (a replication pod reporting its attempt)', () => {
   /** everything a runner call could write for the attempt */
   const written = async (ref: AttemptRef, sourceId: string) => ({
     attempt: await attemptRow(ref),
+    progress: await persistence.loadProgress(ref),
+    outcome: await persistence.loadRunnerOutcome(ref),
     state: await api.dataSource.getRepository(ConnectionStateEntity).findOneBy({ connectionId: ref.connectionId }),
     sourceConfig: await persistence.loadConnectorConfig(sourceId),
     log: (await api.request('GET', `/api/v1/jobs/${ref.jobId}/attempts/${ref.attemptNumber}/logs`)).text,

@@ -234,7 +234,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the connector's settings: the resources its pods may use in Kubernetes
+         * @description Needs the `instance_admin` role or higher.
+         */
+        patch: operations["updateDestinationDefinition"];
         trace?: never;
     };
     "/api/v1/destination-definitions/{definitionId}/install": {
@@ -769,7 +773,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the connector's settings: the resources its pods may use in Kubernetes
+         * @description Needs the `instance_admin` role or higher.
+         */
+        patch: operations["updateSourceDefinition"];
         trace?: never;
     };
     "/api/v1/source-definitions/{definitionId}/install": {
@@ -1195,6 +1203,8 @@ export interface components {
             /** @enum {string} */
             nonBreakingChangesPolicy: "ignore" | "disable" | "propagate_columns" | "propagate_fully";
             prefix: string;
+            /** @description the connection's own resources (null: none): what its job pods may request and use when connectors run in Kubernetes (TRIBUTARY_LAUNCHER=kubernetes); each field a Kubernetes quantity, a field left out comes from the next level (connection > connector definition > job type default > instance default) */
+            resourceRequirements: components["schemas"]["ResourceRequirementsDto"] | null;
             schedule: components["schemas"]["ScheduleDto"];
             /** Format: uuid */
             sourceId: string;
@@ -1276,6 +1286,8 @@ export interface components {
             installStatus: "pending" | "installing" | "ready" | "failed";
             /** @example source-faker */
             name: string;
+            /** @description the connector's own resources (null: none): what its job pods may request and use when connectors run in Kubernetes (TRIBUTARY_LAUNCHER=kubernetes); each field a Kubernetes quantity, a field left out comes from the next level (connection > connector definition > job type default > instance default) */
+            resourceRequirements: components["schemas"]["ResourceRequirementsDto"] | null;
             /** @description how the embedded launcher runs the connector */
             runtime: components["schemas"]["PypiRuntimeDto"] | components["schemas"]["NpmRuntimeDto"] | components["schemas"]["BuiltinRuntimeDto"] | components["schemas"]["CommandRuntimeDto"];
             /** @description whether the connector spec is cached (configurations can be validated) */
@@ -1356,6 +1368,8 @@ export interface components {
              * @example crm_
              */
             prefix?: string;
+            /** @description the connection's own resources for its replication pods, ahead of its connectors' (null: none): what its job pods may request and use when connectors run in Kubernetes (TRIBUTARY_LAUNCHER=kubernetes); each field a Kubernetes quantity, a field left out comes from the next level (connection > connector definition > job type default > instance default) */
+            resourceRequirements?: components["schemas"]["ResourceRequirementsDto"] | null;
             /** @description default: manual */
             schedule?: components["schemas"]["ScheduleDto"];
             /** Format: uuid */
@@ -1409,6 +1423,8 @@ export interface components {
              * @example source-my-api
              */
             name: string;
+            /** @description the connector's own resources: what its job pods may request and use when connectors run in Kubernetes (TRIBUTARY_LAUNCHER=kubernetes); each field a Kubernetes quantity, a field left out comes from the next level (connection > connector definition > job type default > instance default) */
+            resourceRequirements?: components["schemas"]["ResourceRequirementsDto"];
             /** @description how the embedded launcher runs it */
             runtime: components["schemas"]["PypiRuntimeDto"] | components["schemas"]["NpmRuntimeDto"] | components["schemas"]["CommandRuntimeDto"];
             /**
@@ -1915,6 +1931,28 @@ export interface components {
             /** @enum {string} */
             stateType: "legacy" | "global" | "stream";
         };
+        ResourceRequirementsDto: {
+            /**
+             * @description a Kubernetes quantity of CPU, e.g. 2
+             * @example 2
+             */
+            cpuLimit?: string;
+            /**
+             * @description a Kubernetes quantity of CPU, e.g. 250m or 1
+             * @example 250m
+             */
+            cpuRequest?: string;
+            /**
+             * @description a Kubernetes quantity of memory, e.g. 2Gi
+             * @example 2Gi
+             */
+            memoryLimit?: string;
+            /**
+             * @description a Kubernetes quantity of memory, e.g. 512Mi
+             * @example 512Mi
+             */
+            memoryRequest?: string;
+        };
         RunnerConfigUpdateDto: {
             /** @description the connector's whole new config (CONTROL CONNECTOR_CONFIG), checked against its spec */
             config: {
@@ -1953,7 +1991,7 @@ export interface components {
             timestamp: number;
         };
         RunnerLogsDto: {
-            /** @description appended in this order */
+            /** @description appended in this order; a call is at most 5,000 entries and a 5 MiB body */
             entries: components["schemas"]["RunnerLogEntryDto"][];
         };
         RunnerOutcomeDto: {
@@ -2247,6 +2285,8 @@ export interface components {
              * @example crm_
              */
             prefix?: string;
+            /** @description the connection's own resources for its replication pods, ahead of its connectors' (null: none): what its job pods may request and use when connectors run in Kubernetes (TRIBUTARY_LAUNCHER=kubernetes); each field a Kubernetes quantity, a field left out comes from the next level (connection > connector definition > job type default > instance default) */
+            resourceRequirements?: components["schemas"]["ResourceRequirementsDto"] | null;
             /** @description default: manual */
             schedule?: components["schemas"]["ScheduleDto"];
             /**
@@ -2256,6 +2296,10 @@ export interface components {
             status?: "active" | "inactive";
             /** @description the whole new stream selection, checked against the newest catalog */
             streams?: components["schemas"]["StreamConfigurationDto"][];
+        };
+        UpdateDefinitionDto: {
+            /** @description the connector's own resources, replacing the previous ones (null: none): what its job pods may request and use when connectors run in Kubernetes (TRIBUTARY_LAUNCHER=kubernetes); each field a Kubernetes quantity, a field left out comes from the next level (connection > connector definition > job type default > instance default) */
+            resourceRequirements?: components["schemas"]["ResourceRequirementsDto"] | null;
         };
         UpdateDefinitionVersionDto: {
             /** @description repository:tag for the Kubernetes launcher, for the new version */
@@ -2680,6 +2724,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Saved, but Temporal did not answer: the workflow catches up later (`connectionId` names the connection) */
             503: {
                 headers: {
@@ -2892,6 +2945,15 @@ export interface operations {
             };
             /** @description The body is not `application/json` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3462,6 +3524,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getDestinationDefinition: {
@@ -3512,6 +3583,85 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateDestinationDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                definitionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDefinitionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorDefinitionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5839,6 +5989,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getSourceDefinition: {
@@ -5889,6 +6048,85 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateSourceDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                definitionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDefinitionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorDefinitionResponseDto"];
+                };
+            };
+            /** @description The request does not match the API schema; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or revoked API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The credential's role is below the operation's minimum role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A resource requirement is not a Kubernetes quantity (`errors` names each field) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

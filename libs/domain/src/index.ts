@@ -48,7 +48,7 @@ export {
   labelValue,
   type JobPodLabelValues,
 } from './job-pod-labels.js';
-export { RESOURCE_REQUIREMENT_FIELDS, isKubernetesQuantity, type JobType, type ResourceRequirements } from './resources.js';
+export { KUBERNETES_QUANTITY, RESOURCE_REQUIREMENT_FIELDS, isKubernetesQuantity, quantityAmount, type JobType, type ResourceRequirements } from './resources.js';
 export {
   NOTIFICATION_EVENTS,
   NOTIFICATION_CHANNEL_KINDS,

@@ -28,7 +28,7 @@ export interface ConnectorDefinition {
   image?: string;
   /** extra environment for the connector process (never database credentials) */
   env?: Record<string, string>;
-  /** the definition's own pod resources (Kubernetes), before job type and instance defaults */
+  /** the definition's own resource requirements for its pods (a connection's come first) */
   resources?: ResourceRequirements;
 }
 

@@ -41,7 +41,7 @@ export interface SyncConfig {
   sourceCatalog?: AirbyteCatalog;
   /** the plaintext of every secret in both configs: masked in attempt logs */
   secretValues: string[];
-  /** the connection's own pod resources (Kubernetes), before its connectors' definitions' */
+  /** the connection's own resource requirements for its replication pod (before its definitions' and the defaults) */
   connectionResources?: ResourceRequirements;
 }
 

@@ -35,6 +35,7 @@ export type ConnectionView = Pick<
   | 'namespaceFormat'
   | 'prefix'
   | 'nonBreakingChangesPolicy'
+  | 'resourceRequirements'
   | 'createdAt'
   | 'updatedAt'
 > & { source: Pick<ActorEntity, 'workspaceId'> };
@@ -47,7 +48,7 @@ export interface ConnectionFilter {
 }
 
 const COLUMNS = `c.id, c.name, c.source_id, c.destination_id, c.field_selection, c.schedule, c.status, c.status_reason,
-  c.namespace_definition, c.namespace_format, c.prefix, c.non_breaking_changes_policy, c.created_at, c.updated_at,
+  c.namespace_definition, c.namespace_format, c.prefix, c.non_breaking_changes_policy, c.resource_requirements, c.created_at, c.updated_at,
   s.workspace_id, c.catalog_summary AS catalog, c.xmin::text AS version`;
 
 interface Row {
@@ -64,6 +65,7 @@ interface Row {
   namespace_format: string | null;
   prefix: string;
   non_breaking_changes_policy: ConnectionEntity['nonBreakingChangesPolicy'];
+  resource_requirements: ConnectionEntity['resourceRequirements'];
   created_at: Date;
   updated_at: Date;
   workspace_id: string;
@@ -84,6 +86,7 @@ const toView = (r: Row): ConnectionView => ({
   namespaceFormat: r.namespace_format,
   prefix: r.prefix,
   nonBreakingChangesPolicy: r.non_breaking_changes_policy,
+  resourceRequirements: r.resource_requirements,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   source: { workspaceId: r.workspace_id },

@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageOf, PageQueryDto } from '../common/pagination.dto.js';
+import { RESOURCE_REQUIREMENTS_DESCRIPTION, ResourceRequirementsDto } from '../common/resource-requirements.js';
 import { IsOmittable, RequireSomeProperty } from '../validation/request-body.js';
 
 export const SCHEDULE_TYPES = ['manual', 'basic', 'cron'] as const;
@@ -146,6 +147,17 @@ class ConnectionSettingsDto {
   @IsOmittable()
   @IsIn(NON_BREAKING_CHANGES_POLICIES)
   nonBreakingChangesPolicy?: (typeof NON_BREAKING_CHANGES_POLICIES)[number];
+
+  @ApiPropertyOptional({
+    type: ResourceRequirementsDto,
+    nullable: true,
+    description: `the connection's own resources for its replication pods, ahead of its connectors' (null: none): ${RESOURCE_REQUIREMENTS_DESCRIPTION}`,
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResourceRequirementsDto)
+  resourceRequirements?: ResourceRequirementsDto | null;
 }
 
 export class CreateConnectionDto extends ConnectionSettingsDto {
@@ -220,6 +232,8 @@ export class ConnectionResponseDto {
   prefix!: string;
   @ApiProperty({ enum: NON_BREAKING_CHANGES_POLICIES })
   nonBreakingChangesPolicy!: (typeof NON_BREAKING_CHANGES_POLICIES)[number];
+  @ApiProperty({ type: ResourceRequirementsDto, nullable: true, description: `the connection's own resources (null: none): ${RESOURCE_REQUIREMENTS_DESCRIPTION}` })
+  resourceRequirements!: ResourceRequirementsDto | null;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
   @ApiProperty({ format: 'date-time' })

@@ -18,6 +18,7 @@ export function toConnectionResponse(entity: ConnectionView): ConnectionResponse
     namespaceFormat: entity.namespaceFormat,
     prefix: entity.prefix,
     nonBreakingChangesPolicy: entity.nonBreakingChangesPolicy,
+    resourceRequirements: entity.resourceRequirements,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
   };

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JSON_CONTENT_TYPE, pageJson } from '../common/pagination.dto.js';
+import { INVALID_RESOURCE_REQUIREMENTS } from '../common/resource-requirements.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { CallerScope, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
@@ -33,7 +34,7 @@ export class ConnectionsController {
     summary: "Connect a source to a destination; streams come from the source's discovered catalog",
   })
   @ApiCreatedResponse({ type: ConnectionResponseDto })
-  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
+  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], INVALID_RESOURCE_REQUIREMENTS, [503, SAVED_BUT_UNSCHEDULED])
   async create(@CallerScope() scope: WorkspaceScope, @Body() body: CreateConnectionDto): Promise<ConnectionResponseDto> {
     return toConnectionResponse(await this.service.create(scope, body));
   }
@@ -84,7 +85,7 @@ export class ConnectionsController {
   @Patch(':connectionId')
   @ApiOperation({ operationId: 'updateConnection' })
   @ApiOkResponse({ type: ConnectionResponseDto })
-  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], [503, SAVED_BUT_UNSCHEDULED])
+  @ApiProblems(400, 404, [409, 'The source has no discovered catalog yet'], INVALID_RESOURCE_REQUIREMENTS, [503, SAVED_BUT_UNSCHEDULED])
   async update(
     @CallerScope() scope: WorkspaceScope,
     @Param('connectionId', UuidParamPipe) connectionId: string,

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ActorCatalogEntity, ActorEntity, ConnectionEntity, activeJobOf, type ActorType } from '@tributary/db';
 import { scopedWorkspaceId, type WorkspaceScope } from '../auth/workspace-scope.js';
 import { pageWindow } from '../common/pagination.dto.js';
+import { checkedResourceRequirements } from '../common/resource-requirements.js';
 import { ApiProblem } from '../errors/api-problem.js';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectionWorkflows } from '../temporal/connection-workflows.service.js';
@@ -50,6 +51,7 @@ export class ConnectionsService {
     if (source.workspaceId !== destination.workspaceId) {
       throw invalid([{ path: '/destinationId', message: 'belongs to another workspace than the source' }]);
     }
+    const resourceRequirements = checkedResourceRequirements(input.resourceRequirements);
     const { configuredCatalog, fieldSelection, sourceCatalogId } = await this.configure(source, destination, input.streams);
     const schedule = this.schedule(input);
     this.checkNamespace(input.namespaceDefinition, input.namespaceFormat);
@@ -67,6 +69,7 @@ export class ConnectionsService {
       namespaceFormat: input.namespaceDefinition === 'custom_format' ? (input.namespaceFormat ?? null) : null,
       prefix: input.prefix ?? '',
       nonBreakingChangesPolicy: input.nonBreakingChangesPolicy ?? 'ignore',
+      resourceRequirements,
     });
     if (saved.status === 'active') {
       await this.afterSave(saved.id, `connection ${saved.id} was created, but its workflow could not be started`, CATCH_UP, () =>
@@ -114,6 +117,7 @@ export class ConnectionsService {
 
   async update(scope: WorkspaceScope, id: string, input: UpdateConnectionDto): Promise<ConnectionWithWorkspace> {
     const connection = await this.get(scope, id);
+    if (input.resourceRequirements !== undefined) connection.resourceRequirements = checkedResourceRequirements(input.resourceRequirements);
     if (input.streams) {
       const destination = await this.actor(scope, 'destination', connection.destinationId, '/destinationId');
       Object.assign(connection, await this.configure(connection.source, destination, input.streams));

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsArray, IsIn, IsNotEmpty, IsObject, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { ActorDefinitionEntity, InstallStatus } from '@tributary/db';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import { PageOf } from '../common/pagination.dto.js';
+import { RESOURCE_REQUIREMENTS_DESCRIPTION, ResourceRequirementsDto } from '../common/resource-requirements.js';
 import { IsOmittable, RequireSomeProperty } from '../validation/request-body.js';
 
 // package names and versions end up on an installer's command line: keep them to safe characters
@@ -120,6 +121,27 @@ export class CreateDefinitionDto {
   @IsOmittable()
   @IsUrl({ require_tld: false })
   documentationUrl?: string;
+
+  @ApiPropertyOptional({ type: ResourceRequirementsDto, description: `the connector's own resources: ${RESOURCE_REQUIREMENTS_DESCRIPTION}` })
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResourceRequirementsDto)
+  resourceRequirements?: ResourceRequirementsDto;
+}
+
+@RequireSomeProperty()
+export class UpdateDefinitionDto {
+  @ApiPropertyOptional({
+    type: ResourceRequirementsDto,
+    nullable: true,
+    description: `the connector's own resources, replacing the previous ones (null: none): ${RESOURCE_REQUIREMENTS_DESCRIPTION}`,
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResourceRequirementsDto)
+  resourceRequirements?: ResourceRequirementsDto | null;
 }
 
 @RequireSomeProperty()
@@ -185,6 +207,9 @@ export class ConnectorDefinitionResponseDto {
   @ApiProperty({ type: String, nullable: true, description: "why the install failed (pip's or npm's words)" })
   installError!: string | null;
 
+  @ApiProperty({ type: ResourceRequirementsDto, nullable: true, description: `the connector's own resources (null: none): ${RESOURCE_REQUIREMENTS_DESCRIPTION}` })
+  resourceRequirements!: ResourceRequirementsDto | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -224,6 +249,7 @@ export function toDefinitionResponse(entity: ActorDefinitionEntity): ConnectorDe
     specAvailable: entity.spec !== null,
     installStatus: entity.installStatus,
     installError: entity.installError,
+    resourceRequirements: entity.resourceRequirements,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
   };

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } fr
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActorType } from '@tributary/db';
 import { PageQueryDto, toPage, type Page } from '../common/pagination.dto.js';
+import { INVALID_RESOURCE_REQUIREMENTS } from '../common/resource-requirements.js';
 import { ApiProblems } from '../openapi/api-problems.decorator.js';
 import { UuidParamPipe } from '../validation/uuid-param.pipe.js';
 import {
@@ -10,6 +11,7 @@ import {
   ConnectorSpecificationResponseDto,
   CreateDefinitionDto,
   RUNTIME_MODELS,
+  UpdateDefinitionDto,
   UpdateDefinitionVersionDto,
   toDefinitionResponse,
   toSpecificationResponse,
@@ -17,7 +19,7 @@ import {
 import { DefinitionsService } from './definitions.service.js';
 
 /** Source and destination definitions have the same operations; only the actor type and names differ. */
-function definitionsController(actorType: ActorType, path: string, tag: string, names: { list: string; get: string; spec: string; create: string; updateVersion: string; install: string }) {
+function definitionsController(actorType: ActorType, path: string, tag: string, names: { list: string; get: string; spec: string; create: string; update: string; updateVersion: string; install: string }) {
   @ApiTags(tag)
   @ApiExtraModels(...RUNTIME_MODELS)
   @Controller(path)
@@ -35,9 +37,17 @@ function definitionsController(actorType: ActorType, path: string, tag: string, 
     @Post()
     @ApiOperation({ operationId: names.create, summary: `Add a custom ${actorType} connector (PyPI, npm or a command)` })
     @ApiCreatedResponse({ type: ConnectorDefinitionResponseDto })
-    @ApiProblems(400, 409)
+    @ApiProblems(400, 409, INVALID_RESOURCE_REQUIREMENTS)
     async create(@Body() body: CreateDefinitionDto): Promise<ConnectorDefinitionResponseDto> {
       return toDefinitionResponse(await this.service.createCustom(actorType, body));
+    }
+
+    @Patch(':definitionId')
+    @ApiOperation({ operationId: names.update, summary: "Change the connector's settings: the resources its pods may use in Kubernetes" })
+    @ApiOkResponse({ type: ConnectorDefinitionResponseDto })
+    @ApiProblems(400, 404, INVALID_RESOURCE_REQUIREMENTS)
+    async update(@Param('definitionId', UuidParamPipe) definitionId: string, @Body() body: UpdateDefinitionDto): Promise<ConnectorDefinitionResponseDto> {
+      return toDefinitionResponse(await this.service.update(actorType, definitionId, body));
     }
 
     @Patch(':definitionId/version')
@@ -88,6 +98,7 @@ export const SourceDefinitionsController = definitionsController('source', 'sour
   get: 'getSourceDefinition',
   spec: 'getSourceDefinitionSpecification',
   create: 'createSourceDefinition',
+  update: 'updateSourceDefinition',
   updateVersion: 'updateSourceDefinitionVersion',
   install: 'installSourceDefinition',
 });
@@ -96,6 +107,7 @@ export const DestinationDefinitionsController = definitionsController('destinati
   get: 'getDestinationDefinition',
   spec: 'getDestinationDefinitionSpecification',
   create: 'createDestinationDefinition',
+  update: 'updateDestinationDefinition',
   updateVersion: 'updateDestinationDefinitionVersion',
   install: 'installDestinationDefinition',
 });

@@ -6,7 +6,8 @@ import { ActorDefinitionEntity, type ActorType } from '@tributary/db';
 import { pageWindow, type PageQueryDto } from '../common/pagination.dto.js';
 import { ALLOW_COMMAND_CONNECTORS, DATA_SOURCE } from '../infrastructure/tokens.js';
 import { ConnectorCommandsService } from '../temporal/connector-commands.service.js';
-import type { CreateDefinitionDto, UpdateDefinitionVersionDto } from './definition.dto.js';
+import { checkedResourceRequirements } from '../common/resource-requirements.js';
+import type { CreateDefinitionDto, UpdateDefinitionDto, UpdateDefinitionVersionDto } from './definition.dto.js';
 import { DefinitionInstalls, isInstalled, type DefinitionWithSpec } from './definition-installs.js';
 
 export type { DefinitionWithSpec } from './definition-installs.js';
@@ -50,6 +51,7 @@ export class DefinitionsService {
         { fieldErrors: [{ path: '/runtime/kind', message: 'command is off on this instance (TRIBUTARY_ALLOW_COMMAND_CONNECTORS)' }] },
       );
     }
+    const resourceRequirements = checkedResourceRequirements(input.resourceRequirements);
     const version = input.version ?? (runtime.kind === 'pypi' || runtime.kind === 'npm' ? runtime.version : 'dev');
     let created: ActorDefinitionEntity;
     try {
@@ -61,6 +63,7 @@ export class DefinitionsService {
         defaultVersion: null,
         image: input.image ?? null,
         documentationUrl: input.documentationUrl ?? null,
+        resourceRequirements,
         spec: null,
         custom: true,
         installStatus: isInstalled({ runtime }) ? 'pending' : 'ready',
@@ -73,6 +76,15 @@ export class DefinitionsService {
     }
     await this.installs.start(created);
     return this.get(actorType, created.id);
+  }
+
+  /** The definition's settings (its pods' resources); builtins too: their pods run in the cluster like any other. */
+  async update(actorType: ActorType, id: string, input: UpdateDefinitionDto): Promise<ActorDefinitionEntity> {
+    const definition = await this.get(actorType, id);
+    if (input.resourceRequirements !== undefined) {
+      await this.definitions.update({ id }, { resourceRequirements: checkedResourceRequirements(input.resourceRequirements) });
+    }
+    return this.get(actorType, definition.id);
   }
 
   /**

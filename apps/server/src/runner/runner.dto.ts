@@ -141,7 +141,7 @@ export class RunnerLogEntryDto {
 }
 
 export class RunnerLogsDto {
-  @ApiProperty({ type: [RunnerLogEntryDto], maxItems: MAX_LOG_ENTRIES_PER_CALL, description: 'appended in this order' })
+  @ApiProperty({ type: [RunnerLogEntryDto], maxItems: MAX_LOG_ENTRIES_PER_CALL, description: 'appended in this order; a call is at most 5,000 entries and a 5 MiB body' })
   @IsArray()
   @ArrayMaxSize(MAX_LOG_ENTRIES_PER_CALL)
   @ValidateNested({ each: true })

@@ -19,14 +19,18 @@ export function connectorCommandInput(
   secretKey: Buffer,
   command: ConnectorCommand,
   role: ConnectorCommandInput['role'],
-  definition: Pick<ActorDefinitionEntity, 'runtime' | 'image'>,
+  definition: Pick<ActorDefinitionEntity, 'runtime' | 'image' | 'resourceRequirements'>,
   config: CommandConfig | undefined,
   timeoutMs: number,
 ): ConnectorCommandInput {
   return {
     command,
     role,
-    definition: { runtime: definition.runtime, ...(definition.image ? { image: definition.image } : {}) },
+    definition: {
+      runtime: definition.runtime,
+      ...(definition.image ? { image: definition.image } : {}),
+      ...(definition.resourceRequirements ? { resources: definition.resourceRequirements } : {}),
+    },
     ...(config !== undefined ? { config: travelling(secretKey, config) } : {}),
     timeoutMs,
   };

@@ -31,7 +31,7 @@ export interface ConnectorCommandRequest<C extends ConnectorCommand> {
   command: C;
   /** who the connector is: failures are reported with this origin */
   actorType: ActorType;
-  definition: Pick<ActorDefinitionEntity, 'name' | 'version' | 'runtime' | 'image'>;
+  definition: Pick<ActorDefinitionEntity, 'name' | 'version' | 'runtime' | 'image' | 'resourceRequirements'>;
   /** check and discover: a saved actor (discover: the source the worker stores the catalog for) or an unsaved config */
   config?: CommandConfig;
 }

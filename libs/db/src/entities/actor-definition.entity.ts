@@ -1,3 +1,4 @@
+import type { ResourceRequirements } from '@tributary/domain';
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { ConnectorRuntime } from '@tributary/launcher';
 import type { ConnectorSpecification } from '@tributary/protocol';
@@ -43,6 +44,10 @@ export class ActorDefinitionEntity {
 
   @Column({ name: 'documentation_url', type: 'text', nullable: true })
   documentationUrl!: string | null;
+
+  /** what the connector's pods may use in a cluster; null: the job type's and the instance's defaults */
+  @Column({ name: 'resource_requirements', type: 'jsonb', nullable: true })
+  resourceRequirements!: ResourceRequirements | null;
 
   /** the connector's spec, cached from its last `spec` run; null until it has run once */
   @Column({ type: 'jsonb', nullable: true })

@@ -44,12 +44,12 @@ export class AttemptEntity {
   @Column({ name: 'runner_token_hash', type: 'text', nullable: true, select: false })
   runnerTokenHash!: string | null;
 
-  /** the outcome a replication pod reported (the worker finishes the attempt with it once the pod ended) */
-  @Column({ name: 'runner_outcome', type: 'jsonb', nullable: true })
+  /** the outcome a replication pod reported (the worker finishes the attempt with it once the pod ended); read by runner.ts only */
+  @Column({ name: 'runner_outcome', type: 'jsonb', nullable: true, select: false })
   runnerOutcome!: Record<string, unknown> | null;
 
-  /** the last live progress of the attempt (a ReplicationProgress), for heartbeats while a pod runs */
-  @Column({ type: 'jsonb', nullable: true })
+  /** the last live progress of the attempt (a ReplicationProgress), for heartbeats while a pod runs; read by runner.ts only (job reads have stats) */
+  @Column({ type: 'jsonb', nullable: true, select: false })
   progress!: Record<string, unknown> | null;
 
   @CreatedAt()

@@ -1,4 +1,4 @@
-import type { StreamFieldSelection } from '@tributary/domain';
+import type { ResourceRequirements, StreamFieldSelection } from '@tributary/domain';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ActorCatalogEntity } from './actor-catalog.entity.js';
@@ -86,6 +86,10 @@ export class ConnectionEntity {
 
   @Column({ name: 'non_breaking_changes_policy', type: 'text', default: 'ignore' })
   nonBreakingChangesPolicy!: NonBreakingChangesPolicy;
+
+  /** what its replication pods may use in a cluster; null: its definitions' and the defaults */
+  @Column({ name: 'resource_requirements', type: 'jsonb', nullable: true })
+  resourceRequirements!: ResourceRequirements | null;
 
   @CreatedAt()
   createdAt!: Date;

@@ -32,7 +32,14 @@ function loadedSide(key: Buffer, actor: ActorEntity): LoadedSide {
   const { definition } = actor;
   const config = decryptConfig(key, actor.id, actor.configuration);
   return {
-    side: { definition: { runtime: definition!.runtime, ...(definition!.image ? { image: definition!.image } : {}) }, config },
+    side: {
+      definition: {
+        runtime: definition!.runtime,
+        ...(definition!.image ? { image: definition!.image } : {}),
+        ...(definition!.resourceRequirements ? { resources: definition!.resourceRequirements } : {}),
+      },
+      config,
+    },
     secrets: storedSecretValues(key, actor.id, definition!.spec?.connectionSpecification, actor.configuration, config),
   };
 }

@@ -510,6 +510,25 @@ describe('PostgresJobPersistence', () => {
       await finishJob(jobId);
     });
 
+    it("carries the connection's and each definition's resource requirements, as they are now; none when none are set", async () => {
+      const seeded = await seed({ streams: [stream('users')] });
+      const { jobId } = await persistence.createJob(seeded.connectionId, 'manual', { kind: 'sync' });
+      const ref = { connectionId: seeded.connectionId, jobId };
+      const none = await persistence.loadSyncConfig(ref);
+      expect(none.connectionResources).toBeUndefined();
+      expect(none.source.definition.resources).toBeUndefined();
+      expect(none.destination.definition.resources).toBeUndefined();
+
+      await dataSource.getRepository(ConnectionEntity).update({ id: seeded.connectionId }, { resourceRequirements: { memoryLimit: '4Gi' } });
+      await dataSource.getRepository(ActorDefinitionEntity).update({ id: seeded.sourceDefinitionId }, { resourceRequirements: { cpuLimit: '2' } });
+      await dataSource.getRepository(ActorDefinitionEntity).update({ id: seeded.destinationDefinitionId }, { resourceRequirements: { memoryRequest: '1Gi' } });
+      const config = await persistence.loadSyncConfig(ref);
+      expect(config.connectionResources).toEqual({ memoryLimit: '4Gi' });
+      expect(config.source.definition).toMatchObject({ runtime: { kind: 'builtin', name: 'source-sample' }, resources: { cpuLimit: '2' } });
+      expect(config.destination.definition).toMatchObject({ resources: { memoryRequest: '1Gi' } });
+      await finishJob(jobId);
+    });
+
     it('fails for a job of another connection or no job at all', async () => {
       const seeded = await seed({ streams: [stream('users')] });
       const other = await seed({ streams: [stream('users')] });
@@ -548,7 +567,10 @@ describe('PostgresJobPersistence', () => {
     it('record live progress, and a late progress report never undoes committed counts', async () => {
       const ref = { ...(await runningJob()), attemptNumber: 1 };
       await persistence.createAttempt(ref.jobId);
+      expect(await persistence.loadProgress(ref)).toBeUndefined();
       await persistence.persistProgress(ref, progress(100, 150));
+      // the last report as it was made, for the worker's heartbeats while a pod runs
+      expect(await persistence.loadProgress(ref)).toEqual(progress(100, 150));
       expect((await attempt(ref.jobId, 1)).stats).toEqual({
         recordsEmitted: 150,
         bytesEmitted: 1500,

@@ -72,7 +72,16 @@ export class PostgresJobPersistence implements JobPersistence {
       ...(snapshot.nonBreakingChangesPolicy ? { nonBreakingChangesPolicy: snapshot.nonBreakingChangesPolicy } : {}),
       ...(snapshot.nonBreakingChangesPolicy ? await this.configuredFrom(connectionId) : {}),
       secretValues: [...new Set([...sides.source.secrets, ...sides.destination.secrets])],
+      ...(await this.connectionResources(connectionId)),
     };
+  }
+
+  /** the connection's own resource requirements, as they are now (like its sides' definitions) */
+  private async connectionResources(connectionId: string): Promise<Pick<SyncConfig, 'connectionResources'>> {
+    const row = await this.dataSource
+      .getRepository(ConnectionEntity)
+      .findOne({ where: { id: connectionId }, select: { id: true, resourceRequirements: true } });
+    return row?.resourceRequirements ? { connectionResources: row.resourceRequirements } : {};
   }
 
   /** the source catalog the connection's streams were chosen from (the newest it acknowledged) */
