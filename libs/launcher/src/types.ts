@@ -9,7 +9,7 @@ import type {
   ConfiguredAirbyteCatalog,
   ConnectorSpecification,
 } from '@tributary/protocol';
-import type { ConnectorRole, FailureReason, LogSink } from '@tributary/domain';
+import type { ConnectorRole, FailureReason, LogSink, ResourceRequirements } from '@tributary/domain';
 
 /** How to run a connector as a local process. */
 export type ConnectorRuntime =
@@ -28,6 +28,8 @@ export interface ConnectorDefinition {
   image?: string;
   /** extra environment for the connector process (never database credentials) */
   env?: Record<string, string>;
+  /** the definition's own requests and limits for its pods (Kubernetes launcher) */
+  resources?: ResourceRequirements;
 }
 
 export interface RunOptions {
@@ -43,6 +45,8 @@ export interface RunOptions {
    * says whether it was used.
    */
   stdoutReader?: StdoutReader;
+  /** the job this run belongs to, for the labels of its pod (Kubernetes launcher); default: the pod's own name */
+  job?: { id: string; attempt: number };
 }
 
 /**

@@ -20,3 +20,4 @@ export {
   type KubernetesJobSettings,
 } from './job-pod.js';
 export { watchPod, pendingReason, type PodEnd, type PodFailureKind, type WatchPodOptions } from './pod-watch.js';
+export { KubernetesLauncher, CONNECTOR_CONTAINER, type KubernetesLauncherOptions } from './kubernetes-launcher.js';
