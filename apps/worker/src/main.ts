@@ -18,6 +18,7 @@ import { openStorage, type Storage } from '@tributary/storage';
 import { createActivities } from './activities/index.js';
 import { storageAttemptLogs } from './attempt-logs.js';
 import { ConnectorUserError, letConnectorsReach, resolveConnectorUser } from './connector-user.js';
+import { connectorCommandLauncher } from './connector-launcher.js';
 import { createTributaryWorker } from './create-worker.js';
 import { ENV_FROM_STDIN, startupEnv } from './startup-env.js';
 import { resolveWorkflowCode } from './workflow-code.js';
@@ -96,6 +97,7 @@ async function runWorker(
   });
   const activities = createActivities({
     launcher,
+    connectorCommandLauncher: await connectorCommandLauncher(env.launcher, launcher),
     secretKey: env.secretKey,
     persistence,
     // each attempt records where its log goes: the server tells a log it cannot see from one never written
@@ -135,6 +137,7 @@ async function runWorker(
         taskQueue: env.temporalTaskQueue,
         workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
         connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
+        connectorCommands: env.launcher.kind === 'kubernetes' ? `pods in namespace ${env.launcher.settings.namespace}` : 'processes',
         logStorage: logs.identity.location,
         metrics: `http://${env.metricsHost}:${ops.port}/metrics`,
       },

@@ -4,7 +4,16 @@
  * ConfigError, which names every bad variable.
  */
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, storageChoiceOf, workerEnvSchema, type StorageChoice, type WorkerConfig } from '@tributary/config';
+import {
+  ConfigError,
+  kubernetesJobSettingsOf,
+  kubernetesLauncherEnvSchema,
+  loadConfig,
+  storageChoiceOf,
+  workerEnvSchema,
+  type StorageChoice,
+  type WorkerConfig,
+} from '@tributary/config';
 import type { JobOptions } from '@tributary/workflows';
 
 export interface WorkerEnv {
@@ -33,7 +42,22 @@ export interface WorkerEnv {
   connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
+  /** TRIBUTARY_LAUNCHER: where connectors run, with the job pod settings in Kubernetes */
+  launcher: LauncherChoice;
 }
+
+export type LauncherChoice =
+  | { kind: 'process' }
+  | {
+      kind: 'kubernetes';
+      /** KUBECONFIG; unset in a cluster (the worker's service account) */
+      kubeconfig?: string;
+      settings: ReturnType<typeof kubernetesJobSettingsOf>;
+      /** TRIBUTARY_ORCHESTRATOR_IMAGE */
+      orchestratorImage?: string;
+      /** TRIBUTARY_KUBERNETES_API_URL: the Config API as job pods reach it */
+      apiUrl?: string;
+    };
 
 /** A bad worker environment: libs/config's error, which names every bad variable. */
 export { ConfigError as WorkerEnvError };
@@ -58,6 +82,20 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
+    launcher: launcherOf(parsed, env),
+  };
+}
+
+/** The Kubernetes settings are read (and a bad one refused) only when the worker uses them. */
+function launcherOf(config: WorkerConfig, env: NodeJS.ProcessEnv): LauncherChoice {
+  if (config.TRIBUTARY_LAUNCHER === 'process') return { kind: 'process' };
+  const kubernetes = loadConfig(kubernetesLauncherEnvSchema, env);
+  return {
+    kind: 'kubernetes',
+    ...(kubernetes.KUBECONFIG ? { kubeconfig: kubernetes.KUBECONFIG } : {}),
+    settings: kubernetesJobSettingsOf(kubernetes),
+    ...(kubernetes.TRIBUTARY_ORCHESTRATOR_IMAGE ? { orchestratorImage: kubernetes.TRIBUTARY_ORCHESTRATOR_IMAGE } : {}),
+    ...(kubernetes.TRIBUTARY_KUBERNETES_API_URL ? { apiUrl: kubernetes.TRIBUTARY_KUBERNETES_API_URL } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ export {
   isNotFound,
   jobPodName,
   jobPodSpecBase,
+  loadKubeConfig,
   type KubernetesJobSettings,
 } from './job-pod.js';
 export { watchPod, pendingReason, type PodEnd, type PodFailureKind, type WatchPodOptions } from './pod-watch.js';
