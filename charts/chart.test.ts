@@ -159,6 +159,23 @@ describe('Helm chart charts/tributary', () => {
     await expect(render(undefined, namespace, ['--set', 'server.replicas=-1'])).rejects.toThrow(/replicas/);
   });
 
+  it('with the kubernetes launcher, tells job pods the orchestrator image and the server’s address unless set, and refuses a bad job pod setting', async () => {
+    const configOf = async (extra: string[]) =>
+      ((await render('ci/kubernetes-launcher-values.yaml', 'tributary', extra)).find((m) => m.kind === 'ConfigMap') as V1ConfigMap).data ?? {};
+    expect(await configOf([])).toMatchObject({
+      TRIBUTARY_ORCHESTRATOR_IMAGE: 'tributary/tributary-orchestrator:0.1.0',
+      TRIBUTARY_KUBERNETES_API_URL: `http://${RELEASE}-tributary-server.tributary.svc:8000`,
+    });
+    const own = await configOf(['--set', 'config.TRIBUTARY_ORCHESTRATOR_IMAGE=registry.local/orchestrator:1']);
+    expect(own.TRIBUTARY_ORCHESTRATOR_IMAGE).toBe('registry.local/orchestrator:1');
+    const processMode = ((await render(undefined, 'tributary')).find((m) => m.kind === 'ConfigMap') as V1ConfigMap).data ?? {};
+    expect(processMode.TRIBUTARY_ORCHESTRATOR_IMAGE).toBeUndefined();
+    await expect(configOf(['--set', 'config.TRIBUTARY_KUBERNETES_PENDING_TIMEOUT_MS=soon'])).rejects.toThrow(
+      /TRIBUTARY_KUBERNETES_PENDING_TIMEOUT_MS/,
+    );
+    await expect(configOf(['--set', 'config.TRIBUTARY_KUBERNETES_RESOURCES=lots'])).rejects.toThrow(/TRIBUTARY_KUBERNETES_RESOURCES/);
+  });
+
   it('leaves command connectors off unless the operator turns them on, and accepts only true or false', async () => {
     const configOf = async (extra: string[]) =>
       ((await render(undefined, 'tributary', extra)).find((m) => m.kind === 'ConfigMap') as V1ConfigMap).data ?? {};

@@ -3,13 +3,15 @@
  * dynamic import, so a worker in process mode never loads the Kubernetes client.
  */
 import type { ReplicateActivityDeps } from './activities/replicate.js';
-import type { KubernetesWorkerEnv } from './worker-env.js';
+import type { LauncherChoice } from './worker-env.js';
 
-export async function kubernetesPodAttempts(settings: KubernetesWorkerEnv): Promise<NonNullable<ReplicateActivityDeps['podAttempts']>> {
+export async function kubernetesPodAttempts(
+  choice: Extract<LauncherChoice, { kind: 'kubernetes' }>,
+): Promise<NonNullable<ReplicateActivityDeps['podAttempts']>> {
   const { KubernetesReplicationPods, loadKubeConfig } = await import('@tributary/launcher/kubernetes');
-  const kubeConfig = loadKubeConfig(settings.kubeconfigPath);
+  const kubeConfig = loadKubeConfig(choice.kubeconfig);
   return {
-    pods: new KubernetesReplicationPods({ ...settings.jobs, kubeConfig, orchestratorImage: settings.orchestratorImage }),
-    apiUrl: settings.apiUrl,
+    pods: new KubernetesReplicationPods({ ...choice.settings, kubeConfig, orchestratorImage: choice.orchestratorImage }),
+    apiUrl: choice.apiUrl,
   };
 }

@@ -37,6 +37,19 @@ describe('worker main (compiled)', () => {
     expect(output).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
   });
 
+  it('with TRIBUTARY_LAUNCHER=kubernetes, names a bad Kubernetes setting and exits 2 before it starts', async () => {
+    const { code, output } = await run({
+      DATABASE_URL: 'postgres://tributary@127.0.0.1:1/tributary',
+      TRIBUTARY_SECRET_KEY: randomBytes(32).toString('hex'),
+      TRIBUTARY_LAUNCHER: 'kubernetes',
+      TRIBUTARY_KUBERNETES_TOLERATIONS: '{"sync":[{"key":"jobs","operator":"Maybe"}]}',
+      TRIBUTARY_KUBERNETES_PENDING_TIMEOUT_MS: 'soon',
+    });
+    expect(code).toBe(2);
+    expect(output).toMatch(/TRIBUTARY_KUBERNETES_TOLERATIONS\.sync\.0\.operator: /);
+    expect(output).toMatch(/TRIBUTARY_KUBERNETES_PENDING_TIMEOUT_MS: /);
+  });
+
   it('refuses to work on an unmigrated database', async () => {
     // no Temporal server at this address: the worker must stop before it tries to connect
     const { code, output } = await run({

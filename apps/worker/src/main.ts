@@ -18,6 +18,7 @@ import { openStorage, type Storage } from '@tributary/storage';
 import { createActivities } from './activities/index.js';
 import { storageAttemptLogs } from './attempt-logs.js';
 import { ConnectorUserError, letConnectorsReach, resolveConnectorUser } from './connector-user.js';
+import { connectorCommandLauncher } from './connector-launcher.js';
 import { createTributaryWorker } from './create-worker.js';
 import { kubernetesPodAttempts } from './kubernetes-runtime.js';
 import { ENV_FROM_STDIN, startupEnv } from './startup-env.js';
@@ -96,8 +97,9 @@ async function runWorker(
     ...(connectorUser ? { connectorUser } : {}),
   });
   const activities = createActivities({
-    launcher,
-    ...(env.kubernetes ? { podAttempts: await kubernetesPodAttempts(env.kubernetes) } : {}),
+    // in Kubernetes: spec/check/discover (also the checks before a sync) as one-connector pods, syncs as replication pods
+    launcher: await connectorCommandLauncher(env.launcher, launcher),
+    ...(env.launcher.kind === 'kubernetes' ? { podAttempts: await kubernetesPodAttempts(env.launcher) } : {}),
     secretKey: env.secretKey,
     persistence,
     // each attempt records where its log goes: the server tells a log it cannot see from one never written
@@ -137,8 +139,8 @@ async function runWorker(
         taskQueue: env.temporalTaskQueue,
         workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
         connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
+        connectors: env.launcher.kind === 'kubernetes' ? `pods in namespace ${env.launcher.settings.namespace}` : 'processes',
         logStorage: logs.identity.location,
-        launcher: env.kubernetes ? `kubernetes (namespace ${env.kubernetes.jobs.namespace})` : 'process',
         metrics: `http://${env.metricsHost}:${ops.port}/metrics`,
       },
       'worker started',

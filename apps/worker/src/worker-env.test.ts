@@ -23,7 +23,40 @@ describe('worker environment', () => {
       metricsHost: '127.0.0.1',
       metricsPort: 9465,
       workflowBundlePath: undefined,
+      launcher: { kind: 'process' },
     });
+  });
+
+  it('runs connectors as processes unless TRIBUTARY_LAUNCHER=kubernetes, and reads the Kubernetes settings only then', () => {
+    // a bad Kubernetes setting is not read in process mode
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_KUBERNETES_RESOURCES: '{' }).launcher).toEqual({ kind: 'process' });
+    const kubernetes = {
+      ...required,
+      TRIBUTARY_LAUNCHER: 'kubernetes',
+      KUBECONFIG: '/etc/kube/config',
+      TRIBUTARY_KUBERNETES_NAMESPACE: 'tributary-jobs',
+      TRIBUTARY_KUBERNETES_RESOURCES: '{"sync":{"memoryLimit":"4Gi"}}',
+      TRIBUTARY_ORCHESTRATOR_IMAGE: 'tributary/tributary-orchestrator:0.1.0',
+      TRIBUTARY_KUBERNETES_API_URL: 'http://tributary-server.tributary.svc:8000',
+    };
+    expect(parseWorkerEnv(kubernetes).launcher).toEqual({
+      kind: 'kubernetes',
+      kubeconfig: '/etc/kube/config',
+      settings: {
+        namespace: 'tributary-jobs',
+        imagePullSecrets: [],
+        resources: { sync: { memoryLimit: '4Gi' } },
+        nodeSelectors: {},
+        tolerations: {},
+        pendingTimeoutMs: 300_000,
+      },
+      orchestratorImage: 'tributary/tributary-orchestrator:0.1.0',
+      apiUrl: 'http://tributary-server.tributary.svc:8000',
+    });
+    expect(() => parseWorkerEnv({ ...kubernetes, TRIBUTARY_KUBERNETES_RESOURCES: '{"sync":{"memoryLimit":"lots"}}' })).toThrow(
+      /TRIBUTARY_KUBERNETES_RESOURCES\.sync\.memoryLimit: must be a Kubernetes quantity/,
+    );
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_LAUNCHER: 'docker' })).toThrow(/TRIBUTARY_LAUNCHER/);
   });
 
   it('runs command connectors only when TRIBUTARY_ALLOW_COMMAND_CONNECTORS is true, and names a bad value', () => {

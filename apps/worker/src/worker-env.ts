@@ -42,33 +42,22 @@ export interface WorkerEnv {
   connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
-  /** TRIBUTARY_LAUNCHER=kubernetes: connectors run in pods, each sync attempt as a replication pod */
-  kubernetes?: KubernetesWorkerEnv;
+  /** TRIBUTARY_LAUNCHER: where connectors run, with the job pod settings in Kubernetes */
+  launcher: LauncherChoice;
 }
 
-export interface KubernetesWorkerEnv {
-  /** unset: in a cluster, the pod's service account */
-  kubeconfigPath?: string;
-  jobs: ReturnType<typeof kubernetesJobSettingsOf>;
-  orchestratorImage: string;
-  /** the Config API as job pods reach it */
-  apiUrl: string;
-}
-
-/** The Kubernetes settings; the two a replication pod cannot do without are required here. */
-function kubernetesOf(env: NodeJS.ProcessEnv): KubernetesWorkerEnv {
-  const parsed = loadConfig(kubernetesLauncherEnvSchema, env);
-  const missing = (['TRIBUTARY_ORCHESTRATOR_IMAGE', 'TRIBUTARY_KUBERNETES_API_URL'] as const)
-    .filter((variable) => !parsed[variable])
-    .map((variable) => ({ variable, message: 'is required with TRIBUTARY_LAUNCHER=kubernetes' }));
-  if (missing.length > 0) throw new ConfigError(missing);
-  return {
-    ...(parsed.KUBECONFIG ? { kubeconfigPath: parsed.KUBECONFIG } : {}),
-    jobs: kubernetesJobSettingsOf(parsed),
-    orchestratorImage: parsed.TRIBUTARY_ORCHESTRATOR_IMAGE!,
-    apiUrl: parsed.TRIBUTARY_KUBERNETES_API_URL!,
-  };
-}
+export type LauncherChoice =
+  | { kind: 'process' }
+  | {
+      kind: 'kubernetes';
+      /** KUBECONFIG; unset in a cluster (the worker's service account) */
+      kubeconfig?: string;
+      settings: ReturnType<typeof kubernetesJobSettingsOf>;
+      /** TRIBUTARY_ORCHESTRATOR_IMAGE: the replication pods' orchestrator */
+      orchestratorImage: string;
+      /** TRIBUTARY_KUBERNETES_API_URL: the Config API as job pods reach it */
+      apiUrl: string;
+    };
 
 /** A bad worker environment: libs/config's error, which names every bad variable. */
 export { ConfigError as WorkerEnvError };
@@ -93,7 +82,25 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
-    ...(parsed.TRIBUTARY_LAUNCHER === 'kubernetes' ? { kubernetes: kubernetesOf(env) } : {}),
+    launcher: launcherOf(parsed, env),
+  };
+}
+
+/** The Kubernetes settings are read (and a bad one refused) only when the worker uses them. */
+function launcherOf(config: WorkerConfig, env: NodeJS.ProcessEnv): LauncherChoice {
+  if (config.TRIBUTARY_LAUNCHER === 'process') return { kind: 'process' };
+  const kubernetes = loadConfig(kubernetesLauncherEnvSchema, env);
+  // a sync's replication pod cannot do without them
+  const missing = (['TRIBUTARY_ORCHESTRATOR_IMAGE', 'TRIBUTARY_KUBERNETES_API_URL'] as const)
+    .filter((variable) => !kubernetes[variable])
+    .map((variable) => ({ variable, message: 'is required with TRIBUTARY_LAUNCHER=kubernetes' }));
+  if (missing.length > 0) throw new ConfigError(missing);
+  return {
+    kind: 'kubernetes',
+    ...(kubernetes.KUBECONFIG ? { kubeconfig: kubernetes.KUBECONFIG } : {}),
+    settings: kubernetesJobSettingsOf(kubernetes),
+    orchestratorImage: kubernetes.TRIBUTARY_ORCHESTRATOR_IMAGE!,
+    apiUrl: kubernetes.TRIBUTARY_KUBERNETES_API_URL!,
   };
 }
 

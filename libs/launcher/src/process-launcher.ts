@@ -1,11 +1,9 @@
 /**
  * ProcessLauncher: runs connectors as local processes (the embedded default).
  */
-import type { ConnectorRole, FailureReason, LogEntry } from '@tributary/domain';
+import type { ConnectorRole } from '@tributary/domain';
 import { tmpdir } from 'node:os';
 import {
-  LineSplitter,
-  decodeLine,
   type AirbyteCatalog,
   type AirbyteConnectionStatus,
   type AirbyteMessage,
@@ -17,11 +15,9 @@ import { findExecutable } from './find-executable.js';
 import { createRunDir, type ConnectorUser } from './run-dirs.js';
 import { CommandsNotAllowedError, resolveRuntime, type InstallOptions } from './runtimes.js';
 import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorLauncher, type ConnectorProcess, type LaunchResult, type ReadInput, type RunOptions, type WriteInput } from './types.js';
-import { logEntryFromMessage, failureFromTrace } from './messages-to-logs.js';
+import { OneMessageOutput } from './one-message-output.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
-/** how many of a connector's last log lines a failed spec/check/discover carries (in its internalMessage) */
-const RECENT_LOG_LINES = 20;
 
 export interface ProcessLauncherOptions extends InstallOptions {
   /** parent of per-run temp dirs holding config/catalog/state; default os.tmpdir() */
@@ -140,63 +136,16 @@ export class ProcessLauncher implements ConnectorLauncher {
     pick: (m: AirbyteMessage) => T | undefined,
   ): Promise<LaunchResult<T>> {
     const role = options.role ?? 'source';
-    // the last lines the connector logged go with a failure: a CDK connector's own message is often
-    // only "Something went wrong in the connector. See the logs for more details."
-    const recentLog: string[] = [];
-    const log = (entry: LogEntry) => {
-      if (entry.origin === role) {
-        recentLog.push(entry.message.length > 500 ? `${entry.message.slice(0, 500)}…` : entry.message);
-        if (recentLog.length > RECENT_LOG_LINES) recentLog.shift();
-      }
-      options.onLog?.(entry);
-    };
-    const withRecentLog = (failure: FailureReason): FailureReason => {
-      const parts = [failure.internalMessage, recentLog.length > 0 ? `last log lines of the ${role}:\n${recentLog.join('\n')}` : undefined];
-      const internalMessage = parts.filter(Boolean).join('\n\n');
-      return internalMessage ? { ...failure, internalMessage } : failure;
-    };
+    const output = new OneMessageOutput(role, expected, pick, options.onLog);
     let proc: ConnectorProcess;
     try {
-      // stderr and launch problems are logged by the process: through `log`, so they are remembered too
-      proc = await this.start(def, args, files, { ...options, role, onLog: log });
+      // stderr and launch problems are logged by the process: through `output.log`, so they are remembered too
+      proc = await this.start(def, args, files, { ...options, role, onLog: output.log });
     } catch (err) {
       if (err instanceof ConnectorLaunchError) return { ok: false, failure: err.failure };
       throw err;
     }
-    let value: T | undefined;
-    let traceFailure: FailureReason | undefined;
-    const splitter = new LineSplitter((line) => {
-      const decoded = decodeLine(line);
-      if (decoded.kind === 'text') {
-        log({ timestamp: Date.now(), level: 'info', origin: role, message: decoded.text });
-        return;
-      }
-      if (decoded.kind === 'invalid') {
-        log({
-          timestamp: Date.now(),
-          level: 'warn',
-          origin: role,
-          message: `invalid protocol message (${decoded.reason}): ${decoded.text.slice(0, 500)}`,
-        });
-        return;
-      }
-      const m = decoded.message;
-      const picked = pick(m);
-      if (picked !== undefined) value = picked;
-      else if (m.type === 'TRACE' && m.trace.type === 'ERROR') traceFailure ??= failureFromTrace(m.trace, role);
-      const entry = logEntryFromMessage(m, role);
-      if (!entry) return;
-      // a TRACE error is the failure itself: logged, not repeated among the lines before it
-      if (m.type === 'TRACE') options.onLog?.(entry);
-      else log(entry);
-    });
-    proc.stdout.on('data', (chunk: Buffer) => {
-      try {
-        splitter.push(chunk);
-      } catch (err) {
-        log({ timestamp: Date.now(), level: 'error', origin: role, message: (err as Error).message });
-      }
-    });
+    proc.stdout.on('data', (chunk: Buffer) => output.push(chunk));
     const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -205,25 +154,17 @@ export class ProcessLauncher implements ConnectorLauncher {
     }, timeoutMs);
     const exit = await proc.exited;
     clearTimeout(timer);
-    try {
-      splitter.end();
-    } catch {
-      // ignore a truncated final line
-    }
-    if (value !== undefined && exit.code === 0) return { ok: true, value };
-    if (traceFailure) return { ok: false, failure: withRecentLog(traceFailure) };
-    if (value !== undefined) return { ok: true, value };
+    output.end();
     const command = args[0];
-    const why = timedOut
-      ? `timed out after ${timeoutMs} ms`
-      : options.signal?.aborted
-        ? 'was cancelled'
-        : exit.signal
-          ? `was killed by ${exit.signal}`
-          : `exited with code ${exit.code} without a ${expected} message`;
-    return {
-      ok: false,
-      failure: withRecentLog({ origin: role, type: timedOut ? 'transient_error' : 'system_error', message: `${role} ${command} ${why}`, timestamp: Date.now() }),
-    };
+    return output.result(exit.code === 0, () => {
+      const why = timedOut
+        ? `timed out after ${timeoutMs} ms`
+        : options.signal?.aborted
+          ? 'was cancelled'
+          : exit.signal
+            ? `was killed by ${exit.signal}`
+            : `exited with code ${exit.code} without a ${expected} message`;
+      return { type: timedOut ? 'transient_error' : 'system_error', message: `${role} ${command} ${why}` };
+    });
   }
 }

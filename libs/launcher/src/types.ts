@@ -45,6 +45,8 @@ export interface RunOptions {
    * says whether it was used.
    */
   stdoutReader?: StdoutReader;
+  /** the job this run belongs to, for the labels of its pod (Kubernetes launcher); default: the pod's own name */
+  job?: { id: string; attempt: number };
 }
 
 /**

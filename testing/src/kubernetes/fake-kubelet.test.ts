@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, type V1Container, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
+import { PassThrough } from 'node:stream';
+import { CoreV1Api, Log, type V1Container, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from './apiserver.js';
 import { FakeKubelet } from './fake-kubelet.js';
@@ -23,6 +24,8 @@ describe('fake kubelet against a real kube-apiserver', () => {
     core = kube.kubeConfig.makeApiClient(CoreV1Api);
     kubelet = new FakeKubelet({
       kubeConfig: kube.kubeConfig,
+      // a Node whose kubelet endpoint serves container logs
+      tls: kube.kubeletTls,
       images: {
         // commands of this image come from the machine's PATH
         'test/shell': {},
@@ -219,5 +222,27 @@ describe('fake kubelet against a real kube-apiserver', () => {
     expect(kubelet.logs(namespace, 'sample-spec', 'spec').trim()).toBe('1');
     const message = JSON.parse(kubelet.logs(namespace, 'sample-spec', 'default-entrypoint').trim().split('\n').at(-1)!) as { type: string };
     expect(message.type).toBe('SPEC');
+  });
+
+  it('is a Node: pods/log through the API server reaches its container logs, whole, tailed and followed', async () => {
+    const node = await core.readNode({ name: kubelet.nodeName });
+    expect(node.status?.addresses).toContainEqual({ type: 'InternalIP', address: '127.0.0.1' });
+    expect(node.status?.daemonEndpoints?.kubeletEndpoint?.Port).toBeGreaterThan(0);
+
+    const namespace = await runPod('logged', { containers: [shell('main', 'echo one; echo two >&2; sleep 1; echo three')] });
+    await waitForPod(namespace, 'logged', (p) => p.status?.phase === 'Running');
+    // followed: the stream stays open until the container exits
+    const followed = new Log(kube.kubeConfig);
+    const chunks: string[] = [];
+    const out = new PassThrough().on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    const ended = new Promise((resolve) => out.on('end', resolve));
+    await followed.log(namespace, 'logged', 'main', out, { follow: true });
+    await ended;
+    expect(chunks.join('')).toBe('one\ntwo\nthree\n');
+
+    await waitForPod(namespace, 'logged', (p) => p.status?.phase === 'Succeeded');
+    expect(await core.readNamespacedPodLog({ name: 'logged', namespace, container: 'main' })).toBe('one\ntwo\nthree\n');
+    expect(await core.readNamespacedPodLog({ name: 'logged', namespace, container: 'main', tailLines: 1 })).toBe('three\n');
+    await expect(core.readNamespacedPodLog({ name: 'logged', namespace, container: 'other' })).rejects.toThrow(/other/);
   });
 });

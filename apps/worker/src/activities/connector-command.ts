@@ -41,7 +41,10 @@ function loadConfig(secretKey: Buffer, persistence: JobPersistence, input: Conne
 
 export function connectorCommandActivity(unmasked: ConnectorLauncher, secretKey: Buffer, persistence: JobPersistence) {
   return async function runConnectorCommand(input: ConnectorCommandInput): Promise<ConnectorCommandResult> {
-    const options: RunOptions = { role: input.role, timeoutMs: input.timeoutMs, signal: Context.current().cancellationSignal };
+    const { info, cancellationSignal } = Context.current();
+    // the workflow and the activity's attempt label the command's pod in Kubernetes
+    const job = { id: info.workflowExecution?.workflowId ?? info.activityId, attempt: info.attempt };
+    const options: RunOptions = { role: input.role, timeoutMs: input.timeoutMs, signal: cancellationSignal, job };
     const { config, secretValues } = await loadConfig(secretKey, persistence, input);
     const launcher = new ConnectorOutputMasking(secretValues).launcher(unmasked);
     let result: LaunchResult<unknown>;

@@ -17,8 +17,9 @@ export {
   isNotFound,
   jobPodName,
   jobPodSpecBase,
+  loadKubeConfig,
   type KubernetesJobSettings,
 } from './job-pod.js';
 export { watchPod, pendingReason, type PodEnd, type PodFailureKind, type WatchPodOptions } from './pod-watch.js';
+export { KubernetesLauncher, CONNECTOR_CONTAINER, type KubernetesLauncherOptions } from './kubernetes-launcher.js';
 export { KubernetesReplicationPods, ORCHESTRATOR_CONTAINER, type ReplicationPodSettings } from './replication-pod.js';
-export { loadKubeConfig } from './kube-config.js';

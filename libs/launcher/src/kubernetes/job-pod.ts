@@ -6,7 +6,7 @@
  * even if the worker dies); deleteJobPod removes both at once.
  */
 import { randomBytes } from 'node:crypto';
-import type { CoreV1Api, V1Pod, V1PodSpec, V1Secret, V1SecurityContext, V1Toleration, V1Volume } from '@kubernetes/client-node';
+import { KubeConfig, type CoreV1Api, type V1Pod, type V1PodSpec, type V1Secret, type V1SecurityContext, type V1Toleration, type V1Volume } from '@kubernetes/client-node';
 import type { JobType, ResourceRequirements } from '@tributary/domain';
 import type { ByJobType } from './resources.js';
 
@@ -141,4 +141,12 @@ async function ignoreNotFound(request: Promise<unknown>): Promise<void> {
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
+}
+
+/** The worker's access to the API: a kubeconfig file when given (outside a cluster), else the pod's own service account. */
+export function loadKubeConfig(kubeconfigPath?: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (kubeconfigPath) kubeConfig.loadFromFile(kubeconfigPath);
+  else kubeConfig.loadFromCluster();
+  return kubeConfig;
 }

@@ -2,7 +2,7 @@
  * watchPod and the job pod building blocks against a real kube-apiserver, with the fake
  * kubelet playing the node: every end of a pod, and what is left of it afterwards.
  */
-import { CoreV1Api, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Container, type V1Pod } from '@kubernetes/client-node';
 import { FakeKubelet, KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type TestKubernetes } from '@tributary/testing/kubernetes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_MOUNT_PATH, configSecretVolume, createJobPod, jobPodName, jobPodSpecBase, type KubernetesJobSettings } from './job-pod.js';
@@ -111,6 +111,45 @@ describe('watchPod against a real kube-apiserver', () => {
     const end = await watch(name);
     expect(end).toMatchObject({ ok: false, kind: 'pending-timeout' });
     expect(!end.ok && end.message).toContain('container "main" (test/missing:1) is waiting: ImagePullBackOff: Back-off pulling image "test/missing:1"');
+  });
+
+  it('a pod one of whose containers cannot pull its image fails at the timeout even while another runs', async () => {
+    // no kubelet in this namespace: the test writes the status a kubelet would
+    const elsewhere = await kube.createNamespace();
+    const name = 'half-started';
+    await core.createNamespacedPod({
+      namespace: elsewhere,
+      body: {
+        metadata: { name },
+        spec: {
+          ...jobPodSpecBase(settings, 'sync'),
+          containers: [
+            { name: 'orchestrator', image: 'test/shell:1', command: ['sleep', '60'] },
+            { name: 'source', image: 'airbyte/source-gone:1' },
+          ],
+        },
+      },
+    });
+    const status = {
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'True' }],
+      containerStatuses: [
+        { name: 'orchestrator', image: 'test/shell:1', imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: new Date() } } },
+        {
+          name: 'source',
+          image: 'airbyte/source-gone:1',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'ErrImagePull', message: 'manifest unknown' } },
+        },
+      ],
+    };
+    await core.patchNamespacedPodStatus({ name, namespace: elsewhere, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const end = await watchPod({ kubeConfig: kube.kubeConfig, namespace: elsewhere, name, pendingTimeoutMs: 1000 });
+    expect(end).toMatchObject({ ok: false, kind: 'pending-timeout' });
+    expect(!end.ok && end.message).toMatch(/still Pending after \d+ s: container "source" \(airbyte\/source-gone:1\) is waiting: ErrImagePull: manifest unknown$/);
+    await expect(core.readNamespacedPod({ name, namespace: elsewhere })).rejects.toMatchObject({ code: 404 });
   });
 
   it('an aborted signal deletes the running pod and its Secret: cancelled', async () => {

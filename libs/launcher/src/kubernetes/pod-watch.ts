@@ -1,9 +1,10 @@
 /**
  * Watches one job pod to its end. The answer is a success only when the pod Succeeded; every
  * other end is a failure with its reason:
- * - Pending longer than the timeout with no container started (unschedulable, image pull
- *   back-off, a missing Secret): the pod is deleted, and the reason is the scheduler's or the
- *   kubelet's own message;
+ * - Pending longer than the timeout, unscheduled or with a container that cannot start (image
+ *   pull back-off, a missing Secret; even while the pod's other containers run): the pod is
+ *   deleted, and the reason is the scheduler's or the kubelet's own message. The timeout runs
+ *   from the start of the watch (a worker that re-attaches gives a pod the whole timeout again);
  * - the pod vanished, or someone else deleted it, before it ended;
  * - a container was OOMKilled: "out of memory" with its memory limit;
  * - the pod Failed: the container that failed, its exit code and reason;
@@ -56,6 +57,8 @@ class PodWatch {
   private timers: NodeJS.Timeout[] = [];
   /** a deletion of ours (cancel, pending timeout) is not a pod that vanished */
   private deleting = false;
+  /** from then on, a pod seen stuck in Pending is given up */
+  private pendingTimeoutPassed = false;
 
   constructor(private readonly options: WatchPodOptions) {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
@@ -138,7 +141,8 @@ class PodWatch {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded') return this.finish({ ok: true, pod });
     if (phase === 'Failed') return this.onFailed(pod);
-    if (pod.metadata?.deletionTimestamp && !this.deleting) this.fail('vanished', 'the pod was deleted before it finished');
+    if (pod.metadata?.deletionTimestamp && !this.deleting) return this.fail('vanished', 'the pod was deleted before it finished');
+    if (this.pendingTimeoutPassed && !this.deleting && isStuckPending(pod)) void this.giveUpPending(pod);
   }
 
   private onFailed(pod: V1Pod): void {
@@ -156,7 +160,7 @@ class PodWatch {
     this.fail('failed', reason ? `the pod failed: ${reason}` : 'the pod failed');
   }
 
-  /** At the pending deadline: a pod none of whose containers started is given up, with the reason it waits. */
+  /** At the pending deadline: from now on a stuck pod is given up (this read, or a later update). */
   private async checkPending(): Promise<void> {
     if (this.settled) return;
     const { namespace, name } = this.options;
@@ -168,12 +172,15 @@ class PodWatch {
       this.timers.push(setTimeout(() => void this.checkPending(), RESUME_DELAY_MS));
       return;
     }
+    this.pendingTimeoutPassed = true;
     this.onPod(pod);
-    if (this.settled || !isStuckPending(pod)) return;
+  }
+
+  private async giveUpPending(pod: V1Pod): Promise<void> {
     this.deleting = true;
     const seconds = Math.round((Date.now() - this.started) / 1000);
     const why = `still Pending after ${seconds} s: ${pendingReason(pod)}`;
-    await deleteJobPod(this.core, namespace, name).catch(() => undefined);
+    await deleteJobPod(this.core, this.options.namespace, this.options.name).catch(() => undefined);
     this.fail('pending-timeout', why);
   }
 
@@ -185,11 +192,15 @@ class PodWatch {
   }
 }
 
-/** Pending, and no container (init or main) has started yet. */
+/** the waiting reasons of a container on its way to start */
+const STARTING = ['ContainerCreating', 'PodInitializing'];
+
+/** Pending, and either no container (init or main) has started or one waits for something other than its start. */
 function isStuckPending(pod: V1Pod): boolean {
   if (pod.status?.phase && pod.status.phase !== 'Pending') return false;
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  return !statuses.some((s) => s.state?.running || s.state?.terminated);
+  const blocked = statuses.some((s) => s.state?.waiting?.reason && !STARTING.includes(s.state.waiting.reason));
+  return blocked || !statuses.some((s) => s.state?.running || s.state?.terminated);
 }
 
 /** Why a pod waits: the scheduler's condition, else the first waiting container's reason and message. */
@@ -197,7 +208,7 @@ export function pendingReason(pod: V1Pod): string {
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False') return [scheduled.reason ?? 'not scheduled', scheduled.message].filter(Boolean).join(': ');
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const waiting = statuses.find((s) => s.state?.waiting?.reason && !['ContainerCreating', 'PodInitializing'].includes(s.state.waiting.reason));
+  const waiting = statuses.find((s) => s.state?.waiting?.reason && !STARTING.includes(s.state.waiting.reason));
   if (waiting?.state?.waiting) {
     const { reason, message } = waiting.state.waiting;
     return `container "${waiting.name}" (${waiting.image}) is waiting: ${[reason, message].filter(Boolean).join(': ')}`;
