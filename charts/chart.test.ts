@@ -197,6 +197,8 @@ describe('Helm chart charts/tributary', () => {
     await expect(render(undefined, namespace, ['--set', 'config.TRIBUTARY_LAUNCHER=docker'])).rejects.toThrow(/TRIBUTARY_LAUNCHER/);
     await expect(render(undefined, namespace, ['--set', 'secrets.TRIBUTARY_SECRET_KEY=too-short'])).rejects.toThrow(/TRIBUTARY_SECRET_KEY/);
     await expect(render(undefined, namespace, ['--set', 'server.replicas=-1'])).rejects.toThrow(/replicas/);
+    await expect(render(undefined, namespace, ['--set', 'config.TRIBUTARY_TRACING=jaeger'])).rejects.toThrow(/TRIBUTARY_TRACING/);
+    await expect(render(undefined, namespace, ['--set', 'webapp.replicas=-1'])).rejects.toThrow(/replicas/);
   });
 
   it('leaves command connectors off unless the operator turns them on, and accepts only true or false', async () => {

@@ -33,6 +33,8 @@ export interface WorkerEnv {
   connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
   workflowBundlePath?: string;
+  /** TRIBUTARY_TRACING=otlp: where spans go (OTEL_EXPORTER_OTLP_ENDPOINT); unset: tracing off */
+  tracingEndpoint?: string;
 }
 
 /** A bad worker environment: libs/config's error, which names every bad variable. */
@@ -58,6 +60,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
+    ...(parsed.TRIBUTARY_TRACING === 'otlp' ? { tracingEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
   };
 }
 
