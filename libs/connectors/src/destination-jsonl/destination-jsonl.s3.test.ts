@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ProcessLauncher } from '@tributary/launcher';
 import type { AirbyteStateMessage } from '@tributary/protocol';
-import { createS3Client } from '@tributary/storage/s3';
+import { createS3Client, type S3Client as Client } from '@tributary/storage/s3';
 import { startTestMinio, type TestMinio } from '@tributary/testing';
 import { configuredCatalog, makeTempDir, ofType, parseMessages, readSource, writeDestination, writeInputFiles, type TestStream } from '@tributary/testing/connectors';
-import type { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBuiltinConnector } from '../index.js';
 

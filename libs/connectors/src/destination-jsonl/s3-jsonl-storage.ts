@@ -19,8 +19,7 @@
  * for that moment); on abort, this writer's objects are deleted and the old ones stay.
  */
 import { randomUUID } from 'node:crypto';
-import { createS3Client } from '@tributary/storage/s3';
-import { S3Error, type Client } from 'minio';
+import { createS3Client, s3ErrorCode, type S3Client as Client } from '@tributary/storage/s3';
 import type { JsonlS3Config } from './config.js';
 import type { JsonlStorage, StoredObjectWriter, WriteMode } from './storage.js';
 
@@ -107,7 +106,7 @@ class S3ObjectWriter implements StoredObjectWriter {
 /** What the server's refusal means for the person filling in the config. */
 function explain(error: unknown, config: JsonlS3Config): string {
   const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof S3Error ? error.code : undefined;
+  const code = s3ErrorCode(error);
   switch (code) {
     case 'InvalidAccessKeyId':
       return `the server does not know access_key_id (${code}: ${message})`;
@@ -134,7 +133,7 @@ export class S3JsonlStorage implements JsonlStorage {
     try {
       // a GET, not bucketExists' HEAD: a refusal with a body names its reason (a wrong secret, an unknown key)
       await this.client.listObjectsV2Query(this.config.bucket, '', '', '', 1, '').catch(async (error: unknown) => {
-        if (!(error instanceof S3Error && error.code === 'NoSuchBucket')) throw error;
+        if (s3ErrorCode(error) !== 'NoSuchBucket') throw error;
         await this.makeBucket();
       });
       const probe = this.key([`.tributary-check-${randomUUID()}`]);
@@ -160,7 +159,7 @@ export class S3JsonlStorage implements JsonlStorage {
       await this.client.makeBucket(this.config.bucket, this.config.region);
     } catch (error) {
       // another attempt created it meanwhile
-      if (!(error instanceof S3Error && ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(error.code ?? ''))) throw error;
+      if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(s3ErrorCode(error) ?? '')) throw error;
     }
   }
 }

@@ -28,6 +28,14 @@ const MAX_CURSOR_LENGTH = 128;
 /** S3 deletes at most this many keys per request */
 const DELETE_BATCH = 1000;
 
+/** The `minio` client, for code outside this entry that talks to a bucket (destination-jsonl's S3 mode). */
+export type S3Client = Client;
+
+/** The S3 error code of a refused request (`NoSuchBucket`, `SignatureDoesNotMatch`...), if it is one. */
+export function s3ErrorCode(error: unknown): string | undefined {
+  return error instanceof S3Error ? error.code : undefined;
+}
+
 export type S3ClientSettings = Pick<S3StorageSettings, 'endpoint' | 'region' | 'accessKeyId' | 'secretAccessKey' | 'pathStyle'>;
 
 /** A `minio` client for an S3-compatible server (AWS S3 in `region` when no endpoint), and the server's origin for messages. */
