@@ -15,6 +15,8 @@ const alias = {
   '@tributary/testing': `${root}testing/src/index.ts`,
   '@tributary/workflows/workflows': `${root}libs/workflows/src/workflows/index.ts`,
   '@tributary/launcher/kubernetes': `${root}libs/launcher/src/kubernetes/index.ts`,
+  '@tributary/storage/s3': `${root}libs/storage/src/s3/index.ts`,
+  '@tributary/metrics/tracing': `${root}libs/metrics/src/tracing/index.ts`,
   ...Object.fromEntries(libs.map((l) => [`@tributary/${l}`, `${root}libs/${l}/src/index.ts`])),
   ...Object.fromEntries(apps.map((a) => [`@tributary/${a}`, `${root}apps/${a}/src/index.ts`])),
   '@tributary/migrations': `${root}migrations/src/index.ts`,

@@ -19,6 +19,7 @@ import {
   type KubernetesObject,
   type V1ConfigMap,
   type V1Deployment,
+  type V1Ingress,
   type V1Job,
   type V1Secret,
 } from '@kubernetes/client-node';
@@ -27,10 +28,12 @@ import {
   bootloaderEnvSchema,
   createLogger,
   kubernetesLauncherEnvSchema,
+  cronEnvSchema,
   loadConfig,
   parseSecretKey,
   podSweeperEnvSchema,
   serverEnvSchema,
+  webappEnvSchema,
   workerEnvSchema,
 } from '@tributary/config';
 import { jobPodLabels } from '@tributary/domain';
@@ -108,8 +111,11 @@ describe('Helm chart charts/tributary', () => {
           `Deployment/${RELEASE}-tributary-server`,
           `Deployment/${RELEASE}-tributary-worker`,
           `Deployment/${RELEASE}-tributary-pod-sweeper`,
+          `Deployment/${RELEASE}-tributary-cron`,
+          `Deployment/${RELEASE}-tributary-webapp`,
           `Job/${RELEASE}-tributary-bootloader`,
           `Service/${RELEASE}-tributary-server`,
+          `Service/${RELEASE}-tributary-webapp`,
           `ConfigMap/${RELEASE}-tributary-env`,
         ]),
       );
@@ -142,6 +148,41 @@ describe('Helm chart charts/tributary', () => {
     },
   );
 
+  it('runs cron and the web UI with probes on their own health endpoints, and routes the UI at / and the API at /api', async () => {
+    const manifests = await render('ci/ingress-values.yaml', 'tributary');
+    const deployment = (component: string) =>
+      manifests.find((m) => m.kind === 'Deployment' && m.metadata?.name === `${RELEASE}-tributary-${component}`) as V1Deployment;
+    const cron = deployment('cron').spec!.template.spec!.containers[0]!;
+    // cron's ops server: /livez while the process serves, /readyz while it reaches Postgres
+    expect(cron.ports).toEqual([{ name: 'ops', containerPort: 9090 }]);
+    expect(cron.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'ops' });
+    expect(cron.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'ops' });
+    const webapp = deployment('webapp').spec!.template.spec!.containers[0]!;
+    expect(webapp.ports).toEqual([{ name: 'http', containerPort: 3000 }]);
+    expect(webapp.readinessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(webapp.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    // the session cookie is Secure behind TLS; the API's public URL follows the ingress
+    const webappEnv = Object.fromEntries((webapp.env ?? []).map((e) => [e.name, e.value]));
+    expect(webappEnv).toMatchObject({ TRIBUTARY_SECURE_COOKIES: 'true', TRIBUTARY_PUBLIC_API_URL: 'https://api.tributary.example.com' });
+
+    const ingress = manifests.find((m) => m.kind === 'Ingress') as V1Ingress;
+    const routes = ingress.spec!.rules!.flatMap((rule) =>
+      rule.http!.paths.map((path) => `${rule.host}${path.path} -> ${path.backend.service!.name}:${path.backend.service!.port!.name}`),
+    );
+    expect(routes).toEqual([
+      `tributary.example.com/ -> ${RELEASE}-tributary-webapp:http`,
+      `api.tributary.example.com/api -> ${RELEASE}-tributary-server:http`,
+    ]);
+
+    // without the web UI, the host serves the API as before
+    const apiOnly = (await render('ci/ingress-values.yaml', 'tributary', ['--set', 'webapp.enabled=false', '--set', 'ingress.apiHost='])).find(
+      (m) => m.kind === 'Ingress',
+    ) as V1Ingress;
+    expect(apiOnly.spec!.rules!.map((rule) => [rule.host, rule.http!.paths.map((p) => `${p.path} -> ${p.backend.service!.name}`)])).toEqual([
+      ['tributary.example.com', [`/api -> ${RELEASE}-tributary-server`]],
+    ]);
+  });
+
   it('the API server refuses a broken manifest in the same dry run (the check above can fail)', async () => {
     const namespace = await kube.createNamespace();
     const manifests = await render(undefined, namespace);
@@ -157,6 +198,8 @@ describe('Helm chart charts/tributary', () => {
     await expect(render(undefined, namespace, ['--set', 'config.TRIBUTARY_LAUNCHER=docker'])).rejects.toThrow(/TRIBUTARY_LAUNCHER/);
     await expect(render(undefined, namespace, ['--set', 'secrets.TRIBUTARY_SECRET_KEY=too-short'])).rejects.toThrow(/TRIBUTARY_SECRET_KEY/);
     await expect(render(undefined, namespace, ['--set', 'server.replicas=-1'])).rejects.toThrow(/replicas/);
+    await expect(render(undefined, namespace, ['--set', 'config.TRIBUTARY_TRACING=jaeger'])).rejects.toThrow(/TRIBUTARY_TRACING/);
+    await expect(render(undefined, namespace, ['--set', 'webapp.replicas=-1'])).rejects.toThrow(/replicas/);
   });
 
   it('with the kubernetes launcher, tells job pods the orchestrator image and the server’s address unless set, and refuses a bad job pod setting', async () => {
@@ -196,7 +239,9 @@ describe('Helm chart charts/tributary', () => {
     // set by the templates: where the server listens in its pod; no kubeconfig in a cluster
     const setByTemplates = ['PORT', 'HOST', 'KUBECONFIG'];
     const read = new Set(
-      [serverEnvSchema, workerEnvSchema, bootloaderEnvSchema, podSweeperEnvSchema].flatMap((schema) => Object.keys(schema.shape)),
+      [serverEnvSchema, workerEnvSchema, bootloaderEnvSchema, podSweeperEnvSchema, cronEnvSchema, webappEnvSchema].flatMap((schema) =>
+        Object.keys(schema.shape),
+      ),
     );
     // the worker's job pod settings, read when TRIBUTARY_LAUNCHER=kubernetes
     for (const name of Object.keys(kubernetesLauncherEnvSchema.shape)) read.add(name);
@@ -221,6 +266,11 @@ describe('Helm chart charts/tributary', () => {
       expect(() => loadConfig(workerEnvSchema, env)).not.toThrow();
       expect(() => loadConfig(bootloaderEnvSchema, env)).not.toThrow();
       expect(() => loadConfig(kubernetesLauncherEnvSchema, env)).not.toThrow();
+      expect(() => loadConfig(cronEnvSchema, env)).not.toThrow();
+      // the web UI reaches the API through the server's Service
+      const webapp = manifests.find((m) => m.kind === 'Deployment' && m.metadata?.name?.endsWith('-webapp')) as V1Deployment;
+      const webappOwn = Object.fromEntries((webapp.spec!.template.spec!.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+      expect(loadConfig(webappEnvSchema, { ...env, ...webappOwn }).TRIBUTARY_API_URL).toBe(`http://${RELEASE}-tributary-server:8000`);
       // the sweeper gets the ConfigMap only
       expect(loadConfig(podSweeperEnvSchema, configMap.data ?? {}).TRIBUTARY_KUBERNETES_NAMESPACE).toBe(
         file === 'ci/kubernetes-launcher-values.yaml' ? 'tributary-jobs' : 'tributary',
@@ -284,7 +334,13 @@ describe('Helm chart charts/tributary', () => {
     expect(parseSecretKey(Buffer.from(key ?? '', 'base64').toString())?.length).toBe(32);
     expect(
       (await kube.kubeConfig.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace })).items.map((d) => d.metadata?.name).sort(),
-    ).toEqual([`${RELEASE}-tributary-pod-sweeper`, `${RELEASE}-tributary-server`, `${RELEASE}-tributary-worker`]);
+    ).toEqual([
+      `${RELEASE}-tributary-cron`,
+      `${RELEASE}-tributary-pod-sweeper`,
+      `${RELEASE}-tributary-server`,
+      `${RELEASE}-tributary-webapp`,
+      `${RELEASE}-tributary-worker`,
+    ]);
 
     const upgrade = helmRun('upgrade');
     await completeBootloader(firstJob);

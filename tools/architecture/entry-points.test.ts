@@ -17,6 +17,8 @@ const HEAVY_CLIENTS = {
   kubernetes: ['@kubernetes/client-node'],
   s3: ['minio'],
   database: ['pg', 'pg-copy-streams', 'typeorm'],
+  // OpenTelemetry's SDK and Temporal's interceptors for it: loaded only with TRIBUTARY_TRACING=otlp
+  tracing: ['@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http', '@temporalio/interceptors-opentelemetry'],
 } as const;
 type Heavy = keyof typeof HEAVY_CLIENTS;
 
@@ -49,6 +51,8 @@ const ENTRIES: Record<string, Heavy[]> = {
   '@tributary/api-client': [],
   '@tributary/connectors': [],
   '@tributary/db': ['database'],
+  '@tributary/metrics': [],
+  '@tributary/metrics/tracing': ['tracing'],
 };
 
 describe('entry points', () => {
@@ -59,7 +63,7 @@ describe('entry points', () => {
   });
 
   for (const [entry, allowed] of Object.entries(ENTRIES)) {
-    it(`${entry} loads no ${(['kubernetes', 's3', 'database'] as Heavy[]).filter((h) => !allowed.includes(h)).join(', ')} client`, async () => {
+    it(`${entry} loads no ${(Object.keys(HEAVY_CLIENTS) as Heavy[]).filter((h) => !allowed.includes(h)).join(', ')} client`, async () => {
       const packages = packagesIn(await loadedBy(entry));
       const forbidden = (Object.keys(HEAVY_CLIENTS) as Heavy[]).filter((h) => !allowed.includes(h)).flatMap((h) => HEAVY_CLIENTS[h]);
       expect(forbidden.filter((name) => packages.has(name))).toEqual([]);
@@ -70,5 +74,6 @@ describe('entry points', () => {
     expect(packagesIn(await loadedBy('@tributary/db')).has('typeorm')).toBe(true);
     expect(packagesIn(await loadedBy('@tributary/storage/s3')).has('minio')).toBe(true);
     expect(packagesIn(await loadedBy('@tributary/launcher/kubernetes')).has('@kubernetes/client-node')).toBe(true);
+    expect(packagesIn(await loadedBy('@tributary/metrics/tracing')).has('@opentelemetry/sdk-trace-base')).toBe(true);
   });
 });

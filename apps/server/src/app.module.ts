@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { HttpMetrics } from '@tributary/metrics';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -47,6 +48,8 @@ export interface AppDependencies {
   httpMetrics?: HttpMetrics;
   /** how the notification outbox is sent (default: every second, retries from 10 s) */
   notifications?: Partial<NotificationSettings>;
+  /** TRIBUTARY_TRACING=otlp: a span per request (tracing/server-tracing.ts); unset: no tracing code runs */
+  tracing?: { tracer: Tracer };
 }
 
 /** What every module may inject: the database, the secret key, the logger, Temporal. */

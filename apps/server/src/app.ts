@@ -44,6 +44,7 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
     loggerInstance: httpLog,
     logController: new LogController({ disableRequestLogging: true }),
   });
+  if (deps.tracing) (await import('./tracing/request-spans.js')).installRequestSpans(adapter.getInstance(), deps.tracing.tracer);
   // JSON is the only body the API reads (anything else: 415), checked for depth and unstorable values first
   adapter.getInstance().removeAllContentTypeParsers();
   adapter.getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

@@ -2,3 +2,4 @@ export { createServerApp, routesOf, API_PREFIX, SWAGGER_UI_PATH, type ServerAppO
 export type { AppDependencies } from './app.module.js';
 export type { TemporalDependencies } from './temporal/temporal-settings.js';
 export { buildOpenApiDocument } from './openapi/openapi-document.js';
+export { startServerTracing, type ServerTracing } from './tracing/server-tracing.js';

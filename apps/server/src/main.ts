@@ -7,6 +7,7 @@ import { createMetricsRegistry, HttpMetrics, startOpsServer } from '@tributary/m
 import type { Server } from 'node:http';
 import { createServerApp } from './app.js';
 import { temporalDependenciesFrom } from './temporal/temporal-settings.js';
+import { startServerTracing } from './tracing/server-tracing.js';
 
 /** how long a stop waits for requests in flight and their queries */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
   }
   // lazy: the API starts and serves configuration while Temporal is down; calls that need it answer 503 until it is back
   const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const temporal = temporalDependenciesFrom(config, temporalConnection);
+  // off by default; on, a span per request reaches the workflows and activities it starts
+  const tracing = await startServerTracing(config);
+  const temporal = temporalDependenciesFrom(config, temporalConnection, tracing?.workflowClientInterceptors);
   // the storage logs are read from; workers compare theirs with it before they take work
   const storage = await openStorage(storageChoice);
   await registerReadStorage(dataSource, { id: await storage.identify(), location: storage.location });
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     allowCommandConnectors: config.TRIBUTARY_ALLOW_COMMAND_CONNECTORS,
     pendingInstallsIntervalMs: config.TRIBUTARY_PENDING_INSTALLS_INTERVAL_MS,
     notifications: { intervalMs: config.TRIBUTARY_NOTIFICATIONS_INTERVAL_MS, retryBaseMs: config.TRIBUTARY_NOTIFICATION_RETRY_BASE_MS },
+    ...(tracing ? { tracing } : {}),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   // ready while the database answers; Temporal being down only makes some calls answer 503
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
     clearTimeout(forceClose);
     await ops.close();
     await temporalConnection.close();
+    await tracing?.shutdown();
     await closeWhenIdle(dataSource, SHUTDOWN_GRACE_MS);
   };
   process.once('SIGTERM', () => void stop());

@@ -107,6 +107,8 @@ async function runWorker(
     jobOptions: env.jobOptions,
     metrics,
   });
+  // off by default: then nothing of OpenTelemetry is loaded
+  const tracing = env.tracingEndpoint ? await (await import('./tracing/worker-tracing.js')).startWorkerTracing(env.tracingEndpoint) : undefined;
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   try {
     const workflowCode = resolveWorkflowCode(env.workflowBundlePath);
@@ -118,6 +120,7 @@ async function runWorker(
       workflowCode,
       identity: `tributary-worker@${hostname()}:${process.pid}`,
       metrics,
+      ...(tracing ? { tracing } : {}),
     });
     const ops = await startOpsServer({
       host: env.metricsHost,
@@ -137,7 +140,8 @@ async function runWorker(
         temporal: env.temporalAddress,
         namespace: env.temporalNamespace,
         taskQueue: env.temporalTaskQueue,
-        workflows: 'bundlePath' in workflowCode ? 'prebuilt bundle' : 'bundled at start-up',
+        workflows: 'bundlePath' in workflowCode && !tracing ? 'prebuilt bundle' : 'bundled at start-up',
+        tracing: env.tracingEndpoint ?? 'off',
         connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
         connectors: env.launcher.kind === 'kubernetes' ? `pods in namespace ${env.launcher.settings.namespace}` : 'processes',
         logStorage: logs.identity.location,
@@ -152,6 +156,7 @@ async function runWorker(
     }
   } finally {
     await connection.close();
+    await tracing?.shutdown();
   }
 }
 

@@ -44,6 +44,8 @@ export interface WorkerEnv {
   workflowBundlePath?: string;
   /** TRIBUTARY_LAUNCHER: where connectors run, with the job pod settings in Kubernetes */
   launcher: LauncherChoice;
+  /** TRIBUTARY_TRACING=otlp: where spans go (OTEL_EXPORTER_OTLP_ENDPOINT); unset: tracing off */
+  tracingEndpoint?: string;
 }
 
 export type LauncherChoice =
@@ -82,6 +84,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
+    ...(parsed.TRIBUTARY_TRACING === 'otlp' ? { tracingEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     launcher: launcherOf(parsed, env),
   };
 }

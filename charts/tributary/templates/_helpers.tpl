@@ -83,3 +83,26 @@ securityContext:
   mountPath: {{ default (printf "%s/storage" .Values.config.TRIBUTARY_DATA_DIR) .Values.config.TRIBUTARY_STORAGE_DIR }}
 {{- end }}
 {{- end -}}
+
+{{/* --- cron and web UI --- */}}
+{{/* The host the ingress serves the API on: apiHost, or the UI's host when there is no web UI; empty: none. */}}
+{{- define "tributary.ingressApiHost" -}}
+{{- if .Values.ingress.enabled -}}
+{{- if .Values.ingress.apiHost -}}
+{{- .Values.ingress.apiHost -}}
+{{- else if not .Values.webapp.enabled -}}
+{{- .Values.ingress.host -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The API's public URL: config.TRIBUTARY_PUBLIC_URL, else the ingress's API host; empty when unknown. */}}
+{{- define "tributary.publicApiUrl" -}}
+{{- if .Values.config.TRIBUTARY_PUBLIC_URL -}}
+{{- .Values.config.TRIBUTARY_PUBLIC_URL -}}
+{{- else -}}
+{{- with include "tributary.ingressApiHost" . -}}
+{{- printf "%s://%s" (ternary "https" "http" (gt (len $.Values.ingress.tls) 0)) . -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

@@ -143,6 +143,15 @@ export const logEnv = z.object({
 });
 
 /**
+ * OpenTelemetry traces (API request -> workflow -> activity), off by default. `otlp` sends
+ * them over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT (the OpenTelemetry default when unset).
+ */
+export const tracingEnv = z.object({
+  TRIBUTARY_TRACING: z.enum(['off', 'otlp']).default('off'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).default('http://localhost:4318'),
+});
+
+/**
  * The ops server every service runs beside its work (GET /metrics, /livez, /readyz). Each service
  * has its own default port so the embedded stack runs them all on one machine; 0 picks a free one.
  */

@@ -9,7 +9,7 @@ export {
   type WorkerConfig,
   type BootloaderConfig,
 } from './schemas.js';
-export { databaseEnv, temporalEnv, dataDirEnv, connectorsDirEnv, commandConnectorsEnv, storageEnv, STORAGE_KINDS, jobRetryEnv, storageDirOf, storageChoiceOf, type StorageChoice, secretKeyEnv, connectorUserEnv, WORKER_SECRET_VARIABLES, logEnv, httpEnv, opsEnv, LOG_LEVELS } from './env-parts.js';
+export { databaseEnv, temporalEnv, dataDirEnv, connectorsDirEnv, commandConnectorsEnv, storageEnv, STORAGE_KINDS, jobRetryEnv, storageDirOf, storageChoiceOf, type StorageChoice, secretKeyEnv, connectorUserEnv, WORKER_SECRET_VARIABLES, logEnv, tracingEnv, httpEnv, opsEnv, LOG_LEVELS } from './env-parts.js';
 export { kubernetesEnv, podSweeperEnvSchema, type PodSweeperConfig } from './pod-sweeper-env.js';
 export {
   LAUNCHERS,

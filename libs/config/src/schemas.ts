@@ -1,7 +1,7 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
 import { launcherEnv } from './kubernetes-env.js';
-import { commandConnectorsEnv, connectorUserEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, opsEnv, secretKeyEnv, storageEnv, temporalEnv } from './env-parts.js';
+import { commandConnectorsEnv, connectorUserEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, opsEnv, secretKeyEnv, storageEnv, temporalEnv, tracingEnv } from './env-parts.js';
 
 export const serverEnvSchema = z.object({
   ...databaseEnv.shape,
@@ -12,6 +12,7 @@ export const serverEnvSchema = z.object({
   ...httpEnv.shape,
   ...opsEnv(9464).shape,
   ...logEnv.shape,
+  ...tracingEnv.shape,
   /** how long spec/check/discover may take, connector installation included; default 10 min */
   TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
   /** how long a web UI sign-in lasts; default 12 h */
@@ -42,6 +43,7 @@ export const workerEnvSchema = z.object({
   ...launcherEnv.shape,
   ...opsEnv(9465).shape,
   ...logEnv.shape,
+  ...tracingEnv.shape,
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 

@@ -13,7 +13,7 @@ import type { DataSource } from 'typeorm';
 import { createLogger } from '@tributary/config';
 import { LocalDirStorage } from '@tributary/storage';
 import { ActorDefinitionEntity, ActorEntity, ApiTokenEntity, ConnectionEntity, WorkspaceEntity, createDataSource, newApiToken } from '@tributary/db';
-import { createServerApp, type TemporalDependencies } from '@tributary/server';
+import { createServerApp, type ServerTracing, type TemporalDependencies } from '@tributary/server';
 import { createTestDatabase, type TestDatabase } from '../postgres.js';
 
 export interface ApiHarness {
@@ -56,6 +56,8 @@ export interface ApiHarnessOptions {
   pendingInstallsIntervalMs?: number;
   /** how the notification outbox is sent (default: the server's, every second, retries from 10 s) */
   notifications?: { intervalMs?: number; retryBaseMs?: number };
+  /** traces on (startServerTracing): request spans, and the Temporal client's OpenTelemetry interceptor */
+  tracing?: ServerTracing;
 }
 
 /** nothing listens on port 1: calls fail at once, and give up after a second */
@@ -84,7 +86,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const storage = new LocalDirStorage(await mkdtemp(join(tmpdir(), 'tributary-server-storage-')));
   const { address: temporalAddress, namespace, taskQueue, ...limits } = options.temporal ?? UNREACHABLE_TEMPORAL;
   const temporalConnection = options.temporal ? await Connection.connect({ address: temporalAddress }) : Connection.lazy({ address: temporalAddress });
-  const temporalClient = new Client({ connection: temporalConnection, namespace });
+  const temporalClient = new Client({
+    connection: temporalConnection,
+    namespace,
+    ...(options.tracing ? { interceptors: { workflow: options.tracing.workflowClientInterceptors } } : {}),
+  });
   const app = await createServerApp({
     dataSource,
     secretKey,
@@ -94,6 +100,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     allowCommandConnectors: options.allowCommandConnectors ?? false,
     pendingInstallsIntervalMs: options.pendingInstallsIntervalMs ?? 0,
     ...(options.notifications ? { notifications: options.notifications } : {}),
+    ...(options.tracing ? { tracing: options.tracing } : {}),
     // without Temporal, a background install would only leave Temporal calls retrying after the test
     backgroundInstalls: options.temporal !== undefined,
   });

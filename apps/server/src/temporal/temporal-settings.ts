@@ -1,4 +1,4 @@
-import { Client, type Connection } from '@temporalio/client';
+import { Client, type Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { ServerConfig } from '@tributary/config';
 import { CONNECTOR_COMMAND_TIMEOUT_MS } from '@tributary/workflows';
 
@@ -16,10 +16,10 @@ export interface TemporalDependencies {
   jobStartTimeoutMs?: number;
 }
 
-/** The dependencies main.ts gives the app: from the environment, over one (lazy) connection. */
-export function temporalDependenciesFrom(config: ServerConfig, connection: Connection): TemporalDependencies {
+/** The dependencies main.ts gives the app: from the environment, over one (lazy) connection; interceptors when tracing. */
+export function temporalDependenciesFrom(config: ServerConfig, connection: Connection, workflowInterceptors: WorkflowClientInterceptor[] = []): TemporalDependencies {
   return {
-    client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(workflowInterceptors.length > 0 ? { interceptors: { workflow: workflowInterceptors } } : {}) }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(config.TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS ? { connectorCommandTimeoutMs: config.TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS } : {}),
   };

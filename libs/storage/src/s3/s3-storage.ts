@@ -28,6 +28,32 @@ const MAX_CURSOR_LENGTH = 128;
 /** S3 deletes at most this many keys per request */
 const DELETE_BATCH = 1000;
 
+/** The `minio` client, for code outside this entry that talks to a bucket (destination-jsonl's S3 mode). */
+export type S3Client = Client;
+
+/** The S3 error code of a refused request (`NoSuchBucket`, `SignatureDoesNotMatch`...), if it is one. */
+export function s3ErrorCode(error: unknown): string | undefined {
+  return error instanceof S3Error ? error.code : undefined;
+}
+
+export type S3ClientSettings = Pick<S3StorageSettings, 'endpoint' | 'region' | 'accessKeyId' | 'secretAccessKey' | 'pathStyle'>;
+
+/** A `minio` client for an S3-compatible server (AWS S3 in `region` when no endpoint), and the server's origin for messages. */
+export function createS3Client(settings: S3ClientSettings): { client: Client; origin: string } {
+  const endpoint = new URL(settings.endpoint ?? `https://s3.${settings.region}.amazonaws.com`);
+  const useSSL = endpoint.protocol === 'https:';
+  const client = new Client({
+    endPoint: endpoint.hostname,
+    port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
+    useSSL,
+    region: settings.region,
+    accessKey: settings.accessKeyId,
+    secretKey: settings.secretAccessKey,
+    pathStyle: settings.pathStyle,
+  });
+  return { client, origin: endpoint.origin };
+}
+
 interface Part {
   name: string;
   size: number;
@@ -53,18 +79,8 @@ export class S3Storage implements Storage {
   }
 
   static fromSettings(settings: S3StorageSettings, options: S3StorageOptions = {}): S3Storage {
-    const endpoint = new URL(settings.endpoint ?? `https://s3.${settings.region}.amazonaws.com`);
-    const useSSL = endpoint.protocol === 'https:';
-    const client = new Client({
-      endPoint: endpoint.hostname,
-      port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
-      useSSL,
-      region: settings.region,
-      accessKey: settings.accessKeyId,
-      secretKey: settings.secretAccessKey,
-      pathStyle: settings.pathStyle,
-    });
-    return new S3Storage(client, settings.bucket, `S3 bucket ${settings.bucket} at ${endpoint.origin}`, options);
+    const { client, origin } = createS3Client(settings);
+    return new S3Storage(client, settings.bucket, `S3 bucket ${settings.bucket} at ${origin}`, options);
   }
 
   async identify(): Promise<string> {
