@@ -32,7 +32,9 @@ export interface AttemptReporterOptions {
   warn?: (message: string) => void;
 }
 
+/** a batch is cut at whichever comes first (the API takes at most 5,000 entries and 5 MiB per call) */
 const MAX_LOG_BATCH = 1_000;
+const MAX_LOG_BATCH_BYTES = 2 * 1024 * 1024;
 const DEFAULT_RETRY = { retries: 8, minTimeout: 500, maxTimeout: 10_000 };
 
 export class AttemptReporter {
@@ -40,6 +42,7 @@ export class AttemptReporter {
   private readonly retry: { retries: number; minTimeout: number; maxTimeout: number };
   private readonly warn: (message: string) => void;
   private pendingLogs: LogEntry[] = [];
+  private pendingBytes = 0;
   private logChain: Promise<void> = Promise.resolve();
   private logTimer: NodeJS.Timeout | undefined;
   private lastProgressAt = 0;
@@ -66,7 +69,11 @@ export class AttemptReporter {
 
   /** never blocks: lines are sent in batches, in order */
   readonly log = (entry: LogEntry): void => {
-    this.pendingLogs.push({ ...entry, message: this.mask(entry.message) });
+    const masked = { ...entry, message: this.mask(entry.message) };
+    const bytes = Buffer.byteLength(masked.message) + 100;
+    if (this.pendingBytes + bytes > MAX_LOG_BATCH_BYTES) this.sendLogs();
+    this.pendingLogs.push(masked);
+    this.pendingBytes += bytes;
     if (this.pendingLogs.length >= MAX_LOG_BATCH) this.sendLogs();
     else this.logTimer ??= setTimeout(() => this.sendLogs(), this.options.logFlushIntervalMs ?? 500);
   };
@@ -74,12 +81,13 @@ export class AttemptReporter {
   private sendLogs(): void {
     clearTimeout(this.logTimer);
     this.logTimer = undefined;
-    const batch = this.pendingLogs.splice(0, MAX_LOG_BATCH);
+    const batch = this.pendingLogs;
+    this.pendingLogs = [];
+    this.pendingBytes = 0;
     if (batch.length === 0) return;
     this.logChain = this.logChain
       .then(() => this.withRetry('log lines', () => this.api.logs(batch)))
       .catch((err: Error) => this.warn(`dropped ${batch.length} log lines: ${err.message}`));
-    if (this.pendingLogs.length > 0) this.sendLogs();
   }
 
   /** every line logged so far, sent */
