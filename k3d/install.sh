@@ -14,9 +14,14 @@ version="$(sed -n 's/^appVersion: "\(.*\)"/\1/p' charts/tributary/Chart.yaml)"
 
 k3d cluster list tributary >/dev/null 2>&1 || k3d cluster create --config k3d/cluster.yaml
 images=()
-for app in server worker bootloader pod-sweeper cron webapp; do
+for app in server worker bootloader pod-sweeper cron webapp orchestrator; do
   docker build -f "apps/$app/Dockerfile" -t "tributary/tributary-$app:$version" .
   images+=("tributary/tributary-$app:$version")
+done
+# the first-party connectors as images, for replication pods (TRIBUTARY_LAUNCHER=kubernetes)
+for connector in source-sample destination-postgres destination-jsonl destination-dev-null; do
+  docker build -f libs/connectors/Dockerfile --build-arg "CONNECTOR=$connector" -t "tributary/$connector:$version" .
+  images+=("tributary/$connector:$version")
 done
 k3d image import --cluster tributary "${images[@]}"
 
