@@ -125,6 +125,8 @@ export async function replicateInPod(deps: PodAttemptDeps, run: PodAttemptRun): 
   await readProgress();
   const reported = await persistence.loadRunnerOutcome(attempt);
   if (signal.aborted) return reported?.status === 'cancelled' ? reported : outcomeFromProgress('cancelled', [], progress);
+  // a success reported is whole (every state committed): what happened to the pod after it does not change it
+  if (reported?.status === 'succeeded') return reported;
   if (end.failures.length > 0) {
     // the pod-level cause (out of memory, never scheduled) explains what the orchestrator saw
     const base = reported ?? outcomeFromProgress('failed', [], progress);
