@@ -1,0 +1,42 @@
+'use client';
+
+import { usePathname, useRouter } from 'next/navigation';
+import { chooseWorkspace, useWorkspace, useWorkspaces } from '@/lib/workspace';
+
+/** "/connections/<id>" -> "/connections": a page of one thing belongs to one workspace; "/connections/new" stays. */
+export function listPageOf(pathname: string): string {
+  const match = /^\/(connections|sources|destinations)\/(?!new(?:\/|$))[^/]+/.exec(pathname);
+  return match ? `/${match[1]}` : pathname;
+}
+
+/**
+ * The workspace every page works in, for a user who may see more than one (an instance
+ * admin sees them all); hidden for everyone else.
+ */
+export function WorkspaceSwitcher() {
+  const workspaces = useWorkspaces();
+  const current = useWorkspace();
+  const router = useRouter();
+  const pathname = usePathname();
+  if (!workspaces.data || workspaces.data.length < 2 || !current.data) return null;
+  return (
+    <div className="workspace-switcher small">
+      <label htmlFor="workspace-switcher">Workspace</label>
+      <select
+        id="workspace-switcher"
+        value={current.data.id}
+        onChange={(e) => {
+          chooseWorkspace(e.target.value);
+          const list = listPageOf(pathname);
+          if (list !== pathname) router.push(list);
+        }}
+      >
+        {workspaces.data.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
