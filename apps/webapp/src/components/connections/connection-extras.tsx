@@ -9,7 +9,6 @@ import {
   getSchemaChanges,
   listJobs,
   type Connection,
-  type Job,
   type Schedule,
   type SchemaChanges,
 } from '@/lib/connections';
