@@ -7,7 +7,7 @@
 // (after tools/build-webapp.sh).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@tributary/testing';
-import { createConnection, definitionId, discover, ok, syncAndWait, workspaceId } from '@tributary/testing/stack';
+import { createConnection, definitionId, discover, finishedJob, ok, startJob, syncAndWait, workspaceId } from '@tributary/testing/stack';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, launchChromium, saveScreenshot, startWebappStack, type TestBrowser, type WebappStack } from '@tributary/testing/webapp';
 
 let stack: WebappStack;
@@ -25,12 +25,12 @@ afterAll(async () => {
 });
 
 /** A source-sample source and a dev-null destination in the workspace, discovered. */
-async function sampleActors(workspace: string, label: string): Promise<{ sourceId: string; destinationId: string }> {
+async function sampleActors(workspace: string, label: string, configuration: Record<string, unknown> = { count: 100 }): Promise<{ sourceId: string; destinationId: string }> {
   const source = await ok(
     stack.api,
     'POST',
     '/api/v1/sources',
-    { workspaceId: workspace, definitionId: await definitionId(stack.api, 'source', 'source-sample'), name: `${label} users`, configuration: { count: 100 } },
+    { workspaceId: workspace, definitionId: await definitionId(stack.api, 'source', 'source-sample'), name: `${label} users`, configuration },
     [201],
   );
   const destination = await ok(
@@ -176,5 +176,56 @@ describe('tables, chart and workspaces in the web UI', () => {
     await switcher.selectOption({ label: 'Default Workspace' });
     await page.waitForURL(/\/connections$/);
     await expect.poll(rowNames).toEqual(['beta sync', 'alpha sync', 'gamma sync']);
+  });
+
+  it('the logs of a running attempt follow the newest line until the reader scrolls up', async () => {
+    const { page } = chromium;
+    const { sourceId, destinationId } = await sampleActors(await workspaceId(stack.api), 'slow', {
+      count: 200_000,
+      records_per_batch: 500,
+      sleep_ms_per_batch: 200,
+    });
+    const slowId = await createConnection(stack.api, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_append' }], { name: 'slow sync' });
+    const jobId = await startJob(stack.api, slowId);
+    try {
+      await page.goto(`${stack.uiUrl}/connections/${slowId}`);
+      // a box one line high, so the first lines of a sync overflow it
+      await page.addStyleTag({ content: '.logs { max-height: 1.3em !important; }' });
+      await page.getByRole('tab', { name: 'Job history' }).click();
+      await page.locator(`tr[data-job="${jobId}"]`).getByRole('button', { name: 'Details and logs' }).click();
+      const logs = page.getByTestId('logs');
+      await logs.waitFor();
+      const fromBottom = () => logs.evaluate((el) => el.scrollHeight - el.clientHeight - el.scrollTop);
+      await expect.poll(() => logs.evaluate((el) => el.scrollHeight - el.clientHeight), { timeout: 60_000 }).toBeGreaterThan(0);
+      expect(await page.getByLabel('Follow the log').isChecked()).toBe(true);
+      await expect.poll(fromBottom).toBeLessThanOrEqual(1);
+      // the reader scrolls up: following stops
+      await logs.evaluate((el) => el.scrollTo({ top: 0 }));
+      await expect.poll(() => page.getByLabel('Follow the log').isChecked()).toBe(false);
+      expect(await logs.evaluate((el) => el.scrollTop)).toBe(0);
+      // following again jumps to the newest line
+      await page.getByLabel('Follow the log').check();
+      await expect.poll(fromBottom).toBeLessThanOrEqual(1);
+    } finally {
+      await ok(stack.api, 'POST', `/api/v1/jobs/${jobId}/cancel`);
+      await finishedJob(stack.api, jobId);
+    }
+  });
+
+  it('empty and error states: a catalog search without a match says so, a failed enable toggle says why', async () => {
+    const { page } = chromium;
+    await page.goto(`${stack.uiUrl}/catalog`);
+    await page.getByLabel('Search connectors').fill('no-such-connector');
+    await expect.poll(() => page.getByText('No connector matches “no-such-connector”.').count()).toBe(2);
+
+    const { sourceId, destinationId } = await sampleActors(await workspaceId(stack.api), 'doomed');
+    const doomed = await createConnection(stack.api, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }], { name: 'doomed sync' });
+    await page.goto(`${stack.uiUrl}/connections`);
+    await page.locator('tr', { hasText: 'doomed sync' }).waitFor();
+    // gone behind the page's back: the toggle's refusal shows, announced
+    await ok(stack.api, 'DELETE', `/api/v1/connections/${doomed}`, undefined, [204]);
+    // (the box shows the stored state: it stays checked while the change is refused)
+    await page.getByLabel('Enable doomed sync').click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: /doomed sync/ }).textContent()).toMatch(/not found/i);
   });
 });

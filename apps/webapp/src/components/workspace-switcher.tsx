@@ -1,13 +1,8 @@
 'use client';
 
 import { usePathname, useRouter } from 'next/navigation';
+import { listPageOf } from '@/lib/list-page';
 import { chooseWorkspace, useWorkspace, useWorkspaces } from '@/lib/workspace';
-
-/** "/connections/<id>" -> "/connections": a page of one thing belongs to one workspace; "/connections/new" stays. */
-export function listPageOf(pathname: string): string {
-  const match = /^\/(connections|sources|destinations)\/(?!new(?:\/|$))[^/]+/.exec(pathname);
-  return match ? `/${match[1]}` : pathname;
-}
 
 /**
  * The workspace every page works in, for a user who may see more than one (an instance

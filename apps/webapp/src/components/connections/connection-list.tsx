@@ -222,6 +222,11 @@ function ConnectionRow({
             aria-label={`Enable ${connection.name}`}
           />
         </label>
+        {toggle.error ? (
+          <div role="alert" className="small error-text">
+            Could not {toggle.variables ? 'enable' : 'disable'} {connection.name}: {toggle.error.message}
+          </div>
+        ) : null}
       </td>
     </tr>
   );
