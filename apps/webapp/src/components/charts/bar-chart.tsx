@@ -24,6 +24,9 @@ export interface BarChartProps {
   format(value: number): string;
 }
 
+// value-axis steps of 1, 2 and 5 times a power of ten: whole records, round durations (no "1 s, 1 s" from 1,000 and 1,500 ms)
+const STEPS = Array.from({ length: 13 }, (_, power) => [1, 2, 5].map((m) => m * 10 ** power)).flat();
+
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
 
 /**
@@ -51,7 +54,11 @@ export function BarChart({ label, caption, seriesLabel, bars, format }: BarChart
       const options: uPlot.Options = {
         width: Math.max(260, bars.length * 44 + 80),
         height: 150,
-        scales: { x: { time: false, range: [-0.5, bars.length - 0.5] } },
+        scales: {
+          x: { time: false, range: [-0.5, bars.length - 0.5] },
+          // bars stand on zero
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
+        },
         cursor: { points: { show: false }, drag: { x: false, y: false } },
         axes: [
           {
@@ -66,6 +73,7 @@ export function BarChart({ label, caption, seriesLabel, bars, format }: BarChart
             grid: { stroke: grid },
             ticks: { stroke: grid },
             size: 70,
+            incrs: STEPS,
             values: (_u, ticks) => ticks.map((t) => formatRef.current(t)),
           },
         ],
