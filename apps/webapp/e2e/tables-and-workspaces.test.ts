@@ -8,7 +8,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@tributary/testing';
 import { createConnection, definitionId, discover, finishedJob, ok, startJob, syncAndWait, workspaceId } from '@tributary/testing/stack';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, launchChromium, saveScreenshot, startWebappStack, type TestBrowser, type WebappStack } from '@tributary/testing/webapp';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  launchChromium,
+  saveScreenshot,
+  startWebappStack,
+  type TestBrowser,
+  type WebappStack,
+} from '@tributary/testing/webapp';
 
 let stack: WebappStack;
 let chromium: TestBrowser;
@@ -25,19 +33,33 @@ afterAll(async () => {
 });
 
 /** A source-sample source and a dev-null destination in the workspace, discovered. */
-async function sampleActors(workspace: string, label: string, configuration: Record<string, unknown> = { count: 100 }): Promise<{ sourceId: string; destinationId: string }> {
+async function sampleActors(
+  workspace: string,
+  label: string,
+  configuration: Record<string, unknown> = { count: 100 },
+): Promise<{ sourceId: string; destinationId: string }> {
   const source = await ok(
     stack.api,
     'POST',
     '/api/v1/sources',
-    { workspaceId: workspace, definitionId: await definitionId(stack.api, 'source', 'source-sample'), name: `${label} users`, configuration },
+    {
+      workspaceId: workspace,
+      definitionId: await definitionId(stack.api, 'source', 'source-sample'),
+      name: `${label} users`,
+      configuration,
+    },
     [201],
   );
   const destination = await ok(
     stack.api,
     'POST',
     '/api/v1/destinations',
-    { workspaceId: workspace, definitionId: await definitionId(stack.api, 'destination', 'destination-dev-null'), name: `${label} nowhere`, configuration: {} },
+    {
+      workspaceId: workspace,
+      definitionId: await definitionId(stack.api, 'destination', 'destination-dev-null'),
+      name: `${label} nowhere`,
+      configuration: {},
+    },
     [201],
   );
   await discover(stack.api, source.id as string);
@@ -146,7 +168,10 @@ describe('tables, chart and workspaces in the web UI', () => {
     await started.getByRole('button').click();
     expect(await jobs()).toEqual([jobIds[1], jobIds[0]]);
     // records are sortable too (both jobs moved the same 100 records)
-    await page.getByRole('columnheader', { name: /Records/ }).getByRole('button').click();
+    await page
+      .getByRole('columnheader', { name: /Records/ })
+      .getByRole('button')
+      .click();
     expect(await page.getByRole('columnheader', { name: /Records/ }).getAttribute('aria-sort')).toBe('ascending');
     await saveScreenshot(page, repoRoot, 'connection-job-history-sorted');
   });
@@ -185,7 +210,9 @@ describe('tables, chart and workspaces in the web UI', () => {
       records_per_batch: 500,
       sleep_ms_per_batch: 200,
     });
-    const slowId = await createConnection(stack.api, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_append' }], { name: 'slow sync' });
+    const slowId = await createConnection(stack.api, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_append' }], {
+      name: 'slow sync',
+    });
     const jobId = await startJob(stack.api, slowId);
     try {
       await page.goto(`${stack.uiUrl}/connections/${slowId}`);
@@ -219,13 +246,22 @@ describe('tables, chart and workspaces in the web UI', () => {
     await expect.poll(() => page.getByText('No connector matches “no-such-connector”.').count()).toBe(2);
 
     const { sourceId, destinationId } = await sampleActors(await workspaceId(stack.api), 'doomed');
-    const doomed = await createConnection(stack.api, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }], { name: 'doomed sync' });
+    const doomed = await createConnection(stack.api, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }], {
+      name: 'doomed sync',
+    });
     await page.goto(`${stack.uiUrl}/connections`);
     await page.locator('tr', { hasText: 'doomed sync' }).waitFor();
     // gone behind the page's back: the toggle's refusal shows, announced
     await ok(stack.api, 'DELETE', `/api/v1/connections/${doomed}`, undefined, [204]);
     // (the box shows the stored state: it stays checked while the change is refused)
     await page.getByLabel('Enable doomed sync').click();
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: /doomed sync/ }).textContent()).toMatch(/not found/i);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('alert')
+          .filter({ hasText: /doomed sync/ })
+          .textContent(),
+      )
+      .toMatch(/not found/i);
   });
 });

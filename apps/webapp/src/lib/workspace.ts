@@ -63,7 +63,12 @@ export function useWorkspace(): CurrentWorkspace {
   if (!workspaces.data) return { data: undefined, isPending: true, isError: false, error: null };
   const workspace = workspaces.data.find((w) => w.id === chosen) ?? workspaces.data[0];
   if (!workspace) {
-    return { data: undefined, isPending: false, isError: true, error: new Error('there is no workspace: the bootloader creates one, run it first') };
+    return {
+      data: undefined,
+      isPending: false,
+      isError: true,
+      error: new Error('there is no workspace: the bootloader creates one, run it first'),
+    };
   }
   return { data: workspace, isPending: false, isError: false, error: null };
 }

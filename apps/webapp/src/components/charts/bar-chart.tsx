@@ -89,7 +89,13 @@ export function BarChart({ label, caption, seriesLabel, bars, format }: BarChart
               size: [0.6, 36],
               radius: 0.15,
               // one colour per bar: Color unit, discrete values (uPlot's const enums, by value)
-              disp: { fill: { unit: 3 as uPlot.Series.BarsPathBuilderFacetUnit, kind: 2 as uPlot.Series.BarsPathBuilderFacetKind, values: () => colors } },
+              disp: {
+                fill: {
+                  unit: 3 as uPlot.Series.BarsPathBuilderFacetUnit,
+                  kind: 2 as uPlot.Series.BarsPathBuilderFacetKind,
+                  values: () => colors,
+                },
+              },
             }),
           },
         ],

@@ -15,7 +15,15 @@ const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
  * A column header. When its column sorts, the label is a button (keyboard reachable) that
  * cycles ascending, descending, unsorted; the state is in aria-sort for screen readers.
  */
-export function SortableHeader({ column, children, className }: { column: SortableColumn | undefined; children: ReactNode; className?: string }) {
+export function SortableHeader({
+  column,
+  children,
+  className,
+}: {
+  column: SortableColumn | undefined;
+  children: ReactNode;
+  className?: string;
+}) {
   if (!column?.getCanSort()) return <th className={className}>{children}</th>;
   const sorted = column.getIsSorted();
   return (
