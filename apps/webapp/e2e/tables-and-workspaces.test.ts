@@ -156,6 +156,12 @@ describe('tables, chart and workspaces in the web UI', () => {
     await expect.poll(() => records.locator('.u-legend').textContent()).toContain(`#${jobIds[1]}`);
     expect(await records.locator('.u-legend').textContent()).toContain('100');
     await page.getByRole('img', { name: 'Duration per recent job' }).locator('canvas').waitFor();
+    // what the canvas shows, as a table for screen readers (clipped out of sight, still in the accessibility tree: getByRole finds it)
+    const figures = page.getByRole('table', { name: 'Records committed per recent job, as a table' });
+    expect(await figures.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent))).toEqual([
+      `#${jobIds[0]} succeeded100`,
+      `#${jobIds[1]} succeeded100`,
+    ]);
     await saveScreenshot(page, repoRoot, 'connection-chart');
 
     await page.getByRole('tab', { name: 'Job history' }).click();

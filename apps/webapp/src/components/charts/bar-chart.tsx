@@ -112,6 +112,26 @@ export function BarChart({ label, caption, seriesLabel, bars, format }: BarChart
     <figure className="card chart" style={{ margin: 0 }}>
       <figcaption className="small muted">{caption}</figcaption>
       <div role="img" aria-label={label} ref={target} />
+      {/* the canvas says nothing to a screen reader: the same figures as a table for it */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{label}, as a table</caption>
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">{seriesLabel}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {bars.map((b) => (
+              <tr key={b.label}>
+                <td>{`${b.label} ${b.note ?? ''}`.trim()}</td>
+                <td>{format(b.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
