@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { listDefinitions, type ActorKind, type Definition } from '@/lib/actors';
 import { installLabel } from '@/lib/installs';
 import { CustomConnectorForm } from './custom-connector-form';
-import { ErrorState, Loading } from './states';
+import { Empty, ErrorState, Loading } from './states';
 
 function runtimeOf(d: Definition): string {
   const r = d.runtime;
@@ -69,6 +69,7 @@ export function Catalog() {
           </tbody>
         </table>
       ) : null}
+      {query.data && !query.data.some(matches) ? <Empty>No connector matches “{search.trim()}”.</Empty> : null}
     </section>
   );
   return (

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
+import { WorkspaceSwitcher } from '@/components/workspace-switcher';
 import { roleLabel } from '@/lib/roles';
 import { webappConfig } from '@/server/config';
 import { currentSession } from '@/server/session';
@@ -36,6 +37,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             </span>{' '}
             Tributary
           </a>
+          <WorkspaceSwitcher />
           <Nav />
           <div className="who">
             <span title={user.email}>{user.name}</span>

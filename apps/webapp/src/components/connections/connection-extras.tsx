@@ -9,7 +9,6 @@ import {
   getSchemaChanges,
   listJobs,
   type Connection,
-  type Job,
   type Schedule,
   type SchemaChanges,
 } from '@/lib/connections';
@@ -17,6 +16,7 @@ import { formatAgo, formatCount, formatDuration } from '@/lib/format';
 import { useCanEdit } from '../providers';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState } from '../states';
+import { BarChart } from '../charts/bar-chart';
 import { defaultNamespaceOf, type Naming } from '@/lib/destination-names';
 import { NamingFields, type NonBreakingPolicy } from './naming-fields';
 import { ScheduleFields } from './new-connection';
@@ -37,47 +37,31 @@ export function RecentSyncsChart({ connectionId }: { connectionId: string }) {
     return { job, records, ms: Date.parse(job.updatedAt) - Date.parse(job.createdAt) };
   });
   if (bars.length === 0) return null;
+  const chartBars = (value: (b: (typeof bars)[number]) => number) =>
+    bars.map((b) => ({
+      label: `#${b.job.id}`,
+      note: b.job.status,
+      value: value(b),
+      tone: b.job.status === 'succeeded' ? ('ok' as const) : b.job.status === 'failed' ? ('bad' as const) : ('muted' as const),
+    }));
+  const most = (value: (b: (typeof bars)[number]) => number) => Math.max(0, ...bars.map(value));
   return (
     <div className="row" style={{ alignItems: 'flex-start' }}>
       <BarChart
         label="Records committed per recent job"
-        caption={`Records committed by the last ${bars.length} jobs`}
-        bars={bars.map((b) => ({ job: b.job, value: b.records, text: `${formatCount(b.records)} records` }))}
+        caption={`Records committed by the last ${bars.length} jobs (max ${formatCount(most((b) => b.records))})`}
+        seriesLabel="Records"
+        bars={chartBars((b) => b.records)}
+        format={formatCount}
       />
       <BarChart
         label="Duration per recent job"
-        caption={`Duration of the last ${bars.length} jobs`}
-        bars={bars.map((b) => ({ job: b.job, value: b.ms, text: formatDuration(b.ms) }))}
+        caption={`Duration of the last ${bars.length} jobs (max ${formatDuration(most((b) => b.ms))})`}
+        seriesLabel="Duration"
+        bars={chartBars((b) => b.ms)}
+        format={formatDuration}
       />
     </div>
-  );
-}
-
-/** One bar per job, oldest left, coloured by its status; each bar's title says its value. */
-function BarChart({ label, caption, bars }: { label: string; caption: string; bars: { job: Job; value: number; text: string }[] }) {
-  const max = Math.max(1, ...bars.map((b) => b.value));
-  const width = 36;
-  return (
-    <figure className="card" style={{ margin: 0 }}>
-      <figcaption className="small muted">
-        {caption} (max {bars.find((b) => b.value === max)?.text ?? '0'})
-      </figcaption>
-      <svg role="img" aria-label={label} width={bars.length * width} height={110} style={{ display: 'block', marginTop: '0.5rem' }}>
-        {bars.map((b, i) => {
-          const h = Math.max(2, (b.value / max) * 80);
-          const color = b.job.status === 'succeeded' ? 'var(--ok)' : b.job.status === 'failed' ? 'var(--bad)' : 'var(--muted)';
-          return (
-            <g key={b.job.id}>
-              <title>{`job #${b.job.id} ${b.job.status}: ${b.text}`}</title>
-              <rect x={i * width + 6} y={90 - h} width={width - 12} height={h} fill={color} rx={3} />
-              <text x={i * width + width / 2} y={104} fontSize={10} textAnchor="middle" fill="currentColor">
-                #{b.job.id}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
   );
 }
 

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { createColumnHelper, useTable } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { listActors } from '@/lib/actors';
 import { describeSchedule, getConnectionStatus, listConnections, setConnectionEnabled, type Connection } from '@/lib/connections';
@@ -9,12 +10,30 @@ import { formatAgo, formatCount } from '@/lib/format';
 import { useWorkspace } from '@/lib/workspace';
 import { EditorOnly, useCanEdit } from '../providers';
 import { ErrorState, Loading, StatusBadge } from '../states';
+import { pagedSearchableFeatures } from '../table/features';
+import { SortableHeader } from '../table/sortable-header';
 import { Onboarding } from './onboarding';
 
 type Filter = 'all' | 'running' | 'failed' | 'disabled';
 
 /** rows per page: each shown row polls its status, so a workspace of thousands stays light */
 const PAGE_SIZE = 50;
+
+interface Row {
+  connection: Connection;
+  source: string | undefined;
+  destination: string | undefined;
+}
+
+const column = createColumnHelper<typeof pagedSearchableFeatures, Row>();
+// what the list sorts and searches by (the search also finds the source's and destination's names); the cells are drawn below
+const columns = column.columns([
+  column.accessor((r) => r.connection.name, { id: 'name', sortFn: 'alphanumeric' }),
+  column.accessor((r) => `${r.source ?? ''} ${r.destination ?? ''}`, { id: 'route', enableSorting: false }),
+  column.accessor((r) => describeSchedule(r.connection.schedule), { id: 'schedule', sortFn: 'alphanumeric' }),
+  column.accessor((r) => (r.connection.status === 'active' ? 1 : 0), { id: 'enabled', sortFn: 'basic' }),
+]);
+const SEARCHED = new Set(['name', 'route']);
 
 export function ConnectionList() {
   const workspace = useWorkspace();
@@ -36,23 +55,30 @@ export function ConnectionList() {
   });
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
-  const [page, setPage] = useState(0);
-  const names = useMemo(
-    () => new Map([...(sources.data ?? []), ...(destinations.data ?? [])].map((a) => [a.id, a.name])),
-    [sources.data, destinations.data],
-  );
-  const matching = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    return (connections.data ?? []).filter(
-      (c) => !needle || `${c.name} ${names.get(c.sourceId) ?? ''} ${names.get(c.destinationId) ?? ''}`.toLowerCase().includes(needle),
-    );
-  }, [connections.data, names, search]);
-  const pageCount = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
-  const shownPage = Math.min(page, pageCount - 1);
-  const pageRows = matching.slice(shownPage * PAGE_SIZE, (shownPage + 1) * PAGE_SIZE);
+  const rows = useMemo(() => {
+    const names = new Map([...(sources.data ?? []), ...(destinations.data ?? [])].map((a) => [a.id, a.name]));
+    return (connections.data ?? []).map((c) => ({ connection: c, source: names.get(c.sourceId), destination: names.get(c.destinationId) }));
+  }, [connections.data, sources.data, destinations.data]);
+  const table = useTable({
+    features: pagedSearchableFeatures,
+    columns,
+    data: rows,
+    getRowId: (r) => r.connection.id,
+    state: { globalFilter: search },
+    onGlobalFilterChange: setSearch,
+    globalFilterFn: 'includesString',
+    getColumnCanGlobalFilter: (c) => SEARCHED.has(c.id),
+    sortDescFirst: false,
+    initialState: { pagination: { pageIndex: 0, pageSize: PAGE_SIZE } },
+  });
+  const pageRows = table.getRowModel().rows.map((r) => r.original);
   // live: the shown rows' status (running progress, last sync), polled while the page is open
   const statuses = useQueries({
-    queries: pageRows.map((c) => ({ queryKey: ['status', c.id], queryFn: () => getConnectionStatus(c.id), refetchInterval: 2_000 })),
+    queries: pageRows.map((r) => ({
+      queryKey: ['status', r.connection.id],
+      queryFn: () => getConnectionStatus(r.connection.id),
+      refetchInterval: 2_000,
+    })),
   });
 
   if (workspace.isError) return <ErrorState error={workspace.error} what="the workspace" />;
@@ -61,8 +87,8 @@ export function ConnectionList() {
   if (connections.data.length === 0)
     return <Onboarding hasSource={(sources.data?.length ?? 0) > 0} hasDestination={(destinations.data?.length ?? 0) > 0} />;
 
-  const statusOf = new Map(statuses.map((s, i) => [pageRows[i]!.id, s.data]));
-  const visible = pageRows.filter((c) => {
+  const statusOf = new Map(statuses.map((s, i) => [pageRows[i]!.connection.id, s.data]));
+  const visible = pageRows.filter(({ connection: c }) => {
     const status = statusOf.get(c.id);
     if (filter === 'running') return !!status?.running;
     if (filter === 'failed') return status?.lastSync?.status === 'failed';
@@ -85,7 +111,7 @@ export function ConnectionList() {
           <input
             type="search"
             value={search}
-            onChange={(e) => (setSearch(e.target.value), setPage(0))}
+            onChange={(e) => table.setGlobalFilter(e.target.value)}
             placeholder="name, source or destination"
           />
         </label>
@@ -102,35 +128,35 @@ export function ConnectionList() {
       <table>
         <thead>
           <tr>
-            <th>Connection</th>
+            <SortableHeader column={table.getColumn('name')}>Connection</SortableHeader>
             <th>Status</th>
             <th>Last sync</th>
-            <th>Schedule</th>
-            <th>Enabled</th>
+            <SortableHeader column={table.getColumn('schedule')}>Schedule</SortableHeader>
+            <SortableHeader column={table.getColumn('enabled')}>Enabled</SortableHeader>
           </tr>
         </thead>
         <tbody>
-          {visible.map((c) => (
+          {visible.map(({ connection, source, destination }) => (
             <ConnectionRow
-              key={c.id}
-              connection={c}
-              status={statusOf.get(c.id)}
-              source={names.get(c.sourceId)}
-              destination={names.get(c.destinationId)}
+              key={connection.id}
+              connection={connection}
+              status={statusOf.get(connection.id)}
+              source={source}
+              destination={destination}
             />
           ))}
         </tbody>
       </table>
       {visible.length === 0 ? <p className="muted">No connection matches.</p> : null}
-      {pageCount > 1 ? (
+      {table.getPageCount() > 1 ? (
         <nav className="row" aria-label="Pages" style={{ marginTop: '0.75rem' }}>
-          <button type="button" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+          <button type="button" disabled={!table.getCanPreviousPage()} onClick={() => table.previousPage()}>
             Previous
           </button>
           <span>
-            Page {shownPage + 1} of {pageCount} ({matching.length} connections)
+            Page {table.state.pagination.pageIndex + 1} of {table.getPageCount()} ({table.getFilteredRowModel().rows.length} connections)
           </span>
-          <button type="button" disabled={shownPage >= pageCount - 1} onClick={() => setPage(shownPage + 1)}>
+          <button type="button" disabled={!table.getCanNextPage()} onClick={() => table.nextPage()}>
             Next
           </button>
         </nav>
@@ -196,6 +222,11 @@ function ConnectionRow({
             aria-label={`Enable ${connection.name}`}
           />
         </label>
+        {toggle.error ? (
+          <div role="alert" className="small error-text">
+            Could not {toggle.variables ? 'enable' : 'disable'} {connection.name}: {toggle.error.message}
+          </div>
+        ) : null}
       </td>
     </tr>
   );

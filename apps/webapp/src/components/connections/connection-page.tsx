@@ -1,8 +1,9 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createColumnHelper, useTable } from '@tanstack/react-table';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ApiError } from '@/lib/api';
 import { getActor } from '@/lib/actors';
 import {
@@ -16,11 +17,15 @@ import {
   startJob,
   syncModeLabel,
   type ConnectionStatus,
+  type Job,
+  type JobWithAttempts,
 } from '@/lib/connections';
 import { formatAgo, formatBytes, formatCount, formatDuration } from '@/lib/format';
 import { EditorOnly, useCanEdit } from '../providers';
 import { ShowApiCall } from '../show-api-call';
 import { ErrorState, Loading, StatusBadge } from '../states';
+import { sortableFeatures } from '../table/features';
+import { SortableHeader } from '../table/sortable-header';
 import { ConnectionSettings, RecentSyncsChart, SchemaChangeNotice } from './connection-extras';
 import { EditStreams } from './edit-streams';
 import { JobDetails } from './job-details';
@@ -264,54 +269,100 @@ function LiveProgress({ running }: { running: NonNullable<ConnectionStatus['runn
   );
 }
 
-/** A job's records, bytes, attempts and first failure (with whether it was retried), from its details. */
-function JobSummaryCells({ jobId }: { jobId: string }) {
-  const job = useQuery(jobQuery(jobId));
-  const attempts = job.data?.attempts ?? [];
+interface JobRow {
+  job: Job;
+  details: JobWithAttempts | undefined;
+  /** undefined while the job runs */
+  durationMs: number | undefined;
+  records: number | undefined;
+  bytes: number | undefined;
+}
+
+const jobColumn = createColumnHelper<typeof sortableFeatures, JobRow>();
+// what the history sorts by (unknown values, of a job still loading, sort last); the cells are drawn below
+const jobColumns = jobColumn.columns([
+  jobColumn.accessor((r) => r.job.status, { id: 'status', sortFn: 'alphanumeric' }),
+  jobColumn.accessor((r) => Date.parse(r.job.createdAt), { id: 'started', sortFn: 'basic' }),
+  jobColumn.accessor((r) => r.durationMs, { id: 'duration', sortFn: 'basic', sortUndefined: 'last' }),
+  jobColumn.accessor((r) => r.records, { id: 'records', sortFn: 'basic', sortUndefined: 'last' }),
+  jobColumn.accessor((r) => r.bytes, { id: 'bytes', sortFn: 'basic', sortUndefined: 'last' }),
+  jobColumn.accessor((r) => r.details?.attempts.length, { id: 'attempts', sortFn: 'basic', sortUndefined: 'last' }),
+]);
+
+const sum = (attempts: JobWithAttempts['attempts'], of: (s: NonNullable<JobWithAttempts['attempts'][number]['stats']>) => number) =>
+  attempts.reduce((total, a) => total + (a.stats ? of(a.stats) : 0), 0);
+
+// stable, so react-query hands back the same array while no job changed
+const detailsOf = (results: { data?: JobWithAttempts }[]) => results.map((r) => r.data);
+
+function jobRows(jobs: Job[], details: (JobWithAttempts | undefined)[]): JobRow[] {
+  return jobs.map((job, i) => {
+    const d = details[i];
+    const finished = !['running', 'pending'].includes(job.status);
+    return {
+      job,
+      details: d,
+      durationMs: finished ? Date.parse(job.updatedAt) - Date.parse(job.createdAt) : undefined,
+      records: d ? sum(d.attempts, (s) => s.recordsCommitted) : undefined,
+      bytes: d ? sum(d.attempts, (s) => s.bytesEmitted) : undefined,
+    };
+  });
+}
+
+/** The first failure of a job (with whether it was retried). */
+function FailureCell({ details }: { details: JobWithAttempts | undefined }) {
+  const attempts = details?.attempts ?? [];
   const last = attempts.at(-1);
   const failure = [...attempts].reverse().find((a) => a.failureReasons.length > 0);
   const reason = failure?.failureReasons[0];
   return (
-    <>
-      <td className="num">{job.data ? formatCount(attempts.reduce((sum, a) => sum + (a.stats?.recordsCommitted ?? 0), 0)) : '…'}</td>
-      <td className="num">{job.data ? formatBytes(attempts.reduce((sum, a) => sum + (a.stats?.bytesEmitted ?? 0), 0)) : '…'}</td>
-      <td className="num">{job.data ? attempts.length : '…'}</td>
-      <td className="small">
-        {reason ? (
-          <span className="error-text" title={reason.message}>
-            {reason.origin}: {reason.message.length > 80 ? `${reason.message.slice(0, 80)}…` : reason.message}
-            {failure?.nextStep ? <span className="muted"> ({failure === last ? failure.nextStep.split(':')[0] : 'retried'})</span> : null}
-          </span>
-        ) : null}
-      </td>
-    </>
+    <td className="small">
+      {reason ? (
+        <span className="error-text" title={reason.message}>
+          {reason.origin}: {reason.message.length > 80 ? `${reason.message.slice(0, 80)}…` : reason.message}
+          {failure?.nextStep ? <span className="muted"> ({failure === last ? failure.nextStep.split(':')[0] : 'retried'})</span> : null}
+        </span>
+      ) : null}
+    </td>
   );
 }
 
+const EMPTY_JOBS: Job[] = [];
+
+/** The connection's recent jobs, newest first until the user sorts: records, bytes and attempts from each job's details. */
 function JobHistory({ connectionId }: { connectionId: string }) {
   const jobs = useQuery({ queryKey: ['jobs', connectionId], queryFn: () => listJobs(connectionId), refetchInterval: 3_000 });
+  const list = jobs.data ?? EMPTY_JOBS;
+  const details = useQueries({ queries: list.map((j) => jobQuery(j.id)), combine: detailsOf });
+  const rows = useMemo(() => jobRows(list, details), [list, details]);
+  const table = useTable({ features: sortableFeatures, columns: jobColumns, data: rows, getRowId: (r) => r.job.id, sortDescFirst: false });
   const [open, setOpen] = useState<string | undefined>();
   if (jobs.isPending) return <Loading what="jobs" />;
   if (jobs.isError) return <ErrorState error={jobs.error} what="jobs" />;
   if (jobs.data.length === 0) return <p className="muted">No job yet: press “Sync now”.</p>;
+  const header = (id: string, label: string, className?: string) => (
+    <SortableHeader column={table.getColumn(id)} className={className}>
+      {label}
+    </SortableHeader>
+  );
   return (
     <div className="stack">
       <table>
         <thead>
           <tr>
             <th>Job</th>
-            <th>Status</th>
-            <th>Started</th>
-            <th>Duration</th>
-            <th className="num">Records</th>
-            <th className="num">Bytes</th>
-            <th className="num">Attempts</th>
+            {header('status', 'Status')}
+            {header('started', 'Started')}
+            {header('duration', 'Duration')}
+            {header('records', 'Records', 'num')}
+            {header('bytes', 'Bytes', 'num')}
+            {header('attempts', 'Attempts', 'num')}
             <th>Failure</th>
             <th />
           </tr>
         </thead>
         <tbody>
-          {jobs.data.map((job) => (
+          {table.getRowModel().rows.map(({ original: { job, details, durationMs, records, bytes } }) => (
             <tr key={job.id} data-job={job.id}>
               <td>
                 #{job.id} {job.jobType}
@@ -320,10 +371,11 @@ function JobHistory({ connectionId }: { connectionId: string }) {
                 <StatusBadge status={job.status} />
               </td>
               <td>{formatAgo(job.createdAt)}</td>
-              <td>
-                {['running', 'pending'].includes(job.status) ? '…' : formatDuration(Date.parse(job.updatedAt) - Date.parse(job.createdAt))}
-              </td>
-              <JobSummaryCells jobId={job.id} />
+              <td>{durationMs === undefined ? '…' : formatDuration(durationMs)}</td>
+              <td className="num">{records === undefined ? '…' : formatCount(records)}</td>
+              <td className="num">{bytes === undefined ? '…' : formatBytes(bytes)}</td>
+              <td className="num">{details ? details.attempts.length : '…'}</td>
+              <FailureCell details={details} />
               <td>
                 <button
                   type="button"

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { attemptLogs, jobQuery, type LogEntry } from '@/lib/connections';
 import { formatBytes, formatCount, formatDuration, formatTime } from '@/lib/format';
 import { ErrorState, Loading, StatusBadge } from '../states';
@@ -96,6 +96,9 @@ function AttemptLogs({ jobId, attemptNumber, running }: { jobId: string; attempt
   const [level, setLevel] = useState<string>('all');
   const [origin, setOrigin] = useState<string>('all');
   const [search, setSearch] = useState('');
+  // a running attempt's log keeps its newest line in view until the reader scrolls up
+  const [follow, setFollow] = useState(running);
+  const box = useRef<HTMLDivElement>(null);
   const shown = useMemo(() => {
     const maxLevel = LEVELS.indexOf(level as (typeof LEVELS)[number]);
     return (logs.data ?? []).filter(
@@ -105,6 +108,13 @@ function AttemptLogs({ jobId, attemptNumber, running }: { jobId: string; attempt
         (!search || e.message.toLowerCase().includes(search.toLowerCase())),
     );
   }, [logs.data, level, origin, search]);
+  useEffect(() => {
+    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [follow, shown]);
+  const onScroll = () => {
+    const el = box.current;
+    if (follow && el && el.scrollHeight - el.clientHeight - el.scrollTop > 4) setFollow(false);
+  };
   const download = () => {
     const text = (logs.data ?? []).map((e) => JSON.stringify(e)).join('\n');
     const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
@@ -140,6 +150,9 @@ function AttemptLogs({ jobId, attemptNumber, running }: { jobId: string; attempt
         <label className="inline">
           Search <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
+        <label className="inline">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow the log
+        </label>
         <button type="button" onClick={download} disabled={!logs.data?.length}>
           Download
         </button>
@@ -147,7 +160,7 @@ function AttemptLogs({ jobId, attemptNumber, running }: { jobId: string; attempt
       {logs.isPending ? <Loading what="logs" /> : null}
       {logs.isError ? <ErrorState error={logs.error} what="logs" /> : null}
       {logs.data ? (
-        <div className="logs" data-testid="logs" tabIndex={0} aria-label="Attempt logs">
+        <div className="logs" data-testid="logs" tabIndex={0} aria-label="Attempt logs" ref={box} onScroll={onScroll}>
           {shown.length === 0 ? <div className="muted">No log line matches.</div> : null}
           {shown.map((e, i) => (
             <div key={i} className={e.level}>

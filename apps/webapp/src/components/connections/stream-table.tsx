@@ -1,7 +1,10 @@
 'use client';
 
+import { createColumnHelper, useTable } from '@tanstack/react-table';
 import { useState } from 'react';
 import { SYNC_MODES, type DiscoveredStream, type SyncMode } from '@/lib/connections';
+import { searchableFeatures } from '../table/features';
+import { SortableHeader } from '../table/sortable-header';
 import {
   allowedModes,
   isFieldSelected,
@@ -19,17 +22,35 @@ export interface StreamTableProps {
   onChange(key: string, choice: StreamChoice): void;
 }
 
+const column = createColumnHelper<typeof searchableFeatures, DiscoveredStream>();
+// what the table sorts and searches by; the cells themselves are drawn below
+const columns = column.columns([
+  column.accessor((s) => s.name, { id: 'stream', sortFn: 'alphanumeric' }),
+  column.accessor((s) => topLevelFields(s).length, { id: 'fields', sortFn: 'basic' }),
+]);
+
 /** The discovered streams: which to sync, and how (mode, cursor, primary key). Source-defined ones are shown fixed. */
 export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
   const [search, setSearch] = useState('');
-  const shown = streams.filter((s) => s.name.toLowerCase().includes(search.trim().toLowerCase()));
+  const table = useTable({
+    features: searchableFeatures,
+    columns,
+    data: streams,
+    getRowId: (s) => streamKey(s),
+    state: { globalFilter: search },
+    onGlobalFilterChange: setSearch,
+    globalFilterFn: 'includesString',
+    getColumnCanGlobalFilter: (c) => c.id === 'stream',
+    sortDescFirst: false,
+  });
+  const shown = table.getRowModel().rows.map((row) => row.original);
   const allSelected = shown.every((s) => choices[streamKey(s)]?.selected);
   return (
     <div className="stack">
       <div className="row">
         <label>
           Search streams
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <input type="search" value={search} onChange={(e) => table.setGlobalFilter(e.target.value)} />
         </label>
         <label className="inline">
           <input
@@ -44,11 +65,11 @@ export function StreamTable({ streams, choices, onChange }: StreamTableProps) {
         <thead>
           <tr>
             <th>Sync</th>
-            <th>Stream</th>
+            <SortableHeader column={table.getColumn('stream')}>Stream</SortableHeader>
             <th>Sync mode</th>
             <th>Cursor</th>
             <th>Primary key</th>
-            <th>Fields</th>
+            <SortableHeader column={table.getColumn('fields')}>Fields</SortableHeader>
           </tr>
         </thead>
         <tbody>

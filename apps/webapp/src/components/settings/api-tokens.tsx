@@ -28,6 +28,8 @@ function ApiTokenManager({ ownRole }: { ownRole: Role }) {
   const queryClient = useQueryClient();
   const workspace = useWorkspace();
   const grantable = grantableBy(ownRole);
+  // an instance admin's list holds every workspace's tokens: those of the one worked in, and the instance-wide ones
+  const inThisWorkspace = (t: { workspaceId: string | null }) => !t.workspaceId || t.workspaceId === workspace.data?.id;
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>(ownRole);
   // a workspace role acts in the workspace the UI works in
@@ -102,7 +104,7 @@ function ApiTokenManager({ ownRole }: { ownRole: Role }) {
             </tr>
           </thead>
           <tbody>
-            {tokens.data.map((t) => (
+            {tokens.data.filter(inThisWorkspace).map((t) => (
               <tr key={t.id} data-token={t.name}>
                 <td>{t.name}</td>
                 <td>{t.role.replace('_', ' ')}</td>

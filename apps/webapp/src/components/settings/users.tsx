@@ -21,6 +21,8 @@ function UserManager({ ownRole, ownId }: { ownRole: Role; ownId: string }) {
   const queryClient = useQueryClient();
   const workspace = useWorkspace();
   const grantable = grantableBy(ownRole);
+  // an instance admin's list holds every workspace's users: those of the one worked in, and the instance admins
+  const inThisWorkspace = (u: { workspaceId: string | null }) => !u.workspaceId || u.workspaceId === workspace.data?.id;
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('workspace_viewer');
@@ -107,7 +109,7 @@ function UserManager({ ownRole, ownId }: { ownRole: Role; ownId: string }) {
             </tr>
           </thead>
           <tbody>
-            {users.data.map((u) => {
+            {users.data.filter(inThisWorkspace).map((u) => {
               const yours = u.id === ownId;
               // the API refuses changing yourself and anyone above you: show those as text
               const manageable = !yours && grantable.some((g) => g.role === u.role);

@@ -19,7 +19,7 @@ export function WorkspaceName() {
   const rename = useMutation({
     mutationFn: async () =>
       unwrap(await api().PATCH('/api/v1/workspaces/{workspaceId}', { params: { path: { workspaceId: workspace.data!.id } }, body: { name: name.trim() } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['workspace'] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['workspaces'] }),
   });
   if (workspace.isError) return <ErrorState error={workspace.error} what="the workspace" />;
   if (!workspace.data) return null;
