@@ -50,6 +50,8 @@ describe('the connector command launcher', () => {
         KUBECONFIG: kube.kubeconfigPath,
         TRIBUTARY_KUBERNETES_NAMESPACE: namespace,
         TRIBUTARY_KUBERNETES_RESOURCES: '{"spec":{"memoryLimit":"300Mi"}}',
+        TRIBUTARY_ORCHESTRATOR_IMAGE: 'tributary/tributary-orchestrator:test',
+        TRIBUTARY_KUBERNETES_API_URL: 'http://127.0.0.1:8000',
       });
       const launcher = await connectorCommandLauncher(env.launcher, processLauncher);
       const core = kube.kubeConfig.makeApiClient(CoreV1Api);

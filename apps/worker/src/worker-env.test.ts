@@ -57,6 +57,11 @@ describe('worker environment', () => {
       /TRIBUTARY_KUBERNETES_RESOURCES\.sync\.memoryLimit: must be a Kubernetes quantity/,
     );
     expect(() => parseWorkerEnv({ ...required, TRIBUTARY_LAUNCHER: 'docker' })).toThrow(/TRIBUTARY_LAUNCHER/);
+    // a replication pod needs its orchestrator's image and the way back to the API
+    const { TRIBUTARY_ORCHESTRATOR_IMAGE: _image, TRIBUTARY_KUBERNETES_API_URL: _url, ...withoutBoth } = kubernetes;
+    expect(() => parseWorkerEnv(withoutBoth)).toThrow(
+      /TRIBUTARY_ORCHESTRATOR_IMAGE: is required with TRIBUTARY_LAUNCHER=kubernetes\n\s+TRIBUTARY_KUBERNETES_API_URL: is required/,
+    );
   });
 
   it('runs command connectors only when TRIBUTARY_ALLOW_COMMAND_CONNECTORS is true, and names a bad value', () => {
