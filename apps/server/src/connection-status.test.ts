@@ -55,3 +55,47 @@ describe('connection status: the last job', () => {
     expect(await lastSync()).toMatchObject({ status: 'succeeded', failureReason: null });
   });
 });
+
+describe('GET /connections?state=: the list filtered by what the status says, across every page', () => {
+  let api: ApiHarness;
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    api = await startApiHarness();
+    const jobs = api.dataSource.getRepository(JobEntity);
+    for (const name of ['quiet', 'running', 'failed', 'recovered', 'disabled']) ids[name] = await seedConnection(api.dataSource, api.workspaceId, name);
+    const job = (connectionId: string, status: string) => jobs.save({ connectionId, jobType: 'sync', status: status as never, streams: null, configSnapshot: {} });
+    await job(ids.quiet!, 'succeeded');
+    await job(ids.running!, 'failed');
+    await job(ids.running!, 'running');
+    await job(ids.failed!, 'succeeded');
+    await job(ids.failed!, 'failed');
+    await job(ids.recovered!, 'failed');
+    await job(ids.recovered!, 'succeeded');
+    await api.dataSource.getRepository(ConnectionEntity).update({ id: ids.disabled! }, { status: 'inactive' });
+  });
+  afterAll(() => api?.close());
+
+  const listed = async (query: string) => {
+    const res = await api.request('GET', `/api/v1/connections?${query}`);
+    expect(res.status, res.text).toBe(200);
+    return (res.body as { data: { id: string }[] }).data.map((c) => Object.entries(ids).find(([, id]) => id === c.id)?.[0]);
+  };
+
+  it('running: a job runs; failed: the last finished job failed; disabled: not active', async () => {
+    expect(await listed('state=running')).toEqual(['running']);
+    expect(await listed('state=failed')).toEqual(['failed']);
+    expect(await listed('state=disabled')).toEqual(['disabled']);
+    expect(await listed('')).toHaveLength(5);
+  });
+
+  it('pages through the filtered list, not the whole one', async () => {
+    expect(await listed('state=failed&limit=1&offset=0')).toEqual(['failed']);
+    expect(await listed('state=failed&limit=1&offset=1')).toEqual([]);
+  });
+
+  it('names a state it does not know', async () => {
+    const res = await api.request('GET', '/api/v1/connections?state=broken');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('state');
+  });
+});

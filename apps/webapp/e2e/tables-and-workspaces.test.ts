@@ -270,4 +270,23 @@ describe('tables, chart and workspaces in the web UI', () => {
       )
       .toMatch(/not found/i);
   });
+
+  it('"Show" asks the API for the connections in that state, whatever page they are on', async () => {
+    const { page } = chromium;
+    const { sourceId, destinationId } = await sampleActors(await workspaceId(stack.api), 'paused');
+    const paused = await createConnection(stack.api, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }], {
+      name: 'paused sync',
+    });
+    await ok(stack.api, 'PATCH', `/api/v1/connections/${paused}`, { status: 'inactive' });
+    await page.goto(`${stack.uiUrl}/connections`);
+    await page.locator('tr', { hasText: 'paused sync' }).waitFor();
+    const asked = page.waitForRequest((r) => r.url().includes('/api/v1/connections?') && r.url().includes('state=disabled'));
+    await page.getByLabel('Show').selectOption('disabled');
+    await asked;
+    await expect.poll(rowNames).toEqual(['paused sync']);
+    await page.getByLabel('Show').selectOption('failed');
+    await page.getByText('No connection matches.').waitFor();
+    await page.getByLabel('Show').selectOption('all');
+    await expect.poll(async () => (await rowNames()).includes('paused sync') && (await rowNames()).length > 1).toBe(true);
+  });
 });

@@ -2604,6 +2604,8 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 sourceId?: string;
+                /** @description only connections a job runs for (`running`), whose last finished job failed (`failed`) or that are not active (`disabled`) */
+                state?: "running" | "failed" | "disabled";
                 workspaceId?: string;
             };
             header?: never;

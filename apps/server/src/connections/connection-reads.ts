@@ -15,9 +15,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
-import { preparedQuery, type ActorEntity, type ConnectionEntity } from '@tributary/db';
+import { ACTIVE_JOB_STATUSES, preparedQuery, type ActorEntity, type ConnectionEntity } from '@tributary/db';
 import { DATA_SOURCE } from '../infrastructure/tokens.js';
-import type { ConnectionResponseDto } from './connection.dto.js';
+import type { ConnectionListState, ConnectionResponseDto } from './connection.dto.js';
 import { toConnectionResponse } from './connection.mapper.js';
 
 export type ConnectionView = Pick<
@@ -45,7 +45,22 @@ export interface ConnectionFilter {
   sourceId?: string;
   destinationId?: string;
   workspaceId?: string;
+  state?: ConnectionListState;
 }
+
+const ACTIVE_JOBS = ACTIVE_JOB_STATUSES.map((status) => `'${status}'`).join(', ');
+
+const RUNNING = `EXISTS (SELECT 1 FROM job j WHERE j.connection_id = c.id AND j.status IN (${ACTIVE_JOBS}))`;
+
+/**
+ * As the list shows a connection's status (ConnectionStatusService): running while a job runs,
+ * else failed when its last finished job failed.
+ */
+const STATE_CONDITIONS: Record<ConnectionListState, string> = {
+  running: RUNNING,
+  failed: `NOT ${RUNNING} AND (SELECT j.status FROM job j WHERE j.connection_id = c.id AND j.status NOT IN (${ACTIVE_JOBS}) ORDER BY j.created_at DESC, j.id DESC LIMIT 1) = 'failed'`,
+  disabled: `c.status <> 'active'`,
+};
 
 const COLUMNS = `c.id, c.name, c.source_id, c.destination_id, c.field_selection, c.schedule, c.status, c.status_reason,
   c.namespace_definition, c.namespace_format, c.prefix, c.non_breaking_changes_policy, c.resource_requirements, c.created_at, c.updated_at,
@@ -155,5 +170,6 @@ function conditionsOf(filter: ConnectionFilter): { where: string; params: unknow
   if (filter.sourceId) add('c.source_id', filter.sourceId);
   if (filter.destinationId) add('c.destination_id', filter.destinationId);
   if (filter.workspaceId) add('s.workspace_id', filter.workspaceId);
+  if (filter.state) conditions.push(STATE_CONDITIONS[filter.state]);
   return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', params };
 }

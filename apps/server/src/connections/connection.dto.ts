@@ -242,6 +242,10 @@ export class ConnectionResponseDto {
 
 export const ConnectionPageDto = PageOf(ConnectionResponseDto, 'ConnectionPage');
 
+/** What the connections list can be narrowed to, as a user sees a connection's status. */
+export const CONNECTION_LIST_STATES = ['running', 'failed', 'disabled'] as const;
+export type ConnectionListState = (typeof CONNECTION_LIST_STATES)[number];
+
 export class ListConnectionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
@@ -257,4 +261,12 @@ export class ListConnectionsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   destinationId?: string;
+
+  @ApiPropertyOptional({
+    enum: CONNECTION_LIST_STATES,
+    description: 'only connections a job runs for (`running`), whose last finished job failed (`failed`) or that are not active (`disabled`)',
+  })
+  @IsOptional()
+  @IsIn(CONNECTION_LIST_STATES)
+  state?: ConnectionListState;
 }

@@ -86,11 +86,11 @@ export class ConnectionsService {
 
   /** ConnectionResponseDtos as JSON (the read path: see connection-reads.ts) */
   async listJson(scope: WorkspaceScope, query: ListConnectionsQueryDto): Promise<string[]> {
-    const { sourceId, destinationId } = query;
+    const { sourceId, destinationId, state } = query;
     const own = scopedWorkspaceId(scope);
     // another workspace asked for by `workspaceId` has nothing to show
     if (own && query.workspaceId && query.workspaceId !== own) return [];
-    return this.reads.findJson({ sourceId, destinationId, workspaceId: query.workspaceId ?? own }, pageWindow(query));
+    return this.reads.findJson({ sourceId, destinationId, state, workspaceId: query.workspaceId ?? own }, pageWindow(query));
   }
 
   /** What GET answers, a ConnectionResponseDto as JSON (the read path: no JSON schemas, no source config). */

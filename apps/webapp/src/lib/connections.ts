@@ -23,10 +23,14 @@ export const SYNC_MODES: { value: SyncMode; label: string; needs: 'full_refresh'
 export const syncModeLabel = (mode: SyncMode) => SYNC_MODES.find((m) => m.value === mode)?.label ?? mode;
 
 /** Every connection of the workspace, page after page (the list pages and searches them itself). */
-export async function listConnections(workspaceId: string): Promise<Connection[]> {
+/** What the list can be narrowed to by the API (`undefined`: every connection). */
+export type ConnectionState = 'running' | 'failed' | 'disabled';
+
+export async function listConnections(workspaceId: string, state?: ConnectionState): Promise<Connection[]> {
   const all: Connection[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = unwrap(await api().GET('/api/v1/connections', { params: { query: { workspaceId, limit: 1000, offset } } }));
+    const query = { workspaceId, limit: 1000, offset, ...(state ? { state } : {}) };
+    const page = unwrap(await api().GET('/api/v1/connections', { params: { query } }));
     all.push(...page.data);
     if (!page.hasMore) return all;
   }

@@ -38,10 +38,13 @@ const SEARCHED = new Set(['name', 'route']);
 export function ConnectionList() {
   const workspace = useWorkspace();
   const workspaceId = workspace.data?.id;
+  const [filter, setFilter] = useState<Filter>('all');
+  // the state filter is the API's, so it covers every page, not only the rows shown
   const connections = useQuery({
-    queryKey: ['connections', workspaceId],
-    queryFn: () => listConnections(workspaceId!),
+    queryKey: ['connections', workspaceId, filter],
+    queryFn: () => listConnections(workspaceId!, filter === 'all' ? undefined : filter),
     enabled: !!workspaceId,
+    placeholderData: (previous) => previous,
   });
   const sources = useQuery({
     queryKey: ['source', 'list', workspaceId],
@@ -54,7 +57,6 @@ export function ConnectionList() {
     enabled: !!workspaceId,
   });
   const [search, setSearch] = useState('');
-  const [filter, setFilter] = useState<Filter>('all');
   const rows = useMemo(() => {
     const names = new Map([...(sources.data ?? []), ...(destinations.data ?? [])].map((a) => [a.id, a.name]));
     return (connections.data ?? []).map((c) => ({ connection: c, source: names.get(c.sourceId), destination: names.get(c.destinationId) }));
@@ -84,17 +86,10 @@ export function ConnectionList() {
   if (workspace.isError) return <ErrorState error={workspace.error} what="the workspace" />;
   if (connections.isError) return <ErrorState error={connections.error} what="connections" />;
   if (connections.isPending || sources.isPending || destinations.isPending) return <Loading what="connections" />;
-  if (connections.data.length === 0)
+  if (connections.data.length === 0 && filter === 'all')
     return <Onboarding hasSource={(sources.data?.length ?? 0) > 0} hasDestination={(destinations.data?.length ?? 0) > 0} />;
 
   const statusOf = new Map(statuses.map((s, i) => [pageRows[i]!.connection.id, s.data]));
-  const visible = pageRows.filter(({ connection: c }) => {
-    const status = statusOf.get(c.id);
-    if (filter === 'running') return !!status?.running;
-    if (filter === 'failed') return status?.lastSync?.status === 'failed';
-    if (filter === 'disabled') return c.status !== 'active';
-    return true;
-  });
   return (
     <>
       <div className="page-header">
@@ -116,7 +111,7 @@ export function ConnectionList() {
           />
         </label>
         <label>
-          Show (this page)
+          Show
           <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
             <option value="all">All</option>
             <option value="running">Running</option>
@@ -136,7 +131,7 @@ export function ConnectionList() {
           </tr>
         </thead>
         <tbody>
-          {visible.map(({ connection, source, destination }) => (
+          {pageRows.map(({ connection, source, destination }) => (
             <ConnectionRow
               key={connection.id}
               connection={connection}
@@ -147,7 +142,7 @@ export function ConnectionList() {
           ))}
         </tbody>
       </table>
-      {visible.length === 0 ? <p className="muted">No connection matches.</p> : null}
+      {pageRows.length === 0 ? <p className="muted">No connection matches.</p> : null}
       {table.getPageCount() > 1 ? (
         <nav className="row" aria-label="Pages" style={{ marginTop: '0.75rem' }}>
           <button type="button" disabled={!table.getCanPreviousPage()} onClick={() => table.previousPage()}>
