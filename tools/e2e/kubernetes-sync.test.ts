@@ -199,6 +199,23 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     await finishedJob(stack, jobId);
   });
 
+  it('a replication pod deleted behind the worker\'s back fails its attempt with that reason', async () => {
+    const connectionId = await sampleConnection('vanished', { count: 1_000_000, records_per_state: 100, records_per_batch: 100, sleep_ms_per_batch: 50 });
+    const jobId = await startJob(stack, connectionId);
+    await waitFor('records to flow', async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined, 120_000);
+    await core.deleteNamespacedPod({ name: podOf(jobId), namespace });
+    const attempt = await waitFor('the first attempt to fail', async () => {
+      const first = (await getJob(stack, jobId)).attempts[0];
+      return first && first.status === 'failed' ? first : undefined;
+    }, 120_000);
+    expect(attempt.failureReasons[0]!.message).toContain(`pod ${podOf(jobId)}: the pod was deleted before it finished`);
+    // what it committed before stays committed
+    expect(attempt.stats?.recordsCommitted ?? 0).toBeGreaterThan(0);
+    await waitFor('the Secret to be deleted', async () => ((await secretExists(podOf(jobId))) ? undefined : true), 10_000);
+    await ok(stack, 'POST', `/api/v1/jobs/${jobId}/cancel`, {}, [202, 409]);
+    await finishedJob(stack, jobId);
+  });
+
   it('a pod that cannot be scheduled fails its attempt with the scheduler\'s reason, never a success', async () => {
     const connectionId = await sampleConnection('unschedulable', { count: 100 });
     unschedulableConnection = connectionId;
