@@ -81,7 +81,8 @@ describe('connector commands through Temporal and a worker', () => {
     const destination = await api.request('GET', `/api/v1/destination-definitions/${definitions.jsonl}/specification`);
     expect(destination.body).toMatchObject({
       supportedDestinationSyncModes: ['overwrite', 'append'],
-      connectionSpecification: { required: ['destination_path'] },
+      // a local directory or an S3 bucket (destination_path is for the first)
+      connectionSpecification: { properties: { destination_path: { type: 'string' }, storage: { oneOf: expect.any(Array) } } },
     });
   });
 
@@ -129,11 +130,11 @@ describe('connector commands through Temporal and a worker', () => {
     expect(bad.status).toBe(422);
     expect((bad.body as Problem).errors?.map((e) => e.pointer)).toEqual(['#/configuration/count']);
 
-    const missing = await api.request('POST', '/api/v1/destinations/check', {
-      body: { definitionId: definitions.jsonl, configuration: {} },
+    const wrongType = await api.request('POST', '/api/v1/destinations/check', {
+      body: { definitionId: definitions.jsonl, configuration: { destination_path: 42 } },
     });
-    expect(missing.status).toBe(422);
-    expect((missing.body as Problem).errors?.map((e) => e.pointer)).toEqual(['#/configuration/destination_path']);
+    expect(wrongType.status).toBe(422);
+    expect((wrongType.body as Problem).errors?.map((e) => e.pointer)).toEqual(['#/configuration/destination_path']);
 
     const good = await api.request('POST', '/api/v1/sources/check', {
       body: { definitionId: definitions.sample, workspaceId: api.workspaceId, configuration: { count: 5 } },
