@@ -2,9 +2,9 @@
 // catalog, compared as a sync compares them (added/removed streams, added/removed/changed
 // fields, breaking when a cursor or primary key is lost). Real server, real Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActorEntity, recordSourceCatalog } from '@tributary/db';
+import { recordSourceCatalog } from '@tributary/db';
 import type { AirbyteCatalog } from '@tributary/protocol';
-import { seedDefinition, startApiHarness, type ApiHarness } from '@tributary/testing/server';
+import { seedActor, startApiHarness, type ApiHarness } from '@tributary/testing/server';
 
 const stream = (name: string, properties: Record<string, unknown>) => ({
   name,
@@ -27,17 +27,7 @@ describe('schema change review of a connection', () => {
   let connectionId: string;
   beforeAll(async () => {
     api = await startApiHarness();
-    const open = { connectionSpecification: { type: 'object' } };
-    const actor = async (actorType: 'source' | 'destination') =>
-      (
-        await api.dataSource.getRepository(ActorEntity).save({
-          workspaceId: api.workspaceId,
-          actorDefinitionId: (await seedDefinition(api.dataSource, actorType, `${actorType}-review`, open)).id,
-          actorType,
-          name: actorType,
-          configuration: {},
-        })
-      ).id;
+    const actor = (actorType: 'source' | 'destination') => seedActor(api.dataSource, api.workspaceId, actorType, 'review');
     sourceId = await actor('source');
     const destinationId = await actor('destination');
     await api.dataSource.transaction((manager) => recordSourceCatalog(manager, sourceId, BEFORE));

@@ -1,8 +1,8 @@
 // resourceRequirements on connections and connector definitions: what their pods may use in a
 // cluster, stored with them, validated as Kubernetes quantities. Real server, real Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActorDefinitionEntity, ActorEntity, ConnectionEntity, recordSourceCatalog } from '@tributary/db';
-import { seedDefinition, startApiHarness, type ApiHarness, type ApiResponse } from '@tributary/testing/server';
+import { ActorDefinitionEntity, ConnectionEntity, recordSourceCatalog } from '@tributary/db';
+import { seedActor, seedDefinition, startApiHarness, type ApiHarness, type ApiResponse } from '@tributary/testing/server';
 
 const CATALOG = { streams: [{ name: 'users', json_schema: { type: 'object', properties: { id: { type: 'integer' } } }, supported_sync_modes: ['full_refresh' as const] }] };
 
@@ -22,17 +22,7 @@ describe('resource requirements through the HTTP API', () => {
 
   beforeAll(async () => {
     api = await startApiHarness();
-    const open = { connectionSpecification: { type: 'object' } };
-    const actor = async (actorType: 'source' | 'destination') =>
-      (
-        await api.dataSource.getRepository(ActorEntity).save({
-          workspaceId: api.workspaceId,
-          actorDefinitionId: (await seedDefinition(api.dataSource, actorType, `${actorType}-resources`, open)).id,
-          actorType,
-          name: actorType,
-          configuration: {},
-        })
-      ).id;
+    const actor = (actorType: 'source' | 'destination') => seedActor(api.dataSource, api.workspaceId, actorType, 'resources');
     sourceId = await actor('source');
     destinationId = await actor('destination');
     await api.dataSource.transaction((manager) => recordSourceCatalog(manager, sourceId, CATALOG));

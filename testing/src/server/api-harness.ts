@@ -195,16 +195,21 @@ export async function seedDefinition(
   });
 }
 
+/** A source or destination straight in the database, of a builtin definition `<actorType>-<name>` that takes any config; its id. */
+export async function seedActor(dataSource: DataSource, workspaceId: string, actorType: 'source' | 'destination', name: string): Promise<string> {
+  const definition = await seedDefinition(dataSource, actorType, `${actorType}-${name}`, { connectionSpecification: { type: 'object' } });
+  const actor = await dataSource
+    .getRepository(ActorEntity)
+    .save({ workspaceId, actorDefinitionId: definition.id, actorType, name: `${actorType}-${name}`, configuration: {} });
+  return actor.id;
+}
+
 /** A connection straight in the database (no catalog needed), for job/state tests. */
 export async function seedConnection(dataSource: DataSource, workspaceId: string, name = 'seeded'): Promise<string> {
-  const source = await seedDefinition(dataSource, 'source', `source-${name}`, { connectionSpecification: { type: 'object' } });
-  const destination = await seedDefinition(dataSource, 'destination', `destination-${name}`, { connectionSpecification: { type: 'object' } });
-  const actor = (actorType: 'source' | 'destination', actorDefinitionId: string) =>
-    dataSource.getRepository(ActorEntity).save({ workspaceId, actorDefinitionId, actorType, name: `${actorType}-${name}`, configuration: {} });
   const connection = await dataSource.getRepository(ConnectionEntity).save({
     name,
-    sourceId: (await actor('source', source.id)).id,
-    destinationId: (await actor('destination', destination.id)).id,
+    sourceId: await seedActor(dataSource, workspaceId, 'source', name),
+    destinationId: await seedActor(dataSource, workspaceId, 'destination', name),
     configuredCatalog: { streams: [] },
     sourceCatalogId: null,
     schedule: { type: 'manual' },
