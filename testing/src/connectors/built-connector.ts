@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeLine, type AirbyteMessage, type AirbyteMessageOf, type AirbyteMessageType } from '@tributary/protocol';
+import { decodeLine, type AirbyteMessage, type AirbyteMessageOf, type AirbyteMessageType, type AirbyteStateMessage } from '@tributary/protocol';
 import { resolveBuiltinConnector, type BuiltinConnectorName } from '@tributary/connectors';
 
 export interface ConnectorRun {
@@ -47,6 +47,25 @@ export function parseMessages(stdout: string): AirbyteMessage[] {
       if (decoded.kind !== 'message') throw new Error(`not a protocol message (${decoded.kind}): ${line.slice(0, 300)}`);
       return decoded.message;
     });
+}
+
+/**
+ * The STATE messages a running destination echoes, as they come: `acks` so far, and
+ * `nextAck(n)`, which resolves once n have come (ask for it before sending what makes them).
+ */
+export function stateAcks(child: ChildProcessWithoutNullStreams): { acks: AirbyteStateMessage[]; nextAck: (n: number) => Promise<void> } {
+  const acks: AirbyteStateMessage[] = [];
+  let waiting: (() => void) | undefined;
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    text = text.slice(complete.length);
+    for (const m of parseMessages(complete)) if (m.type === 'STATE') acks.push(m.state);
+    waiting?.();
+  });
+  const nextAck = (n: number) => new Promise<void>((resolve) => (waiting = () => acks.length >= n && resolve()));
+  return { acks, nextAck };
 }
 
 export function ofType<T extends AirbyteMessageType>(messages: readonly AirbyteMessage[], type: T): AirbyteMessageOf<T>[] {

@@ -1,14 +1,13 @@
 /** destination-jsonl as a real process. Run `npx tsc -b libs/connectors` first. */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ProcessLauncher } from '@tributary/launcher';
-import { ConnectorSpecificationSchema, type AirbyteStateMessage } from '@tributary/protocol';
+import { ConnectorSpecificationSchema } from '@tributary/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveBuiltinConnector } from '../index.js';
 import { configuredCatalog, type TestStream } from '@tributary/testing/connectors';
-import { makeTempDir, ofType, parseMessages, readSource, writeDestination, writeInputFiles } from '@tributary/testing/connectors';
+import { makeTempDir, ofType, readSource, spawnBuiltin, stateAcks, writeDestination, writeInputFiles } from '@tributary/testing/connectors';
 
 interface RawLine {
   _airbyte_raw_id: string;
@@ -160,26 +159,8 @@ describe('destination-jsonl (process)', () => {
         'config.json': { destination_path: out },
         'catalog.json': configuredCatalog(['users']),
       });
-      const resolved = resolveBuiltinConnector('destination-jsonl')!;
-      const child = spawn(resolved.command, [
-        ...resolved.args,
-        'write',
-        '--config',
-        files['config.json']!,
-        '--catalog',
-        files['catalog.json']!,
-      ]);
-      const acks: AirbyteStateMessage[] = [];
-      let waiting: (() => void) | undefined;
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-        text = text.slice(complete.length);
-        for (const m of parseMessages(complete)) if (m.type === 'STATE') acks.push(m.state);
-        waiting?.();
-      });
-      const nextAck = (n: number) => new Promise<void>((resolve) => (waiting = () => acks.length >= n && resolve()));
+      const child = spawnBuiltin('destination-jsonl', ['write', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+      const { acks, nextAck } = stateAcks(child);
 
       for (let batch = 1; batch <= 3; batch++) {
         const lines = Array.from({ length: 100 }, (_, i) => record('users', { batch, i }));

@@ -2,14 +2,12 @@
  * destination-jsonl's S3 mode as a real process against a real MinIO server
  * (testing/src/minio.ts; tools/ensure-minio.sh builds it once). Run `npx tsc -b libs/connectors` first.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ProcessLauncher } from '@tributary/launcher';
-import type { AirbyteStateMessage } from '@tributary/protocol';
 import { createS3Client, type S3Client as Client } from '@tributary/storage/s3';
 import { startTestMinio, type TestMinio } from '@tributary/testing';
-import { configuredCatalog, makeTempDir, ofType, parseMessages, readSource, writeDestination, writeInputFiles, type TestStream } from '@tributary/testing/connectors';
+import { configuredCatalog, makeTempDir, ofType, readSource, spawnBuiltin, stateAcks, writeDestination, writeInputFiles, type TestStream } from '@tributary/testing/connectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBuiltinConnector } from '../index.js';
 
@@ -93,19 +91,8 @@ describe('destination-jsonl (S3 mode, real MinIO)', () => {
     const dir = await makeTempDir();
     try {
       const files = await writeInputFiles(dir.path, { 'config.json': config, 'catalog.json': configuredCatalog(['users']) });
-      const resolved = resolveBuiltinConnector('destination-jsonl')!;
-      const child = spawn(resolved.command, [...resolved.args, 'write', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
-      const acks: AirbyteStateMessage[] = [];
-      let waiting: (() => void) | undefined;
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-        text = text.slice(complete.length);
-        for (const m of parseMessages(complete)) if (m.type === 'STATE') acks.push(m.state);
-        waiting?.();
-      });
-      const nextAck = (n: number) => new Promise<void>((resolve) => (waiting = () => acks.length >= n && resolve()));
+      const child = spawnBuiltin('destination-jsonl', ['write', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+      const { nextAck } = stateAcks(child);
 
       for (let batch = 1; batch <= 3; batch++) {
         const lines = Array.from({ length: 100 }, (_, i) => record('users', { batch, i }));
