@@ -24,4 +24,4 @@ export {
   type StreamSchemaChange,
   type NonBreakingChangesPolicy,
 } from './schema-change.js';
-export { attemptOutcome } from './attempt-outcome.js';
+export { attemptOutcome, attemptOutcomeOfProgress } from './attempt-outcome.js';

@@ -9,7 +9,7 @@
 import type { FailureReason, LogSink } from '@tributary/domain';
 import type { ConnectorLauncher, PodAttempt, ReplicationPodEnd, ReplicationPods } from '@tributary/launcher';
 import { stateForSource, type ReplicationPodInput, type ReplicationProgress } from '@tributary/replication';
-import type { AttemptOutcome, JobPersistence, ReplicateActivityInput, SyncConfig } from '@tributary/workflows';
+import { attemptOutcomeOfProgress, type AttemptOutcome, type JobPersistence, type ReplicateActivityInput, type SyncConfig } from '@tributary/workflows';
 import { checksBeforeWriting, type ChecksBeforeWriting } from './checks-before-writing.js';
 import { withFreshGenerations } from './fresh-generations.js';
 
@@ -40,19 +40,6 @@ function platformFailure(message: string, type: FailureReason['type'] = 'system_
   return { origin: 'platform', type, message, timestamp: Date.now() };
 }
 
-/** The counters of the last progress the pod reported: what an outcome it never sent would have said. */
-function outcomeFromProgress(status: AttemptOutcome['status'], failures: FailureReason[], progress: ReplicationProgress | undefined): AttemptOutcome {
-  return {
-    status,
-    failures,
-    streamStats: progress?.streams.map(({ status: _s, estimatedRecords: _r, estimatedBytes: _b, ...stats }) => stats) ?? [],
-    recordsEmitted: progress?.recordsEmitted ?? 0,
-    bytesEmitted: progress?.bytesEmitted ?? 0,
-    recordsCommitted: progress?.recordsCommitted ?? 0,
-    bytesCommitted: progress?.bytesCommitted ?? 0,
-  };
-}
-
 async function startPod(deps: PodAttemptDeps, run: PodAttemptRun, attempt: PodAttempt): Promise<AttemptOutcome | undefined> {
   const { config, checks, log, signal } = run;
   const { persistence } = deps;
@@ -60,10 +47,10 @@ async function startPod(deps: PodAttemptDeps, run: PodAttemptRun, attempt: PodAt
   if (checks.checkRoles.length > 0 || checks.detectSchemaChanges) {
     // before the pod, not beside it: the pod's destination would start writing at once
     const verdict = await checksBeforeWriting(deps.launcher, persistence, checks, log, signal);
-    if (!verdict.ok) return outcomeFromProgress('failed', [verdict.failure], undefined);
+    if (!verdict.ok) return attemptOutcomeOfProgress('failed', [verdict.failure], undefined);
     catalog = verdict.catalog;
   }
-  if (signal.aborted) return outcomeFromProgress('cancelled', [], undefined);
+  if (signal.aborted) return attemptOutcomeOfProgress('cancelled', [], undefined);
   const clearing = config.kind === 'clear';
   const state = await persistence.loadState(attempt.connectionId);
   const input: ReplicationPodInput = {
@@ -124,16 +111,16 @@ export async function replicateInPod(deps: PodAttemptDeps, run: PodAttemptRun): 
   }
   await readProgress();
   const reported = await persistence.loadRunnerOutcome(attempt);
-  if (signal.aborted) return reported?.status === 'cancelled' ? reported : outcomeFromProgress('cancelled', [], progress);
+  if (signal.aborted) return reported?.status === 'cancelled' ? reported : attemptOutcomeOfProgress('cancelled', [], progress);
   // a success reported is whole (every state committed): what happened to the pod after it does not change it
   if (reported?.status === 'succeeded') return reported;
   if (end.failures.length > 0) {
     // the pod-level cause (out of memory, never scheduled) explains what the orchestrator saw
-    const base = reported ?? outcomeFromProgress('failed', [], progress);
+    const base = reported ?? attemptOutcomeOfProgress('failed', [], progress);
     return { ...base, status: 'failed', failures: [...end.failures, ...base.failures] };
   }
   if (reported) return reported;
-  return outcomeFromProgress(
+  return attemptOutcomeOfProgress(
     'failed',
     [platformFailure(`the replication pod ${deps.pods.podName(attempt)} ended without reporting an outcome`, 'transient_error')],
     progress,

@@ -20,6 +20,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { TributaryActivities } from '../activities.js';
+import { attemptOutcomeOfProgress } from '../attempt-outcome.js';
 import { describeNextStep, nextStepAfterFailure, resolveRetryPolicy } from '../retry-policy.js';
 import { cancelSyncJobSignal, syncJobStatusQuery } from '../signals.js';
 import {
@@ -61,15 +62,15 @@ function outcomeOfFailure(err: unknown): AttemptOutcome {
   if (cause instanceof TimeoutFailure) {
     // the worker died or hung: what it had committed is in its last heartbeat
     const beat = cause.lastHeartbeatDetails as ReplicateHeartbeat | undefined;
-    const p = beat?.progress;
+    const fromProgress = attemptOutcomeOfProgress(
+      'failed',
+      [platformFailure(`the worker running the attempt stopped responding (${cause.timeoutType ?? 'timeout'})`)],
+      beat?.progress,
+    );
     return {
-      status: 'failed',
-      failures: [platformFailure(`the worker running the attempt stopped responding (${cause.timeoutType ?? 'timeout'})`)],
-      streamStats: p?.streams.map(({ status: _s, estimatedRecords: _r, estimatedBytes: _b, ...stats }) => stats) ?? [],
-      recordsEmitted: p?.recordsEmitted ?? 0,
-      bytesEmitted: p?.bytesEmitted ?? 0,
-      recordsCommitted: Math.max(p?.recordsCommitted ?? 0, beat?.committed?.recordsCommitted ?? 0),
-      bytesCommitted: Math.max(p?.bytesCommitted ?? 0, beat?.committed?.bytesCommitted ?? 0),
+      ...fromProgress,
+      recordsCommitted: Math.max(fromProgress.recordsCommitted, beat?.committed?.recordsCommitted ?? 0),
+      bytesCommitted: Math.max(fromProgress.bytesCommitted, beat?.committed?.bytesCommitted ?? 0),
     };
   }
   const message = err instanceof Error ? err.message : String(err);
