@@ -144,19 +144,19 @@ async function runConnector(work, input) {
  * loaded into an empty table of the same column types (committed before, so the load
  * writes WAL as the connector's does) in one transaction. Returns the seconds of BEGIN..COMMIT.
  */
-async function rawCopySeconds(db) {
+async function rawCopySeconds(db, format = 'text') {
   const { rows } = await db.query(
     `SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> '_airbyte_data' ORDER BY attnum`,
   );
   const columns = rows.map((r) => `"${r.attname}"`).join(', ');
   const exported = [];
-  const out = db.query(copyTo(`COPY (SELECT ${columns} FROM users) TO STDOUT`));
+  const out = db.query(copyTo(`COPY (SELECT ${columns} FROM users) TO STDOUT (FORMAT ${format})`));
   for await (const chunk of out) exported.push(chunk);
   await db.query('DROP TABLE IF EXISTS copy_baseline');
   await db.query(`CREATE TABLE copy_baseline AS SELECT ${columns} FROM users WITH NO DATA`);
   const started = process.hrtime.bigint();
   await db.query('BEGIN');
-  const input = db.query(copyFrom(`COPY copy_baseline (${columns}) FROM STDIN`));
+  const input = db.query(copyFrom(`COPY copy_baseline (${columns}) FROM STDIN (FORMAT ${format})`));
   for (const chunk of exported) if (!input.write(chunk)) await once(input, 'drain');
   input.end();
   await once(input, 'finish');
@@ -220,6 +220,9 @@ try {
       await db.query('CHECKPOINT');
       const copySeconds = await rawCopySeconds(db);
       log(`${mode}: raw COPY of the same typed rows in ${copySeconds.toFixed(2)} s`);
+      await db.query('CHECKPOINT');
+      const binarySeconds = await rawCopySeconds(db, 'binary');
+      log(`${mode}: raw binary COPY of them in ${binarySeconds.toFixed(2)} s`);
       const rowsPerS = Math.round(records / seconds);
       const copyRowsPerS = Math.round(records / copySeconds);
       console.log(
@@ -230,6 +233,7 @@ try {
           rows_per_s: rowsPerS,
           copy_rows_per_s: copyRowsPerS,
           ratio: Number((rowsPerS / copyRowsPerS).toFixed(2)),
+          binary_copy_rows_per_s: Math.round(records / binarySeconds),
           seconds: Number(seconds.toFixed(3)),
           raw_data: rawData,
         }),

@@ -2,3 +2,4 @@
 export * from './line-reader.js';
 export * from './record-counts.js';
 export * from './bad-input.js';
+export * from './record-scan.js';

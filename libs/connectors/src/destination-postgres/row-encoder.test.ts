@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RecordScan } from '../destination-common/record-scan.js';
 import { CopyBuffer } from './copy-buffer.js';
 import { RowEncoder, type RowEncoderOptions } from './row-encoder.js';
 
@@ -108,5 +110,53 @@ describe('RowEncoder', () => {
     );
     expect(written[0]![0]).toBeNull();
     expect(written[1]![0]!.toString('utf8')).toBe('Ferrari');
+  });
+});
+
+describe('RowEncoder.encodeScanned', () => {
+  const kinds = ['text', 'bigint', 'numeric', 'float8', 'boolean', 'timestamptz', 'jsonb', 'uuid'] as const;
+  const wide: RowEncoderOptions['columns'] = kinds.map((kind, i) => ({ field: `f${i}`, name: `c${i}`, kind }));
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.double({ noNaN: true }),
+    fc.constantFrom('2024-03-01T12:34:56Z', '2024-03-01T12:34:56.5+05:30', 'soon', '3b241101-e2bb-4255-8caf-4136c566a962', 'a\u0000b'),
+  );
+  const data = fc.dictionary(fc.constantFrom('f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'other'), value);
+  const meta = fc.constantFrom(undefined, null, {}, { changes: [] }, { changes: [{ field: 'f0', change: 'TRUNCATED', reason: 'SOURCE_RECORD_SIZE_LIMITATION' }] });
+
+  /** The row with its random _airbyte_raw_id blanked. */
+  const comparable = (row: (Buffer | null)[], rawIdAt: number) => row.map((field, i) => (i === rawIdAt ? 'raw id' : field?.toString('hex')));
+
+  it('writes the row encode writes, or declines exactly when the row records a change', () => {
+    const options: RowEncoderOptions = { columns: wide, generationId: 4, syncId: 9, withSequence: 'batch', primaryKey: [['f1']], rawData: 'when_nulled' };
+    const rawIdAt = wide.length;
+    fc.assert(
+      fc.property(data, meta, fc.integer({ min: 0, max: 2 ** 45 }), (d, m, emittedAt) => {
+        const record = { stream: 's', data: d, emitted_at: emittedAt, ...(m === undefined ? {} : { meta: m }) };
+        const line = Buffer.from(JSON.stringify({ type: 'RECORD', record }));
+        const parsed = JSON.parse(line.toString()) as { record: typeof record };
+        const scan = new RecordScan();
+        expect(scan.scan(line, 0, line.length)).toBe(true);
+        const [viaScan, viaParse] = [new RowEncoder(options), new RowEncoder(options)];
+        const scannedOut = new CopyBuffer();
+        scannedOut.row(1);
+        scannedOut.text('before');
+        const taken = viaScan.encodeScanned(scan, scannedOut);
+        const parsedOut = new CopyBuffer();
+        parsedOut.row(1);
+        parsedOut.text('before');
+        viaParse.encode(parsed.record as never, parsedOut);
+        const expected = rows(parsedOut).slice(1);
+        if (!taken) {
+          expect(Buffer.concat(scannedOut.take()).length, 'nothing left behind').toBe(12);
+          expect(JSON.parse(jsonb(expected[0]![rawIdAt + 2]!)!.json).changes.length).toBeGreaterThan(0);
+          return;
+        }
+        const actual = rows(scannedOut).slice(1);
+        expect(actual.map((r) => comparable(r, rawIdAt))).toEqual(expected.map((r) => comparable(r, rawIdAt)));
+        expect(viaScan.nullKeySeen).toBe(viaParse.nullKeySeen);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -9,6 +9,8 @@ import { writeField } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
 import type { CopyBuffer } from './copy-buffer.js';
 import { repairJsonForPostgres } from './copy-values.js';
+import { FieldLookup, ValueKind, type RecordScan } from '../destination-common/record-scan.js';
+import { numberAt, writeScannedField } from './scanned-fields.js';
 
 /** A typed column filled from a top-level field of the record. */
 export interface FieldColumn {
@@ -67,6 +69,15 @@ function pathValue(data: Record<string, unknown>, path: readonly string[]): unkn
   return value;
 }
 
+/** A meta without source changes: null, or no `changes`, or an empty list (what `encode` treats as none). */
+function emptyMeta(scan: RecordScan): boolean {
+  const meta: unknown = JSON.parse(scan.buf.toString('utf8', scan.metaStart, scan.metaEnd));
+  if (meta === null) return true;
+  if (typeof meta !== 'object') return false;
+  const changes = (meta as { changes?: unknown }).changes;
+  return changes === undefined || (Array.isArray(changes) && changes.length === 0);
+}
+
 export class RowEncoder {
   /** set when a row had a null primary key part since the last reset (dedup must match NULLs) */
   nullKeySeen = false;
@@ -82,6 +93,9 @@ export class RowEncoder {
   private readonly emptyMeta: string;
   private readonly uuids = Buffer.alloc(16 * UUIDS_PER_DRAW);
   private nextUuid = UUIDS_PER_DRAW;
+  /** for encodeScanned; undefined when every row needs the parsed record (raw data kept, key paths without a column) */
+  private readonly lookup: FieldLookup | undefined;
+  private readonly entryOf: Int32Array;
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
@@ -94,6 +108,9 @@ export class RowEncoder {
     this.keyPathsWithoutColumn = keys.filter((p) => p.length !== 1 || !columnFields.has(p[0] ?? ''));
     this.sequence = options.firstSequence ?? 0;
     this.emptyMeta = this.metaJson([]);
+    const scannable = options.rawData === 'when_nulled' && this.keyPathsWithoutColumn.length === 0;
+    this.lookup = scannable ? new FieldLookup(this.columns.map((c) => c.field)) : undefined;
+    this.entryOf = new Int32Array(this.columns.length);
   }
 
   /** The COPY column list this encoder writes, in order: the typed fields first, as the meta depends on them. */
@@ -157,6 +174,40 @@ export class RowEncoder {
     if (nulled || this.options.rawData === 'every_row') out.text(jsonForPostgres(JSON.stringify(data)), JSONB_VERSION);
     else out.null();
     if (this.options.withSequence) out.int64(this.sequence++);
+  }
+
+  /**
+   * Appends the row of a scanned RECORD line, read in place (see RecordScan). False, with
+   * nothing appended, when the record needs what only `encode` does: a value that does not
+   * fit its column, source changes in meta, or the raw record in every row.
+   */
+  encodeScanned(scan: RecordScan, out: CopyBuffer): boolean {
+    const lookup = this.lookup;
+    if (lookup === undefined || (scan.metaStart >= 0 && !emptyMeta(scan))) return false;
+    const entryOf = this.entryOf;
+    lookup.match(scan, entryOf);
+    out.mark();
+    out.row(this.fieldCount);
+    for (let i = 0; i < this.columns.length; i++) {
+      const n = entryOf[i]!;
+      if (n < 0 || scan.valueKind[n] === ValueKind.Null) {
+        out.null();
+        if (this.keyColumn[i]) this.nullKeySeen = true;
+        continue;
+      }
+      if (!writeScannedField(out, this.columns[i]!.kind, scan, n)) {
+        out.rewind();
+        return false;
+      }
+    }
+    this.writeRawId(out);
+    const emittedAt = scan.emittedAtStart < 0 ? undefined : numberAt(scan.buf, scan.emittedAtStart, scan.emittedAtEnd, scan.emittedAtFlags);
+    out.int64(this.extractedAt(emittedAt));
+    out.text(this.emptyMeta, JSONB_VERSION);
+    out.int64(this.options.generationId);
+    out.null();
+    if (this.options.withSequence) out.int64(this.sequence++);
+    return true;
   }
 
   private metaJson(changes: readonly unknown[]): string {

@@ -8,6 +8,7 @@
  * Transactions belong to the caller: every call here runs inside the open one.
  */
 import type { AirbyteRecordMessage } from '@tributary/protocol';
+import type { RecordScan } from '../destination-common/record-scan.js';
 import { kindOfPostgresType } from './column-types.js';
 import { CopyBuffer } from './copy-buffer.js';
 import { qualifiedName, quoteIdent, type TableRef } from './identifiers.js';
@@ -215,6 +216,14 @@ export class StreamLoader {
   add(record: AirbyteRecordMessage): number {
     const before = this.buffer.bytes;
     this.encoder!.encode(record, this.buffer);
+    this.rows++;
+    return this.buffer.bytes - before;
+  }
+
+  /** Buffers the record of a scanned line; the bytes it added, or -1 when it must be decoded and `add`ed instead. */
+  addScanned(scan: RecordScan): number {
+    const before = this.buffer.bytes;
+    if (!this.encoder!.encodeScanned(scan, this.buffer)) return -1;
     this.rows++;
     return this.buffer.bytes - before;
   }

@@ -13,7 +13,16 @@ import {
   type MessageWriter,
   type WriteContext,
 } from '@tributary/protocol';
-import { BadInputReporter, LineReader, RecordCounts, streamKey, type StreamCount } from '../destination-common/index.js';
+import {
+  BadInputReporter,
+  LineReader,
+  RecordCounts,
+  RecordScan,
+  scannedNamespace,
+  scannedStream,
+  streamKey,
+  type StreamCount,
+} from '../destination-common/index.js';
 import { parseConfig } from './config.js';
 import { quoteIdent } from './identifiers.js';
 import { PostgresSession } from './session.js';
@@ -36,9 +45,31 @@ function protocolLogger(out: MessageWriter): Logger {
 /** One configured stream as the input loop sees it. */
 interface StreamTarget {
   loader: StreamLoader;
+  /** the stream name's UTF-8, to know a scanned record's stream without decoding it */
+  nameBytes: Buffer;
   count: StreamCount;
   /** the source sent STREAM_STATUS COMPLETE for it */
   complete: boolean;
+}
+
+/** The lines of one input chunk, as bounds: no Buffer view per line. */
+class ChunkLines {
+  bufs: Buffer[] = [];
+  starts: number[] = [];
+  ends: number[] = [];
+  count = 0;
+
+  readonly add = (buf: Buffer, start: number, end: number): void => {
+    this.bufs[this.count] = buf;
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  };
+
+  clear(): void {
+    this.count = 0;
+    this.bufs.length = 0;
+  }
 }
 
 class SyncWriter {
@@ -53,6 +84,7 @@ class SyncWriter {
   private sawStreamStatus = false;
   private last: StreamTarget | undefined;
   private readonly log: Logger;
+  private readonly scan = new RecordScan();
 
   constructor(
     private readonly session: PostgresSession,
@@ -62,13 +94,18 @@ class SyncWriter {
     this.log = protocolLogger(out);
     this.badInput = new BadInputReporter(out);
     for (const [key, loader] of loaders) {
-      this.targets.set(key, { loader, count: this.counts.stream(loader.plan.name, loader.plan.namespace), complete: false });
+      this.targets.set(key, {
+        loader,
+        nameBytes: Buffer.from(loader.plan.name),
+        count: this.counts.stream(loader.plan.name, loader.plan.namespace),
+        complete: false,
+      });
     }
   }
 
   async consume(input: AsyncIterable<Buffer | string>): Promise<void> {
-    const lines: Buffer[] = [];
-    const reader = new LineReader((buf, start, end) => lines.push(buf.subarray(start, end)), {
+    const lines = new ChunkLines();
+    const reader = new LineReader(lines.add, {
       onOversizedLine: (bytes) => this.badInput.report(`line of ${bytes} bytes is over the size limit`),
     });
     for await (const chunk of input) {
@@ -83,17 +120,23 @@ class SyncWriter {
     this.badInput.finish();
   }
 
-  /** Handles lines in order; `lines` are views into the current chunk, so it is emptied here. */
-  private async handleLines(lines: Buffer[]): Promise<void> {
-    for (const line of lines) {
-      const pending = this.handleLine(line);
+  /** Handles lines in order; they are views into the current chunk, so they are dropped here. */
+  private async handleLines(lines: ChunkLines): Promise<void> {
+    for (let k = 0; k < lines.count; k++) {
+      const pending = this.handleLine(lines.bufs[k]!, lines.starts[k]!, lines.ends[k]!);
       if (pending) await pending;
     }
-    lines.length = 0;
+    lines.clear();
   }
 
-  private handleLine(line: Buffer): Promise<void> | undefined {
-    const decoded = decodeLine(line);
+  private handleLine(buf: Buffer, start: number, end: number): Promise<void> | undefined {
+    // records are read in place; anything else, or a record that needs it, is decoded
+    if (this.scan.scan(buf, start, end)) {
+      const target = this.scannedTarget();
+      const bytes = target ? target.loader.addScanned(this.scan) : -1;
+      if (bytes >= 0) return this.added(target!, bytes);
+    }
+    const decoded = decodeLine(buf.subarray(start, end));
     if (decoded.kind === 'text') return void this.badInput.report('not a JSON message', decoded.text);
     if (decoded.kind === 'invalid') return void this.badInput.report(decoded.reason, decoded.text);
     const message = decoded.message;
@@ -145,9 +188,31 @@ class SyncWriter {
     return target;
   }
 
+  /** The target of the scanned record's stream; undefined when it is not configured (decoding it reports that). */
+  private scannedTarget(): StreamTarget | undefined {
+    const scan = this.scan;
+    const last = this.last;
+    const length = scan.streamEnd - scan.streamStart;
+    if (
+      last &&
+      scan.streamFlags === 0 &&
+      last.nameBytes.length === length &&
+      last.nameBytes.equals(scan.buf.subarray(scan.streamStart, scan.streamEnd)) &&
+      last.loader.plan.namespace === scannedNamespace(scan)
+    )
+      return last;
+    const target = this.targets.get(streamKey(scannedStream(scan), scannedNamespace(scan)));
+    if (target) this.last = target;
+    return target;
+  }
+
   private addRecord(record: AirbyteRecordMessage): Promise<void> | undefined {
     const target = this.targetFor(record);
-    this.bufferedBytes += target.loader.add(record);
+    return this.added(target, target.loader.add(record));
+  }
+
+  private added(target: StreamTarget, bytes: number): Promise<void> | undefined {
+    this.bufferedBytes += bytes;
     this.counts.add(target.count);
     return this.bufferedBytes >= FLUSH_THRESHOLD_BYTES ? this.startFlush() : undefined;
   }

@@ -1,0 +1,556 @@
+/**
+ * A RECORD line read in place: one pass over its bytes that checks it is JSON and notes
+ * where the stream name, emitted_at, meta and each top-level field of `data` lie, without
+ * building a JS object. A destination then copies or converts each field straight from
+ * the bytes. JSON.parse of every record costed more than all the rest of the load.
+ *
+ * `scan` answers false for anything it does not take whole (another message type, JSON it
+ * refuses, a top-level or record key written twice or with escapes, nesting deeper than
+ * MAX_DEPTH): the caller then takes the ordinary path (decodeLine), which decides and
+ * reports exactly as before. When it answers true, JSON.parse would have accepted the line
+ * and each span decodes to the value JSON.parse would have given.
+ */
+
+/** What a value is, from its first byte. */
+export const enum ValueKind {
+  String = 1,
+  Number = 2,
+  True = 3,
+  False = 4,
+  Null = 5,
+  Object = 6,
+  Array = 7,
+}
+
+/** Facts noted while scanning a value (a container gathers those of everything inside it). */
+export const enum ValueFlag {
+  /** a string holding a backslash escape */
+  Escaped = 1,
+  /** a byte >= 0x80 in a string: UTF-8 that may still be invalid */
+  NonAscii = 2,
+  /** a \u escape somewhere (jsonb refuses \u0000 and lone surrogates) */
+  UnicodeEscape = 4,
+  /** a number with a fraction or an exponent */
+  Fraction = 8,
+  /** a number JSON.stringify(JSON.parse(x)) would write differently (exponent, trailing zero, -0, > 15 digits) */
+  NonCanonicalNumber = 16,
+  /** a number with an exponent */
+  Exponent = 32,
+}
+
+/** Containers nested deeper than this are left to JSON.parse. */
+const MAX_DEPTH = 64;
+
+// byte classes inside a string: 0 plain ASCII, 1 quote/backslash/control (stop), 2 non-ASCII
+const STRING_CLASS = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) STRING_CLASS[b] = 1;
+STRING_CLASS[0x22] = 1;
+STRING_CLASS[0x5c] = 1;
+for (let b = 0x80; b < 0x100; b++) STRING_CLASS[b] = 2;
+
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= ZERO && b <= NINE;
+const isSpace = (b: number | undefined): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/** `literal` (ASCII) at `at` of `buf`. */
+function bytesAre(buf: Buffer, at: number, end: number, literal: readonly number[]): boolean {
+  if (at + literal.length > end) return false;
+  for (let k = 0; k < literal.length; k++) if (buf[at + k] !== literal[k]) return false;
+  return true;
+}
+
+const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
+const TRUE = ascii('true');
+const FALSE = ascii('false');
+const NULL = ascii('null');
+const RECORD = ascii('RECORD');
+
+const enum TopKey {
+  Other,
+  Type,
+  Record,
+}
+const enum RecordKey {
+  Other,
+  Stream,
+  Namespace,
+  Data,
+  EmittedAt,
+  Meta,
+}
+
+export class RecordScan {
+  buf: Buffer = Buffer.alloc(0);
+  streamStart = -1;
+  streamEnd = -1;
+  streamFlags = 0;
+  /** -1 when absent or null */
+  namespaceStart = -1;
+  namespaceEnd = -1;
+  namespaceFlags = 0;
+  /** the number token, -1 when absent */
+  emittedAtStart = -1;
+  emittedAtEnd = -1;
+  emittedAtFlags = 0;
+  /** the whole value, -1 when absent */
+  metaStart = -1;
+  metaEnd = -1;
+
+  /** top-level fields of `data`: `count` entries; a string key or value span excludes its quotes */
+  count = 0;
+  keyStart = new Int32Array(64);
+  keyEnd = new Int32Array(64);
+  keyFlags = new Uint8Array(64);
+  valueStart = new Int32Array(64);
+  valueEnd = new Int32Array(64);
+  valueKind = new Uint8Array(64);
+  valueFlags = new Uint8Array(64);
+
+  private end = 0;
+  private dataSeen = false;
+  /** flags of the last string, number or container scanned */
+  private flags = 0;
+  private depth = 0;
+
+  /** Scans `buf[start, end)`; true when it is a RECORD message taken whole (see the module comment). */
+  scan(buf: Buffer, start: number, end: number): boolean {
+    this.buf = buf;
+    this.end = end;
+    this.count = 0;
+    this.streamStart = this.namespaceStart = this.emittedAtStart = this.metaStart = -1;
+    this.depth = 0;
+    let typeIsRecord = false;
+    let sawType = false;
+    let sawRecord = false;
+
+    let i = this.space(start);
+    if (buf[i] !== OPEN_BRACE) return false;
+    i = this.space(i + 1);
+    if (buf[i] === CLOSE_BRACE) return false;
+    for (;;) {
+      if (buf[i] !== QUOTE) return false;
+      const keyStart = i + 1;
+      i = this.string(i);
+      if (i < 0 || this.flags !== 0) return false;
+      const key = this.topKey(keyStart, i - 1);
+      i = this.space(i);
+      if (buf[i] !== COLON) return false;
+      i = this.space(i + 1);
+      if (key === TopKey.Type) {
+        if (sawType) return false;
+        sawType = true;
+        if (buf[i] !== QUOTE) return false;
+        const valueStart = i + 1;
+        i = this.string(i);
+        if (i < 0) return false;
+        typeIsRecord = this.flags === 0 && i - 1 - valueStart === RECORD.length && bytesAre(buf, valueStart, i - 1, RECORD);
+        if (!typeIsRecord) return false;
+      } else if (key === TopKey.Record) {
+        if (sawRecord || buf[i] !== OPEN_BRACE) return false;
+        sawRecord = true;
+        i = this.record(i);
+      } else {
+        i = this.value(i);
+      }
+      if (i < 0) return false;
+      i = this.space(i);
+      if (buf[i] === COMMA) {
+        i = this.space(i + 1);
+        continue;
+      }
+      if (buf[i] !== CLOSE_BRACE) return false;
+      i = this.space(i + 1);
+      break;
+    }
+    return i === end && typeIsRecord && sawRecord && this.streamStart >= 0 && this.dataSeen;
+  }
+
+  private topKey(start: number, end: number): TopKey {
+    const buf = this.buf;
+    if (end - start === 4 && buf[start] === 0x74 && buf[start + 1] === 0x79 && buf[start + 2] === 0x70 && buf[start + 3] === 0x65)
+      return TopKey.Type;
+    if (end - start === 6 && bytesAre(buf, start, end, RECORD_KEY)) return TopKey.Record;
+    return TopKey.Other;
+  }
+
+  private recordKey(start: number, end: number): RecordKey {
+    const buf = this.buf;
+    switch (end - start) {
+      case 4:
+        return bytesAre(buf, start, end, DATA_KEY)
+          ? RecordKey.Data
+          : bytesAre(buf, start, end, META_KEY)
+            ? RecordKey.Meta
+            : RecordKey.Other;
+      case 6:
+        return bytesAre(buf, start, end, STREAM_KEY) ? RecordKey.Stream : RecordKey.Other;
+      case 9:
+        return bytesAre(buf, start, end, NAMESPACE_KEY) ? RecordKey.Namespace : RecordKey.Other;
+      case 10:
+        return bytesAre(buf, start, end, EMITTED_AT_KEY) ? RecordKey.EmittedAt : RecordKey.Other;
+      default:
+        return RecordKey.Other;
+    }
+  }
+
+  /** The record object at `i` (its `{`); the index after it, or -1. */
+  private record(i: number): number {
+    const buf = this.buf;
+    let sawNamespace = false;
+    this.dataSeen = false;
+    i = this.space(i + 1);
+    if (buf[i] === CLOSE_BRACE) return i + 1;
+    for (;;) {
+      if (buf[i] !== QUOTE) return -1;
+      const keyStart = i + 1;
+      i = this.string(i);
+      if (i < 0 || this.flags !== 0) return -1;
+      const key = this.recordKey(keyStart, i - 1);
+      i = this.space(i);
+      if (buf[i] !== COLON) return -1;
+      i = this.space(i + 1);
+      const valueStart = i;
+      switch (key) {
+        case RecordKey.Stream:
+          if (this.streamStart >= 0 || buf[i] !== QUOTE) return -1;
+          i = this.string(i);
+          if (i < 0) return -1;
+          this.streamStart = valueStart + 1;
+          this.streamEnd = i - 1;
+          this.streamFlags = this.flags;
+          break;
+        case RecordKey.Namespace:
+          if (sawNamespace) return -1;
+          sawNamespace = true;
+          if (buf[i] === QUOTE) {
+            i = this.string(i);
+            if (i < 0) return -1;
+            this.namespaceStart = valueStart + 1;
+            this.namespaceEnd = i - 1;
+            this.namespaceFlags = this.flags;
+          } else if (bytesAre(buf, i, this.end, NULL)) i += 4;
+          else return -1;
+          break;
+        case RecordKey.Data:
+          if (this.dataSeen || buf[i] !== OPEN_BRACE) return -1;
+          this.dataSeen = true;
+          i = this.data(i);
+          break;
+        case RecordKey.EmittedAt:
+          if (this.emittedAtStart >= 0) return -1;
+          i = this.number(i);
+          if (i < 0) return -1;
+          this.emittedAtStart = valueStart;
+          this.emittedAtEnd = i;
+          this.emittedAtFlags = this.flags;
+          break;
+        case RecordKey.Meta:
+          if (this.metaStart >= 0) return -1;
+          i = this.value(i);
+          if (i < 0) return -1;
+          this.metaStart = valueStart;
+          this.metaEnd = i;
+          break;
+        default:
+          i = this.value(i);
+      }
+      if (i < 0) return -1;
+      i = this.space(i);
+      if (buf[i] === COMMA) {
+        i = this.space(i + 1);
+        continue;
+      }
+      return buf[i] === CLOSE_BRACE ? i + 1 : -1;
+    }
+  }
+
+  /** The data object at `i`: notes each member; the index after it, or -1. */
+  private data(i: number): number {
+    const buf = this.buf;
+    i = this.space(i + 1);
+    if (buf[i] === CLOSE_BRACE) return i + 1;
+    for (;;) {
+      if (buf[i] !== QUOTE) return -1;
+      const keyStart = i + 1;
+      i = this.string(i);
+      if (i < 0) return -1;
+      const n = this.count;
+      if (n === this.keyStart.length) this.grow();
+      this.keyStart[n] = keyStart;
+      this.keyEnd[n] = i - 1;
+      this.keyFlags[n] = this.flags;
+      i = this.space(i);
+      if (buf[i] !== COLON) return -1;
+      i = this.space(i + 1);
+      const first = buf[i];
+      const valueStart = i;
+      this.flags = 0;
+      i = this.value(i);
+      if (i < 0) return -1;
+      if (first === QUOTE) {
+        this.valueStart[n] = valueStart + 1;
+        this.valueEnd[n] = i - 1;
+        this.valueKind[n] = ValueKind.String;
+      } else {
+        this.valueStart[n] = valueStart;
+        this.valueEnd[n] = i;
+        this.valueKind[n] =
+          first === OPEN_BRACE
+            ? ValueKind.Object
+            : first === OPEN_BRACKET
+              ? ValueKind.Array
+              : first === 0x74
+                ? ValueKind.True
+                : first === 0x66
+                  ? ValueKind.False
+                  : first === 0x6e
+                    ? ValueKind.Null
+                    : ValueKind.Number;
+      }
+      this.valueFlags[n] = this.flags;
+      this.count = n + 1;
+      i = this.space(i);
+      if (buf[i] === COMMA) {
+        i = this.space(i + 1);
+        continue;
+      }
+      return buf[i] === CLOSE_BRACE ? i + 1 : -1;
+    }
+  }
+
+  private grow(): void {
+    const size = this.keyStart.length * 2;
+    const int32 = (old: Int32Array) => {
+      const next = new Int32Array(size);
+      next.set(old);
+      return next;
+    };
+    const uint8 = (old: Uint8Array) => {
+      const next = new Uint8Array(size);
+      next.set(old);
+      return next;
+    };
+    this.keyStart = int32(this.keyStart);
+    this.keyEnd = int32(this.keyEnd);
+    this.valueStart = int32(this.valueStart);
+    this.valueEnd = int32(this.valueEnd);
+    this.keyFlags = uint8(this.keyFlags);
+    this.valueKind = uint8(this.valueKind);
+    this.valueFlags = uint8(this.valueFlags);
+  }
+
+  private space(i: number): number {
+    const buf = this.buf;
+    while (i < this.end && isSpace(buf[i])) i++;
+    return i;
+  }
+
+  /** Any JSON value at `i`; the index after it, or -1. Flags of strings and numbers inside add to `flags`. */
+  private value(i: number): number {
+    const b = this.buf[i];
+    if (b === QUOTE) {
+      const flags = this.flags;
+      const next = this.string(i);
+      this.flags |= flags;
+      return next;
+    }
+    if (b === OPEN_BRACE || b === OPEN_BRACKET) return this.container(i);
+    if (b === 0x74) return bytesAre(this.buf, i, this.end, TRUE) ? i + 4 : -1;
+    if (b === 0x66) return bytesAre(this.buf, i, this.end, FALSE) ? i + 5 : -1;
+    if (b === 0x6e) return bytesAre(this.buf, i, this.end, NULL) ? i + 4 : -1;
+    if (b === MINUS || isDigit(b)) {
+      const flags = this.flags;
+      const next = this.number(i);
+      this.flags |= flags;
+      return next;
+    }
+    return -1;
+  }
+
+  private container(i: number): number {
+    if (++this.depth > MAX_DEPTH) return -1;
+    const buf = this.buf;
+    const object = buf[i] === OPEN_BRACE;
+    const close = object ? CLOSE_BRACE : CLOSE_BRACKET;
+    i = this.space(i + 1);
+    if (buf[i] === close) {
+      this.depth--;
+      return i + 1;
+    }
+    for (;;) {
+      if (object) {
+        if (buf[i] !== QUOTE) return -1;
+        const flags = this.flags;
+        i = this.string(i);
+        this.flags |= flags;
+        if (i < 0) return -1;
+        i = this.space(i);
+        if (buf[i] !== COLON) return -1;
+        i = this.space(i + 1);
+      }
+      i = this.value(i);
+      if (i < 0) return -1;
+      i = this.space(i);
+      if (buf[i] === COMMA) {
+        i = this.space(i + 1);
+        continue;
+      }
+      if (buf[i] !== close) return -1;
+      this.depth--;
+      return i + 1;
+    }
+  }
+
+  /** The string whose opening quote is at `i`; the index after its closing quote, or -1. Sets `flags`. */
+  private string(i: number): number {
+    const buf = this.buf;
+    const end = this.end;
+    let flags = 0;
+    i++;
+    for (;;) {
+      while (i < end && STRING_CLASS[buf[i]!] === 0) i++;
+      if (i >= end) return -1;
+      const b = buf[i]!;
+      if (b === QUOTE) {
+        this.flags = flags;
+        return i + 1;
+      }
+      if (b >= 0x80) {
+        flags |= ValueFlag.NonAscii;
+        i++;
+      } else if (b === BACKSLASH) {
+        flags |= ValueFlag.Escaped;
+        const e = buf[i + 1];
+        if (e === 0x75) {
+          if (i + 6 > end || !HEX[buf[i + 2]!] || !HEX[buf[i + 3]!] || !HEX[buf[i + 4]!] || !HEX[buf[i + 5]!]) return -1;
+          flags |= ValueFlag.UnicodeEscape;
+          i += 6;
+        } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+          i += 2;
+        } else return -1;
+      } else return -1; // a control character
+    }
+  }
+
+  /** The number at `i` (JSON's grammar); the index after it, or -1. Sets `flags`. */
+  private number(i: number): number {
+    const buf = this.buf;
+    const end = this.end;
+    const start = i;
+    let flags = 0;
+    if (buf[i] === MINUS) i++;
+    const intStart = i;
+    if (buf[i] === ZERO) i++;
+    else if (isDigit(buf[i])) while (i < end && isDigit(buf[i])) i++;
+    else return -1;
+    let digits = i - intStart;
+    let allZero = buf[intStart] === ZERO;
+    if (buf[i] === DOT) {
+      flags |= ValueFlag.Fraction;
+      const fractionStart = ++i;
+      while (i < end && isDigit(buf[i])) i++;
+      if (i === fractionStart) return -1;
+      digits += i - fractionStart;
+      if (buf[i - 1] === ZERO) flags |= ValueFlag.NonCanonicalNumber;
+      // below 1e-6 JSON.stringify writes an exponent
+      if (allZero && i - fractionStart >= 7 && bytesAre(buf, fractionStart, fractionStart + 6, SIX_ZEROS))
+        flags |= ValueFlag.NonCanonicalNumber;
+      for (let k = fractionStart; k < i && allZero; k++) if (buf[k] !== ZERO) allZero = false;
+    }
+    const e = buf[i];
+    if (e === 0x65 || e === 0x45) {
+      flags |= ValueFlag.Fraction | ValueFlag.Exponent | ValueFlag.NonCanonicalNumber;
+      i++;
+      if (buf[i] === 0x2b || buf[i] === MINUS) i++;
+      const expStart = i;
+      while (i < end && isDigit(buf[i])) i++;
+      if (i === expStart) return -1;
+    }
+    if (digits > 15 || (allZero && buf[start] === MINUS)) flags |= ValueFlag.NonCanonicalNumber;
+    this.flags = flags;
+    return i;
+  }
+}
+
+const RECORD_KEY = ascii('record');
+const DATA_KEY = ascii('data');
+const META_KEY = ascii('meta');
+const STREAM_KEY = ascii('stream');
+const NAMESPACE_KEY = ascii('namespace');
+const EMITTED_AT_KEY = ascii('emitted_at');
+const SIX_ZEROS = ascii('000000');
+
+/** The string of a key or value span that holds no escape. */
+function spanText(buf: Buffer, start: number, end: number, flags: number): string {
+  if ((flags & ValueFlag.Escaped) !== 0) return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
+  return buf.toString((flags & ValueFlag.NonAscii) !== 0 ? 'utf8' : 'latin1', start, end);
+}
+
+/** The stream name of the last scan, as JSON.parse reads it. */
+export const scannedStream = (scan: RecordScan): string => spanText(scan.buf, scan.streamStart, scan.streamEnd, scan.streamFlags);
+
+/** The namespace of the last scan; undefined when absent, null or empty (as `record.namespace || undefined`). */
+export function scannedNamespace(scan: RecordScan): string | undefined {
+  if (scan.namespaceStart < 0 || scan.namespaceEnd === scan.namespaceStart) return undefined;
+  return spanText(scan.buf, scan.namespaceStart, scan.namespaceEnd, scan.namespaceFlags) || undefined;
+}
+
+/**
+ * Which of a fixed list of fields each scanned `data` entry is. Records of a stream mostly
+ * list their fields in the same order, so each entry is first compared, byte for byte, with
+ * the field the same entry was in the last record; only a miss decodes the key.
+ */
+export class FieldLookup {
+  private readonly names: Buffer[];
+  private readonly byName = new Map<string, number>();
+  /** the field of each entry position in the last record; -1 for none */
+  private lastOrder = new Int32Array(64).fill(-1);
+
+  constructor(fields: readonly string[]) {
+    this.names = fields.map((f) => Buffer.from(f, 'utf8'));
+    fields.forEach((f, i) => this.byName.set(f, i));
+  }
+
+  /** Sets `entryOf[f]` to the entry holding field f, or -1; a key written twice takes its last entry, as JSON.parse does. */
+  match(scan: RecordScan, entryOf: Int32Array): void {
+    entryOf.fill(-1);
+    const buf = scan.buf;
+    if (scan.count > this.lastOrder.length) {
+      const order = new Int32Array(scan.count * 2).fill(-1);
+      order.set(this.lastOrder);
+      this.lastOrder = order;
+    }
+    for (let n = 0; n < scan.count; n++) {
+      const start = scan.keyStart[n]!;
+      const end = scan.keyEnd[n]!;
+      let field = this.lastOrder[n]!;
+      const name = field >= 0 ? this.names[field]! : undefined;
+      // only a plain ASCII key is its own bytes
+      if (name === undefined || scan.keyFlags[n] !== 0 || name.length !== end - start || !sameBytes(buf, start, name)) {
+        field = this.byName.get(spanText(buf, start, end, scan.keyFlags[n]!)) ?? -1;
+        this.lastOrder[n] = field;
+      }
+      if (field >= 0) entryOf[field] = n;
+    }
+  }
+}
+
+function sameBytes(buf: Buffer, start: number, name: Buffer): boolean {
+  for (let k = 0; k < name.length; k++) if (buf[start + k] !== name[k]) return false;
+  return true;
+}

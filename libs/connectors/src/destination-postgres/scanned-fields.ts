@@ -1,0 +1,256 @@
+/**
+ * Fields of binary COPY written straight from a scanned RECORD line (see RecordScan): text
+ * and jsonb bytes are copied as they are, numbers and literals read in place. A value in
+ * any other shape is decoded on its own with JSON.parse and written by `writeField`, so
+ * each field ends exactly as it would from a parsed record. False when the value would
+ * not be written as it is (unfit or truncated): the caller then encodes the whole record
+ * the ordinary way, which records the change in _airbyte_meta.
+ */
+import { isUtf8 } from 'node:buffer';
+import { ValueFlag, ValueKind, type RecordScan } from '../destination-common/record-scan.js';
+import { writeField } from './binary-fields.js';
+import type { ColumnKind } from './column-types.js';
+import type { CopyBuffer } from './copy-buffer.js';
+import { numericWords } from './copy-values.js';
+
+const JSONB_VERSION = 1;
+/** up to this many digits an integer is exact in a double */
+const SAFE_DIGITS = 15;
+
+/** The integer written in ASCII digits (with an optional minus) in `buf[start, end)`. */
+export function integerAt(buf: Buffer, start: number, end: number): number {
+  const negative = buf[start] === 0x2d;
+  let value = 0;
+  for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (buf[i]! - 48);
+  return negative ? -value : value;
+}
+
+/** The number token at `buf[start, end)` as JSON.parse reads it. */
+export function numberAt(buf: Buffer, start: number, end: number, flags: number): number {
+  return (flags & ValueFlag.Fraction) === 0 && end - start <= SAFE_DIGITS
+    ? integerAt(buf, start, end)
+    : Number(buf.toString('latin1', start, end));
+}
+
+/** Entry `n`'s value as JSON.parse gives it. */
+export function scannedValue(scan: RecordScan, n: number): unknown {
+  const string = scan.valueKind[n] === ValueKind.String;
+  const start = scan.valueStart[n]!;
+  const end = scan.valueEnd[n]!;
+  return JSON.parse(scan.buf.toString('utf8', string ? start - 1 : start, string ? end + 1 : end));
+}
+
+/** Entry `n`'s bytes are valid UTF-8 (a string or container that has non-ASCII bytes may not be). */
+function utf8(scan: RecordScan, n: number): boolean {
+  return (scan.valueFlags[n]! & ValueFlag.NonAscii) === 0 || isUtf8(scan.buf.subarray(scan.valueStart[n], scan.valueEnd[n]));
+}
+
+/** Writes entry `n` (not null) as a field of a column of `kind`; false when it cannot be written as it is. */
+export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: RecordScan, n: number): boolean {
+  const buf = scan.buf;
+  const start = scan.valueStart[n]!;
+  const end = scan.valueEnd[n]!;
+  const valueKind = scan.valueKind[n]!;
+  const flags = scan.valueFlags[n]!;
+  switch (kind) {
+    case 'text':
+      if (valueKind === ValueKind.String && (flags & ValueFlag.Escaped) === 0 && utf8(scan, n)) {
+        out.bytesField(buf, start, end);
+        return true;
+      }
+      break;
+    case 'bigint':
+      if (valueKind === ValueKind.Number && (flags & ValueFlag.Fraction) === 0 && end - start <= SAFE_DIGITS) {
+        out.int64(integerAt(buf, start, end));
+        return true;
+      }
+      break;
+    case 'numeric':
+      if (valueKind === ValueKind.Number) {
+        // JSON.parse would give a double, which writeField writes as String() does: a token that is
+        // already that text is read in place
+        if ((flags & ValueFlag.NonCanonicalNumber) === 0) return numericAt(out, buf, start, end);
+        const text = buf.toString('latin1', start, end);
+        const value = Number(text);
+        if (!Number.isFinite(value)) return false;
+        const canonical = String(value);
+        if (canonical === text && (flags & ValueFlag.Exponent) === 0) return numericAt(out, buf, start, end);
+        const words = numericWords(canonical);
+        if (words === undefined) return false;
+        out.int16s(words);
+        return true;
+      }
+      break;
+    case 'float8':
+      if (valueKind === ValueKind.Number) {
+        // + 0: writeField goes through String(), which writes -0 as 0
+        const value = numberAt(buf, start, end, flags) + 0;
+        if (!Number.isFinite(value)) return false;
+        out.float64(value);
+        return true;
+      }
+      break;
+    case 'boolean':
+      if (valueKind === ValueKind.True || valueKind === ValueKind.False) {
+        out.boolean(valueKind === ValueKind.True);
+        return true;
+      }
+      break;
+    case 'jsonb':
+      // jsonb reads the text itself; JSON.stringify would only have dropped spaces. Escapes and
+      // numbers it would have rewritten take the ordinary way.
+      if (
+        (valueKind === ValueKind.Object || valueKind === ValueKind.Array) &&
+        (flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) === 0 &&
+        utf8(scan, n)
+      ) {
+        out.bytesField(buf, start, end, JSONB_VERSION);
+        return true;
+      }
+      break;
+    case 'timestamptz':
+    case 'timestamp':
+      if (valueKind === ValueKind.String && (flags & (ValueFlag.Escaped | ValueFlag.NonAscii)) === 0) {
+        const micros = timestampAt(buf, start, end, kind === 'timestamptz');
+        if (micros !== undefined) {
+          out.int64(micros);
+          return true;
+        }
+        return writeField(out, kind, buf.toString('latin1', start, end)) === 'written';
+      }
+      break;
+    case 'date':
+    case 'time':
+    case 'timetz':
+    case 'uuid':
+      if (valueKind === ValueKind.String && (flags & (ValueFlag.Escaped | ValueFlag.NonAscii)) === 0)
+        return writeField(out, kind, buf.toString('latin1', start, end)) === 'written';
+      break;
+    case 'json':
+      break;
+  }
+  return writeField(out, kind, scannedValue(scan, n)) === 'written';
+}
+
+const NUMERIC_NEGATIVE = 0x4000;
+const NUMERIC_MAX_DSCALE = 0x3fff;
+const INT16_MAX = 0x7fff;
+/** numeric's words for numericAt: ndigits, weight, sign, dscale, then the base-10000 digits */
+const words: number[] = [];
+
+/**
+ * numeric's binary form straight from a number token without exponent (`-?int(.frac)?`),
+ * the same words numericWords gives for its text. False past numeric's limits.
+ */
+export function numericAt(out: CopyBuffer, buf: Buffer, start: number, end: number): boolean {
+  let i = start;
+  const negative = buf[i] === 0x2d;
+  if (negative) i++;
+  const intStart = i;
+  while (i < end && buf[i] !== 0x2e) i++;
+  const intDigits = i - intStart;
+  const fractionStart = i < end ? i + 1 : end;
+  const dscale = end - fractionStart;
+  if (dscale > NUMERIC_MAX_DSCALE) return false;
+  // base-10000 digits line up on the decimal point: the first integer group takes what is left over
+  const intGroups = Math.ceil(intDigits / 4);
+  let weight = intGroups - 1;
+  let count = 4;
+  let at = intStart;
+  for (let g = 0; g < intGroups; g++) {
+    const take = g === 0 ? intDigits - 4 * (intGroups - 1) : 4;
+    let value = 0;
+    for (let k = 0; k < take; k++) value = value * 10 + buf[at++]! - 48;
+    if (value === 0 && count === 4) weight--;
+    else words[count++] = value;
+  }
+  at = fractionStart;
+  while (at < end) {
+    let value = 0;
+    for (let k = 0; k < 4; k++) value = value * 10 + (at < end ? buf[at++]! - 48 : 0);
+    if (value === 0 && count === 4) weight--;
+    else words[count++] = value;
+  }
+  while (count > 4 && words[count - 1] === 0) count--;
+  const ndigits = count - 4;
+  if (ndigits === 0) weight = 0;
+  if (ndigits > INT16_MAX || weight > INT16_MAX || weight < -INT16_MAX) return false;
+  words[0] = ndigits;
+  words[1] = weight;
+  words[2] = negative && ndigits > 0 ? NUMERIC_NEGATIVE : 0;
+  words[3] = dscale;
+  out.int16s(words, count);
+  return true;
+}
+
+/** The number of `count` ASCII digits at `at`, or -1. */
+function digitsAt(buf: Buffer, at: number, count: number): number {
+  let value = 0;
+  for (let k = at; k < at + count; k++) {
+    const digit = buf[k]! - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const DAYS_1970_TO_2000 = 10_957;
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (years 1..9999). */
+function civilDays(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * The binary form (microseconds from 2000-01-01) of a date-time written
+ * `YYYY-MM-DD[T ]HH:MM:SS[.ffffff][Z|±HH:MM]` in `buf[start, end)`, as timestampMicros gives
+ * it; undefined for any other shape or an invalid moment (the caller reads those as text).
+ */
+export function timestampAt(buf: Buffer, start: number, end: number, withZone: boolean): number | bigint | undefined {
+  const n = end - start;
+  if (n < 19 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 13] !== 0x3a || buf[start + 16] !== 0x3a)
+    return undefined;
+  const separator = buf[start + 10];
+  if (separator !== 0x54 && separator !== 0x20) return undefined;
+  const year = digitsAt(buf, start, 4);
+  const month = digitsAt(buf, start + 5, 2);
+  const day = digitsAt(buf, start + 8, 2);
+  const hour = digitsAt(buf, start + 11, 2);
+  const minute = digitsAt(buf, start + 14, 2);
+  const second = digitsAt(buf, start + 17, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
+    return undefined;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month]! + (leap ? 1 : 0)) return undefined;
+  let at = start + 19;
+  let micros = 0;
+  if (buf[at] === 0x2e) {
+    const fractionStart = ++at;
+    while (at < end && buf[at]! >= 0x30 && buf[at]! <= 0x39) at++;
+    const digits = at - fractionStart;
+    // more than 6 digits are rounded as Postgres does: left to the text path
+    if (digits === 0 || digits > 6) return undefined;
+    micros = digitsAt(buf, fractionStart, digits) * 10 ** (6 - digits);
+  }
+  let offset = 0;
+  if (at < end) {
+    const zone = buf[at];
+    if (zone === 0x5a && at + 1 === end) offset = 0;
+    else if ((zone === 0x2b || zone === 0x2d) && at + 6 === end && buf[at + 3] === 0x3a) {
+      const hours = digitsAt(buf, at + 1, 2);
+      const minutes = digitsAt(buf, at + 4, 2);
+      if (hours < 0 || hours > 15 || minutes < 0 || minutes > 59) return undefined;
+      offset = (zone === 0x2d ? -1 : 1) * (hours * 3600 + minutes * 60);
+    } else return undefined;
+  }
+  const seconds = (civilDays(year, month, day) - DAYS_1970_TO_2000) * 86_400 + hour * 3600 + minute * 60 + second - (withZone ? offset : 0);
+  const ms = seconds * 1000;
+  // beyond ~285 years from 2000 the microseconds outgrow a double's exact integers
+  return Math.abs(ms) < 9e12 ? ms * 1000 + micros : BigInt(ms) * 1000n + BigInt(micros);
+}
