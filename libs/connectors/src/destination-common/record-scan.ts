@@ -550,7 +550,8 @@ export class FieldLookup {
   }
 }
 
-function sameBytes(buf: Buffer, start: number, name: Buffer): boolean {
+/** `name`'s bytes are at `start` of `buf` (the caller checked the length). */
+export function sameBytes(buf: Buffer, start: number, name: Buffer): boolean {
   for (let k = 0; k < name.length; k++) if (buf[start + k] !== name[k]) return false;
   return true;
 }

@@ -101,6 +101,13 @@ export class CopyBuffer {
     this.position += 4 + length;
   }
 
+  /** Bytes as they are (already encoded fields). */
+  raw(source: Buffer): void {
+    this.reserve(source.length);
+    for (let i = 0; i < source.length; i++) this.current[this.position + i] = source[i]!;
+    this.position += source.length;
+  }
+
   /** Notes where the next byte goes: rewind() drops what was appended since (one mark at a time). */
   mark(): void {
     this.markChunks = this.chunks.length;

@@ -145,7 +145,7 @@ describe('RowEncoder.encodeScanned', () => {
         const parsedOut = new CopyBuffer();
         parsedOut.row(1);
         parsedOut.text('before');
-        viaParse.encode(parsed.record as never, parsedOut);
+        viaParse.encode(parsed.record as never, parsedOut, scan);
         const expected = rows(parsedOut).slice(1);
         if (!taken) {
           expect(Buffer.concat(scannedOut.take()).length, 'nothing left behind').toBe(12);

@@ -5,9 +5,9 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { AirbyteRecordMessage } from '@tributary/protocol';
-import { writeField } from './binary-fields.js';
+import { writeField, type FieldOutcome } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
-import type { CopyBuffer } from './copy-buffer.js';
+import { CopyBuffer } from './copy-buffer.js';
 import { repairJsonForPostgres } from './copy-values.js';
 import { FieldLookup, ValueKind, type RecordScan } from '../destination-common/record-scan.js';
 import { numberAt, writeScannedField } from './scanned-fields.js';
@@ -93,9 +93,12 @@ export class RowEncoder {
   private readonly emptyMeta: string;
   private readonly uuids = Buffer.alloc(16 * UUIDS_PER_DRAW);
   private nextUuid = UUIDS_PER_DRAW;
-  /** for encodeScanned; undefined when every row needs the parsed record (raw data kept, key paths without a column) */
-  private readonly lookup: FieldLookup | undefined;
+  private readonly lookup: FieldLookup;
+  /** false when every row needs the parsed record (raw data kept, key paths without a column) */
+  private readonly scannable: boolean;
   private readonly entryOf: Int32Array;
+  /** the fields after the extraction time in a row without changes: empty meta, generation, no raw record */
+  private readonly plainTail: Buffer;
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
@@ -108,9 +111,14 @@ export class RowEncoder {
     this.keyPathsWithoutColumn = keys.filter((p) => p.length !== 1 || !columnFields.has(p[0] ?? ''));
     this.sequence = options.firstSequence ?? 0;
     this.emptyMeta = this.metaJson([]);
-    const scannable = options.rawData === 'when_nulled' && this.keyPathsWithoutColumn.length === 0;
-    this.lookup = scannable ? new FieldLookup(this.columns.map((c) => c.field)) : undefined;
+    this.scannable = options.rawData === 'when_nulled' && this.keyPathsWithoutColumn.length === 0;
+    this.lookup = new FieldLookup(this.columns.map((c) => c.field));
     this.entryOf = new Int32Array(this.columns.length);
+    const tail = new CopyBuffer();
+    tail.text(this.emptyMeta, JSONB_VERSION);
+    tail.int64(options.generationId);
+    tail.null();
+    this.plainTail = Buffer.concat(tail.take());
   }
 
   /** The COPY column list this encoder writes, in order: the typed fields first, as the meta depends on them. */
@@ -132,8 +140,12 @@ export class RowEncoder {
     this.nullKeySeen = false;
   }
 
-  /** Appends the record's row to `out`. */
-  encode(record: AirbyteRecordMessage, out: CopyBuffer): void {
+  /**
+   * Appends the record's row to `out`. `scanned`: the record's line, scanned, that
+   * encodeScanned declined; its number tokens give numeric columns their exact decimal.
+   */
+  encode(record: AirbyteRecordMessage, out: CopyBuffer, scanned?: RecordScan): void {
+    if (scanned) this.lookup.match(scanned, this.entryOf);
     const data = record.data;
     let changes: MetaChange[] | undefined;
     let nulled = false;
@@ -146,7 +158,7 @@ export class RowEncoder {
         if (this.keyColumn[i]) this.nullKeySeen = true;
         continue;
       }
-      const outcome = writeField(out, column.kind, value);
+      const outcome = scanned && column.kind === 'numeric' ? this.exactNumeric(out, scanned, i, value) : writeField(out, column.kind, value);
       if (outcome === 'written') continue;
       if (outcome === 'truncated') {
         (changes ??= []).push({ field: column.field, change: 'TRUNCATED', reason: SERIALIZATION });
@@ -176,16 +188,22 @@ export class RowEncoder {
     if (this.options.withSequence) out.int64(this.sequence++);
   }
 
+  /** A numeric column's value from its number token when the line was scanned (entryOf is matched to it). */
+  private exactNumeric(out: CopyBuffer, scan: RecordScan, column: number, value: unknown): FieldOutcome {
+    const n = this.entryOf[column]!;
+    if (typeof value !== 'number' || n < 0 || scan.valueKind[n] !== ValueKind.Number) return writeField(out, 'numeric', value);
+    return writeScannedField(out, 'numeric', scan, n) ? 'written' : 'unfit';
+  }
+
   /**
    * Appends the row of a scanned RECORD line, read in place (see RecordScan). False, with
    * nothing appended, when the record needs what only `encode` does: a value that does not
    * fit its column, source changes in meta, or the raw record in every row.
    */
   encodeScanned(scan: RecordScan, out: CopyBuffer): boolean {
-    const lookup = this.lookup;
-    if (lookup === undefined || (scan.metaStart >= 0 && !emptyMeta(scan))) return false;
+    if (!this.scannable || (scan.metaStart >= 0 && !emptyMeta(scan))) return false;
     const entryOf = this.entryOf;
-    lookup.match(scan, entryOf);
+    this.lookup.match(scan, entryOf);
     out.mark();
     out.row(this.fieldCount);
     for (let i = 0; i < this.columns.length; i++) {
@@ -203,9 +221,7 @@ export class RowEncoder {
     this.writeRawId(out);
     const emittedAt = scan.emittedAtStart < 0 ? undefined : numberAt(scan.buf, scan.emittedAtStart, scan.emittedAtEnd, scan.emittedAtFlags);
     out.int64(this.extractedAt(emittedAt));
-    out.text(this.emptyMeta, JSONB_VERSION);
-    out.int64(this.options.generationId);
-    out.null();
+    out.raw(this.plainTail);
     if (this.options.withSequence) out.int64(this.sequence++);
     return true;
   }

@@ -2,9 +2,11 @@
  * Fields of binary COPY written straight from a scanned RECORD line (see RecordScan): text
  * and jsonb bytes are copied as they are, numbers and literals read in place. A value in
  * any other shape is decoded on its own with JSON.parse and written by `writeField`, so
- * each field ends exactly as it would from a parsed record. False when the value would
- * not be written as it is (unfit or truncated): the caller then encodes the whole record
- * the ordinary way, which records the change in _airbyte_meta.
+ * each field ends as it would from a parsed record, but for one thing: a numeric column
+ * gets a number token's exact decimal, where the parsed record only has the nearest double
+ * (Postgres's numeric holds what a double cannot, e.g. 0.1000000000000000055 or 1e400).
+ * False when the value would not be written as it is (unfit or truncated): the caller then
+ * encodes the whole record the ordinary way, which records the change in _airbyte_meta.
  */
 import { isUtf8 } from 'node:buffer';
 import { ValueFlag, ValueKind, type RecordScan } from '../destination-common/record-scan.js';
@@ -66,16 +68,10 @@ export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: Recor
       }
       break;
     case 'numeric':
+      // the number exactly as the source wrote it, not rounded through a double
       if (valueKind === ValueKind.Number) {
-        // JSON.parse would give a double, which writeField writes as String() does: a token that is
-        // already that text is read in place
-        if ((flags & ValueFlag.NonCanonicalNumber) === 0) return numericAt(out, buf, start, end);
-        const text = buf.toString('latin1', start, end);
-        const value = Number(text);
-        if (!Number.isFinite(value)) return false;
-        const canonical = String(value);
-        if (canonical === text && (flags & ValueFlag.Exponent) === 0) return numericAt(out, buf, start, end);
-        const words = numericWords(canonical);
+        if ((flags & ValueFlag.Exponent) === 0) return numericAt(out, buf, start, end);
+        const words = numericWords(buf.toString('latin1', start, end));
         if (words === undefined) return false;
         out.int16s(words);
         return true;

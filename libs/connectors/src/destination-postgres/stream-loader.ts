@@ -212,10 +212,10 @@ export class StreamLoader {
     return { columns, unwritable };
   }
 
-  /** Buffers one record; returns the bytes it added. */
-  add(record: AirbyteRecordMessage): number {
+  /** Buffers one record; returns the bytes it added. `scanned`: its line, if addScanned declined it. */
+  add(record: AirbyteRecordMessage, scanned?: RecordScan): number {
     const before = this.buffer.bytes;
-    this.encoder!.encode(record, this.buffer);
+    this.encoder!.encode(record, this.buffer, scanned);
     this.rows++;
     return this.buffer.bytes - before;
   }

@@ -18,6 +18,7 @@ import {
   LineReader,
   RecordCounts,
   RecordScan,
+  sameBytes,
   scannedNamespace,
   scannedStream,
   streamKey,
@@ -131,10 +132,12 @@ class SyncWriter {
 
   private handleLine(buf: Buffer, start: number, end: number): Promise<void> | undefined {
     // records are read in place; anything else, or a record that needs it, is decoded
+    let declined: RecordScan | undefined;
     if (this.scan.scan(buf, start, end)) {
       const target = this.scannedTarget();
       const bytes = target ? target.loader.addScanned(this.scan) : -1;
       if (bytes >= 0) return this.added(target!, bytes);
+      if (target) declined = this.scan;
     }
     const decoded = decodeLine(buf.subarray(start, end));
     if (decoded.kind === 'text') return void this.badInput.report('not a JSON message', decoded.text);
@@ -142,7 +145,7 @@ class SyncWriter {
     const message = decoded.message;
     switch (message.type) {
       case 'RECORD':
-        return this.addRecord(message.record);
+        return this.addRecord(message.record, declined);
       case 'STATE':
         // counted now, in input order; echoed once the records before it are committed
         this.pendingStates.push(this.counts.acknowledge(message.state));
@@ -197,7 +200,7 @@ class SyncWriter {
       last &&
       scan.streamFlags === 0 &&
       last.nameBytes.length === length &&
-      last.nameBytes.equals(scan.buf.subarray(scan.streamStart, scan.streamEnd)) &&
+      sameBytes(scan.buf, scan.streamStart, last.nameBytes) &&
       last.loader.plan.namespace === scannedNamespace(scan)
     )
       return last;
@@ -206,9 +209,10 @@ class SyncWriter {
     return target;
   }
 
-  private addRecord(record: AirbyteRecordMessage): Promise<void> | undefined {
+  /** `scanned`: the record's line, which its loader's addScanned declined */
+  private addRecord(record: AirbyteRecordMessage, scanned?: RecordScan): Promise<void> | undefined {
     const target = this.targetFor(record);
-    return this.added(target, target.loader.add(record));
+    return this.added(target, target.loader.add(record, scanned));
   }
 
   private added(target: StreamTarget, bytes: number): Promise<void> | undefined {
