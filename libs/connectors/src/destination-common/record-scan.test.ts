@@ -113,6 +113,32 @@ describe('RecordScan', () => {
     );
   });
 
+  it('finds the same fields with a hint from the records before, whatever they held', () => {
+    const fields = ['a', 'b', 'c', 'a"b', 'é', ''];
+    const key = fc.constantFrom(...fields, 'ab', 'a\\"b', 'other');
+    const data = fc.array(fc.tuple(key, fc.jsonValue({ maxDepth: 1 })), { maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(data, { minLength: 1, maxLength: 5 }), (records) => {
+        const hinted = new FieldLookup(fields);
+        const plain = new FieldLookup(fields);
+        const scan = new RecordScan();
+        for (const entries of records) {
+          // written by hand: keys may repeat
+          const line = Buffer.from(
+            `{"type":"RECORD","record":{"stream":"s","data":{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}}}`,
+          );
+          const [withHint, without] = [new Int32Array(fields.length), new Int32Array(fields.length)];
+          scan.hint = hinted;
+          expect(scan.scan(line, 0, line.length)).toBe(true);
+          hinted.match(scan, withHint);
+          plain.match(scanOf(line)!, without);
+          expect([...withHint]).toEqual([...without]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('accepts a damaged line only when JSON.parse does, and then means the same', () => {
     const damaged = fc
       .tuple(recordLine, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('delete', 'insert', 'replace'))
@@ -163,6 +189,16 @@ describe('FieldLookup', () => {
       lookup.match(scanOf(line)!, entryOf);
       return [...entryOf];
     });
+    // hinted: each key is first compared in place with the field at its place in the last record
+    const scan = new RecordScan();
+    const hinted = lines.map((line) => {
+      const buf = Buffer.from(line);
+      scan.hint = lookup;
+      expect(scan.scan(buf, 0, buf.length)).toBe(true);
+      lookup.match(scan, entryOf);
+      return [...entryOf];
+    });
+    expect(hinted).toEqual(found);
     expect(found).toEqual([
       [0, 1, 2, -1],
       [2, 0, -1, -1],

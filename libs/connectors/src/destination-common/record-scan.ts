@@ -120,6 +120,12 @@ export class RecordScan {
   valueEnd = new Int32Array(64);
   valueKind = new Uint8Array(64);
   valueFlags = new Uint8Array(64);
+  /** the field `hinted` found at each key, -1 where it did not look or did not match */
+  keyField = new Int32Array(64);
+  /** fields to expect in `data`, in the order of the stream's last record (the caller sets it before scan) */
+  hint: FieldLookup | undefined;
+  /** the hint `keyField` refers to */
+  hinted: FieldLookup | undefined;
 
   private end = 0;
   private dataSeen = false;
@@ -132,6 +138,7 @@ export class RecordScan {
     this.buf = buf;
     this.end = end;
     this.count = 0;
+    this.hinted = undefined;
     this.streamStart = this.namespaceStart = this.emittedAtStart = this.metaStart = -1;
     this.depth = 0;
     let typeIsRecord = false;
@@ -284,16 +291,33 @@ export class RecordScan {
     const buf = this.buf;
     i = this.space(i + 1);
     if (buf[i] === CLOSE_BRACE) return i + 1;
+    const hint = this.hint;
+    this.hinted = hint;
     for (;;) {
       if (buf[i] !== QUOTE) return -1;
       const keyStart = i + 1;
-      i = this.string(i);
-      if (i < 0) return -1;
       const n = this.count;
       if (n === this.keyStart.length) this.grow();
+      // the key the hint expects here, compared in place: a match is a plain string, scanned as it is compared
+      const field = hint === undefined ? -1 : hint.expectedAt(n);
+      const name = field >= 0 ? hint!.plainName(field) : undefined;
+      if (
+        name !== undefined &&
+        buf[keyStart + name.length] === QUOTE &&
+        keyStart + name.length < this.end &&
+        sameBytes(buf, keyStart, name)
+      ) {
+        i = keyStart + name.length + 1;
+        this.keyFlags[n] = 0;
+        this.keyField[n] = field;
+      } else {
+        i = this.string(i);
+        if (i < 0) return -1;
+        this.keyFlags[n] = this.flags;
+        this.keyField[n] = -1;
+      }
       this.keyStart[n] = keyStart;
       this.keyEnd[n] = i - 1;
-      this.keyFlags[n] = this.flags;
       i = this.space(i);
       if (buf[i] !== COLON) return -1;
       i = this.space(i + 1);
@@ -346,6 +370,7 @@ export class RecordScan {
       return next;
     };
     this.keyStart = int32(this.keyStart);
+    this.keyField = int32(this.keyField);
     this.keyEnd = int32(this.keyEnd);
     this.valueStart = int32(this.valueStart);
     this.valueEnd = int32(this.valueEnd);
@@ -517,13 +542,25 @@ export function scannedNamespace(scan: RecordScan): string | undefined {
  */
 export class FieldLookup {
   private readonly names: Buffer[];
+  /** each name that JSON writes as its own bytes (printable ASCII, no quote or backslash) */
+  private readonly plainNames: (Buffer | undefined)[];
   private readonly byName = new Map<string, number>();
   /** the field of each entry position in the last record; -1 for none */
   private lastOrder = new Int32Array(64).fill(-1);
 
   constructor(fields: readonly string[]) {
     this.names = fields.map((f) => Buffer.from(f, 'utf8'));
+    this.plainNames = fields.map((f, i) => (/^[\x20-\x7e]*$/.test(f) && !/["\\]/.test(f) ? this.names[i] : undefined));
     fields.forEach((f, i) => this.byName.set(f, i));
+  }
+
+  /** The field the last record had at entry `n`, or -1. */
+  expectedAt(n: number): number {
+    return n < this.lastOrder.length ? this.lastOrder[n]! : -1;
+  }
+
+  plainName(field: number): Buffer | undefined {
+    return this.plainNames[field];
   }
 
   /** Sets `entryOf[f]` to the entry holding field f, or -1; a key written twice takes its last entry, as JSON.parse does. */
@@ -535,7 +572,12 @@ export class FieldLookup {
       order.set(this.lastOrder);
       this.lastOrder = order;
     }
+    const hinted = scan.hinted === this;
     for (let n = 0; n < scan.count; n++) {
+      if (hinted && scan.keyField[n]! >= 0) {
+        entryOf[scan.keyField[n]!] = n;
+        continue;
+      }
       const start = scan.keyStart[n]!;
       const end = scan.keyEnd[n]!;
       let field = this.lastOrder[n]!;

@@ -93,7 +93,8 @@ export class RowEncoder {
   private readonly emptyMeta: string;
   private readonly uuids = Buffer.alloc(16 * UUIDS_PER_DRAW);
   private nextUuid = UUIDS_PER_DRAW;
-  private readonly lookup: FieldLookup;
+  /** finds the columns' fields in a scanned record (also the hint to scan the stream's next record with) */
+  readonly lookup: FieldLookup;
   /** false when every row needs the parsed record (raw data kept, key paths without a column) */
   private readonly scannable: boolean;
   private readonly entryOf: Int32Array;

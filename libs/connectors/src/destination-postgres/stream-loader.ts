@@ -8,7 +8,7 @@
  * Transactions belong to the caller: every call here runs inside the open one.
  */
 import type { AirbyteRecordMessage } from '@tributary/protocol';
-import type { RecordScan } from '../destination-common/record-scan.js';
+import type { FieldLookup, RecordScan } from '../destination-common/record-scan.js';
 import { kindOfPostgresType } from './column-types.js';
 import { CopyBuffer } from './copy-buffer.js';
 import { qualifiedName, quoteIdent, type TableRef } from './identifiers.js';
@@ -218,6 +218,11 @@ export class StreamLoader {
     this.encoder!.encode(record, this.buffer, scanned);
     this.rows++;
     return this.buffer.bytes - before;
+  }
+
+  /** What to expect in the data of this stream's next record (see RecordScan.hint). */
+  get fieldLookup(): FieldLookup | undefined {
+    return this.encoder?.lookup;
   }
 
   /** Buffers the record of a scanned line; the bytes it added, or -1 when it must be decoded and `add`ed instead. */

@@ -133,6 +133,7 @@ class SyncWriter {
   private handleLine(buf: Buffer, start: number, end: number): Promise<void> | undefined {
     // records are read in place; anything else, or a record that needs it, is decoded
     let declined: RecordScan | undefined;
+    this.scan.hint = this.last?.loader.fieldLookup;
     if (this.scan.scan(buf, start, end)) {
       const target = this.scannedTarget();
       const bytes = target ? target.loader.addScanned(this.scan) : -1;
