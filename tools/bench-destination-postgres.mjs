@@ -5,9 +5,10 @@
  * a real PostgreSQL server (wall time from spawn to exit); then the rows it wrote (every
  * column but `_airbyte_data`, the optional raw record) are exported and COPYed back, as
  * plain text COPY in one transaction, into an empty table of the same column types: the
- * connector's `ratio` is its rows/s over that raw COPY's.
+ * connector's `ratio` is its rows/s over that raw COPY's. Both are the median of --rounds
+ * runs (default 3); `binary_copy_rows_per_s` is the same baseline in COPY's binary format.
  *
- *   node tools/bench-destination-postgres.mjs [--records 500000] [--mode append|append_dedup|overwrite|all] [--state-every 10000]
+ *   node tools/bench-destination-postgres.mjs [--records 500000] [--mode append|append_dedup|overwrite|all] [--state-every 10000] [--rounds 3]
  *
  * BENCH_RECORDS overrides the record count. Uses TRIBUTARY_TEST_DATABASE_URL (an admin URL)
  * when set, otherwise starts its own server with tools/postgres.sh. Needs a build first
@@ -34,8 +35,11 @@ const { values } = parseArgs({
     records: { type: 'string', default: process.env.BENCH_RECORDS ?? '500000' },
     mode: { type: 'string', default: 'all' },
     'state-every': { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
   },
 });
+const rounds = Number(values.rounds);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const records = Number(values.records);
 const MODES = ['append', 'overwrite', 'append_dedup'];
 const modes = values.mode === 'all' ? MODES : [values.mode];
@@ -153,7 +157,7 @@ async function rawCopySeconds(db, format = 'text') {
   const out = db.query(copyTo(`COPY (SELECT ${columns} FROM users) TO STDOUT (FORMAT ${format})`));
   for await (const chunk of out) exported.push(chunk);
   await db.query('DROP TABLE IF EXISTS copy_baseline');
-  await db.query(`CREATE TABLE copy_baseline AS SELECT ${columns} FROM users WITH NO DATA`);
+  await db.query(`CREATE TABLE copy_baseline WITH (autovacuum_enabled = false) AS SELECT ${columns} FROM users WITH NO DATA`);
   const started = process.hrtime.bigint();
   await db.query('BEGIN');
   const input = db.query(copyFrom(`COPY copy_baseline (${columns}) FROM STDIN (FORMAT ${format})`));
@@ -207,22 +211,35 @@ try {
         ],
       };
       await writeFile(join(work, 'catalog.json'), JSON.stringify(catalog));
-      await db.query('DROP TABLE IF EXISTS users, users_airbyte_tmp');
-      await db.query('CHECKPOINT'); // the previous mode's dirty pages are not this run's cost
+      const runs = [];
+      let rows = 0;
+      let rawData = false;
+      for (let round = 1; round <= rounds; round++) {
+        await db.query('DROP TABLE IF EXISTS users, users_airbyte_tmp');
+        await db.query('CHECKPOINT'); // the previous run's dirty pages are not this run's cost
+        log(`loading (${mode}, run ${round}/${rounds})`);
+        const { seconds, states } = await runConnector(work, input);
+        rows = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
+        if (rows !== records) throw new Error(`expected ${records} rows, found ${rows}`);
+        rawData = Number((await db.query('SELECT count(_airbyte_data) AS n FROM users')).rows[0].n) > 0;
+        log(`${mode}: ${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed${rawData ? ', _airbyte_data filled' : ''}`);
+        runs.push(seconds);
+      }
+      const seconds = median(runs);
 
-      log(`loading (${mode})`);
-      const { seconds, states } = await runConnector(work, input);
-      const rows = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
-      if (rows !== records) throw new Error(`expected ${records} rows, found ${rows}`);
-      const rawData = Number((await db.query('SELECT count(_airbyte_data) AS n FROM users')).rows[0].n) > 0;
-      log(`${mode}: ${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed${rawData ? ', _airbyte_data filled' : ''}`);
-
-      await db.query('CHECKPOINT');
-      const copySeconds = await rawCopySeconds(db);
-      log(`${mode}: raw COPY of the same typed rows in ${copySeconds.toFixed(2)} s`);
-      await db.query('CHECKPOINT');
-      const binarySeconds = await rawCopySeconds(db, 'binary');
-      log(`${mode}: raw binary COPY of them in ${binarySeconds.toFixed(2)} s`);
+      // autovacuum of the table just loaded would compete with the baseline: done now, before it
+      await db.query('VACUUM ANALYZE users');
+      const copies = [];
+      const binaries = [];
+      for (let round = 1; round <= rounds; round++) {
+        await db.query('CHECKPOINT');
+        copies.push(await rawCopySeconds(db));
+        await db.query('CHECKPOINT');
+        binaries.push(await rawCopySeconds(db, 'binary'));
+      }
+      const copySeconds = median(copies);
+      const binarySeconds = median(binaries);
+      log(`${mode}: raw COPY of the same typed rows in ${copies.map((c) => c.toFixed(2)).join(', ')} s; binary COPY in ${binaries.map((c) => c.toFixed(2)).join(', ')} s`);
       const rowsPerS = Math.round(records / seconds);
       const copyRowsPerS = Math.round(records / copySeconds);
       console.log(
