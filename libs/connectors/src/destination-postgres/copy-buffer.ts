@@ -42,13 +42,16 @@ export class CopyBuffer {
   private current: Buffer = Buffer.alloc(0);
   private position = 0;
   private taken = 0;
+  /** where the untaken bytes of `current` begin (takeUpTo may leave some of it behind) */
+  private start = 0;
   private markChunks = 0;
   private markPosition = 0;
   private markTaken = 0;
+  private markStart = 0;
 
-  /** bytes appended since the last take() */
+  /** bytes appended and not yet taken */
   get bytes(): number {
-    return this.taken + this.position;
+    return this.taken + this.position - this.start;
   }
 
   /** Starts a row of `fields` fields. */
@@ -112,6 +115,7 @@ export class CopyBuffer {
   mark(): void {
     this.markChunks = this.chunks.length;
     this.markPosition = this.position;
+    this.markStart = this.start;
     this.markTaken = this.taken;
   }
 
@@ -122,10 +126,12 @@ export class CopyBuffer {
     }
     // a new chunk was started since: the marked one ends at the mark, the new one starts empty
     const marked = this.chunks[this.markChunks]!;
+    const kept = this.markPosition - this.markStart;
     this.chunks.length = this.markChunks;
-    if (this.markPosition > 0) this.chunks.push(marked.subarray(0, this.markPosition));
-    this.taken = this.markTaken + this.markPosition;
+    if (kept > 0) this.chunks.push(marked.subarray(0, kept));
+    this.taken = this.markTaken + kept;
     this.position = 0;
+    this.start = 0;
   }
 
   boolean(value: boolean): void {
@@ -181,20 +187,49 @@ export class CopyBuffer {
 
   /** The buffered bytes; the buffer starts empty again. */
   take(): Buffer[] {
-    if (this.position > 0) this.chunks.push(this.current.subarray(0, this.position));
+    if (this.position > this.start) this.chunks.push(this.current.subarray(this.start, this.position));
     const chunks = this.chunks;
     this.chunks = [];
     this.current = Buffer.alloc(0);
     this.position = 0;
+    this.start = 0;
     this.taken = 0;
     return chunks;
   }
 
+  /** The first `bytes` bytes (a row boundary); what follows stays, to be taken later. */
+  takeUpTo(bytes: number): Buffer[] {
+    if (bytes >= this.bytes) return this.take();
+    const taken: Buffer[] = [];
+    let left = bytes;
+    let k = 0;
+    for (; k < this.chunks.length && left > 0; k++) {
+      const chunk = this.chunks[k]!;
+      if (chunk.length > left) {
+        taken.push(chunk.subarray(0, left));
+        this.chunks[k] = chunk.subarray(left);
+        left = 0;
+        break;
+      }
+      taken.push(chunk);
+      left -= chunk.length;
+    }
+    this.chunks = this.chunks.slice(k);
+    if (left > 0) {
+      // the rest is in the chunk being written: its bytes before the cut go, the rest stay
+      taken.push(this.current.subarray(this.start, this.start + left));
+      this.start += left;
+    }
+    this.taken -= bytes - left;
+    return taken;
+  }
+
   private reserve(bytes: number): void {
     if (this.current.length - this.position >= bytes) return;
-    if (this.position > 0) this.chunks.push(this.current.subarray(0, this.position));
-    this.taken += this.position;
+    if (this.position > this.start) this.chunks.push(this.current.subarray(this.start, this.position));
+    this.taken += this.position - this.start;
     this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
     this.position = 0;
+    this.start = 0;
   }
 }

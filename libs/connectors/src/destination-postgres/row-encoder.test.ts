@@ -45,7 +45,7 @@ describe('RowEncoder', () => {
       columns,
       generationId: 7,
       syncId: 3,
-      withSequence: 'batch',
+      withSequence: true,
       primaryKey: [['id']],
       rawData: 'every_row',
     };
@@ -128,7 +128,7 @@ describe('RowEncoder.encodeScanned', () => {
   const comparable = (row: (Buffer | null)[], rawIdAt: number) => row.map((field, i) => (i === rawIdAt ? 'raw id' : field?.toString('hex')));
 
   it('writes the row encode writes, or declines exactly when the row records a change', () => {
-    const options: RowEncoderOptions = { columns: wide, generationId: 4, syncId: 9, withSequence: 'batch', primaryKey: [['f1']], rawData: 'when_nulled' };
+    const options: RowEncoderOptions = { columns: wide, generationId: 4, syncId: 9, withSequence: true, primaryKey: [['f1']], rawData: 'when_nulled' };
     const rawIdAt = wide.length;
     fc.assert(
       fc.property(data, meta, fc.integer({ min: 0, max: 2 ** 45 }), (d, m, emittedAt) => {

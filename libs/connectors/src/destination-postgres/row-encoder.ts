@@ -25,10 +25,10 @@ export interface RowEncoderOptions {
   generationId: number;
   syncId?: number | null;
   /**
-   * append an arrival sequence number: `batch` numbers each batch from 0 (dedup staging orders
-   * ties by it), `continuous` goes on across batches from `firstSequence` (overwrite staging)
+   * append an arrival sequence number from `firstSequence` on: dedup staging orders ties by
+   * it, overwrite staging keeps which rows a state covers by it
    */
-  withSequence?: 'batch' | 'continuous';
+  withSequence?: boolean;
   firstSequence?: number;
   /** primary key paths: rows with a missing/null part are noted in `nullKeySeen` */
   primaryKey?: readonly (readonly string[])[];
@@ -103,7 +103,7 @@ export class RowEncoder {
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
-    this.fieldCount = RowEncoder.columnNames(options.columns, options.withSequence !== undefined).length;
+    this.fieldCount = RowEncoder.columnNames(options.columns, options.withSequence === true).length;
     const keys = options.primaryKey ?? [];
     const topLevelKeys = new Set(keys.filter((p) => p.length === 1).map((p) => p[0]));
     this.keyColumn = this.columns.map((c) => topLevelKeys.has(c.field));
@@ -135,9 +135,8 @@ export class RowEncoder {
     return this.sequence - 1;
   }
 
-  /** A new batch: dedup numbers arrivals again (its stage was emptied). */
+  /** Every row so far was sent: null keys are looked for afresh. */
   resetBatch(): void {
-    if (this.options.withSequence === 'batch') this.sequence = 0;
     this.nullKeySeen = false;
   }
 

@@ -92,8 +92,10 @@ export function hasOtherGenerationSql(table: TableRef): string {
 /** The staging table's arrival-number column (its rows only; dropped before the swap). */
 export const STAGING_SEQUENCE_COLUMN: ColumnDefinition = { name: SEQUENCE_COLUMN, type: 'bigint' };
 
-export function setCoveredThroughSql(staging: TableRef, coveredThrough: number): string {
-  return `COMMENT ON TABLE ${qualifiedName(staging)} IS '${JSON.stringify({ tributary_covered_through: coveredThrough })}'`;
+/** The staging table's mark of the arrival number its committed state covers; null clears it (every row is covered). */
+export function setCoveredThroughSql(staging: TableRef, coveredThrough: number | null): string {
+  const comment = coveredThrough === null ? 'NULL' : `'${JSON.stringify({ tributary_covered_through: coveredThrough })}'`;
+  return `COMMENT ON TABLE ${qualifiedName(staging)} IS ${comment}`;
 }
 
 export const TABLE_COMMENT_SQL = `SELECT obj_description(to_regclass($1), 'pg_class') AS comment`;

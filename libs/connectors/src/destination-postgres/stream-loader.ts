@@ -43,6 +43,9 @@ import {
 } from './sql.js';
 import type { StreamPlan } from './stream-plan.js';
 
+/** Rows after a stream's latest state kept back from a commit, at most (beyond, they go uncovered, with a mark). */
+const MAX_UNCOVERED_BYTES = 4 * 1024 * 1024;
+
 export interface Batch {
   chunks: Buffer[];
   rows: number;
@@ -59,9 +62,18 @@ export class StreamLoader {
   private cursor: ValuePath | undefined;
   private readonly buffer = new CopyBuffer();
   private rows = 0;
-  /** overwrite: the arrival number the stream's latest state covers rows through, and what is committed */
+  /** the buffered bytes and rows the stream's latest state covers (the rest came after it) */
+  private coveredBytes = 0;
+  private coveredRows = 0;
+  /**
+   * overwrite: the arrival number the stream's latest state covers rows through, the last
+   * one sent to the database, and the mark in the staging table's comment (undefined: none,
+   * every committed row is covered).
+   */
   private coveredThrough = -1;
-  private coveredCommitted: number | undefined;
+  private sentThrough = -1;
+  private markInTable: number | undefined;
+  private swapped = false;
 
   constructor(
     readonly plan: StreamPlan,
@@ -104,8 +116,7 @@ export class StreamLoader {
     let firstSequence = 0;
     if (overwrite) {
       if (resumed) firstSequence = Number((await this.session.query<{ next: string }>(nextSequenceSql(plan.staging))).rows[0]!.next);
-      this.coveredThrough = firstSequence - 1;
-      await this.commitCoverage(this.coveredThrough);
+      this.coveredThrough = this.sentThrough = firstSequence - 1;
     }
     const columnOfField = new Map(fieldColumns.map((c) => [c.field, c]));
     this.key = plan.primaryKey.map((p) => valuePath(p, columnOfField));
@@ -126,12 +137,11 @@ export class StreamLoader {
       await this.session.query(createKeyIndexSql(plan.final, this.key));
       await this.session.query(createStageSql(this.stageName, plan.final, this.loadedColumns));
     }
-    const sequence = dedup ? 'batch' : overwrite ? 'continuous' : undefined;
     this.encoder = new RowEncoder({
       columns: fieldColumns,
       generationId: plan.generationId,
       syncId: plan.syncId,
-      ...(sequence ? { withSequence: sequence, firstSequence } : {}),
+      ...(dedup || overwrite ? { withSequence: true, firstSequence } : {}),
       primaryKey: plan.primaryKey,
       rawData,
     });
@@ -155,6 +165,7 @@ export class StreamLoader {
     }
     const comment = (await this.session.query<{ comment: string | null }>(TABLE_COMMENT_SQL, [qualifiedName(staging)])).rows[0]?.comment;
     const covered = coveredThroughOf(comment);
+    this.markInTable = covered;
     let dropped = 0;
     // a table without the mark comes from an older version of this destination: kept whole, as it would have
     if (covered !== undefined && existing.has(SEQUENCE_COLUMN)) {
@@ -168,20 +179,30 @@ export class StreamLoader {
     return true;
   }
 
-  /** overwrite: rows received so far are covered by the state that just arrived for this stream. */
+  /** Rows received so far are covered by the state that just arrived for this stream. */
   markCovered(): void {
+    this.coveredBytes = this.buffer.bytes;
+    this.coveredRows = this.rows;
     if (this.plan.mode === 'overwrite') this.coveredThrough = this.encoder!.lastSequence;
   }
 
-  /** overwrite: the coverage to store with the commit being started (undefined if unchanged). */
-  takeCoverage(): number | undefined {
-    return this.plan.mode === 'overwrite' && this.coveredThrough !== this.coveredCommitted ? this.coveredThrough : undefined;
+  /**
+   * overwrite: what the staging table's mark must say once the commit being started is done
+   * (taken after its batch): the covered arrival number while rows past it were sent, null to
+   * clear a mark no longer needed, undefined to leave it as it is. A commit cut at the state
+   * sends only covered rows, so the mark, a catalog write that slows the next COPY, is rare.
+   */
+  takeCoverage(): number | null | undefined {
+    if (this.plan.mode !== 'overwrite' || this.swapped) return undefined;
+    const mark = this.sentThrough > this.coveredThrough ? this.coveredThrough : undefined;
+    if (mark === this.markInTable) return undefined;
+    return mark ?? null;
   }
 
-  /** Stores the coverage in the open transaction: it commits with the state it belongs to. */
-  async commitCoverage(coveredThrough: number): Promise<void> {
-    await this.session.query(setCoveredThroughSql(this.plan.staging, coveredThrough));
-    this.coveredCommitted = coveredThrough;
+  /** Stores the coverage mark (null: none) in the open transaction: it commits with the state it belongs to. */
+  async commitCoverage(mark: number | null): Promise<void> {
+    await this.session.query(setCoveredThroughSql(this.plan.staging, mark));
+    this.markInTable = mark ?? undefined;
   }
 
   /** The fields' columns as they are; `unwritable` when some field's column has a type this destination does not write. */
@@ -233,12 +254,31 @@ export class StreamLoader {
     return this.buffer.bytes - before;
   }
 
-  /** Hands over the buffered rows and starts a new batch; undefined when there are none. */
-  takeBatch(): Batch | undefined {
+  /** bytes buffered and not yet taken */
+  get bufferedBytes(): number {
+    return this.buffer.bytes;
+  }
+
+  /**
+   * Hands over buffered rows; undefined when there are none to send. For a commit (`atState`),
+   * only the rows the stream's latest state covers go, unless those after it are more than
+   * MAX_UNCOVERED_BYTES: what is committed is then exactly what the echoed states cover.
+   */
+  takeBatch(atState: boolean): Batch | undefined {
     if (this.rows === 0) return undefined;
-    const batch = { chunks: this.buffer.take(), rows: this.rows, nullKeySeen: this.encoder!.nullKeySeen };
-    this.rows = 0;
-    this.encoder!.resetBatch();
+    const cut = atState && this.coveredRows < this.rows && this.buffer.bytes - this.coveredBytes <= MAX_UNCOVERED_BYTES;
+    if (cut && this.coveredRows === 0) return undefined;
+    const rows = cut ? this.coveredRows : this.rows;
+    const batch = {
+      chunks: cut ? this.buffer.takeUpTo(this.coveredBytes) : this.buffer.take(),
+      rows,
+      nullKeySeen: this.encoder!.nullKeySeen,
+    };
+    this.sentThrough = cut ? this.coveredThrough : this.encoder!.lastSequence;
+    this.rows -= rows;
+    this.coveredBytes = this.coveredRows = 0;
+    // with rows left, a null key among them is still to be merged: the flag stays
+    if (this.rows === 0) this.encoder!.resetBatch();
     return batch;
   }
 
@@ -268,7 +308,7 @@ export class StreamLoader {
     const { plan } = this;
     if (plan.mode === 'overwrite') {
       for (const sql of swapTableSql(plan.staging, plan.final)) await this.session.query(sql);
-      this.coveredCommitted = this.coveredThrough; // the staging table is gone: nothing left to mark
+      this.swapped = true; // the staging table is gone: nothing left to mark
       this.log('INFO', `replaced ${qualifiedName(plan.final)} with the data of this sync`);
     } else if (plan.dropsOlderGenerations) {
       const deleted = await this.session.query(deleteOlderGenerationsSql(plan.final), [plan.generationId]);

@@ -147,6 +147,23 @@ describe('destination-postgres overwrite', () => {
     expect(columns.rows.map((r: { column_name: string }) => r.column_name)).not.toContain('_airbyte_seq');
   });
 
+  it('stages only the rows its echoed states cover, so a resumed table needs no mark', async () => {
+    const attempt = await startConnector(entry, 'write', { config: t.config, catalog: catalog('cut', { generationId: 1 }) });
+    await attempt.send([
+      ...records('cut', 'attempt 1', [10]),
+      streamStateLine('cut', { value: 'after 10' }),
+      ...records('cut', 'attempt 1', [11]),
+    ]);
+    await attempt.waitFor(stateWith('after 10'));
+    await attempt.kill('SIGKILL');
+    expect(await contents('cut_airbyte_tmp')).toEqual(['10:attempt 1']);
+    const comment = await t.client.query(`SELECT obj_description('cut_airbyte_tmp'::regclass, 'pg_class') AS c`);
+    expect(comment.rows[0].c).toBeNull();
+
+    await succeeds('cut', { generationId: 1 }, records('cut', 'attempt 2', [11, 12]));
+    expect(await contents('cut')).toEqual(['10:attempt 1', '11:attempt 2', '12:attempt 2']);
+  });
+
   it('empties the table when a successful sync sends no records', async () => {
     await succeeds('emptied', { generationId: 1 }, records('emptied', 'old', [1, 2]));
     await succeeds('emptied', { generationId: 2 }, []);

@@ -219,7 +219,8 @@ class SyncWriter {
   private added(target: StreamTarget, bytes: number): Promise<void> | undefined {
     this.bufferedBytes += bytes;
     this.counts.add(target.count);
-    return this.bufferedBytes >= FLUSH_THRESHOLD_BYTES ? this.startFlush() : undefined;
+    // with states waiting, this is their commit
+    return this.bufferedBytes >= FLUSH_THRESHOLD_BYTES ? this.startFlush(this.pendingStates.length > 0) : undefined;
   }
 
   /**
@@ -230,15 +231,16 @@ class SyncWriter {
   private async startFlush(commit = false): Promise<void> {
     await this.settle();
     const batches: [StreamLoader, Batch][] = [];
-    for (const { loader } of this.targets.values()) {
-      const batch = loader.takeBatch();
-      if (batch) batches.push([loader, batch]);
-    }
     this.bufferedBytes = 0;
+    for (const { loader } of this.targets.values()) {
+      const batch = loader.takeBatch(commit);
+      if (batch) batches.push([loader, batch]);
+      this.bufferedBytes += loader.bufferedBytes;
+    }
     const states = commit ? this.pendingStates : [];
     if (commit) this.pendingStates = [];
     // taken now: marks made while this batch is written belong to the next commit
-    const coverage: [StreamLoader, number][] = [];
+    const coverage: [StreamLoader, number | null][] = [];
     if (commit)
       for (const { loader } of this.targets.values()) {
         const covered = loader.takeCoverage();
