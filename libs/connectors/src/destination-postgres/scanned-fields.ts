@@ -13,7 +13,7 @@ import { ValueFlag, ValueKind, type RecordScan } from '../destination-common/rec
 import { writeField } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
 import type { CopyBuffer } from './copy-buffer.js';
-import { numericWords } from './copy-values.js';
+import { isValidDay, numericWords } from './copy-values.js';
 
 const JSONB_VERSION = 1;
 /** up to this many digits an integer is exact in a double */
@@ -190,7 +190,6 @@ function digitsAt(buf: Buffer, at: number, count: number): number {
   return value;
 }
 
-const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const DAYS_1970_TO_2000 = 10_957;
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (years 1..9999). */
@@ -220,10 +219,7 @@ export function timestampAt(buf: Buffer, start: number, end: number, withZone: b
   const hour = digitsAt(buf, start + 11, 2);
   const minute = digitsAt(buf, start + 14, 2);
   const second = digitsAt(buf, start + 17, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
-    return undefined;
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > DAYS_IN_MONTH[month]! + (leap ? 1 : 0)) return undefined;
+  if (!isValidDay(year, month, day) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
   let at = start + 19;
   let micros = 0;
   if (buf[at] === 0x2e) {
