@@ -17,14 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessLauncher } from '@tributary/launcher';
 import { connectorInstallDir } from '../testing/src/paths.ts';
-import { addPypiDefinition, createActor, log, percentile, postgresDestinationConfig, startBenchStack, useConnectorCache } from './stack/bench-support.mjs';
+import { addPypiDefinition, createActor, log, percentile, postgresDestinationConfig, startBenchStack, timedSync, useConnectorCache } from './stack/bench-support.mjs';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 150_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const RUNTIME = { kind: 'pypi', package: 'airbyte-source-hardcoded-records', version: '0.0.48', entrypoint: 'source-hardcoded-records' };
 const DESTINATION = process.env.BENCH_DESTINATION ?? 'postgres';
 const JOB_TIMEOUT_MS = 1_800_000;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 useConnectorCache(connectorInstallDir());
 
@@ -46,21 +45,9 @@ async function sourceAlone(launcher, catalog) {
 }
 
 async function sync(api, connectionId) {
-  const started = performance.now();
-  const job = await api.json('POST', '/jobs', { connectionId, jobType: 'sync' }, [201]);
-  for (;;) {
-    const current = await api.json('GET', `/jobs/${job.id}`);
-    if (current.status === 'succeeded') {
-      const records = current.attempts.at(-1)?.stats?.recordsCommitted ?? 0;
-      const s = (performance.now() - started) / 1000;
-      return { records, s, rps: records / s };
-    }
-    if (current.status === 'failed' || current.status === 'cancelled') {
-      throw new Error(`job ${job.id} ${current.status}: ${JSON.stringify(current.attempts.flatMap((a) => a.failureReasons))}`);
-    }
-    if (performance.now() - started > JOB_TIMEOUT_MS) throw new Error(`job ${job.id} still ${current.status}`);
-    await sleep(100);
-  }
+  const { job, s } = await timedSync(api, connectionId, { timeoutMs: JOB_TIMEOUT_MS });
+  const records = job.attempts.at(-1)?.stats?.recordsCommitted ?? 0;
+  return { records, s, rps: records / s };
 }
 
 async function main() {

@@ -18,14 +18,13 @@ import { join } from 'node:path';
 import { ProcessLauncher } from '@tributary/launcher';
 import { connectorInstallDir } from '../testing/src/paths.ts';
 import { declarativeSource } from '../testing/src/connectors/declarative-source.ts';
-import { addPypiDefinition, createActor, log, percentile, postgresDestinationConfig, startBenchStack, useConnectorCache } from './stack/bench-support.mjs';
+import { addPypiDefinition, createActor, log, percentile, postgresDestinationConfig, startBenchStack, timedSync, useConnectorCache } from './stack/bench-support.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CHANGED = Number(process.env.BENCH_CHANGED ?? 150);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 1000);
 const JOB_TIMEOUT_MS = 300_000;
-const POLL_MS = 20;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const POLL_MS = 100;
 
 useConnectorCache(connectorInstallDir());
 
@@ -78,22 +77,10 @@ function sourceFor(apiUrl) {
   });
 }
 
-/** POST /jobs, then poll until it ends; seconds */
-async function timedSync(api, connectionId) {
-  const started = performance.now();
-  const job = await api.json('POST', '/jobs', { connectionId, jobType: 'sync' }, [201]);
-  for (;;) {
-    const current = await api.json('GET', `/jobs/${job.id}`);
-    if (current.status === 'succeeded') {
-      const attempt = current.attempts?.at(-1);
-      return { s: (performance.now() - started) / 1000, records: attempt?.stats?.recordsCommitted };
-    }
-    if (current.status === 'failed' || current.status === 'cancelled') {
-      throw new Error(`job ${job.id} ${current.status}: ${JSON.stringify(current.attempts.flatMap((a) => a.failureReasons))}`);
-    }
-    if (performance.now() - started > JOB_TIMEOUT_MS) throw new Error(`job ${job.id} still ${current.status}`);
-    await sleep(POLL_MS);
-  }
+/** POST /jobs to succeeded; seconds */
+async function syncOnce(api, connectionId) {
+  const { job, s } = await timedSync(api, connectionId, { pollMs: POLL_MS, timeoutMs: JOB_TIMEOUT_MS });
+  return { s, records: job.attempts?.at(-1)?.stats?.recordsCommitted };
 }
 
 /** The source's read alone, as the worker starts it; seconds from spawn to exit */
@@ -139,7 +126,7 @@ async function main() {
       },
       [201],
     );
-    const first = await timedSync(api, connection.id);
+    const first = await syncOnce(api, connection.id);
     console.log(`first sync (not counted): ${first.records} records, ${first.s.toFixed(2)} s`);
 
     const launcher = new ProcessLauncher({ installDir: process.env.TRIBUTARY_CONNECTORS_DIR, tmpDir: tmp });
@@ -160,7 +147,7 @@ async function main() {
       api0.change(round);
       const { state } = await api.json('GET', `/connections/${connection.id}/state`);
       const read = await timedRead(launcher, source, catalog, state.length > 0 ? state : undefined);
-      const sync = await timedSync(api, connection.id);
+      const sync = await syncOnce(api, connection.id);
       reads.push(read.s);
       syncs.push(sync.s);
       console.log(`round ${round}/${ROUNDS}: read alone ${read.records} records ${read.s.toFixed(2)} s; sync ${sync.records} records ${sync.s.toFixed(2)} s`);

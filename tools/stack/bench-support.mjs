@@ -136,6 +136,26 @@ export async function allStreams(api, sourceId, syncMode = 'full_refresh_overwri
 }
 
 /** nearest-rank percentile of numbers */
+/**
+ * POST /jobs for a sync of the connection, then waits for it to succeed; returns the job and
+ * the seconds from the POST to the job's own last update (its `succeeded`). Polling only
+ * learns that it ended: every `pollMs` (default 250), so the requests do not load the
+ * machine the sync runs on, and the interval adds nothing to the figure.
+ */
+export async function timedSync(api, connectionId, { pollMs = 250, timeoutMs = 1_800_000 } = {}) {
+  const started = Date.now();
+  const job = await api.json('POST', '/jobs', { connectionId, jobType: 'sync' }, [201]);
+  for (;;) {
+    const current = await api.json('GET', `/jobs/${job.id}`);
+    if (current.status === 'succeeded') return { job: current, s: (Date.parse(current.updatedAt) - started) / 1000 };
+    if (current.status === 'failed' || current.status === 'cancelled') {
+      throw new Error(`job ${job.id} ${current.status}: ${JSON.stringify(current.attempts.flatMap((a) => a.failureReasons))}`);
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`job ${job.id} still ${current.status}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
