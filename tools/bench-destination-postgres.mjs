@@ -12,7 +12,7 @@
  *
  * BENCH_RECORDS overrides the record count. Uses TRIBUTARY_TEST_DATABASE_URL (an admin URL)
  * when set, otherwise starts its own server with tools/postgres.sh. Needs a build first
- * (npx tsc -b libs/connectors). The input is written to a temp file first, so the generator
+ * (npm run build). The input is written to a temp file first, so the generator
  * does not compete with the connector for CPU. One JSON line per mode:
  * {"bench":"destination-postgres","mode":"append","rows":N,"rows_per_s":...,"copy_rows_per_s":...,"ratio":...}
  */
@@ -29,7 +29,9 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const entry = join(root, 'libs/connectors/dist/bin/destination-postgres.js');
+// what the launcher runs: the connector's bundle when it is fresh, else its compiled entrypoint
+const { builtinEntrypoint } = await import(join(root, 'libs/connectors/dist/index.js')).catch(() => ({ builtinEntrypoint: () => undefined }));
+const entry = builtinEntrypoint('destination-postgres') ?? join(root, 'libs/connectors/dist/bin/destination-postgres.js');
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: process.env.BENCH_RECORDS ?? '500000' },
@@ -52,8 +54,9 @@ const stateEvery = Number(values['state-every']);
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const log = (...args) => console.error('[bench]', ...args);
 
+log(`connector: ${entry}`);
 if (!existsSync(entry)) {
-  console.error(`${entry} is missing: run npx tsc -b libs/connectors first`);
+  console.error(`${entry} is missing: run npm run build first`);
   process.exit(1);
 }
 

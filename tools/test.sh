@@ -8,6 +8,7 @@ start_tool_builds
 ensure_node_modules
 log "building"
 npx tsc -b tsconfig.build.json
+npm run -s bundle -w @tributary/connectors
 bash tools/build-webapp.sh
 # slow one-time builds happen here, not inside a test's time limit (a cold cache builds the Temporal CLI for minutes)
 TEMPORAL_CLI="$(bash tools/ensure-temporal.sh)"
