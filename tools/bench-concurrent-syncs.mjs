@@ -9,12 +9,14 @@
 // Meanwhile the worker process's resident memory is sampled every 200 ms (worker_peak_rss_mib),
 // and each job's progress is polled: a sync that has moved no record for a long while after the
 // start is reported as waiting (the figure `slowest_first_progress_s`: how long the last of them
-// took to show its first record).
+// took to show its first record). The machine's busy cores are measured over each phase: near
+// the core count, the CPU is the limit (single_busy_cores, concurrent_busy_cores).
 // Last line: {"bench":"concurrent-syncs","single_rps":..,"aggregate_rps":..,"ratio":..,"worker_peak_rss_mib":..}
 //
 // Build first (`npm run bench:concurrent-syncs` does).
 import { readFile } from 'node:fs/promises';
-import { createActor, log, postgresDestinationConfig, startBenchStack } from './stack/bench-support.mjs';
+import { cpus } from 'node:os';
+import { cpuMeter, createActor, log, postgresDestinationConfig, startBenchStack } from './stack/bench-support.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
@@ -58,7 +60,7 @@ async function createConnection(api, info, i) {
  * job's own succeeded time from `startedAt` (Date.now()); polling, every POLL_MS, only learns
  * of it and of the first progress, and is kept rare so ten pollers do not load the machine.
  */
-async function runSync(api, connectionId, startedAt) {
+async function runSync(api, connectionId, startedAt, pollMs = POLL_MS) {
   const job = await api.json('POST', '/jobs', { connectionId, jobType: 'sync' }, [201]);
   let firstProgressS;
   for (;;) {
@@ -73,7 +75,7 @@ async function runSync(api, connectionId, startedAt) {
       throw new Error(`job ${job.id} ${current.status}: ${JSON.stringify(current.attempts.flatMap((a) => a.failureReasons))}`);
     }
     if (Date.now() - startedAt > JOB_TIMEOUT_MS) throw new Error(`job ${job.id} still ${current.status}`);
-    await sleep(POLL_MS);
+    await sleep(pollMs);
   }
 }
 
@@ -95,16 +97,25 @@ async function main() {
 
     // one sync alone, SINGLE_ROUNDS times: the median is the baseline (one run alone varies by a third here)
     const alone = [];
+    const aloneCores = [];
     for (let round = 0; round < SINGLE_ROUNDS; round++) {
-      const run = await runSync(api, connections[0], Date.now());
+      const meter = await cpuMeter();
+      // polled often: alone, one poller costs nothing, and the busy cores are measured up to its end
+      const run = await runSync(api, connections[0], Date.now(), 100);
       alone.push(run.records / run.s);
-      console.log(`one sync alone: ${run.records} records in ${run.s.toFixed(2)} s = ${Math.round(run.records / run.s)} records/s (worker peak RSS so far ${peakRss.toFixed(0)} MiB)`);
+      aloneCores.push(await meter.busyCores());
+      console.log(
+        `one sync alone: ${run.records} records in ${run.s.toFixed(2)} s = ${Math.round(run.records / run.s)} records/s, ` +
+          `${aloneCores.at(-1).toFixed(2)} cores busy (worker peak RSS so far ${peakRss.toFixed(0)} MiB)`,
+      );
     }
     const singleRps = alone.sort((a, b) => a - b)[Math.floor(alone.length / 2)];
 
     peakRss = 0;
+    const meter = await cpuMeter();
     const startedAt = Date.now();
     const results = await Promise.all(connections.map((id) => runSync(api, id, startedAt)));
+    const concurrentCores = await meter.busyCores();
     const wallS = Math.max(...results.map((r) => r.s));
     const total = results.reduce((sum, r) => sum + r.records, 0);
     const aggregateRps = total / wallS;
@@ -113,7 +124,8 @@ async function main() {
     const ratio = aggregateRps / singleRps;
     console.log(
       `${CONNECTIONS} at once: ${total} records in ${wallS.toFixed(2)} s = ${Math.round(aggregateRps)} records/s, ratio ${ratio.toFixed(2)} (target >= 0.8); ` +
-        `every sync had moved records after ${slowestFirst.toFixed(1)} s; worker peak RSS ${peakRss.toFixed(0)} MiB (target < 300)`,
+        `every sync had moved records after ${slowestFirst.toFixed(1)} s; worker peak RSS ${peakRss.toFixed(0)} MiB (target < 300); ` +
+        `cores busy: ${aloneCores.map((c) => c.toFixed(2)).join('/')} for one sync alone, ${concurrentCores.toFixed(2)} for ${CONNECTIONS} at once (of ${cpus().length})`,
     );
     console.log(
       JSON.stringify({
@@ -123,6 +135,8 @@ async function main() {
         ratio: Number(ratio.toFixed(2)),
         worker_peak_rss_mib: Math.round(peakRss),
         slowest_first_progress_s: Number(slowestFirst.toFixed(1)),
+        single_busy_cores: Number(aloneCores.sort((a, b) => a - b)[Math.floor(aloneCores.length / 2)].toFixed(2)),
+        concurrent_busy_cores: Number(concurrentCores.toFixed(2)),
         connections: CONNECTIONS,
         records: RECORDS,
       }),

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessLauncher } from '@tributary/launcher';
 import { connectorInstallDir } from '../testing/src/paths.ts';
-import { addPypiDefinition, createActor, log, percentile, postgresDestinationConfig, startBenchStack, timedSync, useConnectorCache } from './stack/bench-support.mjs';
+import { addPypiDefinition, cpuMeter, createActor, log, percentile, postgresDestinationConfig, startBenchStack, timedSync, useConnectorCache } from './stack/bench-support.mjs';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 150_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -86,13 +86,17 @@ async function main() {
     const alone = [];
     const endToEnd = [];
     for (let round = 1; round <= ROUNDS; round++) {
+      let meter = await cpuMeter();
       const a = await sourceAlone(launcher, catalog);
+      const aloneCores = await meter.busyCores();
+      meter = await cpuMeter();
       const e = await sync(api, connection.id);
+      const syncCores = await meter.busyCores();
       alone.push(a.rps);
       endToEnd.push(e.rps);
       console.log(
-        `round ${round}/${ROUNDS}: source alone ${a.records} records in ${a.s.toFixed(2)} s = ${Math.round(a.rps)}/s; ` +
-          `end to end ${e.records} records in ${e.s.toFixed(2)} s = ${Math.round(e.rps)}/s`,
+        `round ${round}/${ROUNDS}: source alone ${a.records} records in ${a.s.toFixed(2)} s = ${Math.round(a.rps)}/s (${aloneCores.toFixed(2)} cores busy); ` +
+          `end to end ${e.records} records in ${e.s.toFixed(2)} s = ${Math.round(e.rps)}/s (${syncCores.toFixed(2)} cores busy)`,
       );
     }
     const sourceOnly = percentile(alone, 50);

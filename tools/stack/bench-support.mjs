@@ -169,6 +169,22 @@ async function cpuTicks() {
 }
 
 /**
+ * How busy the machine is over a stretch: `await meter.busyCores()` is the average number of
+ * cores in use since `cpuMeter()` was called (the whole machine, from /proc/stat). A figure near
+ * the core count means the CPU is the limit, not a queue or a lock.
+ */
+export async function cpuMeter() {
+  const { cpus } = await import('node:os');
+  const [idle, total] = await cpuTicks();
+  return {
+    async busyCores() {
+      const [idleNow, totalNow] = await cpuTicks();
+      return (cpus().length * (1 - (idleNow - idle) / Math.max(1, totalNow - total)));
+    },
+  };
+}
+
+/**
  * Waits until the machine is mostly idle for two seconds in a row (at most maxS): what a
  * setup step left running (e.g. 1,000 connection workflows starting) must not be measured
  * as the latency of the thing benchmarked next.
