@@ -16,7 +16,7 @@
 // Build first (`npm run bench:concurrent-syncs` does).
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { cpuMeter, createActor, log, postgresDestinationConfig, startBenchStack } from './stack/bench-support.mjs';
+import { cpuMeter, createActor, log, percentile, postgresDestinationConfig, startBenchStack, timedSync } from './stack/bench-support.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
@@ -57,26 +57,16 @@ async function createConnection(api, info, i) {
 
 /**
  * Starts a sync; resolves with {s, records, firstProgressS} when it has succeeded. `s` is the
- * job's own succeeded time from `startedAt` (Date.now()); polling, every POLL_MS, only learns
+ * job's own succeeded time from `startedAt` (Date.now()); polling, every `pollMs`, only learns
  * of it and of the first progress, and is kept rare so ten pollers do not load the machine.
  */
 async function runSync(api, connectionId, startedAt, pollMs = POLL_MS) {
-  const job = await api.json('POST', '/jobs', { connectionId, jobType: 'sync' }, [201]);
   let firstProgressS;
-  for (;;) {
-    const current = await api.json('GET', `/jobs/${job.id}`);
-    const attempt = current.attempts?.at(-1);
-    if (firstProgressS === undefined && (attempt?.stats?.recordsEmitted ?? 0) > 0) firstProgressS = (Date.now() - startedAt) / 1000;
-    if (current.status === 'succeeded') {
-      const s = (Date.parse(current.updatedAt) - startedAt) / 1000;
-      return { s, records: attempt?.stats?.recordsCommitted ?? 0, firstProgressS: firstProgressS ?? s };
-    }
-    if (current.status === 'failed' || current.status === 'cancelled') {
-      throw new Error(`job ${job.id} ${current.status}: ${JSON.stringify(current.attempts.flatMap((a) => a.failureReasons))}`);
-    }
-    if (Date.now() - startedAt > JOB_TIMEOUT_MS) throw new Error(`job ${job.id} still ${current.status}`);
-    await sleep(pollMs);
-  }
+  const onPoll = (current) => {
+    if (firstProgressS === undefined && (current.attempts?.at(-1)?.stats?.recordsEmitted ?? 0) > 0) firstProgressS = (Date.now() - startedAt) / 1000;
+  };
+  const { job, s } = await timedSync(api, connectionId, { pollMs, timeoutMs: JOB_TIMEOUT_MS, startedAt, onPoll });
+  return { s, records: job.attempts?.at(-1)?.stats?.recordsCommitted ?? 0, firstProgressS: firstProgressS ?? s };
 }
 
 async function main() {
@@ -109,7 +99,7 @@ async function main() {
           `${aloneCores.at(-1).toFixed(2)} cores busy (worker peak RSS so far ${peakRss.toFixed(0)} MiB)`,
       );
     }
-    const singleRps = alone.sort((a, b) => a - b)[Math.floor(alone.length / 2)];
+    const singleRps = percentile(alone, 50);
 
     peakRss = 0;
     const meter = await cpuMeter();
@@ -135,7 +125,7 @@ async function main() {
         ratio: Number(ratio.toFixed(2)),
         worker_peak_rss_mib: Math.round(peakRss),
         slowest_first_progress_s: Number(slowestFirst.toFixed(1)),
-        single_busy_cores: Number(aloneCores.sort((a, b) => a - b)[Math.floor(aloneCores.length / 2)].toFixed(2)),
+        single_busy_cores: Number(percentile(aloneCores, 50).toFixed(2)),
         concurrent_busy_cores: Number(concurrentCores.toFixed(2)),
         connections: CONNECTIONS,
         records: RECORDS,

@@ -7,8 +7,7 @@ ensure_system_deps
 start_tool_builds
 ensure_node_modules
 log "building"
-npx tsc -b tsconfig.build.json
-npm run -s bundle -w @tributary/connectors
+npm run -s build # tsc -b, then the builtin connectors' bundles
 bash tools/build-webapp.sh
 # slow one-time builds happen here, not inside a test's time limit (a cold cache builds the Temporal CLI for minutes)
 TEMPORAL_CLI="$(bash tools/ensure-temporal.sh)"

@@ -1,8 +1,8 @@
 // What the stack benchmarks (tools/bench-api.mjs, tools/bench-e2e.mjs) share: the embedded
 // stack on free ports with a throwaway data dir, and the few API calls a user makes to get
 // from nothing to a connection.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.mjs';
 import { Stack } from './stack.mjs';
@@ -135,18 +135,19 @@ export async function allStreams(api, sourceId, syncMode = 'full_refresh_overwri
   return schema.streams.map((s) => ({ name: s.name, namespace: s.namespace ?? null, syncMode }));
 }
 
-/** nearest-rank percentile of numbers */
 /**
  * POST /jobs for a sync of the connection, then waits for it to succeed; returns the job and
- * the seconds from the POST to the job's own last update (its `succeeded`). Polling only
- * learns that it ended: every `pollMs` (default 250), so the requests do not load the
- * machine the sync runs on, and the interval adds nothing to the figure.
+ * the seconds from `startedAt` (default: just before the POST, Date.now()) to the job's own
+ * last update (its `succeeded`). Polling only learns that it ended: every `pollMs` (default
+ * 250), so the requests do not load the machine the sync runs on, and the interval adds
+ * nothing to the figure. `onPoll` sees each state of the job as it is polled.
  */
-export async function timedSync(api, connectionId, { pollMs = 250, timeoutMs = 1_800_000 } = {}) {
-  const started = Date.now();
+export async function timedSync(api, connectionId, { pollMs = 250, timeoutMs = 1_800_000, startedAt = Date.now(), onPoll = () => {} } = {}) {
+  const started = startedAt;
   const job = await api.json('POST', '/jobs', { connectionId, jobType: 'sync' }, [201]);
   for (;;) {
     const current = await api.json('GET', `/jobs/${job.id}`);
+    onPoll(current);
     if (current.status === 'succeeded') return { job: current, s: (Date.parse(current.updatedAt) - started) / 1000 };
     if (current.status === 'failed' || current.status === 'cancelled') {
       throw new Error(`job ${job.id} ${current.status}: ${JSON.stringify(current.attempts.flatMap((a) => a.failureReasons))}`);
@@ -156,6 +157,7 @@ export async function timedSync(api, connectionId, { pollMs = 250, timeoutMs = 1
   }
 }
 
+/** nearest-rank percentile of numbers */
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -163,7 +165,6 @@ export function percentile(values, p) {
 
 /** CPU time of the whole machine so far, from /proc/stat: [idle, total] in clock ticks. */
 async function cpuTicks() {
-  const { readFile } = await import('node:fs/promises');
   const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   return [fields[3] + fields[4], fields.reduce((a, b) => a + b, 0)];
 }
@@ -174,7 +175,6 @@ async function cpuTicks() {
  * the core count means the CPU is the limit, not a queue or a lock.
  */
 export async function cpuMeter() {
-  const { cpus } = await import('node:os');
   const [idle, total] = await cpuTicks();
   return {
     async busyCores() {
