@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CopyBuffer } from './copy-buffer.js';
+import { CopyBuffer, splitChunks } from './copy-buffer.js';
 
 /** Appends, takes, partial takes and rewinds, in any order, against a plain byte array as the model. */
 const operation = fc.oneof(
@@ -57,5 +57,33 @@ describe('CopyBuffer', () => {
     buffer.bytesField(Buffer.from('third'));
     expect(taken!.subarray(4).toString()).toBe('first');
     expect(Buffer.concat(buffer.take()).toString('latin1')).toBe('\0\0\0\x06second\0\0\0\x05third');
+  });
+
+  it('sets the field count of the row started last, even after its fields started a new chunk', () => {
+    const buffer = new CopyBuffer();
+    buffer.bytesField(Buffer.alloc(1024 * 1024 - 10)); // the row header lands near the end of the first chunk
+    buffer.row(3);
+    buffer.bytesField(Buffer.alloc(100, 1));
+    buffer.bytesField(Buffer.alloc(100, 2));
+    buffer.setRowFields(2);
+    const bytes = Buffer.concat(buffer.take());
+    expect(bytes.readInt16BE(1024 * 1024 - 6)).toBe(2);
+    expect(bytes.length).toBe(1024 * 1024 - 6 + 2 + 2 * 104);
+  });
+});
+
+describe('splitChunks', () => {
+  it('splits chunks after any number of bytes, the two parts together being the whole', () => {
+    const chunks = fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 6 });
+    fc.assert(
+      fc.property(chunks, fc.double({ min: 0, max: 1, noNaN: true }), (arrays, fraction) => {
+        const input = arrays.map((a) => Buffer.from(a));
+        const whole = Buffer.concat(input);
+        const at = Math.floor(whole.length * fraction);
+        const [head, rest] = splitChunks(input, at);
+        expect(Buffer.concat(head).equals(whole.subarray(0, at))).toBe(true);
+        expect(Buffer.concat(rest).equals(whole.subarray(at))).toBe(true);
+      }),
+    );
   });
 });

@@ -48,6 +48,9 @@ export class CopyBuffer {
   private markPosition = 0;
   private markTaken = 0;
   private markStart = 0;
+  /** where the last row's field count is (setRowFields) */
+  private rowBuffer: Buffer = this.current;
+  private rowAt = 0;
 
   /** bytes appended and not yet taken */
   get bytes(): number {
@@ -57,8 +60,15 @@ export class CopyBuffer {
   /** Starts a row of `fields` fields. */
   row(fields: number): void {
     this.reserve(2);
+    this.rowBuffer = this.current;
+    this.rowAt = this.position;
     put16(this.current, this.position, fields);
     this.position += 2;
+  }
+
+  /** Sets the field count of the row started last, before it is taken (it had fewer fields than announced). */
+  setRowFields(fields: number): void {
+    put16(this.rowBuffer, this.rowAt, fields);
   }
 
   null(): void {
@@ -200,27 +210,16 @@ export class CopyBuffer {
   /** The first `bytes` bytes (a row boundary); what follows stays, to be taken later. */
   takeUpTo(bytes: number): Buffer[] {
     if (bytes >= this.bytes) return this.take();
-    const taken: Buffer[] = [];
-    let left = bytes;
-    let k = 0;
-    for (; k < this.chunks.length && left > 0; k++) {
-      const chunk = this.chunks[k]!;
-      if (chunk.length > left) {
-        taken.push(chunk.subarray(0, left));
-        this.chunks[k] = chunk.subarray(left);
-        left = 0;
-        break;
-      }
-      taken.push(chunk);
-      left -= chunk.length;
-    }
-    this.chunks = this.chunks.slice(k);
+    // `taken` bytes are in the full chunks, the rest in the one being written
+    const fromChunks = Math.min(bytes, this.taken);
+    const [taken, rest] = splitChunks(this.chunks, fromChunks);
+    this.chunks = rest;
+    this.taken -= fromChunks;
+    const left = bytes - fromChunks;
     if (left > 0) {
-      // the rest is in the chunk being written: its bytes before the cut go, the rest stay
       taken.push(this.current.subarray(this.start, this.start + left));
       this.start += left;
     }
-    this.taken -= bytes - left;
     return taken;
   }
 
@@ -232,4 +231,20 @@ export class CopyBuffer {
     this.position = 0;
     this.start = 0;
   }
+}
+
+/** `chunks` split after their first `bytes` bytes: [those, the rest] (a chunk that straddles the cut is split, its memory shared). */
+export function splitChunks(chunks: readonly Buffer[], bytes: number): [Buffer[], Buffer[]] {
+  const head: Buffer[] = [];
+  let k = 0;
+  for (; k < chunks.length && bytes > 0; k++) {
+    const chunk = chunks[k]!;
+    if (chunk.length > bytes) {
+      head.push(chunk.subarray(0, bytes));
+      return [head, [chunk.subarray(bytes), ...chunks.slice(k + 1)]];
+    }
+    head.push(chunk);
+    bytes -= chunk.length;
+  }
+  return [head, chunks.slice(k)];
 }

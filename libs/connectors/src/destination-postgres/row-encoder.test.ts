@@ -122,16 +122,31 @@ describe('RowEncoder.encodeScanned', () => {
     fc.constantFrom('2024-03-01T12:34:56Z', '2024-03-01T12:34:56.5+05:30', 'soon', '3b241101-e2bb-4255-8caf-4136c566a962', 'a\u0000b'),
   );
   const data = fc.dictionary(fc.constantFrom('f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'other'), value);
-  const meta = fc.constantFrom(undefined, null, {}, { changes: [] }, { changes: [{ field: 'f0', change: 'TRUNCATED', reason: 'SOURCE_RECORD_SIZE_LIMITATION' }] });
+  const meta = fc.constantFrom(
+    undefined,
+    null,
+    {},
+    { changes: [] },
+    { changes: [{ field: 'f0', change: 'TRUNCATED', reason: 'SOURCE_RECORD_SIZE_LIMITATION' }] },
+  );
 
   /** The row with its random _airbyte_raw_id blanked. */
-  const comparable = (row: (Buffer | null)[], rawIdAt: number) => row.map((field, i) => (i === rawIdAt ? 'raw id' : field?.toString('hex')));
+  const comparable = (row: (Buffer | null)[], rawIdAt: number) =>
+    row.map((field, i) => (i === rawIdAt ? 'raw id' : field?.toString('hex')));
 
-  it('writes the row encode writes, or declines exactly when the row records a change', () => {
-    const options: RowEncoderOptions = { columns: wide, generationId: 4, syncId: 9, withSequence: true, primaryKey: [['f1']], rawData: 'when_nulled' };
+  it('writes the row encode writes, or declines exactly when the row records a change; with a meta default, only such rows have a meta', () => {
     const rawIdAt = wide.length;
     fc.assert(
-      fc.property(data, meta, fc.integer({ min: 0, max: 2 ** 45 }), (d, m, emittedAt) => {
+      fc.property(data, meta, fc.integer({ min: 0, max: 2 ** 45 }), fc.boolean(), (d, m, emittedAt, metaDefault) => {
+        const options: RowEncoderOptions = {
+          columns: wide,
+          generationId: 4,
+          syncId: 9,
+          withSequence: true,
+          primaryKey: [['f1']],
+          rawData: 'when_nulled',
+          metaDefault,
+        };
         const record = { stream: 's', data: d, emitted_at: emittedAt, ...(m === undefined ? {} : { meta: m }) };
         const line = Buffer.from(JSON.stringify({ type: 'RECORD', record }));
         const parsed = JSON.parse(line.toString()) as { record: typeof record };
@@ -145,8 +160,10 @@ describe('RowEncoder.encodeScanned', () => {
         const parsedOut = new CopyBuffer();
         parsedOut.row(1);
         parsedOut.text('before');
-        viaParse.encode(parsed.record as never, parsedOut, scan);
+        const withMeta = viaParse.encode(parsed.record as never, parsedOut, scan);
+        expect(withMeta).toBe(!taken || !metaDefault);
         const expected = rows(parsedOut).slice(1);
+        expect(expected[0]).toHaveLength(RowEncoder.columnNames(wide, true, withMeta).length);
         if (!taken) {
           expect(Buffer.concat(scannedOut.take()).length, 'nothing left behind').toBe(12);
           expect(JSON.parse(jsonb(expected[0]![rawIdAt + 2]!)!.json).changes.length).toBeGreaterThan(0);

@@ -37,6 +37,11 @@ export interface RowEncoderOptions {
    * value was stored as NULL because its column could not hold it (nothing is lost)
    */
   rawData: 'every_row' | 'when_nulled';
+  /**
+   * the target's `_airbyte_meta` defaults to this sync's empty meta (`emptyMeta`): a row
+   * without changes leaves the column out, so Postgres parses no jsonb for it
+   */
+  metaDefault?: boolean;
 }
 
 interface MetaChange {
@@ -78,6 +83,11 @@ function emptyMeta(scan: RecordScan): boolean {
   return changes === undefined || (Array.isArray(changes) && changes.length === 0);
 }
 
+function metaJson(changes: readonly unknown[], syncId: number | null | undefined): string {
+  const meta = syncId === undefined || syncId === null ? { changes } : { changes, sync_id: syncId };
+  return jsonForPostgres(JSON.stringify(meta));
+}
+
 export class RowEncoder {
   /** set when a row had a null primary key part since the last reset (dedup must match NULLs) */
   nullKeySeen = false;
@@ -86,6 +96,8 @@ export class RowEncoder {
   private lastExtractedAt: number | bigint = 0;
   private readonly columns: readonly FieldColumn[];
   private readonly fieldCount: number;
+  /** rows without changes leave `_airbyte_meta` out (RowEncoderOptions.metaDefault) */
+  readonly metaDefault: boolean;
   private readonly keyColumn: boolean[];
   /** fields named like Object.prototype members (`constructor`, ...): an absent one must not read the inherited value */
   private readonly inheritedName: boolean[];
@@ -98,12 +110,13 @@ export class RowEncoder {
   /** false when every row needs the parsed record (raw data kept, key paths without a column) */
   private readonly scannable: boolean;
   private readonly entryOf: Int32Array;
-  /** the fields after the extraction time in a row without changes: empty meta, generation, no raw record */
+  /** the fields after the extraction time in a row without changes: empty meta (unless defaulted), generation, no raw record */
   private readonly plainTail: Buffer;
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
     this.fieldCount = RowEncoder.columnNames(options.columns, options.withSequence === true).length;
+    this.metaDefault = options.metaDefault === true;
     const keys = options.primaryKey ?? [];
     const topLevelKeys = new Set(keys.filter((p) => p.length === 1).map((p) => p[0]));
     this.keyColumn = this.columns.map((c) => topLevelKeys.has(c.field));
@@ -111,23 +124,32 @@ export class RowEncoder {
     const columnFields = new Set(this.columns.map((c) => c.field));
     this.keyPathsWithoutColumn = keys.filter((p) => p.length !== 1 || !columnFields.has(p[0] ?? ''));
     this.sequence = options.firstSequence ?? 0;
-    this.emptyMeta = this.metaJson([]);
+    this.emptyMeta = RowEncoder.emptyMetaJson(options.syncId);
     this.scannable = options.rawData === 'when_nulled' && this.keyPathsWithoutColumn.length === 0;
     this.lookup = new FieldLookup(this.columns.map((c) => c.field));
     this.entryOf = new Int32Array(this.columns.length);
     const tail = new CopyBuffer();
-    tail.text(this.emptyMeta, JSONB_VERSION);
+    if (!this.metaDefault) tail.text(this.emptyMeta, JSONB_VERSION);
     tail.int64(options.generationId);
     tail.null();
     this.plainTail = Buffer.concat(tail.take());
   }
 
-  /** The COPY column list this encoder writes, in order: the typed fields first, as the meta depends on them. */
-  static columnNames(fieldColumns: readonly FieldColumn[], withSequence: boolean): string[] {
+  /**
+   * The COPY column list this encoder writes, in order: the typed fields first, as the meta
+   * depends on them. `withMeta` false: the list of rows that leave `_airbyte_meta` to its default.
+   */
+  static columnNames(fieldColumns: readonly FieldColumn[], withSequence: boolean, withMeta = true): string[] {
     const names = fieldColumns.map((c) => c.name);
     names.push('_airbyte_raw_id', '_airbyte_extracted_at', '_airbyte_meta', '_airbyte_generation_id', '_airbyte_data');
+    if (!withMeta) names.splice(names.indexOf('_airbyte_meta'), 1);
     if (withSequence) names.push(SEQUENCE_COLUMN);
     return names;
+  }
+
+  /** `_airbyte_meta` of a row without changes in a sync (`{"changes":[]}`, and its sync_id when it has one). */
+  static emptyMetaJson(syncId: number | null | undefined): string {
+    return metaJson([], syncId);
   }
 
   /** The arrival number of the last row encoded (-1 before any), for overwrite staging's coverage. */
@@ -143,12 +165,15 @@ export class RowEncoder {
   /**
    * Appends the record's row to `out`. `scanned`: the record's line, scanned, that
    * encodeScanned declined; its number tokens give numeric columns their exact decimal.
+   * True when the row has its `_airbyte_meta` (always, unless `metaDefault`): it then goes
+   * in a COPY that lists the column.
    */
-  encode(record: AirbyteRecordMessage, out: CopyBuffer, scanned?: RecordScan): void {
+  encode(record: AirbyteRecordMessage, out: CopyBuffer, scanned?: RecordScan): boolean {
     if (scanned) this.lookup.match(scanned, this.entryOf);
     const data = record.data;
     let changes: MetaChange[] | undefined;
     let nulled = false;
+    // without changes, the meta is left out: the field count is set again there
     out.row(this.fieldCount);
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i]!;
@@ -158,7 +183,8 @@ export class RowEncoder {
         if (this.keyColumn[i]) this.nullKeySeen = true;
         continue;
       }
-      const outcome = scanned && column.kind === 'numeric' ? this.exactNumeric(out, scanned, i, value) : writeField(out, column.kind, value);
+      const outcome =
+        scanned && column.kind === 'numeric' ? this.exactNumeric(out, scanned, i, value) : writeField(out, column.kind, value);
       if (outcome === 'written') continue;
       if (outcome === 'truncated') {
         (changes ??= []).push({ field: column.field, change: 'TRUNCATED', reason: SERIALIZATION });
@@ -177,15 +203,16 @@ export class RowEncoder {
     this.writeRawId(out);
     out.int64(this.extractedAt(record.emitted_at));
     const sourceChanges = record.meta?.changes;
-    const meta =
-      changes === undefined && (sourceChanges === undefined || sourceChanges.length === 0)
-        ? this.emptyMeta
-        : this.metaJson([...(sourceChanges ?? []), ...(changes ?? [])]);
-    out.text(meta, JSONB_VERSION);
+    const unchanged = changes === undefined && (sourceChanges === undefined || sourceChanges.length === 0);
+    const withMeta = !unchanged || !this.metaDefault;
+    if (!withMeta) out.setRowFields(this.fieldCount - 1);
+    else
+      out.text(unchanged ? this.emptyMeta : metaJson([...(sourceChanges ?? []), ...(changes ?? [])], this.options.syncId), JSONB_VERSION);
     out.int64(this.options.generationId);
     if (nulled || this.options.rawData === 'every_row') out.text(jsonForPostgres(JSON.stringify(data)), JSONB_VERSION);
     else out.null();
     if (this.options.withSequence) out.int64(this.sequence++);
+    return withMeta;
   }
 
   /** A numeric column's value from its number token when the line was scanned (entryOf is matched to it). */
@@ -198,14 +225,15 @@ export class RowEncoder {
   /**
    * Appends the row of a scanned RECORD line, read in place (see RecordScan). False, with
    * nothing appended, when the record needs what only `encode` does: a value that does not
-   * fit its column, source changes in meta, or the raw record in every row.
+   * fit its column, source changes in meta, or the raw record in every row. The row has its
+   * `_airbyte_meta` unless `metaDefault`.
    */
   encodeScanned(scan: RecordScan, out: CopyBuffer): boolean {
     if (!this.scannable || (scan.metaStart >= 0 && !emptyMeta(scan))) return false;
     const entryOf = this.entryOf;
     this.lookup.match(scan, entryOf);
     out.mark();
-    out.row(this.fieldCount);
+    out.row(this.metaDefault ? this.fieldCount - 1 : this.fieldCount);
     for (let i = 0; i < this.columns.length; i++) {
       const n = entryOf[i]!;
       if (n < 0 || scan.valueKind[n] === ValueKind.Null) {
@@ -224,12 +252,6 @@ export class RowEncoder {
     out.raw(this.plainTail);
     if (this.options.withSequence) out.int64(this.sequence++);
     return true;
-  }
-
-  private metaJson(changes: readonly unknown[]): string {
-    const meta =
-      this.options.syncId === undefined || this.options.syncId === null ? { changes } : { changes, sync_id: this.options.syncId };
-    return jsonForPostgres(JSON.stringify(meta));
   }
 
   /** A random (version 4) UUID, from random bytes drawn for many at once. */

@@ -10,6 +10,8 @@ import { clientConfigs, type PostgresDestinationConfig } from './config.js';
 import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from './copy-buffer.js';
 import { toConnectorError, type Endpoint } from './errors.js';
 
+const LOCK_NOT_AVAILABLE = '55P03';
+
 function shouldTryNext(mode: string, err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   const message = err instanceof Error ? err.message : '';
@@ -87,6 +89,26 @@ export class PostgresSession {
     } catch (err) {
       throw toConnectorError(err, this.endpoint);
     }
+  }
+
+  /**
+   * Runs `sql` in the open transaction, in a savepoint, waiting at most `lockTimeoutMs` for
+   * its locks; false, with nothing done, when others hold them that long.
+   */
+  async queryUnlessLocked(sql: string, lockTimeoutMs: number): Promise<boolean> {
+    await this.query('SAVEPOINT tributary_unless_locked');
+    try {
+      await this.client.query(`SET LOCAL lock_timeout = ${Math.round(lockTimeoutMs)}`);
+      await this.client.query(sql);
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw toConnectorError(err, this.endpoint);
+      await this.query('ROLLBACK TO SAVEPOINT tributary_unless_locked');
+      return false;
+    }
+    // the savepoint ends, the transaction's own lock timeout comes back
+    await this.query('RELEASE SAVEPOINT tributary_unless_locked');
+    await this.query('SET LOCAL lock_timeout TO DEFAULT');
+    return true;
   }
 
   /** Opens a transaction unless one is open. */

@@ -74,9 +74,27 @@ export function dropTableSql(table: TableRef): string {
   return `DROP TABLE IF EXISTS ${qualifiedName(table)}`;
 }
 
+/** A table of ours by name (a session's temp table) or a qualified one, as SQL writes it. */
+export const tableSql = (table: TableRef | string): string => (typeof table === 'string' ? quoteIdent(table) : qualifiedName(table));
+
 export function copySql(table: TableRef | string, columns: readonly string[]): string {
-  const target = typeof table === 'string' ? quoteIdent(table) : qualifiedName(table);
-  return `COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT binary)`;
+  return `COPY ${tableSql(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT binary)`;
+}
+
+// --- the _airbyte_meta default ------------------------------------------------------------
+// A row without changes leaves _airbyte_meta to the column's default, set to the sync's empty
+// meta: Postgres then parses no jsonb for it. One writer at a time owns a table's default: it
+// holds a session advisory lock on the table (released when its connection ends), and any
+// other writer sends every row's meta itself.
+
+/** The advisory lock space of meta defaults ('tMDF'); the table's oid, shifted into int4, is the key. */
+const META_DEFAULT_LOCK_SPACE = 0x744d4446;
+
+export const LOCK_META_DEFAULT_SQL = `SELECT pg_try_advisory_lock(${META_DEFAULT_LOCK_SPACE}, ($1::regclass::oid::bigint - 2147483648)::int) AS locked`;
+export const UNLOCK_META_DEFAULT_SQL = `SELECT pg_advisory_unlock(${META_DEFAULT_LOCK_SPACE}, ($1::regclass::oid::bigint - 2147483648)::int)`;
+
+export function setMetaDefaultSql(table: TableRef | string, emptyMeta: string): string {
+  return `ALTER TABLE ${tableSql(table)} ALTER COLUMN "_airbyte_meta" SET DEFAULT ${quoteLiteral(emptyMeta)}::jsonb`;
 }
 
 /** True when some row belongs to another generation: such a staging table cannot be resumed. */

@@ -10,7 +10,7 @@
 import type { AirbyteRecordMessage } from '@tributary/protocol';
 import type { FieldLookup, RecordScan } from '../destination-common/record-scan.js';
 import { kindOfPostgresType } from './column-types.js';
-import { CopyBuffer } from './copy-buffer.js';
+import { CopyBuffer, splitChunks } from './copy-buffer.js';
 import { qualifiedName, quoteIdent, type TableRef } from './identifiers.js';
 import { RowEncoder, SEQUENCE_COLUMN, type FieldColumn } from './row-encoder.js';
 import type { PostgresSession } from './session.js';
@@ -31,12 +31,16 @@ import {
   nextSequenceSql,
   rawDataNullableSql,
   readsRawData,
+  LOCK_META_DEFAULT_SQL,
+  UNLOCK_META_DEFAULT_SQL,
+  setMetaDefaultSql,
   setCoveredThroughSql,
   STAGING_SEQUENCE_COLUMN,
   TABLE_COMMENT_SQL,
   coveredThroughOf,
   dropUncoveredRowsSql,
   swapTableSql,
+  tableSql,
   valuePath,
   type ColumnDefinition,
   type ValuePath,
@@ -45,9 +49,18 @@ import type { StreamPlan } from './stream-plan.js';
 
 /** Rows after a stream's latest state kept back from a commit, at most (beyond, they go uncovered, with a mark). */
 const MAX_UNCOVERED_BYTES = 4 * 1024 * 1024;
+/** How long a sync waits to set a table's _airbyte_meta default before it sends every row's meta instead. */
+const META_DEFAULT_LOCK_TIMEOUT_MS = 250;
+
+/** Consecutive buffered rows that all have their `_airbyte_meta`, or all leave it to the default: one COPY each. */
+interface Run {
+  meta: boolean;
+  bytes: number;
+}
 
 export interface Batch {
   chunks: Buffer[];
+  runs: Run[];
   rows: number;
   nullKeySeen: boolean;
 }
@@ -57,6 +70,9 @@ export type Logger = (level: 'INFO' | 'WARN', message: string) => void;
 export class StreamLoader {
   private encoder: RowEncoder | undefined;
   private copyStatement = '';
+  /** the COPY of rows that leave _airbyte_meta to its default */
+  private plainCopyStatement = '';
+  private runs: Run[] = [];
   private loadedColumns: string[] = [];
   private key: ValuePath[] = [];
   private cursor: ValuePath | undefined;
@@ -137,6 +153,8 @@ export class StreamLoader {
       await this.session.query(createKeyIndexSql(plan.final, this.key));
       await this.session.query(createStageSql(this.stageName, plan.final, this.loadedColumns));
     }
+    const copyTarget = dedup ? this.stageName : this.target;
+    const metaDefault = await this.claimMetaDefault(copyTarget, RowEncoder.emptyMetaJson(plan.syncId));
     this.encoder = new RowEncoder({
       columns: fieldColumns,
       generationId: plan.generationId,
@@ -144,10 +162,27 @@ export class StreamLoader {
       ...(dedup || overwrite ? { withSequence: true, firstSequence } : {}),
       primaryKey: plan.primaryKey,
       rawData,
+      metaDefault,
     });
-    this.copyStatement = dedup
-      ? copySql(this.stageName, RowEncoder.columnNames(fieldColumns, true))
-      : copySql(this.target, RowEncoder.columnNames(fieldColumns, overwrite));
+    this.copyStatement = copySql(copyTarget, RowEncoder.columnNames(fieldColumns, dedup || overwrite));
+    this.plainCopyStatement = copySql(copyTarget, RowEncoder.columnNames(fieldColumns, dedup || overwrite, false));
+  }
+
+  /**
+   * Sets `table`'s _airbyte_meta default to this sync's empty meta, so rows without changes
+   * leave the column out (see sql.ts). False when another writer owns the default, or
+   * readers hold the table past the lock timeout: every row then carries its meta.
+   */
+  private async claimMetaDefault(table: TableRef | string, emptyMeta: string): Promise<boolean> {
+    const name = tableSql(table);
+    const { locked } = (await this.session.query<{ locked: boolean }>(LOCK_META_DEFAULT_SQL, [name])).rows[0]!;
+    if (locked && (await this.session.queryUnlessLocked(setMetaDefaultSql(table, emptyMeta), META_DEFAULT_LOCK_TIMEOUT_MS))) return true;
+    if (locked) await this.session.query(UNLOCK_META_DEFAULT_SQL, [name]);
+    this.log(
+      'INFO',
+      `${name}: ${locked ? 'the table was busy' : 'another sync writes it'}, so every row carries its own _airbyte_meta (slower to load)`,
+    );
+    return false;
   }
 
   /**
@@ -236,9 +271,16 @@ export class StreamLoader {
   /** Buffers one record; returns the bytes it added. `scanned`: its line, if addScanned declined it. */
   add(record: AirbyteRecordMessage, scanned?: RecordScan): number {
     const before = this.buffer.bytes;
-    this.encoder!.encode(record, this.buffer, scanned);
+    const meta = this.encoder!.encode(record, this.buffer, scanned);
     this.rows++;
-    return this.buffer.bytes - before;
+    return this.addedToRun(meta, this.buffer.bytes - before);
+  }
+
+  private addedToRun(meta: boolean, bytes: number): number {
+    const last = this.runs.at(-1);
+    if (last?.meta === meta) last.bytes += bytes;
+    else this.runs.push({ meta, bytes });
+    return bytes;
   }
 
   /** What to expect in the data of this stream's next record (see RecordScan.hint). */
@@ -251,7 +293,7 @@ export class StreamLoader {
     const before = this.buffer.bytes;
     if (!this.encoder!.encodeScanned(scan, this.buffer)) return -1;
     this.rows++;
-    return this.buffer.bytes - before;
+    return this.addedToRun(!this.encoder!.metaDefault, this.buffer.bytes - before);
   }
 
   /** bytes buffered and not yet taken */
@@ -271,6 +313,7 @@ export class StreamLoader {
     const rows = cut ? this.coveredRows : this.rows;
     const batch = {
       chunks: cut ? this.buffer.takeUpTo(this.coveredBytes) : this.buffer.take(),
+      runs: cut ? this.takeRuns(this.coveredBytes) : this.runs.splice(0),
       rows,
       nullKeySeen: this.encoder!.nullKeySeen,
     };
@@ -282,8 +325,30 @@ export class StreamLoader {
     return batch;
   }
 
+  /** The runs of the first `bytes` buffered bytes (a row boundary); the rest stay. */
+  private takeRuns(bytes: number): Run[] {
+    const taken: Run[] = [];
+    while (bytes > 0) {
+      const run = this.runs[0]!;
+      if (run.bytes > bytes) {
+        taken.push({ meta: run.meta, bytes });
+        run.bytes -= bytes;
+        break;
+      }
+      taken.push(this.runs.shift()!);
+      bytes -= run.bytes;
+    }
+    return taken;
+  }
+
   async load(batch: Batch): Promise<void> {
-    const rows = await this.session.copyIn(this.copyStatement, batch.chunks);
+    let rows = 0;
+    let rest = batch.chunks;
+    for (const run of batch.runs) {
+      const [chunks, after] = splitChunks(rest, run.bytes);
+      rows += await this.session.copyIn(run.meta ? this.copyStatement : this.plainCopyStatement, chunks);
+      rest = after;
+    }
     if (this.plan.mode === 'append_dedup') {
       const merge = {
         stage: this.stageName,
