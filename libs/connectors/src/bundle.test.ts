@@ -67,10 +67,12 @@ describe('bundled builtin connectors (after npm run build)', () => {
     try {
       const config = join(dir, 'config.json');
       await writeFile(config, JSON.stringify({ count: 50, seed: 7, streams: ['users', 'purchases'] }));
-      const output = async (entry: string, args: string[]) => (await run(process.execPath, [entry, ...args], { maxBuffer: 1 << 26 })).stdout;
+      const output = async (entry: string, args: string[]) =>
+        (await run(process.execPath, [entry, ...args], { maxBuffer: 1 << 26 })).stdout;
       const compiled = compiledEntrypoint('source-sample');
       const bundled = bundleFiles('source-sample').bundle;
-      for (const name of BUILTIN_CONNECTORS) expect(await output(bundleFiles(name).bundle, ['spec'])).toBe(await output(compiledEntrypoint(name), ['spec']));
+      for (const name of BUILTIN_CONNECTORS)
+        expect(await output(bundleFiles(name).bundle, ['spec'])).toBe(await output(compiledEntrypoint(name), ['spec']));
       const discovered = await output(bundled, ['discover', '--config', config]);
       expect(discovered).toBe(await output(compiled, ['discover', '--config', config]));
 
@@ -78,7 +80,9 @@ describe('bundled builtin connectors (after npm run build)', () => {
       const configured = join(dir, 'catalog.json');
       await writeFile(
         configured,
-        JSON.stringify({ streams: catalog.streams.map((stream) => ({ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })) }),
+        JSON.stringify({
+          streams: catalog.streams.map((stream) => ({ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })),
+        }),
       );
       // emitted_at is the time of the run: everything else must match
       const withoutTimes = (text: string) => text.replace(/"emitted_at":\d+/g, '"emitted_at":0');

@@ -36,6 +36,26 @@ export const enum ValueFlag {
   NonCanonicalNumber = 16,
   /** a number with an exponent */
   Exponent = 32,
+  /**
+   * an object of at least UNSORTED_MIN_MEMBERS members whose keys are not in jsonb's order
+   * (shorter first, then bytewise): Postgres sorts them on every load
+   */
+  Unsorted = 64,
+}
+
+/** Objects smaller than this are not flagged Unsorted: sorting so few keys costs Postgres little. */
+export const UNSORTED_MIN_MEMBERS = 8;
+
+/** The key at `[aStart, aEnd)` comes after the one at `[bStart, bEnd)` in jsonb's order (raw bytes). */
+export function keyAfter(buf: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  const length = aEnd - aStart;
+  if (length !== bEnd - bStart) return length > bEnd - bStart;
+  for (let k = 0; k < length; k++) {
+    const a = buf[aStart + k]!;
+    const b = buf[bStart + k]!;
+    if (a !== b) return a > b;
+  }
+  return false;
 }
 
 /** Containers nested deeper than this are left to JSON.parse. */
@@ -417,13 +437,21 @@ export class RecordScan {
       this.depth--;
       return i + 1;
     }
+    let members = 0;
+    let unsorted = false;
+    let lastKeyStart = 0;
+    let lastKeyEnd = 0;
     for (;;) {
       if (object) {
         if (buf[i] !== QUOTE) return -1;
         const flags = this.flags;
+        const keyStart = i + 1;
         i = this.string(i);
         this.flags |= flags;
         if (i < 0) return -1;
+        if (members++ > 0 && !unsorted && keyAfter(buf, lastKeyStart, lastKeyEnd, keyStart, i - 1)) unsorted = true;
+        lastKeyStart = keyStart;
+        lastKeyEnd = i - 1;
         i = this.space(i);
         if (buf[i] !== COLON) return -1;
         i = this.space(i + 1);
@@ -437,6 +465,7 @@ export class RecordScan {
       }
       if (buf[i] !== close) return -1;
       this.depth--;
+      if (unsorted && members >= UNSORTED_MIN_MEMBERS) this.flags |= ValueFlag.Unsorted;
       return i + 1;
     }
   }

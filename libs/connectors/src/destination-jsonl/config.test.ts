@@ -9,7 +9,10 @@ const s3 = (overrides: Record<string, unknown> = {}) => ({
 describe('parseJsonlConfig', () => {
   it('keeps the local directory as before, with or without storage_type local', () => {
     expect(parseJsonlConfig({ destination_path: '/out' })).toEqual({ kind: 'local', destinationPath: '/out' });
-    expect(parseJsonlConfig({ destination_path: '/out', storage: { storage_type: 'local' } })).toEqual({ kind: 'local', destinationPath: '/out' });
+    expect(parseJsonlConfig({ destination_path: '/out', storage: { storage_type: 'local' } })).toEqual({
+      kind: 'local',
+      destinationPath: '/out',
+    });
   });
 
   it('reads the S3 option with its defaults: region us-east-1, the bucket root, path-style URLs', () => {
@@ -22,7 +25,9 @@ describe('parseJsonlConfig', () => {
       pathPrefix: '',
       pathStyle: true,
     });
-    expect(parseJsonlConfig(s3({ endpoint: 'http://minio:9000', path_prefix: '/a/b/', path_style: false, region: 'eu-west-1' }))).toMatchObject({
+    expect(
+      parseJsonlConfig(s3({ endpoint: 'http://minio:9000', path_prefix: '/a/b/', path_style: false, region: 'eu-west-1' })),
+    ).toMatchObject({
       endpoint: 'http://minio:9000',
       pathPrefix: 'a/b',
       pathStyle: false,

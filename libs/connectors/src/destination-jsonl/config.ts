@@ -115,13 +115,17 @@ function parseS3(raw: Record<string, unknown>): JsonlS3Config {
       url = undefined;
     }
     if (!url || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/')
-      throw configError(`config.storage.endpoint must be an http(s) URL without a path, like http://minio:9000; got ${JSON.stringify(endpoint)}`);
+      throw configError(
+        `config.storage.endpoint must be an http(s) URL without a path, like http://minio:9000; got ${JSON.stringify(endpoint)}`,
+      );
   }
   const pathStyle = raw['path_style'] ?? true;
   if (typeof pathStyle !== 'boolean') throw configError('config.storage.path_style must be true or false');
   const pathPrefix = (optionalString(raw, 'path_prefix') ?? '').replace(/^\/+|\/+$/g, '');
   if (pathPrefix !== '' && pathPrefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
-    throw configError(`config.storage.path_prefix must be folder names separated by single '/', without '.' or '..'; got ${JSON.stringify(raw['path_prefix'])}`);
+    throw configError(
+      `config.storage.path_prefix must be folder names separated by single '/', without '.' or '..'; got ${JSON.stringify(raw['path_prefix'])}`,
+    );
   return {
     bucket: requiredString(raw, 'bucket', 'the bucket to write to'),
     ...(endpoint !== undefined ? { endpoint } : {}),

@@ -67,11 +67,20 @@ describe('destination-jsonl (process)', () => {
     const specification = spec.ok ? ConnectorSpecificationSchema.parse(spec.value).connectionSpecification : {};
     // destination_path for local storage, or a storage.s3 option with its credentials as secrets
     expect(specification['required']).toBeUndefined();
-    const storageOptions = (specification['properties'] as { storage: { oneOf: { properties: Record<string, { const?: string; airbyte_secret?: boolean }> }[] } }).storage.oneOf;
+    const storageOptions = (
+      specification['properties'] as { storage: { oneOf: { properties: Record<string, { const?: string; airbyte_secret?: boolean }> }[] } }
+    ).storage.oneOf;
     expect(storageOptions.map((o) => o.properties['storage_type']?.const)).toEqual(['local', 's3']);
-    expect(Object.entries(storageOptions[1]!.properties).filter(([, p]) => p.airbyte_secret).map(([name]) => name)).toEqual(['access_key_id', 'secret_access_key']);
+    expect(
+      Object.entries(storageOptions[1]!.properties)
+        .filter(([, p]) => p.airbyte_secret)
+        .map(([name]) => name),
+    ).toEqual(['access_key_id', 'secret_access_key']);
     const missing = await launcher.check(def, {}, { role: 'destination' });
-    expect(missing.ok && missing.value).toMatchObject({ status: 'FAILED', message: expect.stringContaining('config.destination_path is required') });
+    expect(missing.ok && missing.value).toMatchObject({
+      status: 'FAILED',
+      message: expect.stringContaining('config.destination_path is required'),
+    });
     expect((await launcher.check(def, { destination_path: out }, { role: 'destination' })).ok).toBe(true);
     const relativePath = await launcher.check(def, { destination_path: 'out' }, { role: 'destination' });
     expect(relativePath.ok && relativePath.value).toMatchObject({ status: 'FAILED', message: expect.stringContaining('absolute') });

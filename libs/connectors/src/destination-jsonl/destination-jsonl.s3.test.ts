@@ -7,7 +7,17 @@ import type { Readable } from 'node:stream';
 import { ProcessLauncher } from '@tributary/launcher';
 import { createS3Client, type S3Client as Client } from '@tributary/storage/s3';
 import { startTestMinio, type TestMinio } from '@tributary/testing';
-import { configuredCatalog, makeTempDir, ofType, readSource, spawnBuiltin, stateAcks, writeDestination, writeInputFiles, type TestStream } from '@tributary/testing/connectors';
+import {
+  configuredCatalog,
+  makeTempDir,
+  ofType,
+  readSource,
+  spawnBuiltin,
+  stateAcks,
+  writeDestination,
+  writeInputFiles,
+  type TestStream,
+} from '@tributary/testing/connectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBuiltinConnector } from '../index.js';
 
@@ -59,7 +69,8 @@ describe('destination-jsonl (S3 mode, real MinIO)', () => {
     const lines: unknown[] = [];
     for (const key of await keys(bucket, folder)) {
       const text = await readAll(await client.getObject(bucket, key));
-      for (const line of text.split('\n').filter((l) => l !== '')) lines.push((JSON.parse(line) as { _airbyte_data: unknown })._airbyte_data);
+      for (const line of text.split('\n').filter((l) => l !== ''))
+        lines.push((JSON.parse(line) as { _airbyte_data: unknown })._airbyte_data);
     }
     return lines;
   }
@@ -78,11 +89,15 @@ describe('destination-jsonl (S3 mode, real MinIO)', () => {
       const sent = ofType(source.messages, 'RECORD').filter((m) => m.record.stream === stream);
       expect(await dataIn(bucket, `exports/tributary/${stream}/`)).toEqual(sent.map((m) => m.record.data));
     }
-    expect((await keys(bucket)).every((key) => /^exports\/tributary\/(users|products)\/\d{13}-[0-9a-f]{12}-\d{6}\.jsonl$/.test(key))).toBe(true);
+    expect((await keys(bucket)).every((key) => /^exports\/tributary\/(users|products)\/\d{13}-[0-9a-f]{12}-\d{6}\.jsonl$/.test(key))).toBe(
+      true,
+    );
     expect(ofType(run.messages, 'STATE').map((m) => m.state.stream?.stream_state)).toEqual(
       ofType(source.messages, 'STATE').map((m) => m.state.stream?.stream_state),
     );
-    expect(ofType(run.messages, 'LOG').at(-1)?.log.message).toMatch(new RegExp(`wrote 2400 record\\(s\\) to s3://${bucket}/exports/tributary`));
+    expect(ofType(run.messages, 'LOG').at(-1)?.log.message).toMatch(
+      new RegExp(`wrote 2400 record\\(s\\) to s3://${bucket}/exports/tributary`),
+    );
   });
 
   it('acknowledges a state only after the records before it are uploaded', async () => {
@@ -114,13 +129,18 @@ describe('destination-jsonl (S3 mode, real MinIO)', () => {
     const config = s3Config({ path_prefix: '' });
     const bucket = bucketOf(config);
     const streams: TestStream[] = [{ name: 'users', destinationSyncMode: 'overwrite' }, { name: 'events' }];
-    expect((await write(config, streams, [record('users', { id: 'a' }), record('users', { id: 'b' }), record('events', { n: 1 })])).code).toBe(0);
+    expect(
+      (await write(config, streams, [record('users', { id: 'a' }), record('users', { id: 'b' }), record('events', { n: 1 })])).code,
+    ).toBe(0);
     expect((await write(config, streams, [record('users', { id: 'c' }), record('events', { n: 2 })])).code).toBe(0);
     expect(await dataIn(bucket, 'users/')).toEqual([{ id: 'c' }]);
     expect(await dataIn(bucket, 'events/')).toEqual([{ n: 1 }, { n: 2 }]);
 
     const status = (stream: string, value: string) =>
-      JSON.stringify({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: 1, stream_status: { stream_descriptor: { name: stream }, status: value } } });
+      JSON.stringify({
+        type: 'TRACE',
+        trace: { type: 'STREAM_STATUS', emitted_at: 1, stream_status: { stream_descriptor: { name: stream }, status: value } },
+      });
     const partial = await write(config, streams, [status('users', 'STARTED'), record('users', { id: 'partial' }), streamState('users', 1)]);
     expect(partial.code).toBe(0);
     expect(await dataIn(bucket, 'users/')).toEqual([{ id: 'c' }]);
@@ -142,9 +162,14 @@ describe('destination-jsonl (S3 mode, real MinIO)', () => {
 
     const wrongSecret = await check(s3Config({ secret_access_key: 'not-the-secret' }));
     expect(wrongSecret.status).toBe('FAILED');
-    expect(wrongSecret.message).toMatch(/^cannot write to s3:\/\/jsonl-[0-9a-f]{8}\/exports\/tributary at http:\/\/127\.0\.0\.1:\d+: secret_access_key is not the secret of access_key_id \(SignatureDoesNotMatch/);
+    expect(wrongSecret.message).toMatch(
+      /^cannot write to s3:\/\/jsonl-[0-9a-f]{8}\/exports\/tributary at http:\/\/127\.0\.0\.1:\d+: secret_access_key is not the secret of access_key_id \(SignatureDoesNotMatch/,
+    );
     const unknownKey = await check(s3Config({ access_key_id: 'nobody' }));
-    expect(unknownKey).toMatchObject({ status: 'FAILED', message: expect.stringContaining('the server does not know access_key_id (InvalidAccessKeyId') });
+    expect(unknownKey).toMatchObject({
+      status: 'FAILED',
+      message: expect.stringContaining('the server does not know access_key_id (InvalidAccessKeyId'),
+    });
     expect(await check({ storage: { storage_type: 's3', endpoint: minio.endpoint } })).toMatchObject({
       status: 'FAILED',
       message: expect.stringContaining('config.storage.bucket is required'),

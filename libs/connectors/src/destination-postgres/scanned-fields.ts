@@ -14,8 +14,10 @@ import { writeField } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
 import type { CopyBuffer } from './copy-buffer.js';
 import { isValidDay, numericWords } from './copy-values.js';
+import { JsonbOrder } from './jsonb-order.js';
 
 const JSONB_VERSION = 1;
+const jsonbOrder = new JsonbOrder();
 /** up to this many digits an integer is exact in a double */
 const SAFE_DIGITS = 15;
 
@@ -94,13 +96,17 @@ export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: Recor
       break;
     case 'jsonb':
       // jsonb reads the text itself; JSON.stringify would only have dropped spaces. Escapes and
-      // numbers it would have rewritten take the ordinary way.
+      // numbers it would have rewritten take the ordinary way. Big objects go in jsonb's key order.
       if (
         (valueKind === ValueKind.Object || valueKind === ValueKind.Array) &&
         (flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) === 0 &&
         utf8(scan, n)
       ) {
-        out.bytesField(buf, start, end, JSONB_VERSION);
+        if ((flags & ValueFlag.Unsorted) === 0) out.bytesField(buf, start, end, JSONB_VERSION);
+        else {
+          const sorted = jsonbOrder.sorted(buf, start, end);
+          out.bytesField(sorted, 0, sorted.length, JSONB_VERSION);
+        }
         return true;
       }
       break;
