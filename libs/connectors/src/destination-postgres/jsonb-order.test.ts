@@ -30,22 +30,37 @@ const json = fc.letrec((tie) => ({
 })).value;
 
 describe('JsonbOrder', () => {
-  it("rewrites any value, spaced or compact, with each object's keys in jsonb's order and the same values", () => {
+  it("rewrites any compact value with each object's keys in jsonb's order and the same values", () => {
     const order = new JsonbOrder();
     fc.assert(
-      fc.property(json, fc.constantFrom(undefined, 1, '\t'), (value, indent) => {
-        const text = Buffer.from(` ${JSON.stringify(value, null, indent)} `);
-        const sorted = order.sorted(text, 0, text.length).toString('utf8');
+      fc.property(json, fc.integer({ min: 0, max: 3 }), (value, offset) => {
+        const text = Buffer.from(`${'x'.repeat(offset)}${JSON.stringify(value)}x`);
+        const sorted = order.sorted(text, offset, text.length - 1)?.toString('utf8');
         expect(sorted).toBe(sortedModel(value));
-        expect(JSON.parse(sorted)).toEqual(JSON.parse(text.toString()));
+        expect(JSON.parse(sorted!)).toEqual(JSON.parse(text.toString('utf8', offset, text.length - 1)));
       }),
       { numRuns: 2000 },
     );
   });
 
+  it('leaves a value with whitespace between its tokens as it is, or sorts it right', () => {
+    const order = new JsonbOrder();
+    fc.assert(
+      fc.property(json, fc.constantFrom(1, '\t', ' \n'), (value, indent) => {
+        const text = Buffer.from(JSON.stringify(value, null, indent));
+        const sorted = order.sorted(text, 0, text.length)?.toString('utf8');
+        // whitespace inside a number's span is kept; anything else makes it give up
+        if (sorted !== undefined) expect(JSON.parse(sorted)).toEqual(JSON.parse(text.toString()));
+      }),
+      { numRuns: 1000 },
+    );
+    const spaced = Buffer.from('{ "b": 1, "a": 2 }');
+    expect(order.sorted(spaced, 0, spaced.length)).toBeUndefined();
+  });
+
   it('keeps a key written twice in its order, so the last one still wins', () => {
     const text = Buffer.from('{"k9":9,"dup":1,"k1":1,"k2":2,"dup":2,"k3":3,"k4":4,"k5":5,"a":0}');
-    expect(new JsonbOrder().sorted(text, 0, text.length).toString()).toBe(
+    expect(new JsonbOrder().sorted(text, 0, text.length)?.toString()).toBe(
       '{"a":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k9":9,"dup":1,"dup":2}',
     );
   });

@@ -1,6 +1,6 @@
 /**
- * A JSON value rewritten with each object's members in jsonb's key order (shorter keys
- * first, then bytewise) and without whitespace. jsonb keeps objects sorted: keys handed to
+ * A compact JSON value rewritten with each object's members in jsonb's key order (shorter
+ * keys first, then bytewise). jsonb keeps objects sorted: keys handed to
  * Postgres in that order are found sorted at once, any other order is sorted on every load
  * (measured on a Shopify-like customers stream: a quarter to a third of the server's CPU
  * for its jsonb columns). The value must be JSON that RecordScan accepted. Keys are compared
@@ -17,9 +17,8 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
-const isSpace = (b: number | undefined): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-/** what ends a number or a literal */
-const isDelimiter = (b: number | undefined): boolean => b === COMMA || b === CLOSE_BRACE || b === CLOSE_BRACKET || isSpace(b);
+/** what ends a number or a literal in compact JSON */
+const isDelimiter = (b: number | undefined): boolean => b === COMMA || b === CLOSE_BRACE || b === CLOSE_BRACKET;
 
 /** Sort key of a member: key length first, then its first 4 bytes (ties compare the whole key). */
 function sortKeyOf(buf: Buffer, start: number, end: number): number {
@@ -30,99 +29,102 @@ function sortKeyOf(buf: Buffer, start: number, end: number): number {
 }
 
 /**
- * Writes each object as it comes, its values (and their objects) already rewritten, then
- * moves its members into order if they were not: every byte is read once.
+ * Copies the value, then walks it once: each object whose members are out of order has
+ * them moved into order in place, after its values' own objects (a member keeps its length,
+ * so the spans noted around it stay right).
  */
 export class JsonbOrder {
   private out = Buffer.alloc(64 * 1024);
   /** where an object's members are copied to while they are put in order */
   private scratch = Buffer.alloc(64 * 1024);
-  private at = 0;
-  private buf: Buffer = this.out;
   private end = 0;
-  /** members of the objects being written, innermost last */
+  /** members of the objects being walked, innermost last */
   private sortKey = new Float64Array(256);
-  /** the key's span in the input (quotes excluded), for ties */
+  /** the key's span (quotes excluded), for ties */
   private keyStart = new Int32Array(256);
   private keyEnd = new Int32Array(256);
-  /** the member's span in the output: key, colon, value */
-  private memberStart = new Int32Array(256);
+  /** the member's span: key, colon, value */
   private memberEnd = new Int32Array(256);
   private order = new Int32Array(256);
   private top = 0;
+  /** whitespace was met outside strings: the value is not compact */
+  private spaced = false;
 
-  /** The value at `buf[start, end)` with sorted keys: a view of a buffer that the next call reuses. */
-  sorted(buf: Buffer, start: number, end: number): Buffer {
-    // without whitespace the value only gets shorter
-    if (this.out.length < end - start) {
-      this.out = Buffer.alloc(2 * (end - start));
-      this.scratch = Buffer.alloc(2 * (end - start));
+  /**
+   * The value at `buf[start, end)` with sorted keys, as a view of a buffer that the next call
+   * reuses; undefined when the value has whitespace between its tokens (it is then sent as
+   * it is, and Postgres sorts it).
+   */
+  sorted(buf: Buffer, start: number, end: number): Buffer | undefined {
+    const length = end - start;
+    if (this.out.length < length) {
+      this.out = Buffer.alloc(2 * length);
+      this.scratch = Buffer.alloc(2 * length);
     }
-    this.buf = buf;
-    this.end = end;
-    this.at = 0;
+    buf.copy(this.out, 0, start, end);
+    this.end = length;
     this.top = 0;
-    this.value(this.space(start));
-    return this.out.subarray(0, this.at);
+    this.spaced = false;
+    const after = this.value(0);
+    return this.spaced || after !== length ? undefined : this.out.subarray(0, length);
   }
 
-  /** Writes the value at `i`; the index after it. */
+  /** Walks the value at `i` (in `out`); the index after it. */
   private value(i: number): number {
-    const b = this.buf[i];
+    const b = this.out[i];
     if (b === OPEN_BRACE) return this.object(i);
     if (b === OPEN_BRACKET) return this.array(i);
-    const next = b === QUOTE ? this.stringEnd(i) : this.tokenEnd(i);
-    this.copy(i, next);
-    return next;
+    if (b === QUOTE) return this.stringEnd(i);
+    return this.tokenEnd(i);
   }
 
   private object(i: number): number {
-    const buf = this.buf;
+    const out = this.out;
     const base = this.top;
-    const open = this.at;
-    this.put(OPEN_BRACE);
     let inOrder = true;
-    i = this.space(i + 1);
-    if (buf[i] !== CLOSE_BRACE) {
+    i++;
+    if (out[i] !== CLOSE_BRACE) {
       for (;;) {
+        if (out[i] !== QUOTE) return this.notCompact();
         if (this.top === this.sortKey.length) this.grow();
         const m = this.top++;
         const keyEnd = this.stringEnd(i);
-        const key = sortKeyOf(buf, i + 1, keyEnd - 1);
-        this.sortKey[m] = key;
+        this.sortKey[m] = sortKeyOf(out, i + 1, keyEnd - 1);
         this.keyStart[m] = i + 1;
         this.keyEnd[m] = keyEnd - 1;
-        this.memberStart[m] = this.at;
-        this.copy(i, keyEnd);
-        this.put(COLON);
-        i = this.space(this.value(this.space(this.space(keyEnd) + 1)));
-        this.memberEnd[m] = this.at;
+        if (out[keyEnd] !== COLON) return this.notCompact();
+        i = this.value(keyEnd + 1);
+        if (this.spaced) return this.end;
+        this.memberEnd[m] = i;
         if (inOrder && m > base && this.before(m, m - 1)) inOrder = false;
-        if (buf[i] !== COMMA) break;
-        this.put(COMMA);
-        i = this.space(i + 1);
+        if (out[i] !== COMMA) break;
+        i++;
       }
     }
-    this.put(CLOSE_BRACE);
-    if (!inOrder) this.reorder(base, open + 1);
+    if (out[i] !== CLOSE_BRACE) return this.notCompact();
+    if (!inOrder) this.reorder(base);
     this.top = base;
     return i + 1;
   }
 
   private array(i: number): number {
-    const buf = this.buf;
-    this.put(OPEN_BRACKET);
-    i = this.space(i + 1);
-    if (buf[i] !== CLOSE_BRACKET) {
+    const out = this.out;
+    i++;
+    if (out[i] !== CLOSE_BRACKET) {
       for (;;) {
-        i = this.space(this.value(i));
-        if (buf[i] !== COMMA) break;
-        this.put(COMMA);
-        i = this.space(i + 1);
+        i = this.value(i);
+        if (this.spaced) return this.end;
+        if (out[i] !== COMMA) break;
+        i++;
       }
     }
-    this.put(CLOSE_BRACKET);
-    return i + 1;
+    return out[i] === CLOSE_BRACKET ? i + 1 : this.notCompact();
+  }
+
+  /** Whitespace (the only thing compact JSON lacks): the walk ends, the value is left as it is. */
+  private notCompact(): number {
+    this.spaced = true;
+    return this.end;
   }
 
   /** Member `a` goes before member `b` in jsonb's order. */
@@ -130,18 +132,19 @@ export class JsonbOrder {
     const ka = this.sortKey[a]!;
     const kb = this.sortKey[b]!;
     if (ka !== kb) return ka < kb;
-    return keyAfter(this.buf, this.keyStart[b]!, this.keyEnd[b]!, this.keyStart[a]!, this.keyEnd[a]!);
+    return keyAfter(this.out, this.keyStart[b]!, this.keyEnd[b]!, this.keyStart[a]!, this.keyEnd[a]!);
   }
 
   /**
-   * Rewrites the members from `base` on, written from `from`, in key order. A stable sort:
-   * a key written twice keeps its order, so Postgres still keeps the last one.
+   * Rewrites the members from `base` on in key order, in place. A stable sort: a key written
+   * twice keeps its order, so Postgres still keeps the last one.
    */
-  private reorder(base: number, from: number): void {
-    const { order, memberStart, memberEnd, out, scratch } = this;
+  private reorder(base: number): void {
+    const { order, keyStart, memberEnd, out, scratch } = this;
     const count = this.top - base;
-    const last = memberEnd[this.top - 1]!;
-    out.copy(scratch, 0, from, last);
+    // a member starts at its key's opening quote
+    const from = keyStart[base]! - 1;
+    out.copy(scratch, 0, from, memberEnd[this.top - 1]!);
     for (let k = 0; k < count; k++) {
       const m = base + k;
       let j = k - 1;
@@ -155,7 +158,7 @@ export class JsonbOrder {
     for (let k = 0; k < count; k++) {
       if (k > 0) out[at++] = COMMA;
       const m = order[k]!;
-      const start = memberStart[m]! - from;
+      const start = keyStart[m]! - 1 - from;
       const end = memberEnd[m]! - from;
       if (end - start > 32) at += scratch.copy(out, at, start, end);
       else for (let b = start; b < end; b++) out[at++] = scratch[b]!;
@@ -164,35 +167,17 @@ export class JsonbOrder {
 
   /** The index after the string whose opening quote is at `i`. */
   private stringEnd(i: number): number {
-    const buf = this.buf;
+    const out = this.out;
     for (i++; ; i++) {
-      const b = buf[i];
+      const b = out[i];
       if (b === QUOTE) return i + 1;
       if (b === BACKSLASH) i++;
     }
   }
 
   private tokenEnd(i: number): number {
-    while (i < this.end && !isDelimiter(this.buf[i])) i++;
+    while (i < this.end && !isDelimiter(this.out[i])) i++;
     return i;
-  }
-
-  private space(i: number): number {
-    while (i < this.end && isSpace(this.buf[i])) i++;
-    return i;
-  }
-
-  private put(byte: number): void {
-    this.out[this.at++] = byte;
-  }
-
-  private copy(start: number, end: number): void {
-    if (end - start > 32) {
-      this.at += this.buf.copy(this.out, this.at, start, end);
-      return;
-    }
-    const { buf, out } = this;
-    for (let k = start; k < end; k++) out[this.at++] = buf[k]!;
   }
 
   private grow(): void {
@@ -205,7 +190,6 @@ export class JsonbOrder {
     this.sortKey = grown(this.sortKey, (n) => new Float64Array(n));
     this.keyStart = grown(this.keyStart, (n) => new Int32Array(n));
     this.keyEnd = grown(this.keyEnd, (n) => new Int32Array(n));
-    this.memberStart = grown(this.memberStart, (n) => new Int32Array(n));
     this.memberEnd = grown(this.memberEnd, (n) => new Int32Array(n));
     this.order = grown(this.order, (n) => new Int32Array(n));
   }

@@ -102,11 +102,9 @@ export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: Recor
         (flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) === 0 &&
         utf8(scan, n)
       ) {
-        if ((flags & ValueFlag.Unsorted) === 0) out.bytesField(buf, start, end, JSONB_VERSION);
-        else {
-          const sorted = jsonbOrder.sorted(buf, start, end);
-          out.bytesField(sorted, 0, sorted.length, JSONB_VERSION);
-        }
+        const sorted = (flags & ValueFlag.Unsorted) === 0 ? undefined : jsonbOrder.sorted(buf, start, end);
+        if (sorted) out.bytesField(sorted, 0, sorted.length, JSONB_VERSION);
+        else out.bytesField(buf, start, end, JSONB_VERSION);
         return true;
       }
       break;
