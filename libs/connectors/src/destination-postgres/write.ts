@@ -10,6 +10,7 @@ import {
   decodeLine,
   type AirbyteRecordMessage,
   type AirbyteStateMessage,
+  type ChunkHandler,
   type MessageWriter,
   type WriteContext,
 } from '@tributary/protocol';
@@ -104,17 +105,18 @@ class SyncWriter {
     }
   }
 
-  async consume(input: AsyncIterable<Buffer | string>): Promise<void> {
+  /** `readInput` hands over stdin chunk by chunk, each valid only during the call (WriteContext.readInput) */
+  async consume(readInput: (onChunk: ChunkHandler) => Promise<void>): Promise<void> {
     const lines = new ChunkLines();
     const reader = new LineReader(lines.add, {
       onOversizedLine: (bytes) => this.badInput.report(`line of ${bytes} bytes is over the size limit`),
     });
-    for await (const chunk of input) {
-      reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    await readInput(async (chunk: Buffer) => {
+      reader.push(chunk);
       await this.handleLines(lines);
       // states are committed once per input chunk: a state per record costs one commit per chunk, not per record
       if (this.pendingStates.length > 0) await this.startFlush(true);
-    }
+    });
     reader.end();
     await this.handleLines(lines);
     await this.finish();
@@ -310,7 +312,7 @@ export async function writeToPostgres(ctx: WriteContext<Record<string, unknown>>
       for (const loader of loaders.values()) await loader.prepare();
     });
     const writer = new SyncWriter(session, loaders, ctx.out);
-    await writer.consume(ctx.input as AsyncIterable<Buffer | string>);
+    await writer.consume(ctx.readInput);
   } finally {
     await session.close();
   }
