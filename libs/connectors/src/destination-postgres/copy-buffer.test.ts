@@ -8,16 +8,20 @@ const operation = fc.oneof(
   fc.record({ op: fc.constant('rewound' as const), length: fc.integer({ min: 0, max: 1_500_000 }) }),
   fc.record({ op: fc.constant('takeUpTo' as const), fraction: fc.double({ min: 0, max: 1.2, noNaN: true }) }),
   fc.record({ op: fc.constant('take' as const) }),
+  fc.record({ op: fc.constant('sent' as const) }),
 );
 
 describe('CopyBuffer', () => {
-  it('hands out exactly the bytes appended, in order, however they are taken', () => {
+  it('hands out exactly the bytes appended, in order, however they are taken and their memory reused', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 30 }), (operations) => {
+        CopyBuffer.dropSpareChunks();
         const buffer = new CopyBuffer();
         let model = Buffer.alloc(0);
         const sent: Buffer[] = [];
         const expected: Buffer[] = [];
+        // chunks handed out and not yet done with: 'sent' checks them, then recycles them
+        let outstanding: Buffer[] = [];
         for (const o of operations) {
           if (o.op === 'write') {
             buffer.bytesField(Buffer.alloc(o.length, o.byte));
@@ -31,22 +35,39 @@ describe('CopyBuffer', () => {
             buffer.rewind();
           } else if (o.op === 'takeUpTo') {
             const bytes = Math.floor(model.length * o.fraction);
-            sent.push(...buffer.takeUpTo(bytes));
+            outstanding.push(...buffer.takeUpTo(bytes));
             expected.push(model.subarray(0, bytes));
             model = model.subarray(bytes);
-          } else {
-            sent.push(...buffer.take());
+          } else if (o.op === 'take') {
+            outstanding.push(...buffer.take());
             expected.push(model);
             model = Buffer.alloc(0);
+          } else {
+            // what a COPY sent is copied out (the server has it), then its memory is reused
+            sent.push(Buffer.from(Buffer.concat(outstanding)));
+            buffer.recycle(outstanding);
+            outstanding = [];
           }
           expect(buffer.bytes).toBe(model.length);
         }
-        sent.push(...buffer.take());
+        sent.push(...outstanding, ...buffer.take());
         expected.push(model);
         expect(Buffer.concat(sent).equals(Buffer.concat(expected))).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
+  });
+
+  it('reuses the memory of sent chunks, but not while it still holds part of a chunk', () => {
+    CopyBuffer.dropSpareChunks();
+    const buffer = new CopyBuffer();
+    buffer.bytesField(Buffer.alloc(600_000, 1));
+    const sent = buffer.takeUpTo(100_000); // the rest of that chunk stays in the buffer
+    buffer.recycle(sent);
+    buffer.bytesField(Buffer.alloc(600_000, 2)); // needs a new chunk: it must not be the one still held
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(600_000);
+    expect(Buffer.concat(buffer.take()).equals(Buffer.concat([Buffer.alloc(500_004, 1), length, Buffer.alloc(600_000, 2)]))).toBe(true);
   });
 
   it('keeps what it handed out intact while it goes on writing after a partial take', () => {

@@ -349,6 +349,8 @@ export class StreamLoader {
       rows += await this.session.copyIn(run.meta ? this.copyStatement : this.plainCopyStatement, chunks);
       rest = after;
     }
+    // the server has all of it: the memory can take new rows
+    this.buffer.recycle(batch.chunks);
     if (this.plan.mode === 'append_dedup') {
       const merge = {
         stage: this.stageName,
