@@ -96,8 +96,8 @@ export class RowEncoder {
   private lastExtractedAt: number | bigint = 0;
   private readonly columns: readonly FieldColumn[];
   private readonly fieldCount: number;
-  /** rows without changes leave `_airbyte_meta` out (RowEncoderOptions.metaDefault) */
-  readonly metaDefault: boolean;
+  /** rows without changes leave `_airbyte_meta` out (RowEncoderOptions.metaDefault; until keepMetaInEveryRow) */
+  metaDefault: boolean;
   private readonly keyColumn: boolean[];
   /** fields named like Object.prototype members (`constructor`, ...): an absent one must not read the inherited value */
   private readonly inheritedName: boolean[];
@@ -111,7 +111,7 @@ export class RowEncoder {
   private readonly scannable: boolean;
   private readonly entryOf: Int32Array;
   /** the fields after the extraction time in a row without changes: empty meta (unless defaulted), generation, no raw record */
-  private readonly plainTail: Buffer;
+  private plainTail: Buffer;
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
@@ -128,11 +128,21 @@ export class RowEncoder {
     this.scannable = options.rawData === 'when_nulled' && this.keyPathsWithoutColumn.length === 0;
     this.lookup = new FieldLookup(this.columns.map((c) => c.field));
     this.entryOf = new Int32Array(this.columns.length);
+    this.plainTail = this.tail();
+  }
+
+  private tail(): Buffer {
     const tail = new CopyBuffer();
     if (!this.metaDefault) tail.text(this.emptyMeta, JSONB_VERSION);
-    tail.int64(options.generationId);
+    tail.int64(this.options.generationId);
     tail.null();
-    this.plainTail = Buffer.concat(tail.take());
+    return Buffer.concat(tail.take());
+  }
+
+  /** From now on every row has its `_airbyte_meta`, with changes or not. */
+  keepMetaInEveryRow(): void {
+    this.metaDefault = false;
+    this.plainTail = this.tail();
   }
 
   /**

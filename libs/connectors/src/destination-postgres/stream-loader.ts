@@ -51,6 +51,11 @@ import type { StreamPlan } from './stream-plan.js';
 const MAX_UNCOVERED_BYTES = 4 * 1024 * 1024;
 /** How long a sync waits to set a table's _airbyte_meta default before it sends every row's meta instead. */
 const META_DEFAULT_LOCK_TIMEOUT_MS = 250;
+/**
+ * Buffered runs (one COPY each) past which rows with and without changes alternate too
+ * often to be worth it: the stream's rows then all carry their meta, in one run.
+ */
+const MAX_RUNS = 32;
 
 /** Consecutive buffered rows that all have their `_airbyte_meta`, or all leave it to the default: one COPY each. */
 interface Run {
@@ -280,6 +285,10 @@ export class StreamLoader {
     const last = this.runs.at(-1);
     if (last?.meta === meta) last.bytes += bytes;
     else this.runs.push({ meta, bytes });
+    if (this.runs.length === MAX_RUNS && this.encoder!.metaDefault) {
+      this.encoder!.keepMetaInEveryRow();
+      this.log('INFO', `${qualifiedName(this.plan.final)}: many rows with changes, so every row now carries its own _airbyte_meta`);
+    }
     return bytes;
   }
 

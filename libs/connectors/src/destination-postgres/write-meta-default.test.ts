@@ -92,6 +92,16 @@ describe('destination-postgres _airbyte_meta default', () => {
     });
   }
 
+  it('sends every meta once rows with and without changes alternate often, with the same result', async () => {
+    // every other row has a typecast change: one COPY per row would be slow
+    const lines = Array.from({ length: 300 }, (_, id) => recordLine('alternating', { id, n: id % 2 === 1 ? 'not a number' : id }));
+    const logs = await sync('alternating', { syncId: 7 }, lines);
+    expect(logs.filter((m) => m.includes('many rows with changes'))).toHaveLength(1);
+    expect(await metas('alternating')).toEqual(
+      Array.from({ length: 300 }, (_, id) => [id, { changes: id % 2 === 1 ? [TYPECAST] : [], sync_id: 7 }]),
+    );
+  });
+
   it('leaves the default alone and sends every meta when another sync holds the table', async () => {
     await sync('shared', { syncId: 1 }, [recordLine('shared', { id: -1, n: 1 })]);
     const other = new pg.Client({ connectionString: t.db.url });
