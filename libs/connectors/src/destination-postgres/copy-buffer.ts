@@ -235,7 +235,8 @@ export class CopyBuffer {
    * ended): their memory is reused, but for the part of a chunk this buffer still holds.
    */
   recycle(sent: readonly Buffer[]): void {
-    const held = new Set<ArrayBufferLike>([this.current.buffer, this.rowBuffer.buffer, ...this.chunks.map((c) => c.buffer)]);
+    // (rowBuffer needs no keeping: a row is fixed up before encode returns, never across a COPY)
+    const held = new Set<ArrayBufferLike>([this.current.buffer, ...this.chunks.map((c) => c.buffer)]);
     for (const chunk of sent) {
       const memory = chunk.buffer;
       if (memory.byteLength !== CHUNK_BYTES || held.has(memory) || spareChunks.length >= MAX_SPARE_CHUNKS) continue;

@@ -97,7 +97,7 @@ export class RowEncoder {
   private readonly columns: readonly FieldColumn[];
   private readonly fieldCount: number;
   /** rows without changes leave `_airbyte_meta` out (RowEncoderOptions.metaDefault; until keepMetaInEveryRow) */
-  metaDefault: boolean;
+  private defaultsMeta: boolean;
   private readonly keyColumn: boolean[];
   /** fields named like Object.prototype members (`constructor`, ...): an absent one must not read the inherited value */
   private readonly inheritedName: boolean[];
@@ -116,7 +116,7 @@ export class RowEncoder {
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
     this.fieldCount = RowEncoder.columnNames(options.columns, options.withSequence === true).length;
-    this.metaDefault = options.metaDefault === true;
+    this.defaultsMeta = options.metaDefault === true;
     const keys = options.primaryKey ?? [];
     const topLevelKeys = new Set(keys.filter((p) => p.length === 1).map((p) => p[0]));
     this.keyColumn = this.columns.map((c) => topLevelKeys.has(c.field));
@@ -133,15 +133,20 @@ export class RowEncoder {
 
   private tail(): Buffer {
     const tail = new CopyBuffer();
-    if (!this.metaDefault) tail.text(this.emptyMeta, JSONB_VERSION);
+    if (!this.defaultsMeta) tail.text(this.emptyMeta, JSONB_VERSION);
     tail.int64(this.options.generationId);
     tail.null();
     return Buffer.concat(tail.take());
   }
 
+  /** Rows without changes leave `_airbyte_meta` to the column's default. */
+  get metaDefault(): boolean {
+    return this.defaultsMeta;
+  }
+
   /** From now on every row has its `_airbyte_meta`, with changes or not. */
   keepMetaInEveryRow(): void {
-    this.metaDefault = false;
+    this.defaultsMeta = false;
     this.plainTail = this.tail();
   }
 
@@ -214,7 +219,7 @@ export class RowEncoder {
     out.int64(this.extractedAt(record.emitted_at));
     const sourceChanges = record.meta?.changes;
     const unchanged = changes === undefined && (sourceChanges === undefined || sourceChanges.length === 0);
-    const withMeta = !unchanged || !this.metaDefault;
+    const withMeta = !unchanged || !this.defaultsMeta;
     if (!withMeta) out.setRowFields(this.fieldCount - 1);
     else
       out.text(unchanged ? this.emptyMeta : metaJson([...(sourceChanges ?? []), ...(changes ?? [])], this.options.syncId), JSONB_VERSION);
@@ -243,7 +248,7 @@ export class RowEncoder {
     const entryOf = this.entryOf;
     this.lookup.match(scan, entryOf);
     out.mark();
-    out.row(this.metaDefault ? this.fieldCount - 1 : this.fieldCount);
+    out.row(this.defaultsMeta ? this.fieldCount - 1 : this.fieldCount);
     for (let i = 0; i < this.columns.length; i++) {
       const n = entryOf[i]!;
       if (n < 0 || scan.valueKind[n] === ValueKind.Null) {

@@ -11,6 +11,7 @@ import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from './copy-buffer.js';
 import { toConnectorError, type Endpoint } from './errors.js';
 
 const LOCK_NOT_AVAILABLE = '55P03';
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 function shouldTryNext(mode: string, err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
@@ -93,22 +94,24 @@ export class PostgresSession {
 
   /**
    * Runs `sql` in the open transaction, in a savepoint, waiting at most `lockTimeoutMs` for
-   * its locks; false, with nothing done, when others hold them that long.
+   * its locks. When others hold them that long, or this role lacks the privilege, nothing is
+   * done and the reason comes back; undefined when it ran.
    */
-  async queryUnlessLocked(sql: string, lockTimeoutMs: number): Promise<boolean> {
-    await this.query('SAVEPOINT tributary_unless_locked');
+  async queryIfAllowed(sql: string, lockTimeoutMs: number): Promise<'locked' | 'not permitted' | undefined> {
+    await this.query('SAVEPOINT tributary_if_allowed');
     try {
       await this.client.query(`SET LOCAL lock_timeout = ${Math.round(lockTimeoutMs)}`);
       await this.client.query(sql);
     } catch (err) {
-      if ((err as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw toConnectorError(err, this.endpoint);
-      await this.query('ROLLBACK TO SAVEPOINT tributary_unless_locked');
-      return false;
+      const code = (err as { code?: unknown }).code;
+      if (code !== LOCK_NOT_AVAILABLE && code !== INSUFFICIENT_PRIVILEGE) throw toConnectorError(err, this.endpoint);
+      await this.query('ROLLBACK TO SAVEPOINT tributary_if_allowed');
+      return code === LOCK_NOT_AVAILABLE ? 'locked' : 'not permitted';
     }
     // the savepoint ends, the transaction's own lock timeout comes back
-    await this.query('RELEASE SAVEPOINT tributary_unless_locked');
+    await this.query('RELEASE SAVEPOINT tributary_if_allowed');
     await this.query('SET LOCAL lock_timeout TO DEFAULT');
-    return true;
+    return undefined;
   }
 
   /** Opens a transaction unless one is open. */

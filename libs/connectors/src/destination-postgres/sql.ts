@@ -90,8 +90,10 @@ export function copySql(table: TableRef | string, columns: readonly string[]): s
 /** The advisory lock space of meta defaults ('tMDF'); the table's oid, shifted into int4, is the key. */
 const META_DEFAULT_LOCK_SPACE = 0x744d4446;
 
-export const LOCK_META_DEFAULT_SQL = `SELECT pg_try_advisory_lock(${META_DEFAULT_LOCK_SPACE}, ($1::regclass::oid::bigint - 2147483648)::int) AS locked`;
-export const UNLOCK_META_DEFAULT_SQL = `SELECT pg_advisory_unlock(${META_DEFAULT_LOCK_SPACE}, ($1::regclass::oid::bigint - 2147483648)::int)`;
+const META_DEFAULT_LOCK_KEY = `${META_DEFAULT_LOCK_SPACE}, ($1::regclass::oid::bigint - 2147483648)::int`;
+
+export const LOCK_META_DEFAULT_SQL = `SELECT pg_try_advisory_lock(${META_DEFAULT_LOCK_KEY}) AS locked`;
+export const UNLOCK_META_DEFAULT_SQL = `SELECT pg_advisory_unlock(${META_DEFAULT_LOCK_KEY})`;
 
 export function setMetaDefaultSql(table: TableRef | string, emptyMeta: string): string {
   return `ALTER TABLE ${tableSql(table)} ALTER COLUMN "_airbyte_meta" SET DEFAULT ${quoteLiteral(emptyMeta)}::jsonb`;

@@ -175,18 +175,20 @@ export class StreamLoader {
 
   /**
    * Sets `table`'s _airbyte_meta default to this sync's empty meta, so rows without changes
-   * leave the column out (see sql.ts). False when another writer owns the default, or
-   * readers hold the table past the lock timeout: every row then carries its meta.
+   * leave the column out (see sql.ts). False when another writer owns the default, readers
+   * hold the table past the lock timeout, or this role may not alter it: every row then
+   * carries its meta.
    */
   private async claimMetaDefault(table: TableRef | string, emptyMeta: string): Promise<boolean> {
     const name = tableSql(table);
     const { locked } = (await this.session.query<{ locked: boolean }>(LOCK_META_DEFAULT_SQL, [name])).rows[0]!;
-    if (locked && (await this.session.queryUnlessLocked(setMetaDefaultSql(table, emptyMeta), META_DEFAULT_LOCK_TIMEOUT_MS))) return true;
+    const refused = locked
+      ? await this.session.queryIfAllowed(setMetaDefaultSql(table, emptyMeta), META_DEFAULT_LOCK_TIMEOUT_MS)
+      : undefined;
+    if (locked && refused === undefined) return true;
     if (locked) await this.session.query(UNLOCK_META_DEFAULT_SQL, [name]);
-    this.log(
-      'INFO',
-      `${name}: ${locked ? 'the table was busy' : 'another sync writes it'}, so every row carries its own _airbyte_meta (slower to load)`,
-    );
+    const why = !locked ? 'another sync writes it' : refused === 'locked' ? 'the table was busy' : 'this role may not alter it';
+    this.log('INFO', `${name}: ${why}, so every row carries its own _airbyte_meta (slower to load)`);
     return false;
   }
 

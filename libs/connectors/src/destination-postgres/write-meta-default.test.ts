@@ -4,10 +4,12 @@
  * would have had. When another writer owns the default, or readers hold the table, each row
  * carries its meta itself.
  */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { useDestinationDatabase } from '@tributary/testing/connectors';
+import { adminQuery } from '@tributary/testing';
 import {
+  useDestinationDatabase,
   catalogOf,
   configuredStream,
   ofType,
@@ -27,9 +29,9 @@ const properties = { id: { type: 'integer' }, n: { type: 'integer' }, at: { type
 const modes: StreamOptions[] = [{ mode: 'append' }, { mode: 'overwrite' }, { mode: 'append_dedup', primaryKey: [['id']], cursor: ['at'] }];
 const TYPECAST = { field: 'n', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' };
 
-async function sync(stream: string, options: StreamOptions, lines: string[]) {
+async function sync(stream: string, options: StreamOptions, lines: string[], config = t.config) {
   const { code, messages } = await runToEnd(
-    await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream(stream, properties, options)) }),
+    await startConnector(entry, 'write', { config, catalog: catalogOf(configuredStream(stream, properties, options)) }),
     lines,
   );
   expect(code, JSON.stringify(ofType(messages, 'TRACE'))).toBe(0);
@@ -115,6 +117,22 @@ describe('destination-postgres _airbyte_meta default', () => {
       expect(rows).toEqual(Array.from({ length: 30 }, (_, id) => [id, expectedMeta(id, 2)]));
     } finally {
       await other.end();
+    }
+  });
+
+  it('loads as a role that may write the table but not alter it: every meta is sent', async () => {
+    await sync('not_owned', { syncId: 1 }, [recordLine('not_owned', { id: -1, n: 1 })]);
+    const role = `loader_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD 'loader'`, t.db.adminUrl);
+    try {
+      await t.client.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${role}; GRANT SELECT, INSERT ON not_owned TO ${role}`);
+      const logs = await sync('not_owned', { syncId: 2 }, mixedLines('not_owned', 30), { ...t.config, username: role, password: 'loader' });
+      expect(logs.some((m) => m.includes('this role may not alter it'))).toBe(true);
+      expect(await metaDefault('not_owned')).toBe(`'{"changes": [], "sync_id": 1}'::jsonb`);
+      expect((await metas('not_owned')).slice(1)).toEqual(Array.from({ length: 30 }, (_, id) => [id, expectedMeta(id, 2)]));
+    } finally {
+      await t.client.query(`DROP OWNED BY ${role}`);
+      await adminQuery(`DROP ROLE IF EXISTS ${role}`, t.db.adminUrl);
     }
   });
 
