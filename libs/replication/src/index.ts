@@ -26,3 +26,4 @@ export {
   type StreamName,
 } from './stream-naming.js';
 export { DEFAULT_MAX_QUEUED_BYTES } from './source-pump.js';
+export { DEFAULT_MAX_BURST_BYTES } from './queue-budget.js';

@@ -63,7 +63,12 @@ describe('replicate: destination gate', () => {
       { destinationGate: held.gate, onProgress: held.onProgress, options: { progressIntervalMs: 20 } },
     );
     await held.emitted;
-    const breaking: FailureReason = { origin: 'source', type: 'config_error', message: 'breaking schema change: users: cursor field gone', timestamp: Date.now() };
+    const breaking: FailureReason = {
+      origin: 'source',
+      type: 'config_error',
+      message: 'breaking schema change: users: cursor field gone',
+      timestamp: Date.now(),
+    };
     held.settle(breaking);
     const { result, commits } = await run;
     expect(result.status).toBe('failed');
@@ -87,7 +92,7 @@ describe('replicate: destination gate', () => {
           latest = p;
           held.onProgress(p);
         },
-        options: { progressIntervalMs: 20, maxQueuedBytes: 256 * 1024 },
+        options: { progressIntervalMs: 20, maxQueuedBytes: 256 * 1024, maxBurstBytes: 512 * 1024 },
       },
     );
     await held.emitted;

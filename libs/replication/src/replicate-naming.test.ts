@@ -4,6 +4,8 @@ import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } fr
 import { Workspace, catalogOf, runEngineChild, expectSourceHeldBack } from '@tributary/testing/replication';
 import type { DestinationNaming } from './types.js';
 
+const BURST_BYTES = 8 * 1024 * 1024;
+
 // The connection's namespace definition and prefix: the source keeps its names, the
 // destination (a real fixture process, strict about its catalog) sees only the mapped ones.
 
@@ -234,11 +236,13 @@ describe('replicate: destination naming under backpressure', () => {
       destination: { slowMs: 2, strictCatalog: true, summaryFile: ws.path('summary.json') },
       streams: [{ name: 'users', namespace: 'shop' }],
       destinationNaming: rawPrefixed,
+      // borrowing beyond the own 4 MiB on a smaller scale than the default 32 MiB, so the 60 MB back up
+      options: { maxBurstBytes: BURST_BYTES },
     };
     const report = await runEngineChild(spec);
     expect(report.status).toBe('succeeded');
     expect(report.totals.recordsCommitted).toBe(6000);
     expect(JSON.parse(readFileSync(ws.path('summary.json'), 'utf8'))).toMatchObject({ records: 6000, statuses: { p_users: 'COMPLETE' } });
-    expectSourceHeldBack(report, ws.path('source-stats.json'), 256 * 1024);
+    expectSourceHeldBack(report, ws.path('source-stats.json'), 256 * 1024, BURST_BYTES);
   });
 });

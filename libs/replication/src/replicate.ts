@@ -242,6 +242,7 @@ class Replication {
       stats: this.stats,
       maxLineBytes: this.maxLineBytes,
       ...(this.input.options?.maxQueuedBytes !== undefined ? { maxQueuedBytes: this.input.options.maxQueuedBytes } : {}),
+      ...(this.input.options?.maxBurstBytes !== undefined ? { maxBurstBytes: this.input.options.maxBurstBytes } : {}),
       slowLine: (line) => this.sourceLine(line),
       onLineTooLong: (bytes) => {
         this.fail({

@@ -7,6 +7,7 @@ import { DestinationNames } from './destination-names.js';
 import { SelectedFields } from './field-selection.js';
 import { RecordPeeker } from './record-peek.js';
 import { RecordRewriter } from './record-rewrite.js';
+import { QueueBudget } from './queue-budget.js';
 import { FORWARD, SKIP, SourcePump, type SlowLineAnswer } from './source-pump.js';
 import { ReplicationStats } from './stats.js';
 import { StreamCatalog } from './stream-catalog.js';
@@ -107,6 +108,8 @@ interface ReaderMode {
   slotBytes: number;
   maxQueuedBytes: number;
   random: () => number;
+  /** to borrow from beyond maxQueuedBytes (none by default, so the own queue's limit is what is tested) */
+  budget?: QueueBudget;
 }
 
 /** The streams, and their destination names and selected fields when records are renamed or trimmed on the way. */
@@ -145,6 +148,7 @@ async function pump(
     p = new SourcePump({
       destination,
       ...(reader ? { slotBytes: reader.slotBytes, maxQueuedBytes: reader.maxQueuedBytes } : {}),
+      queueBudget: reader?.budget ?? new QueueBudget(0),
       ...(stageBytes ? { stageBytes } : {}),
       peeker,
       ...(names || selected
@@ -223,9 +227,13 @@ describe('SourcePump', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('forwards exactly the same through its reader, in its own buffers (seed %i)', (seed) =>
     checkForwarding(seed, true),
   );
+
+  it.each([1, 2, 3, 4])('forwards exactly the same through a ring that borrows slots and gives them back (seed %i)', (seed) =>
+    checkForwarding(seed, true, new QueueBudget(6 * [256, 1024, 4096][seed % 3]!)),
+  );
 });
 
-async function checkForwarding(seed: number, viaReader: boolean): Promise<void> {
+async function checkForwarding(seed: number, viaReader: boolean, budget?: QueueBudget): Promise<void> {
   {
     const random = rng(seed);
     const lines = makeLines(random, 400);
@@ -234,11 +242,14 @@ async function checkForwarding(seed: number, viaReader: boolean): Promise<void> 
 
     // small slots, so that lines are cut, moved to the next slot and too long for one
     const slotBytes = [256, 1024, 4096][seed % 3]!;
+    const lent = budget?.available;
     const { out, stats, skipped, pauses } = await pump(
       chunks,
-      viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random } : undefined,
+      viaReader ? { slotBytes, maxQueuedBytes: 4 * slotBytes, random, ...(budget ? { budget } : {}) } : undefined,
     );
     if (viaReader) expect(pauses).toBeGreaterThan(0);
+    // every borrowed slot came back
+    if (budget) expect(budget.available).toBe(lent);
 
     const expected = lines
       .filter((l) => l.forwarded)
@@ -494,3 +505,138 @@ async function checkTrimming(seed: number, viaReader: boolean): Promise<void> {
   expect(totals.find((t) => t.name === 'orders')!.recordsEmitted).toBe(lines.filter((l) => l.stream === 'orders').length);
   expect(skipped).toEqual(lines.filter((l) => !l.forwarded && l.text !== '').map((l) => l.text));
 }
+
+// --- bursts: a queue that borrows beyond its own size ------------------------------------
+
+/** Records of 100 bytes each (LF included). */
+const hundredByteRecords = (count: number): Buffer =>
+  Buffer.from(
+    Array.from({ length: count }, (_, i) => {
+      const head = JSON.stringify({ type: 'RECORD', record: { stream: 'users', data: { i, pad: '' }, emitted_at: 1 } });
+      return head.replace('"pad":""', `"pad":"${'x'.repeat(99 - head.length)}"`) + '\n';
+    }).join(''),
+  );
+
+/**
+ * A destination that takes nothing until let go (a destination busy with what it has), and
+ * a pump in front of it. `feed` gives the pump `bytes` of records as the source would, and
+ * answers how many it took before the pump paused the source.
+ */
+function stalledPump(viaReader: boolean, budget: QueueBudget) {
+  const held: (() => void)[] = [];
+  let stalled = true;
+  const received: Buffer[] = [];
+  const destination = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _enc, cb) {
+      const done = () => {
+        received.push(Buffer.from(chunk));
+        cb();
+      };
+      if (stalled) held.push(done);
+      else setImmediate(done);
+    },
+  });
+  const source = viaReader ? new ReaderSocket() : new PassThrough();
+  let ended!: () => void;
+  const end = new Promise<void>((resolve) => (ended = resolve));
+  const p = new SourcePump({
+    destination,
+    slotBytes: 1024,
+    maxQueuedBytes: 4096,
+    maxBurstBytes: 32 * 1024,
+    queueBudget: budget,
+    peeker: new RecordPeeker(catalog),
+    stats: new ReplicationStats(catalog),
+    maxLineBytes: 1_000_000,
+    slowLine: () => SKIP,
+    onStopped: () => {},
+    onLineTooLong: () => {},
+    onEnd: () => destination.end(ended),
+    onError: (err) => {
+      throw err;
+    },
+  });
+  p.start(source as unknown as Readable, viaReader);
+  const paused = () => (source instanceof PassThrough ? source.isPaused() : source.paused);
+  let target = viaReader ? p.reader.buffer() : Buffer.alloc(0);
+  return {
+    received,
+    /** the bytes taken before the source was paused (all of them if it never was) */
+    feed(bytes: Buffer): number {
+      for (let at = 0; at < bytes.length;) {
+        if (paused()) return at;
+        const n = Math.min(bytes.length - at, 500, viaReader ? target.length : 500);
+        if (source instanceof PassThrough) source.write(bytes.subarray(at, at + n));
+        else {
+          bytes.copy(target, 0, at, at + n);
+          if (!p.reader.onRead(n)) source.pause();
+          target = p.reader.buffer();
+        }
+        at += n;
+      }
+      return bytes.length;
+    },
+    /** lets the destination take everything, then ends the source; resolves once all is through */
+    async drain(rest: Buffer): Promise<void> {
+      stalled = false;
+      for (const done of held.splice(0)) done();
+      for (let at = 0; at < rest.length;) {
+        if (paused()) await once(source, source instanceof PassThrough ? 'resume' : 'resumed');
+        at += this.feed(rest.subarray(at));
+        await new Promise((r) => setImmediate(r));
+      }
+      if (source instanceof PassThrough) source.end();
+      else source.emit('end');
+      await end;
+    },
+  };
+}
+
+describe('SourcePump bursts', () => {
+  it.each([true, false])('takes a burst beyond its own queue at once when the budget lends (reader: %s)', async (viaReader) => {
+    const burst = hundredByteRecords(200); // 20 KB, five times the own queue
+    const budget = new QueueBudget(24 * 1024);
+    const run = stalledPump(viaReader, budget);
+    expect(run.feed(burst)).toBe(burst.length);
+    expect(budget.available).toBeLessThan(24 * 1024);
+    await run.drain(Buffer.alloc(0));
+    expect(Buffer.concat(run.received).equals(burst)).toBe(true);
+    expect(budget.available).toBe(24 * 1024);
+  });
+
+  it.each([true, false])('pauses the source at its own queue when the budget has nothing to lend (reader: %s)', async (viaReader) => {
+    const burst = hundredByteRecords(200);
+    const budget = new QueueBudget(0);
+    const run = stalledPump(viaReader, budget);
+    const taken = run.feed(burst);
+    expect(taken).toBeLessThan(burst.length);
+    // its own 4 KiB and about a slot or a read more, never the whole burst
+    expect(taken).toBeLessThanOrEqual(4096 + 2 * 1024);
+    await run.drain(burst.subarray(taken));
+    expect(Buffer.concat(run.received).equals(burst)).toBe(true);
+    expect(budget.available).toBe(0);
+  });
+
+  it.each([true, false])('borrows no more than maxBurstBytes, nor what another queue holds (reader: %s)', async (viaReader) => {
+    const burst = hundredByteRecords(600); // 60 KB
+    const budget = new QueueBudget(40 * 1024);
+    const first = stalledPump(viaReader, budget);
+    const firstTook = first.feed(burst);
+    // own 4 KiB + at most 28 KiB borrowed (maxBurstBytes 32 KiB), give or take a slot and a read
+    expect(firstTook).toBeGreaterThan(24 * 1024);
+    expect(firstTook).toBeLessThanOrEqual(32 * 1024 + 2 * 1024);
+    const lentToFirst = 40 * 1024 - budget.available;
+    expect(lentToFirst).toBeGreaterThan(0);
+    const second = stalledPump(viaReader, budget);
+    const secondTook = second.feed(burst);
+    // what the first left: its own queue plus the rest of the budget
+    expect(secondTook).toBeLessThanOrEqual(4096 + (40 * 1024 - lentToFirst) + 2 * 1024);
+    expect(budget.available).toBeLessThanOrEqual(1024);
+    await first.drain(burst.subarray(firstTook));
+    await second.drain(burst.subarray(secondTook));
+    expect(Buffer.concat(first.received).equals(burst)).toBe(true);
+    expect(Buffer.concat(second.received).equals(burst)).toBe(true);
+    expect(budget.available).toBe(40 * 1024);
+  });
+});

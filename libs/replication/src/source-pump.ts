@@ -10,10 +10,14 @@
  *
  * Backpressure: once maxQueuedBytes wait for the destination's stdin, the source's stdout
  * is paused until the queue is down to a quarter, so the source blocks on its own pipe and
- * memory stays bounded at maxQueuedBytes plus one chunk (plus one partial line).
+ * memory stays bounded at maxQueuedBytes plus one chunk (plus one partial line). Beyond its
+ * own maxQueuedBytes the queue may borrow from a budget the worker's syncs share (see
+ * QueueBudget: a source's bursts), up to maxBurstBytes; what it borrowed goes back when the
+ * queue has drained and when the pump ends.
  *
  * Reader mode (`reader`, when the launcher supports it): the source's stdout is read straight
- * into a ring of slots (maxQueuedBytes in all) instead of a new Buffer per 64 KiB read, which
+ * into a ring of slots (a new slot only when the next one is still busy: maxQueuedBytes in
+ * all, plus borrowed ones) instead of a new Buffer per 64 KiB read, which
  * spares the GC most of its work (every read buffer used to be external memory to collect).
  * Reads append to the current slot; runs of lines are written to the destination as views
  * of it; a line cut by the end of the data stays where it is and the next read completes it
@@ -36,6 +40,7 @@ import { NOT_SURE, type RecordPeeker } from './record-peek.js';
 import type { RecordRewriter } from './record-rewrite.js';
 import type { ReplicationStats } from './stats.js';
 import type { BackpressureStats } from './types.js';
+import { DEFAULT_MAX_BURST_BYTES, workerQueueBudget, type QueueBudget } from './queue-budget.js';
 
 export const FORWARD = 0;
 export const SKIP = 1;
@@ -66,6 +71,10 @@ export interface SourcePumpOptions {
   maxLineBytes: number;
   /** pause the source once this much waits for the destination's stdin; default 4 MiB */
   maxQueuedBytes?: number;
+  /** where the queue borrows beyond maxQueuedBytes; default the worker's (workerQueueBudget) */
+  queueBudget?: QueueBudget;
+  /** the most the queue grows to with what it borrowed; default 32 MiB */
+  maxBurstBytes?: number;
   /** reader mode's slot size (tests); default 256 KiB */
   slotBytes?: number;
   /** renaming's staging block size (tests); default 128 KiB */
@@ -95,11 +104,15 @@ export class SourcePump {
   private pausedAt = 0;
   readonly backpressure: BackpressureStats = { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0 };
 
-  // reader mode: the ring (slots allocated when first needed)
+  // reader mode: the ring (a slot is added when the next one is still busy)
   private viaReader = false;
-  private readonly slots: (Buffer | undefined)[];
+  private readonly slots: Buffer[] = [];
   /** for each slot, `queued` right after its last write: it is free once that much is written */
-  private readonly slotWrittenAt: Float64Array;
+  private readonly slotWrittenAt: number[] = [];
+  /** slots the queue has of its own (maxQueuedBytes), and at most (maxBurstBytes) */
+  private readonly ownSlots: number;
+  private readonly maxSlots: number;
+  private borrowedSlots = 0;
   private readonly slotBytes: number;
   private readonly minRead: number;
   private cur = 0;
@@ -127,6 +140,10 @@ export class SourcePump {
   private readonly bucketBytes: Float64Array;
   private readonly maxLineBytes: number;
   private readonly maxQueuedBytes: number;
+  private readonly budget: QueueBudget;
+  private readonly maxBurstBytes: number;
+  /** 'data' mode: bytes borrowed from the budget; the source is paused past maxQueuedBytes plus these */
+  private borrowedBytes = 0;
 
   constructor(private readonly options: SourcePumpOptions) {
     this.source = options.source;
@@ -141,8 +158,10 @@ export class SourcePump {
     this.source = options.source;
     this.slotBytes = Math.max(options.slotBytes ?? DEFAULT_SLOT_BYTES, 16);
     this.minRead = this.slotBytes >>> 2;
-    this.slots = new Array<Buffer | undefined>(Math.max(3, Math.ceil(this.maxQueuedBytes / this.slotBytes))).fill(undefined);
-    this.slotWrittenAt = new Float64Array(this.slots.length);
+    this.budget = options.queueBudget ?? workerQueueBudget;
+    this.maxBurstBytes = Math.max(options.maxBurstBytes ?? DEFAULT_MAX_BURST_BYTES, this.maxQueuedBytes);
+    this.ownSlots = Math.max(3, Math.ceil(this.maxQueuedBytes / this.slotBytes));
+    this.maxSlots = Math.max(this.ownSlots, Math.ceil(this.maxBurstBytes / this.slotBytes));
   }
 
   /**
@@ -150,7 +169,7 @@ export class SourcePump {
    * in which case start() must be told too.
    */
   readonly reader: StdoutReader = {
-    buffer: () => (this.target ??= this.slots[0] = Buffer.allocUnsafeSlow(this.slotBytes)),
+    buffer: () => (this.target ??= this.firstSlot()),
     onRead: (bytes) => this.onRead(bytes),
   };
 
@@ -173,6 +192,7 @@ export class SourcePump {
     // reader mode: later reads (the next one at most goes to the current target, which
     // nothing written refers to) land in a scratch buffer, again and again
     if (this.target) this.target = Buffer.allocUnsafeSlow(Math.min(this.slotBytes, 64 * 1024));
+    this.giveBackBorrowed();
     this.source?.resume();
   }
 
@@ -196,7 +216,7 @@ export class SourcePump {
     if (queued > this.backpressure.maxQueuedBytes) this.backpressure.maxQueuedBytes = queued;
     // queue more than the stream's own highWaterMark (16 KiB): with three processes on
     // few cores, moving several chunks per wake-up means fewer context switches
-    if (queued > this.maxQueuedBytes && !this.pausedAt) {
+    if (queued > this.maxQueuedBytes + this.borrowedBytes && !this.pausedAt && !this.borrowFor(queued)) {
       this.pausedAt = Date.now();
       this.backpressure.sourcePauses++;
       this.source!.pause();
@@ -232,7 +252,7 @@ export class SourcePump {
     this.target = this.slots[this.cur]!.subarray(this.fill);
     const queued = this.dest.writableLength;
     if (queued > this.backpressure.maxQueuedBytes) this.backpressure.maxQueuedBytes = queued;
-    if (this.slotFree((this.cur + 1) % this.slots.length)) return true;
+    if (this.nextSlotReady()) return true;
     if (!this.pausedAt) {
       this.pausedAt = Date.now();
       this.backpressure.sourcePauses++;
@@ -241,24 +261,75 @@ export class SourcePump {
     return false;
   }
 
+  private firstSlot(): Buffer {
+    this.slots.push(Buffer.allocUnsafeSlow(this.slotBytes));
+    this.slotWrittenAt.push(0);
+    return this.slots[0]!;
+  }
+
   /** Moves on to the next slot, taking the cut line (if any) to its start. */
   private nextSlot(): void {
-    const n = (this.cur + 1) % this.slots.length;
     // never the case (the source is paused while the next slot is busy), but a fresh slot
     // is always a safe answer
-    if (!this.slotFree(n)) this.slots[n] = undefined;
-    const next = (this.slots[n] ??= Buffer.allocUnsafeSlow(this.slotBytes));
+    if (!this.nextSlotReady()) this.addSlot(false);
+    const n = (this.cur + 1) % this.slots.length;
+    const next = this.slots[n]!;
     this.slotWrittenAt[n] = 0;
     const cut = this.fill - this.keep;
     if (cut > 0) this.slots[this.cur]!.copy(next, 0, this.keep, this.fill);
     this.cur = n;
     this.keep = 0;
     this.fill = cut;
+    // the queue has drained: a borrowed slot goes back (one per slot filled, so a steady flow keeps what it needs)
+    if (this.borrowedSlots > 0 && this.dest.writableLength === 0) this.removeSlot((this.cur + 1) % this.slots.length);
+  }
+
+  /** The slot after the current one is free, or one was added there. */
+  private nextSlotReady(): boolean {
+    const n = (this.cur + 1) % this.slots.length;
+    return (n !== this.cur && this.slotFree(n)) || this.addSlot(true);
+  }
+
+  /** A new slot after the current one: one of the queue's own, or borrowed (false when neither is allowed). */
+  private addSlot(withinLimits: boolean): boolean {
+    if (withinLimits && this.slots.length >= this.ownSlots) {
+      if (this.stopped || this.ended || this.slots.length >= this.maxSlots || !this.budget.take(this.slotBytes)) return false;
+      this.borrowedSlots++;
+    }
+    this.slots.splice(this.cur + 1, 0, Buffer.allocUnsafeSlow(this.slotBytes));
+    this.slotWrittenAt.splice(this.cur + 1, 0, 0);
+    return true;
+  }
+
+  /** Drops free slot i (not the current one) and gives a borrowed slot's bytes back. */
+  private removeSlot(i: number): void {
+    if (i === this.cur || this.slots.length <= this.ownSlots || !this.slotFree(i)) return;
+    this.slots.splice(i, 1);
+    this.slotWrittenAt.splice(i, 1);
+    if (i < this.cur) this.cur--;
+    this.borrowedSlots--;
+    this.budget.give(this.slotBytes);
+  }
+
+  /** 'data' mode: borrows until `queued` fits (false when the budget or maxBurstBytes says no). */
+  private borrowFor(queued: number): boolean {
+    while (this.maxQueuedBytes + this.borrowedBytes < queued) {
+      if (this.maxQueuedBytes + this.borrowedBytes + this.slotBytes > this.maxBurstBytes || !this.budget.take(this.slotBytes)) return false;
+      this.borrowedBytes += this.slotBytes;
+    }
+    return true;
+  }
+
+  /** What this queue borrowed goes back to the budget (at the end; reader mode's slots stop counting). */
+  private giveBackBorrowed(): void {
+    this.budget.give(this.borrowedBytes + this.borrowedSlots * this.slotBytes);
+    this.borrowedBytes = 0;
+    this.borrowedSlots = 0;
   }
 
   /** Nothing written from slot i is still waiting in the destination's stdin queue. */
   private slotFree(i: number): boolean {
-    return this.slots[i] === undefined || this.queued - this.dest.writableLength >= this.slotWrittenAt[i]!;
+    return this.queued - this.dest.writableLength >= this.slotWrittenAt[i]!;
   }
 
   /**
@@ -266,8 +337,13 @@ export class SourcePump {
    * quarter, not empty ('drain'), so the source is not left blocked while the rest drains.
    */
   private readonly onWritten = (): void => {
+    if (!this.viaReader && this.borrowedBytes > 0 && this.dest.writableLength <= this.maxQueuedBytes / 4) {
+      // drained: what 'data' mode borrowed goes back
+      this.budget.give(this.borrowedBytes);
+      this.borrowedBytes = 0;
+    }
     if (!this.pausedAt) return;
-    if (this.viaReader ? !this.slotFree((this.cur + 1) % this.slots.length) : this.dest.writableLength > this.maxQueuedBytes / 4) return;
+    if (this.viaReader ? !this.nextSlotReady() : this.dest.writableLength > this.maxQueuedBytes / 4) return;
     this.backpressure.pausedMs += Date.now() - this.pausedAt;
     this.pausedAt = 0;
     if (!this.stopped) this.source?.resume();
@@ -530,6 +606,7 @@ export class SourcePump {
         else if (action !== SKIP && action !== STOP) this.write(action, NEWLINE);
       }
     }
+    this.giveBackBorrowed();
     if (this.stopped) return;
     this.options.onEnd();
   }

@@ -22,6 +22,11 @@ export interface ReplicationOptions {
    * 4 MiB: enough to ride out a destination's scheduling hiccups without blocking the source
    */
   maxQueuedBytes?: number;
+  /**
+   * the most the queue grows to when it borrows beyond maxQueuedBytes from the budget the
+   * worker's syncs share, to take a source's burst at once (see QueueBudget); default 32 MiB
+   */
+  maxBurstBytes?: number;
   /** SIGTERM → SIGKILL grace when killing a connector; default 5 s (cancel must finish within 10 s) */
   killGraceMs?: number;
   /** how often onProgress is called while running; default 1 s */

@@ -34,6 +34,7 @@ const result = await replicate({
   catalog: catalogOf(...spec.streams),
   ...(spec.destinationNaming ? { destinationNaming: spec.destinationNaming } : {}),
   ...(spec.fieldSelection ? { fieldSelection: spec.fieldSelection } : {}),
+  ...(spec.options ? { options: spec.options } : {}),
 });
 clearInterval(sampler);
 rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
