@@ -183,26 +183,25 @@ export function numericAt(out: CopyBuffer, buf: Buffer, start: number, end: numb
   return true;
 }
 
-/** The number of `count` ASCII digits at `at`, or -1. */
-function digitsAt(buf: Buffer, at: number, count: number): number {
-  let value = 0;
-  for (let k = at; k < at + count; k++) {
-    const digit = buf[k]! - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+/** The two ASCII digits at `at` as a number, or -1. */
+function twoDigitsAt(buf: Buffer, at: number): number {
+  const tens = buf[at]! - 48;
+  const ones = buf[at + 1]! - 48;
+  // (x >>> 0) > 9 also catches a byte below '0'
+  return tens >>> 0 > 9 || ones >>> 0 > 9 ? -1 : tens * 10 + ones;
 }
 
+/** microseconds in one unit of the fraction's last digit, by its digit count */
+const FRACTION_SCALE = [0, 100_000, 10_000, 1000, 100, 10, 1];
 const DAYS_1970_TO_2000 = 10_957;
 
-/** Days from 1970-01-01 to a proleptic Gregorian date (years 1..9999). */
+/** Days from 1970-01-01 to a proleptic Gregorian date (years 1..9999: every quotient is of a non-negative number). */
 function civilDays(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
+  const era = (y / 400) | 0;
   const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const dayOfYear = (((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) | 0) + day - 1;
+  const dayOfEra = yearOfEra * 365 + ((yearOfEra / 4) | 0) - ((yearOfEra / 100) | 0) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
 
@@ -217,30 +216,34 @@ export function timestampAt(buf: Buffer, start: number, end: number, withZone: b
     return undefined;
   const separator = buf[start + 10];
   if (separator !== 0x54 && separator !== 0x20) return undefined;
-  const year = digitsAt(buf, start, 4);
-  const month = digitsAt(buf, start + 5, 2);
-  const day = digitsAt(buf, start + 8, 2);
-  const hour = digitsAt(buf, start + 11, 2);
-  const minute = digitsAt(buf, start + 14, 2);
-  const second = digitsAt(buf, start + 17, 2);
+  const century = twoDigitsAt(buf, start);
+  const yearOfCentury = twoDigitsAt(buf, start + 2);
+  if (century < 0 || yearOfCentury < 0) return undefined;
+  const year = century * 100 + yearOfCentury;
+  const month = twoDigitsAt(buf, start + 5);
+  const day = twoDigitsAt(buf, start + 8);
+  const hour = twoDigitsAt(buf, start + 11);
+  const minute = twoDigitsAt(buf, start + 14);
+  const second = twoDigitsAt(buf, start + 17);
   if (!isValidDay(year, month, day) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
   let at = start + 19;
   let micros = 0;
   if (buf[at] === 0x2e) {
     const fractionStart = ++at;
-    while (at < end && buf[at]! >= 0x30 && buf[at]! <= 0x39) at++;
+    let fraction = 0;
+    for (let digit = buf[at]! - 48; at < end && digit >>> 0 <= 9; digit = buf[++at]! - 48) fraction = fraction * 10 + digit;
     const digits = at - fractionStart;
     // more than 6 digits are rounded as Postgres does: left to the text path
     if (digits === 0 || digits > 6) return undefined;
-    micros = digitsAt(buf, fractionStart, digits) * 10 ** (6 - digits);
+    micros = fraction * FRACTION_SCALE[digits]!;
   }
   let offset = 0;
   if (at < end) {
     const zone = buf[at];
     if (zone === 0x5a && at + 1 === end) offset = 0;
     else if ((zone === 0x2b || zone === 0x2d) && at + 6 === end && buf[at + 3] === 0x3a) {
-      const hours = digitsAt(buf, at + 1, 2);
-      const minutes = digitsAt(buf, at + 4, 2);
+      const hours = twoDigitsAt(buf, at + 1);
+      const minutes = twoDigitsAt(buf, at + 4);
       if (hours < 0 || hours > 15 || minutes < 0 || minutes > 59) return undefined;
       offset = (zone === 0x2d ? -1 : 1) * (hours * 3600 + minutes * 60);
     } else return undefined;
