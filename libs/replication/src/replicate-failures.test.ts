@@ -335,7 +335,7 @@ describe('replicate: backpressure', () => {
       },
       destination: { slowMs: 2 },
       streams: [{ name: 'users' }],
-      // borrowing beyond the own 4 MiB on a smaller scale than the default 32 MiB, so the 60 MB back up
+      // borrowing beyond the own 4 MiB on a smaller scale than the default 20 MiB, so the 60 MB back up
       options: { maxBurstBytes: BURST_BYTES },
     };
     const report = await runEngineChild(spec);

@@ -117,7 +117,7 @@ describe('replicate: field selection', () => {
       streams: [{ name: 'users', namespace: 'shop' }],
       destinationNaming: rawPrefixed,
       fieldSelection: [{ stream: { name: 'users', namespace: 'shop' }, fields: ['pad'] }],
-      // borrowing beyond the own 4 MiB on a smaller scale than the default 32 MiB, so the 60 MB back up
+      // borrowing beyond the own 4 MiB on a smaller scale than the default 20 MiB, so the 60 MB back up
       options: { maxBurstBytes: BURST_BYTES },
     };
     const report = await runEngineChild(spec);

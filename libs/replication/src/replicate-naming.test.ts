@@ -236,7 +236,7 @@ describe('replicate: destination naming under backpressure', () => {
       destination: { slowMs: 2, strictCatalog: true, summaryFile: ws.path('summary.json') },
       streams: [{ name: 'users', namespace: 'shop' }],
       destinationNaming: rawPrefixed,
-      // borrowing beyond the own 4 MiB on a smaller scale than the default 32 MiB, so the 60 MB back up
+      // borrowing beyond the own 4 MiB on a smaller scale than the default 20 MiB, so the 60 MB back up
       options: { maxBurstBytes: BURST_BYTES },
     };
     const report = await runEngineChild(spec);

@@ -73,7 +73,7 @@ export interface SourcePumpOptions {
   maxQueuedBytes?: number;
   /** where the queue borrows beyond maxQueuedBytes; default the worker's (workerQueueBudget) */
   queueBudget?: QueueBudget;
-  /** the most the queue grows to with what it borrowed; default 32 MiB */
+  /** the most the queue grows to with what it borrowed; default DEFAULT_MAX_BURST_BYTES (20 MiB) */
   maxBurstBytes?: number;
   /** reader mode's slot size (tests); default 256 KiB */
   slotBytes?: number;

@@ -24,7 +24,7 @@ export interface ReplicationOptions {
   maxQueuedBytes?: number;
   /**
    * the most the queue grows to when it borrows beyond maxQueuedBytes from the budget the
-   * worker's syncs share, to take a source's burst at once (see QueueBudget); default 32 MiB
+   * worker's syncs share, to take a source's burst at once (see QueueBudget); default 20 MiB
    */
   maxBurstBytes?: number;
   /** SIGTERM → SIGKILL grace when killing a connector; default 5 s (cancel must finish within 10 s) */
