@@ -97,17 +97,17 @@ export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: Recor
     case 'jsonb':
       // jsonb reads the text itself; JSON.stringify would only have dropped spaces. Escapes and
       // numbers it would have rewritten take the ordinary way. Big objects go in jsonb's key order.
-      if (
-        (valueKind === ValueKind.Object || valueKind === ValueKind.Array) &&
-        (flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) === 0 &&
-        utf8(scan, n)
-      ) {
+      if ((flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) !== 0 || !utf8(scan, n)) break;
+      if (valueKind === ValueKind.Object || valueKind === ValueKind.Array) {
         const sorted = (flags & ValueFlag.Unsorted) === 0 ? undefined : jsonbOrder.sorted(buf, start, end);
         if (sorted) out.bytesField(sorted, 0, sorted.length, JSONB_VERSION);
         else out.bytesField(buf, start, end, JSONB_VERSION);
         return true;
       }
-      break;
+      // a scalar: its token (a string's span leaves out its quotes)
+      if (valueKind === ValueKind.String) out.bytesField(buf, start - 1, end + 1, JSONB_VERSION);
+      else out.bytesField(buf, start, end, JSONB_VERSION);
+      return true;
     case 'timestamptz':
     case 'timestamp':
       if (valueKind === ValueKind.String && (flags & (ValueFlag.Escaped | ValueFlag.NonAscii)) === 0) {
