@@ -64,6 +64,29 @@ describe('JsonbOrder', () => {
       '{"a":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k9":9,"dup":1,"dup":2}',
     );
   });
+
+  it('sorts objects of as many members as the last one but other keys or another order', () => {
+    // the order the last object of 9 members took is tried first: it must be checked, not trusted
+    const order = new JsonbOrder();
+    const sorted = (text: string) => order.sorted(Buffer.from(text), 0, Buffer.byteLength(text))?.toString();
+    const inOrder = '{"a":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k9":9,"dup":1,"dup":2}';
+    expect(sorted('{"k9":9,"dup":1,"k1":1,"k2":2,"dup":2,"k3":3,"k4":4,"k5":5,"a":0}')).toBe(inOrder);
+    // the same keys again, the same order, then the two "dup" swapped: the last written still last
+    expect(sorted('{"k9":9,"dup":1,"k1":1,"k2":2,"dup":2,"k3":3,"k4":4,"k5":5,"a":0}')).toBe(inOrder);
+    expect(sorted('{"k9":9,"dup":2,"k1":1,"k2":2,"dup":1,"k3":3,"k4":4,"k5":5,"a":0}')).toBe(
+      '{"a":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k9":9,"dup":2,"dup":1}',
+    );
+    // keys that tie on length and first bytes, in the other order
+    expect(sorted('{"address2":2,"address1":1,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7}')).toBe(
+      '{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"address1":1,"address2":2}',
+    );
+    expect(sorted('{"address1":1,"address2":2,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7}')).toBe(
+      '{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"address1":1,"address2":2}',
+    );
+    expect(sorted('{"k7":7,"address2":2,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"address1":1}')).toBe(
+      '{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"address1":1,"address2":2}',
+    );
+  });
 });
 
 describe('RecordScan Unsorted flag', () => {

@@ -17,6 +17,9 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
+/** objects of fewer members than this have their last order kept (JsonbOrder.knownOrder) */
+const KNOWN_ORDERS = 64;
+
 /** what ends a number or a literal in compact JSON */
 const isDelimiter = (b: number | undefined): boolean => b === COMMA || b === CLOSE_BRACE || b === CLOSE_BRACKET;
 
@@ -48,6 +51,12 @@ export class JsonbOrder {
   private top = 0;
   /** whitespace was met outside strings: the value is not compact */
   private spaced = false;
+  /**
+   * By member count, the order (relative to its first member) the last object of that many
+   * members was sorted into: a stream's objects mostly repeat the same keys in the same order,
+   * so it is tried first and only checked (count - 1 comparisons instead of a sort).
+   */
+  private readonly knownOrder: (Int32Array | undefined)[] = [];
 
   /**
    * The value at `buf[start, end)` with sorted keys, as a view of a buffer that the next call
@@ -142,15 +151,7 @@ export class JsonbOrder {
     const from = keyStart[base]! - 1;
     const copy = this.end - from;
     out.copyWithin(this.end, from, memberEnd[this.top - 1]!);
-    for (let k = 0; k < count; k++) {
-      const m = base + k;
-      let j = k - 1;
-      while (j >= 0 && this.before(m, order[j]!)) {
-        order[j + 1] = order[j]!;
-        j--;
-      }
-      order[j + 1] = m;
-    }
+    if (!this.knownOrderFits(base, count)) this.sortMembers(base, count);
     let at = from;
     for (let k = 0; k < count; k++) {
       if (k > 0) out[at++] = COMMA;
@@ -160,6 +161,42 @@ export class JsonbOrder {
       out.copyWithin(at, start, end);
       at += end - start;
     }
+  }
+
+  /** Sets `order` to the members' order by insertion (stable), and keeps it for the next object of as many members. */
+  private sortMembers(base: number, count: number): void {
+    const order = this.order;
+    for (let k = 0; k < count; k++) {
+      const m = base + k;
+      let j = k - 1;
+      while (j >= 0 && this.before(m, order[j]!)) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = m;
+    }
+    if (count >= KNOWN_ORDERS) return;
+    const known = (this.knownOrder[count] ??= new Int32Array(count));
+    for (let k = 0; k < count; k++) known[k] = order[k]! - base;
+  }
+
+  /**
+   * Sets `order` to the order the last object of `count` members took, when that puts these
+   * members in order too: each before the next, or equal to it and written before it (as the
+   * stable sort leaves a key written twice). False otherwise.
+   */
+  private knownOrderFits(base: number, count: number): boolean {
+    const known = count < KNOWN_ORDERS ? this.knownOrder[count] : undefined;
+    if (known === undefined) return false;
+    const order = this.order;
+    for (let k = 0; k < count; k++) {
+      const m = known[k]! + base;
+      order[k] = m;
+      if (k === 0) continue;
+      const previous = order[k - 1]!;
+      if (this.before(m, previous) || (m < previous && !this.before(previous, m))) return false;
+    }
+    return true;
   }
 
   /** The index after the string whose opening quote is at `i`. */
