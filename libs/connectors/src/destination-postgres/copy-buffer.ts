@@ -17,6 +17,8 @@ const MAX_SPARE_CHUNKS = 48;
 const TWO_32 = 2 ** 32;
 /** up to this many UTF-16 units, text is tried as ASCII in JS first */
 const SHORT_TEXT = 64;
+/** up to this many bytes, a field is copied byte by byte: Buffer.copy costs a view per call in Node 20 */
+const SHORT_BYTES = 256;
 
 /** What starts binary COPY data: signature, flags, header extension length. */
 export const BINARY_COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
@@ -116,7 +118,7 @@ export class CopyBuffer {
     let at = this.position + 4;
     if (prefix !== undefined) this.current[at++] = prefix;
     // short copies byte by byte: cheaper than the native call
-    if (end - start <= SHORT_TEXT) for (let i = start; i < end; i++) this.current[at++] = source[i]!;
+    if (end - start <= SHORT_BYTES) for (let i = start; i < end; i++) this.current[at++] = source[i]!;
     else source.copy(this.current, at, start, end);
     this.position += 4 + length;
   }
