@@ -7,6 +7,9 @@
  * plain text COPY in one transaction, into an empty table of the same column types: the
  * connector's `ratio` is its rows/s over that raw COPY's. Both are the median of --rounds
  * runs (default 3); `binary_copy_rows_per_s` is the same baseline in COPY's binary format.
+ * Each round loads with the connector and then with the raw COPY, side by side:
+ * `ratio_median_of_pairs` is the median of the rounds' own ratios (on a shared VM the same
+ * work moves by 30 % from one minute to the next).
  *
  *   node tools/bench-destination-postgres.mjs [--records 500000] [--mode append|append_dedup|overwrite|all] [--state-every 10000] [--rounds 3]
  *
@@ -30,7 +33,9 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // what the launcher runs: the connector's bundle when it is fresh, else its compiled entrypoint
-const { builtinEntrypoint } = await import(join(root, 'libs/connectors/dist/index.js')).catch(() => ({ builtinEntrypoint: () => undefined }));
+const { builtinEntrypoint } = await import(join(root, 'libs/connectors/dist/index.js')).catch(() => ({
+  builtinEntrypoint: () => undefined,
+}));
 const entry = builtinEntrypoint('destination-postgres') ?? join(root, 'libs/connectors/dist/bin/destination-postgres.js');
 const { values } = parseArgs({
   options: {
@@ -215,6 +220,8 @@ try {
       };
       await writeFile(join(work, 'catalog.json'), JSON.stringify(catalog));
       const runs = [];
+      const copies = [];
+      const binaries = [];
       let rows = 0;
       let rawData = false;
       for (let round = 1; round <= rounds; round++) {
@@ -225,24 +232,25 @@ try {
         rows = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
         if (rows !== records) throw new Error(`expected ${records} rows, found ${rows}`);
         rawData = Number((await db.query('SELECT count(_airbyte_data) AS n FROM users')).rows[0].n) > 0;
-        log(`${mode}: ${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed${rawData ? ', _airbyte_data filled' : ''}`);
         runs.push(seconds);
-      }
-      const seconds = median(runs);
-
-      // autovacuum of the table just loaded would compete with the baseline: done now, before it
-      await db.query('VACUUM ANALYZE users');
-      const copies = [];
-      const binaries = [];
-      for (let round = 1; round <= rounds; round++) {
+        // the baseline right after, in the same moment of the machine; autovacuum of the table
+        // just loaded would compete with it: done first
+        await db.query('VACUUM ANALYZE users');
         await db.query('CHECKPOINT');
         copies.push(await rawCopySeconds(db));
         await db.query('CHECKPOINT');
         binaries.push(await rawCopySeconds(db, 'binary'));
+        log(
+          `${mode}: ${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed${rawData ? ', _airbyte_data filled' : ''}; ` +
+            `raw COPY ${copies.at(-1).toFixed(2)} s (ratio ${(copies.at(-1) / seconds).toFixed(2)}), binary ${binaries.at(-1).toFixed(2)} s`,
+        );
       }
+      const seconds = median(runs);
       const copySeconds = median(copies);
       const binarySeconds = median(binaries);
-      log(`${mode}: raw COPY of the same typed rows in ${copies.map((c) => c.toFixed(2)).join(', ')} s; binary COPY in ${binaries.map((c) => c.toFixed(2)).join(', ')} s`);
+      log(
+        `${mode}: raw COPY of the same typed rows in ${copies.map((c) => c.toFixed(2)).join(', ')} s; binary COPY in ${binaries.map((c) => c.toFixed(2)).join(', ')} s`,
+      );
       const rowsPerS = Math.round(records / seconds);
       const copyRowsPerS = Math.round(records / copySeconds);
       console.log(
@@ -253,6 +261,7 @@ try {
           rows_per_s: rowsPerS,
           copy_rows_per_s: copyRowsPerS,
           ratio: Number((rowsPerS / copyRowsPerS).toFixed(2)),
+          ratio_median_of_pairs: Number(median(runs.map((s, k) => copies[k] / s)).toFixed(2)),
           binary_copy_rows_per_s: Math.round(records / binarySeconds),
           seconds: Number(seconds.toFixed(3)),
           raw_data: rawData,
