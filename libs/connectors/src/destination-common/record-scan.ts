@@ -338,16 +338,13 @@ export class RecordScan {
       }
       this.keyStart[n] = keyStart;
       this.keyEnd[n] = i - 1;
-      // compact JSON has no whitespace: it is looked for only where the expected byte is not
-      if (buf[i] !== COLON) {
-        i = this.space(i);
-        if (buf[i] !== COLON) return -1;
-      }
-      if (isSpace(buf[++i])) i = this.space(i);
+      i = this.space(i);
+      if (buf[i] !== COLON) return -1;
+      i = this.space(i + 1);
       const first = buf[i];
       const valueStart = i;
       this.flags = 0;
-      i = first === QUOTE ? this.string(i) : this.value(i);
+      i = this.value(i);
       if (i < 0) return -1;
       if (first === QUOTE) {
         this.valueStart[n] = valueStart + 1;
@@ -371,9 +368,9 @@ export class RecordScan {
       }
       this.valueFlags[n] = this.flags;
       this.count = n + 1;
-      if (isSpace(buf[i])) i = this.space(i);
+      i = this.space(i);
       if (buf[i] === COMMA) {
-        if (isSpace(buf[++i])) i = this.space(i);
+        i = this.space(i + 1);
         continue;
       }
       return buf[i] === CLOSE_BRACE ? i + 1 : -1;
@@ -455,17 +452,15 @@ export class RecordScan {
         if (members++ > 0 && !unsorted && keyAfter(buf, lastKeyStart, lastKeyEnd, keyStart, i - 1)) unsorted = true;
         lastKeyStart = keyStart;
         lastKeyEnd = i - 1;
-        if (buf[i] !== COLON) {
-          i = this.space(i);
-          if (buf[i] !== COLON) return -1;
-        }
-        if (isSpace(buf[++i])) i = this.space(i);
+        i = this.space(i);
+        if (buf[i] !== COLON) return -1;
+        i = this.space(i + 1);
       }
       i = this.value(i);
       if (i < 0) return -1;
-      if (isSpace(buf[i])) i = this.space(i);
+      i = this.space(i);
       if (buf[i] === COMMA) {
-        if (isSpace(buf[++i])) i = this.space(i);
+        i = this.space(i + 1);
         continue;
       }
       if (buf[i] !== close) return -1;

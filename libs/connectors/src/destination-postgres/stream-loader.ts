@@ -181,15 +181,16 @@ export class StreamLoader {
    */
   private async claimMetaDefault(table: TableRef | string, emptyMeta: string): Promise<boolean> {
     const name = tableSql(table);
+    const sendsEveryMeta = (why: string) => {
+      this.log('INFO', `${name}: ${why}, so every row carries its own _airbyte_meta (slower to load)`);
+      return false;
+    };
     const { locked } = (await this.session.query<{ locked: boolean }>(LOCK_META_DEFAULT_SQL, [name])).rows[0]!;
-    const refused = locked
-      ? await this.session.queryIfAllowed(setMetaDefaultSql(table, emptyMeta), META_DEFAULT_LOCK_TIMEOUT_MS)
-      : undefined;
-    if (locked && refused === undefined) return true;
-    if (locked) await this.session.query(UNLOCK_META_DEFAULT_SQL, [name]);
-    const why = !locked ? 'another sync writes it' : refused === 'locked' ? 'the table was busy' : 'this role may not alter it';
-    this.log('INFO', `${name}: ${why}, so every row carries its own _airbyte_meta (slower to load)`);
-    return false;
+    if (!locked) return sendsEveryMeta('another sync writes it');
+    const refused = await this.session.queryIfAllowed(setMetaDefaultSql(table, emptyMeta), META_DEFAULT_LOCK_TIMEOUT_MS);
+    if (refused === undefined) return true;
+    await this.session.query(UNLOCK_META_DEFAULT_SQL, [name]);
+    return sendsEveryMeta(refused === 'locked' ? 'the table was busy' : 'this role may not alter it');
   }
 
   /**
