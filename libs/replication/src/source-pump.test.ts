@@ -577,10 +577,14 @@ function stalledPump(viaReader: boolean, budget: QueueBudget) {
       }
       return bytes.length;
     },
-    /** lets the destination take everything, then ends the source; resolves once all is through */
-    async drain(rest: Buffer): Promise<void> {
+    /** lets the destination take what it holds, and all that comes after at once */
+    release(): void {
       stalled = false;
       for (const done of held.splice(0)) done();
+    },
+    /** releases the destination, gives the pump `rest` a read at a time, then ends the source; resolves once all is through */
+    async drain(rest: Buffer): Promise<void> {
+      this.release();
       for (let at = 0; at < rest.length;) {
         if (paused()) await once(source, source instanceof PassThrough ? 'resume' : 'resumed');
         at += this.feed(rest.subarray(at));
@@ -602,6 +606,27 @@ describe('SourcePump bursts', () => {
     expect(budget.available).toBeLessThan(24 * 1024);
     await run.drain(Buffer.alloc(0));
     expect(Buffer.concat(run.received).equals(burst)).toBe(true);
+    expect(budget.available).toBe(24 * 1024);
+  });
+
+  it.each([true, false])('gives what it borrowed back as its queue drains, before the source ends (reader: %s)', async (viaReader) => {
+    const budget = new QueueBudget(24 * 1024);
+    const run = stalledPump(viaReader, budget);
+    const burst = hundredByteRecords(200);
+    expect(run.feed(burst)).toBe(burst.length);
+    expect(budget.available).toBeLessThan(16 * 1024);
+    run.release();
+    while (Buffer.concat(run.received).length < burst.length) await new Promise((r) => setImmediate(r));
+    // then a flow the destination keeps up with: the borrowed memory is not needed any more
+    const flow = hundredByteRecords(400);
+    for (let at = 0; at < flow.length; at += 500) {
+      await new Promise((r) => setImmediate(r));
+      expect(run.feed(flow.subarray(at, at + 500))).toBe(Math.min(500, flow.length - at));
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(budget.available).toBe(24 * 1024);
+    await run.drain(Buffer.alloc(0));
+    expect(Buffer.concat(run.received).equals(Buffer.concat([burst, flow]))).toBe(true);
     expect(budget.available).toBe(24 * 1024);
   });
 

@@ -228,6 +228,9 @@ export class SourcePump {
     // once stopped, reads are dropped (into the scratch target)
     if (this.stopped) return true;
     this.options.stats.sourceBytesRead += bytes;
+    // a read that finds the queue empty: one borrowed slot goes back (one per such read, so a
+    // source whose bursts need them keeps them, and one the destination keeps up with returns them)
+    if (this.borrowedSlots > 0 && this.dest.writableLength === 0) this.removeSlot((this.cur + 1) % this.slots.length);
     const slot = this.slots[this.cur]!;
     const end = this.fill + bytes;
     try {
@@ -280,8 +283,6 @@ export class SourcePump {
     this.cur = n;
     this.keep = 0;
     this.fill = cut;
-    // the queue has drained: a borrowed slot goes back (one per slot filled, so a steady flow keeps what it needs)
-    if (this.borrowedSlots > 0 && this.dest.writableLength === 0) this.removeSlot((this.cur + 1) % this.slots.length);
   }
 
   /** The slot after the current one is free, or one was added there. */
