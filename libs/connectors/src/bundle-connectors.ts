@@ -22,10 +22,16 @@ for (const name of BUILTIN_CONNECTORS) {
     format: 'esm',
     metafile: true,
     logLevel: 'warning',
+    // pg (and zod) ask whether they run in Cloudflare Workers: without a `navigator` (Node 20 has
+    // none) pg tests `typeof Response`, and that loads Node's whole fetch implementation, 15-30 ms
+    // of every connector start. Node 21+ answers with its own navigator; this is the same answer.
+    define: { navigator: JSON.stringify({ userAgent: 'Node.js' }) },
     // CommonJS dependencies (pg) require() Node's modules: an ES module has no `require` of its own
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   });
   // written after the bundle, so a bundle never looks fresh against a list of an older build
-  await writeFile(inputs, JSON.stringify(Object.keys(result.metafile.inputs).map((input) => resolve(input))));
+  // `<define:navigator>` and the like are esbuild's own, not files
+  const files = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('<'));
+  await writeFile(inputs, JSON.stringify(files.map((input) => resolve(input))));
   console.log(`bundled ${name} into ${bundle}`);
 }
