@@ -84,6 +84,26 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
+/** What a value is, from its first byte (a value RecordScan took whole). */
+export function valueKindOf(first: number): ValueKind {
+  switch (first) {
+    case QUOTE:
+      return ValueKind.String;
+    case OPEN_BRACE:
+      return ValueKind.Object;
+    case OPEN_BRACKET:
+      return ValueKind.Array;
+    case 0x74:
+      return ValueKind.True;
+    case 0x66:
+      return ValueKind.False;
+    case 0x6e:
+      return ValueKind.Null;
+    default:
+      return ValueKind.Number;
+  }
+}
+
 const isDigit = (b: number | undefined): boolean => b !== undefined && b >= ZERO && b <= NINE;
 const isSpace = (b: number | undefined): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
@@ -147,6 +167,10 @@ export class RecordScan {
   /** the hint `keyField` refers to */
   hinted: FieldLookup | undefined;
 
+  /** the bounds of the line scanned last */
+  lineStart = 0;
+  lineEnd = 0;
+
   private end = 0;
   private dataSeen = false;
   /** flags of the last string, number or container scanned */
@@ -157,6 +181,8 @@ export class RecordScan {
   scan(buf: Buffer, start: number, end: number): boolean {
     this.buf = buf;
     this.end = end;
+    this.lineStart = start;
+    this.lineEnd = end;
     this.count = 0;
     this.hinted = undefined;
     this.streamStart = this.namespaceStart = this.emittedAtStart = this.metaStart = -1;
@@ -346,26 +372,10 @@ export class RecordScan {
       this.flags = 0;
       i = this.value(i);
       if (i < 0) return -1;
-      if (first === QUOTE) {
-        this.valueStart[n] = valueStart + 1;
-        this.valueEnd[n] = i - 1;
-        this.valueKind[n] = ValueKind.String;
-      } else {
-        this.valueStart[n] = valueStart;
-        this.valueEnd[n] = i;
-        this.valueKind[n] =
-          first === OPEN_BRACE
-            ? ValueKind.Object
-            : first === OPEN_BRACKET
-              ? ValueKind.Array
-              : first === 0x74
-                ? ValueKind.True
-                : first === 0x66
-                  ? ValueKind.False
-                  : first === 0x6e
-                    ? ValueKind.Null
-                    : ValueKind.Number;
-      }
+      const string = first === QUOTE;
+      this.valueStart[n] = string ? valueStart + 1 : valueStart;
+      this.valueEnd[n] = string ? i - 1 : i;
+      this.valueKind[n] = valueKindOf(first!);
       this.valueFlags[n] = this.flags;
       this.count = n + 1;
       i = this.space(i);
@@ -397,6 +407,23 @@ export class RecordScan {
     this.keyFlags = uint8(this.keyFlags);
     this.valueKind = uint8(this.valueKind);
     this.valueFlags = uint8(this.valueFlags);
+  }
+
+  /**
+   * The JSON value at `i` of `buf` (ending by `end`), checked as `scan` checks a value of
+   * `data`; the index after it, or -1. Its flags are then in `valueFlagsAt`.
+   */
+  valueAt(buf: Buffer, i: number, end: number): number {
+    this.buf = buf;
+    this.end = end;
+    this.depth = 0;
+    this.flags = 0;
+    return this.value(i);
+  }
+
+  /** The flags of the value valueAt checked last. */
+  get valueFlagsAt(): number {
+    return this.flags;
   }
 
   private space(i: number): number {

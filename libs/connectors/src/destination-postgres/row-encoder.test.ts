@@ -113,9 +113,20 @@ describe('RowEncoder', () => {
   });
 });
 
+/** a column of each kind the scanned path writes on its own, fields f0..f7 */
+const kinds = ['text', 'bigint', 'numeric', 'float8', 'boolean', 'timestamptz', 'jsonb', 'uuid'] as const;
+const wide: RowEncoderOptions['columns'] = kinds.map((kind, i) => ({ field: `f${i}`, name: `c${i}`, kind }));
+const wideOptions = (metaDefault: boolean): RowEncoderOptions => ({
+  columns: wide,
+  generationId: 4,
+  syncId: 9,
+  withSequence: true,
+  primaryKey: [['f1']],
+  rawData: 'when_nulled',
+  metaDefault,
+});
+
 describe('RowEncoder.encodeScanned', () => {
-  const kinds = ['text', 'bigint', 'numeric', 'float8', 'boolean', 'timestamptz', 'jsonb', 'uuid'] as const;
-  const wide: RowEncoderOptions['columns'] = kinds.map((kind, i) => ({ field: `f${i}`, name: `c${i}`, kind }));
   const value = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
     // big objects of plain values, whose keys the scanned path sends in jsonb's order
@@ -144,15 +155,7 @@ describe('RowEncoder.encodeScanned', () => {
     const rawIdAt = wide.length;
     fc.assert(
       fc.property(data, meta, fc.integer({ min: 0, max: 2 ** 45 }), fc.boolean(), (d, m, emittedAt, metaDefault) => {
-        const options: RowEncoderOptions = {
-          columns: wide,
-          generationId: 4,
-          syncId: 9,
-          withSequence: true,
-          primaryKey: [['f1']],
-          rawData: 'when_nulled',
-          metaDefault,
-        };
+        const options = wideOptions(metaDefault);
         const record = { stream: 's', data: d, emitted_at: emittedAt, ...(m === undefined ? {} : { meta: m }) };
         const line = Buffer.from(JSON.stringify({ type: 'RECORD', record }));
         const parsed = JSON.parse(line.toString()) as { record: typeof record };
@@ -181,5 +184,121 @@ describe('RowEncoder.encodeScanned', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('RowEncoder.encodeTemplated', () => {
+  const fields = ['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'other'];
+  const rawIdAt = wide.length;
+  // mostly values that fit their column (as in a real sync), now and then anything
+  const odd = fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('a\u0000b', 'é', 'x"y', 'soon', 1e21, -0, 0.1));
+  const fitting = [
+    fc.stringMatching(/^[a-z ]{0,8}$/),
+    fc.integer(),
+    fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constantFrom('2024-03-01T12:34:56Z', '2024-03-01T12:34:56.5+05:30', '1999-12-31 23:59:59.123456Z'),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom('3b241101-e2bb-4255-8caf-4136c566a962', '00000000-0000-0000-0000-000000000000'),
+    fc.jsonValue({ maxDepth: 1 }),
+  ];
+  const values = fc.tuple(...fitting.map((arbitrary) => fc.oneof({ weight: 12, arbitrary }, { weight: 1, arbitrary: odd })));
+  /** JSON as Python's json.dumps writes it: a space after each comma and colon */
+  const spaced = (v: unknown): string =>
+    Array.isArray(v)
+      ? `[${v.map(spaced).join(', ')}]`
+      : v !== null && typeof v === 'object'
+        ? `{${Object.entries(v)
+            .map(([k, x]) => `${JSON.stringify(k)}: ${spaced(x)}`)
+            .join(', ')}}`
+        : JSON.stringify(v);
+  /** a sync's lines: mostly one layout (fields, their order, the envelope), now and then another */
+  const line = fc.record({
+    layout: fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+    values,
+    emittedAt: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 0, max: 2 ** 45 }) },
+      { weight: 1, arbitrary: fc.constantFrom(1.5, -0, 1e3, null) },
+    ),
+    // now and then bytes after the message: spaces scan takes, anything else it refuses
+    after: fc.oneof({ weight: 8, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(' ', 'x', '}', ',') }),
+    meta: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(undefined) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          { changes: [] },
+          { changes: [{ field: 'f0', change: 'TRUNCATED', reason: 'SOURCE_RECORD_SIZE_LIMITATION' }] },
+        ),
+      },
+    ),
+  });
+  const layouts = fc.array(
+    fc.record({
+      keys: fc.oneof({ weight: 3, arbitrary: fc.subarray(fields) }, { weight: 1, arbitrary: fc.shuffledSubarray(fields) }),
+      emittedAtFirst: fc.boolean(),
+      spaces: fc.boolean(),
+      typeLast: fc.boolean(),
+    }),
+    { minLength: 4, maxLength: 4 },
+  );
+  let templated = 0;
+
+  it('writes the rows encodeScanned writes, for the lines it takes, and takes most lines of one layout', () => {
+    fc.assert(
+      fc.property(layouts, fc.array(line, { minLength: 1, maxLength: 40 }), fc.boolean(), (shapes, lines, metaDefault) => {
+        const [viaTemplate, viaScan] = [new RowEncoder(wideOptions(metaDefault)), new RowEncoder(wideOptions(metaDefault))];
+        const [templateOut, scanOut] = [new CopyBuffer(), new CopyBuffer()];
+        const scan = new RecordScan();
+        for (const l of lines) {
+          const shape = shapes[l.layout]!;
+          const data = Object.fromEntries(shape.keys.map((k) => [k, l.values[fields.indexOf(k)]]));
+          const record = shape.emittedAtFirst
+            ? { stream: 's', emitted_at: l.emittedAt, data, ...(l.meta === undefined ? {} : { meta: l.meta }) }
+            : { stream: 's', data, emitted_at: l.emittedAt, ...(l.meta === undefined ? {} : { meta: l.meta }) };
+          const message = shape.typeLast ? { record, type: 'RECORD' } : { type: 'RECORD', record };
+          const text = (shape.spaces ? spaced(message) : JSON.stringify(message)) + l.after;
+          // a line inside a bigger buffer, as the reader hands them over
+          const buf = Buffer.from(`${text}\n{"type":"RECORD"}`);
+          const end = Buffer.byteLength(text);
+          const scanned = scan.scan(buf, 0, end);
+          const written = scanned && viaScan.encodeScanned(scan, scanOut);
+          let took = viaTemplate.encodeTemplated(buf, 0, end, templateOut);
+          if (took) templated++;
+          else took = scan.scan(buf, 0, end) && viaTemplate.encodeScanned(scan, templateOut);
+          expect(took, text).toBe(written);
+        }
+        const comparable = (out: CopyBuffer) =>
+          rows(out).map((row) => row.map((field, i) => (i === rawIdAt ? 'raw id' : field?.toString('hex'))));
+        expect(comparable(templateOut)).toEqual(comparable(scanOut));
+        expect(viaTemplate.nullKeySeen).toBe(viaScan.nullKeySeen);
+      }),
+      { numRuns: 1500 },
+    );
+    // the property held for lines the template took, not only for those it left to encodeScanned
+    expect(templated).toBeGreaterThan(1000);
+  });
+
+  it('gives up on templates when the layout changes from line to line, and still writes every row', () => {
+    const encoder = new RowEncoder(wideOptions(true));
+    const scan = new RecordScan();
+    const out = new CopyBuffer();
+    let taken = 0;
+    for (let i = 0; i < 200; i++) {
+      // two layouts in turn: each line is a miss for the template the line before left
+      const data = i % 2 === 0 ? { f0: `a${i}`, f1: i } : { f0: `b${i}`, f2: i / 2 };
+      const line = Buffer.from(JSON.stringify({ type: 'RECORD', record: { stream: 's', data, emitted_at: 1 } }));
+      if (encoder.encodeTemplated(line, 0, line.length, out)) taken++;
+      else expect(scan.scan(line, 0, line.length) && encoder.encodeScanned(scan, out)).toBe(true);
+    }
+    expect(taken).toBe(0);
+    const written = rows(out);
+    expect(written).toHaveLength(200);
+    expect(written.map((row) => row[0]!.toString())).toEqual(Array.from({ length: 200 }, (_, i) => `${i % 2 === 0 ? 'a' : 'b'}${i}`));
+    // the same layout again: it stays on the long way (templates were given up on after the trial)
+    const again = Buffer.from(JSON.stringify({ type: 'RECORD', record: { stream: 's', data: { f0: 'c', f1: 1 }, emitted_at: 1 } }));
+    expect(scan.scan(again, 0, again.length) && encoder.encodeScanned(scan, out)).toBe(true);
+    expect(encoder.encodeTemplated(again, 0, again.length, out)).toBe(false);
   });
 });

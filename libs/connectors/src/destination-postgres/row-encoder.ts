@@ -9,8 +9,9 @@ import { writeField, type FieldOutcome } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
 import { CopyBuffer } from './copy-buffer.js';
 import { repairJsonForPostgres } from './copy-values.js';
-import { FieldLookup, ValueKind, type RecordScan } from '../destination-common/record-scan.js';
-import { numberAt, writeScannedField } from './scanned-fields.js';
+import { FieldLookup, RecordScan, ValueKind, valueKindOf } from '../destination-common/record-scan.js';
+import { EMITTED_AT_SLOT, RecordTemplate, sameBytesAs } from './record-template.js';
+import { numberAt, writeScannedField, writeSpanField } from './scanned-fields.js';
 
 /** A typed column filled from a top-level field of the record. */
 export interface FieldColumn {
@@ -61,6 +62,12 @@ const SERIALIZATION = 'DESTINATION_SERIALIZATION_ERROR';
 const JSONB_VERSION = 1;
 /** random bytes for this many _airbyte_raw_id values are drawn at once */
 const UUIDS_PER_DRAW = 4096;
+/**
+ * Lines of a stream its template did not take, each learned from, before the encoder may
+ * give up on templates: it does once they miss more often than they match (a layout that
+ * changes from record to record).
+ */
+const TEMPLATE_TRIAL = 64;
 
 /** JSON text as jsonb accepts it: without NULs and lone surrogates. */
 const jsonForPostgres = (json: string): string => repairJsonForPostgres(json) ?? json;
@@ -112,6 +119,18 @@ export class RowEncoder {
   private readonly entryOf: Int32Array;
   /** the fields after the extraction time in a row without changes: empty meta (unless defaulted), generation, no raw record */
   private plainTail: Buffer;
+  /** the layout of the stream's lines, learned from the last one encodeScanned took (see RecordTemplate) */
+  private template: RecordTemplate | undefined;
+  private templateHits = 0;
+  /** -1 once templates are given up on */
+  private templateMisses = 0;
+  /** checks each value of a line matched against the template */
+  private readonly values = new RecordScan();
+  /** each column's value in the line matched last: where it is, what it is, its flags */
+  private readonly spanStart: Int32Array;
+  private readonly spanEnd: Int32Array;
+  private readonly spanKind: Uint8Array;
+  private readonly spanFlags: Uint8Array;
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
@@ -128,6 +147,10 @@ export class RowEncoder {
     this.scannable = options.rawData === 'when_nulled' && this.keyPathsWithoutColumn.length === 0;
     this.lookup = new FieldLookup(this.columns.map((c) => c.field));
     this.entryOf = new Int32Array(this.columns.length);
+    this.spanStart = new Int32Array(this.columns.length);
+    this.spanEnd = new Int32Array(this.columns.length);
+    this.spanKind = new Uint8Array(this.columns.length);
+    this.spanFlags = new Uint8Array(this.columns.length);
     this.plainTail = this.tail();
   }
 
@@ -261,12 +284,87 @@ export class RowEncoder {
         return false;
       }
     }
-    this.writeRawId(out);
     const emittedAt = scan.emittedAtStart < 0 ? undefined : numberAt(scan.buf, scan.emittedAtStart, scan.emittedAtEnd, scan.emittedAtFlags);
+    this.writePlainTail(out, emittedAt);
+    if (this.templateMisses >= 0) this.learnTemplate(scan);
+    return true;
+  }
+
+  /**
+   * Appends the row of the line `buf[start, end)` when it matches the stream's template (see
+   * RecordTemplate) and encodeScanned would have taken it: the same row, read from the slots.
+   * False, with nothing appended, otherwise.
+   */
+  encodeTemplated(buf: Buffer, start: number, end: number, out: CopyBuffer): boolean {
+    const template = this.template;
+    if (template === undefined) return false;
+    const { line, slotStart, slotEnd, slotColumn, hasSlot } = template;
+    const values = this.values;
+    const { spanStart, spanEnd, spanKind, spanFlags } = this;
+    // the line in the template's layout: each column's value noted as it comes
+    let at = start;
+    let from = 0;
+    let emittedAt: number | undefined;
+    for (let k = 0; k < slotColumn.length; k++) {
+      const to = slotStart[k]!;
+      if (at + to - from > end || !sameBytesAs(buf, at, line, from, to)) return false;
+      at += to - from;
+      const next = values.valueAt(buf, at, end);
+      if (next < 0) return false;
+      const kind = valueKindOf(buf[at]!);
+      const column = slotColumn[k]!;
+      if (column === EMITTED_AT_SLOT) {
+        if (kind !== ValueKind.Number) return false;
+        emittedAt = numberAt(buf, at, next, values.valueFlagsAt);
+      } else if (column >= 0) {
+        // a string's span leaves out its quotes
+        const quotes = kind === ValueKind.String ? 1 : 0;
+        spanStart[column] = at + quotes;
+        spanEnd[column] = next - quotes;
+        spanKind[column] = kind;
+        spanFlags[column] = values.valueFlagsAt;
+      }
+      at = next;
+      from = slotEnd[k]!;
+    }
+    if (end - at !== line.length - from || !sameBytesAs(buf, at, line, from, line.length)) return false;
+    // then the row, column by column, as encodeScanned writes it
+    out.mark();
+    out.row(this.defaultsMeta ? this.fieldCount - 1 : this.fieldCount);
+    let nullKey = false;
+    for (let i = 0; i < this.columns.length; i++) {
+      if (hasSlot[i] === 0 || spanKind[i] === ValueKind.Null) {
+        out.null();
+        if (this.keyColumn[i]) nullKey = true;
+        continue;
+      }
+      if (!writeSpanField(out, this.columns[i]!.kind, buf, spanStart[i]!, spanEnd[i]!, spanKind[i]!, spanFlags[i]!)) {
+        out.rewind();
+        return false;
+      }
+    }
+    if (nullKey) this.nullKeySeen = true;
+    this.writePlainTail(out, emittedAt);
+    this.templateHits++;
+    return true;
+  }
+
+  /** A line of the stream took the long way (its template did not match, or there was none): its layout is the template now. */
+  private learnTemplate(scan: RecordScan): void {
+    if (++this.templateMisses > TEMPLATE_TRIAL && this.templateMisses > this.templateHits) {
+      this.template = undefined;
+      this.templateMisses = -1;
+      return;
+    }
+    this.template = RecordTemplate.learn(scan, this.entryOf);
+  }
+
+  /** The fields after the typed columns of a row without changes. */
+  private writePlainTail(out: CopyBuffer, emittedAt: number | undefined): void {
+    this.writeRawId(out);
     out.int64(this.extractedAt(emittedAt));
     out.raw(this.plainTail);
     if (this.options.withSequence) out.int64(this.sequence++);
-    return true;
   }
 
   /** A random (version 4) UUID, from random bytes drawn for many at once. */

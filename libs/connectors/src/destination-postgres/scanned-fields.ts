@@ -36,29 +36,43 @@ export function numberAt(buf: Buffer, start: number, end: number, flags: number)
     : Number(buf.toString('latin1', start, end));
 }
 
-/** Entry `n`'s value as JSON.parse gives it. */
-export function scannedValue(scan: RecordScan, n: number): unknown {
-  const string = scan.valueKind[n] === ValueKind.String;
-  const start = scan.valueStart[n]!;
-  const end = scan.valueEnd[n]!;
-  return JSON.parse(scan.buf.toString('utf8', string ? start - 1 : start, string ? end + 1 : end));
+/** The value of a span (a string's without its quotes) as JSON.parse gives it. */
+function spanValue(buf: Buffer, start: number, end: number, valueKind: ValueKind): unknown {
+  const string = valueKind === ValueKind.String;
+  return JSON.parse(buf.toString('utf8', string ? start - 1 : start, string ? end + 1 : end));
 }
 
-/** Entry `n`'s bytes are valid UTF-8 (a string or container that has non-ASCII bytes may not be). */
-function utf8(scan: RecordScan, n: number): boolean {
-  return (scan.valueFlags[n]! & ValueFlag.NonAscii) === 0 || isUtf8(scan.buf.subarray(scan.valueStart[n], scan.valueEnd[n]));
+/** Entry `n`'s value as JSON.parse gives it. */
+export function scannedValue(scan: RecordScan, n: number): unknown {
+  return spanValue(scan.buf, scan.valueStart[n]!, scan.valueEnd[n]!, scan.valueKind[n]!);
+}
+
+/** A span's bytes are valid UTF-8 (a string or container that has non-ASCII bytes may not be). */
+function utf8(buf: Buffer, start: number, end: number, flags: number): boolean {
+  return (flags & ValueFlag.NonAscii) === 0 || isUtf8(buf.subarray(start, end));
 }
 
 /** Writes entry `n` (not null) as a field of a column of `kind`; false when it cannot be written as it is. */
 export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: RecordScan, n: number): boolean {
-  const buf = scan.buf;
-  const start = scan.valueStart[n]!;
-  const end = scan.valueEnd[n]!;
-  const valueKind = scan.valueKind[n]!;
-  const flags = scan.valueFlags[n]!;
+  return writeSpanField(out, kind, scan.buf, scan.valueStart[n]!, scan.valueEnd[n]!, scan.valueKind[n]!, scan.valueFlags[n]!);
+}
+
+/**
+ * Writes a value RecordScan took whole (not null): its span in `buf` (a string's without its
+ * quotes), what it is and its flags; false when it cannot be written as it is.
+ */
+export function writeSpanField(
+  out: CopyBuffer,
+  kind: ColumnKind,
+  buf: Buffer,
+  start: number,
+  end: number,
+  valueKind: ValueKind,
+  flags: number,
+): boolean {
   switch (kind) {
     case 'text':
-      if (valueKind === ValueKind.String && (flags & ValueFlag.Escaped) === 0 && utf8(scan, n)) {
+      if (valueKind === ValueKind.String && (flags & ValueFlag.Escaped) === 0 && utf8(buf, start, end, flags)) {
         out.bytesField(buf, start, end);
         return true;
       }
@@ -97,7 +111,7 @@ export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: Recor
     case 'jsonb':
       // jsonb reads the text itself; JSON.stringify would only have dropped spaces. Escapes and
       // numbers it would have rewritten take the ordinary way. Big objects go in jsonb's key order.
-      if ((flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) !== 0 || !utf8(scan, n)) break;
+      if ((flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) !== 0 || !utf8(buf, start, end, flags)) break;
       if (valueKind === ValueKind.Object || valueKind === ValueKind.Array) {
         const sorted = (flags & ValueFlag.Unsorted) === 0 ? undefined : jsonbOrder.sorted(buf, start, end);
         if (sorted) out.bytesField(sorted, 0, sorted.length, JSONB_VERSION);
@@ -129,7 +143,7 @@ export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: Recor
     case 'json':
       break;
   }
-  return writeField(out, kind, scannedValue(scan, n)) === 'written';
+  return writeField(out, kind, spanValue(buf, start, end, valueKind)) === 'written';
 }
 
 const NUMERIC_NEGATIVE = 0x4000;

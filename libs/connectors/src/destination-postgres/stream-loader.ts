@@ -304,6 +304,18 @@ export class StreamLoader {
   addScanned(scan: RecordScan): number {
     const before = this.buffer.bytes;
     if (!this.encoder!.encodeScanned(scan, this.buffer)) return -1;
+    return this.addedPlainRow(before);
+  }
+
+  /** Buffers the record of a line in this stream's layout (RowEncoder.encodeTemplated); the bytes it added, or -1 when it is not. */
+  addTemplated(buf: Buffer, start: number, end: number): number {
+    const before = this.buffer.bytes;
+    if (!this.encoder!.encodeTemplated(buf, start, end, this.buffer)) return -1;
+    return this.addedPlainRow(before);
+  }
+
+  /** A row without changes was appended from `before` on. */
+  private addedPlainRow(before: number): number {
     this.rows++;
     return this.addedToRun(!this.encoder!.metaDefault, this.buffer.bytes - before);
   }

@@ -133,6 +133,12 @@ class SyncWriter {
   }
 
   private handleLine(buf: Buffer, start: number, end: number): Promise<void> | undefined {
+    // a record in the layout of the last one's stream is read from its template's slots
+    const last = this.last;
+    if (last !== undefined) {
+      const bytes = last.loader.addTemplated(buf, start, end);
+      if (bytes >= 0) return this.added(last, bytes);
+    }
     // records are read in place; anything else, or a record that needs it, is decoded
     let declined: RecordScan | undefined;
     this.scan.hint = this.last?.loader.fieldLookup;

@@ -1,0 +1,70 @@
+/**
+ * A stream's RECORD lines mostly come byte for byte in one layout: the same envelope, the
+ * same keys in the same order and spacing; only the values differ. A RecordTemplate is that
+ * layout, learned from a line RecordScan took whole: the line itself, with a slot where each
+ * value of `data` and emitted_at stood. A later line matches when the bytes between its
+ * values are those of the template and each value is one JSON value (RecordScan.valueAt). It
+ * is then a RECORD that scan would take whole, with the same members in the same places: the
+ * encoder reads its values from the slots, without walking keys and envelope again.
+ */
+import { ValueKind, type RecordScan } from '../destination-common/record-scan.js';
+
+/** a slot's column when it holds emitted_at */
+export const EMITTED_AT_SLOT = -2;
+/** a slot's column when its value goes to no column (a field without one, or a key written twice but for its last time) */
+export const SKIPPED_SLOT = -1;
+
+export class RecordTemplate {
+  private constructor(
+    /** the line it was learned from */
+    readonly line: Buffer,
+    /** each slot's value, as offsets in `line` (a string's with its quotes) */
+    readonly slotStart: Int32Array,
+    readonly slotEnd: Int32Array,
+    /** the column each slot's value goes to, SKIPPED_SLOT or EMITTED_AT_SLOT */
+    readonly slotColumn: Int32Array,
+    /** 1 for each column a slot goes to: the others are null in every line of the layout */
+    readonly hasSlot: Uint8Array,
+  ) {}
+
+  /** The layout of the line `scan` took last; `entryOf`: each column's entry of its `data` (FieldLookup.match). */
+  static learn(scan: RecordScan, entryOf: Int32Array): RecordTemplate {
+    const count = scan.count;
+    const columnOf = new Int32Array(count).fill(SKIPPED_SLOT);
+    for (let column = 0; column < entryOf.length; column++) if (entryOf[column]! >= 0) columnOf[entryOf[column]!] = column;
+    const start = scan.lineStart;
+    const emittedAt = scan.emittedAtStart >= 0;
+    // emitted_at is before `data` or after it, never inside
+    const emittedAtFirst = emittedAt && (count === 0 || scan.emittedAtStart < scan.valueStart[0]!);
+    const slots = count + (emittedAt ? 1 : 0);
+    const slotStart = new Int32Array(slots);
+    const slotEnd = new Int32Array(slots);
+    const slotColumn = new Int32Array(slots);
+    let k = 0;
+    const slot = (from: number, to: number, column: number) => {
+      slotStart[k] = from - start;
+      slotEnd[k] = to - start;
+      slotColumn[k++] = column;
+    };
+    if (emittedAtFirst) slot(scan.emittedAtStart, scan.emittedAtEnd, EMITTED_AT_SLOT);
+    for (let n = 0; n < count; n++) {
+      // a string's span leaves out its quotes
+      const quotes = scan.valueKind[n] === ValueKind.String ? 1 : 0;
+      slot(scan.valueStart[n]! - quotes, scan.valueEnd[n]! + quotes, columnOf[n]!);
+    }
+    if (emittedAt && !emittedAtFirst) slot(scan.emittedAtStart, scan.emittedAtEnd, EMITTED_AT_SLOT);
+    const hasSlot = new Uint8Array(entryOf.length);
+    for (let column = 0; column < entryOf.length; column++) hasSlot[column] = entryOf[column]! >= 0 ? 1 : 0;
+    return new RecordTemplate(Buffer.from(scan.buf.subarray(start, scan.lineEnd)), slotStart, slotEnd, slotColumn, hasSlot);
+  }
+
+  get slots(): number {
+    return this.slotColumn.length;
+  }
+}
+
+/** `buf` from `at` holds the bytes of `line` from `from` to `to`. */
+export function sameBytesAs(buf: Buffer, at: number, line: Buffer, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (buf[at++] !== line[k]) return false;
+  return true;
+}
