@@ -648,8 +648,8 @@ export class FieldLookup {
   }
 }
 
-/** `name`'s bytes are at `start` of `buf` (the caller checked the length). */
-export function sameBytes(buf: Buffer, start: number, name: Buffer): boolean {
-  for (let k = 0; k < name.length; k++) if (buf[start + k] !== name[k]) return false;
+/** The bytes of `name` (from `from` to `to`, all of it by default) are at `start` of `buf` (the caller checked the length). */
+export function sameBytes(buf: Buffer, start: number, name: Buffer, from = 0, to = name.length): boolean {
+  for (let k = from; k < to; k++) if (buf[start++] !== name[k]) return false;
   return true;
 }

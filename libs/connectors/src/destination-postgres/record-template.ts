@@ -12,7 +12,7 @@ import { ValueKind, type RecordScan } from '../destination-common/record-scan.js
 /** a slot's column when it holds emitted_at */
 export const EMITTED_AT_SLOT = -2;
 /** a slot's column when its value goes to no column (a field without one, or a key written twice but for its last time) */
-export const SKIPPED_SLOT = -1;
+const SKIPPED_SLOT = -1;
 
 export class RecordTemplate {
   private constructor(
@@ -23,8 +23,8 @@ export class RecordTemplate {
     readonly slotEnd: Int32Array,
     /** the column each slot's value goes to, SKIPPED_SLOT or EMITTED_AT_SLOT */
     readonly slotColumn: Int32Array,
-    /** 1 for each column a slot goes to: the others are null in every line of the layout */
-    readonly hasSlot: Uint8Array,
+    /** each column's entry of `data` in the line learned from (FieldLookup.match); -1: null in every line of the layout */
+    readonly entryOf: Int32Array,
   ) {}
 
   /** The layout of the line `scan` took last; `entryOf`: each column's entry of its `data` (FieldLookup.match). */
@@ -53,18 +53,6 @@ export class RecordTemplate {
       slot(scan.valueStart[n]! - quotes, scan.valueEnd[n]! + quotes, columnOf[n]!);
     }
     if (emittedAt && !emittedAtFirst) slot(scan.emittedAtStart, scan.emittedAtEnd, EMITTED_AT_SLOT);
-    const hasSlot = new Uint8Array(entryOf.length);
-    for (let column = 0; column < entryOf.length; column++) hasSlot[column] = entryOf[column]! >= 0 ? 1 : 0;
-    return new RecordTemplate(Buffer.from(scan.buf.subarray(start, scan.lineEnd)), slotStart, slotEnd, slotColumn, hasSlot);
+    return new RecordTemplate(Buffer.from(scan.buf.subarray(start, scan.lineEnd)), slotStart, slotEnd, slotColumn, entryOf.slice());
   }
-
-  get slots(): number {
-    return this.slotColumn.length;
-  }
-}
-
-/** `buf` from `at` holds the bytes of `line` from `from` to `to`. */
-export function sameBytesAs(buf: Buffer, at: number, line: Buffer, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) if (buf[at++] !== line[k]) return false;
-  return true;
 }

@@ -9,8 +9,8 @@ import { writeField, type FieldOutcome } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
 import { CopyBuffer } from './copy-buffer.js';
 import { repairJsonForPostgres } from './copy-values.js';
-import { FieldLookup, RecordScan, ValueKind, valueKindOf } from '../destination-common/record-scan.js';
-import { EMITTED_AT_SLOT, RecordTemplate, sameBytesAs } from './record-template.js';
+import { FieldLookup, RecordScan, sameBytes, ValueKind, valueKindOf } from '../destination-common/record-scan.js';
+import { EMITTED_AT_SLOT, RecordTemplate } from './record-template.js';
 import { numberAt, writeScannedField, writeSpanField } from './scanned-fields.js';
 
 /** A typed column filled from a top-level field of the record. */
@@ -298,7 +298,7 @@ export class RowEncoder {
   encodeTemplated(buf: Buffer, start: number, end: number, out: CopyBuffer): boolean {
     const template = this.template;
     if (template === undefined) return false;
-    const { line, slotStart, slotEnd, slotColumn, hasSlot } = template;
+    const { line, slotStart, slotEnd, slotColumn, entryOf } = template;
     const values = this.values;
     const { spanStart, spanEnd, spanKind, spanFlags } = this;
     // the line in the template's layout: each column's value noted as it comes
@@ -307,7 +307,7 @@ export class RowEncoder {
     let emittedAt: number | undefined;
     for (let k = 0; k < slotColumn.length; k++) {
       const to = slotStart[k]!;
-      if (at + to - from > end || !sameBytesAs(buf, at, line, from, to)) return false;
+      if (at + to - from > end || !sameBytes(buf, at, line, from, to)) return false;
       at += to - from;
       const next = values.valueAt(buf, at, end);
       if (next < 0) return false;
@@ -327,13 +327,13 @@ export class RowEncoder {
       at = next;
       from = slotEnd[k]!;
     }
-    if (end - at !== line.length - from || !sameBytesAs(buf, at, line, from, line.length)) return false;
+    if (end - at !== line.length - from || !sameBytes(buf, at, line, from, line.length)) return false;
     // then the row, column by column, as encodeScanned writes it
     out.mark();
     out.row(this.defaultsMeta ? this.fieldCount - 1 : this.fieldCount);
     let nullKey = false;
     for (let i = 0; i < this.columns.length; i++) {
-      if (hasSlot[i] === 0 || spanKind[i] === ValueKind.Null) {
+      if (entryOf[i]! < 0 || spanKind[i] === ValueKind.Null) {
         out.null();
         if (this.keyColumn[i]) nullKey = true;
         continue;
