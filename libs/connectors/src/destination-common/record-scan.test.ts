@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FieldLookup, RecordScan, ValueKind, scannedNamespace, scannedStream } from './record-scan.js';
+import {
+  booleanEnd,
+  FieldLookup,
+  nullEnd,
+  plainDecimalEnd,
+  plainIntegerEnd,
+  plainStringEnd,
+  RecordScan,
+  ValueFlag,
+  ValueKind,
+  valueKindOf,
+  scannedNamespace,
+  scannedStream,
+} from './record-scan.js';
 
 const scanOf = (line: string | Buffer): RecordScan | undefined => {
   const buf = typeof line === 'string' ? Buffer.from(line) : line;
@@ -170,6 +183,84 @@ describe('RecordScan', () => {
     expect(flags[6]! & 16).toBe(0);
     expect(flags[3]! & 32).toBe(32); // Exponent
     expect(flags[8]! & 4).toBe(4); // UnicodeEscape, gathered from inside the object
+  });
+});
+
+describe('plain token readers', () => {
+  // a token, then what may follow it in a line (or nothing: the line ends there)
+  const token = fc.oneof(
+    fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify(v)),
+    fc.constantFrom(
+      '0123',
+      '-',
+      '-0',
+      '1.',
+      '.5',
+      '1e5',
+      '1E+2',
+      '2.50',
+      '12345678901234',
+      '123456789012345',
+      '1234567890123456',
+      'tru',
+      'nul',
+    ),
+    fc.string({ maxLength: 6 }).map((s) => `"${s}`),
+    // non-ASCII and control characters, raw or escaped
+    fc.string({ unit: 'binary', maxLength: 4 }).chain((s) => fc.constantFrom(JSON.stringify(s), `"${s}"`)),
+  );
+  const follower = fc.constantFrom('', ',', '}', ' ', '.', 'e', 'x', '"', '5');
+  const readers = [
+    // each reader, and what valueAt says of a value it takes
+    { read: plainStringEnd, kind: ValueKind.String, flagsNot: ValueFlag.Escaped | ValueFlag.NonAscii },
+    { read: plainIntegerEnd, kind: ValueKind.Number, flagsNot: ValueFlag.Fraction },
+    { read: plainDecimalEnd, kind: ValueKind.Number, flagsNot: ValueFlag.Exponent },
+  ];
+
+  it('take a token only where valueAt takes a value of their kind that ends at the same byte', () => {
+    const values = new RecordScan();
+    fc.assert(
+      fc.property(token, follower, fc.boolean(), (t, after, endsEarly) => {
+        // the line may end right after the token, with its newline and the next line behind it
+        const buf = Buffer.from(t + after + (endsEarly ? '\n1' : ''));
+        const end = endsEarly ? Buffer.byteLength(t + after) : buf.length;
+        for (const { read, kind, flagsNot } of readers) {
+          const next = read(buf, 0, end);
+          if (next < 0) continue;
+          expect(values.valueAt(buf, 0, end), `${read.name} ${t + after}`).toBe(next);
+          expect(valueKindOf(buf[0]!)).toBe(kind);
+          expect(values.valueFlagsAt & flagsNot).toBe(0);
+          if (read === plainIntegerEnd) expect(next).toBeLessThanOrEqual(15);
+        }
+        for (const [read, literal] of [
+          [booleanEnd, /^(true|false)/],
+          [nullEnd, /^null/],
+        ] as const) {
+          const next = read(buf, 0, end);
+          expect(next >= 0, t + after).toBe(literal.test(buf.toString('latin1', 0, end)));
+          if (next >= 0) expect(values.valueAt(buf, 0, end)).toBe(next);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('take what JSON.stringify writes in their forms', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[ -!#-[\]-~]*$/),
+        fc.integer({ min: -(10 ** 13), max: 10 ** 14 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (s, n, d) => {
+          const text = Buffer.from(JSON.stringify(s));
+          expect(plainStringEnd(text, 0, text.length)).toBe(text.length);
+          const integer = Buffer.from(JSON.stringify(n));
+          expect(plainIntegerEnd(integer, 0, integer.length)).toBe(integer.length);
+          const decimal = Buffer.from(JSON.stringify(d));
+          expect(plainDecimalEnd(decimal, 0, decimal.length)).toBe(decimal.includes('e') ? -1 : decimal.length);
+        },
+      ),
+    );
   });
 });
 

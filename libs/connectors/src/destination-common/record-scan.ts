@@ -114,6 +114,61 @@ function bytesAre(buf: Buffer, at: number, end: number, literal: readonly number
   return true;
 }
 
+/*
+ * Tokens in their plain forms, for a reader that knows what to expect at a place: each answers
+ * the index after the token at `i` (ending by `end`), or -1 when the bytes there are not that
+ * token in that form. A caller then checks the value the long way (RecordScan.valueAt): -1
+ * says nothing about whether it is JSON.
+ */
+
+/** A string of printable ASCII without escapes, its opening quote at `i`. */
+export function plainStringEnd(buf: Buffer, i: number, end: number): number {
+  if (buf[i] !== QUOTE) return -1;
+  i++;
+  while (i < end && STRING_CLASS[buf[i]!] === 0) i++;
+  return i < end && buf[i] === QUOTE ? i + 1 : -1;
+}
+
+/** An integer of at most 15 characters (so a double holds it exactly), without fraction or exponent. */
+export function plainIntegerEnd(buf: Buffer, i: number, end: number): number {
+  const start = i;
+  i = digitsEnd(buf, buf[i] === MINUS ? i + 1 : i, end);
+  if (i < 0 || i - start > 15 || (i < end && (buf[i] === DOT || buf[i] === 0x65 || buf[i] === 0x45))) return -1;
+  return i;
+}
+
+/** A number without exponent: `-?int(.frac)?`. */
+export function plainDecimalEnd(buf: Buffer, i: number, end: number): number {
+  i = digitsEnd(buf, buf[i] === MINUS ? i + 1 : i, end);
+  if (i >= 0 && i < end && buf[i] === DOT) {
+    const fractionStart = ++i;
+    while (i < end && isDigit(buf[i])) i++;
+    if (i === fractionStart) return -1;
+  }
+  if (i < 0 || (i < end && (buf[i] === 0x65 || buf[i] === 0x45))) return -1;
+  return i;
+}
+
+/** JSON's integer part at `i`: a lone 0, or digits not starting with 0. */
+function digitsEnd(buf: Buffer, i: number, end: number): number {
+  if (i >= end) return -1;
+  if (buf[i] === ZERO) return i + 1;
+  if (!isDigit(buf[i])) return -1;
+  while (i < end && isDigit(buf[i])) i++;
+  return i;
+}
+
+/** `true` or `false` at `i`: the index after it, or -1. */
+export function booleanEnd(buf: Buffer, i: number, end: number): number {
+  if (bytesAre(buf, i, end, TRUE)) return i + 4;
+  return bytesAre(buf, i, end, FALSE) ? i + 5 : -1;
+}
+
+/** `null` at `i`: the index after it, or -1. */
+export function nullEnd(buf: Buffer, i: number, end: number): number {
+  return bytesAre(buf, i, end, NULL) ? i + 4 : -1;
+}
+
 const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
 const TRUE = ascii('true');
 const FALSE = ascii('false');

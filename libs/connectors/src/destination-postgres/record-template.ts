@@ -25,7 +25,12 @@ export class RecordTemplate {
     readonly slotColumn: Int32Array,
     /** each column's entry of `data` in the line learned from (FieldLookup.match); -1: null in every line of the layout */
     readonly entryOf: Int32Array,
-  ) {}
+  ) {
+    this.inColumnOrder = ascending(slotColumn);
+  }
+
+  /** the slots' columns come in the columns' order: a row can be written as the line is read */
+  readonly inColumnOrder: boolean;
 
   /** The layout of the line `scan` took last; `entryOf`: each column's entry of its `data` (FieldLookup.match). */
   static learn(scan: RecordScan, entryOf: Int32Array): RecordTemplate {
@@ -55,4 +60,15 @@ export class RecordTemplate {
     if (emittedAt && !emittedAtFirst) slot(scan.emittedAtStart, scan.emittedAtEnd, EMITTED_AT_SLOT);
     return new RecordTemplate(Buffer.from(scan.buf.subarray(start, scan.lineEnd)), slotStart, slotEnd, slotColumn, entryOf.slice());
   }
+}
+
+/** The columns (>= 0) in `slotColumn` ascend. */
+function ascending(slotColumn: Int32Array): boolean {
+  let last = -1;
+  for (const column of slotColumn) {
+    if (column < 0) continue;
+    if (column <= last) return false;
+    last = column;
+  }
+  return true;
 }

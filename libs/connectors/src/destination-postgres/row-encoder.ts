@@ -9,9 +9,20 @@ import { writeField, type FieldOutcome } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
 import { CopyBuffer } from './copy-buffer.js';
 import { repairJsonForPostgres } from './copy-values.js';
-import { FieldLookup, RecordScan, sameBytes, ValueKind, valueKindOf } from '../destination-common/record-scan.js';
+import {
+  booleanEnd,
+  FieldLookup,
+  nullEnd,
+  plainDecimalEnd,
+  plainIntegerEnd,
+  plainStringEnd,
+  RecordScan,
+  sameBytes,
+  ValueKind,
+  valueKindOf,
+} from '../destination-common/record-scan.js';
 import { EMITTED_AT_SLOT, RecordTemplate } from './record-template.js';
-import { numberAt, writeScannedField, writeSpanField } from './scanned-fields.js';
+import { integerAt, numberAt, numericAt, timestampAt, writeScannedField, writeSpanField } from './scanned-fields.js';
 
 /** A typed column filled from a top-level field of the record. */
 export interface FieldColumn {
@@ -68,6 +79,26 @@ const UUIDS_PER_DRAW = 4096;
  * changes from record to record).
  */
 const TEMPLATE_TRIAL = 64;
+
+/** Column kinds whose values encodeInColumnOrder reads in their plain forms first (plain-token readers of record-scan). */
+const enum PlainKind {
+  None,
+  Text,
+  Bigint,
+  Numeric,
+  Boolean,
+  Timestamptz,
+  Timestamp,
+}
+
+const PLAIN_KIND: Partial<Record<ColumnKind, PlainKind>> = {
+  text: PlainKind.Text,
+  bigint: PlainKind.Bigint,
+  numeric: PlainKind.Numeric,
+  boolean: PlainKind.Boolean,
+  timestamptz: PlainKind.Timestamptz,
+  timestamp: PlainKind.Timestamp,
+};
 
 /** JSON text as jsonb accepts it: without NULs and lone surrogates. */
 const jsonForPostgres = (json: string): string => repairJsonForPostgres(json) ?? json;
@@ -131,6 +162,8 @@ export class RowEncoder {
   private readonly spanEnd: Int32Array;
   private readonly spanKind: Uint8Array;
   private readonly spanFlags: Uint8Array;
+  /** each column's PlainKind */
+  private readonly plainKind: Uint8Array;
 
   constructor(private readonly options: RowEncoderOptions) {
     this.columns = options.columns;
@@ -151,6 +184,7 @@ export class RowEncoder {
     this.spanEnd = new Int32Array(this.columns.length);
     this.spanKind = new Uint8Array(this.columns.length);
     this.spanFlags = new Uint8Array(this.columns.length);
+    this.plainKind = Uint8Array.from(this.columns, (c) => PLAIN_KIND[c.kind] ?? PlainKind.None);
     this.plainTail = this.tail();
   }
 
@@ -298,6 +332,7 @@ export class RowEncoder {
   encodeTemplated(buf: Buffer, start: number, end: number, out: CopyBuffer): boolean {
     const template = this.template;
     if (template === undefined) return false;
+    if (template.inColumnOrder) return this.encodeInColumnOrder(template, buf, start, end, out);
     const { line, slotStart, slotEnd, slotColumn, entryOf } = template;
     const values = this.values;
     const { spanStart, spanEnd, spanKind, spanFlags } = this;
@@ -347,6 +382,108 @@ export class RowEncoder {
     this.writePlainTail(out, emittedAt);
     this.templateHits++;
     return true;
+  }
+
+  /**
+   * encodeTemplated for a layout whose values come in the columns' order: each value is
+   * written as it is read, in one pass, a plain token (see record-scan) without a second
+   * look. Any other value is checked and written as encodeTemplated does.
+   */
+  private encodeInColumnOrder(template: RecordTemplate, buf: Buffer, start: number, end: number, out: CopyBuffer): boolean {
+    const { line, slotStart, slotEnd, slotColumn } = template;
+    out.mark();
+    out.row(this.defaultsMeta ? this.fieldCount - 1 : this.fieldCount);
+    let at = start;
+    let from = 0;
+    let emittedAt: number | undefined;
+    let nullKey = false;
+    // the next column to write: the columns before a slot's that have none are null in this layout
+    let column = 0;
+    for (let k = 0; k < slotColumn.length; k++) {
+      const to = slotStart[k]!;
+      if (at + to - from > end || !sameBytes(buf, at, line, from, to)) return this.rewound(out);
+      at += to - from;
+      const slot = slotColumn[k]!;
+      let next: number;
+      if (slot === EMITTED_AT_SLOT) {
+        next = plainIntegerEnd(buf, at, end);
+        if (next >= 0) emittedAt = integerAt(buf, at, next);
+        else {
+          next = this.values.valueAt(buf, at, end);
+          if (next < 0 || valueKindOf(buf[at]!) !== ValueKind.Number) return this.rewound(out);
+          emittedAt = numberAt(buf, at, next, this.values.valueFlagsAt);
+        }
+      } else if (slot < 0) next = this.values.valueAt(buf, at, end);
+      else {
+        for (; column < slot; column++) {
+          out.null();
+          if (this.keyColumn[column]) nullKey = true;
+        }
+        column++;
+        next = nullEnd(buf, at, end);
+        if (next >= 0) {
+          out.null();
+          if (this.keyColumn[slot]) nullKey = true;
+        } else next = this.writeValueAt(out, slot, buf, at, end);
+      }
+      if (next < 0) return this.rewound(out);
+      at = next;
+      from = slotEnd[k]!;
+    }
+    if (end - at !== line.length - from || !sameBytes(buf, at, line, from, line.length)) return this.rewound(out);
+    for (; column < this.columns.length; column++) {
+      out.null();
+      if (this.keyColumn[column]) nullKey = true;
+    }
+    if (nullKey) this.nullKeySeen = true;
+    this.writePlainTail(out, emittedAt);
+    this.templateHits++;
+    return true;
+  }
+
+  /** Writes the value at `at` (not null) as `column`'s field; the index after it, or -1 when it is not JSON or cannot be written as it is. */
+  private writeValueAt(out: CopyBuffer, column: number, buf: Buffer, at: number, end: number): number {
+    let next: number;
+    switch (this.plainKind[column]) {
+      case PlainKind.Text:
+        next = plainStringEnd(buf, at, end);
+        if (next < 0) break;
+        out.bytesField(buf, at + 1, next - 1);
+        return next;
+      case PlainKind.Bigint:
+        next = plainIntegerEnd(buf, at, end);
+        if (next < 0) break;
+        out.int64(integerAt(buf, at, next));
+        return next;
+      case PlainKind.Numeric:
+        next = plainDecimalEnd(buf, at, end);
+        if (next < 0) break;
+        return numericAt(out, buf, at, next) ? next : -1;
+      case PlainKind.Boolean:
+        next = booleanEnd(buf, at, end);
+        if (next < 0) break;
+        out.boolean(next - at === 4);
+        return next;
+      case PlainKind.Timestamptz:
+      case PlainKind.Timestamp: {
+        next = plainStringEnd(buf, at, end);
+        const micros = next < 0 ? undefined : timestampAt(buf, at + 1, next - 1, this.plainKind[column] === PlainKind.Timestamptz);
+        if (micros === undefined) break;
+        out.int64(micros);
+        return next;
+      }
+    }
+    // any other form: checked, then written as encodeTemplated does
+    next = this.values.valueAt(buf, at, end);
+    if (next < 0) return -1;
+    const kind = valueKindOf(buf[at]!);
+    const quotes = kind === ValueKind.String ? 1 : 0;
+    return writeSpanField(out, this.columns[column]!.kind, buf, at + quotes, next - quotes, kind, this.values.valueFlagsAt) ? next : -1;
+  }
+
+  private rewound(out: CopyBuffer): false {
+    out.rewind();
+    return false;
   }
 
   /** A line of the stream took the long way (its template did not match, or there was none): its layout is the template now. */
