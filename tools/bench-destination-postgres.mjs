@@ -13,6 +13,8 @@
  *
  *   node tools/bench-destination-postgres.mjs [--records 500000] [--mode append|append_dedup|overwrite|all] [--state-every 10000] [--rounds 3]
  *
+ * It also prints the CPU seconds of the connector and of the server (while loading, and while
+ * taking the binary COPY) and the rows/s that CPU allows on this machine (cpu_bound_rows_per_s).
  * BENCH_RECORDS overrides the record count. Uses TRIBUTARY_TEST_DATABASE_URL (an admin URL)
  * when set, otherwise starts its own server with tools/postgres.sh. Needs a build first
  * (npm run build). The input is written to a temp file first, so the generator
@@ -20,13 +22,15 @@
  * {"bench":"destination-postgres","mode":"append","rows":N,"rows_per_s":...,"copy_rows_per_s":...,"ratio":...}
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { freePort } from './stack/ports.mjs';
+import { processCpuSeconds, serverCpuSeconds } from './stack/bench-support.mjs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -47,6 +51,8 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** the median of a server's CPU figures; undefined when the server is not this bench's */
+const serverCpuMedian = (xs) => (xs.includes(undefined) ? undefined : median(xs));
 const records = Number(values.records);
 const MODES = ['append', 'overwrite', 'append_dedup'];
 const modes = values.mode === 'all' ? MODES : [values.mode];
@@ -66,12 +72,15 @@ if (!existsSync(entry)) {
 }
 
 async function startServer() {
-  if (process.env.TRIBUTARY_TEST_DATABASE_URL) return { adminUrl: process.env.TRIBUTARY_TEST_DATABASE_URL, stop: async () => {} };
+  // another server's CPU is not measured (it may be on another machine)
+  if (process.env.TRIBUTARY_TEST_DATABASE_URL)
+    return { adminUrl: process.env.TRIBUTARY_TEST_DATABASE_URL, pid: undefined, stop: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), 'tributary-pg-bench-'));
   const port = await freePort();
   const adminUrl = execFileSync('bash', [join(root, 'tools/postgres.sh'), 'start', dir, String(port)], { encoding: 'utf8' }).trim();
   return {
     adminUrl,
+    pid: Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop: async () => {
       execFileSync('bash', [join(root, 'tools/postgres.sh'), 'stop', dir]);
       await rm(dir, { recursive: true, force: true });
@@ -127,8 +136,14 @@ async function writeInput(path) {
   await once(out, 'finish');
 }
 
-/** Runs the connector's `write` on the input file; the wall time in seconds. */
+/** CPU seconds of this process's children that have exited (the connector, once it has). */
+const exitedChildrenCpu = async () => (await processCpuSeconds('self', { waited: true })) - (await processCpuSeconds('self'));
+/** CPU seconds the database server has used so far (undefined for a server this bench did not start) */
+const serverCpu = async () => (server.pid === undefined ? undefined : serverCpuSeconds(server.pid));
+
+/** Runs the connector's `write` on the input file; the wall time in seconds, and the CPU seconds of the connector and of the server. */
 async function runConnector(work, input) {
+  const [connectorCpuBefore, serverCpuBefore] = [await exitedChildrenCpu(), await serverCpu()];
   const started = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
@@ -148,15 +163,18 @@ async function runConnector(work, input) {
   const [code] = await once(child, 'close');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`destination exited with ${code}: ${lastLines}`);
-  return { seconds, states };
+  const connectorCpu = (await exitedChildrenCpu()) - connectorCpuBefore;
+  const serverCpuAfter = await serverCpu();
+  return { seconds, states, connectorCpu, serverCpu: serverCpuAfter === undefined ? undefined : serverCpuAfter - serverCpuBefore };
 }
 
 /**
  * The raw COPY baseline: the typed rows the connector wrote, exported as COPY text, then
  * loaded into an empty table of the same column types (committed before, so the load
- * writes WAL as the connector's does) in one transaction. Returns the seconds of BEGIN..COMMIT.
+ * writes WAL as the connector's does) in one transaction. Returns the seconds of BEGIN..COMMIT
+ * and the server's CPU seconds in them.
  */
-async function rawCopySeconds(db, format = 'text') {
+async function rawCopy(db, format = 'text') {
   const { rows } = await db.query(
     `SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> '_airbyte_data' ORDER BY attnum`,
   );
@@ -166,6 +184,7 @@ async function rawCopySeconds(db, format = 'text') {
   for await (const chunk of out) exported.push(chunk);
   await db.query('DROP TABLE IF EXISTS copy_baseline');
   await db.query(`CREATE TABLE copy_baseline WITH (autovacuum_enabled = false) AS SELECT ${columns} FROM users WITH NO DATA`);
+  const serverCpuBefore = await serverCpu();
   const started = process.hrtime.bigint();
   await db.query('BEGIN');
   const input = db.query(copyFrom(`COPY copy_baseline (${columns}) FROM STDIN (FORMAT ${format})`));
@@ -174,10 +193,11 @@ async function rawCopySeconds(db, format = 'text') {
   await once(input, 'finish');
   await db.query('COMMIT');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const serverCpuAfter = await serverCpu();
   const copied = Number((await db.query('SELECT count(*) AS n FROM copy_baseline')).rows[0].n);
   await db.query('DROP TABLE copy_baseline');
   if (copied !== records) throw new Error(`raw COPY loaded ${copied} rows, expected ${records}`);
-  return seconds;
+  return { seconds, serverCpu: serverCpuAfter === undefined ? undefined : serverCpuAfter - serverCpuBefore };
 }
 
 const server = await startServer();
@@ -222,13 +242,17 @@ try {
       const runs = [];
       const copies = [];
       const binaries = [];
+      // CPU seconds in each round: the connector's, and the server's while it loaded and while it took the binary COPY
+      const cpu = { connector: [], server: [], binaryServer: [] };
       let rows = 0;
       let rawData = false;
       for (let round = 1; round <= rounds; round++) {
         await db.query('DROP TABLE IF EXISTS users, users_airbyte_tmp');
         await db.query('CHECKPOINT'); // the previous run's dirty pages are not this run's cost
         log(`loading (${mode}, run ${round}/${rounds})`);
-        const { seconds, states } = await runConnector(work, input);
+        const { seconds, states, connectorCpu, serverCpu: loadServerCpu } = await runConnector(work, input);
+        cpu.connector.push(connectorCpu);
+        cpu.server.push(loadServerCpu);
         rows = Number((await db.query('SELECT count(*) AS n FROM users')).rows[0].n);
         if (rows !== records) throw new Error(`expected ${records} rows, found ${rows}`);
         rawData = Number((await db.query('SELECT count(_airbyte_data) AS n FROM users')).rows[0].n) > 0;
@@ -237,12 +261,17 @@ try {
         // just loaded would compete with it: done first
         await db.query('VACUUM ANALYZE users');
         await db.query('CHECKPOINT');
-        copies.push(await rawCopySeconds(db));
+        copies.push((await rawCopy(db)).seconds);
         await db.query('CHECKPOINT');
-        binaries.push(await rawCopySeconds(db, 'binary'));
+        const binary = await rawCopy(db, 'binary');
+        binaries.push(binary.seconds);
+        cpu.binaryServer.push(binary.serverCpu);
+        const serverShare =
+          loadServerCpu === undefined ? '' : `, server ${loadServerCpu.toFixed(2)} s (binary COPY: ${binary.serverCpu.toFixed(2)} s)`;
         log(
           `${mode}: ${rows} rows in ${seconds.toFixed(2)} s, ${states} states echoed${rawData ? ', _airbyte_data filled' : ''}; ` +
-            `raw COPY ${copies.at(-1).toFixed(2)} s (ratio ${(copies.at(-1) / seconds).toFixed(2)}), binary ${binaries.at(-1).toFixed(2)} s`,
+            `raw COPY ${copies.at(-1).toFixed(2)} s (ratio ${(copies.at(-1) / seconds).toFixed(2)}), binary ${binaries.at(-1).toFixed(2)} s; ` +
+            `CPU: connector ${connectorCpu.toFixed(2)} s${serverShare}`,
         );
       }
       const seconds = median(runs);
@@ -253,6 +282,12 @@ try {
       );
       const rowsPerS = Math.round(records / seconds);
       const copyRowsPerS = Math.round(records / copySeconds);
+      const connectorCpu = median(cpu.connector);
+      const serverCpu = serverCpuMedian(cpu.server);
+      // with this much CPU on each side, the load can go no faster, however well they overlap
+      const cpuBoundSeconds =
+        serverCpu === undefined ? undefined : Math.max(connectorCpu, serverCpu, (connectorCpu + serverCpu) / availableParallelism());
+      const round2 = (x) => (x === undefined ? null : Number(x.toFixed(2)));
       console.log(
         JSON.stringify({
           bench: 'destination-postgres',
@@ -265,6 +300,10 @@ try {
           binary_copy_rows_per_s: Math.round(records / binarySeconds),
           seconds: Number(seconds.toFixed(3)),
           raw_data: rawData,
+          connector_cpu_s: round2(connectorCpu),
+          server_cpu_s: round2(serverCpu),
+          binary_copy_server_cpu_s: round2(serverCpuMedian(cpu.binaryServer)),
+          cpu_bound_rows_per_s: cpuBoundSeconds === undefined ? null : Math.round(records / cpuBoundSeconds),
         }),
       );
     }

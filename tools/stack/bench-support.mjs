@@ -1,7 +1,8 @@
 // What the stack benchmarks (tools/bench-api.mjs, tools/bench-e2e.mjs) share: the embedded
 // stack on free ports with a throwaway data dir, and the few API calls a user makes to get
 // from nothing to a connection.
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.mjs';
@@ -142,7 +143,11 @@ export async function allStreams(api, sourceId, syncMode = 'full_refresh_overwri
  * 250), so the requests do not load the machine the sync runs on, and the interval adds
  * nothing to the figure. `onPoll` sees each state of the job as it is polled.
  */
-export async function timedSync(api, connectionId, { pollMs = 250, timeoutMs = 1_800_000, startedAt = Date.now(), onPoll = () => {} } = {}) {
+export async function timedSync(
+  api,
+  connectionId,
+  { pollMs = 250, timeoutMs = 1_800_000, startedAt = Date.now(), onPoll = () => {} } = {},
+) {
   const started = startedAt;
   const job = await api.json('POST', '/jobs', { connectionId, jobType: 'sync' }, [201]);
   for (;;) {
@@ -169,6 +174,41 @@ async function cpuTicks() {
   return [fields[3] + fields[4], fields.reduce((a, b) => a + b, 0)];
 }
 
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** A process's /proc stat fields by their number in proc(5) (from 3, state, on), or undefined once it is gone. */
+async function statFields(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  // the command name (field 2) may hold spaces: the fields after it follow its closing parenthesis
+  const rest = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return (field) => rest[field - 3];
+}
+
+/**
+ * CPU seconds of process `pid` (default: this one): its own, and with `waited` those of the
+ * children it has waited for (a connector this process spawned, once it has exited).
+ */
+export async function processCpuSeconds(pid = 'self', { waited = false } = {}) {
+  const field = await statFields(pid);
+  if (!field) return 0;
+  return (field(14) + field(15) + (waited ? field(16) + field(17) : 0)) / CLOCK_TICKS;
+}
+
+/** CPU seconds of a server and all its children, running or waited for (PostgreSQL's postmaster and backends). */
+export async function serverCpuSeconds(pid) {
+  let seconds = await processCpuSeconds(pid, { waited: true });
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const field = await statFields(entry);
+    if (field && field(4) === pid) seconds += (field(14) + field(15)) / CLOCK_TICKS;
+  }
+  return seconds;
+}
+
 /**
  * How busy the machine is over a stretch: `await meter.busyCores()` is the average number of
  * cores in use since `cpuMeter()` was called (the whole machine, from /proc/stat). A figure near
@@ -179,7 +219,7 @@ export async function cpuMeter() {
   return {
     async busyCores() {
       const [idleNow, totalNow] = await cpuTicks();
-      return (cpus().length * (1 - (idleNow - idle) / Math.max(1, totalNow - total)));
+      return cpus().length * (1 - (idleNow - idle) / Math.max(1, totalNow - total));
     },
   };
 }
