@@ -29,6 +29,11 @@ export class OneMessageOutput<T> {
     this.splitter = new LineSplitter((line) => this.onLine(line));
   }
 
+  /** The connector has printed the expected message. */
+  get answered(): boolean {
+    return this.value !== undefined;
+  }
+
   /** Logs `entry` and, if it is the connector's, remembers it for a failure. */
   readonly log = (entry: LogEntry): void => {
     if (entry.origin === this.role) {
@@ -67,7 +72,10 @@ export class OneMessageOutput<T> {
   }
 
   private withRecentLog(failure: FailureReason): FailureReason {
-    const parts = [failure.internalMessage, this.recentLog.length > 0 ? `last log lines of the ${this.role}:\n${this.recentLog.join('\n')}` : undefined];
+    const parts = [
+      failure.internalMessage,
+      this.recentLog.length > 0 ? `last log lines of the ${this.role}:\n${this.recentLog.join('\n')}` : undefined,
+    ];
     const internalMessage = parts.filter(Boolean).join('\n\n');
     return internalMessage ? { ...failure, internalMessage } : failure;
   }

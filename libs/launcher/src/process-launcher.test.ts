@@ -115,6 +115,18 @@ describe('ProcessLauncher with a command runtime', () => {
     expect(result.ok && result.value.streams.map((s) => s.name)).toEqual(['users']);
   });
 
+  it('answers once the connector has printed its answer, without waiting for it to exit, and stops it', async () => {
+    // each connector would stay 30 s after its answer (a Python one takes about half a second)
+    const started = Date.now();
+    const catalog = await launcher.discover(fake('normal'), { lingerMs: 30_000 });
+    const status = await launcher.check(fake('normal'), { password: 'nope', lingerMs: 30_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(catalog.ok && catalog.value.streams.map((s) => s.name)).toEqual(['users']);
+    expect(status).toEqual({ ok: true, value: { status: 'FAILED', message: 'wrong password' } });
+    // stopped, not left behind: its run dir (with the config) went with it
+    expect(await leftoverRunDirs()).toEqual([]);
+  });
+
   it('turns a TRACE ERROR into a failure with its origin, type and message', async () => {
     const result = await launcher.check(fake('trace-error'), {}, { role: 'destination' });
     expect(result).toEqual({

@@ -14,10 +14,21 @@ import { openStdoutChannel, spawnConnector } from './connector-process.js';
 import { findExecutable } from './find-executable.js';
 import { createRunDir, type ConnectorUser } from './run-dirs.js';
 import { CommandsNotAllowedError, resolveRuntime, type InstallOptions } from './runtimes.js';
-import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorLauncher, type ConnectorProcess, type LaunchResult, type ReadInput, type RunOptions, type WriteInput } from './types.js';
+import {
+  ConnectorLaunchError,
+  type ConnectorDefinition,
+  type ConnectorLauncher,
+  type ConnectorProcess,
+  type LaunchResult,
+  type ReadInput,
+  type RunOptions,
+  type WriteInput,
+} from './types.js';
 import { OneMessageOutput } from './one-message-output.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
+/** a connector stopped after its answer that ignores SIGTERM is killed after this long */
+const ANSWERED_KILL_GRACE_MS = 1_000;
 
 export interface ProcessLauncherOptions extends InstallOptions {
   /** parent of per-run temp dirs holding config/catalog/state; default os.tmpdir() */
@@ -145,7 +156,15 @@ export class ProcessLauncher implements ConnectorLauncher {
       if (err instanceof ConnectorLaunchError) return { ok: false, failure: err.failure };
       throw err;
     }
-    proc.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    // the answer is all a command gives: a Python connector would take another half second to
+    // tear its interpreter down, so once the answer is in, it is stopped (and reads as ended well)
+    let answered = false;
+    proc.stdout.on('data', (chunk: Buffer) => {
+      output.push(chunk);
+      if (answered || !output.answered) return;
+      answered = true;
+      void proc.kill(ANSWERED_KILL_GRACE_MS);
+    });
     const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -156,7 +175,7 @@ export class ProcessLauncher implements ConnectorLauncher {
     clearTimeout(timer);
     output.end();
     const command = args[0];
-    return output.result(exit.code === 0, () => {
+    return output.result(exit.code === 0 || answered, () => {
       const why = timedOut
         ? `timed out after ${timeoutMs} ms`
         : options.signal?.aborted
