@@ -54,7 +54,9 @@ describe('cron main (compiled)', () => {
 
     const elsewhere = run({ DATABASE_URL: database.db.url, TRIBUTARY_STORAGE_DIR: join(root, 'own-storage') });
     expect(await elsewhere.exited).toBe(2);
-    expect(elsewhere.output()).toContain(`cron's log storage (local directory ${join(root, 'own-storage')}) is not the one the server reads (${serverStorage.location})`);
+    expect(elsewhere.output()).toContain(
+      `cron's log storage (local directory ${join(root, 'own-storage')}) is not the one the server reads (${serverStorage.location})`,
+    );
 
     const metricsPort = await freePort();
     const cron = run({
@@ -64,14 +66,42 @@ describe('cron main (compiled)', () => {
       TRIBUTARY_METRICS_PORT: String(metricsPort),
     });
     // a six-field schedule runs every second: wait for a run's line
-    await waitFor(() => `a retention run: ${cron.output()}`, () => (cron.output().includes('"msg":"retention done"') ? true : undefined), 20_000);
+    await waitFor(
+      () => `a retention run: ${cron.output()}`,
+      () => (cron.output().includes('"msg":"retention done"') ? true : undefined),
+      20_000,
+    );
     const ops = `http://127.0.0.1:${metricsPort}`;
     expect((await fetch(`${ops}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${ops}/metrics`)).text();
-    expect(promSample(metrics, 'tributary_cron_runs_total', { service: 'cron', job: 'retention', outcome: 'done' })).toBeGreaterThanOrEqual(1);
+    expect(promSample(metrics, 'tributary_cron_runs_total', { service: 'cron', job: 'retention', outcome: 'done' })).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(promSample(metrics, 'tributary_retention_deleted_total', { service: 'cron', kind: 'logs' })).toBe(0);
     cron.child.kill('SIGTERM');
     expect(await cron.exited).toBe(0);
     expect(cron.output()).toContain('"msg":"cron stopped"');
+  });
+
+  it('runs jobs that start in the same second side by side, each again and again (none waits forever for a database connection)', async () => {
+    const storage = new LocalDirStorage(join(root, 'server-storage'));
+    await registerReadStorage(database.dataSource, { id: await storage.identify(), location: storage.location });
+    // both every second: each run holds its lock's connection and needs another for its queries
+    const cron = run({
+      DATABASE_URL: database.db.url,
+      TRIBUTARY_STORAGE_DIR: storage.rootDir,
+      TRIBUTARY_RETENTION_SCHEDULE: '* * * * * *',
+      TRIBUTARY_SELF_HEAL_SCHEDULE: '* * * * * *',
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      TRIBUTARY_METRICS_PORT: String(await freePort()),
+    });
+    const runs = (job: string) => cron.output().split(`"msg":"${job} done"`).length - 1;
+    await waitFor(
+      () => `three runs of each job: ${cron.output()}`,
+      () => (runs('retention') >= 3 && runs('self-heal') >= 3 ? true : undefined),
+      20_000,
+    );
+    cron.child.kill('SIGTERM');
+    expect(await cron.exited).toBe(0);
   });
 });

@@ -3,7 +3,15 @@
  * TRIBUTARY_RETENTION_SCHEDULE and self-heal (self-heal.ts) on TRIBUTARY_SELF_HEAL_SCHEDULE. Expects a database the bootloader has migrated and the
  * log storage the server and the workers use. Stops on SIGINT/SIGTERM after the run in progress.
  */
-import { ConfigError, createLogger, cronEnvSchema, loadConfig, storageChoiceOf, type CronConfig, type StorageChoice } from '@tributary/config';
+import {
+  ConfigError,
+  createLogger,
+  cronEnvSchema,
+  loadConfig,
+  storageChoiceOf,
+  type CronConfig,
+  type StorageChoice,
+} from '@tributary/config';
 import { createDataSource, registeredStorage } from '@tributary/db';
 import { createMetricsRegistry, startOpsServer } from '@tributary/metrics';
 import { openStorage } from '@tributary/storage';
@@ -37,7 +45,16 @@ async function main(): Promise<void> {
   }
   const { config } = parsed;
   const logger = createLogger({ name: 'cron', level: config.LOG_LEVEL });
-  const dataSource = await createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'tributary-cron' }).initialize();
+  // a job's run holds its advisory lock on one connection and queries on another, and jobs due
+  // in the same second (self-heal every minute, retention at :17) run side by side: two
+  // connections per job, and one for /readyz. Fewer, and two runs can each hold one and wait
+  // for a second forever.
+  const jobs = config.TRIBUTARY_CONNECTOR_REGISTRY ? 3 : 2;
+  const dataSource = await createDataSource({
+    url: config.DATABASE_URL,
+    poolSize: 2 * jobs + 1,
+    applicationName: 'tributary-cron',
+  }).initialize();
   try {
     if (await dataSource.showMigrations()) {
       logger.fatal('the database has pending migrations: run the bootloader first');
@@ -48,7 +65,9 @@ async function main(): Promise<void> {
     const storageIdentity = { id: await storage.identify(), location: storage.location };
     const registered = await registeredStorage(dataSource, storageIdentity);
     if (registered.id !== storageIdentity.id) {
-      logger.fatal(`cron's log storage (${storageIdentity.location}) is not the one the server reads (${registered.location}): retention would delete nothing there`);
+      logger.fatal(
+        `cron's log storage (${storageIdentity.location}) is not the one the server reads (${registered.location}): retention would delete nothing there`,
+      );
       process.exitCode = 2;
       return;
     }
@@ -91,7 +110,13 @@ async function main(): Promise<void> {
       },
     });
     logger.info(
-      { retention: config.TRIBUTARY_RETENTION_SCHEDULE, selfHeal: config.TRIBUTARY_SELF_HEAL_SCHEDULE, registry: connectorRegistry ?? 'none', logStorage: storage.location, metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics` },
+      {
+        retention: config.TRIBUTARY_RETENTION_SCHEDULE,
+        selfHeal: config.TRIBUTARY_SELF_HEAL_SCHEDULE,
+        registry: connectorRegistry ?? 'none',
+        logStorage: storage.location,
+        metrics: `http://${config.TRIBUTARY_METRICS_HOST}:${ops.port}/metrics`,
+      },
       'cron started',
     );
     await new Promise<void>((resolve) => {
