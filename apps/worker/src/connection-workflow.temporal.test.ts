@@ -16,7 +16,7 @@ import type { connectionWorkflow } from '@tributary/workflows/workflows';
 import { ConnectionEntity } from '@tributary/db';
 import { updateActorConfig } from '@tributary/testing/db';
 import { waitFor } from '@tributary/testing';
-import { connectorProcesses, startHarness, type Harness } from '@tributary/testing/worker';
+import { connectorProcesses, startHarness, syncConnectorProcesses, type Harness } from '@tributary/testing/worker';
 
 const SYNC = { kind: 'sync' } as const;
 
@@ -67,10 +67,11 @@ describe('connection workflow', () => {
     expect(await handle.query(connectionStatusQuery)).toMatchObject({ state: 'running', runningJob: { jobId: second.jobId } });
 
     // a cancel naming another job (the first one, finished) is stale: it stops nothing
-    await waitFor('the connectors to start', () => connectorProcesses().length === 2 || undefined);
+    // the sync's two: the job's first attempt runs a discover beside them, which may come and go
+    await waitFor('the connectors to start', () => syncConnectorProcesses().length === 2 || undefined);
     expect(await handle.executeUpdate(cancelJobUpdate, { args: [{ jobId: first.jobId }] })).toBe('unknown');
     expect(await handle.query(connectionStatusQuery)).toMatchObject({ state: 'running', runningJob: { jobId: second.jobId } });
-    expect(connectorProcesses()).toHaveLength(2);
+    expect(syncConnectorProcesses()).toHaveLength(2);
     // cancel naming the running job stops it; the connection keeps waiting for the next sync
     expect(await handle.executeUpdate(cancelJobUpdate, { args: [{ jobId: second.jobId }] })).toBe('cancelling');
     const afterCancel = await waitFor(

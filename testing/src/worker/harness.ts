@@ -202,13 +202,24 @@ export function descendants(pid: number): number[] {
 
 /** Descendants of this process running a builtin connector. */
 export function connectorProcesses(pid = process.pid): number[] {
-  return descendants(pid).filter((p) => {
-    try {
-      return /source-sample|destination-(dev-null|jsonl|postgres)/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8'));
-    } catch {
-      return false;
-    }
+  return descendants(pid).filter((p) => /source-sample|destination-(dev-null|jsonl|postgres)/.test(commandLine(p)));
+}
+
+/** Those of connectorProcesses() that read or write: a sync's, without the checks and discover a job runs beside them. */
+export function syncConnectorProcesses(pid = process.pid): number[] {
+  return connectorProcesses(pid).filter((p) => {
+    const args = commandLine(p).split('\0');
+    return args.includes('read') || args.includes('write');
   });
+}
+
+/** A process's arguments, NUL-separated ('' once it is gone). */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Ids of the records destination-jsonl wrote for a stream, under `dir`. */
