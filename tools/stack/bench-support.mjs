@@ -174,7 +174,14 @@ async function cpuTicks() {
   return [fields[3] + fields[4], fields.reduce((a, b) => a + b, 0)];
 }
 
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+/** clock ticks per second of /proc's CPU times (100 on Linux unless getconf says otherwise) */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 /** A process's /proc stat fields by their number in proc(5) (from 3, state, on), or undefined once it is gone. */
 async function statFields(pid) {

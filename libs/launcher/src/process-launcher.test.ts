@@ -127,6 +127,14 @@ describe('ProcessLauncher with a command runtime', () => {
     expect(await leftoverRunDirs()).toEqual([]);
   });
 
+  it('kills a connector that ignores SIGTERM after its answer, a second later, and still answers', async () => {
+    const started = Date.now();
+    const catalog = await launcher.discover(fake('normal'), { lingerMs: 30_000, ignoreSigterm: true });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(catalog.ok && catalog.value.streams.map((s) => s.name)).toEqual(['users']);
+    expect(await leftoverRunDirs()).toEqual([]);
+  });
+
   it('turns a TRACE ERROR into a failure with its origin, type and message', async () => {
     const result = await launcher.check(fake('trace-error'), {}, { role: 'destination' });
     expect(result).toEqual({

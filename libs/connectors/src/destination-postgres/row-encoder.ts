@@ -162,6 +162,8 @@ export class RowEncoder {
   private readonly spanEnd: Int32Array;
   private readonly spanKind: Uint8Array;
   private readonly spanFlags: Uint8Array;
+  /** the value readEmittedAt read last */
+  private emittedAtRead = 0;
   /** each column's PlainKind */
   private readonly plainKind: Uint8Array;
 
@@ -344,21 +346,24 @@ export class RowEncoder {
       const to = slotStart[k]!;
       if (at + to - from > end || !sameBytes(buf, at, line, from, to)) return false;
       at += to - from;
-      const next = values.valueAt(buf, at, end);
-      if (next < 0) return false;
-      const kind = valueKindOf(buf[at]!);
       const column = slotColumn[k]!;
+      let next: number;
       if (column === EMITTED_AT_SLOT) {
-        if (kind !== ValueKind.Number) return false;
-        emittedAt = numberAt(buf, at, next, values.valueFlagsAt);
-      } else if (column >= 0) {
-        // a string's span leaves out its quotes
-        const quotes = kind === ValueKind.String ? 1 : 0;
-        spanStart[column] = at + quotes;
-        spanEnd[column] = next - quotes;
-        spanKind[column] = kind;
-        spanFlags[column] = values.valueFlagsAt;
+        next = this.readEmittedAt(buf, at, end);
+        emittedAt = this.emittedAtRead;
+      } else {
+        next = values.valueAt(buf, at, end);
+        if (next >= 0 && column >= 0) {
+          const kind = valueKindOf(buf[at]!);
+          // a string's span leaves out its quotes
+          const quotes = kind === ValueKind.String ? 1 : 0;
+          spanStart[column] = at + quotes;
+          spanEnd[column] = next - quotes;
+          spanKind[column] = kind;
+          spanFlags[column] = values.valueFlagsAt;
+        }
       }
+      if (next < 0) return false;
       at = next;
       from = slotEnd[k]!;
     }
@@ -406,13 +411,8 @@ export class RowEncoder {
       const slot = slotColumn[k]!;
       let next: number;
       if (slot === EMITTED_AT_SLOT) {
-        next = plainIntegerEnd(buf, at, end);
-        if (next >= 0) emittedAt = integerAt(buf, at, next);
-        else {
-          next = this.values.valueAt(buf, at, end);
-          if (next < 0 || valueKindOf(buf[at]!) !== ValueKind.Number) return this.rewound(out);
-          emittedAt = numberAt(buf, at, next, this.values.valueFlagsAt);
-        }
+        next = this.readEmittedAt(buf, at, end);
+        emittedAt = this.emittedAtRead;
       } else if (slot < 0) next = this.values.valueAt(buf, at, end);
       else {
         for (; column < slot; column++) {
@@ -479,6 +479,19 @@ export class RowEncoder {
     const kind = valueKindOf(buf[at]!);
     const quotes = kind === ValueKind.String ? 1 : 0;
     return writeSpanField(out, this.columns[column]!.kind, buf, at + quotes, next - quotes, kind, this.values.valueFlagsAt) ? next : -1;
+  }
+
+  /** The emitted_at number at `at` (a plain integer, or any number checked the long way) into `emittedAtRead`; the index after it, or -1. */
+  private readEmittedAt(buf: Buffer, at: number, end: number): number {
+    let next = plainIntegerEnd(buf, at, end);
+    if (next >= 0) {
+      this.emittedAtRead = integerAt(buf, at, next);
+      return next;
+    }
+    next = this.values.valueAt(buf, at, end);
+    if (next < 0 || valueKindOf(buf[at]!) !== ValueKind.Number) return -1;
+    this.emittedAtRead = numberAt(buf, at, next, this.values.valueFlagsAt);
+    return next;
   }
 
   private rewound(out: CopyBuffer): false {
