@@ -4,7 +4,12 @@ import { CopyBuffer, splitChunks } from './copy-buffer.js';
 
 /** Appends, takes, partial takes and rewinds, in any order, against a plain byte array as the model. */
 const operation = fc.oneof(
-  fc.record({ op: fc.constant('write' as const), length: fc.integer({ min: 0, max: 300_000 }), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({
+    op: fc.constant('write' as const),
+    // rows are mostly small: many batches then share a chunk
+    length: fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 300_000 })),
+    byte: fc.integer({ min: 0, max: 255 }),
+  }),
   fc.record({ op: fc.constant('rewound' as const), length: fc.integer({ min: 0, max: 1_500_000 }) }),
   fc.record({ op: fc.constant('takeUpTo' as const), fraction: fc.double({ min: 0, max: 1.2, noNaN: true }) }),
   fc.record({ op: fc.constant('take' as const) }),
@@ -14,14 +19,15 @@ const operation = fc.oneof(
 describe('CopyBuffer', () => {
   it('hands out exactly the bytes appended, in order, however they are taken and their memory reused', () => {
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 30 }), (operations) => {
+      fc.property(fc.array(operation, { minLength: 10, maxLength: 60 }), (operations) => {
         CopyBuffer.dropSpareChunks();
         const buffer = new CopyBuffer();
         let model = Buffer.alloc(0);
-        const sent: Buffer[] = [];
-        const expected: Buffer[] = [];
-        // chunks handed out and not yet done with: 'sent' checks them, then recycles them
-        let outstanding: Buffer[] = [];
+        // batches handed out and not yet done with, oldest first, with the bytes each must hold:
+        // several wait at once (the writer queues them), and 'sent' finishes the oldest
+        const outstanding: { chunks: Buffer[]; expected: Buffer }[] = [];
+        const check = (batch: { chunks: Buffer[]; expected: Buffer }) =>
+          expect(Buffer.concat(batch.chunks).equals(batch.expected)).toBe(true);
         for (const o of operations) {
           if (o.op === 'write') {
             buffer.bytesField(Buffer.alloc(o.length, o.byte));
@@ -35,27 +41,44 @@ describe('CopyBuffer', () => {
             buffer.rewind();
           } else if (o.op === 'takeUpTo') {
             const bytes = Math.floor(model.length * o.fraction);
-            outstanding.push(...buffer.takeUpTo(bytes));
-            expected.push(model.subarray(0, bytes));
+            outstanding.push({ chunks: buffer.takeUpTo(bytes), expected: model.subarray(0, bytes) });
             model = model.subarray(bytes);
           } else if (o.op === 'take') {
-            outstanding.push(...buffer.take());
-            expected.push(model);
+            outstanding.push({ chunks: buffer.take(), expected: model });
             model = Buffer.alloc(0);
-          } else {
-            // what a COPY sent is copied out (the server has it), then its memory is reused
-            sent.push(Buffer.from(Buffer.concat(outstanding)));
-            buffer.recycle(outstanding);
-            outstanding = [];
+          } else if (outstanding.length > 0) {
+            // the oldest batch's COPY is done: what it sent is checked, then its memory is reused
+            const batch = outstanding.shift()!;
+            check(batch);
+            buffer.recycle(batch.chunks);
           }
           expect(buffer.bytes).toBe(model.length);
         }
-        sent.push(...outstanding, ...buffer.take());
-        expected.push(model);
-        expect(Buffer.concat(sent).equals(Buffer.concat(expected))).toBe(true);
+        for (const batch of outstanding) check(batch);
+        expect(Buffer.concat(buffer.take()).equals(model)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
+  });
+
+  it('keeps a batch intact while an older batch that shares its memory is recycled', () => {
+    CopyBuffer.dropSpareChunks();
+    const buffer = new CopyBuffer();
+    buffer.bytesField(Buffer.alloc(1000, 1));
+    const older = buffer.takeUpTo(504);
+    buffer.bytesField(Buffer.alloc(1000, 2));
+    const newer = buffer.take(); // the rest of the chunk `older` began
+    const newerBytes = Buffer.from(Buffer.concat(newer));
+    buffer.recycle(older);
+    buffer.bytesField(Buffer.alloc(5000, 3)); // a new chunk: it must not be the one `newer` still waits in
+    expect(Buffer.concat(newer).equals(newerBytes)).toBe(true);
+    buffer.recycle(newer);
+    buffer.bytesField(Buffer.alloc(5000, 4));
+    expect(
+      Buffer.concat(buffer.take())
+        .subarray(0, 5004)
+        .equals(Buffer.concat([Buffer.from([0, 0, 0x13, 0x88]), Buffer.alloc(5000, 3)])),
+    ).toBe(true);
   });
 
   it('reuses the memory of sent chunks, but not while it still holds part of a chunk', () => {

@@ -60,6 +60,8 @@ export class CopyBuffer {
   /** where the last row's field count is (setRowFields) */
   private rowBuffer: Buffer = this.current;
   private rowAt = 0;
+  /** for each chunk's memory, how many pieces of it were handed out (take, takeUpTo) and not yet recycled */
+  private readonly handedOut = new Map<ArrayBufferLike, number>();
 
   /** bytes appended and not yet taken */
   get bytes(): number {
@@ -213,7 +215,7 @@ export class CopyBuffer {
     this.position = 0;
     this.start = 0;
     this.taken = 0;
-    return chunks;
+    return this.handOut(chunks);
   }
 
   /** The first `bytes` bytes (a row boundary); what follows stays, to be taken later. */
@@ -229,20 +231,31 @@ export class CopyBuffer {
       taken.push(this.current.subarray(this.start, this.start + left));
       this.start += left;
     }
-    return taken;
+    return this.handOut(taken);
+  }
+
+  private handOut(chunks: Buffer[]): Buffer[] {
+    for (const chunk of chunks) this.handedOut.set(chunk.buffer, (this.handedOut.get(chunk.buffer) ?? 0) + 1);
+    return chunks;
   }
 
   /**
    * Takes back chunks that were taken from this buffer and are done with (their COPY has
-   * ended): their memory is reused, but for the part of a chunk this buffer still holds.
+   * ended): their memory is reused once no piece of it is in this buffer or in a batch
+   * still waiting for its COPY (batches queue up, and neighbours share a chunk).
    */
   recycle(sent: readonly Buffer[]): void {
     // (rowBuffer needs no keeping: a row is fixed up before encode returns, never across a COPY)
     const held = new Set<ArrayBufferLike>([this.current.buffer, ...this.chunks.map((c) => c.buffer)]);
     for (const chunk of sent) {
       const memory = chunk.buffer;
+      const pieces = (this.handedOut.get(memory) ?? 1) - 1;
+      if (pieces > 0) {
+        this.handedOut.set(memory, pieces);
+        continue;
+      }
+      this.handedOut.delete(memory);
       if (memory.byteLength !== CHUNK_BYTES || held.has(memory) || spareChunks.length >= MAX_SPARE_CHUNKS) continue;
-      held.add(memory); // once, however many of its pieces were sent
       spareChunks.push(Buffer.from(memory, 0, CHUNK_BYTES));
     }
   }

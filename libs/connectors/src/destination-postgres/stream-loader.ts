@@ -88,8 +88,8 @@ export class StreamLoader {
   private coveredRows = 0;
   /**
    * overwrite: the arrival number the stream's latest state covers rows through, the last
-   * one sent to the database, and the mark in the staging table's comment (undefined: none,
-   * every committed row is covered).
+   * one sent to the database, and the mark in the staging table's comment once the commits
+   * queued so far are done (undefined: none, every committed row is covered).
    */
   private coveredThrough = -1;
   private sentThrough = -1;
@@ -239,13 +239,14 @@ export class StreamLoader {
     if (this.plan.mode !== 'overwrite' || this.swapped) return undefined;
     const mark = this.sentThrough > this.coveredThrough ? this.coveredThrough : undefined;
     if (mark === this.markInTable) return undefined;
+    // the commit taking it is queued behind the ones taken before: the next commit compares with it
+    this.markInTable = mark;
     return mark ?? null;
   }
 
   /** Stores the coverage mark (null: none) in the open transaction: it commits with the state it belongs to. */
   async commitCoverage(mark: number | null): Promise<void> {
     await this.session.query(setCoveredThroughSql(this.plan.staging, mark));
-    this.markInTable = mark ?? undefined;
   }
 
   /** The fields' columns as they are; `unwritable` when some field's column has a type this destination does not write. */

@@ -3,6 +3,7 @@
  * once the records before it are committed; uncommitted rows never show; failures are
  * reported as TRACE errors with the right failure type.
  */
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { useDestinationDatabase } from '@tributary/testing/connectors';
 import { builtinEntrypoint } from '../index.js';
@@ -60,6 +61,46 @@ describe('destination-postgres commits', () => {
     // killed before another state: record 3 was never committed, so the source sending it again duplicates nothing
     await run.kill('SIGKILL');
     expect(await count('covered')).toBe(2);
+  });
+
+  it('goes on reading while the database is slow, queueing batches, and echoes every state in order once its rows are committed', async () => {
+    const catalog = catalogOf(configuredStream('queued', properties));
+    expect(
+      (await runToEnd(await startConnector(entry, 'write', { config: t.config, catalog }), [recordLine('queued', { id: 0 })])).code,
+    ).toBe(0);
+    // a SHARE lock lets the table be read but holds every COPY into it back, like a slow server
+    const locker = new pg.Client({ connectionString: t.db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE queued IN SHARE MODE');
+      const run = await startConnector(entry, 'write', { config: t.config, catalog });
+      // 3 MB in 30 commits: far more than a pipe holds, so it is all read only if batches queue up behind the held one
+      const lines: string[] = [];
+      for (let id = 1; id <= 3000; id++) {
+        lines.push(recordLine('queued', { id, padding: `${id}`.padEnd(1000, 'q') }));
+        if (id % 100 === 0) lines.push(streamStateLine('queued', { cursor: id }));
+      }
+      const sent = run.send(lines).then(() => 'read');
+      expect(await Promise.race([sent, new Promise((resolve) => setTimeout(() => resolve('still waiting to be read'), 20_000))])).toBe(
+        'read',
+      );
+      expect(ofType(run.messages, 'STATE')).toHaveLength(0);
+      expect(await count('queued')).toBe(1);
+      await locker.query('COMMIT');
+      expect((await run.finish()).code).toBe(0);
+      const states = ofType(run.messages, 'STATE');
+      expect(states.map((m) => (m.state.stream?.stream_state as { cursor: number }).cursor)).toEqual(
+        Array.from({ length: 30 }, (_, k) => (k + 1) * 100),
+      );
+      expect(states.every((m) => m.state.destinationStats?.recordCount === 100)).toBe(true);
+      const rows = await t.client.query<{ id: string; padding: string | null }>('SELECT id, padding FROM queued ORDER BY id');
+      expect(rows.rows.map((r) => [Number(r.id), r.padding])).toEqual(
+        Array.from({ length: 3001 }, (_, id) => [id, id === 0 ? null : `${id}`.padEnd(1000, 'q')]),
+      );
+    } finally {
+      await locker.end();
+    }
   });
 
   it('counts records per stream for stream states and across streams for global states', async () => {

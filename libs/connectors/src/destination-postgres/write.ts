@@ -2,8 +2,8 @@
  * The `write` command: reads protocol messages from stdin and loads records into
  * Postgres. Commit point: a STATE message is echoed only after every record received
  * before it has been flushed and COMMITted. Memory stays bounded: buffers are flushed
- * by size, one batch is written while the next is encoded, and reading stdin pauses
- * while a full batch waits for the one before it.
+ * by size, batches queue up for the database while the next ones are encoded, and reading
+ * stdin pauses while the queue is full.
  */
 import {
   ConnectorError,
@@ -35,6 +35,13 @@ import { describeStream, planStreams } from './stream-plan.js';
 
 /** Buffered COPY data (bytes, all streams together) that triggers a flush. */
 const FLUSH_THRESHOLD_BYTES = 16 * 1024 * 1024;
+/**
+ * Batches queued for the database ahead of the one sent last hold less than this: a batch
+ * of FLUSH_THRESHOLD_BYTES goes alone, as before, but the small batches of a state every
+ * few thousand records queue up. With only one of them in flight, a hiccup on either side
+ * (a checkpoint, a slow read) left the other side waiting.
+ */
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /** LOG messages, written out at once (the writer would hold them until its batch fills). */
 function protocolLogger(out: MessageWriter): Logger {
@@ -80,8 +87,13 @@ class SyncWriter {
   private readonly badInput: BadInputReporter;
   /** states whose records are buffered or in flight, waiting for the next commit */
   private pendingStates: AirbyteStateMessage[] = [];
-  /** the batch being written; only one at a time shares the connection */
-  private inFlight: Promise<void> | undefined;
+  /** the batches sent to the database and not yet done, oldest first; each starts when the one before it is done */
+  private readonly queue: { work: Promise<void>; bytes: number }[] = [];
+  private queuedBytes = 0;
+  /** a queued batch failed: the next flush waits for the queue, to rethrow its error */
+  private failed = false;
+  /** the batch sent last (the queue's tail), or a settled promise */
+  private lastWork: Promise<void> = Promise.resolve();
   private bufferedBytes = 0;
   private sawStreamStatus = false;
   private last: StreamTarget | undefined;
@@ -111,11 +123,11 @@ class SyncWriter {
     const reader = new LineReader(lines.add, {
       onOversizedLine: (bytes) => this.badInput.report(`line of ${bytes} bytes is over the size limit`),
     });
-    await readInput(async (chunk: Buffer) => {
+    // a chunk handled without waiting returns no promise: reading goes on at once
+    await readInput((chunk: Buffer) => {
       reader.push(chunk);
-      await this.handleLines(lines);
-      // states are committed once per input chunk: a state per record costs one commit per chunk, not per record
-      if (this.pendingStates.length > 0) await this.startFlush(true);
+      const pending = this.handleLines(lines);
+      return pending ? pending.then(() => this.commitPendingStates()) : this.commitPendingStates();
     });
     reader.end();
     await this.handleLines(lines);
@@ -123,13 +135,22 @@ class SyncWriter {
     this.badInput.finish();
   }
 
-  /** Handles lines in order; they are views into the current chunk, so they are dropped here. */
-  private async handleLines(lines: ChunkLines): Promise<void> {
-    for (let k = 0; k < lines.count; k++) {
+  /**
+   * Handles lines in order from `from`; they are views into the current chunk, so they are
+   * dropped here. A promise when a line must be waited for (the queue was full): the rest follow it.
+   */
+  private handleLines(lines: ChunkLines, from = 0): Promise<void> | undefined {
+    for (let k = from; k < lines.count; k++) {
       const pending = this.handleLine(lines.bufs[k]!, lines.starts[k]!, lines.ends[k]!);
-      if (pending) await pending;
+      if (pending) return pending.then(() => this.handleLines(lines, k + 1));
     }
     lines.clear();
+    return undefined;
+  }
+
+  /** States are committed once per input chunk: a state per record costs one commit per chunk, not per record. */
+  private commitPendingStates(): Promise<void> | undefined {
+    return this.pendingStates.length > 0 ? this.flush(true) : undefined;
   }
 
   private handleLine(buf: Buffer, start: number, end: number): Promise<void> | undefined {
@@ -228,34 +249,39 @@ class SyncWriter {
     this.bufferedBytes += bytes;
     this.counts.add(target.count);
     // with states waiting, this is their commit
-    return this.bufferedBytes >= FLUSH_THRESHOLD_BYTES ? this.startFlush(this.pendingStates.length > 0) : undefined;
+    return this.bufferedBytes >= FLUSH_THRESHOLD_BYTES ? this.flush(this.pendingStates.length > 0) : undefined;
   }
 
   /**
-   * Sends every stream's buffer to the database in the background, once the previous
-   * batch is done; with `commit`, then commits and echoes the pending states. Reading
-   * and encoding go on meanwhile: the database and this process work in parallel.
+   * Queues every stream's buffer for the database, to load once the batches before it are
+   * done; with `commit`, then commits and echoes the pending states. Reading and encoding
+   * go on meanwhile (the database and this process work in parallel): a promise only when
+   * the queue is full (MAX_QUEUED_BYTES) or a batch failed, to wait for before reading on.
    */
-  private async startFlush(commit = false): Promise<void> {
-    await this.settle();
+  private flush(commit = false): Promise<void> | undefined {
+    if (this.failed) return this.settle();
     const batches: [StreamLoader, Batch][] = [];
+    let bytes = 0;
     this.bufferedBytes = 0;
     for (const { loader } of this.targets.values()) {
+      const before = loader.bufferedBytes;
       const batch = loader.takeBatch(commit);
       if (batch) batches.push([loader, batch]);
+      bytes += before - loader.bufferedBytes;
       this.bufferedBytes += loader.bufferedBytes;
     }
     const states = commit ? this.pendingStates : [];
     if (commit) this.pendingStates = [];
-    // taken now: marks made while this batch is written belong to the next commit
+    // taken now: marks made while this batch waits belong to the next commit
     const coverage: [StreamLoader, number | null][] = [];
     if (commit)
       for (const { loader } of this.targets.values()) {
         const covered = loader.takeCoverage();
         if (covered !== undefined) coverage.push([loader, covered]);
       }
-    if (batches.length === 0 && !commit) return;
-    const work = (async () => {
+    if (batches.length === 0 && !commit) return undefined;
+    // a batch after a failed one fails with its error, unloaded
+    const work = this.lastWork.then(async () => {
       if (batches.length > 0 || coverage.length > 0) await this.session.begin();
       for (const [loader, batch] of batches) await loader.load(batch);
       if (!commit) return;
@@ -263,17 +289,30 @@ class SyncWriter {
       await this.session.commit();
       for (const state of states) await this.out.state(state);
       await this.out.flush();
-    })();
-    work.catch(() => undefined); // observed by settle(); this keeps it from being "unhandled" meanwhile
-    this.inFlight = work;
+    });
+    // observed when its turn to be waited for comes; meanwhile this keeps it from being "unhandled"
+    work.catch(() => (this.failed = true));
+    this.lastWork = work;
+    this.queue.push({ work, bytes });
+    this.queuedBytes += bytes;
+    return this.queuedBytes - bytes >= MAX_QUEUED_BYTES ? this.drainQueue() : undefined;
   }
 
-  /** Waits for the batch in flight; rethrows its failure. */
+  /** Waits until the batches ahead of the one sent last hold less than MAX_QUEUED_BYTES. */
+  private async drainQueue(): Promise<void> {
+    while (this.queue.length > 1 && this.queuedBytes - this.queue.at(-1)!.bytes >= MAX_QUEUED_BYTES) await this.settleOldest();
+  }
+
+  /** Waits for the oldest queued batch; rethrows its failure. */
+  private async settleOldest(): Promise<void> {
+    const oldest = this.queue.shift()!;
+    this.queuedBytes -= oldest.bytes;
+    await oldest.work;
+  }
+
+  /** Waits for every queued batch; rethrows the first failure. */
   private async settle(): Promise<void> {
-    const work = this.inFlight;
-    if (!work) return;
-    this.inFlight = undefined;
-    await work;
+    while (this.queue.length > 0) await this.settleOldest();
   }
 
   /**
@@ -284,7 +323,7 @@ class SyncWriter {
    * never replaces a table with part of its data.
    */
   private async finish(): Promise<void> {
-    await this.startFlush();
+    await this.flush();
     await this.settle();
     await this.session.begin();
     for (const { loader, complete } of this.targets.values()) {
@@ -292,7 +331,7 @@ class SyncWriter {
       else
         this.log('WARN', `stream ${describeStream(loader.plan.namespace, loader.plan.name)} did not complete: its final step is skipped`);
     }
-    await this.startFlush(true);
+    await this.flush(true);
     await this.settle();
   }
 }
