@@ -44,7 +44,11 @@ async function main(): Promise<void> {
       `${startup.secretsInEnvironment.join(', ')} in the worker's environment: connectors run as the same user and could read them from /proc/${process.pid}/environ; pass them on stdin (${ENV_FROM_STDIN}=1) or run the worker as root (connectors then run as TRIBUTARY_CONNECTOR_USER)`,
     );
   }
-  const dataSource = await createDataSource({ url: env.databaseUrl, poolSize: env.databasePoolSize, applicationName: 'tributary-worker' }).initialize();
+  const dataSource = await createDataSource({
+    url: env.databaseUrl,
+    poolSize: env.databasePoolSize,
+    applicationName: 'tributary-worker',
+  }).initialize();
   try {
     if (await dataSource.showMigrations()) {
       logger.fatal('the database has pending migrations: run the bootloader first');
@@ -94,6 +98,7 @@ async function runWorker(
     tmpDir,
     resolveBuiltin: resolveBuiltinConnector,
     allowCommands: env.allowCommandConnectors,
+    forkServerIdleMs: env.forkServerIdleMs,
     ...(connectorUser ? { connectorUser } : {}),
   });
   const activities = createActivities({
@@ -103,12 +108,16 @@ async function runWorker(
     secretKey: env.secretKey,
     persistence,
     // each attempt records where its log goes: the server tells a log it cannot see from one never written
-    attemptLogs: storageAttemptLogs(logs.storage, (ref, key) => recordAttemptLogLocation(logs.dataSource, ref, { storage: logs.identity, key })),
+    attemptLogs: storageAttemptLogs(logs.storage, (ref, key) =>
+      recordAttemptLogLocation(logs.dataSource, ref, { storage: logs.identity, key }),
+    ),
     jobOptions: env.jobOptions,
     metrics,
   });
   // off by default: then nothing of OpenTelemetry is loaded
-  const tracing = env.tracingEndpoint ? await (await import('./tracing/worker-tracing.js')).startWorkerTracing(env.tracingEndpoint) : undefined;
+  const tracing = env.tracingEndpoint
+    ? await (await import('./tracing/worker-tracing.js')).startWorkerTracing(env.tracingEndpoint)
+    : undefined;
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   try {
     const workflowCode = resolveWorkflowCode(env.workflowBundlePath);
@@ -142,7 +151,7 @@ async function runWorker(
         taskQueue: env.temporalTaskQueue,
         workflows: 'bundlePath' in workflowCode && !tracing ? 'prebuilt bundle' : 'bundled at start-up',
         tracing: env.tracingEndpoint ?? 'off',
-        connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : 'the worker\'s own',
+        connectorUser: connectorUser ? `${connectorUser.uid}:${connectorUser.gid}` : "the worker's own",
         connectors: env.launcher.kind === 'kubernetes' ? `pods in namespace ${env.launcher.settings.namespace}` : 'processes',
         logStorage: logs.identity.location,
         metrics: `http://${env.metricsHost}:${ops.port}/metrics`,

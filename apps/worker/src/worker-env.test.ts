@@ -19,6 +19,7 @@ describe('worker environment', () => {
       storage: { kind: 'local', dir: resolve('.tributary/data/storage') },
       jobOptions: undefined,
       allowCommandConnectors: false,
+      forkServerIdleMs: 60_000,
       logLevel: 'info',
       metricsHost: '127.0.0.1',
       metricsPort: 9465,
@@ -64,6 +65,12 @@ describe('worker environment', () => {
     );
   });
 
+  it('keeps a fork server TRIBUTARY_FORK_SERVER_IDLE_MS after its last command (0: none), and names a bad value', () => {
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '0' }).forkServerIdleMs).toBe(0);
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '300000' }).forkServerIdleMs).toBe(300_000);
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '-1' })).toThrow(/TRIBUTARY_FORK_SERVER_IDLE_MS/);
+  });
+
   it('runs command connectors only when TRIBUTARY_ALLOW_COMMAND_CONNECTORS is true, and names a bad value', () => {
     expect(parseWorkerEnv({ ...required, TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'true' }).allowCommandConnectors).toBe(true);
     expect(parseWorkerEnv({ ...required, TRIBUTARY_ALLOW_COMMAND_CONNECTORS: 'false' }).allowCommandConnectors).toBe(false);
@@ -71,14 +78,26 @@ describe('worker environment', () => {
   });
 
   it('turns the TRIBUTARY_JOB_* variables into job options, and names a bad one', () => {
-    const env = parseWorkerEnv({ ...required, TRIBUTARY_JOB_BACKOFF_INITIAL_MS: '500', TRIBUTARY_JOB_HEARTBEAT_TIMEOUT_MS: '5000', TRIBUTARY_STORAGE_DIR: '/srv/blobs' });
+    const env = parseWorkerEnv({
+      ...required,
+      TRIBUTARY_JOB_BACKOFF_INITIAL_MS: '500',
+      TRIBUTARY_JOB_HEARTBEAT_TIMEOUT_MS: '5000',
+      TRIBUTARY_STORAGE_DIR: '/srv/blobs',
+    });
     expect(env.jobOptions).toEqual({ retryPolicy: { backoffInitialMs: 500 }, heartbeatTimeoutMs: 5000 });
     expect(env.storage).toEqual({ kind: 'local', dir: '/srv/blobs' });
-    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES: 'zero' })).toThrow(/TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES/);
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES: 'zero' })).toThrow(
+      /TRIBUTARY_JOB_MAX_SUCCESSIVE_COMPLETE_FAILURES/,
+    );
   });
 
   it('writes logs to the S3 bucket TRIBUTARY_STORAGE=s3 names, and names a missing S3 setting', () => {
-    const s3 = { TRIBUTARY_STORAGE: 's3', TRIBUTARY_S3_BUCKET: 'logs', TRIBUTARY_S3_ACCESS_KEY_ID: 'id', TRIBUTARY_S3_SECRET_ACCESS_KEY: 'secret' };
+    const s3 = {
+      TRIBUTARY_STORAGE: 's3',
+      TRIBUTARY_S3_BUCKET: 'logs',
+      TRIBUTARY_S3_ACCESS_KEY_ID: 'id',
+      TRIBUTARY_S3_SECRET_ACCESS_KEY: 'secret',
+    };
     expect(parseWorkerEnv({ ...required, ...s3 }).storage).toEqual({
       kind: 's3',
       bucket: 'logs',
@@ -87,7 +106,9 @@ describe('worker environment', () => {
       secretAccessKey: 'secret',
       pathStyle: true,
     });
-    expect(() => parseWorkerEnv({ ...required, ...s3, TRIBUTARY_S3_BUCKET: undefined })).toThrow(/TRIBUTARY_S3_BUCKET: is required when TRIBUTARY_STORAGE=s3/);
+    expect(() => parseWorkerEnv({ ...required, ...s3, TRIBUTARY_S3_BUCKET: undefined })).toThrow(
+      /TRIBUTARY_S3_BUCKET: is required when TRIBUTARY_STORAGE=s3/,
+    );
   });
 
   it('reads every variable', () => {

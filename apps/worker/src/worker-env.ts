@@ -38,6 +38,8 @@ export interface WorkerEnv {
   /** the ops server: GET /metrics, /livez, /readyz */
   metricsHost: string;
   metricsPort: number;
+  /** TRIBUTARY_FORK_SERVER_IDLE_MS: how long a PyPI connector's fork server stays after its last command; 0: none */
+  forkServerIdleMs: number;
   /** TRIBUTARY_CONNECTOR_USER as set (resolved by connector-user.ts) */
   connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
@@ -82,6 +84,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     logLevel: parsed.LOG_LEVEL,
     metricsHost: parsed.TRIBUTARY_METRICS_HOST,
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
+    forkServerIdleMs: parsed.TRIBUTARY_FORK_SERVER_IDLE_MS,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
     ...(parsed.TRIBUTARY_TRACING === 'otlp' ? { tracingEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),

@@ -54,7 +54,10 @@ export const storageEnv = z.object({
   /** s3: the service URL, e.g. http://minio:9000; unset: AWS S3 in TRIBUTARY_S3_REGION */
   TRIBUTARY_S3_ENDPOINT: z
     .string()
-    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && new URL(v).pathname === '/', 'must be an http:// or https:// URL with no path')
+    .refine(
+      (v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && new URL(v).pathname === '/',
+      'must be an http:// or https:// URL with no path',
+    )
     .optional(),
   TRIBUTARY_S3_REGION: z.string().min(1).default('us-east-1'),
   TRIBUTARY_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
@@ -86,7 +89,8 @@ export function storageChoiceOf(config: StorageConfig): StorageChoice {
   if (config.TRIBUTARY_STORAGE === 'local') return { kind: 'local', dir: storageDirOf(config) };
   const required = ['TRIBUTARY_S3_BUCKET', 'TRIBUTARY_S3_ACCESS_KEY_ID', 'TRIBUTARY_S3_SECRET_ACCESS_KEY'] as const;
   const missing = required.filter((name) => config[name] === undefined);
-  if (missing.length > 0) throw new ConfigError(missing.map((variable) => ({ variable, message: 'is required when TRIBUTARY_STORAGE=s3' })));
+  if (missing.length > 0)
+    throw new ConfigError(missing.map((variable) => ({ variable, message: 'is required when TRIBUTARY_STORAGE=s3' })));
   return {
     kind: 's3',
     bucket: config.TRIBUTARY_S3_BUCKET!,
@@ -133,6 +137,14 @@ export const connectorUserEnv = z.object({
     .string()
     .regex(/^(?:[A-Za-z_][A-Za-z0-9_.-]*|\d+(?::\d+)?)$/, 'must be a user name or uid[:gid]')
     .optional(),
+});
+
+/**
+ * PyPI connectors run through a warm Python fork server (worker): it imports the connector once
+ * and forks each command from it. It stays this long after its last command; 0 turns it off.
+ */
+export const forkServerEnv = z.object({
+  TRIBUTARY_FORK_SERVER_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
 });
 
 /** Worker variables a connector must never see: passed on stdin (TRIBUTARY_ENV_STDIN=1) by the embedded stack. */

@@ -1,7 +1,22 @@
 /** One environment schema per app, composed from the shared parts. */
 import { z } from 'zod';
 import { launcherEnv } from './kubernetes-env.js';
-import { commandConnectorsEnv, connectorUserEnv, connectorsDirEnv, dataDirEnv, databaseEnv, httpEnv, jobRetryEnv, logEnv, opsEnv, secretKeyEnv, storageEnv, temporalEnv, tracingEnv } from './env-parts.js';
+import {
+  commandConnectorsEnv,
+  connectorUserEnv,
+  connectorsDirEnv,
+  dataDirEnv,
+  forkServerEnv,
+  databaseEnv,
+  httpEnv,
+  jobRetryEnv,
+  logEnv,
+  opsEnv,
+  secretKeyEnv,
+  storageEnv,
+  temporalEnv,
+  tracingEnv,
+} from './env-parts.js';
 
 export const serverEnvSchema = z.object({
   ...databaseEnv.shape,
@@ -16,7 +31,11 @@ export const serverEnvSchema = z.object({
   /** how long spec/check/discover may take, connector installation included; default 10 min */
   TRIBUTARY_CONNECTOR_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
   /** how long a web UI sign-in lasts; default 12 h */
-  TRIBUTARY_SESSION_TTL_MS: z.coerce.number().int().min(1000).default(12 * 60 * 60 * 1000),
+  TRIBUTARY_SESSION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(12 * 60 * 60 * 1000),
   /**
    * how often the server starts the next pending PyPI/npm connector install (seeded connectors,
    * or ones that found no worker); 0: installs start only when a connector is added or needed
@@ -40,6 +59,7 @@ export const workerEnvSchema = z.object({
   ...jobRetryEnv.shape,
   ...commandConnectorsEnv.shape,
   ...connectorUserEnv.shape,
+  ...forkServerEnv.shape,
   ...launcherEnv.shape,
   ...opsEnv(9465).shape,
   ...logEnv.shape,

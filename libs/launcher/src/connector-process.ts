@@ -40,7 +40,7 @@ export interface StdoutChannel {
 }
 
 /** sun_path holds 108 bytes on Linux, 104 on macOS */
-const MAX_SOCKET_PATH = 100;
+export const MAX_SOCKET_PATH = 100;
 
 /**
  * Makes a StdoutChannel through a listening socket in `dir` (a private 0700 directory),
@@ -114,7 +114,7 @@ export function connectorEnv(extra: Record<string, string> = {}): Record<string,
  */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
 
-function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
+export function dyingWithParent(command: string, args: readonly string[]): [string, string[]] {
   // a path that is not there fails in spawn itself, with its own error (not setpriv's)
   const missing = command.includes('/') && !existsSync(command);
   return SETPRIV && !missing ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];

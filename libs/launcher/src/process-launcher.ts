@@ -1,7 +1,7 @@
 /**
  * ProcessLauncher: runs connectors as local processes (the embedded default).
  */
-import type { ConnectorRole } from '@tributary/domain';
+import type { ConnectorRole, LogSink } from '@tributary/domain';
 import { tmpdir } from 'node:os';
 import {
   type AirbyteCatalog,
@@ -25,6 +25,7 @@ import {
   type WriteInput,
 } from './types.js';
 import { OneMessageOutput } from './one-message-output.js';
+import { fitsStdioSockets, PythonForkServer, readConsoleScript } from './python-fork-server.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
 /** a connector stopped after its answer that ignores SIGTERM is killed after this long */
@@ -38,10 +39,35 @@ export interface ProcessLauncherOptions extends InstallOptions {
    * HOME is the run dir, and they cannot read the worker's files or /proc entries
    */
   connectorUser?: ConnectorUser;
+  /**
+   * PyPI connectors run through a PythonForkServer, kept this long after its last run
+   * (default FORK_SERVER_IDLE_MS); 0 turns it off: each command starts its own interpreter
+   */
+  forkServerIdleMs?: number;
+}
+
+/** a fork server outlives its last run by this much: the next command of a sync, or the next sync, finds it */
+export const FORK_SERVER_IDLE_MS = 60_000;
+
+interface ForkServerSlot {
+  server: Promise<PythonForkServer | undefined>;
+  idle?: NodeJS.Timeout;
 }
 
 export class ProcessLauncher implements ConnectorLauncher {
+  /** by console script, environment and user */
+  private readonly forkServers = new Map<string, ForkServerSlot>();
+
   constructor(private readonly options: ProcessLauncherOptions) {}
+
+  /** Stops the fork servers (they would exit with this process anyway). */
+  close(): void {
+    for (const slot of this.forkServers.values()) {
+      clearTimeout(slot.idle);
+      void slot.server.then((server) => server?.stop());
+    }
+    this.forkServers.clear();
+  }
 
   spec(def: ConnectorDefinition, options: RunOptions = {}): Promise<LaunchResult<ConnectorSpecification>> {
     return this.runForOne(def, ['spec'], {}, 'SPEC', options, (m) => (m.type === 'SPEC' ? m.spec : undefined));
@@ -112,18 +138,31 @@ export class ProcessLauncher implements ConnectorLauncher {
     let proc: ConnectorProcess;
     try {
       const resolvedArgs = args.map((a) => run.paths[a] ?? a);
-      const stdout = options.stdoutReader ? await openStdoutChannel(run.dir, options.stdoutReader) : undefined;
-      // from here on the process removes the dir when it exits
-      proc = spawnConnector({
-        command: command.command,
-        args: [...command.args, ...resolvedArgs],
-        env: def.env,
-        role: options.role,
-        onLog: options.onLog,
-        tempDir: run.dir,
-        ...(stdout ? { stdout } : {}),
-        ...(this.options.connectorUser ? { user: this.options.connectorUser } : {}),
-      });
+      const forkServer =
+        def.runtime.kind === 'pypi' && fitsStdioSockets(run.dir) ? await this.forkServer(command, def, options.onLog) : undefined;
+      if (forkServer) {
+        // from here on the run removes the dir when it ends
+        proc = await forkServer.run({
+          args: resolvedArgs,
+          runDir: run.dir,
+          role: options.role,
+          ...(options.onLog ? { onLog: options.onLog } : {}),
+        });
+        void proc.exited.then(() => this.idleWhenDone(command.command, def, forkServer));
+      } else {
+        const stdout = options.stdoutReader ? await openStdoutChannel(run.dir, options.stdoutReader) : undefined;
+        // from here on the process removes the dir when it exits
+        proc = spawnConnector({
+          command: command.command,
+          args: [...command.args, ...resolvedArgs],
+          env: def.env,
+          role: options.role,
+          onLog: options.onLog,
+          tempDir: run.dir,
+          ...(stdout ? { stdout } : {}),
+          ...(this.options.connectorUser ? { user: this.options.connectorUser } : {}),
+        });
+      }
     } catch (error) {
       await run.remove();
       throw error;
@@ -135,6 +174,55 @@ export class ProcessLauncher implements ConnectorLauncher {
       void proc.exited.then(() => options.signal?.removeEventListener('abort', onAbort));
     }
     return proc;
+  }
+
+  private forkServerKey(command: string, def: ConnectorDefinition): string {
+    return JSON.stringify([command, def.env ?? {}, this.options.connectorUser ?? null]);
+  }
+
+  /** The warm fork server of a PyPI console script, started on first use; undefined when it cannot have one (the command then runs on its own). */
+  private async forkServer(
+    command: { command: string; args: string[] },
+    def: ConnectorDefinition,
+    onLog?: LogSink,
+  ): Promise<PythonForkServer | undefined> {
+    if (this.options.forkServerIdleMs === 0 || command.args.length > 0) return undefined;
+    const key = this.forkServerKey(command.command, def);
+    let slot = this.forkServers.get(key);
+    if (slot) {
+      const server = await slot.server;
+      if (server && !server.stopped) {
+        clearTimeout(slot.idle);
+        return server;
+      }
+      // it exited (or never started): a started one is replaced, a failed one is not retried
+      if (!server) return undefined;
+    }
+    const started = readConsoleScript(command.command).then((script) =>
+      script
+        ? PythonForkServer.start(script, {
+            ...(def.env ? { env: def.env } : {}),
+            ...(this.options.connectorUser ? { user: this.options.connectorUser } : {}),
+            ...(onLog ? { onLog } : {}),
+          })
+        : undefined,
+    );
+    slot = { server: started };
+    this.forkServers.set(key, slot);
+    return started;
+  }
+
+  /** Stops a fork server FORK_SERVER_IDLE_MS after its last run, unless another comes. */
+  private idleWhenDone(command: string, def: ConnectorDefinition, server: PythonForkServer): void {
+    const slot = this.forkServers.get(this.forkServerKey(command, def));
+    if (!slot || server.activeRuns > 0) return;
+    clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => {
+      if (server.activeRuns > 0) return;
+      this.forkServers.delete(this.forkServerKey(command, def));
+      server.stop();
+    }, this.options.forkServerIdleMs ?? FORK_SERVER_IDLE_MS);
+    slot.idle.unref();
   }
 
   /** Runs a short command and returns the one message of the expected type. */

@@ -1,0 +1,180 @@
+// PythonForkServer with a real PyPI connector (airbyte-source-faker, installed in the tests'
+// per-user cache by pypi-runtime.test.ts's beforeAll when missing: this one installs it too).
+import type { LogEntry } from '@tributary/domain';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeLine, readLines, type AirbyteMessage, type AirbyteStream, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { connectorInstallDir } from '@tributary/testing';
+import { ProcessLauncher } from './process-launcher.js';
+import { pypiInstallDir } from './pypi-runtime.js';
+import { PythonForkServer, readConsoleScript } from './python-fork-server.js';
+import type { ConnectorDefinition, ConnectorProcess } from './types.js';
+
+const faker: ConnectorDefinition = { runtime: { kind: 'pypi', package: 'airbyte-source-faker', version: '7.2.1' } };
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
+/** The one process mentioning `text` whose parent does not (the fork server), among them all. */
+async function forkServerOf(text: string): Promise<{ server: number | undefined; all: Map<number, number> }> {
+  const all = await processesMentioning(text);
+  const roots = [...all].filter(([, parent]) => !all.has(parent)).map(([pid]) => pid);
+  expect(roots.length, `processes running ${text} outside one tree: ${JSON.stringify([...all])}`).toBeLessThanOrEqual(1);
+  return { server: roots[0], all };
+}
+
+/** pid -> parent pid of the processes whose command line mentions `text` */
+async function processesMentioning(text: string): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.includes(text)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      found.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+async function messagesOf(proc: ConnectorProcess): Promise<AirbyteMessage[]> {
+  const messages: AirbyteMessage[] = [];
+  for await (const line of readLines(proc.stdout)) {
+    const decoded = decodeLine(line);
+    if (decoded.kind === 'message') messages.push(decoded.message);
+  }
+  return messages;
+}
+
+describe('readConsoleScript', () => {
+  it('takes the interpreter and entry point of a script as pip writes it, and nothing else', async () => {
+    const { writeFile, rm } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'console-script-'));
+    try {
+      const pip = join(dir, 'source-x');
+      await writeFile(
+        pip,
+        "#!/venv/bin/python3.11\n# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom source_x.run import run\nif __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    sys.exit(run())\n",
+      );
+      expect(await readConsoleScript(pip)).toEqual({ path: pip, python: '/venv/bin/python3.11', module: 'source_x.run', attr: 'run' });
+      const shell = join(dir, 'wrapper');
+      await writeFile(shell, '#!/bin/sh\nexec python -m source_x "$@"\n');
+      expect(await readConsoleScript(shell)).toBeUndefined();
+      const other = join(dir, 'other');
+      await writeFile(other, '#!/venv/bin/python\nfrom source_x.run import run\nsys.exit(main())\n');
+      expect(await readConsoleScript(other)).toBeUndefined();
+      expect(await readConsoleScript(join(dir, 'missing'))).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
+  const launcher = new ProcessLauncher({ installDir: connectorInstallDir(), forkServerIdleMs: 2_000 });
+  let users: AirbyteStream;
+  const catalog = (): ConfiguredAirbyteCatalog => ({
+    streams: [{ stream: users, sync_mode: 'full_refresh', destination_sync_mode: 'append' }],
+  });
+
+  beforeAll(async () => {
+    const result = await launcher.discover(faker, { count: 100 }, { timeoutMs: INSTALL_TIMEOUT_MS });
+    expect(result.ok).toBe(true);
+    if (result.ok) users = result.value.streams.find((s) => s.name === 'users')!;
+  }, INSTALL_TIMEOUT_MS);
+  afterAll(() => launcher.close());
+
+  it('forks discover and read from one warm interpreter, each with its own argv, files and output', async () => {
+    // a read whose output is not taken yet stays alive: its process and its parent can be looked at
+    const read = await launcher.read(faker, { config: { count: 300, seed: 7 }, catalog: catalog() });
+    const discovered = await launcher.discover(faker, { count: 5 });
+    expect(discovered.ok && discovered.value.streams.map((s) => s.name).sort()).toEqual(['products', 'purchases', 'users']);
+    // forked children keep the server's command line: one tree, the server and at least the read
+    const { server, all } = await forkServerOf('source_faker.run');
+    expect(server).toBeDefined();
+    expect(all.size).toBeGreaterThanOrEqual(2);
+    const messages = await messagesOf(read);
+    expect(await read.exited).toEqual({ code: 0, signal: null });
+    expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(300);
+  });
+
+  it('reports a failing command as it ends: its exit code and its error', async () => {
+    const proc = await launcher.read(faker, { config: { count: 'abc' }, catalog: catalog() });
+    const messages = await messagesOf(proc);
+    expect(await proc.exited).toEqual({ code: 1, signal: null });
+    const error = messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
+    expect(error?.type === 'TRACE' && error.trace.error).toMatchObject({
+      failure_type: 'config_error',
+      message: expect.stringContaining("'abc'"),
+    });
+  });
+
+  it("passes the connector's stderr on as its log lines, and its exit code", async () => {
+    const script = await readConsoleScript(
+      join(pypiInstallDir(connectorInstallDir(), { package: 'airbyte-source-faker', version: '7.2.1' }), 'bin', 'source-faker'),
+    );
+    expect(script).toMatchObject({ module: 'source_faker.run', attr: 'run' });
+    const server = await PythonForkServer.start(script!);
+    expect(server).toBeDefined();
+    try {
+      const runDir = await mkdtemp(join(tmpdir(), 'fork-run-'));
+      const logs: LogEntry[] = [];
+      // argparse answers an unknown command with its usage on stderr and exit code 2
+      const proc = await server!.run({ args: ['no-such-command'], runDir, role: 'source', onLog: (e) => logs.push(e) });
+      proc.stdout.resume();
+      expect(await proc.exited).toEqual({ code: 2, signal: null });
+      expect(logs.map((l) => l.message).join('\n')).toMatch(/usage:[\s\S]*invalid choice: 'no-such-command'/);
+      expect(logs.every((l) => l.origin === 'source')).toBe(true);
+      expect(existsSync(runDir), 'the run dir is removed').toBe(false);
+    } finally {
+      server!.stop();
+    }
+  });
+
+  it('kills a command through its own process group, and the server goes on serving', async () => {
+    const proc = await launcher.read(faker, { config: { count: 1_000_000, seed: 1 }, catalog: catalog() });
+    proc.stdout.resume();
+    const exit = await proc.kill(1_000);
+    expect(exit.code === 0).toBe(false);
+    const again = await launcher.check(faker, { count: 10 });
+    expect(again).toEqual({ ok: true, value: expect.objectContaining({ status: 'SUCCEEDED' }) });
+  });
+
+  it('ends the runs of a server that dies, and starts a new server for the next command', async () => {
+    const proc = await launcher.read(faker, { config: { count: 1_000_000, seed: 2 }, catalog: catalog() });
+    const { server } = await forkServerOf('source_faker.run');
+    expect(server).toBeDefined();
+    process.kill(server!, 'SIGKILL');
+    proc.stdout.resume();
+    const exit = await proc.exited;
+    expect(exit.code === 0).toBe(false);
+    const again = await launcher.check(faker, { count: 10 });
+    expect(again).toEqual({ ok: true, value: expect.objectContaining({ status: 'SUCCEEDED' }) });
+  });
+
+  it('stops an idle server after forkServerIdleMs', async () => {
+    expect((await launcher.check(faker, { count: 10 })).ok).toBe(true);
+    const serverAlive = async () => [...(await processesMentioning('source_faker.run')).keys()].length > 0;
+    expect(await serverAlive()).toBe(true);
+    const deadline = Date.now() + 15_000;
+    while ((await serverAlive()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await serverAlive()).toBe(false);
+  });
+
+  it('runs each command in its own interpreter with forkServerIdleMs 0', async () => {
+    launcher.close();
+    const deadline = Date.now() + 15_000;
+    while ((await processesMentioning('source_faker.run')).size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const plain = new ProcessLauncher({ installDir: connectorInstallDir(), forkServerIdleMs: 0 });
+    const read = await plain.read(faker, { config: { count: 50, seed: 7 }, catalog: catalog() });
+    const processes = await processesMentioning('source_faker.run');
+    expect(processes.size).toBe(0);
+    const messages = await messagesOf(read);
+    expect(await read.exited).toEqual({ code: 0, signal: null });
+    expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(50);
+  });
+});
