@@ -51,6 +51,9 @@ def run_child(entry, command, server_pid):
 
 def main():
     module_name, attr = sys.argv[1], sys.argv[2]
+    if sys.version_info < (3, 9):
+        report({"failed": "Python %d.%d is older than 3.9" % sys.version_info[:2]})
+        return 1
     try:
         entry = getattr(importlib.import_module(module_name), attr)
     except BaseException as error:

@@ -67,7 +67,9 @@ describe('installOnce', () => {
   it('parallel processes share one install through the lock', async () => {
     const counter = join(root, 'installs.txt');
     const run = promisify(execFile);
-    const children = [0, 1, 2].map(() => run(process.execPath, ['--conditions=@tributary/source', '--import', 'tsx', child, dir, counter, '1000'], { timeout: 30_000 }));
+    const children = [0, 1, 2].map(() =>
+      run(process.execPath, ['--conditions=@tributary/source', '--import', 'tsx', child, dir, counter, '1000'], { timeout: 30_000 }),
+    );
     const outputs = (await Promise.all(children)).map((c) => c.stdout);
     expect((await readFile(counter, 'utf8')).trim().split('\n')).toHaveLength(1);
     expect(await readFile(join(dir, 'payload'), 'utf8')).toBe('installed');

@@ -198,15 +198,19 @@ export class ProcessLauncher implements ConnectorLauncher {
       // it exited (or never started): a started one is replaced, a failed one is not retried
       if (!server) return undefined;
     }
-    const started = readConsoleScript(command.command).then((script) =>
-      script
-        ? PythonForkServer.start(script, {
-            ...(def.env ? { env: def.env } : {}),
-            ...(this.options.connectorUser ? { user: this.options.connectorUser } : {}),
-            ...(onLog ? { onLog } : {}),
-          })
-        : undefined,
-    );
+    const started = readConsoleScript(command.command).then(async (script) => {
+      if (!script) return undefined;
+      const user = this.options.connectorUser;
+      // as a connector run by another user has its run dir as HOME, the server has a dir of its own
+      const home = user ? await createRunDir(this.options.tmpDir ?? tmpdir(), {}, user) : undefined;
+      const server = await PythonForkServer.start(script, {
+        ...(def.env || home ? { env: { ...def.env, ...(home ? { HOME: home.dir } : {}) } } : {}),
+        ...(user ? { user } : {}),
+        ...(onLog ? { onLog } : {}),
+      });
+      if (home) void (server ? server.ended.then(() => home.remove()) : home.remove());
+      return server;
+    });
     slot = { server: started };
     this.forkServers.set(key, slot);
     return started;

@@ -2,7 +2,7 @@
 // per-user cache by pypi-runtime.test.ts's beforeAll when missing: this one installs it too).
 import type { LogEntry } from '@tributary/domain';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,6 @@ async function messagesOf(proc: ConnectorProcess): Promise<AirbyteMessage[]> {
 
 describe('readConsoleScript', () => {
   it('takes the interpreter and entry point of a script as pip writes it, and nothing else', async () => {
-    const { writeFile, rm } = await import('node:fs/promises');
     const dir = await mkdtemp(join(tmpdir(), 'console-script-'));
     try {
       const pip = join(dir, 'source-x');
@@ -71,6 +70,77 @@ describe('readConsoleScript', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('PythonForkServer with a console script of our own', () => {
+  const nobody = { uid: 65534, gid: 65534 };
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fork-fixture-'));
+    await chmod(dir, 0o755);
+    await writeFile(
+      join(dir, 'fork_fixture.py'),
+      'import json, os, sys\n' +
+        'def main():\n' +
+        '    got = sys.stdin.read()\n' +
+        '    print(json.dumps({"uid": os.getuid(), "home": os.environ.get("HOME"), "argv": sys.argv, "cwd": os.getcwd(), "stdin": got}))\n' +
+        '    print("to stderr", file=sys.stderr)\n' +
+        '    return 3\n',
+    );
+    await writeFile(
+      join(dir, 'fork-fixture'),
+      '#!/usr/bin/python3\nimport sys\nfrom fork_fixture import main\nif __name__ == "__main__":\n    sys.exit(main())\n',
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("runs as the connectors' user: its own argv, cwd, HOME, stdin, stdout, stderr and exit status per command", async () => {
+    expect(process.getuid?.(), 'this test needs a root test run').toBe(0);
+    const script = await readConsoleScript(join(dir, 'fork-fixture'));
+    expect(script).toEqual({ path: join(dir, 'fork-fixture'), python: '/usr/bin/python3', module: 'fork_fixture', attr: 'main' });
+    const server = await PythonForkServer.start(script!, { env: { PYTHONPATH: dir }, user: nobody });
+    expect(server).toBeDefined();
+    try {
+      const runs = await Promise.all(
+        ['first', 'second'].map(async (word) => {
+          const runDir = await mkdtemp(join(tmpdir(), 'fork-run-'));
+          await chown(runDir, nobody.uid, nobody.gid);
+          const logs: LogEntry[] = [];
+          const proc = await server!.run({ args: ['read', word], runDir, role: 'destination', onLog: (e) => logs.push(e) });
+          proc.stdin.end(`input for ${word}`);
+          let out = '';
+          proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+          return { word, runDir, exit: await proc.exited, out, logs };
+        }),
+      );
+      for (const { word, runDir, exit, out, logs } of runs) {
+        expect(exit).toEqual({ code: 3, signal: null });
+        expect(JSON.parse(out)).toEqual({
+          uid: 65534,
+          home: runDir,
+          argv: [join(dir, 'fork-fixture'), 'read', word],
+          cwd: runDir,
+          stdin: `input for ${word}`,
+        });
+        expect(logs.map((l) => [l.origin, l.message])).toEqual([['destination', 'to stderr']]);
+        expect(existsSync(runDir)).toBe(false);
+      }
+    } finally {
+      server!.stop();
+    }
+  });
+
+  it('is not started for a module that fails to import: the reason is logged', async () => {
+    const logs: LogEntry[] = [];
+    const server = await PythonForkServer.start(
+      { path: join(dir, 'fork-fixture'), python: '/usr/bin/python3', module: 'no_such_module', attr: 'main' },
+      { onLog: (e) => logs.push(e) },
+    );
+    expect(server).toBeUndefined();
+    expect(logs.map((l) => l.message).join('\n')).toContain(
+      "importing no_such_module.main failed: ModuleNotFoundError: No module named 'no_such_module'",
+    );
   });
 });
 

@@ -76,12 +76,15 @@ export class PythonForkServer {
   private readonly waiters = new Map<number, RunWaiter>();
   private active = 0;
   private gone = false;
+  /** resolves once the server process has exited and its output is read */
+  readonly ended: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly script: ConsoleScript,
     private readonly options: ForkServerOptions,
   ) {
+    this.ended = once(child, 'close').then(() => undefined);
     child.once('exit', () => (this.gone = true));
     // after its last reports are read: its children die with it (PDEATHSIG), and runs it never
     // reported on end as killed

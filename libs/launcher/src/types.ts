@@ -3,12 +3,7 @@
  * connector runs (a local process here; a Kubernetes pod in KubernetesLauncher).
  */
 import type { Readable, Writable } from 'node:stream';
-import type {
-  AirbyteCatalog,
-  AirbyteConnectionStatus,
-  ConfiguredAirbyteCatalog,
-  ConnectorSpecification,
-} from '@tributary/protocol';
+import type { AirbyteCatalog, AirbyteConnectionStatus, ConfiguredAirbyteCatalog, ConnectorSpecification } from '@tributary/protocol';
 import type { ConnectorRole, FailureReason, LogSink, ResourceRequirements } from '@tributary/domain';
 
 /** How to run a connector as a local process. */
