@@ -174,7 +174,14 @@ export class PythonForkServer {
         },
       });
     });
-    const sockets = await listenForStdio(run.runDir, this.options.user !== undefined);
+    let sockets: Awaited<ReturnType<typeof listenForStdio>>;
+    try {
+      sockets = await listenForStdio(run.runDir, this.options.user !== undefined);
+    } catch (error) {
+      this.waiters.delete(id);
+      this.active--;
+      throw error;
+    }
     const command = {
       id,
       argv: run.args,
@@ -262,23 +269,30 @@ async function listenForStdio(
   const names = ['in', 'out', 'err'] as const;
   const servers: Server[] = [];
   const accepted: Promise<Socket>[] = [];
-  for (const name of names) {
-    const path = join(dir, `${name}.sock`);
-    const server = createServer();
-    servers.push(server);
-    accepted.push(once(server, 'connection').then(([socket]) => socket as Socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, resolve);
-    });
-    // the connector's user connects to it (the run dir itself is private to that user)
-    if (otherUser) await chmod(path, 0o666);
+  const close = () => servers.forEach((s) => s.close());
+  try {
+    for (const name of names) {
+      const path = join(dir, `${name}.sock`);
+      const server = createServer();
+      servers.push(server);
+      const connection = once(server, 'connection').then(([socket]) => socket as Socket);
+      connection.catch(() => undefined); // settled with the others below, or moot
+      accepted.push(connection);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, resolve);
+      });
+      // the connector's user connects to it (the run dir itself is private to that user)
+      if (otherUser) await chmod(path, 0o666);
+    }
+  } catch (error) {
+    close();
+    throw error;
   }
-  for (const a of accepted) a.catch(() => undefined);
   return {
     connected: Promise.all(accepted).then((sockets) => [sockets[0]!, sockets[1]!, sockets[2]!]),
     // closing a server unlinks its path; accepted sockets stay connected
-    close: () => servers.forEach((s) => s.close()),
+    close,
   };
 }
 
