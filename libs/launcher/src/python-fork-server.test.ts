@@ -1,6 +1,7 @@
 // PythonForkServer with a real PyPI connector (airbyte-source-faker, installed in the tests'
 // per-user cache by pypi-runtime.test.ts's beforeAll when missing: this one installs it too).
 import type { LogEntry } from '@tributary/domain';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,25 +14,32 @@ import { pypiInstallDir } from './pypi-runtime.js';
 import { PythonForkServer, readConsoleScript } from './python-fork-server.js';
 import type { ConnectorDefinition, ConnectorProcess } from './types.js';
 
-const faker: ConnectorDefinition = { runtime: { kind: 'pypi', package: 'airbyte-source-faker', version: '7.2.1' } };
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
-/** The one process mentioning `text` whose parent does not (the fork server), among them all. */
-async function forkServerOf(text: string): Promise<{ server: number | undefined; all: Map<number, number> }> {
-  const all = await processesMentioning(text);
-  const roots = [...all].filter(([, parent]) => !all.has(parent)).map(([pid]) => pid);
-  expect(roots.length, `processes running ${text} outside one tree: ${JSON.stringify([...all])}`).toBeLessThanOrEqual(1);
-  return { server: roots[0], all };
+// this file's connector runs carry a tag in their environment: other test files run fork servers of their own
+const tag = `fork-server-test-${randomBytes(4).toString('hex')}`;
+const faker: ConnectorDefinition = {
+  runtime: { kind: 'pypi', package: 'airbyte-source-faker', version: '7.2.1' },
+  env: { TRIBUTARY_TEST_TAG: tag },
+};
+
+/** This file's fork server (a tagged faker process whose parent is not one) and the processes forked from it. */
+async function forkServerOf(): Promise<{ server: number | undefined; children: number[] }> {
+  const all = await taggedFakerProcesses();
+  const servers = [...all].filter(([, parent]) => !all.has(parent)).map(([pid]) => pid);
+  expect(servers.length, `more than one server: ${JSON.stringify([...all])}`).toBeLessThanOrEqual(1);
+  const server = servers[0];
+  return { server, children: [...all].filter(([, parent]) => server !== undefined && parent === server).map(([pid]) => pid) };
 }
 
-/** pid -> parent pid of the processes whose command line mentions `text` */
-async function processesMentioning(text: string): Promise<Map<number, number>> {
+/** pid -> parent pid of this file's faker processes run through a fork server (forked children keep its command line) */
+async function taggedFakerProcesses(): Promise<Map<number, number>> {
   const found = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes(text)) continue;
+      if (!(await readFile(`/proc/${entry}/cmdline`, 'utf8')).includes('source_faker.run')) continue;
+      if (!(await readFile(`/proc/${entry}/environ`, 'utf8')).split('\0').includes(`TRIBUTARY_TEST_TAG=${tag}`)) continue;
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
       found.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
@@ -163,10 +171,10 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
     const read = await launcher.read(faker, { config: { count: 300, seed: 7 }, catalog: catalog() });
     const discovered = await launcher.discover(faker, { count: 5 });
     expect(discovered.ok && discovered.value.streams.map((s) => s.name).sort()).toEqual(['products', 'purchases', 'users']);
-    // forked children keep the server's command line: one tree, the server and at least the read
-    const { server, all } = await forkServerOf('source_faker.run');
+    // forked children keep the server's command line: the read is one of its children
+    const { server, children } = await forkServerOf();
     expect(server).toBeDefined();
-    expect(all.size).toBeGreaterThanOrEqual(2);
+    expect(children.length).toBeGreaterThanOrEqual(1);
     const messages = await messagesOf(read);
     expect(await read.exited).toEqual({ code: 0, signal: null });
     expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(300);
@@ -216,7 +224,7 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
 
   it('ends the runs of a server that dies, and starts a new server for the next command', async () => {
     const proc = await launcher.read(faker, { config: { count: 1_000_000, seed: 2 }, catalog: catalog() });
-    const { server } = await forkServerOf('source_faker.run');
+    const { server } = await forkServerOf();
     expect(server).toBeDefined();
     process.kill(server!, 'SIGKILL');
     proc.stdout.resume();
@@ -228,7 +236,7 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
 
   it('stops an idle server after forkServerIdleMs', async () => {
     expect((await launcher.check(faker, { count: 10 })).ok).toBe(true);
-    const serverAlive = async () => [...(await processesMentioning('source_faker.run')).keys()].length > 0;
+    const serverAlive = async () => (await forkServerOf()).server !== undefined;
     expect(await serverAlive()).toBe(true);
     const deadline = Date.now() + 15_000;
     while ((await serverAlive()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -238,11 +246,10 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
   it('runs each command in its own interpreter with forkServerIdleMs 0', async () => {
     launcher.close();
     const deadline = Date.now() + 15_000;
-    while ((await processesMentioning('source_faker.run')).size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((await forkServerOf()).server !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const plain = new ProcessLauncher({ installDir: connectorInstallDir(), forkServerIdleMs: 0 });
     const read = await plain.read(faker, { config: { count: 50, seed: 7 }, catalog: catalog() });
-    const processes = await processesMentioning('source_faker.run');
-    expect(processes.size).toBe(0);
+    expect((await forkServerOf()).server).toBeUndefined();
     const messages = await messagesOf(read);
     expect(await read.exited).toEqual({ code: 0, signal: null });
     expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(50);
