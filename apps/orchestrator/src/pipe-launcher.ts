@@ -13,13 +13,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectorRole, LogSink } from '@tributary/domain';
 import {
   connectorPodFiles,
+  stderrAsLogs,
   type ConnectorLauncher,
   type ConnectorProcess,
   type ProcessExit,
   type RunOptions,
   type StdoutReader,
 } from '@tributary/launcher';
-import { LineSplitter } from '@tributary/protocol';
 
 /** How long to wait, once a connector's pipes are closed, for the exit status its container writes right after. */
 const EXIT_STATUS_WAIT_MS = 10_000;
@@ -63,24 +63,8 @@ async function readExitStatus(path: string, waitMs: number, gaveUp: () => boolea
 }
 
 function stderrToLogs(stderr: Socket, role: ConnectorRole, onLog: LogSink | undefined): void {
-  const lines = new LineSplitter(
-    (line) => onLog?.({ timestamp: Date.now(), level: 'info', origin: role, message: line.toString('utf8') }),
-    { maxLineBytes: 1024 * 1024 },
-  );
-  stderr.on('data', (chunk: Buffer) => {
-    try {
-      lines.push(chunk);
-    } catch {
-      // an absurdly long stderr line is dropped, not fatal
-    }
-  });
-  stderr.on('end', () => {
-    try {
-      lines.end();
-    } catch {
-      // ignore
-    }
-  });
+  const lines = stderrAsLogs(stderr, role, onLog);
+  stderr.on('end', () => lines.end());
 }
 
 async function attach(sharedDir: string, role: ConnectorRole, options: RunOptions): Promise<ConnectorProcess> {

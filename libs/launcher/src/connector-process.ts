@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { LineSplitter } from '@tributary/protocol';
 import type { ConnectorUser } from './run-dirs.js';
@@ -151,29 +152,11 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
       })
     : undefined;
 
-  const stderrLines = new LineSplitter(
-    (line) => spec.onLog?.({ timestamp: Date.now(), level: 'info', origin: spec.role, message: line.toString('utf8') }),
-    { maxLineBytes: 1024 * 1024 },
-  );
-  stderr.on('data', (chunk: Buffer) => {
-    try {
-      stderrLines.push(chunk);
-    } catch {
-      // an absurdly long stderr line is dropped, not fatal
-    }
-  });
+  const stderrLines = stderrAsLogs(stderr, spec.role, spec.onLog);
   stdin.on('error', () => {
     // the connector closed its stdin (exited early); its exit status tells the story
   });
-
-  const signalGroup = (signal: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
+  const signalGroup = groupSignaller(() => child.pid);
 
   // Once the leader is gone the connector is done (as when a container's PID 1 exits):
   // leftover group members would otherwise hold stdout open and 'close' would never come.
@@ -191,11 +174,7 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
       resolve({ code: 127, signal: null });
     });
     child.once('close', (code, signal) => {
-      try {
-        stderrLines.end();
-      } catch {
-        // ignore
-      }
+      stderrLines.end();
       if (stdoutClosed) void stdoutClosed.then(() => resolve({ code, signal }));
       else resolve({ code, signal });
     });
@@ -204,25 +183,63 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
     return exit;
   });
 
-  let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-
-  const connector: ConnectorProcess = {
+  return {
     role: spec.role,
     stdout,
     stdin,
     stdoutReaderAttached: channel !== undefined,
     exited,
-    async kill(graceMs = DEFAULT_KILL_GRACE_MS) {
-      if (done) return exited;
-      signalGroup('SIGTERM');
-      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
-      const exit = await exited;
-      clearTimeout(timer);
-      return exit;
+    kill: killer(signalGroup, exited),
+  };
+}
+
+/** A connector's stderr as log lines of its role; end() passes on a last line without a newline. */
+export function stderrAsLogs(stderr: Readable, role: ConnectorRole, onLog: LogSink | undefined): { end(): void } {
+  const lines = new LineSplitter(
+    (line) => onLog?.({ timestamp: Date.now(), level: 'info', origin: role, message: line.toString('utf8') }),
+    { maxLineBytes: 1024 * 1024 },
+  );
+  stderr.on('data', (chunk: Buffer) => {
+    try {
+      lines.push(chunk);
+    } catch {
+      // an absurdly long stderr line is dropped, not fatal
+    }
+  });
+  return {
+    end: () => {
+      try {
+        lines.end();
+      } catch {
+        // ignore
+      }
     },
   };
-  return connector;
+}
+
+/** Signals the process group a connector leads (`pid()` undefined: not started, nothing to signal). */
+export function groupSignaller(pid: () => number | undefined): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    const leader = pid();
+    if (leader === undefined) return;
+    try {
+      process.kill(-leader, signal);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+/** ConnectorProcess.kill: SIGTERM to the group, SIGKILL after graceMs; resolves with the exit. */
+export function killer(signalGroup: (signal: NodeJS.Signals) => void, exited: Promise<ProcessExit>): ConnectorProcess['kill'] {
+  let done = false;
+  void exited.then(() => (done = true));
+  return async (graceMs = DEFAULT_KILL_GRACE_MS) => {
+    if (done) return exited;
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    const exit = await exited;
+    clearTimeout(timer);
+    return exit;
+  };
 }

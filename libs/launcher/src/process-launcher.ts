@@ -51,6 +51,8 @@ export const FORK_SERVER_IDLE_MS = 60_000;
 
 interface ForkServerSlot {
   server: Promise<PythonForkServer | undefined>;
+  /** the server once started: a run of an earlier, replaced server must not touch this slot */
+  started?: PythonForkServer;
   idle?: NodeJS.Timeout;
 }
 
@@ -188,9 +190,11 @@ export class ProcessLauncher implements ConnectorLauncher {
   ): Promise<PythonForkServer | undefined> {
     if (this.options.forkServerIdleMs === 0 || command.args.length > 0) return undefined;
     const key = this.forkServerKey(command.command, def);
-    let slot = this.forkServers.get(key);
+    const slot = this.forkServers.get(key);
     if (slot) {
       const server = await slot.server;
+      // replaced meanwhile by a concurrent command: take that one
+      if (this.forkServers.get(key) !== slot) return this.forkServer(command, def, onLog);
       if (server && !server.stopped) {
         clearTimeout(slot.idle);
         return server;
@@ -211,19 +215,21 @@ export class ProcessLauncher implements ConnectorLauncher {
       if (home) void (server ? server.ended.then(() => home.remove()) : home.remove());
       return server;
     });
-    slot = { server: started };
-    this.forkServers.set(key, slot);
+    const fresh: ForkServerSlot = { server: started };
+    void started.then((server) => (fresh.started = server));
+    this.forkServers.set(key, fresh);
     return started;
   }
 
   /** Stops a fork server FORK_SERVER_IDLE_MS after its last run, unless another comes. */
   private idleWhenDone(command: string, def: ConnectorDefinition, server: PythonForkServer): void {
-    const slot = this.forkServers.get(this.forkServerKey(command, def));
-    if (!slot || server.activeRuns > 0) return;
+    const key = this.forkServerKey(command, def);
+    const slot = this.forkServers.get(key);
+    if (slot?.started !== server || server.activeRuns > 0) return;
     clearTimeout(slot.idle);
     slot.idle = setTimeout(() => {
-      if (server.activeRuns > 0) return;
-      this.forkServers.delete(this.forkServerKey(command, def));
+      if (server.activeRuns > 0 || this.forkServers.get(key) !== slot) return;
+      this.forkServers.delete(key);
       server.stop();
     }, this.options.forkServerIdleMs ?? FORK_SERVER_IDLE_MS);
     slot.idle.unref();

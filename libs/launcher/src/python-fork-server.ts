@@ -14,7 +14,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { LineSplitter } from '@tributary/protocol';
-import { connectorEnv, DEFAULT_KILL_GRACE_MS, dyingWithParent, MAX_SOCKET_PATH } from './connector-process.js';
+import { connectorEnv, dyingWithParent, groupSignaller, killer, MAX_SOCKET_PATH, stderrAsLogs } from './connector-process.js';
 import { FORK_SERVER_PROGRAM } from './fork-server-program.js';
 import type { ConnectorUser } from './run-dirs.js';
 import type { ConnectorProcess, ProcessExit } from './types.js';
@@ -196,59 +196,22 @@ export class PythonForkServer {
     const connected = await Promise.race([sockets.connected, exit.then(() => Promise.race([sockets.connected, delay(CONNECT_GRACE_MS)]))]);
     sockets.close();
     const [stdin, stdout, stderr] = connected ?? [endedWritable(), endedReadable(), endedReadable()];
-    const signalGroup = (signal: NodeJS.Signals) => {
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // already gone
-      }
-    };
+    const signalGroup = groupSignaller(() => pid);
     // once the child is gone its group is done: leftovers would hold stdout open
     void exit.then(() => signalGroup('SIGKILL'));
-    const stderrLines = new LineSplitter(
-      (line) => run.onLog?.({ timestamp: Date.now(), level: 'info', origin: run.role, message: line.toString('utf8') }),
-      { maxLineBytes: 1024 * 1024 },
-    );
-    stderr.on('data', (chunk: Buffer) => {
-      try {
-        stderrLines.push(chunk);
-      } catch {
-        // an absurdly long stderr line is dropped, not fatal
-      }
-    });
+    const stderrLines = stderrAsLogs(stderr, run.role, run.onLog);
     stdin.on('error', () => {
       // the connector closed its stdin (exited early); its exit status tells the story
     });
     const closed = (stream: Readable) => (stream.closed ? Promise.resolve() : once(stream, 'close').then(() => undefined));
     // as with a pipe: everything the connector printed has been read once it counts as exited
     const exited = Promise.all([exit, closed(stdout), closed(stderr)]).then(async ([e]) => {
-      try {
-        stderrLines.end();
-      } catch {
-        // ignore
-      }
+      stderrLines.end();
       await rm(run.runDir, { recursive: true, force: true });
       this.active--;
       return e;
     });
-    let done = false;
-    void exited.then(() => (done = true));
-    return {
-      role: run.role,
-      stdin,
-      stdout,
-      stdoutReaderAttached: false,
-      exited,
-      async kill(graceMs = DEFAULT_KILL_GRACE_MS) {
-        if (done) return exited;
-        signalGroup('SIGTERM');
-        const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
-        const result = await exited;
-        clearTimeout(timer);
-        return result;
-      },
-    };
+    return { role: run.role, stdin, stdout, stdoutReaderAttached: false, exited, kill: killer(signalGroup, exited) };
   }
 
   private dispatch(report: Report): void {
