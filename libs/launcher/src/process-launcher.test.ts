@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLine, readLines, type AirbyteMessage, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
 import { ProcessLauncher } from './process-launcher.js';
 import { RUN_DIR_PREFIX, sweepStaleRunDirs } from './run-dirs.js';
-import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess } from './types.js';
-import { fixturePath } from '@tributary/testing';
+import { ConnectorLaunchError, type ConnectorDefinition } from './types.js';
+import { fixturePath, messagesOf } from '@tributary/testing';
 
 const fakeConnector = fixturePath('fake-connector.mjs');
 const fake = (behaviour: string): ConnectorDefinition => ({
@@ -25,15 +25,6 @@ const usersCatalog: ConfiguredAirbyteCatalog = {
     },
   ],
 };
-
-async function messagesOf(proc: ConnectorProcess): Promise<AirbyteMessage[]> {
-  const messages: AirbyteMessage[] = [];
-  for await (const line of readLines(proc.stdout)) {
-    const decoded = decodeLine(line);
-    if (decoded.kind === 'message') messages.push(decoded.message);
-  }
-  return messages;
-}
 
 let tmpDir: string;
 let launcher: ProcessLauncher;
@@ -181,7 +172,7 @@ describe('ProcessLauncher with a command runtime', () => {
       { config: { streams: [{ name: 'users', records: 12 }], stateEvery: 2 }, catalog: usersCatalog, state },
       { onLog: (e) => logs.push(e) },
     );
-    const messages = await messagesOf(proc);
+    const messages = await messagesOf(proc.stdout);
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     expect(messages.filter((m) => m.type === 'RECORD').map((m) => m.type === 'RECORD' && m.record.data['id'])).toEqual([11, 12]);
     expect(messages.at(-1)).toMatchObject({ type: 'STATE', state: { stream: { stream_state: { cursor: 12 } } } });
@@ -192,7 +183,7 @@ describe('ProcessLauncher with a command runtime', () => {
   it('write takes messages on stdin and logs stderr as the destination', async () => {
     const logs: LogEntry[] = [];
     const proc = await launcher.write(fake('normal'), { config: {}, catalog: usersCatalog }, { onLog: (e) => logs.push(e) });
-    const out = messagesOf(proc);
+    const out = messagesOf(proc.stdout);
     proc.stdin.write(JSON.stringify({ type: 'RECORD', record: { stream: 'users', data: { id: 1 }, emitted_at: 1 } }) + '\n');
     proc.stdin.end(
       JSON.stringify({

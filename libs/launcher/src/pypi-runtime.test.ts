@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLine, readLines, type AirbyteMessage, type AirbyteStream, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { connectorInstallDir } from '@tributary/testing';
+import type { AirbyteStream, ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { connectorInstallDir, messagesOf } from '@tributary/testing';
 import { isInstalled } from './install-once.js';
 import { ProcessLauncher } from './process-launcher.js';
 import { consoleScriptsOf, pypiInstallDir } from './pypi-runtime.js';
@@ -85,11 +85,7 @@ describe('pypi runtime with airbyte-source-faker from PyPI', () => {
     const catalog: ConfiguredAirbyteCatalog = { streams: [{ stream: users, sync_mode: 'full_refresh', destination_sync_mode: 'append' }] };
     const stderr: LogEntry[] = [];
     const proc = await launcher.read(faker, { config: { count: 100, seed: 42 }, catalog }, { onLog: (e) => stderr.push(e) });
-    const messages: AirbyteMessage[] = [];
-    for await (const line of readLines(proc.stdout)) {
-      const decoded = decodeLine(line);
-      if (decoded.kind === 'message') messages.push(decoded.message);
-    }
+    const messages = await messagesOf(proc.stdout);
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     const records = messages.filter((m) => m.type === 'RECORD');
     expect(records).toHaveLength(100);

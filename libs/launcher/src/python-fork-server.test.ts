@@ -7,12 +7,12 @@ import { chmod, chown, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLine, readLines, type AirbyteMessage, type AirbyteStream, type ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { connectorInstallDir } from '@tributary/testing';
+import type { AirbyteStream, ConfiguredAirbyteCatalog } from '@tributary/protocol';
+import { connectorInstallDir, messagesOf } from '@tributary/testing';
 import { ProcessLauncher } from './process-launcher.js';
 import { pypiInstallDir } from './pypi-runtime.js';
 import { PythonForkServer, readConsoleScript } from './python-fork-server.js';
-import type { ConnectorDefinition, ConnectorProcess } from './types.js';
+import type { ConnectorDefinition } from './types.js';
 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
@@ -47,15 +47,6 @@ async function taggedFakerProcesses(): Promise<Map<number, number>> {
     }
   }
   return found;
-}
-
-async function messagesOf(proc: ConnectorProcess): Promise<AirbyteMessage[]> {
-  const messages: AirbyteMessage[] = [];
-  for await (const line of readLines(proc.stdout)) {
-    const decoded = decodeLine(line);
-    if (decoded.kind === 'message') messages.push(decoded.message);
-  }
-  return messages;
 }
 
 describe('readConsoleScript', () => {
@@ -175,14 +166,14 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
     const { server, children } = await forkServerOf();
     expect(server).toBeDefined();
     expect(children.length).toBeGreaterThanOrEqual(1);
-    const messages = await messagesOf(read);
+    const messages = await messagesOf(read.stdout);
     expect(await read.exited).toEqual({ code: 0, signal: null });
     expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(300);
   });
 
   it('reports a failing command as it ends: its exit code and its error', async () => {
     const proc = await launcher.read(faker, { config: { count: 'abc' }, catalog: catalog() });
-    const messages = await messagesOf(proc);
+    const messages = await messagesOf(proc.stdout);
     expect(await proc.exited).toEqual({ code: 1, signal: null });
     const error = messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
     expect(error?.type === 'TRACE' && error.trace.error).toMatchObject({
@@ -250,7 +241,7 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
     const plain = new ProcessLauncher({ installDir: connectorInstallDir(), forkServerIdleMs: 0 });
     const read = await plain.read(faker, { config: { count: 50, seed: 7 }, catalog: catalog() });
     expect((await forkServerOf()).server).toBeUndefined();
-    const messages = await messagesOf(read);
+    const messages = await messagesOf(read.stdout);
     expect(await read.exited).toEqual({ code: 0, signal: null });
     expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(50);
   });
