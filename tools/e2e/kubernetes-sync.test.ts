@@ -8,7 +8,13 @@ import { builtinEntrypoint } from '@tributary/connectors';
 import { ATTEMPT_LABEL, CONNECTION_ID_LABEL, JOB_ID_LABEL, JOB_POD_LABEL, JOB_POD_LABEL_VALUE, JOB_TYPE_LABEL } from '@tributary/domain';
 import { resolvePypiRuntime } from '@tributary/launcher';
 import { connectorInstallDir, repoRoot, waitFor } from '@tributary/testing';
-import { FakeKubelet, KUBERNETES_START_TIMEOUT_MS, startTestKubernetes, type ImageRuntime, type TestKubernetes } from '@tributary/testing/kubernetes';
+import {
+  FakeKubelet,
+  KUBERNETES_START_TIMEOUT_MS,
+  startTestKubernetes,
+  type ImageRuntime,
+  type TestKubernetes,
+} from '@tributary/testing/kubernetes';
 import {
   createConnection,
   createPostgresDestination,
@@ -114,9 +120,13 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
   }
 
   it('moves every record through the pod into PostgreSQL; the pod is labelled, holds no platform secret and its Secret is gone after', async () => {
-    const connectionId = await sampleConnection('sample', { count: 5000, records_per_state: 1000 }, {
-      resourceRequirements: { memoryLimit: '200Mi' },
-    });
+    const connectionId = await sampleConnection(
+      'sample',
+      { count: 5000, records_per_state: 1000 },
+      {
+        resourceRequirements: { memoryLimit: '200Mi' },
+      },
+    );
     const job = await syncAndWait(stack, connectionId);
     expect(job.attempts).toHaveLength(1);
     expect(job.attempts[0]!.stats).toMatchObject({ recordsCommitted: 5000 });
@@ -146,7 +156,12 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
   });
 
   it('syncs a real PyPI connector (source-faker) through a pod', async () => {
-    const sourceId = await createSource(stack, 'source-faker', 'faker', { count: 200, seed: 3, records_per_slice: 100, always_updated: false });
+    const sourceId = await createSource(stack, 'source-faker', 'faker', {
+      count: 200,
+      seed: 3,
+      records_per_slice: 100,
+      always_updated: false,
+    });
     const destinationId = await createPostgresDestination(stack, stack.db.connection, 'kube_faker');
     await discover(stack, sourceId);
     const connectionId = await createConnection(stack, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }]);
@@ -157,20 +172,47 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
   });
 
   it('a cancel deletes the running pod and its Secret; the job is cancelled', async () => {
-    const connectionId = await sampleConnection('slow', { count: 1_000_000, records_per_state: 100, records_per_batch: 100, sleep_ms_per_batch: 50 });
+    const connectionId = await sampleConnection('slow', {
+      count: 1_000_000,
+      records_per_state: 100,
+      records_per_batch: 100,
+      sleep_ms_per_batch: 50,
+    });
     const jobId = await startJob(stack, connectionId);
-    await waitFor('records to flow', async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined, 120_000);
+    await waitFor(
+      'records to flow',
+      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
+      120_000,
+    );
     await ok(stack, 'POST', `/api/v1/jobs/${jobId}/cancel`, {}, [202]);
     const job = await finishedJob(stack, jobId);
     expect(job.status).toBe('cancelled');
-    await waitFor('the pod to be deleted', async () => ((await readPod(podOf(jobId)).then(() => false, () => true)) || undefined), 30_000);
+    // well within the pod's 30 s grace period: every container ends on the SIGTERM, none waits for the SIGKILL
+    await waitFor(
+      'the pod to be deleted',
+      async () =>
+        (await readPod(podOf(jobId)).then(
+          () => false,
+          () => true,
+        )) || undefined,
+      10_000,
+    );
     expect(await secretExists(podOf(jobId))).toBe(false);
   });
 
   it('a worker killed mid-sync: the next worker picks the same pod up, nothing runs twice, the job succeeds in one attempt', async () => {
-    const connectionId = await sampleConnection('reattach', { count: 3000, records_per_state: 100, records_per_batch: 100, sleep_ms_per_batch: 30 });
+    const connectionId = await sampleConnection('reattach', {
+      count: 3000,
+      records_per_state: 100,
+      records_per_batch: 100,
+      sleep_ms_per_batch: 30,
+    });
     const jobId = await startJob(stack, connectionId);
-    await waitFor('records to flow', async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined, 120_000);
+    await waitFor(
+      'records to flow',
+      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
+      120_000,
+    );
     const podUid = (await readPod(podOf(jobId))).metadata?.uid;
     stack.worker.child.kill('SIGKILL');
     await stack.worker.exited;
@@ -179,19 +221,37 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     expect(job.status, JSON.stringify(job.attempts.map((a) => a.failureReasons))).toBe('succeeded');
     expect(job.attempts).toHaveLength(1);
     expect((await readPod(podOf(jobId))).metadata?.uid).toBe(podUid);
-    expect(await readPod(podOf(jobId, 2)).then(() => true, () => false)).toBe(false);
+    expect(
+      await readPod(podOf(jobId, 2)).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false);
     expect(await rows('users', 'kube_reattach')).toBe(3000);
   });
 
   it('a destination killed for memory fails the attempt with "out of memory" and its limit', async () => {
-    const connectionId = await sampleConnection('oom', { count: 1_000_000, records_per_state: 100, records_per_batch: 100, sleep_ms_per_batch: 50 });
+    const connectionId = await sampleConnection('oom', {
+      count: 1_000_000,
+      records_per_state: 100,
+      records_per_batch: 100,
+      sleep_ms_per_batch: 50,
+    });
     const jobId = await startJob(stack, connectionId);
-    await waitFor('records to flow', async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined, 120_000);
+    await waitFor(
+      'records to flow',
+      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
+      120_000,
+    );
     kubelet.oomKill(namespace, podOf(jobId), 'destination');
-    const attempt = await waitFor('the first attempt to fail', async () => {
-      const first = (await getJob(stack, jobId)).attempts[0];
-      return first && first.status === 'failed' ? first : undefined;
-    }, 120_000);
+    const attempt = await waitFor(
+      'the first attempt to fail',
+      async () => {
+        const first = (await getJob(stack, jobId)).attempts[0];
+        return first && first.status === 'failed' ? first : undefined;
+      },
+      120_000,
+    );
     expect(attempt.failureReasons[0]).toMatchObject({ origin: 'destination' });
     expect(attempt.failureReasons[0]!.message).toContain('out of memory');
     expect(attempt.failureReasons[0]!.message).toContain(MEMORY_LIMIT);
@@ -199,15 +259,28 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     await finishedJob(stack, jobId);
   });
 
-  it('a replication pod deleted behind the worker\'s back fails its attempt with that reason', async () => {
-    const connectionId = await sampleConnection('vanished', { count: 1_000_000, records_per_state: 100, records_per_batch: 100, sleep_ms_per_batch: 50 });
+  it("a replication pod deleted behind the worker's back fails its attempt with that reason", async () => {
+    const connectionId = await sampleConnection('vanished', {
+      count: 1_000_000,
+      records_per_state: 100,
+      records_per_batch: 100,
+      sleep_ms_per_batch: 50,
+    });
     const jobId = await startJob(stack, connectionId);
-    await waitFor('records to flow', async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined, 120_000);
+    await waitFor(
+      'records to flow',
+      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
+      120_000,
+    );
     await core.deleteNamespacedPod({ name: podOf(jobId), namespace });
-    const attempt = await waitFor('the first attempt to fail', async () => {
-      const first = (await getJob(stack, jobId)).attempts[0];
-      return first && first.status === 'failed' ? first : undefined;
-    }, 120_000);
+    const attempt = await waitFor(
+      'the first attempt to fail',
+      async () => {
+        const first = (await getJob(stack, jobId)).attempts[0];
+        return first && first.status === 'failed' ? first : undefined;
+      },
+      120_000,
+    );
     expect(attempt.failureReasons[0]!.message).toContain(`pod ${podOf(jobId)}: the pod was deleted before it finished`);
     // what it committed before stays committed
     expect(attempt.stats?.recordsCommitted ?? 0).toBeGreaterThan(0);
@@ -216,15 +289,19 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     await finishedJob(stack, jobId);
   });
 
-  it('a pod that cannot be scheduled fails its attempt with the scheduler\'s reason, never a success', async () => {
+  it("a pod that cannot be scheduled fails its attempt with the scheduler's reason, never a success", async () => {
     const connectionId = await sampleConnection('unschedulable', { count: 100 });
     unschedulableConnection = connectionId;
     const jobId = await startJob(stack, connectionId);
     try {
-      const attempt = await waitFor('the first attempt to fail', async () => {
-        const first = (await getJob(stack, jobId)).attempts[0];
-        return first && first.status === 'failed' ? first : undefined;
-      }, 120_000);
+      const attempt = await waitFor(
+        'the first attempt to fail',
+        async () => {
+          const first = (await getJob(stack, jobId)).attempts[0];
+          return first && first.status === 'failed' ? first : undefined;
+        },
+        120_000,
+      );
       expect(attempt.failureReasons[0]!.message).toContain('Insufficient memory');
     } finally {
       unschedulableConnection = undefined;

@@ -6,13 +6,31 @@
  * - progress: at most every progressIntervalMs, the last one always;
  * - log lines: batched, one call in flight, in order;
  * - the outcome, last, once the logs are flushed.
+ * Failed calls are retried, except for answers that will not change (a 4xx other than 408 or
+ * 429); after a 401 (the attempt has finished: a cancel) nothing more is sent, so a deleted
+ * pod ends at once instead of at its grace period.
  */
 import pRetry from 'p-retry';
 import { maskFailure, maskSecrets, type ConnectorRole, type LogEntry, type SecretMasker } from '@tributary/domain';
 import type { ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome } from '@tributary/workflows';
 
-/** The runner endpoints of one attempt. Each call rejects when the API did not take it. */
+/** An answer of the API other than success (the status tells whether asking again can help). */
+export class RunnerApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+
+  /** a 4xx other than a timeout or a rate limit: the same call gets the same answer */
+  get final(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
+}
+
+/** The runner endpoints of one attempt. Each call rejects when the API did not take it (a RunnerApiError when it answered). */
 export interface RunnerApi {
   progress(progress: ReplicationProgress): Promise<void>;
   state(state: ReplicationState, totals: ReplicationTotals): Promise<void>;
@@ -49,6 +67,7 @@ export class AttemptReporter {
   private progressChain: Promise<void> = Promise.resolve();
   private progressBusy = false;
   private configUpdates: Promise<void>[] = [];
+  private attemptOver: RunnerApiError | undefined;
 
   constructor(
     private readonly api: RunnerApi,
@@ -60,10 +79,16 @@ export class AttemptReporter {
   }
 
   private withRetry(what: string, call: () => Promise<void>): Promise<void> {
+    // 401: the credential is over, its attempt finished (a cancel): nothing more can be sent
+    if (this.attemptOver) return Promise.reject(this.attemptOver);
     return pRetry(call, {
       ...this.retry,
-      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
-        this.warn(`could not send the ${what} (try ${attemptNumber}, ${retriesLeft} left): ${error.message}`),
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (error instanceof RunnerApiError && error.status === 401) this.attemptOver = error;
+        const final = error instanceof RunnerApiError && error.final;
+        this.warn(`could not send the ${what} (try ${attemptNumber}, ${final ? 'not retried' : `${retriesLeft} left`}): ${error.message}`);
+      },
+      shouldRetry: ({ error }) => !(error instanceof RunnerApiError && error.final),
     });
   }
 
@@ -104,7 +129,9 @@ export class AttemptReporter {
     this.progressBusy = true;
     this.progressChain = this.progressChain
       .then(() => this.api.progress(progress))
-      .catch((err: Error) => this.log({ timestamp: Date.now(), level: 'warn', origin: 'platform', message: `could not report progress: ${err.message}` }))
+      .catch((err: Error) =>
+        this.log({ timestamp: Date.now(), level: 'warn', origin: 'platform', message: `could not report progress: ${err.message}` }),
+      )
       .finally(() => {
         this.progressBusy = false;
       });
@@ -117,7 +144,12 @@ export class AttemptReporter {
   readonly configUpdate = (role: ConnectorRole, config: Record<string, unknown>): void => {
     this.configUpdates.push(
       this.withRetry(`${role}'s new config`, () => this.api.configUpdate(role, config)).catch((err: Error) =>
-        this.log({ timestamp: Date.now(), level: 'error', origin: 'platform', message: `the ${role}'s new config was not saved: ${err.message}` }),
+        this.log({
+          timestamp: Date.now(),
+          level: 'error',
+          origin: 'platform',
+          message: `the ${role}'s new config was not saved: ${err.message}`,
+        }),
       ),
     );
   };
