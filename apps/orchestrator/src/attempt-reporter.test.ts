@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '@tributary/domain';
+import type { AttemptOutcome } from '@tributary/workflows';
 import { AttemptReporter, RunnerApiError, type RunnerApi } from './attempt-reporter.js';
 
 function recordingApi(): RunnerApi & { batches: LogEntry[][] } {
@@ -14,7 +15,7 @@ function recordingApi(): RunnerApi & { batches: LogEntry[][] } {
   };
 }
 
-const OUTCOME = {
+const OUTCOME: AttemptOutcome = {
   status: 'cancelled',
   failures: [],
   streamStats: [],
@@ -22,7 +23,7 @@ const OUTCOME = {
   bytesEmitted: 0,
   recordsCommitted: 0,
   bytesCommitted: 0,
-} as const;
+};
 const FAST_RETRY = { retries: 8, minTimeout: 1, maxTimeout: 1 };
 
 const line = (n: number, bytes: number): LogEntry => ({
