@@ -6,10 +6,15 @@
  * command's argv, cwd, environment and stdio. The connector's code is unchanged.
  *
  * Protocol: commands arrive on stdin as JSON lines {"id", "argv", "cwd", "env", "stdio"}; the
- * child connects to the Unix sockets <stdio>/in.sock, out.sock and err.sock for its fds 0, 1
- * and 2. Reports go to stdout as JSON lines: {"ready": true} once imported (or {"failed": why},
- * then exit 1), {"id", "pid"} after each fork, {"id", "code"} or {"id", "signal"} when that
- * child ends. The server exits once stdin is closed and its children have ended.
+ * child connects to the Unix sockets <stdio>/in.sock and err.sock for its fds 0 and 2. Its fd 1
+ * is a connection the worker makes to <stdio>/out.sock, where the server listens before the
+ * fork: the worker, as the connecting side, reads the output into buffers of its own
+ * (StdoutReader). The server keeps the listener until the child ends, then closes a connection
+ * the child never took: the worker sees the end of the output, as with a pipe.
+ * Reports go to stdout as JSON lines: {"ready": true} once imported (or {"failed": why}, then
+ * exit 1), {"id", "pid"} after each fork (out.sock is there from then on), {"id", "code"} or
+ * {"id", "signal"} when that child ends. The server exits once stdin is closed and its
+ * children have ended.
  */
 export const FORK_SERVER_PROGRAM = String.raw`
 import importlib, json, os, selectors, signal, socket, sys, threading
@@ -23,6 +28,28 @@ def report(message):
     while data:
         data = data[os.write(PROTOCOL, data):]
 
+# a child whose worker never connects to its stdout gives up after this long
+STDOUT_ACCEPT_TIMEOUT_S = 60
+
+def stdout_listener(command):
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(os.path.join(command["stdio"], "out.sock"))
+        listener.listen(1)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+def release(listener):
+    # a connection the child never took is closed: its reader sees the end of the output
+    listener.setblocking(False)
+    try:
+        listener.accept()[0].close()
+    except OSError:
+        pass
+    listener.close()
+
 def die_with_parent():
     # PR_SET_PDEATHSIG: a child outlives neither this server nor, through it, the worker
     try:
@@ -31,18 +58,27 @@ def die_with_parent():
     except Exception:
         pass
 
-def run_child(entry, command, server_pid):
+def run_child(entry, command, server_pid, listener):
     os.setpgid(0, 0)
     die_with_parent()
     if os.getppid() != server_pid:
         os._exit(1)
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    for fd, name in ((0, "in"), (1, "out"), (2, "err")):
+    for fd, name in ((0, "in"), (2, "err")):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(os.path.join(command["stdio"], name + ".sock"))
         os.dup2(s.fileno(), fd)
         s.close()
+    listener.settimeout(STDOUT_ACCEPT_TIMEOUT_S)
+    try:
+        out = listener.accept()[0]
+    except socket.timeout:
+        os._exit(1)
+    listener.close()
+    os.set_blocking(out.fileno(), True)
+    os.dup2(out.fileno(), 1)
+    out.close()
     os.chdir(command["cwd"])
     os.environ.update(command["env"])
     sys.argv = [command["script"]] + command["argv"]
@@ -88,21 +124,31 @@ def main():
             *lines, pending = pending.split(b"\n")
             for line in lines:
                 command = json.loads(line)
+                try:
+                    listener = stdout_listener(command)
+                except OSError as error:
+                    print("cannot listen for the stdout of command %s: %s" % (command["id"], error), file=sys.stderr, flush=True)
+                    report({"id": command["id"], "code": 1})
+                    continue
                 pid = os.fork()
                 if pid == 0:
                     selector.close()
                     for fd in (wake_r, wake_w, PROTOCOL):
                         os.close(fd)
-                    run_child(entry, command, server_pid)
-                children[pid] = command["id"]
+                    for _, other in children.values():
+                        other.close()
+                    run_child(entry, command, server_pid, listener)
+                children[pid] = (command["id"], listener)
                 report({"id": command["id"], "pid": pid})
         while children:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
-            ident = children.pop(pid, None)
-            if ident is None:
+            child = children.pop(pid, None)
+            if child is None:
                 continue
+            ident, listener = child
+            release(listener)
             if os.WIFSIGNALED(status):
                 report({"id": ident, "signal": signal.Signals(os.WTERMSIG(status)).name})
             else:

@@ -149,6 +149,7 @@ export class ProcessLauncher implements ConnectorLauncher {
           runDir: run.dir,
           role: options.role,
           ...(options.onLog ? { onLog: options.onLog } : {}),
+          ...(options.stdoutReader ? { stdoutReader: options.stdoutReader } : {}),
         });
         void proc.exited.then(() => this.idleWhenDone(command.command, def, forkServer));
       } else {

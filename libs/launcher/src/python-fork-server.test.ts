@@ -171,6 +171,42 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
     expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(300);
   });
 
+  it("reads a forked read's output into a StdoutReader's own buffers, pausing and resuming, all of it before `exited`", async () => {
+    const target = Buffer.alloc(16 * 1024);
+    const seen: Buffer[] = [];
+    let pauses = 0;
+    const proc = await launcher.read(
+      faker,
+      { config: { count: 3000, seed: 11 }, catalog: catalog() },
+      {
+        stdoutReader: {
+          buffer: () => target,
+          onRead: (n) => {
+            seen.push(Buffer.from(target.subarray(0, n)));
+            if (seen.length % 7 === 0) {
+              pauses++;
+              setTimeout(() => proc.stdout.resume(), 5);
+              return false;
+            }
+            return true;
+          },
+        },
+      },
+    );
+    expect(proc.stdoutReaderAttached).toBe(true);
+    expect((await forkServerOf()).server).toBeDefined();
+    let dataEvents = 0;
+    proc.stdout.on('data', () => dataEvents++);
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    const lines = Buffer.concat(seen).toString('utf8').split('\n').filter(Boolean);
+    const records = lines
+      .map((l) => JSON.parse(l) as { type: string; record?: { data: { id: number } } })
+      .filter((m) => m.type === 'RECORD');
+    expect(records.map((r) => r.record!.data.id)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(pauses).toBeGreaterThan(0);
+    expect(dataEvents).toBe(0);
+  });
+
   it('reports a failing command as it ends: its exit code and its error', async () => {
     const proc = await launcher.read(faker, { config: { count: 'abc' }, catalog: catalog() });
     const messages = await messagesOf(proc.stdout);

@@ -4,20 +4,22 @@
  * importing before it does anything: through the server, the discover that checks the schema
  * beside a sync's read, a check before it, or the next sync's read start in a fraction of that.
  * Each child is the connector as its console script would run it: its argv, its run dir as cwd,
- * its own stdio (Unix sockets in the run dir), its own process group.
+ * its own stdio (Unix sockets in the run dir), its own process group. Its stdout is a socket
+ * the worker connects to, so a StdoutReader gets the output in the reader's own buffers, as
+ * with a spawned process (no fresh buffer per read for the garbage collector to chase).
  */
 import type { ConnectorRole, LogSink } from '@tributary/domain';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { LineSplitter } from '@tributary/protocol';
 import { connectorEnv, dyingWithParent, groupSignaller, killer, MAX_SOCKET_PATH, stderrAsLogs } from './connector-process.js';
 import { FORK_SERVER_PROGRAM } from './fork-server-program.js';
 import type { ConnectorUser } from './run-dirs.js';
-import type { ConnectorProcess, ProcessExit } from './types.js';
+import type { ConnectorProcess, ProcessExit, StdoutReader } from './types.js';
 
 /** A console script's interpreter and the function it calls. */
 export interface ConsoleScript {
@@ -53,6 +55,8 @@ export interface ForkedRun {
   runDir: string;
   role: ConnectorRole;
   onLog?: LogSink;
+  /** stdout is read into the reader's buffers instead of 'data' events */
+  stdoutReader?: StdoutReader;
 }
 
 /** how long the connections of a child reported ended are waited for */
@@ -158,16 +162,22 @@ export class PythonForkServer {
     if (!this.gone) this.child.stdin!.end();
   }
 
-  /** Forks a child for `run`: a ConnectorProcess like a spawned one (without a StdoutReader). */
+  /** Forks a child for `run`: a ConnectorProcess like a spawned one. */
   async run(run: ForkedRun): Promise<ConnectorProcess> {
     if (this.gone) throw new Error('the fork server has exited');
     const id = this.nextId++;
     this.active++;
     let pid: number | undefined;
+    let forked!: () => void;
+    // out.sock is listened on from the fork on
+    const stdoutListening = new Promise<void>((resolve) => (forked = resolve));
     // registered at once: a server that exits from here on ends this run too
     const exit = new Promise<ProcessExit>((resolve) => {
       this.waiters.set(id, {
-        pid: (p) => (pid = p),
+        pid: (p) => {
+          pid = p;
+          forked();
+        },
         exit: (e) => {
           this.waiters.delete(id);
           resolve(e);
@@ -191,12 +201,20 @@ export class PythonForkServer {
       script: this.script.path,
     };
     this.child.stdin!.write(`${JSON.stringify(command)}\n`);
-    // the child connects its three fds, unless it fails first (its connections, when made, come
-    // before its end is reported: a short grace keeps the output of one that ends at once)
-    const connected = await Promise.race([sockets.connected, exit.then(() => Promise.race([sockets.connected, delay(CONNECT_GRACE_MS)]))]);
+    // the child connects its stdin and stderr and we connect to its stdout, unless it fails first
+    // (its connections, when made, come before its end is reported: a short grace keeps the
+    // output of one that ends at once)
+    const stdio = Promise.all([
+      sockets.connected,
+      stdoutListening.then(() => connectStdout(join(run.runDir, 'out.sock'), run.stdoutReader)),
+    ]);
+    const connected = await Promise.race([stdio, exit.then(() => Promise.race([stdio, delay(CONNECT_GRACE_MS)]))]).catch(() => undefined);
     sockets.close();
-    const [stdin, stdout, stderr] = connected ?? [endedWritable(), endedReadable(), endedReadable()];
+    const [[stdin, stderr], stdout] = connected ?? [[endedWritable(), endedReadable()], endedReadable()];
+    const readerAttached = connected !== undefined && run.stdoutReader !== undefined;
     const signalGroup = groupSignaller(() => pid);
+    // a child we could not connect to has nowhere to write: it goes
+    if (!connected) signalGroup('SIGKILL');
     // once the child is gone its group is done: leftovers would hold stdout open
     void exit.then(() => signalGroup('SIGKILL'));
     const stderrLines = stderrAsLogs(stderr, run.role, run.onLog);
@@ -211,7 +229,7 @@ export class PythonForkServer {
       this.active--;
       return e;
     });
-    return { role: run.role, stdin, stdout, stdoutReaderAttached: false, exited, kill: killer(signalGroup, exited) };
+    return { role: run.role, stdin, stdout, stdoutReaderAttached: readerAttached, exited, kill: killer(signalGroup, exited) };
   }
 
   private dispatch(report: Report): void {
@@ -224,12 +242,29 @@ export class PythonForkServer {
   }
 }
 
-/** Listens on in.sock, out.sock and err.sock in `dir`; `connected` resolves with the three accepted sockets. */
+/** Connects to the child's stdout (with `reader`, its bytes land in the reader's buffers). */
+async function connectStdout(path: string, reader: StdoutReader | undefined): Promise<Readable> {
+  const socket = connect({
+    path,
+    ...(reader ? { onread: { buffer: () => reader.buffer(), callback: (bytes: number) => reader.onRead(bytes) } } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.on('error', () => {
+    // never expected (the server closes what the child did not take, an end as with a pipe);
+    // if it happens the socket closes, and the exit status tells what happened
+  });
+  return socket;
+}
+
+/** Listens on in.sock and err.sock in `dir`; `connected` resolves with the two accepted sockets. */
 async function listenForStdio(
   dir: string,
   otherUser: boolean,
-): Promise<{ connected: Promise<[Writable & Readable, Readable, Readable]>; close: () => void }> {
-  const names = ['in', 'out', 'err'] as const;
+): Promise<{ connected: Promise<[Writable & Readable, Readable]>; close: () => void }> {
+  const names = ['in', 'err'] as const;
   const servers: Server[] = [];
   const accepted: Promise<Socket>[] = [];
   const close = () => servers.forEach((s) => s.close());
@@ -253,7 +288,7 @@ async function listenForStdio(
     throw error;
   }
   return {
-    connected: Promise.all(accepted).then((sockets) => [sockets[0]!, sockets[1]!, sockets[2]!]),
+    connected: Promise.all(accepted).then((sockets) => [sockets[0]!, sockets[1]!]),
     // closing a server unlinks its path; accepted sockets stay connected
     close,
   };
