@@ -91,6 +91,55 @@ describe('connection workflow', () => {
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 
+  it('runs job after job in one run, a sync now right after a finished job starts it at once; a long history continues as new, keeping the last job', async () => {
+    const finished = async (
+      handle: { query: (q: typeof connectionStatusQuery) => Promise<{ state: string; lastJob?: { jobId: string } }> },
+      jobId: string,
+    ) =>
+      waitFor(`job ${jobId} to finish`, async () => {
+        const s = await handle.query(connectionStatusQuery);
+        return s.lastJob?.jobId === jobId && s.state === 'waiting' ? s : undefined;
+      });
+    const start = async (connectionId: string, extra: { continueAsNewAfterEvents?: number } = {}) => {
+      const handle = await h.client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
+        taskQueue: TRIBUTARY_TASK_QUEUE,
+        workflowId: connectionWorkflowId(connectionId),
+        args: [{ connectionId, ...extra }],
+      });
+      await waitFor('the workflow to wait', async () => (await handle.query(connectionStatusQuery)).state === 'waiting' || undefined);
+      return handle;
+    };
+
+    // the default: no continue-as-new between two jobs, and the second one starts in the same run
+    const quick = await start((await h.seedConnection({ sourceConfig: { count: 50 } })).connectionId);
+    const runId = (await quick.describe()).runId;
+    const first = await quick.executeUpdate(runJobUpdate, { args: [SYNC] });
+    await finished(quick, first.jobId);
+    const second = await quick.executeUpdate(runJobUpdate, { args: [SYNC] });
+    expect(second.status).toBe('started');
+    await finished(quick, second.jobId);
+    expect((await quick.describe()).runId).toBe(runId);
+    expect((await h.readJob(second.jobId)).job.status).toBe('succeeded');
+
+    // a history over the limit: the run continues as new once the job is done, the last job carried over
+    const short = await start((await h.seedConnection({ sourceConfig: { count: 50 } })).connectionId, { continueAsNewAfterEvents: 1 });
+    const before = (await short.describe()).runId;
+    const job = await short.executeUpdate(runJobUpdate, { args: [SYNC] });
+    await finished(short, job.jobId);
+    const after = await waitFor('a new run', async () => {
+      const described = await short.describe();
+      return described.runId !== before && described.status.name === 'RUNNING' ? described.runId : undefined;
+    });
+    expect(after).not.toBe(before);
+    expect(await short.query(connectionStatusQuery)).toMatchObject({
+      state: 'waiting',
+      lastJob: { jobId: job.jobId, status: 'succeeded' },
+    });
+    const next = await short.executeUpdate(runJobUpdate, { args: [SYNC] });
+    await finished(short, next.jobId);
+    expect((await h.readJob(next.jobId)).job.status).toBe('succeeded');
+  });
+
   it('closes a job left running without a workflow (an orphan) so the connection is not blocked, and refuses a clear of an unknown stream', async () => {
     const { connectionId } = await h.seedConnection({ sourceConfig: { count: 50 } });
     // what a terminated job workflow leaves behind: a job row still marked running

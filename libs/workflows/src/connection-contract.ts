@@ -40,6 +40,8 @@ export interface ConnectionWorkflowInput {
   pendingRequest?: JobRequest;
   /** tests pass a small backoff; otherwise the worker's settings (ConnectionSettings.jobOptions) apply */
   jobOptions?: JobOptions;
+  /** tests pass a small one: the run continues as new after a job once its history has this many events */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface RunningJob {

@@ -1,8 +1,10 @@
 /**
  * One long-lived workflow per active connection: waits for the schedule or a sync-now,
- * runs one job at a time as a child workflow, and continues-as-new after each job so its
- * history stays small. Ends when the connection is deleted or no longer active (the server
- * starts it again on reactivation).
+ * runs one job at a time as a child workflow, and continues-as-new once its history has grown
+ * (CONTINUE_AS_NEW_AFTER_EVENTS, or when Temporal suggests it). Not after every job: a sync
+ * requested in the moment a run continues as new waits ~2 s for Temporal to hand the request
+ * to the next run, and "sync now" right after a sync finished would pay that. Ends when the
+ * connection is deleted or no longer active (the server starts it again on reactivation).
  *
  * The next run is computed here, with workflow time (deterministic on replay), rather
  * than with Temporal Schedules: "one job at a time", "sync now answers with the running
@@ -19,6 +21,7 @@ import {
   setHandler,
   startChild,
   uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { TributaryActivities } from '../activities.js';
 import type { ConnectionSettings, ConnectionWorkflowInput, LastJob, RunJobResult, RunningJob } from '../connection-contract.js';
@@ -40,6 +43,9 @@ const { loadConnectionSettings, createJob, finishJob } = proxyActivities<Tributa
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+
+/** history events (a job adds ~20) after which the run continues as new once it is idle */
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 1_000;
 
 export async function connectionWorkflow(input: ConnectionWorkflowInput): Promise<void> {
   const { connectionId } = input;
@@ -163,9 +169,18 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     refreshNextRun(settings);
     runningJob = undefined;
     if (deleted) return;
-    // a request that came in meanwhile runs in this same run; otherwise start afresh
-    if (pendingRequest === undefined && allHandlersFinished()) {
-      await continueAsNew<typeof connectionWorkflow>({ connectionId, lastJob, jobOptions: input.jobOptions });
+    // the next job starts from the connection's settings as they are now, even if a signal was lost
+    updated = true;
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    const longHistory = continueAsNewSuggested || historyLength >= (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS);
+    // a request that came in meanwhile runs in this same run
+    if (longHistory && pendingRequest === undefined && allHandlersFinished()) {
+      await continueAsNew<typeof connectionWorkflow>({
+        connectionId,
+        lastJob,
+        jobOptions: input.jobOptions,
+        ...(input.continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents } : {}),
+      });
     }
   }
 }
