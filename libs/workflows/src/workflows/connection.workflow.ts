@@ -168,6 +168,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     lastJob = { jobId, status: result.status, startedAt, endedAt: Date.now() };
     refreshNextRun(settings);
     runningJob = undefined;
+    // a cancel that came as the job ended is not for the next job of this run
+    control.cancelPending = false;
     if (deleted) return;
     // the next job starts from the connection's settings as they are now, even if a signal was lost
     updated = true;
