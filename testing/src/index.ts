@@ -20,4 +20,4 @@ export { startTestTemporal, type TestTemporal } from './temporal.js';
 export { waitFor } from './wait-for.js';
 export { capturedLogger } from './captured-logger.js';
 export { promSample } from './prometheus.js';
-export { messagesOf } from './protocol-output.js';
+export { messagesOf, pausingReader } from './protocol-output.js';

@@ -1,5 +1,5 @@
 import type { LogEntry } from '@tributary/domain';
-import { fixturePath, isAlive } from '@tributary/testing';
+import { fixturePath, isAlive, pausingReader } from '@tributary/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,31 +136,13 @@ describe('ProcessLauncher.read with a stdoutReader', () => {
 
   async function readAll(tmpDir: string) {
     const launcher = new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir });
-    const target = Buffer.alloc(64 * 1024);
-    const seen: Buffer[] = [];
-    let pauses = 0;
-    const proc = await launcher.read(
-      printer,
-      { config: {}, catalog: { streams: [] } },
-      {
-        stdoutReader: {
-          buffer: () => target,
-          onRead: (n) => {
-            seen.push(Buffer.from(target.subarray(0, n)));
-            // pause now and then: resume() must carry on
-            if (seen.length % 7 === 0) {
-              pauses++;
-              setTimeout(() => proc.stdout.resume(), 5);
-              return false;
-            }
-            return true;
-          },
-        },
-      },
-    );
-    if (!proc.stdoutReaderAttached) proc.stdout.on('data', (c: Buffer) => seen.push(c));
+    let resume = () => {};
+    const { reader, state } = pausingReader(() => resume());
+    const proc = await launcher.read(printer, { config: {}, catalog: { streams: [] } }, { stdoutReader: reader });
+    resume = () => proc.stdout.resume();
+    if (!proc.stdoutReaderAttached) proc.stdout.on('data', (c: Buffer) => state.seen.push(c));
     const exit = await proc.exited;
-    return { exit, out: Buffer.concat(seen), attached: proc.stdoutReaderAttached, pauses };
+    return { exit, out: Buffer.concat(state.seen), attached: proc.stdoutReaderAttached, pauses: state.pauses };
   }
 
   it('reads all of stdout into the reader before `exited` resolves', async () => {

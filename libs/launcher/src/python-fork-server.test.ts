@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteStream, ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { connectorInstallDir, messagesOf } from '@tributary/testing';
+import { connectorInstallDir, messagesOf, pausingReader } from '@tributary/testing';
 import { ProcessLauncher } from './process-launcher.js';
 import { pypiInstallDir } from './pypi-runtime.js';
 import { PythonForkServer, readConsoleScript } from './python-fork-server.js';
@@ -172,38 +172,21 @@ describe('PyPI connectors through a fork server (airbyte-source-faker)', () => {
   });
 
   it("reads a forked read's output into a StdoutReader's own buffers, pausing and resuming, all of it before `exited`", async () => {
-    const target = Buffer.alloc(16 * 1024);
-    const seen: Buffer[] = [];
-    let pauses = 0;
-    const proc = await launcher.read(
-      faker,
-      { config: { count: 3000, seed: 11 }, catalog: catalog() },
-      {
-        stdoutReader: {
-          buffer: () => target,
-          onRead: (n) => {
-            seen.push(Buffer.from(target.subarray(0, n)));
-            if (seen.length % 7 === 0) {
-              pauses++;
-              setTimeout(() => proc.stdout.resume(), 5);
-              return false;
-            }
-            return true;
-          },
-        },
-      },
-    );
+    let resume = () => {};
+    const { reader, state } = pausingReader(() => resume(), 16 * 1024);
+    const proc = await launcher.read(faker, { config: { count: 3000, seed: 11 }, catalog: catalog() }, { stdoutReader: reader });
+    resume = () => proc.stdout.resume();
     expect(proc.stdoutReaderAttached).toBe(true);
     expect((await forkServerOf()).server).toBeDefined();
     let dataEvents = 0;
     proc.stdout.on('data', () => dataEvents++);
     expect(await proc.exited).toEqual({ code: 0, signal: null });
-    const lines = Buffer.concat(seen).toString('utf8').split('\n').filter(Boolean);
+    const lines = Buffer.concat(state.seen).toString('utf8').split('\n').filter(Boolean);
     const records = lines
       .map((l) => JSON.parse(l) as { type: string; record?: { data: { id: number } } })
       .filter((m) => m.type === 'RECORD');
     expect(records.map((r) => r.record!.data.id)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
-    expect(pauses).toBeGreaterThan(0);
+    expect(state.pauses).toBeGreaterThan(0);
     expect(dataEvents).toBe(0);
   });
 
