@@ -206,15 +206,17 @@ export class PythonForkServer {
     // output of one that ends at once)
     const stdio = Promise.all([
       sockets.connected,
-      stdoutListening.then(() => connectStdout(join(run.runDir, 'out.sock'), run.stdoutReader)),
+      // a child gone before we connect has printed nothing; its stderr and exit still count
+      stdoutListening.then(() => connectStdout(join(run.runDir, 'out.sock'), run.stdoutReader)).catch(() => undefined),
     ]);
     const connected = await Promise.race([stdio, exit.then(() => Promise.race([stdio, delay(CONNECT_GRACE_MS)]))]).catch(() => undefined);
     sockets.close();
-    const [[stdin, stderr], stdout] = connected ?? [[endedWritable(), endedReadable()], endedReadable()];
-    const readerAttached = connected !== undefined && run.stdoutReader !== undefined;
+    const [[stdin, stderr], connectedStdout] = connected ?? [[endedWritable(), endedReadable()], undefined];
+    const stdout = connectedStdout ?? endedReadable();
+    const readerAttached = connectedStdout !== undefined && run.stdoutReader !== undefined;
     const signalGroup = groupSignaller(() => pid);
-    // a child we could not connect to has nowhere to write: it goes
-    if (!connected) signalGroup('SIGKILL');
+    // a child whose stdout we could not connect to has nowhere to write: it goes
+    if (!connectedStdout) signalGroup('SIGKILL');
     // once the child is gone its group is done: leftovers would hold stdout open
     void exit.then(() => signalGroup('SIGKILL'));
     const stderrLines = stderrAsLogs(stderr, run.role, run.onLog);
