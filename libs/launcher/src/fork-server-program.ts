@@ -13,7 +13,8 @@
  * the child never took: the worker sees the end of the output, as with a pipe.
  * Reports go to stdout as JSON lines: {"ready": true} once imported (or {"failed": why}, then
  * exit 1), {"id", "pid"} after each fork (out.sock is there from then on), {"id", "code"} or
- * {"id", "signal"} when that child ends. The server exits once stdin is closed and its
+ * {"id", "signal"} when that child ends ({"id", "code": 1, "error"} for a command it could not
+ * fork). The server exits once stdin is closed and its
  * children have ended.
  */
 export const FORK_SERVER_PROGRAM = String.raw`
@@ -127,8 +128,7 @@ def main():
                 try:
                     listener = stdout_listener(command)
                 except OSError as error:
-                    print("cannot listen for the stdout of command %s: %s" % (command["id"], error), file=sys.stderr, flush=True)
-                    report({"id": command["id"], "code": 1})
+                    report({"id": command["id"], "code": 1, "error": "the fork server cannot listen on out.sock for its stdout: %s" % error})
                     continue
                 pid = os.fork()
                 if pid == 0:

@@ -130,6 +130,33 @@ describe('PythonForkServer with a console script of our own', () => {
     }
   });
 
+  it('ends a command it cannot fork with exit 1 and says why, and serves the next one', async () => {
+    const server = await PythonForkServer.start((await readConsoleScript(join(dir, 'fork-fixture')))!, { env: { PYTHONPATH: dir } });
+    expect(server).toBeDefined();
+    try {
+      // something already at out.sock: the server cannot listen there for the command's stdout
+      const blocked = await mkdtemp(join(tmpdir(), 'fork-run-'));
+      await writeFile(join(blocked, 'out.sock'), '');
+      const logs: LogEntry[] = [];
+      const proc = await server!.run({ args: ['read'], runDir: blocked, role: 'source', onLog: (e) => logs.push(e) });
+      expect(await proc.exited).toEqual({ code: 1, signal: null });
+      expect(logs.map((l) => [l.origin, l.message])).toEqual([
+        ['platform', expect.stringMatching(/^the fork server cannot listen on out\.sock for its stdout: .*Address already in use/)],
+      ]);
+      expect(existsSync(blocked)).toBe(false);
+
+      const runDir = await mkdtemp(join(tmpdir(), 'fork-run-'));
+      const next = await server!.run({ args: ['read', 'next'], runDir, role: 'source' });
+      next.stdin.end('');
+      let out = '';
+      next.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      expect(await next.exited).toEqual({ code: 3, signal: null });
+      expect(JSON.parse(out)).toMatchObject({ argv: [join(dir, 'fork-fixture'), 'read', 'next'] });
+    } finally {
+      server!.stop();
+    }
+  });
+
   it('is not started for a module that fails to import: the reason is logged', async () => {
     const logs: LogEntry[] = [];
     const server = await PythonForkServer.start(

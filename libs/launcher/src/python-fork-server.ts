@@ -68,10 +68,16 @@ const delay = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() 
 export const fitsStdioSockets = (runDir: string): boolean => Buffer.byteLength(join(runDir, 'out.sock')) <= MAX_SOCKET_PATH;
 
 type Report =
-  { ready: true } | { failed: string } | { id: number; pid: number } | { id: number; code: number } | { id: number; signal: string };
+  | { ready: true }
+  | { failed: string }
+  | { id: number; pid: number }
+  | { id: number; code: number; error?: string }
+  | { id: number; signal: string };
 
 interface RunWaiter {
   pid: (pid: number) => void;
+  /** why the server could not fork the command */
+  error: (message: string) => void;
   exit: (exit: ProcessExit) => void;
 }
 
@@ -178,6 +184,7 @@ export class PythonForkServer {
           pid = p;
           forked();
         },
+        error: (message) => run.onLog?.({ timestamp: Date.now(), level: 'error', origin: 'platform', message }),
         exit: (e) => {
           this.waiters.delete(id);
           resolve(e);
@@ -239,8 +246,10 @@ export class PythonForkServer {
     const waiter = this.waiters.get(report.id);
     if (!waiter) return;
     if ('pid' in report) waiter.pid(report.pid);
-    else if ('code' in report) waiter.exit({ code: report.code, signal: null });
-    else waiter.exit({ code: null, signal: report.signal as NodeJS.Signals });
+    else if ('code' in report) {
+      if (report.error) waiter.error(report.error);
+      waiter.exit({ code: report.code, signal: null });
+    } else waiter.exit({ code: null, signal: report.signal as NodeJS.Signals });
   }
 }
 
