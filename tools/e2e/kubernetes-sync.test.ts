@@ -119,6 +119,28 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     return createConnection(stack, sourceId, destinationId, [{ name: 'users', syncMode: 'full_refresh_overwrite' }], extra);
   }
 
+  /** Starts a sync and waits until its first attempt has committed records. */
+  async function startFlowingJob(connectionId: string): Promise<string> {
+    const jobId = await startJob(stack, connectionId);
+    await waitFor(
+      'records to flow',
+      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
+      120_000,
+    );
+    return jobId;
+  }
+
+  async function firstAttemptFailed(jobId: string) {
+    return waitFor(
+      'the first attempt to fail',
+      async () => {
+        const first = (await getJob(stack, jobId)).attempts[0];
+        return first && first.status === 'failed' ? first : undefined;
+      },
+      120_000,
+    );
+  }
+
   it('moves every record through the pod into PostgreSQL; the pod is labelled, holds no platform secret and its Secret is gone after', async () => {
     const connectionId = await sampleConnection(
       'sample',
@@ -178,12 +200,7 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
       records_per_batch: 100,
       sleep_ms_per_batch: 50,
     });
-    const jobId = await startJob(stack, connectionId);
-    await waitFor(
-      'records to flow',
-      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
-      120_000,
-    );
+    const jobId = await startFlowingJob(connectionId);
     await ok(stack, 'POST', `/api/v1/jobs/${jobId}/cancel`, {}, [202]);
     const job = await finishedJob(stack, jobId);
     expect(job.status).toBe('cancelled');
@@ -207,12 +224,7 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
       records_per_batch: 100,
       sleep_ms_per_batch: 30,
     });
-    const jobId = await startJob(stack, connectionId);
-    await waitFor(
-      'records to flow',
-      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
-      120_000,
-    );
+    const jobId = await startFlowingJob(connectionId);
     const podUid = (await readPod(podOf(jobId))).metadata?.uid;
     stack.worker.child.kill('SIGKILL');
     await stack.worker.exited;
@@ -237,21 +249,9 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
       records_per_batch: 100,
       sleep_ms_per_batch: 50,
     });
-    const jobId = await startJob(stack, connectionId);
-    await waitFor(
-      'records to flow',
-      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
-      120_000,
-    );
+    const jobId = await startFlowingJob(connectionId);
     kubelet.oomKill(namespace, podOf(jobId), 'destination');
-    const attempt = await waitFor(
-      'the first attempt to fail',
-      async () => {
-        const first = (await getJob(stack, jobId)).attempts[0];
-        return first && first.status === 'failed' ? first : undefined;
-      },
-      120_000,
-    );
+    const attempt = await firstAttemptFailed(jobId);
     expect(attempt.failureReasons[0]).toMatchObject({ origin: 'destination' });
     expect(attempt.failureReasons[0]!.message).toContain('out of memory');
     expect(attempt.failureReasons[0]!.message).toContain(MEMORY_LIMIT);
@@ -266,21 +266,9 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
       records_per_batch: 100,
       sleep_ms_per_batch: 50,
     });
-    const jobId = await startJob(stack, connectionId);
-    await waitFor(
-      'records to flow',
-      async () => ((await getJob(stack, jobId)).attempts[0]?.stats?.recordsCommitted ?? 0) > 0 || undefined,
-      120_000,
-    );
+    const jobId = await startFlowingJob(connectionId);
     await core.deleteNamespacedPod({ name: podOf(jobId), namespace });
-    const attempt = await waitFor(
-      'the first attempt to fail',
-      async () => {
-        const first = (await getJob(stack, jobId)).attempts[0];
-        return first && first.status === 'failed' ? first : undefined;
-      },
-      120_000,
-    );
+    const attempt = await firstAttemptFailed(jobId);
     expect(attempt.failureReasons[0]!.message).toContain(`pod ${podOf(jobId)}: the pod was deleted before it finished`);
     // what it committed before stays committed
     expect(attempt.stats?.recordsCommitted ?? 0).toBeGreaterThan(0);
@@ -294,14 +282,7 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
     unschedulableConnection = connectionId;
     const jobId = await startJob(stack, connectionId);
     try {
-      const attempt = await waitFor(
-        'the first attempt to fail',
-        async () => {
-          const first = (await getJob(stack, jobId)).attempts[0];
-          return first && first.status === 'failed' ? first : undefined;
-        },
-        120_000,
-      );
+      const attempt = await firstAttemptFailed(jobId);
       expect(attempt.failureReasons[0]!.message).toContain('Insufficient memory');
     } finally {
       unschedulableConnection = undefined;

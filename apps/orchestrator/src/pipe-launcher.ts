@@ -10,7 +10,7 @@ import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConnectorRole, LogSink } from '@tributary/domain';
+import type { ConnectorRole } from '@tributary/domain';
 import {
   connectorPodFiles,
   stderrAsLogs,
@@ -62,18 +62,13 @@ async function readExitStatus(path: string, waitMs: number, gaveUp: () => boolea
   }
 }
 
-function stderrToLogs(stderr: Socket, role: ConnectorRole, onLog: LogSink | undefined): void {
-  const lines = stderrAsLogs(stderr, role, onLog);
-  stderr.on('end', () => lines.end());
-}
-
 async function attach(sharedDir: string, role: ConnectorRole, options: RunOptions): Promise<ConnectorProcess> {
   const files = connectorPodFiles(role, sharedDir);
   // the shell opens stdin (destination), then stdout, then stderr: the same order here
   const stdin = role === 'destination' ? fifoSocket(await openFifo(files.stdin, 'w'), 'write') : undefined;
   const stdout = fifoSocket(await openFifo(files.stdout, 'r'), 'read', options.stdoutReader);
   const stderr = fifoSocket(await openFifo(files.stderr, 'r'), 'read');
-  stderrToLogs(stderr, role, options.onLog);
+  stderrAsLogs(stderr, role, options.onLog);
   stdin?.on('error', () => {
     // the connector closed its stdin (exited early); its exit status tells the story
   });

@@ -131,7 +131,8 @@ describe('connection workflow', () => {
       return described.runId !== before && described.status.name === 'RUNNING' ? described.runId : undefined;
     });
     expect(after).not.toBe(before);
-    expect(await short.query(connectionStatusQuery)).toMatchObject({
+    // the new run loads the connection's settings first ('starting'), then waits with the job carried over
+    expect(await finished(short, job.jobId)).toMatchObject({
       state: 'waiting',
       lastJob: { jobId: job.jobId, status: 'succeeded' },
     });

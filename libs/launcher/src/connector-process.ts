@@ -63,17 +63,9 @@ export async function openStdoutChannel(dir: string, reader: StdoutReader): Prom
       server.once('error', reject);
     });
     accepted.catch(() => undefined); // settled below, or moot when connecting failed
-    const socket = connect({
-      path,
-      onread: { buffer: () => reader.buffer(), callback: (bytes: number) => reader.onRead(bytes) },
-    });
-    readerEnd = socket;
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
+    readerEnd = await connectReader(path, reader);
     const childEnd = await accepted;
-    return { childEnd, readerEnd: socket };
+    return { childEnd, readerEnd };
   } catch {
     readerEnd?.destroy();
     return undefined;
@@ -81,6 +73,24 @@ export async function openStdoutChannel(dir: string, reader: StdoutReader): Prom
     // closing the server unlinks its path; connected sockets stay connected
     server.close();
   }
+}
+
+/** Connects to the Unix socket at `path`; with `reader`, what arrives lands in the reader's own buffers (onread). */
+export async function connectReader(path: string, reader: StdoutReader | undefined): Promise<Socket> {
+  const socket = connect({
+    path,
+    ...(reader ? { onread: { buffer: () => reader.buffer(), callback: (bytes: number) => reader.onRead(bytes) } } : {}),
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  return socket;
 }
 
 /** The environment connectors get: enough to run, nothing of the platform's secrets. */
@@ -152,7 +162,7 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
       })
     : undefined;
 
-  const stderrLines = stderrAsLogs(stderr, spec.role, spec.onLog);
+  stderrAsLogs(stderr, spec.role, spec.onLog);
   stdin.on('error', () => {
     // the connector closed its stdin (exited early); its exit status tells the story
   });
@@ -174,7 +184,6 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
       resolve({ code: 127, signal: null });
     });
     child.once('close', (code, signal) => {
-      stderrLines.end();
       if (stdoutClosed) void stdoutClosed.then(() => resolve({ code, signal }));
       else resolve({ code, signal });
     });
@@ -193,8 +202,8 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
   };
 }
 
-/** A connector's stderr as log lines of its role; end() passes on a last line without a newline. */
-export function stderrAsLogs(stderr: Readable, role: ConnectorRole, onLog: LogSink | undefined): { end(): void } {
+/** A connector's stderr as log lines of its role, a last line without a newline too (once the stream ends or closes). */
+export function stderrAsLogs(stderr: Readable, role: ConnectorRole, onLog: LogSink | undefined): void {
   const lines = new LineSplitter(
     (line) => onLog?.({ timestamp: Date.now(), level: 'info', origin: role, message: line.toString('utf8') }),
     { maxLineBytes: 1024 * 1024 },
@@ -206,15 +215,18 @@ export function stderrAsLogs(stderr: Readable, role: ConnectorRole, onLog: LogSi
       // an absurdly long stderr line is dropped, not fatal
     }
   });
-  return {
-    end: () => {
-      try {
-        lines.end();
-      } catch {
-        // ignore
-      }
-    },
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    try {
+      lines.end();
+    } catch {
+      // ignore
+    }
   };
+  stderr.once('end', end);
+  stderr.once('close', end);
 }
 
 /** Signals the process group a connector leads (`pid()` undefined: not started, nothing to signal). */

@@ -14,8 +14,7 @@
  * Reports go to stdout as JSON lines: {"ready": true} once imported (or {"failed": why}, then
  * exit 1), {"id", "pid"} after each fork (out.sock is there from then on), {"id", "code"} or
  * {"id", "signal"} when that child ends ({"id", "code": 1, "error"} for a command it could not
- * fork). The server exits once stdin is closed and its
- * children have ended.
+ * fork). The server exits once stdin is closed and its children have ended.
  */
 export const FORK_SERVER_PROGRAM = String.raw`
 import importlib, json, os, selectors, signal, socket, sys, threading

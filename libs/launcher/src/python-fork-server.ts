@@ -12,11 +12,19 @@ import type { ConnectorRole, LogSink } from '@tributary/domain';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, readFile, rm } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { LineSplitter } from '@tributary/protocol';
-import { connectorEnv, dyingWithParent, groupSignaller, killer, MAX_SOCKET_PATH, stderrAsLogs } from './connector-process.js';
+import {
+  connectorEnv,
+  connectReader,
+  dyingWithParent,
+  groupSignaller,
+  killer,
+  MAX_SOCKET_PATH,
+  stderrAsLogs,
+} from './connector-process.js';
 import { FORK_SERVER_PROGRAM } from './fork-server-program.js';
 import type { ConnectorUser } from './run-dirs.js';
 import type { ConnectorProcess, ProcessExit, StdoutReader } from './types.js';
@@ -226,14 +234,13 @@ export class PythonForkServer {
     if (!connectedStdout) signalGroup('SIGKILL');
     // once the child is gone its group is done: leftovers would hold stdout open
     void exit.then(() => signalGroup('SIGKILL'));
-    const stderrLines = stderrAsLogs(stderr, run.role, run.onLog);
+    stderrAsLogs(stderr, run.role, run.onLog);
     stdin.on('error', () => {
       // the connector closed its stdin (exited early); its exit status tells the story
     });
     const closed = (stream: Readable) => (stream.closed ? Promise.resolve() : once(stream, 'close').then(() => undefined));
     // as with a pipe: everything the connector printed has been read once it counts as exited
     const exited = Promise.all([exit, closed(stdout), closed(stderr)]).then(async ([e]) => {
-      stderrLines.end();
       await rm(run.runDir, { recursive: true, force: true });
       this.active--;
       return e;
@@ -255,14 +262,7 @@ export class PythonForkServer {
 
 /** Connects to the child's stdout (with `reader`, its bytes land in the reader's buffers). */
 async function connectStdout(path: string, reader: StdoutReader | undefined): Promise<Readable> {
-  const socket = connect({
-    path,
-    ...(reader ? { onread: { buffer: () => reader.buffer(), callback: (bytes: number) => reader.onRead(bytes) } } : {}),
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
+  const socket = await connectReader(path, reader);
   socket.on('error', () => {
     // never expected (the server closes what the child did not take, an end as with a pipe);
     // if it happens the socket closes, and the exit status tells what happened
