@@ -7,7 +7,15 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@tributary/testing';
 import { createConnection, createSource, discover, getJob } from '@tributary/testing/stack';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, launchChromium, saveScreenshot, startWebappStack, type TestBrowser, type WebappStack } from '@tributary/testing/webapp';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  launchChromium,
+  saveScreenshot,
+  startWebappStack,
+  type TestBrowser,
+  type WebappStack,
+} from '@tributary/testing/webapp';
 
 const SCHEMA = 'webapp_e2e';
 const PLANTED_SECRET = 'planted-Secret-webapp-7c1e';
@@ -52,6 +60,8 @@ describe('signing in to the web UI', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('#sign-in-error').textContent()).toContain('The email or the password is wrong.');
     expect((await browser.cookies()).map((c) => c.name)).not.toContain('tributary_session');
+    // nothing of this attempt still in flight when the next test navigates
+    await page.waitForLoadState('networkidle');
   });
 
   it('signs in with the admin password: an httpOnly SameSite cookie that page scripts cannot read', async () => {
@@ -59,12 +69,23 @@ describe('signing in to the web UI', () => {
     await page.goto(`${stack.uiUrl}/connections?status=failed`);
     await page.waitForURL(/\/sign-in\?next=/);
     // by keyboard only: the email field has the focus, Tab to the password, Enter submits
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
     await page.keyboard.type(ADMIN_EMAIL);
     await page.keyboard.press('Tab');
     await page.keyboard.type(ADMIN_PASSWORD);
+    expect([await page.getByLabel('Email').inputValue(), await page.getByLabel('Password').inputValue()]).toEqual([
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+    ]);
     await page.keyboard.press('Enter');
-    // back to the page asked for before signing in
-    await page.waitForURL(/\/connections\?status=failed$/);
+    // back to the page asked for before signing in (a refusal would show its message on the page: say it)
+    await page.waitForURL(/\/connections\?status=failed$/).catch(async (error: Error) => {
+      const said = await page
+        .locator('#sign-in-error')
+        .textContent()
+        .catch(() => null);
+      throw new Error(`${error.message}\nstill at ${page.url()}, saying: ${said}`);
+    });
     const cookie = (await browser.cookies()).find((c) => c.name === 'tributary_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie?.value).toMatch(/^trs_/);
@@ -330,7 +351,11 @@ describe("an analyst's first sync, in the browser", () => {
     await page.getByRole('button', { name: 'Save streams (3)' }).click();
     await page.getByRole('button', { name: 'Edit streams' }).waitFor();
     const [edited] = (await db.query(`SELECT configured_catalog FROM connection WHERE id = $1`, [connection.id])).rows;
-    expect((edited.configured_catalog as { streams: { stream: { name: string } }[] }).streams.map((st) => st.stream.name).sort()).toEqual(['products', 'purchases', 'users']);
+    expect((edited.configured_catalog as { streams: { stream: { name: string } }[] }).streams.map((st) => st.stream.name).sort()).toEqual([
+      'products',
+      'purchases',
+      'users',
+    ]);
   });
 
   it('shows a running sync live and cancels it', async () => {
