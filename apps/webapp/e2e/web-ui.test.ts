@@ -69,7 +69,7 @@ describe('signing in to the web UI', () => {
     await page.goto(`${stack.uiUrl}/connections?status=failed`);
     await page.waitForURL(/\/sign-in\?next=/);
     // by keyboard only: the email field has the focus, Tab to the password, Enter submits
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
+    await expect.poll(() => page.evaluate<string | null | undefined>('document.activeElement?.getAttribute("name")')).toBe('email');
     await page.keyboard.type(ADMIN_EMAIL);
     await page.keyboard.press('Tab');
     await page.keyboard.type(ADMIN_PASSWORD);
