@@ -8,15 +8,26 @@ const TAIL_LINES = 30;
 /** pino uses numbers (50 error, 60 fatal); Temporal's JSON logs and others use names */
 const ERROR_LEVEL = /"level":\s*(?:[5-9]\d|"(?:error|fatal|dpanic|panic)")/i;
 
-function errorMessage(line) {
+/**
+ * The first line of an error-level JSON log line's message, with what the line says beside
+ * it (a request's method, URL and status; a problem's detail; an error's message): "request
+ * failed" alone tells a user nothing. undefined for any other line.
+ */
+export function errorMessage(line) {
   // a cheap test first: the API logs every request, only errors are worth parsing
   if (!line.startsWith('{') || !ERROR_LEVEL.test(line)) return undefined;
+  let entry;
   try {
-    const entry = JSON.parse(line);
-    return String(entry.msg ?? entry.message ?? line).split('\n')[0];
+    entry = JSON.parse(line);
   } catch {
     return undefined;
   }
+  const message = String(entry.msg ?? entry.message ?? line);
+  const request = entry.method && entry.url ? `${entry.method} ${entry.url}${entry.status ? ` answered ${entry.status}` : ''}` : undefined;
+  const context = [request, entry.detail, entry.err?.message].filter(
+    (part) => typeof part === 'string' && part !== '' && !message.includes(part),
+  );
+  return [message, ...context].join(': ').split('\n')[0];
 }
 
 /**

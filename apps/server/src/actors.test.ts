@@ -41,6 +41,15 @@ describe('sources and destinations through the HTTP API', () => {
     const missing = await api.request('GET', `/api/v1/source-definitions/${specLessDefinitionId}/specification`);
     expect(missing.status).toBe(503);
     expect(missing.body).toMatchObject({ code: 'temporal_unavailable', detail: expect.stringContaining('Temporal did not answer') });
+    // an expected condition: one warning that says why, and the access line; no error-level line
+    const aboutIt = api.logLines
+      .map((line) => JSON.parse(line) as { level: number; msg: string; url?: string; path?: string; status?: number; detail?: string })
+      .filter((entry) => (entry.url ?? entry.path ?? '').startsWith(`/api/v1/source-definitions/${specLessDefinitionId}/specification`));
+    expect(aboutIt.map(({ level, msg, status }) => ({ level, msg, status }))).toEqual([
+      { level: 40, msg: 'request failed', status: undefined },
+      { level: 30, msg: 'request', status: 503 },
+    ]);
+    expect(aboutIt[0]!.detail).toContain('Temporal did not answer');
     // a destination definition is not a source definition
     expect((await api.request('GET', `/api/v1/source-definitions/${destinationDefinitionId}`)).status).toBe(404);
   });

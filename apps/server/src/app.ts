@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppDependencies } from './app.module.js';
-import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
+import { ProblemDetailsFilter, serverErrorsLogged } from './errors/problem-details.filter.js';
 import { PinoNestLogger } from './infrastructure/pino-nest-logger.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { createValidationPipe } from './validation/validation-pipe.js';
@@ -64,7 +64,7 @@ export async function createServerApp(deps: AppDependencies, options: ServerAppO
     const line = { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     // the route's pattern, never the URL (ids would make a series per resource)
     deps.httpMetrics?.requestServed(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500) httpLog.error(line, 'request failed');
+    if (reply.statusCode >= 500 && !serverErrorsLogged.has(request)) httpLog.error(line, 'request failed');
     else httpLog.info(line, 'request');
     done();
   });

@@ -25,6 +25,13 @@ const HTTP_TITLES: Record<number, string> = {
   504: 'Gateway timeout',
 };
 
+/**
+ * Requests whose server error this filter has logged, at the level it deserves: the access log
+ * then records them as any other request (an error line beside the filter's would turn an
+ * expected 503, a connector still installing, into an error in every operator's log).
+ */
+export const serverErrorsLogged = new WeakSet<FastifyRequest>();
+
 const snake = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 
 function fieldErrorToProblem(e: FieldError): ProblemFieldErrorDto {
@@ -53,6 +60,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // an ApiProblem is an expected condition (Temporal down, a connector failed): its detail says it all
     if (exception instanceof ApiProblem && problem.status >= 500) this.logger.warn({ code: problem.code, path: problem.instance, detail: problem.detail }, 'request failed');
     else if (problem.status >= 500) this.logger.error({ err: exception, path: problem.instance }, 'request failed');
+    if (problem.status >= 500) serverErrorsLogged.add(request);
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
     if (exception instanceof ApiProblem && exception.extensions.retryAfterSeconds !== undefined)
       void reply.header('retry-after', String(exception.extensions.retryAfterSeconds));

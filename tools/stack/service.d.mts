@@ -1,0 +1,2 @@
+/** Types of service.mjs, for its tests. */
+export function errorMessage(line: string): string | undefined;
