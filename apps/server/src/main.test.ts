@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { freePort, promSample } from '@tributary/testing';
 import { fileURLToPath } from 'node:url';
@@ -34,13 +37,25 @@ async function waitForHealth(url: string, timeoutMs = 20_000): Promise<void> {
 
 describe('server main (compiled)', () => {
   let db: TestDatabase;
+  // the server's local storage: the default (.tributary/data) would land in the checkout
+  let dataDir: string;
   beforeAll(async () => {
     expect(existsSync(main), `${main} is missing: build first (npx tsc -b tsconfig.build.json)`).toBe(true);
     db = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'tributary-server-main-'));
   });
-  afterAll(() => db?.drop());
+  afterAll(async () => {
+    await db?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
 
-  const env = () => ({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info', TRIBUTARY_METRICS_PORT: '0' });
+  const env = () => ({
+    DATABASE_URL: db.url,
+    TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    TRIBUTARY_METRICS_PORT: '0',
+    TRIBUTARY_DATA_DIR: dataDir,
+  });
 
   it('names every bad variable and exits 2', async () => {
     const { exited, output } = run({ TRIBUTARY_SECRET_KEY: 'short', PORT: 'x' });
