@@ -10,8 +10,8 @@ const ERROR_LEVEL = /"level":\s*(?:[5-9]\d|"(?:error|fatal|dpanic|panic)")/i;
 
 /**
  * The first line of an error-level JSON log line's message, with what the line says beside
- * it (a request's method, URL and status; a problem's detail; an error's message): "request
- * failed" alone tells a user nothing. undefined for any other line.
+ * it (a request's method, URL and status, or its path; a problem's detail; an error's
+ * message): "request failed" alone tells a user nothing. undefined for any other line.
  */
 export function errorMessage(line) {
   // a cheap test first: the API logs every request, only errors are worth parsing
@@ -23,7 +23,8 @@ export function errorMessage(line) {
     return undefined;
   }
   const message = String(entry.msg ?? entry.message ?? line);
-  const request = entry.method && entry.url ? `${entry.method} ${entry.url}${entry.status ? ` answered ${entry.status}` : ''}` : undefined;
+  // the access log's line has the request; the API's error lines have the path
+  const request = entry.method && entry.url ? `${entry.method} ${entry.url}${entry.status ? ` answered ${entry.status}` : ''}` : entry.path;
   const context = [request, entry.detail, entry.err?.message].filter(
     (part) => typeof part === 'string' && part !== '' && !message.includes(part),
   );

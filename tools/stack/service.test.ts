@@ -12,7 +12,7 @@ describe('errorMessage', () => {
 
   it("adds a problem's detail and an error's first line", () => {
     expect(errorMessage(line({ level: 50, msg: 'request failed', path: '/api/v1/jobs', detail: 'Temporal is not reachable' }))).toBe(
-      'request failed: Temporal is not reachable',
+      'request failed: /api/v1/jobs: Temporal is not reachable',
     );
     expect(errorMessage(line({ level: 60, msg: 'crashed', err: { type: 'Error', message: 'boom\n    at main.js:1', stack: '…' } }))).toBe(
       'crashed: boom',
