@@ -1,11 +1,11 @@
 /** `node apps/server/dist/main.js`: the Config API. Expects a database the bootloader has migrated. */
 import { ConfigError, createLogger, loadConfig, serverEnvSchema, storageChoiceOf, type StorageChoice } from '@tributary/config';
-import { Connection } from '@temporalio/client';
 import { closeWhenIdle, createDataSource, registerReadStorage } from '@tributary/db';
 import { openStorage } from '@tributary/storage';
 import { createMetricsRegistry, HttpMetrics, startOpsServer } from '@tributary/metrics';
 import type { Server } from 'node:http';
 import { createServerApp } from './app.js';
+import { lazyTemporalConnection } from './temporal/temporal-connection.js';
 import { temporalDependenciesFrom } from './temporal/temporal-settings.js';
 import { startServerTracing } from './tracing/server-tracing.js';
 
@@ -37,10 +37,10 @@ async function main(): Promise<void> {
     return;
   }
   // lazy: the API starts and serves configuration while Temporal is down; calls that need it answer 503 until it is back
-  const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const temporalConnection = lazyTemporalConnection(config.TEMPORAL_ADDRESS);
   // off by default; on, a span per request reaches the workflows and activities it starts
   const tracing = await startServerTracing(config);
-  const temporal = temporalDependenciesFrom(config, temporalConnection, tracing?.workflowClientInterceptors);
+  const temporal = temporalDependenciesFrom(config, temporalConnection.connection, tracing?.workflowClientInterceptors);
   // the storage logs are read from; workers compare theirs with it before they take work
   const storage = await openStorage(storageChoice);
   await registerReadStorage(dataSource, { id: await storage.identify(), location: storage.location });

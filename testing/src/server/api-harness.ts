@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createLogger } from '@tributary/config';
 import { LocalDirStorage } from '@tributary/storage';
 import { ActorDefinitionEntity, ActorEntity, ApiTokenEntity, ConnectionEntity, WorkspaceEntity, createDataSource, newApiToken } from '@tributary/db';
-import { createServerApp, type ServerTracing, type TemporalDependencies } from '@tributary/server';
+import { createServerApp, lazyTemporalConnection, type ServerTracing, type TemporalDependencies } from '@tributary/server';
 import { createTestDatabase, type TestDatabase } from '../postgres.js';
 
 export interface ApiHarness {
@@ -85,9 +85,10 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const secretKey = randomBytes(32);
   const storage = new LocalDirStorage(await mkdtemp(join(tmpdir(), 'tributary-server-storage-')));
   const { address: temporalAddress, namespace, taskQueue, ...limits } = options.temporal ?? UNREACHABLE_TEMPORAL;
-  const temporalConnection = options.temporal ? await Connection.connect({ address: temporalAddress }) : Connection.lazy({ address: temporalAddress });
+  // the server's own connection (lazy, retries held to each call's deadline, a close that waits for them)
+  const temporal = lazyTemporalConnection(temporalAddress);
   const temporalClient = new Client({
-    connection: temporalConnection,
+    connection: temporal.connection,
     namespace,
     ...(options.tracing ? { interceptors: { workflow: options.tracing.workflowClientInterceptors } } : {}),
   });
@@ -135,7 +136,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     },
     async close() {
       await app.close();
-      await temporalConnection.close();
+      await temporal.close();
       await dataSource.destroy();
       await db.drop();
       await rm(storage.rootDir, { recursive: true, force: true });
