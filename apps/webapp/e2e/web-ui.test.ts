@@ -7,15 +7,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@tributary/testing';
 import { createConnection, createSource, discover, getJob } from '@tributary/testing/stack';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  launchChromium,
-  saveScreenshot,
-  startWebappStack,
-  type TestBrowser,
-  type WebappStack,
-} from '@tributary/testing/webapp';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, launchChromium, saveScreenshot, startWebappStack, type TestBrowser, type WebappStack } from '@tributary/testing/webapp';
 
 const SCHEMA = 'webapp_e2e';
 const PLANTED_SECRET = 'planted-Secret-webapp-7c1e';
@@ -351,11 +343,7 @@ describe("an analyst's first sync, in the browser", () => {
     await page.getByRole('button', { name: 'Save streams (3)' }).click();
     await page.getByRole('button', { name: 'Edit streams' }).waitFor();
     const [edited] = (await db.query(`SELECT configured_catalog FROM connection WHERE id = $1`, [connection.id])).rows;
-    expect((edited.configured_catalog as { streams: { stream: { name: string } }[] }).streams.map((st) => st.stream.name).sort()).toEqual([
-      'products',
-      'purchases',
-      'users',
-    ]);
+    expect((edited.configured_catalog as { streams: { stream: { name: string } }[] }).streams.map((st) => st.stream.name).sort()).toEqual(['products', 'purchases', 'users']);
   });
 
   it('shows a running sync live and cancels it', async () => {

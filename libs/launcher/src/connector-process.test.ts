@@ -1,11 +1,13 @@
 import type { LogEntry } from '@tributary/domain';
 import { fixturePath, isAlive, pausingReader } from '@tributary/testing';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LineSplitter, decodeLine } from '@tributary/protocol';
-import { spawnConnector } from './connector-process.js';
+import { spawnConnector, stderrAsLogs } from './connector-process.js';
 import { ProcessLauncher } from './process-launcher.js';
 import type { ConnectorProcess } from './types.js';
 
@@ -169,5 +171,46 @@ describe('ProcessLauncher.read with a stdoutReader', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stderrAsLogs', () => {
+  const messages = (logs: LogEntry[]) => logs.map((l) => [l.origin, l.message]);
+
+  it("a spawned connector's last stderr line without a newline is logged by the time it has exited", async () => {
+    const logs: LogEntry[] = [];
+    const proc = spawnConnector({
+      command: '/bin/sh',
+      args: ['-c', "printf 'first\\nlast, no newline' >&2"],
+      role: 'source',
+      onLog: (e) => logs.push(e),
+    });
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    expect(messages(logs)).toEqual([
+      ['source', 'first'],
+      ['source', 'last, no newline'],
+    ]);
+  });
+
+  it('flushes the last line once, whether the stream ends then closes or is destroyed without an end', async () => {
+    const ended: LogEntry[] = [];
+    const endedStream = new PassThrough();
+    stderrAsLogs(endedStream, 'destination', (e) => ended.push(e));
+    endedStream.end('a\nb');
+    endedStream.resume();
+    await once(endedStream, 'close');
+    expect(messages(ended)).toEqual([
+      ['destination', 'a'],
+      ['destination', 'b'],
+    ]);
+
+    const destroyed: LogEntry[] = [];
+    const destroyedStream = new PassThrough();
+    stderrAsLogs(destroyedStream, 'source', (e) => destroyed.push(e));
+    destroyedStream.write('cut short');
+    await new Promise((resolve) => setImmediate(resolve));
+    destroyedStream.destroy();
+    await once(destroyedStream, 'close');
+    expect(messages(destroyed)).toEqual([['source', 'cut short']]);
   });
 });
