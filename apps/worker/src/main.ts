@@ -113,6 +113,8 @@ async function runWorker(
     ),
     jobOptions: env.jobOptions,
     metrics,
+    // a sync's spill file goes beside the run dirs (it has no name once open: nothing to sweep)
+    ...(env.spillMaxBytes > 0 ? { replicationOptions: { spillDir: tmpDir, spillMaxBytes: env.spillMaxBytes } } : {}),
   });
   // off by default: then nothing of OpenTelemetry is loaded
   const tracing = env.tracingEndpoint

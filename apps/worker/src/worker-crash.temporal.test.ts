@@ -3,7 +3,7 @@
 // the production entry point (node apps/worker/dist/main.js), built before the test.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -124,6 +124,59 @@ describe('worker crash', () => {
 
     const ids = await jsonlRecordIds(out, 'users');
     expect(new Set(ids).size).toBe(RECORDS);
+  }, 180_000);
+
+  it('loses nothing when killed while records wait in its spill file, and leaves no file behind', async () => {
+    const store = new PostgresJobPersistence(database.dataSource, secretKey);
+    const out = join(dataDir, 'spilled');
+    await mkdir(out);
+    await chmod(out, 0o777);
+    const outFile = join(out, 'out.jsonl');
+    const records = 3000;
+    // 30 MB from a fast source into a destination that takes ~6 MB/s: most of it waits in the file
+    const { connectionId } = await seedConnection(database.dataSource, secretKey, {
+      source: { ...fakeConnector, config: { streams: [{ name: 'users', records }], payloadBytes: 10_000, stateEvery: 100 } },
+      destination: { ...fakeConnector, config: { outFile, slowMs: 10 } },
+      catalog: sampleCatalog(['users']),
+    });
+    const { jobId } = await store.createJob(connectionId, 'manual', { kind: 'sync' });
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+    const first = startWorker();
+    const handle = await client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: syncJobWorkflowId(jobId),
+      args: [{ connectionId, jobId, heartbeatTimeoutMs: 3000 }],
+    });
+    // the spill file in use: open in the worker, already without a name
+    await waitFor(
+      'the worker to spill',
+      async () => {
+        const fds = await readdir(`/proc/${first.pid}/fd`).catch(() => []);
+        const links = await Promise.all(fds.map((fd) => readlink(`/proc/${first.pid}/fd/${fd}`).catch(() => '')));
+        return links.some((l) => l.includes('tributary-spill-') && l.endsWith('(deleted)')) || undefined;
+      },
+      60_000,
+      10,
+    );
+    const committedAtKill = ((await store.loadState(connectionId))?.[0]?.stream?.stream_state as { cursor?: number } | undefined)?.cursor ?? 0;
+    expect(committedAtKill).toBeLessThan(records);
+    const connectors = descendants(first.pid!);
+    first.kill('SIGKILL');
+    await waitFor('the killed worker’s connectors to exit', () => connectors.every((p) => !isAlive(p)) || undefined, 20_000);
+    expect((await readdir(join(dataDir, 'tmp'))).filter((f) => f.startsWith('tributary-spill-'))).toEqual([]);
+
+    startWorker();
+    const result = await handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.attempts.at(-1)!.status).toBe('succeeded');
+    // every record reached the destination (the retry re-sent what was not committed)
+    const ids = (await readFile(outFile, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { record: { data: { id: number } } }).record.data.id);
+    expect(new Set(ids).size).toBe(records);
+    expect(Math.max(...ids)).toBe(records);
+    expect((await readdir(join(dataDir, 'tmp'))).filter((f) => f.startsWith('tributary-spill-'))).toEqual([]);
   }, 180_000);
 
   it('takes its connectors down with it: a source waiting on its API does not live on', async () => {

@@ -20,6 +20,7 @@ describe('worker environment', () => {
       jobOptions: undefined,
       allowCommandConnectors: false,
       forkServerIdleMs: 60_000,
+      spillMaxBytes: 512 * 1024 * 1024,
       logLevel: 'info',
       metricsHost: '127.0.0.1',
       metricsPort: 9465,
@@ -69,6 +70,13 @@ describe('worker environment', () => {
     expect(parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '0' }).forkServerIdleMs).toBe(0);
     expect(parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '300000' }).forkServerIdleMs).toBe(300_000);
     expect(() => parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '-1' })).toThrow(/TRIBUTARY_FORK_SERVER_IDLE_MS/);
+  });
+
+  it('gives a sync a spill file of TRIBUTARY_SPILL_MAX_MIB at most (0: none), and names a bad value', () => {
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_SPILL_MAX_MIB: '0' }).spillMaxBytes).toBe(0);
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_SPILL_MAX_MIB: '64' }).spillMaxBytes).toBe(64 * 1024 * 1024);
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_SPILL_MAX_MIB: 'lots' })).toThrow(/TRIBUTARY_SPILL_MAX_MIB/);
+    expect(() => parseWorkerEnv({ ...required, TRIBUTARY_SPILL_MAX_MIB: '-1' })).toThrow(/TRIBUTARY_SPILL_MAX_MIB/);
   });
 
   it('runs command connectors only when TRIBUTARY_ALLOW_COMMAND_CONNECTORS is true, and names a bad value', () => {

@@ -40,6 +40,8 @@ export interface WorkerEnv {
   metricsPort: number;
   /** TRIBUTARY_FORK_SERVER_IDLE_MS: how long a PyPI connector's fork server stays after its last command; 0: none */
   forkServerIdleMs: number;
+  /** TRIBUTARY_SPILL_MAX_MIB, in bytes: the most a sync's spill file holds; 0: none (the source waits for the destination) */
+  spillMaxBytes: number;
   /** TRIBUTARY_CONNECTOR_USER as set (resolved by connector-user.ts) */
   connectorUser?: string;
   /** a prebuilt workflow bundle; default dist/workflow-bundle.js beside main.js */
@@ -85,6 +87,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     metricsHost: parsed.TRIBUTARY_METRICS_HOST,
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     forkServerIdleMs: parsed.TRIBUTARY_FORK_SERVER_IDLE_MS,
+    spillMaxBytes: parsed.TRIBUTARY_SPILL_MAX_MIB * 1024 * 1024,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,
     ...(parsed.TRIBUTARY_TRACING === 'otlp' ? { tracingEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),

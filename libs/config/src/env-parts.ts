@@ -147,6 +147,14 @@ export const forkServerEnv = z.object({
   TRIBUTARY_FORK_SERVER_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
 });
 
+/**
+ * What a sync's spill file holds at most (worker): the source's output the destination cannot
+ * take yet waits there instead of pausing the source; 0 turns it off.
+ */
+export const spillEnv = z.object({
+  TRIBUTARY_SPILL_MAX_MIB: z.coerce.number().int().min(0).max(1_048_576).default(512),
+});
+
 /** Worker variables a connector must never see: passed on stdin (TRIBUTARY_ENV_STDIN=1) by the embedded stack. */
 export const WORKER_SECRET_VARIABLES = ['DATABASE_URL', 'TRIBUTARY_SECRET_KEY', 'TRIBUTARY_S3_SECRET_ACCESS_KEY'] as const;
 

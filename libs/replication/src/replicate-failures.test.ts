@@ -1,7 +1,16 @@
+import { mkdir, readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
 import { waitFor } from '@tributary/testing';
-import { Workspace, catalogOf, cursorOf, isAlive, runEngineChild, expectSourceHeldBack } from '@tributary/testing/replication';
+import {
+  Workspace,
+  catalogOf,
+  cursorOf,
+  isAlive,
+  runEngineChild,
+  expectSourceHeldBack,
+  type EngineChildSpec,
+} from '@tributary/testing/replication';
 import type { ReplicationState } from './types.js';
 
 const BURST_BYTES = 8 * 1024 * 1024;
@@ -342,6 +351,46 @@ describe('replicate: backpressure', () => {
     expect(report.status).toBe('succeeded');
     expect(report.totals.bytesEmitted).toBeGreaterThan(60_000_000);
     // 60 MB went through a destination much slower than the source
+    expectSourceHeldBack(report, ws.path('source-stats.json'), 128 * 1024, BURST_BYTES);
+  });
+
+  const slowDestinationRun = (options: EngineChildSpec['options']) =>
+    runEngineChild({
+      source: {
+        streams: [{ name: 'users', records: 6000 }],
+        payloadBytes: 10_000,
+        stateEvery: 100,
+        statsFile: ws.path('source-stats.json'),
+      },
+      destination: { slowMs: 2 },
+      streams: [{ name: 'users' }],
+      options,
+    });
+
+  it('with a spill file, does not hold the source back: what the destination cannot take yet waits in the file', async () => {
+    const spillDir = ws.path('spill');
+    await mkdir(spillDir);
+    const report = await slowDestinationRun({ maxBurstBytes: BURST_BYTES, spillDir });
+    expect(report.status).toBe('succeeded');
+    // every record reached the destination and was committed: nothing lost or repeated on the way through the file
+    expect(report.totals).toMatchObject({ recordsEmitted: 6000, recordsCommitted: 6000, stateMessagesCommitted: 60 });
+    expect(report.totals.bytesEmitted).toBeGreaterThan(60_000_000);
+    // (a pause or two when the machine is loaded: the file's writes are late too, and the queue fills meanwhile)
+    expect(report.backpressure.sourcePauses, JSON.stringify(report.backpressure)).toBeLessThanOrEqual(2);
+    expect(report.backpressure.spilledBytes).toBeGreaterThan(30_000_000);
+    expect(report.backpressure.maxSpilledBytes).toBeGreaterThan(10_000_000);
+    // the file is outside the engine's memory, and gone afterwards
+    expect(report.liveGrowth).toBeLessThan(2 * BURST_BYTES + 8 * 1024 * 1024);
+    expect(await readdir(spillDir)).toEqual([]);
+  });
+
+  it('with its spill file full, holds the source back as without one', async () => {
+    const spillMaxBytes = 8 * 1024 * 1024;
+    const report = await slowDestinationRun({ maxBurstBytes: BURST_BYTES, spillDir: ws.dir, spillMaxBytes });
+    expect(report.status).toBe('succeeded');
+    expect(report.totals).toMatchObject({ recordsEmitted: 6000, recordsCommitted: 6000 });
+    expect(report.backpressure.spilledBytes).toBeGreaterThan(spillMaxBytes);
+    expect(report.backpressure.maxSpilledBytes).toBeLessThanOrEqual(spillMaxBytes);
     expectSourceHeldBack(report, ws.path('source-stats.json'), 128 * 1024, BURST_BYTES);
   });
 });

@@ -21,6 +21,9 @@
  * one path (the pump's rewriter on the fast path, sourceLine on the full-parse path); with
  * neither, records go through as the source printed them.
  */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { ConnectorRole, FailureReason, LogEntry } from '@tributary/domain';
 import {
   DEFAULT_MAX_LINE_BYTES,
@@ -40,6 +43,7 @@ import { RecentLines } from './recent-lines.js';
 import { RecordPeeker } from './record-peek.js';
 import { RecordRewriter } from './record-rewrite.js';
 import { FORWARD, SKIP, STOP, SourcePump, type SlowLineAnswer } from './source-pump.js';
+import { DEFAULT_SPILL_MAX_BYTES, SPILL_AFTER_BYTES, SpillInput } from './spill-input.js';
 import { StateTracker, stateForSource } from './state-tracker.js';
 import { ReplicationStats } from './stats.js';
 import { StreamCatalog, describeStream, type StreamRef } from './stream-catalog.js';
@@ -94,7 +98,10 @@ class Replication {
 
   private src: ConnectorProcess | undefined;
   private dst: ConnectorProcess | undefined;
+  /** what reaches the destination's stdin goes through this: the stdin itself, or a SpillInput in front of it */
+  private dstInput: Writable | undefined;
   private pump: SourcePump | undefined;
+  private spill: SpillInput | undefined;
   /** killed on purpose: their exit status is not a failure of their own */
   private readonly killed = { source: false, destination: false };
   private cancelled = false;
@@ -164,15 +171,17 @@ class Replication {
     );
     if (!dst) return;
     this.dst = dst;
-    if (this.input.destinationGate) this.holdDestinationInput(dst, this.input.destinationGate);
-    this.startDestinationInput(dst);
+    const dstInput = this.destinationInput(dst);
+    this.dstInput = dstInput;
+    if (this.input.destinationGate) this.holdDestinationInput(dstInput, this.input.destinationGate);
+    this.startDestinationInput(dstInput);
     this.attachDestination(dst);
     // watched from now on: a destination that dies while the source installs stops the sync
     const destinationDone = dst.exited.then((exit) => this.onDestinationExit(exit));
     if (this.cancelled) void this.killProcess('destination');
 
     // made before the source starts: its stdout may be read straight into the pump's buffers
-    const pump = this.createPump(dst);
+    const pump = this.createPump(dstInput);
     const src =
       this.cancelled || this.exits.destination || this.gate === 'closed'
         ? undefined
@@ -188,6 +197,7 @@ class Replication {
       await this.killProcess('destination');
       await destinationDone;
       await this.commitChain;
+      await this.disposeSpill();
       return;
     }
     this.src = src;
@@ -203,6 +213,7 @@ class Replication {
     await Promise.all([src.exited.then((exit) => this.onSourceExit(exit)), destinationDone]);
     // committed-state callbacks are persisted before the caller sees the result
     await this.commitChain;
+    await this.disposeSpill();
     this.finish();
   }
 
@@ -224,10 +235,38 @@ class Replication {
 
   // --- source ----------------------------------------------------------------------
 
-  private createPump(dst: ConnectorProcess): SourcePump {
+  /**
+   * The destination's stdin, with a spill file in front of it when options.spillDir is set
+   * (the source is then not paused while the destination catches up; see SpillInput).
+   */
+  private destinationInput(dst: ConnectorProcess): Writable {
+    const options = this.input.options;
+    if (!options?.spillDir) return dst.stdin;
+    const spill = new SpillInput(dst.stdin, {
+      path: join(options.spillDir, `tributary-spill-${randomUUID()}`),
+      spillAfterBytes: SPILL_AFTER_BYTES,
+      maxBytes: options.spillMaxBytes ?? DEFAULT_SPILL_MAX_BYTES,
+      onFileError: (err) =>
+        this.log({
+          timestamp: Date.now(),
+          level: 'warn',
+          origin: 'replication',
+          message: `the spill file failed (${err.message}): the source waits for the destination from now on`,
+        }),
+    });
+    spill.on('error', (err) => this.engineError(err));
+    this.spill = spill;
+    return spill;
+  }
+
+  private async disposeSpill(): Promise<void> {
+    await this.spill?.dispose();
+  }
+
+  private createPump(destination: Writable): SourcePump {
     const { names, selected } = this;
     return new SourcePump({
-      destination: dst.stdin,
+      destination,
       peeker: this.peeker,
       ...(names || selected
         ? {
@@ -531,14 +570,14 @@ class Replication {
       if (status === 'COMPLETE' || status === 'INCOMPLETE') continue;
       lines += this.statusLine(ref, outcome);
     }
-    if (lines) this.dst.stdin.write(lines);
-    this.dst.stdin.end();
+    if (lines) this.dstInput!.write(lines);
+    this.dstInput!.end();
   }
 
   /** Corks the destination's stdin until the gate settles (see input.destinationGate). */
-  private holdDestinationInput(dst: ConnectorProcess, gate: Promise<FailureReason | undefined>): void {
+  private holdDestinationInput(input: Writable, gate: Promise<FailureReason | undefined>): void {
     this.gate = 'held';
-    dst.stdin.cork();
+    input.cork();
     gate.then(
       (failure) => (failure ? this.closeGate(failure) : this.openGate()),
       (err: unknown) =>
@@ -554,7 +593,7 @@ class Replication {
   private openGate(): void {
     if (this.gate !== 'held') return;
     this.gate = 'open';
-    this.dst?.stdin.uncork();
+    this.dstInput?.uncork();
     if (this.endWhenOpen) this.endDestinationInput(this.endWhenOpen);
   }
 
@@ -566,7 +605,7 @@ class Replication {
     this.failures.unshift(failure);
     this.log({ timestamp: failure.timestamp, level: 'error', origin: failure.origin, message: failure.message });
     this.pump?.stop();
-    this.dst?.stdin.destroy();
+    this.dstInput?.destroy();
     this.inputEnded = true;
     void this.killAll();
   }
@@ -576,8 +615,8 @@ class Replication {
    * says: a destination then finishes a stream (e.g. swaps in an overwrite table) only on our
    * COMPLETE, never because its input ended (as it does when the worker dies mid-sync).
    */
-  private startDestinationInput(dst: ConnectorProcess): void {
-    dst.stdin.write(this.catalog.streams.map((ref) => this.statusLine(ref, 'STARTED')).join(''));
+  private startDestinationInput(input: Writable): void {
+    input.write(this.catalog.streams.map((ref) => this.statusLine(ref, 'STARTED')).join(''));
   }
 
   private statusLine(ref: StreamRef, status: 'STARTED' | 'COMPLETE' | 'INCOMPLETE'): string {
@@ -708,7 +747,11 @@ class Replication {
       state: this.tracker.state,
       controlConfigUpdates: this.controlConfigUpdates,
       exits: this.exits,
-      backpressure: this.pump?.backpressure ?? { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0 },
+      backpressure: {
+        ...(this.pump?.backpressure ?? { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0 }),
+        spilledBytes: this.spill?.spill.spilledBytes ?? 0,
+        maxSpilledBytes: this.spill?.spill.maxUnreadBytes ?? 0,
+      },
       startedAt: this.startedAt,
       endedAt: this.endedAt,
     };

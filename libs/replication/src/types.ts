@@ -27,6 +27,13 @@ export interface ReplicationOptions {
    * worker's syncs share, to take a source's burst at once (see QueueBudget); default 20 MiB
    */
   maxBurstBytes?: number;
+  /**
+   * a directory for a file that takes what the destination cannot take yet, instead of pausing
+   * the source (see SpillInput); without it the source is paused once the queue is full
+   */
+  spillDir?: string;
+  /** the most that file holds unread; default DEFAULT_SPILL_MAX_BYTES (512 MiB) */
+  spillMaxBytes?: number;
   /** SIGTERM → SIGKILL grace when killing a connector; default 5 s (cancel must finish within 10 s) */
   killGraceMs?: number;
   /** how often onProgress is called while running; default 1 s */
@@ -130,6 +137,9 @@ export interface BackpressureStats {
   pausedMs: number;
   /** the most bytes ever queued in the engine for the destination's stdin */
   maxQueuedBytes: number;
+  /** bytes that waited in the spill file (ReplicationOptions.spillDir), and the most it held at once */
+  spilledBytes: number;
+  maxSpilledBytes: number;
 }
 
 export type ReplicationStatus = 'succeeded' | 'failed' | 'cancelled';

@@ -129,8 +129,8 @@ export interface EngineChildSpec {
   streams: StreamSpec[];
   destinationNaming?: DestinationNaming;
   fieldSelection?: StreamFieldSelection[];
-  /** the queue's limits (maxQueuedBytes, maxBurstBytes); the engine's defaults otherwise */
-  options?: Pick<ReplicationOptions, 'maxQueuedBytes' | 'maxBurstBytes'>;
+  /** the queue's limits (maxQueuedBytes, maxBurstBytes) and spill file; the engine's defaults otherwise */
+  options?: Pick<ReplicationOptions, 'maxQueuedBytes' | 'maxBurstBytes' | 'spillDir' | 'spillMaxBytes'>;
 }
 
 export interface EngineChildReport {

@@ -1,0 +1,279 @@
+/**
+ * The destination's input, with a file to hold what it cannot take yet.
+ *
+ * Without it, a destination that falls behind pauses the source once the engine's queue is
+ * full (a few MiB). Often the destination only falls behind for a while: one stream costs it
+ * more than the source takes to print it, the next costs it less, or it stops to commit. A
+ * source held back meanwhile finishes later than it could have, and the destination, having
+ * caught up, then waits for it. So once a write finds a backlog of `spillAfterBytes`, what
+ * comes next is appended to a file instead of queued in memory, and fed to the destination
+ * from there, in order, as fast as it reads; once the file is drained, writes go straight to
+ * the destination again. The file holds at most `maxBytes` unread; beyond that, writes wait
+ * (and the source is paused, as before). The page cache keeps a file that size in memory
+ * anyway, outside the worker's heap.
+ *
+ * Nothing changes for what the destination receives: the same bytes in the same order.
+ * Write callbacks mean "handed on" (to the pipe or to the file): the caller may then reuse
+ * its buffer, as the pump reuses its slots. The file has no name once open (it is removed
+ * from its directory at once) and is closed when the input ends, is destroyed, or when the
+ * destination's stdin closes. A failing file (a full disk) is not an error: spilling stops,
+ * what the file holds is still fed, then writes go straight on.
+ */
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+
+export interface SpillOptions {
+  /** the file to use (created on the first spill) */
+  path: string;
+  /** a write that finds at least this many bytes waiting goes to the file */
+  spillAfterBytes: number;
+  /** the most the file holds unread */
+  maxBytes: number;
+  /** spilling stopped because the file failed (once) */
+  onFileError?: (err: Error) => void;
+}
+
+/** How much went through the file. */
+export interface SpillStats {
+  /** every byte that went through the file */
+  spilledBytes: number;
+  /** the most the file held unread at once */
+  maxUnreadBytes: number;
+}
+
+/** what a replication's spill file holds unread at most, by default (ReplicationOptions.spillMaxBytes) */
+export const DEFAULT_SPILL_MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * A write of this much at once means the destination has fallen behind: the writes queued
+ * while its last one was still on its way. Below the pump's own queue (4 MiB), so the file
+ * takes over before the source would be paused; above most of a Python CDK source's bursts
+ * (see QueueBudget), which the destination takes in stride. Measured on bench:real-source:
+ * with 1 MiB, 303 of its 335 MB went through the file; with 3 MiB, 260 (its costly stream),
+ * the source never paused with either.
+ */
+export const SPILL_AFTER_BYTES = 3 * 1024 * 1024;
+
+/** what the feeder reads from the file at once */
+const FEED_BLOCK_BYTES = 1024 * 1024;
+
+type Chunks = { chunk: Buffer }[];
+
+export class SpillInput extends Writable {
+  readonly spill: SpillStats = { spilledBytes: 0, maxUnreadBytes: 0 };
+  private file: FileHandle | undefined;
+  private opening: Promise<FileHandle> | undefined;
+  /** file operations, one at a time (appends, reads, the truncate after a drain) */
+  private fileOps: Promise<unknown> = Promise.resolve();
+  /** bytes appended to the file / read back from it since it was last emptied */
+  private written = 0;
+  private read = 0;
+  private appending = 0;
+  private feeding = false;
+  /** a write that waits for the file to drain (it is full, or has failed) */
+  private held: { chunks: Chunks; bytes: number; callback: (err?: Error | null) => void } | undefined;
+  private fileFailed = false;
+  private removed: Promise<void> | undefined;
+  private finalCallback: ((err?: Error | null) => void) | undefined;
+  private feedBlock: Buffer | undefined;
+
+  constructor(
+    private readonly stdin: Writable,
+    private readonly options: SpillOptions,
+  ) {
+    // the input ends with the stdin's end; destroying it must not drop what stdin still holds
+    super({ autoDestroy: false });
+    stdin.once('close', () => {
+      if (!this.destroyed) this.destroy();
+    });
+  }
+
+  /** bytes in the file, not yet fed to the destination */
+  get unreadBytes(): number {
+    return this.written + this.appending - this.read;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    this._writev([{ chunk }], callback);
+  }
+
+  override _writev(chunks: Chunks, callback: (err?: Error | null) => void): void {
+    let bytes = 0;
+    for (const { chunk } of chunks) bytes += chunk.length;
+    if (this.unreadBytes > 0 || (bytes >= this.options.spillAfterBytes && !this.fileFailed)) {
+      // the file has data (this must come after it), or the destination has fallen behind
+      if (this.fileFailed || this.unreadBytes + bytes > this.options.maxBytes) {
+        // it goes on once the file has room, or straight to the destination once the file is drained
+        this.held = { chunks, bytes, callback };
+        this.feed();
+      } else this.append(chunks, bytes, callback);
+      return;
+    }
+    this.passOn(chunks, callback);
+  }
+
+  override _final(callback: (err?: Error | null) => void): void {
+    this.finalCallback = callback;
+    this.endIfDrained();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    if (!this.stdin.destroyed && !this.stdin.writableFinished) this.stdin.destroy();
+    this.held = undefined;
+    void this.removeFile().then(() => callback(err));
+  }
+
+  /** Resolves once the file is gone (the input ended or was destroyed). */
+  async dispose(): Promise<void> {
+    if (!this.destroyed && !this.writableFinished) this.destroy();
+    await this.removeFile();
+  }
+
+  /** Straight to the destination; the callback once stdin has written it all. */
+  private passOn(chunks: Chunks, callback: (err?: Error | null) => void): void {
+    const last = chunks.length - 1;
+    if (last > 0) this.stdin.cork();
+    for (let k = 0; k < last; k++) this.stdin.write(chunks[k]!.chunk);
+    this.stdin.write(chunks[last]!.chunk, () => callback());
+    if (last > 0) this.stdin.uncork();
+  }
+
+  private append(chunks: Chunks, bytes: number, callback: (err?: Error | null) => void): void {
+    const at = this.written + this.appending;
+    this.appending += bytes;
+    this.fileOp(async () => {
+      const file = await this.openFile();
+      const { bytesWritten } = await file.writev(
+        chunks.map((c) => c.chunk),
+        at,
+      );
+      if (bytesWritten !== bytes) throw new Error(`wrote ${bytesWritten} of ${bytes} bytes`);
+    }).then(
+      () => {
+        this.appending -= bytes;
+        this.written += bytes;
+        this.spill.spilledBytes += bytes;
+        if (this.unreadBytes > this.spill.maxUnreadBytes) this.spill.maxUnreadBytes = this.unreadBytes;
+        callback();
+        this.feed();
+      },
+      (err: Error) => {
+        this.appending -= bytes;
+        this.failFile(err);
+        // the bytes are still the caller's: they go on after what the file holds
+        this.held = { chunks, bytes, callback };
+        this.feed();
+      },
+    );
+  }
+
+  /** Feeds the file's data to the destination, one block at a time, until it is drained. */
+  private feed(): void {
+    if (this.feeding || this.destroyed) return;
+    this.feeding = true;
+    void this.feedLoop();
+  }
+
+  private async feedLoop(): Promise<void> {
+    try {
+      await this.feedUntilDrained();
+    } finally {
+      // cleared as the loop returns, not a tick later: a feed() from then on starts it again
+      this.feeding = false;
+    }
+  }
+
+  private async feedUntilDrained(): Promise<void> {
+    while (!this.destroyed) {
+      if (this.read < this.written) {
+        const n = Math.min(FEED_BLOCK_BYTES, this.written - this.read);
+        let block: Buffer;
+        try {
+          block = await this.fileOp(async () => {
+            const into = (this.feedBlock ??= Buffer.allocUnsafeSlow(FEED_BLOCK_BYTES));
+            const { bytesRead } = await this.file!.read(into, 0, n, this.read);
+            if (bytesRead !== n) throw new Error(`read ${bytesRead} of ${n} bytes`);
+            return into.subarray(0, n);
+          });
+        } catch (err) {
+          // what the file held cannot reach the destination: nothing after it may either
+          this.destroy(new Error(`the spill file could not be read back: ${(err as Error).message}`));
+          return;
+        }
+        this.read += n;
+        if (!(await this.toStdin(block))) return;
+        this.takeHeldIfItFits();
+        continue;
+      }
+      if (this.appending > 0) return; // the append in flight calls feed() again
+      // drained: the file starts over, and a write that waited goes on
+      if (this.written > 0) {
+        this.written = this.read = 0;
+        await this.fileOp(() => this.file!.truncate(0)).catch((err: Error) => this.failFile(err));
+        if (this.unreadBytes > 0) continue; // an append came meanwhile
+      }
+      const held = this.held;
+      if (held) {
+        this.held = undefined;
+        this.passOn(held.chunks, held.callback);
+      }
+      this.endIfDrained();
+      return;
+    }
+  }
+
+  /** A held write goes to the file once there is room again (and the file still works). */
+  private takeHeldIfItFits(): void {
+    const held = this.held;
+    if (!held || this.fileFailed || this.unreadBytes + held.bytes > this.options.maxBytes) return;
+    this.held = undefined;
+    this.append(held.chunks, held.bytes, held.callback);
+  }
+
+  /** Writes a block to stdin and waits until it is written (the block is then reused); false if stdin failed. */
+  private toStdin(block: Buffer): Promise<boolean> {
+    if (this.stdin.destroyed || this.stdin.writableEnded) return Promise.resolve(false);
+    return new Promise((resolve) => this.stdin.write(block, (err) => resolve(!err)));
+  }
+
+  private endIfDrained(): void {
+    const callback = this.finalCallback;
+    if (!callback || this.unreadBytes > 0 || this.held) return;
+    this.finalCallback = undefined;
+    this.stdin.end();
+    void this.removeFile().then(() => callback());
+  }
+
+  private failFile(err: Error): void {
+    if (this.fileFailed) return;
+    this.fileFailed = true;
+    this.options.onFileError?.(err);
+  }
+
+  private fileOp<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.fileOps.then(op);
+    this.fileOps = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The file, removed from its directory as soon as it is open: nothing is left behind, even by a worker killed with -9. */
+  private openFile(): Promise<FileHandle> {
+    this.opening ??= open(this.options.path, 'wx+').then(async (file) => {
+      await rm(this.options.path).catch(async (err: unknown) => {
+        await file.close();
+        throw err;
+      });
+      return (this.file = file);
+    });
+    return this.opening;
+  }
+
+  /** Closes the file (its space is freed then), once the operations on it are done. */
+  private removeFile(): Promise<void> {
+    this.removed ??= this.fileOps.then(async () => {
+      const file = await this.opening?.catch(() => undefined);
+      await file?.close().catch(() => undefined);
+    });
+    return this.removed;
+  }
+}
