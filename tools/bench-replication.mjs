@@ -6,7 +6,8 @@
 //   {"bench":"replication","records":N,"pipe_mb_s":..,"engine_mb_s":..,"ratio":..,"engine_peak_rss_mib":..}
 //
 // Build first: npx tsc -b libs/replication libs/connectors
-// Env: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 7),
+// Env: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 7), BENCH_SPILL=0 (the engine
+//      without the spill file the worker gives it),
 //      BENCH_STREAMS (comma-separated source-sample streams, default "users")
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,6 +49,8 @@ async function engineChild(specFile) {
     source: { definition: { runtime: { kind: 'builtin', name: 'source-sample' } }, config: spec.sourceConfig },
     destination: { definition: { runtime: { kind: 'builtin', name: 'destination-dev-null' } }, config: spec.destinationConfig },
     catalog: spec.catalog,
+    // as the worker runs it: with a spill file (BENCH_SPILL=0: without)
+    ...(process.env.BENCH_SPILL === '0' ? {} : { options: { spillDir: spec.dir } }),
   });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage();
@@ -61,6 +64,7 @@ async function engineChild(specFile) {
       sourceBytes: result.totals.sourceBytesRead,
       statesCommitted: result.totals.stateMessagesCommitted,
       sourcePauses: result.backpressure.sourcePauses,
+      spilledBytes: result.backpressure.spilledBytes,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       maxRssKiB: process.resourceUsage().maxRSS,
     }) + '\n',

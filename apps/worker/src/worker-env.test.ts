@@ -20,7 +20,7 @@ describe('worker environment', () => {
       jobOptions: undefined,
       allowCommandConnectors: false,
       forkServerIdleMs: 60_000,
-      spillMaxBytes: 512 * 1024 * 1024,
+      spillMaxBytes: 128 * 1024 * 1024,
       logLevel: 'info',
       metricsHost: '127.0.0.1',
       metricsPort: 9465,

@@ -152,7 +152,7 @@ export const forkServerEnv = z.object({
  * take yet waits there instead of pausing the source; 0 turns it off.
  */
 export const spillEnv = z.object({
-  TRIBUTARY_SPILL_MAX_MIB: z.coerce.number().int().min(0).max(1_048_576).default(512),
+  TRIBUTARY_SPILL_MAX_MIB: z.coerce.number().int().min(0).max(1_048_576).default(128),
 });
 
 /** Worker variables a connector must never see: passed on stdin (TRIBUTARY_ENV_STDIN=1) by the embedded stack. */

@@ -41,8 +41,13 @@ export interface SpillStats {
   maxUnreadBytes: number;
 }
 
-/** what a replication's spill file holds unread at most, by default (ReplicationOptions.spillMaxBytes) */
-export const DEFAULT_SPILL_MAX_BYTES = 512 * 1024 * 1024;
+/**
+ * What a replication's spill file holds unread at most, by default (ReplicationOptions.spillMaxBytes):
+ * a destination's stall (a commit, a swap) or a stream that costs it more than the next one
+ * (bench:real-source's customers: at most 28-70 MiB waited at once), not a whole sync into a
+ * destination that is slower throughout (that one sets the pace whatever the file holds).
+ */
+export const DEFAULT_SPILL_MAX_BYTES = 128 * 1024 * 1024;
 
 /**
  * A write of this much at once means the destination has fallen behind: the writes queued

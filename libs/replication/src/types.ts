@@ -32,7 +32,7 @@ export interface ReplicationOptions {
    * the source (see SpillInput); without it the source is paused once the queue is full
    */
   spillDir?: string;
-  /** the most that file holds unread; default DEFAULT_SPILL_MAX_BYTES (512 MiB) */
+  /** the most that file holds unread; default DEFAULT_SPILL_MAX_BYTES (128 MiB) */
   spillMaxBytes?: number;
   /** SIGTERM → SIGKILL grace when killing a connector; default 5 s (cancel must finish within 10 s) */
   killGraceMs?: number;
