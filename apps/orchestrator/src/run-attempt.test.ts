@@ -15,6 +15,8 @@ import { connectorContainerScript } from '@tributary/launcher';
 import type { ReplicationPodInput, ReplicationProgress, ReplicationState, ReplicationTotals } from '@tributary/replication';
 import type { AttemptOutcome } from '@tributary/workflows';
 import { configuredCatalog } from '@tributary/testing/connectors';
+import { fakeConnector } from '@tributary/testing/replication';
+import { fixturePath } from '@tributary/testing';
 import { AttemptReporter, type RunnerApi } from './attempt-reporter.js';
 import { preparePod } from './prepare.js';
 import { runAttempt } from './run-attempt.js';
@@ -72,9 +74,10 @@ describe.skipIf(!built)('a replication pod, its containers played by local proce
     ...extra,
   });
 
-  const startContainer = (role: ConnectorRole, name: BuiltinConnectorName, withState: boolean) => {
+  /** a connector container: a built-in connector, or any entrypoint */
+  const startContainer = (role: ConnectorRole, name: BuiltinConnectorName | { entrypoint: string }, withState: boolean) => {
     const child = spawn('sh', ['-c', connectorContainerScript(role, { withState, sharedDir: shared })], {
-      env: { ...process.env, AIRBYTE_ENTRYPOINT: entrypointOf(name) },
+      env: { ...process.env, AIRBYTE_ENTRYPOINT: typeof name === 'string' ? entrypointOf(name) : name.entrypoint },
       stdio: 'ignore',
     });
     containers.push(child);
@@ -103,6 +106,39 @@ describe.skipIf(!built)('a replication pod, its containers played by local proce
     expect(text).toContain('token ****');
     expect(text).not.toContain('s3cr3t-value');
     expect(text).toMatch(/pace: the source waited/);
+  });
+
+  it('with a spill file, lets the source run ahead of a slow destination and delivers every record', async () => {
+    const outFile = join(dir, 'slow-out.jsonl');
+    const input = inputOf(
+      { count: 100_000, streams: ['users'], records_per_state: 10_000 },
+      {
+        // the fake destination waits 2 ms after each read
+        destination: { definition: fakeConnector, config: { outFile, slowMs: 2 } },
+        options: { spillMaxBytes: 64 * 1024 * 1024 },
+      },
+    );
+    await preparePod(input, shared);
+    const exits = [
+      startContainer('source', 'source-sample', false),
+      startContainer('destination', { entrypoint: `${process.execPath} ${fixturePath('fake-connector.mjs')}` }, false),
+    ];
+    const api = new RecordedApi();
+    const reporter = new AttemptReporter(api, { secretValues: [] });
+    const outcome = await runAttempt(input, shared, reporter, new AbortController().signal);
+    await reporter.finish(outcome);
+    expect(outcome).toMatchObject({ status: 'succeeded', recordsCommitted: 100_000 });
+    expect(await Promise.all(exits)).toEqual([0, 0]);
+    const ids = (await readFile(outFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { record: { data: { id: number } } }).record.data.id);
+    expect(ids).toHaveLength(100_000);
+    expect(new Set(ids).size).toBe(100_000);
+    const pace = api.lines.find((l) => l.message.startsWith('pace:'))!.message;
+    expect(pace).toMatch(/waited in the spill file/);
+    // beside the pipes, nothing named is left in the emptyDir
+    expect((await readdir(shared)).filter((f) => f.startsWith('tributary-spill-'))).toEqual([]);
   });
 
   it('gives the source its state file and resumes from it', async () => {

@@ -25,7 +25,8 @@ export async function runAttempt(input: ReplicationPodInput, sharedDir: string, 
     onProgress: reporter.progress,
     onStateCommitted: reporter.stateCommitted,
     onConfigUpdate: reporter.configUpdate,
-    ...(input.options ? { options: input.options } : {}),
+    // the spill file (see SpillInput) goes in the pod's emptyDir, beside the pipes
+    ...(input.options ? { options: { ...input.options, ...(input.options.spillMaxBytes ? { spillDir: sharedDir } : {}) } } : {}),
   });
   platformLog(describePace(result));
   return attemptOutcome(result);

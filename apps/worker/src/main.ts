@@ -104,7 +104,9 @@ async function runWorker(
   const activities = createActivities({
     // in Kubernetes: spec/check/discover (also the checks before a sync) as one-connector pods, syncs as replication pods
     launcher: await connectorCommandLauncher(env.launcher, launcher),
-    ...(env.launcher.kind === 'kubernetes' ? { podAttempts: await kubernetesPodAttempts(env.launcher) } : {}),
+    ...(env.launcher.kind === 'kubernetes'
+      ? { podAttempts: { ...(await kubernetesPodAttempts(env.launcher)), spillMaxBytes: env.spillMaxBytes } }
+      : {}),
     secretKey: env.secretKey,
     persistence,
     // each attempt records where its log goes: the server tells a log it cannot see from one never written

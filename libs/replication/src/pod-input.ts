@@ -21,5 +21,6 @@ export interface ReplicationPodInput {
   state?: ReplicationState;
   /** the plaintext of every secret in both configs: masked in what the pod reports */
   secretValues: string[];
-  options?: Pick<ReplicationOptions, 'maxLineBytes'>;
+  /** spillMaxBytes: the orchestrator gives the sync a spill file that size in the pod's shared emptyDir */
+  options?: Pick<ReplicationOptions, 'maxLineBytes' | 'spillMaxBytes'>;
 }

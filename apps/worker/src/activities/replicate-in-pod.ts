@@ -22,6 +22,8 @@ export interface PodAttemptDeps {
   apiUrl: string;
   /** how often progress is read back for the heartbeats; default 2 s */
   progressPollMs?: number;
+  /** the most a sync's spill file holds in its pod (TRIBUTARY_SPILL_MAX_MIB); 0 or unset: none */
+  spillMaxBytes?: number;
 }
 
 export interface PodAttemptRun {
@@ -64,6 +66,7 @@ async function startPod(deps: PodAttemptDeps, run: PodAttemptRun, attempt: PodAt
     fieldSelection: config.fieldSelection,
     ...(state ? { state } : {}),
     secretValues: config.secretValues,
+    ...(deps.spillMaxBytes ? { options: { spillMaxBytes: deps.spillMaxBytes } } : {}),
   };
   const imageOf = (side: 'source' | 'destination') => {
     const image = config[side].definition.image;
