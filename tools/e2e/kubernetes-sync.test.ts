@@ -6,7 +6,8 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtinEntrypoint } from '@tributary/connectors';
 import { ATTEMPT_LABEL, CONNECTION_ID_LABEL, JOB_ID_LABEL, JOB_POD_LABEL, JOB_POD_LABEL_VALUE, JOB_TYPE_LABEL } from '@tributary/domain';
-import { resolvePypiRuntime } from '@tributary/launcher';
+import { RUNNER_INPUT_KEY, resolvePypiRuntime } from '@tributary/launcher';
+import type { ReplicationPodInput } from '@tributary/replication';
 import { connectorInstallDir, repoRoot, waitFor } from '@tributary/testing';
 import {
   FakeKubelet,
@@ -201,6 +202,10 @@ describe('syncs as replication pods on a real kube-apiserver', () => {
       sleep_ms_per_batch: 50,
     });
     const jobId = await startFlowingJob(connectionId);
+    // the worker's spill file setting (TRIBUTARY_SPILL_MAX_MIB, default 128) reaches the pod's orchestrator
+    const secret = await core.readNamespacedSecret({ name: podOf(jobId), namespace });
+    const podInput = JSON.parse(Buffer.from(secret.data![RUNNER_INPUT_KEY]!, 'base64').toString()) as ReplicationPodInput;
+    expect(podInput.options).toEqual({ spillMaxBytes: 128 * 1024 * 1024 });
     await ok(stack, 'POST', `/api/v1/jobs/${jobId}/cancel`, {}, [202]);
     const job = await finishedJob(stack, jobId);
     expect(job.status).toBe('cancelled');
