@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readlink } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
 import { waitFor } from '@tributary/testing';
@@ -205,6 +205,27 @@ describe('replicate: destination failures', () => {
     expect(result.totals.recordsEmitted).toBeLessThan(200_000);
     expect(cursorOf(result.state, 'users')).toBeLessThanOrEqual(1000);
     expect(isAlive(ws.pids('source.pid')[0]!)).toBe(false);
+  });
+
+  it('fails with origin destination when it dies while records wait in the spill file, and the file is closed', async () => {
+    const spillDir = ws.path('spill');
+    await mkdir(spillDir);
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 20_000 }], payloadBytes: 2000, stateEvery: 100 },
+      { dieAfterRecords: 3000, slowMs: 2 },
+      users,
+      { options: { spillDir } },
+    );
+    expect(result.status).toBe('failed');
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ origin: 'destination', type: 'system_error' });
+    expect(result.failures[0]!.internalMessage).toContain('fixture destination: dying');
+    expect(result.backpressure.spilledBytes).toBeGreaterThan(0);
+    expect(cursorOf(result.state, 'users')).toBeLessThanOrEqual(3000);
+    // no name in its directory, and no longer open in this process
+    expect(await readdir(spillDir)).toEqual([]);
+    const open = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+    expect(open.filter((target) => target.includes('tributary-spill-'))).toEqual([]);
   });
 
   it("takes the destination's TRACE ERROR as the failure", async () => {
