@@ -78,7 +78,7 @@ export class SpillInput extends Writable {
   /** a write that waits for the file to drain (it is full, or has failed) */
   private held: { chunks: Chunks; bytes: number; callback: (err?: Error | null) => void } | undefined;
   private fileFailed = false;
-  private removed: Promise<void> | undefined;
+  private fileClosed: Promise<void> | undefined;
   private finalCallback: ((err?: Error | null) => void) | undefined;
   private feedBlock: Buffer | undefined;
 
@@ -125,13 +125,13 @@ export class SpillInput extends Writable {
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
     if (!this.stdin.destroyed && !this.stdin.writableFinished) this.stdin.destroy();
     this.held = undefined;
-    void this.removeFile().then(() => callback(err));
+    void this.closeFile().then(() => callback(err));
   }
 
-  /** Resolves once the file is gone (the input ended or was destroyed). */
+  /** Destroys the input unless it ended; resolves once the file is closed (its space freed). */
   async dispose(): Promise<void> {
     if (!this.destroyed && !this.writableFinished) this.destroy();
-    await this.removeFile();
+    await this.closeFile();
   }
 
   /** Straight to the destination; the callback once stdin has written it all. */
@@ -246,7 +246,7 @@ export class SpillInput extends Writable {
     if (!callback || this.unreadBytes > 0 || this.held) return;
     this.finalCallback = undefined;
     this.stdin.end();
-    void this.removeFile().then(() => callback());
+    void this.closeFile().then(() => callback());
   }
 
   private failFile(err: Error): void {
@@ -274,11 +274,11 @@ export class SpillInput extends Writable {
   }
 
   /** Closes the file (its space is freed then), once the operations on it are done. */
-  private removeFile(): Promise<void> {
-    this.removed ??= this.fileOps.then(async () => {
+  private closeFile(): Promise<void> {
+    this.fileClosed ??= this.fileOps.then(async () => {
       const file = await this.opening?.catch(() => undefined);
       await file?.close().catch(() => undefined);
     });
-    return this.removed;
+    return this.fileClosed;
   }
 }
