@@ -132,8 +132,8 @@ describe('worker crash', () => {
     await mkdir(out);
     await chmod(out, 0o777);
     const outFile = join(out, 'out.jsonl');
-    const records = 3000;
-    // 30 MB from a fast source into a destination that takes ~6 MB/s: most of it waits in the file
+    const records = 2000;
+    // 20 MB from a fast source into a destination that takes ~6 MB/s: most of it waits in the file
     const { connectionId } = await seedConnection(database.dataSource, secretKey, {
       source: { ...fakeConnector, config: { streams: [{ name: 'users', records }], payloadBytes: 10_000, stateEvery: 100 } },
       destination: { ...fakeConnector, config: { outFile, slowMs: 10 } },
@@ -148,17 +148,18 @@ describe('worker crash', () => {
       args: [{ connectionId, jobId, heartbeatTimeoutMs: 3000 }],
     });
     // the spill file in use: open in the worker, already without a name
-    await waitFor(
-      'the worker to spill',
-      async () => {
-        const fds = await readdir(`/proc/${first.pid}/fd`).catch(() => []);
-        const links = await Promise.all(fds.map((fd) => readlink(`/proc/${first.pid}/fd/${fd}`).catch(() => '')));
-        return links.some((l) => l.includes('tributary-spill-') && l.endsWith('(deleted)')) || undefined;
-      },
-      60_000,
-      10,
-    );
-    const committedAtKill = ((await store.loadState(connectionId))?.[0]?.stream?.stream_state as { cursor?: number } | undefined)?.cursor ?? 0;
+    const spilling = async () => {
+      const fds = await readdir(`/proc/${first.pid}/fd`).catch(() => []);
+      const links = await Promise.all(fds.map((fd) => readlink(`/proc/${first.pid}/fd/${fd}`).catch(() => '')));
+      return links.some((l) => l.includes('tributary-spill-') && l.endsWith('(deleted)'));
+    };
+    const committed = async () =>
+      ((await store.loadState(connectionId))?.[0]?.stream?.stream_state as { cursor?: number } | undefined)?.cursor;
+    await waitFor('the worker to spill after a commit', async () => ((await spilling()) && (await committed()) !== undefined) || undefined, 60_000, 10);
+    // a heartbeat (one a second) tells the workflow that records were committed: the retry then comes at once
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(await spilling()).toBe(true);
+    const committedAtKill = (await committed())!;
     expect(committedAtKill).toBeLessThan(records);
     const connectors = descendants(first.pid!);
     first.kill('SIGKILL');
