@@ -636,7 +636,8 @@ class Replication {
   private onDestinationExit(exit: ProcessExit): void {
     this.exits.destination = exit;
     if (this.killed.destination || this.cancelled) return;
-    if (!this.inputEnded) {
+    // with a spill file, the input has ended for the destination once the file has been fed to it
+    if (!this.inputEnded || this.spill?.delivered === false) {
       // the destination died while records were still flowing: nothing can go anywhere now
       if (!this.traceFailed.destination) {
         this.fail(this.exitFailure('destination', `the destination ${describeExit(exit)} before the end of its input`));

@@ -81,6 +81,7 @@ export class SpillInput extends Writable {
   private fileClosed: Promise<void> | undefined;
   private finalCallback: ((err?: Error | null) => void) | undefined;
   private feedBlock: Buffer | undefined;
+  private stdinEnded = false;
 
   constructor(
     private readonly stdin: Writable,
@@ -91,6 +92,15 @@ export class SpillInput extends Writable {
     stdin.once('close', () => {
       if (!this.destroyed) this.destroy();
     });
+  }
+
+  /**
+   * Everything written was handed to the destination's stdin and it was ended: only then has a
+   * destination that exits seen the end of its input (end() alone says nothing of what still
+   * waits in the file).
+   */
+  get delivered(): boolean {
+    return this.stdinEnded;
   }
 
   /** bytes in the file, not yet fed to the destination */
@@ -245,6 +255,7 @@ export class SpillInput extends Writable {
     const callback = this.finalCallback;
     if (!callback || this.unreadBytes > 0 || this.held) return;
     this.finalCallback = undefined;
+    this.stdinEnded = true;
     this.stdin.end();
     void this.closeFile().then(() => callback());
   }
