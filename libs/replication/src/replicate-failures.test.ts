@@ -244,6 +244,18 @@ describe('replicate: destination failures', () => {
     expect(cursorOf(result.state, 'users')).toBeLessThanOrEqual(15_000);
   });
 
+  it('fails when the destination exits 0 while records still wait in the engine\'s queue for it (no spill file)', async () => {
+    const { result } = await ws.run(
+      { streams: [{ name: 'users', records: 20_000 }], payloadBytes: 2000, stateEvery: 100 },
+      // the source's last records fit the queue: the engine has ended the input, but not handed it all over
+      { dieAfterRecords: 18_000, dieExitCode: 0, slowMs: 2 },
+      users,
+    );
+    expect(result.status).toBe('failed');
+    expect(result.failures[0]).toMatchObject({ origin: 'destination', message: 'the destination exited with code 0 before the end of its input' });
+    expect(cursorOf(result.state, 'users')).toBeLessThanOrEqual(18_000);
+  });
+
   it("takes the destination's TRACE ERROR as the failure", async () => {
     const { result } = await ws.run(
       { streams: [{ name: 'users', records: 100_000 }], stateEvery: 100 },

@@ -237,15 +237,16 @@ class Replication {
 
   /**
    * The destination's stdin, with a spill file in front of it when options.spillDir is set
-   * (the source is then not paused while the destination catches up; see SpillInput).
+   * (the source is then not paused while the destination catches up; see SpillInput). Without
+   * one, SpillInput passes writes straight on, and still tells when all of them have reached the
+   * stdin and it was ended: a destination that exits before that did not see the end of its input.
    */
-  private destinationInput(dst: ConnectorProcess): Writable {
+  private destinationInput(dst: ConnectorProcess): SpillInput {
     const options = this.input.options;
-    if (!options?.spillDir) return dst.stdin;
     const spill = new SpillInput(dst.stdin, {
-      path: join(options.spillDir, `tributary-spill-${randomUUID()}`),
+      ...(options?.spillDir ? { path: join(options.spillDir, `tributary-spill-${randomUUID()}`) } : {}),
       spillAfterBytes: SPILL_AFTER_BYTES,
-      maxBytes: options.spillMaxBytes ?? DEFAULT_SPILL_MAX_BYTES,
+      maxBytes: options?.spillMaxBytes ?? DEFAULT_SPILL_MAX_BYTES,
       onFileError: (err) =>
         this.log({
           timestamp: Date.now(),
@@ -636,7 +637,7 @@ class Replication {
   private onDestinationExit(exit: ProcessExit): void {
     this.exits.destination = exit;
     if (this.killed.destination || this.cancelled) return;
-    // with a spill file, the input has ended for the destination once the file has been fed to it
+    // its input has ended once all of it reached its stdin (end() alone leaves the queue and the spill file)
     if (!this.inputEnded || this.spill?.delivered === false) {
       // the destination died while records were still flowing: nothing can go anywhere now
       if (!this.traceFailed.destination) {

@@ -23,8 +23,8 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 
 export interface SpillOptions {
-  /** the file to use (created on the first spill) */
-  path: string;
+  /** the file to use (created on the first spill); none: writes always go straight on (only `delivered` is of use then) */
+  path?: string;
   /** a write that finds at least this many bytes waiting goes to the file */
   spillAfterBytes: number;
   /** the most the file holds unread */
@@ -82,6 +82,8 @@ export class SpillInput extends Writable {
   private finalCallback: ((err?: Error | null) => void) | undefined;
   private feedBlock: Buffer | undefined;
   private stdinEnded = false;
+  /** a write to the stdin failed (the destination is gone): what it held never arrived */
+  private stdinFailed = false;
 
   constructor(
     private readonly stdin: Writable,
@@ -95,12 +97,12 @@ export class SpillInput extends Writable {
   }
 
   /**
-   * Everything written was handed to the destination's stdin and it was ended: only then has a
+   * Everything written was handed to the destination's stdin (none of it failed) and it was ended: only then has a
    * destination that exits seen the end of its input (end() alone says nothing of what still
    * waits in the file).
    */
   get delivered(): boolean {
-    return this.stdinEnded;
+    return this.stdinEnded && !this.stdinFailed;
   }
 
   /** bytes in the file, not yet fed to the destination */
@@ -115,7 +117,7 @@ export class SpillInput extends Writable {
   override _writev(chunks: Chunks, callback: (err?: Error | null) => void): void {
     let bytes = 0;
     for (const { chunk } of chunks) bytes += chunk.length;
-    if (this.unreadBytes > 0 || (bytes >= this.options.spillAfterBytes && !this.fileFailed)) {
+    if (this.unreadBytes > 0 || (bytes >= this.options.spillAfterBytes && this.options.path !== undefined && !this.fileFailed)) {
       // the file has data (this must come after it), or the destination has fallen behind
       if (this.fileFailed || this.unreadBytes + bytes > this.options.maxBytes) {
         // it goes on once the file has room, or straight to the destination once the file is drained
@@ -149,7 +151,11 @@ export class SpillInput extends Writable {
     const last = chunks.length - 1;
     if (last > 0) this.stdin.cork();
     for (let k = 0; k < last; k++) this.stdin.write(chunks[k]!.chunk);
-    this.stdin.write(chunks[last]!.chunk, () => callback());
+    // writes end in order: when one fails, so do all after it, the last one included
+    this.stdin.write(chunks[last]!.chunk, (err) => {
+      if (err) this.stdinFailed = true;
+      callback();
+    });
     if (last > 0) this.stdin.uncork();
   }
 
@@ -248,7 +254,12 @@ export class SpillInput extends Writable {
   /** Writes a block to stdin and waits until it is written (the block is then reused); false if stdin failed. */
   private toStdin(block: Buffer): Promise<boolean> {
     if (this.stdin.destroyed || this.stdin.writableEnded) return Promise.resolve(false);
-    return new Promise((resolve) => this.stdin.write(block, (err) => resolve(!err)));
+    return new Promise((resolve) =>
+      this.stdin.write(block, (err) => {
+        if (err) this.stdinFailed = true;
+        resolve(!err);
+      }),
+    );
   }
 
   private endIfDrained(): void {
@@ -274,8 +285,9 @@ export class SpillInput extends Writable {
 
   /** The file, removed from its directory as soon as it is open: nothing is left behind, even by a worker killed with -9. */
   private openFile(): Promise<FileHandle> {
-    this.opening ??= open(this.options.path, 'wx+').then(async (file) => {
-      await rm(this.options.path).catch(async (err: unknown) => {
+    const path = this.options.path!;
+    this.opening ??= open(path, 'wx+').then(async (file) => {
+      await rm(path).catch(async (err: unknown) => {
         await file.close();
         throw err;
       });
