@@ -18,6 +18,10 @@
  * from its directory at once) and is closed when the input ends, is destroyed, or when the
  * destination's stdin closes. A failing file (a full disk) is not an error: spilling stops,
  * what the file holds is still fed, then writes go straight on.
+ *
+ * With or without a file, `delivered` says when the destination has all of its input (every
+ * write reached its stdin, which was then ended): end() alone does not, and a destination that
+ * exits before that has not seen the end of its input. Without a path it never spills.
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
