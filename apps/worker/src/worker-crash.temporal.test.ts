@@ -77,6 +77,14 @@ describe('worker crash', () => {
     return worker;
   }
 
+  /** The job's workflow, started as the API starts it (a short heartbeat timeout: a killed worker is noticed soon). */
+  const startSyncWorkflow = (connectionId: string, jobId: string, options: { heartbeatTimeoutMs?: number } = {}) =>
+    client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
+      taskQueue: TRIBUTARY_TASK_QUEUE,
+      workflowId: syncJobWorkflowId(jobId),
+      args: [{ connectionId, jobId, ...options }],
+    });
+
   it('resumes from the last committed state after the worker is killed, with no record lost', async () => {
     const store = new PostgresJobPersistence(database.dataSource, secretKey);
     // the destination runs as the connector user (nobody, under a root worker): it needs a dir it may write
@@ -90,11 +98,7 @@ describe('worker crash', () => {
     });
     const { jobId } = await store.createJob(connectionId, 'manual', { kind: 'sync' });
     const first = startWorker();
-    const handle = await client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
-      taskQueue: TRIBUTARY_TASK_QUEUE,
-      workflowId: syncJobWorkflowId(jobId),
-      args: [{ connectionId, jobId, heartbeatTimeoutMs: 3000 }],
-    });
+    const handle = await startSyncWorkflow(connectionId, jobId, { heartbeatTimeoutMs: 3000 });
 
     // kill -9 once some state is committed, well before the end
     const offsetAtKill = await waitFor(
@@ -142,11 +146,7 @@ describe('worker crash', () => {
     const { jobId } = await store.createJob(connectionId, 'manual', { kind: 'sync' });
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
     const first = startWorker();
-    const handle = await client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
-      taskQueue: TRIBUTARY_TASK_QUEUE,
-      workflowId: syncJobWorkflowId(jobId),
-      args: [{ connectionId, jobId, heartbeatTimeoutMs: 3000 }],
-    });
+    const handle = await startSyncWorkflow(connectionId, jobId, { heartbeatTimeoutMs: 3000 });
     // the spill file in use: open in the worker, already without a name
     const spilling = async () => {
       const fds = await readdir(`/proc/${first.pid}/fd`).catch(() => []);
@@ -196,11 +196,7 @@ describe('worker crash', () => {
     // only this test's worker may take the job
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
     const worker = startWorker();
-    const handle = await client.workflow.start<typeof syncJobWorkflow>('syncJobWorkflow', {
-      taskQueue: TRIBUTARY_TASK_QUEUE,
-      workflowId: syncJobWorkflowId(jobId),
-      args: [{ connectionId, jobId }],
-    });
+    const handle = await startSyncWorkflow(connectionId, jobId);
     try {
       const connectors = await waitFor('both connectors', () => (descendants(worker.pid!).length >= 2 ? descendants(worker.pid!) : undefined), 60_000);
       worker.kill('SIGKILL');

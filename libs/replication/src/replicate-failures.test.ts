@@ -423,6 +423,23 @@ describe('replicate: backpressure', () => {
     expect(await readdir(spillDir)).toEqual([]);
   });
 
+  it('says once when its spill file cannot be made, and syncs everything without one', async () => {
+    const { result, logs } = await ws.run(
+      { streams: [{ name: 'users', records: 10_000 }], payloadBytes: 2000, stateEvery: 100 },
+      { slowMs: 2, outFile: ws.path('out.jsonl') },
+      users,
+      { options: { spillDir: ws.path('no-such-dir') } },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.totals).toMatchObject({ recordsEmitted: 10_000, recordsCommitted: 10_000 });
+    expect(new Set((await ws.outRecords()).map((r) => r.data.id)).size).toBe(10_000);
+    expect(result.backpressure.spilledBytes).toBe(0);
+    const warnings = logs.filter((l) => l.message.startsWith('the spill file failed'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', origin: 'replication' });
+    expect(warnings[0]!.message).toMatch(/ENOENT.*the source waits for the destination from now on/);
+  });
+
   it('with its spill file full, holds the source back as without one', async () => {
     const spillMaxBytes = 8 * 1024 * 1024;
     const report = await slowDestinationRun({ maxBurstBytes: BURST_BYTES, spillDir: ws.dir, spillMaxBytes });

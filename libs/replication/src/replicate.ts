@@ -98,10 +98,9 @@ class Replication {
 
   private src: ConnectorProcess | undefined;
   private dst: ConnectorProcess | undefined;
-  /** what reaches the destination's stdin goes through this: the stdin itself, or a SpillInput in front of it */
-  private dstInput: Writable | undefined;
+  /** everything for the destination's stdin goes through this (see destinationInput) */
+  private dstInput: SpillInput | undefined;
   private pump: SourcePump | undefined;
-  private spill: SpillInput | undefined;
   /** killed on purpose: their exit status is not a failure of their own */
   private readonly killed = { source: false, destination: false };
   private cancelled = false;
@@ -197,7 +196,7 @@ class Replication {
       await this.killProcess('destination');
       await destinationDone;
       await this.commitChain;
-      await this.disposeSpill();
+      await this.dstInput.dispose();
       return;
     }
     this.src = src;
@@ -213,7 +212,7 @@ class Replication {
     await Promise.all([src.exited.then((exit) => this.onSourceExit(exit)), destinationDone]);
     // committed-state callbacks are persisted before the caller sees the result
     await this.commitChain;
-    await this.disposeSpill();
+    await this.dstInput.dispose();
     this.finish();
   }
 
@@ -256,12 +255,7 @@ class Replication {
         }),
     });
     spill.on('error', (err) => this.engineError(err));
-    this.spill = spill;
     return spill;
-  }
-
-  private async disposeSpill(): Promise<void> {
-    await this.spill?.dispose();
   }
 
   private createPump(destination: Writable): SourcePump {
@@ -638,7 +632,7 @@ class Replication {
     this.exits.destination = exit;
     if (this.killed.destination || this.cancelled) return;
     // its input has ended once all of it reached its stdin (end() alone leaves the queue and the spill file)
-    if (!this.inputEnded || this.spill?.delivered === false) {
+    if (!this.inputEnded || this.dstInput?.delivered === false) {
       // the destination died while records were still flowing: nothing can go anywhere now
       if (!this.traceFailed.destination) {
         this.fail(this.exitFailure('destination', `the destination ${describeExit(exit)} before the end of its input`));
@@ -751,8 +745,8 @@ class Replication {
       exits: this.exits,
       backpressure: {
         ...(this.pump?.backpressure ?? { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0 }),
-        spilledBytes: this.spill?.spill.spilledBytes ?? 0,
-        maxSpilledBytes: this.spill?.spill.maxUnreadBytes ?? 0,
+        spilledBytes: this.dstInput?.spill.spilledBytes ?? 0,
+        maxSpilledBytes: this.dstInput?.spill.maxUnreadBytes ?? 0,
       },
       startedAt: this.startedAt,
       endedAt: this.endedAt,

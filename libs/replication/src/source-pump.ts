@@ -102,7 +102,8 @@ export class SourcePump {
   private stopped = false;
   private ended = false;
   private pausedAt = 0;
-  readonly backpressure: BackpressureStats = { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0, spilledBytes: 0, maxSpilledBytes: 0 };
+  /** the pump's part of the result's backpressure (the spill file's is SpillInput's) */
+  readonly backpressure: Omit<BackpressureStats, 'spilledBytes' | 'maxSpilledBytes'> = { sourcePauses: 0, pausedMs: 0, maxQueuedBytes: 0 };
 
   // reader mode: the ring (a slot is added when the next one is still busy)
   private viaReader = false;
