@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { ftruncateSync } from 'node:fs';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -157,6 +158,34 @@ describe('SpillInput', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sink.receivedBytes).toBe(before);
     expect(errors).toEqual([]);
+  });
+
+  it('fails when the file cannot be read back, and hands the destination nothing after what it could not read', async () => {
+    const sink = new SlowSink(64 * 1024, 5);
+    const path = join(dir, 'spill');
+    const input = new SpillInput(sink, { path, spillAfterBytes: 64 * 1024, maxBytes: 64 * 1024 * 1024 });
+    const failed = new Promise<Error>((resolve) => input.once('error', resolve));
+    const chunkBytes = 64 * 1024;
+    await writeAll(input, sink, 64, chunkBytes);
+    expect(input.unreadBytes).toBeGreaterThan(chunkBytes);
+    // the file is cut short under it (its fd, found by name: the file is unlinked but still open)
+    const fds = await readdir('/proc/self/fd');
+    const targets = await Promise.all(fds.map((fd) => readlink(join('/proc/self/fd', fd)).catch(() => '')));
+    const spillFds = fds.filter((_, k) => targets[k] === `${path} (deleted)`);
+    expect(spillFds).toHaveLength(1);
+    ftruncateSync(Number(spillFds[0]), 0);
+    const err = await failed;
+    expect(err.message).toMatch(/^the spill file could not be read back: read 0 of \d+ bytes$/);
+    await input.dispose();
+    expect(sink.destroyed).toBe(true);
+    // what it received is the start of the sequence, whole: no gap, nothing out of order, not all of it
+    const received = Buffer.concat(sink.received);
+    expect(received.length).toBeLessThan(64 * chunkBytes);
+    expect(received.length % 4).toBe(0);
+    for (let i = 0; i < received.length; i += 4) {
+      if (received.readUInt32LE(i) !== i >>> 0) throw new Error(`byte ${i} holds ${received.readUInt32LE(i)}`);
+    }
+    expect(input.delivered).toBe(false);
   });
 
   it('destroying it destroys the destination\'s stdin and drops what waited', async () => {
