@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReadStorage } from '@tributary/db';
 import { LocalDirStorage } from '@tributary/storage';
 import { freePort, promSample, waitFor } from '@tributary/testing';
-import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
+import { createMigratedDatabase, seedConnection, type MigratedDatabase } from '@tributary/testing/db';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -104,4 +105,38 @@ describe('cron main (compiled)', () => {
     cron.child.kill('SIGTERM');
     expect(await cron.exited).toBe(0);
   });
+
+  it('stops on SIGTERM once its self-heal call to an unreachable Temporal reaches its deadline, and exits cleanly', async () => {
+    const storage = new LocalDirStorage(join(root, 'server-storage'));
+    await registerReadStorage(database.dataSource, { id: await storage.identify(), location: storage.location });
+    // an active connection: self-heal asks Temporal whether its workflow runs
+    const runtime = { kind: 'builtin', name: 'source-sample' } as const;
+    await seedConnection(database.dataSource, randomBytes(32), {
+      source: { runtime, config: {} },
+      destination: { runtime, config: {} },
+      catalog: { streams: [] },
+      status: 'active',
+    });
+    const cron = run({
+      DATABASE_URL: database.db.url,
+      TRIBUTARY_STORAGE_DIR: storage.rootDir,
+      TRIBUTARY_SELF_HEAL_SCHEDULE: '* * * * * *',
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      TRIBUTARY_METRICS_PORT: String(await freePort()),
+    });
+    await waitFor(
+      () => `cron started: ${cron.output()}`,
+      () => (cron.output().includes('"msg":"cron started"') ? true : undefined),
+      20_000,
+    );
+    // a self-heal run has begun and is retrying its first call
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const stopping = Date.now();
+    cron.child.kill('SIGTERM');
+    expect(await cron.exited, cron.output()).toBe(0);
+    // its call gives up by its deadline, retries already scheduled end without a new one
+    expect(Date.now() - stopping).toBeLessThan(15_000);
+    expect(cron.output()).toContain('"msg":"cron stopped"');
+    expect(cron.output()).not.toMatch(/Channel has been shut down|uncaught|unhandled/i);
+  }, 60_000);
 });

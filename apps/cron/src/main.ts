@@ -79,9 +79,16 @@ async function main(): Promise<void> {
     };
     const registry = createMetricsRegistry('cron');
     const metrics = new CronMetrics(registry);
+    // runs in progress, which shutdown waits for: node-cron's isBusy() turns false as soon as a task is stopped
+    const inProgress = new Set<Promise<void>>();
+    const tracked = (run: () => Promise<void>) => (): Promise<void> => {
+      const running = run().finally(() => inProgress.delete(running));
+      inProgress.add(running);
+      return running;
+    };
     const retention = cron.schedule(
       config.TRIBUTARY_RETENTION_SCHEDULE,
-      async () => metrics.retentionRan(await retentionRun({ dataSource, storage, storageIdentity, logger }, settings)),
+      tracked(async () => metrics.retentionRan(await retentionRun({ dataSource, storage, storageIdentity, logger }, settings))),
       { name: 'retention', timezone: 'UTC', noOverlap: true },
     );
     // lazy: retention runs while Temporal is down; self-heal then fails its run and tries again next minute
@@ -89,14 +96,14 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE });
     const selfHeal = cron.schedule(
       config.TRIBUTARY_SELF_HEAL_SCHEDULE,
-      async () => metrics.selfHealRan(await selfHealRun({ dataSource, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger })),
+      tracked(async () => metrics.selfHealRan(await selfHealRun({ dataSource, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger }))),
       { name: 'self-heal', timezone: 'UTC', noOverlap: true },
     );
     const connectorRegistry = config.TRIBUTARY_CONNECTOR_REGISTRY;
     const refresh = connectorRegistry
       ? cron.schedule(
           config.TRIBUTARY_REGISTRY_SCHEDULE,
-          async () => metrics.ran('definitions-refresh', await definitionsRefreshRun({ dataSource, logger }, connectorRegistry)),
+          tracked(async () => metrics.ran('definitions-refresh', await definitionsRefreshRun({ dataSource, logger }, connectorRegistry))),
           { name: 'definitions-refresh', timezone: 'UTC', noOverlap: true },
         )
       : undefined;
@@ -124,8 +131,8 @@ async function main(): Promise<void> {
     });
     const tasks = [retention, selfHeal, ...(refresh ? [refresh] : [])];
     for (const task of tasks) await task.stop();
-    // a run in progress finishes its batch before the database closes
-    while (tasks.some((task) => task.isBusy())) await new Promise((r) => setTimeout(r, 100));
+    // a run in progress finishes (its batch, its Temporal calls) before the database and the Temporal connection close
+    await Promise.allSettled(inProgress);
     for (const task of tasks) await task.destroy();
     await temporalConnection.close();
     await ops.close();

@@ -30,9 +30,18 @@ export interface SelfHealCounts {
 /** a job younger than this may still be starting its workflow: left alone */
 export const ORPHAN_GRACE_SECONDS = 120;
 
+/**
+ * Each call to Temporal gives up after this long: against an unreachable Temporal the SDK
+ * would retry for about 20 s, and a run in progress holds up cron's shutdown.
+ */
+export const TEMPORAL_CALL_TIMEOUT_MS = 5_000;
+
+const withDeadline = <T>(temporal: Client, call: () => Promise<T>): Promise<T> =>
+  temporal.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, call);
+
 async function running(temporal: Client, workflowId: string): Promise<boolean> {
   try {
-    return (await temporal.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+    return (await withDeadline(temporal, () => temporal.workflow.getHandle(workflowId).describe())).status.name === 'RUNNING';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
@@ -46,12 +55,14 @@ export async function runSelfHeal(deps: SelfHealDeps, logger: Logger): Promise<S
     counts.connectionsChecked++;
     if (await running(deps.temporal, connectionWorkflowId(id))) continue;
     // USE_EXISTING: a server that started it meanwhile wins, and nothing runs twice
-    await deps.temporal.workflow.start(WORKFLOW_TYPES.connection, {
-      taskQueue: deps.taskQueue,
-      workflowId: connectionWorkflowId(id),
-      args: [{ connectionId: id }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    await withDeadline(deps.temporal, () =>
+      deps.temporal.workflow.start(WORKFLOW_TYPES.connection, {
+        taskQueue: deps.taskQueue,
+        workflowId: connectionWorkflowId(id),
+        args: [{ connectionId: id }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    );
     counts.workflowsStarted++;
     logger.warn({ job: 'self-heal', connectionId: id }, `started the workflow of active connection ${id}: it was not running`);
   }
