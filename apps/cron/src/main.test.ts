@@ -138,5 +138,9 @@ describe('cron main (compiled)', () => {
     expect(Date.now() - stopping).toBeLessThan(15_000);
     expect(cron.output()).toContain('"msg":"cron stopped"');
     expect(cron.output()).not.toMatch(/Channel has been shut down|uncaught|unhandled/i);
+    // every line is JSON, node-cron's own included (the self-heal tick skipped while the last run waited)
+    const lines = cron.output().trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(lines.some((line) => line.includes('"component":"node-cron"') && line.includes('overlap prevention'))).toBe(true);
   }, 60_000);
 });

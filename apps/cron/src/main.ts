@@ -45,6 +45,14 @@ async function main(): Promise<void> {
   }
   const { config } = parsed;
   const logger = createLogger({ name: 'cron', level: config.LOG_LEVEL });
+  // node-cron's own lines (a run skipped because the last one still runs, a missed tick) in our log, not as colored text beside it
+  const nodeCronLog = logger.child({ component: 'node-cron' });
+  cron.setLogger({
+    info: (message) => nodeCronLog.info(message),
+    warn: (message) => nodeCronLog.warn(message),
+    error: (message, err) => nodeCronLog.error({ err: err ?? message }, String(message)),
+    debug: (message, err) => nodeCronLog.debug({ err }, String(message)),
+  });
   // a job's run holds its advisory lock on one connection and queries on another, and jobs due
   // in the same second (self-heal every minute, retention at :17) run side by side: two
   // connections per job, and one for /readyz. Fewer, and two runs can each hold one and wait
