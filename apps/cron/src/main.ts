@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     const metrics = new CronMetrics(registry);
     // runs in progress, which shutdown waits for: node-cron's isBusy() turns false as soon as a task is stopped
     const inProgress = new Set<Promise<void>>();
+    let stopping = false;
     const tracked = (run: () => Promise<void>) => (): Promise<void> => {
       const running = run().finally(() => inProgress.delete(running));
       inProgress.add(running);
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     };
     const retention = cron.schedule(
       config.TRIBUTARY_RETENTION_SCHEDULE,
-      tracked(async () => metrics.retentionRan(await retentionRun({ dataSource, storage, storageIdentity, logger }, settings))),
+      tracked(async () => metrics.retentionRan(await retentionRun({ dataSource, storage, storageIdentity, logger, stopping: () => stopping }, settings))),
       { name: 'retention', timezone: 'UTC', noOverlap: true },
     );
     // lazy: retention runs while Temporal is down; self-heal then fails its run and tries again next minute
@@ -137,9 +138,10 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
     });
+    stopping = true;
     const tasks = [retention, selfHeal, ...(refresh ? [refresh] : [])];
     for (const task of tasks) await task.stop();
-    // a run in progress finishes (its batch, its Temporal calls) before the database and the Temporal connection close
+    // a run in progress ends (retention after its batch, self-heal's calls by their deadline) before the database and the Temporal connection close
     await Promise.allSettled(inProgress);
     for (const task of tasks) await task.destroy();
     await temporalConnection.close();

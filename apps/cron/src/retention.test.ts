@@ -139,4 +139,23 @@ describe.each(['local directory', 'S3 (MinIO)'] as const)('retention on %s', (ki
     expect((await runRetention(deps, { ...SETTINGS, batchSize: 2, maxBatches: 1 })).jobsDeleted).toBe(1);
     expect((await runRetention(deps, { ...SETTINGS, batchSize: 2, maxBatches: 1 })).jobsDeleted).toBe(0);
   });
+
+  it('ends after the batch in progress once cron is stopping', async () => {
+    const ds = database.dataSource;
+    const { connectionId } = await seedConnection(ds, randomBytes(32), { source: { runtime, config: {} }, destination: { runtime, config: {} }, catalog: { streams: [] } });
+    for (let n = 0; n < 5; n++) await job(connectionId, 365, 1);
+    await job(connectionId, 1, 1);
+    let batches = 0;
+    const deps = {
+      dataSource: ds,
+      storage,
+      storageIdentity: { id: await storage.identify(), location: storage.location },
+      now: () => NOW,
+      // cron is told to stop while the first batch runs
+      stopping: () => batches++ > 0,
+    };
+    expect(await runRetention(deps, { ...SETTINGS, batchSize: 2, maxBatches: 100 })).toEqual({ jobsDeleted: 2, logsDeleted: 0, catalogsDeleted: 0 });
+    // the rest is the next run's
+    expect((await runRetention({ ...deps, stopping: () => false }, { ...SETTINGS, batchSize: 2, maxBatches: 100 })).jobsDeleted).toBe(3);
+  });
 });

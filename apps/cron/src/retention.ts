@@ -25,6 +25,8 @@ export interface RetentionDeps {
   /** the storage's identity, recorded on attempts whose log retention deleted */
   storageIdentity: StorageIdentity;
   now?: () => Date;
+  /** true once cron is stopping: the run ends after the batch in progress (the rest waits for the next run) */
+  stopping?: () => boolean;
 }
 
 export interface RetentionCounts {
@@ -42,17 +44,18 @@ export async function runRetention(deps: RetentionDeps, settings: RetentionSetti
   const now = deps.now?.() ?? new Date();
   const jobsCutoff = new Date(now.getTime() - settings.jobsMaxAgeMs);
   const logsCutoff = new Date(now.getTime() - settings.logsMaxAgeMs);
+  const stopping = deps.stopping ?? (() => false);
   return {
-    jobsDeleted: await inBatches(settings, () => deleteOldJobs(deps, jobsCutoff, settings.batchSize)),
-    logsDeleted: await inBatches(settings, () => deleteOldLogs(deps, logsCutoff, now, settings.batchSize)),
-    catalogsDeleted: await inBatches(settings, () => deleteUnusedCatalogs(deps, settings.batchSize)),
+    jobsDeleted: await inBatches(settings, stopping, () => deleteOldJobs(deps, jobsCutoff, settings.batchSize)),
+    logsDeleted: await inBatches(settings, stopping, () => deleteOldLogs(deps, logsCutoff, now, settings.batchSize)),
+    catalogsDeleted: await inBatches(settings, stopping, () => deleteUnusedCatalogs(deps, settings.batchSize)),
   };
 }
 
-/** Runs `batch` until it deletes less than a full batch, or maxBatches times; the total deleted. */
-async function inBatches(settings: RetentionSettings, batch: () => Promise<number>): Promise<number> {
+/** Runs `batch` until it deletes less than a full batch, maxBatches times, or cron stops; the total deleted. */
+async function inBatches(settings: RetentionSettings, stopping: () => boolean, batch: () => Promise<number>): Promise<number> {
   let total = 0;
-  for (let n = 0; n < settings.maxBatches; n++) {
+  for (let n = 0; n < settings.maxBatches && !stopping(); n++) {
     const deleted = await batch();
     total += deleted;
     if (deleted < settings.batchSize) break;
