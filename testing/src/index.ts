@@ -14,7 +14,7 @@
 export { cacheDir, connectorInstallDir, fixturePath, repoRoot } from './paths.js';
 export { freePort } from './ports.js';
 export { adminQuery, connectionFromUrl, createTestDatabase, testServerAdminUrl, TEST_DATABASE_URL_ENV, type DatabaseConnection, type TestDatabase } from './postgres.js';
-export { childPids, isAlive } from './processes.js';
+export { childPids, isAlive, openFiles } from './processes.js';
 export { minioServer, startTestMinio, type TestMinio } from './minio.js';
 export { startTestTemporal, type TestTemporal } from './temporal.js';
 export { waitFor } from './wait-for.js';

@@ -1,6 +1,7 @@
 /** Process checks for tests that prove nothing is left running (Linux /proc). */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { readdir, readlink } from 'node:fs/promises';
 
 function processState(pid: number): string | undefined {
   try {
@@ -31,6 +32,13 @@ export function childPids(ppid: number): number[] {
     }
   }
   return pids;
+}
+
+/** The files a process has open: each fd and what it points to (`<path> (deleted)` for an unlinked file). */
+export async function openFiles(pid: number | 'self'): Promise<{ fd: number; target: string }[]> {
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  return fds.map((fd, k) => ({ fd: Number(fd), target: targets[k]! }));
 }
 
 /** SIGTERM, then SIGKILL if it is still running after `graceMs`; resolves once it has exited. */

@@ -3,7 +3,7 @@
 // the production entry point (node apps/worker/dist/main.js), built before the test.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { PostgresJobPersistence } from '@tributary/db';
 import { createMigratedDatabase, type MigratedDatabase } from '@tributary/testing/db';
 import { TRIBUTARY_TASK_QUEUE, syncJobWorkflowId } from '@tributary/workflows';
 import type { syncJobWorkflow } from '@tributary/workflows/workflows';
-import { isAlive, repoRoot, startTestTemporal, waitFor, type TestTemporal } from '@tributary/testing';
+import { isAlive, openFiles, repoRoot, startTestTemporal, waitFor, type TestTemporal } from '@tributary/testing';
 import { seedConnection } from '@tributary/testing/db';
 import { fakeConnector } from '@tributary/testing/replication';
 import { descendants, jsonl, jsonlRecordIds, sampleCatalog, seedSampleConnection } from '@tributary/testing/worker';
@@ -148,11 +148,8 @@ describe('worker crash', () => {
     const first = startWorker();
     const handle = await startSyncWorkflow(connectionId, jobId, { heartbeatTimeoutMs: 3000 });
     // the spill file in use: open in the worker, already without a name
-    const spilling = async () => {
-      const fds = await readdir(`/proc/${first.pid}/fd`).catch(() => []);
-      const links = await Promise.all(fds.map((fd) => readlink(`/proc/${first.pid}/fd/${fd}`).catch(() => '')));
-      return links.some((l) => l.includes('tributary-spill-') && l.endsWith('(deleted)'));
-    };
+    const spilling = async () =>
+      (await openFiles(first.pid!)).some((f) => f.target.includes('tributary-spill-') && f.target.endsWith('(deleted)'));
     const committed = async () =>
       ((await store.loadState(connectionId))?.[0]?.stream?.stream_state as { cursor?: number } | undefined)?.cursor;
     await waitFor('the worker to spill after a commit', async () => ((await spilling()) && (await committed()) !== undefined) || undefined, 60_000, 10);

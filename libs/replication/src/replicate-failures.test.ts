@@ -1,7 +1,7 @@
-import { mkdir, readdir, readlink } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage } from '@tributary/protocol';
-import { waitFor } from '@tributary/testing';
+import { openFiles, waitFor } from '@tributary/testing';
 import {
   Workspace,
   catalogOf,
@@ -224,8 +224,7 @@ describe('replicate: destination failures', () => {
     expect(cursorOf(result.state, 'users')).toBeLessThanOrEqual(3000);
     // no name in its directory, and no longer open in this process
     expect(await readdir(spillDir)).toEqual([]);
-    const open = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
-    expect(open.filter((target) => target.includes('tributary-spill-'))).toEqual([]);
+    expect((await openFiles('self')).filter((f) => f.target.includes('tributary-spill-'))).toEqual([]);
   });
 
   it('fails when the destination exits 0 while records still wait in the spill file for it', async () => {

@@ -632,7 +632,7 @@ class Replication {
     this.exits.destination = exit;
     if (this.killed.destination || this.cancelled) return;
     // its input has ended once all of it reached its stdin (end() alone leaves the queue and the spill file)
-    if (!this.inputEnded || this.dstInput?.delivered === false) {
+    if (!this.dstInput?.delivered) {
       // the destination died while records were still flowing: nothing can go anywhere now
       if (!this.traceFailed.destination) {
         this.fail(this.exitFailure('destination', `the destination ${describeExit(exit)} before the end of its input`));

@@ -1,9 +1,10 @@
 import { ftruncateSync } from 'node:fs';
-import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openFiles } from '@tributary/testing';
 import { SpillInput } from './spill-input.js';
 
 let dir: string;
@@ -169,11 +170,9 @@ describe('SpillInput', () => {
     await writeAll(input, sink, 64, chunkBytes);
     expect(input.unreadBytes).toBeGreaterThan(chunkBytes);
     // the file is cut short under it (its fd, found by name: the file is unlinked but still open)
-    const fds = await readdir('/proc/self/fd');
-    const targets = await Promise.all(fds.map((fd) => readlink(join('/proc/self/fd', fd)).catch(() => '')));
-    const spillFds = fds.filter((_, k) => targets[k] === `${path} (deleted)`);
-    expect(spillFds).toHaveLength(1);
-    ftruncateSync(Number(spillFds[0]), 0);
+    const spillFiles = (await openFiles('self')).filter((f) => f.target === `${path} (deleted)`);
+    expect(spillFiles).toHaveLength(1);
+    ftruncateSync(spillFiles[0]!.fd, 0);
     const err = await failed;
     expect(err.message).toMatch(/^the spill file could not be read back: read 0 of \d+ bytes$/);
     await input.dispose();
