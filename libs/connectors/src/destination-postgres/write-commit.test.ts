@@ -48,6 +48,21 @@ describe('destination-postgres commits', () => {
     expect((await run.finish()).code).toBe(0);
   });
 
+  it('sends rows while the database is idle, 1 MiB at a time, not only once 16 MiB are buffered; they show at the next commit', async () => {
+    const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream('eager', properties)) });
+    await run.send(bulk('eager', 1, 1500));
+    // stdin stays open and no state has come: the rows are in the table's file, not yet visible
+    const size = async () => Number((await t.client.query(`SELECT pg_relation_size('eager') AS n`)).rows[0].n);
+    const deadline = Date.now() + 15_000;
+    while ((await size()) < 1024 * 1024 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await size()).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(await count('eager')).toBe(0);
+    await run.send([streamStateLine('eager', { cursor: 1 })]);
+    await run.waitFor(stateWith(1));
+    expect(await count('eager')).toBe(1500);
+    expect((await run.finish()).code).toBe(0);
+  });
+
   it('commits only the records its echoed states cover: those after the last state wait for the next one', async () => {
     const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream('covered', properties)) });
     // one write: the records after the state arrive in the same input chunk as those before it

@@ -42,6 +42,13 @@ const FLUSH_THRESHOLD_BYTES = 16 * 1024 * 1024;
  * (a checkpoint, a slow read) left the other side waiting.
  */
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+/**
+ * While no batch is with the database, this much buffered data is sent at once instead of
+ * waiting for FLUSH_THRESHOLD_BYTES: a source slower than the load (most are) otherwise left
+ * the server idle for the first 16 MiB of every stream, then gave it all at once, when it
+ * had to share the CPU with the source and this process.
+ */
+const IDLE_FLUSH_BYTES = 1024 * 1024;
 
 /** LOG messages, written out at once (the writer would hold them until its batch fills). */
 function protocolLogger(out: MessageWriter): Logger {
@@ -94,6 +101,8 @@ class SyncWriter {
   private failed = false;
   /** the batch sent last (the queue's tail), or a settled promise */
   private lastWork: Promise<void> = Promise.resolve();
+  /** batches sent and not yet done (the queue also keeps a done batch until it is waited for) */
+  private inFlight = 0;
   private bufferedBytes = 0;
   private sawStreamStatus = false;
   private last: StreamTarget | undefined;
@@ -248,8 +257,9 @@ class SyncWriter {
   private added(target: StreamTarget, bytes: number): Promise<void> | undefined {
     this.bufferedBytes += bytes;
     this.counts.add(target.count);
+    const threshold = this.inFlight === 0 ? IDLE_FLUSH_BYTES : FLUSH_THRESHOLD_BYTES;
     // with states waiting, this is their commit
-    return this.bufferedBytes >= FLUSH_THRESHOLD_BYTES ? this.flush(this.pendingStates.length > 0) : undefined;
+    return this.bufferedBytes >= threshold ? this.flush(this.pendingStates.length > 0) : undefined;
   }
 
   /**
@@ -290,8 +300,15 @@ class SyncWriter {
       for (const state of states) await this.out.state(state);
       await this.out.flush();
     });
+    this.inFlight++;
     // observed when its turn to be waited for comes; meanwhile this keeps it from being "unhandled"
-    work.catch(() => (this.failed = true));
+    work.then(
+      () => this.inFlight--,
+      () => {
+        this.inFlight--;
+        this.failed = true;
+      },
+    );
     this.lastWork = work;
     this.queue.push({ work, bytes });
     this.queuedBytes += bytes;
