@@ -99,6 +99,7 @@ async function runWorker(
     resolveBuiltin: resolveBuiltinConnector,
     allowCommands: env.allowCommandConnectors,
     forkServerIdleMs: env.forkServerIdleMs,
+    destinationNice: env.destinationNice,
     ...(connectorUser ? { connectorUser } : {}),
   });
   const activities = createActivities({

@@ -20,6 +20,7 @@ describe('worker environment', () => {
       jobOptions: undefined,
       allowCommandConnectors: false,
       forkServerIdleMs: 60_000,
+      destinationNice: 10,
       spillMaxBytes: 128 * 1024 * 1024,
       logLevel: 'info',
       metricsHost: '127.0.0.1',
@@ -70,6 +71,13 @@ describe('worker environment', () => {
     expect(parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '0' }).forkServerIdleMs).toBe(0);
     expect(parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '300000' }).forkServerIdleMs).toBe(300_000);
     expect(() => parseWorkerEnv({ ...required, TRIBUTARY_FORK_SERVER_IDLE_MS: '-1' })).toThrow(/TRIBUTARY_FORK_SERVER_IDLE_MS/);
+  });
+
+  it("runs destinations at TRIBUTARY_DESTINATION_NICE (0: the worker's own priority), and names a bad value", () => {
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_DESTINATION_NICE: '0' }).destinationNice).toBe(0);
+    expect(parseWorkerEnv({ ...required, TRIBUTARY_DESTINATION_NICE: '19' }).destinationNice).toBe(19);
+    for (const bad of ['20', '-1', 'low'])
+      expect(() => parseWorkerEnv({ ...required, TRIBUTARY_DESTINATION_NICE: bad })).toThrow(/TRIBUTARY_DESTINATION_NICE/);
   });
 
   it('gives a sync a spill file of TRIBUTARY_SPILL_MAX_MIB at most (0: none), and names a bad value', () => {

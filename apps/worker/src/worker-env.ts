@@ -40,6 +40,8 @@ export interface WorkerEnv {
   metricsPort: number;
   /** TRIBUTARY_FORK_SERVER_IDLE_MS: how long a PyPI connector's fork server stays after its last command; 0: none */
   forkServerIdleMs: number;
+  /** TRIBUTARY_DESTINATION_NICE: the lower CPU priority of a destination's write (process connectors); 0: none */
+  destinationNice: number;
   /** TRIBUTARY_SPILL_MAX_MIB, in bytes: the most a sync's spill file holds; 0: none (the source waits for the destination) */
   spillMaxBytes: number;
   /** TRIBUTARY_CONNECTOR_USER as set (resolved by connector-user.ts) */
@@ -87,6 +89,7 @@ export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv 
     metricsHost: parsed.TRIBUTARY_METRICS_HOST,
     metricsPort: parsed.TRIBUTARY_METRICS_PORT,
     forkServerIdleMs: parsed.TRIBUTARY_FORK_SERVER_IDLE_MS,
+    destinationNice: parsed.TRIBUTARY_DESTINATION_NICE,
     spillMaxBytes: parsed.TRIBUTARY_SPILL_MAX_MIB * 1024 * 1024,
     connectorUser: parsed.TRIBUTARY_CONNECTOR_USER,
     workflowBundlePath: bundle ? resolve(bundle) : undefined,

@@ -148,6 +148,15 @@ export const forkServerEnv = z.object({
 });
 
 /**
+ * The lower CPU priority a destination's `write` runs at (worker, process connectors): on a
+ * busy machine its source goes on at full speed and the spill file holds what the destination
+ * has not taken yet; 0: the worker's own priority.
+ */
+export const destinationNiceEnv = z.object({
+  TRIBUTARY_DESTINATION_NICE: z.coerce.number().int().min(0).max(19).default(10),
+});
+
+/**
  * What a sync's spill file holds at most (worker): the source's output the destination cannot
  * take yet waits there instead of pausing the source; 0 turns it off.
  */

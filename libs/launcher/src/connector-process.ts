@@ -11,6 +11,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { LineSplitter } from '@tributary/protocol';
+import { lowerCpuPriority } from './cpu-priority.js';
 import type { ConnectorUser } from './run-dirs.js';
 import type { ConnectorProcess, ProcessExit, StdoutReader } from './types.js';
 
@@ -29,6 +30,8 @@ export interface SpawnSpec {
   stdout?: StdoutChannel;
   /** run as this user, with HOME in tempDir (the worker's own HOME is not theirs) */
   user?: ConnectorUser;
+  /** a lower CPU priority (1-19), see lowerCpuPriority */
+  nice?: number;
 }
 
 /**
@@ -149,6 +152,7 @@ export function spawnConnector(spec: SpawnSpec): ConnectorProcess {
     // the child has its own copy: ours would keep the reader from ever seeing EOF
     channel?.childEnd.destroy();
   }
+  if (spec.nice && child.pid !== undefined) lowerCpuPriority(child.pid, spec.nice);
   // stdio[0] and [2] are always pipes
   const stdin = child.stdin!;
   const stderr = child.stderr!;
@@ -227,6 +231,9 @@ export function stderrAsLogs(stderr: Readable, role: ConnectorRole, onLog: LogSi
   };
   stderr.once('end', end);
   stderr.once('close', end);
+  // a forked connector's stderr is a socket, reset when it dies with something unread on it:
+  // its log ends there, and its exit status tells what happened
+  stderr.on('error', end);
 }
 
 /** Signals the process group a connector leads (`pid()` undefined: not started, nothing to signal). */

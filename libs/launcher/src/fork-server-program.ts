@@ -58,8 +58,24 @@ def die_with_parent():
     except Exception:
         pass
 
+def lower_priority(nice):
+    # as lowerCpuPriority does for a spawned connector: the session's nice, then the process's
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(nice))
+    except OSError:
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    except OSError:
+        pass
+
 def run_child(entry, command, server_pid, listener):
-    os.setpgid(0, 0)
+    # a session of its own, as a spawned connector has: its own process group to signal, and
+    # its own scheduling group where autogroups are on (not one shared by every child)
+    os.setsid()
+    if command.get("nice"):
+        lower_priority(command["nice"])
     die_with_parent()
     if os.getppid() != server_pid:
         os._exit(1)

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfiguredAirbyteCatalog } from '@tributary/protocol';
-import { ProcessLauncher } from './process-launcher.js';
+import { DEFAULT_DESTINATION_NICE, ProcessLauncher } from './process-launcher.js';
 import { RUN_DIR_PREFIX, sweepStaleRunDirs } from './run-dirs.js';
-import { ConnectorLaunchError, type ConnectorDefinition } from './types.js';
+import { ConnectorLaunchError, type ConnectorDefinition, type ConnectorProcess } from './types.js';
 import { fixturePath, messagesOf } from '@tributary/testing';
 
 const fakeConnector = fixturePath('fake-connector.mjs');
@@ -237,6 +237,55 @@ describe('ProcessLauncher with a command runtime', () => {
     const checked = await launcher.check(unspawnable, { password: 'secret' }).catch((error: unknown) => error);
     expect(checked).toBeDefined();
     expect(await leftoverRunDirs()).toEqual([]);
+  });
+});
+
+describe('ProcessLauncher CPU priority', () => {
+  // once its stdin has a line (the launcher has set its priority by then), prints its nice value
+  // and its session's (/proc/self/autogroup, where the kernel has autogroups)
+  const reporter: ConnectorDefinition = {
+    runtime: {
+      kind: 'command',
+      command: 'bash',
+      args: [
+        '-c',
+        'read -r _; echo "nice=$(cut -d" " -f19 /proc/self/stat) session=$(sed "s/.* nice //" /proc/self/autogroup 2>/dev/null || echo none)" >&2',
+        '--',
+      ],
+    },
+  };
+  const hasAutogroups = existsSync('/proc/self/autogroup');
+
+  async function priorityOf(
+    start: (onLog: (e: LogEntry) => void) => Promise<ConnectorProcess>,
+  ): Promise<{ nice: number; session?: number }> {
+    const logs: LogEntry[] = [];
+    const proc = await start((e) => logs.push(e));
+    proc.stdin.end('go\n');
+    expect((await proc.exited).code).toBe(0);
+    const line = logs.map((l) => l.message).find((m) => m.startsWith('nice='));
+    const match = /^nice=(\d+) session=(\d+|none)$/.exec(line ?? '');
+    expect(match, `what the connector printed: ${JSON.stringify(logs)}`).not.toBeNull();
+    return { nice: Number(match![1]), ...(match![2] === 'none' ? {} : { session: Number(match![2]) }) };
+  }
+
+  it("runs a destination's write at a lower priority, its session's too, and a source at the worker's", async () => {
+    const input = { config: {}, catalog: usersCatalog };
+    const destination = await priorityOf((onLog) => launcher.write(reporter, input, { onLog }));
+    expect(destination).toEqual({ nice: DEFAULT_DESTINATION_NICE, ...(hasAutogroups ? { session: DEFAULT_DESTINATION_NICE } : {}) });
+    const source = await priorityOf((onLog) => launcher.read(reporter, input, { onLog }));
+    expect(source).toEqual({ nice: 0, ...(hasAutogroups ? { session: 0 } : {}) });
+  });
+
+  it("takes destinationNice, and 0 leaves the destination at the worker's priority", async () => {
+    const input = { config: {}, catalog: usersCatalog };
+    for (const nice of [5, 0]) {
+      const custom = new ProcessLauncher({ installDir: join(tmpDir, 'install'), tmpDir, destinationNice: nice });
+      expect(await priorityOf((onLog) => custom.write(reporter, input, { onLog }))).toEqual({
+        nice,
+        ...(hasAutogroups ? { session: nice } : {}),
+      });
+    }
   });
 });
 

@@ -91,6 +91,22 @@ describe('PythonForkServer with a console script of our own', () => {
       join(dir, 'fork-fixture'),
       '#!/usr/bin/python3\nimport sys\nfrom fork_fixture import main\nif __name__ == "__main__":\n    sys.exit(main())\n',
     );
+    // its session, its nice value and its session's (where the kernel has autogroups)
+    await writeFile(
+      join(dir, 'priority_fixture.py'),
+      'import json, os\n' +
+        'def main():\n' +
+        '    try:\n' +
+        '        session = int(open("/proc/self/autogroup").read().split()[-1])\n' +
+        '    except OSError:\n' +
+        '        session = None\n' +
+        '    print(json.dumps({"pid": os.getpid(), "sid": os.getsid(0), "nice": os.getpriority(os.PRIO_PROCESS, 0), "session": session}))\n' +
+        '    return 0\n',
+    );
+    await writeFile(
+      join(dir, 'priority-fixture'),
+      '#!/usr/bin/python3\nimport sys\nfrom priority_fixture import main\nif __name__ == "__main__":\n    sys.exit(main())\n',
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -124,6 +140,33 @@ describe('PythonForkServer with a console script of our own', () => {
         });
         expect(logs.map((l) => [l.origin, l.message])).toEqual([['destination', 'to stderr']]);
         expect(existsSync(runDir)).toBe(false);
+      }
+    } finally {
+      server!.stop();
+    }
+  });
+
+  it('forks each command into a session of its own, at the lower priority asked for', async () => {
+    const server = await PythonForkServer.start((await readConsoleScript(join(dir, 'priority-fixture')))!, { env: { PYTHONPATH: dir } });
+    expect(server).toBeDefined();
+    try {
+      const reports = await Promise.all(
+        [10, 0].map(async (nice) => {
+          const runDir = await mkdtemp(join(tmpdir(), 'fork-run-'));
+          const proc = await server!.run({ args: [], runDir, role: nice ? 'destination' : 'source', nice });
+          proc.stdin.end();
+          let out = '';
+          proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+          expect(await proc.exited).toEqual({ code: 0, signal: null });
+          return { nice, report: JSON.parse(out) as { pid: number; sid: number; nice: number; session: number | null } };
+        }),
+      );
+      const hasAutogroups = existsSync('/proc/self/autogroup');
+      for (const { nice, report } of reports) {
+        // a session of its own: with autogroups, one scheduling group per connector, as a spawned one has
+        expect(report.sid).toBe(report.pid);
+        expect(report.nice).toBe(nice);
+        expect(report.session).toBe(hasAutogroups ? nice : null);
       }
     } finally {
       server!.stop();

@@ -65,6 +65,8 @@ export interface ForkedRun {
   onLog?: LogSink;
   /** stdout is read into the reader's buffers instead of 'data' events */
   stdoutReader?: StdoutReader;
+  /** a lower CPU priority (1-19), which the child takes before it runs the connector (see lowerCpuPriority) */
+  nice?: number;
 }
 
 /** how long the connections of a child reported ended are waited for */
@@ -214,6 +216,7 @@ export class PythonForkServer {
       env: this.options.user ? { HOME: run.runDir } : {},
       stdio: run.runDir,
       script: this.script.path,
+      nice: run.nice ?? 0,
     };
     this.child.stdin!.write(`${JSON.stringify(command)}\n`);
     // the child connects its stdin and stderr and we connect to its stdout, unless it fails first
