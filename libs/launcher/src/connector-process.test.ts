@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, createServer, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LineSplitter, decodeLine } from '@tributary/protocol';
@@ -212,5 +213,30 @@ describe('stderrAsLogs', () => {
     destroyedStream.destroy();
     await once(destroyedStream, 'close');
     expect(messages(destroyed)).toEqual([['source', 'cut short']]);
+  });
+
+  it("ends the log of a stderr socket that comes back reset, without an unhandled error (a forked connector's stderr)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stderr-reset-'));
+    const server = createServer();
+    try {
+      await new Promise<void>((resolve) => server.listen(join(dir, 'err.sock'), resolve));
+      const accepted = once(server, 'connection');
+      const connector = connect(join(dir, 'err.sock'));
+      await once(connector, 'connect');
+      const [stderr] = (await accepted) as [Socket];
+      const logs: LogEntry[] = [];
+      stderrAsLogs(stderr, 'source', (e) => logs.push(e));
+      connector.write('a last line');
+      // the connector's end closes with bytes it never read (more than it buffers): the kernel resets our end
+      stderr.write(Buffer.alloc(1024 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      connector.destroy();
+      // (events.once would reject on the 'error' itself)
+      await new Promise((resolve) => stderr.once('close', resolve));
+      expect(messages(logs)).toEqual([['source', 'a last line']]);
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -231,8 +231,9 @@ export function stderrAsLogs(stderr: Readable, role: ConnectorRole, onLog: LogSi
   };
   stderr.once('end', end);
   stderr.once('close', end);
-  // a forked connector's stderr is a socket, reset when it dies with something unread on it:
-  // its log ends there, and its exit status tells what happened
+  // a forked connector's stderr is a socket, which can come back reset when its fork server is
+  // killed under it (seen in the fork server's tests): unhandled, that error would take the
+  // worker down; its log ends there, and its exit status tells what happened
   stderr.on('error', end);
 }
 

@@ -14,20 +14,16 @@
 import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
-/** `nice`: 1-19 (higher is gentler); returns whether either setting took */
-export function lowerCpuPriority(pid: number, nice: number): boolean {
-  let applied = false;
+/** `nice`: 1-19 (higher is gentler) */
+export function lowerCpuPriority(pid: number, nice: number): void {
   try {
     writeFileSync(`/proc/${pid}/autogroup`, String(nice));
-    applied = true;
   } catch {
     // no autogroups in this kernel, not Linux, or not ours to change
   }
   try {
     setPriority(pid, nice);
-    applied = true;
   } catch {
     // not ours to change
   }
-  return applied;
 }
