@@ -241,7 +241,10 @@ export class PythonForkServer {
     stdin.on('error', () => {
       // the connector closed its stdin (exited early); its exit status tells the story
     });
-    const closed = (stream: Readable) => (stream.closed ? Promise.resolve() : once(stream, 'close').then(() => undefined));
+    // not events.once, which rejects on an 'error' first: a socket reset as the child dies (its
+    // server killed under it) still closes, and `exited` must tell the exit, not the reset
+    const closed = (stream: Readable) =>
+      stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
     // as with a pipe: everything the connector printed has been read once it counts as exited
     const exited = Promise.all([exit, closed(stdout), closed(stderr)]).then(async ([e]) => {
       await rm(run.runDir, { recursive: true, force: true });
