@@ -6,7 +6,9 @@
 //   source_only_rps: the source's read alone (the launcher, the same config and catalog), all
 //     its records / spawn to exit, its output drained and counted;
 //   end_to_end_rps: the same records / POST /jobs to succeeded.
-// BENCH_ROUNDS (default 2) paired rounds, source alone then the sync; medians.
+// BENCH_ROUNDS (default 2) paired rounds, source alone then the sync; medians. Each measurement
+// starts from a settled disk (settleDisk: what earlier rounds wrote is on disk); BENCH_SETTLE=0
+// runs them back to back.
 // Target (issue #15): ratio >= 0.8. BENCH_DESTINATION=dev-null syncs into destination-dev-null
 // instead: what the platform itself costs, without the destination's pace.
 // Last line: {"bench":"real-source","source_only_rps":..,"end_to_end_rps":..,"ratio":..,"ratio_median_of_pairs":..}
@@ -24,6 +26,7 @@ import {
   log,
   percentile,
   postgresDestinationConfig,
+  settleDisk,
   startBenchStack,
   timedSync,
   useConnectorCache,
@@ -34,6 +37,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const RUNTIME = { kind: 'pypi', package: 'airbyte-source-hardcoded-records', version: '0.0.48', entrypoint: 'source-hardcoded-records' };
 const DESTINATION = process.env.BENCH_DESTINATION ?? 'postgres';
 const JOB_TIMEOUT_MS = 1_800_000;
+/** BENCH_SETTLE=0: no settleDisk before each measurement (rounds back to back, as session 19 measured them) */
+const SETTLE = process.env.BENCH_SETTLE !== '0';
 
 useConnectorCache(connectorInstallDir());
 
@@ -109,10 +114,15 @@ async function main() {
     const endToEnd = [];
     // each round's sync over its own source-alone run: the two share the machine's mood of the moment
     const pairs = [];
+    const settle = async () => {
+      if (SETTLE) log(`disk settled in ${(await settleDisk(info.databaseUrl)).toFixed(1)} s`);
+    };
     for (let round = 1; round <= ROUNDS; round++) {
+      await settle();
       let meter = await cpuMeter();
       const a = await sourceAlone(launcher, catalog);
       const aloneCores = await meter.busyCores();
+      await settle();
       meter = await cpuMeter();
       const e = await sync(api, connection.id);
       const syncCores = await meter.busyCores();

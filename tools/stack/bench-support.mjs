@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from './ports.mjs';
 import { Stack } from './stack.mjs';
 import { stackSettings } from './settings.mjs';
@@ -248,4 +249,30 @@ export async function waitForQuiet({ idleShare = 0.85, maxS = 180 } = {}) {
     quietSeconds = share >= idleShare ? quietSeconds + 1 : 0;
   }
   return quietSeconds >= 2;
+}
+
+/**
+ * Puts what earlier rounds wrote on disk before the next measurement: a CHECKPOINT of the
+ * stack's PostgreSQL (its superuser is trusted on loopback), then sync(1). Without it a round
+ * paid, at a moment nobody chose, for the write-back of the rounds before it (the kernel
+ * writes dirty pages 30 s after they were made; PostgreSQL checkpoints every ~1 GB of WAL):
+ * bench:real-source's later rounds read lower than its first ones for that alone. Each round's
+ * own writes are still made within it; their write-back lands after it, as in the first round.
+ * Returns the seconds it took.
+ */
+export async function settleDisk(databaseUrl) {
+  const started = performance.now();
+  const admin = new URL(databaseUrl);
+  admin.username = 'postgres';
+  admin.password = '';
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
+  execFileSync('sync');
+  return (performance.now() - started) / 1000;
 }
