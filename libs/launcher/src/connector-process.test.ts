@@ -233,6 +233,8 @@ describe('stderrAsLogs', () => {
       connector.destroy();
       // (events.once would reject on the 'error' itself)
       await new Promise((resolve) => stderr.once('close', resolve));
+      // the reset did happen (else this test would prove nothing); no listener of the test's own caught it
+      expect((stderr.errored as NodeJS.ErrnoException | null)?.code).toBe('ECONNRESET');
       expect(messages(logs)).toEqual([['source', 'a last line']]);
     } finally {
       server.close();

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '@tributary/testing';
 import { useDestinationDatabase } from '@tributary/testing/connectors';
 import { builtinEntrypoint } from '../index.js';
 import {
@@ -53,9 +54,13 @@ describe('destination-postgres commits', () => {
     await run.send(bulk('eager', 1, 1500));
     // stdin stays open and no state has come: the rows are in the table's file, not yet visible
     const size = async () => Number((await t.client.query(`SELECT pg_relation_size('eager') AS n`)).rows[0].n);
-    const deadline = Date.now() + 15_000;
-    while ((await size()) < 1024 * 1024 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await size()).toBeGreaterThanOrEqual(1024 * 1024);
+    const sent = await waitFor(
+      '1 MiB of rows in the table file',
+      async () => ((await size()) >= 1024 * 1024 ? await size() : undefined),
+      15_000,
+      50,
+    );
+    expect(sent).toBeGreaterThanOrEqual(1024 * 1024);
     expect(await count('eager')).toBe(0);
     await run.send([streamStateLine('eager', { cursor: 1 })]);
     await run.waitFor(stateWith(1));
