@@ -189,6 +189,63 @@ const enum RecordKey {
   Meta,
 }
 
+/**
+ * The objects a scan found out of jsonb's key order, with their members' spans: JsonbOrder
+ * puts them in order from these instead of walking the value a second time. An object whose
+ * values are all scalars is noted with its members; one that holds a container is noted
+ * without them (`first` -1), and JsonbOrder then walks the value itself. Objects already in
+ * order are not noted. RecordScan.scan starts afresh for each line; a caller of valueAt calls
+ * reset() before the first value of a line.
+ */
+export class UnsortedObjects {
+  /** objects noted: where each opens (its '{'), its first member (-1: not noted), its member count */
+  count = 0;
+  open = new Int32Array(16);
+  first = new Int32Array(16);
+  size = new Int32Array(16);
+  /** members: the key's span without its quotes, the index after the value */
+  members = 0;
+  keyStart = new Int32Array(64);
+  keyEnd = new Int32Array(64);
+  memberEnd = new Int32Array(64);
+
+  reset(): void {
+    this.count = 0;
+    this.members = 0;
+  }
+
+  /** Notes a member's key; its index (memberEnd is set once its value is scanned). */
+  addMember(keyStart: number, keyEnd: number): number {
+    if (this.members === this.keyStart.length) {
+      this.keyStart = grown(this.keyStart);
+      this.keyEnd = grown(this.keyEnd);
+      this.memberEnd = grown(this.memberEnd);
+    }
+    const m = this.members++;
+    this.keyStart[m] = keyStart;
+    this.keyEnd[m] = keyEnd;
+    return m;
+  }
+
+  add(open: number, first: number, size: number): void {
+    if (this.count === this.open.length) {
+      this.open = grown(this.open);
+      this.first = grown(this.first);
+      this.size = grown(this.size);
+    }
+    const k = this.count++;
+    this.open[k] = open;
+    this.first[k] = first;
+    this.size[k] = size;
+  }
+}
+
+function grown(old: Int32Array) {
+  const next = new Int32Array(old.length * 2);
+  next.set(old);
+  return next;
+}
+
 export class RecordScan {
   buf: Buffer = Buffer.alloc(0);
   streamStart = -1;
@@ -222,6 +279,9 @@ export class RecordScan {
   /** the hint `keyField` refers to */
   hinted: FieldLookup | undefined;
 
+  /** objects out of jsonb's key order in the line scanned last (or in the values valueAt checked since a reset) */
+  readonly unsortedObjects = new UnsortedObjects();
+
   /** the bounds of the line scanned last */
   lineStart = 0;
   lineEnd = 0;
@@ -236,6 +296,7 @@ export class RecordScan {
   scan(buf: Buffer, start: number, end: number): boolean {
     this.buf = buf;
     this.end = end;
+    this.unsortedObjects.reset();
     this.lineStart = start;
     this.lineEnd = end;
     this.count = 0;
@@ -512,6 +573,7 @@ export class RecordScan {
   private container(i: number): number {
     if (++this.depth > MAX_DEPTH) return -1;
     const buf = this.buf;
+    const open = i;
     const object = buf[i] === OPEN_BRACE;
     const close = object ? CLOSE_BRACE : CLOSE_BRACKET;
     i = this.space(i + 1);
@@ -523,6 +585,11 @@ export class RecordScan {
     let unsorted = false;
     let lastKeyStart = 0;
     let lastKeyEnd = 0;
+    // an object's members are noted while its values are scalars (UnsortedObjects)
+    const noted = this.unsortedObjects;
+    const firstMember = noted.members;
+    let scalars = object;
+    let member = -1;
     for (;;) {
       if (object) {
         if (buf[i] !== QUOTE) return -1;
@@ -537,9 +604,17 @@ export class RecordScan {
         i = this.space(i);
         if (buf[i] !== COLON) return -1;
         i = this.space(i + 1);
+        if (scalars) {
+          if (buf[i] === OPEN_BRACE || buf[i] === OPEN_BRACKET) {
+            // the objects inside are noted on their own; this one's members no longer are
+            scalars = false;
+            noted.members = firstMember;
+          } else member = noted.addMember(keyStart, lastKeyEnd);
+        }
       }
       i = this.value(i);
       if (i < 0) return -1;
+      if (scalars) noted.memberEnd[member] = i;
       i = this.space(i);
       if (buf[i] === COMMA) {
         i = this.space(i + 1);
@@ -547,7 +622,10 @@ export class RecordScan {
       }
       if (buf[i] !== close) return -1;
       this.depth--;
-      if (unsorted && members >= UNSORTED_MIN_MEMBERS) this.flags |= ValueFlag.Unsorted;
+      if (unsorted) {
+        noted.add(open, scalars ? firstMember : -1, members);
+        if (members >= UNSORTED_MIN_MEMBERS) this.flags |= ValueFlag.Unsorted;
+      } else if (scalars) noted.members = firstMember; // in order: nothing to note
       return i + 1;
     }
   }

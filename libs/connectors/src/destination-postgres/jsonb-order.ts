@@ -6,7 +6,7 @@
  * for its jsonb columns). The value must be JSON that RecordScan accepted. Keys are compared
  * as written: an escaped key may land out of place, which costs speed, never a value.
  */
-import { keyAfter } from '../destination-common/record-scan.js';
+import { keyAfter, type UnsortedObjects } from '../destination-common/record-scan.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -31,6 +31,16 @@ function sortKeyOf(buf: Buffer, start: number, end: number): number {
   return length * 2 ** 32 + head;
 }
 
+/** Below this many bytes a loop copies faster than Buffer.copy, whose every call makes a view. */
+const SHORT_COPY = 256;
+
+/** Copies `src[from, to)` to `dst` at `at`; the index after it. */
+function copyBytes(src: Buffer, from: number, to: number, dst: Buffer, at: number): number {
+  if (to - from >= SHORT_COPY) return at + src.copy(dst, at, from, to);
+  for (let i = from; i < to; i++) dst[at++] = src[i]!;
+  return at;
+}
+
 /**
  * Copies the value, then walks it once: each object whose members are out of order has
  * them moved into order in place, after its values' own objects (a member keeps its length,
@@ -40,6 +50,8 @@ export class JsonbOrder {
   /** the value, then room for a copy of it: an object's members are copied there while they are put in order */
   private out = Buffer.alloc(64 * 1024);
   private end = 0;
+  /** where the keys of the members being ordered are: `out` for a walk, the line for noted objects */
+  private keys: Buffer = this.out;
   /** members of the objects being walked, innermost last */
   private sortKey = new Float64Array(256);
   /** the key's span (quotes excluded), for ties */
@@ -67,11 +79,55 @@ export class JsonbOrder {
     const length = end - start;
     if (this.out.length < 2 * length) this.out = Buffer.alloc(4 * length);
     buf.copy(this.out, 0, start, end);
+    this.keys = this.out;
     this.end = length;
     this.top = 0;
     this.spaced = false;
     const after = this.value(0);
     return this.spaced || after !== length ? undefined : this.out.subarray(0, length);
+  }
+
+  /**
+   * The value at `buf[start, end)` with sorted keys, as sorted() gives it, from the objects its
+   * scan noted out of order (RecordScan.unsortedObjects) instead of a walk: each one's
+   * members are copied in order, one comma between them (whitespace around commas goes; any
+   * other is kept). Undefined when an object there was noted without its members (it holds a
+   * container): sorted() then walks the value.
+   */
+  sortedNoted(buf: Buffer, start: number, end: number, noted: UnsortedObjects): Buffer | undefined {
+    if (this.out.length < end - start) this.out = Buffer.alloc(2 * (end - start));
+    const { out, order } = this;
+    let at = 0;
+    let from = start;
+    // noted objects that hold no container never nest: in the order noted, they are in the order of the line
+    for (let k = 0; k < noted.count; k++) {
+      const open = noted.open[k]!;
+      if (open < start || open >= end) continue;
+      const first = noted.first[k]!;
+      if (first < 0) return undefined;
+      const count = noted.size[k]!;
+      while (this.sortKey.length < count) this.grow();
+      for (let m = 0; m < count; m++) {
+        const keyStart = noted.keyStart[first + m]!;
+        const keyEnd = noted.keyEnd[first + m]!;
+        this.sortKey[m] = sortKeyOf(buf, keyStart, keyEnd);
+        this.keyStart[m] = keyStart;
+        this.keyEnd[m] = keyEnd;
+        this.memberEnd[m] = noted.memberEnd[first + m]!;
+      }
+      this.keys = buf;
+      if (!this.knownOrderFits(0, count)) this.sortMembers(0, count);
+      // up to the first member's opening quote as it is, then the members in order
+      at = copyBytes(buf, from, this.keyStart[0]! - 1, out, at);
+      for (let j = 0; j < count; j++) {
+        if (j > 0) out[at++] = COMMA;
+        const m = order[j]!;
+        at = copyBytes(buf, this.keyStart[m]! - 1, this.memberEnd[m]!, out, at);
+      }
+      from = this.memberEnd[count - 1]!;
+    }
+    at = copyBytes(buf, from, end, out, at);
+    return out.subarray(0, at);
   }
 
   /** Walks the value at `i` (in `out`); the index after it. */
@@ -137,7 +193,7 @@ export class JsonbOrder {
     const ka = this.sortKey[a]!;
     const kb = this.sortKey[b]!;
     if (ka !== kb) return ka < kb;
-    return keyAfter(this.out, this.keyStart[b]!, this.keyEnd[b]!, this.keyStart[a]!, this.keyEnd[a]!);
+    return keyAfter(this.keys, this.keyStart[b]!, this.keyEnd[b]!, this.keyStart[a]!, this.keyEnd[a]!);
   }
 
   /**

@@ -337,6 +337,7 @@ export class RowEncoder {
     if (template.inColumnOrder) return this.encodeInColumnOrder(template, buf, start, end, out);
     const { line, slotStart, slotEnd, slotColumn, entryOf } = template;
     const values = this.values;
+    values.unsortedObjects.reset(); // a line of its own: the objects noted are this one's
     const { spanStart, spanEnd, spanKind, spanFlags } = this;
     // the line in the template's layout: each column's value noted as it comes
     let at = start;
@@ -378,7 +379,9 @@ export class RowEncoder {
         if (this.keyColumn[i]) nullKey = true;
         continue;
       }
-      if (!writeSpanField(out, this.columns[i]!.kind, buf, spanStart[i]!, spanEnd[i]!, spanKind[i]!, spanFlags[i]!)) {
+      if (
+        !writeSpanField(out, this.columns[i]!.kind, buf, spanStart[i]!, spanEnd[i]!, spanKind[i]!, spanFlags[i]!, values.unsortedObjects)
+      ) {
         out.rewind();
         return false;
       }
@@ -396,6 +399,7 @@ export class RowEncoder {
    */
   private encodeInColumnOrder(template: RecordTemplate, buf: Buffer, start: number, end: number, out: CopyBuffer): boolean {
     const { line, slotStart, slotEnd, slotColumn } = template;
+    this.values.unsortedObjects.reset();
     out.mark();
     out.row(this.defaultsMeta ? this.fieldCount - 1 : this.fieldCount);
     let at = start;
@@ -474,11 +478,13 @@ export class RowEncoder {
       }
     }
     // any other form: checked, then written as encodeTemplated does
-    next = this.values.valueAt(buf, at, end);
+    const values = this.values;
+    next = values.valueAt(buf, at, end);
     if (next < 0) return -1;
     const kind = valueKindOf(buf[at]!);
     const quotes = kind === ValueKind.String ? 1 : 0;
-    return writeSpanField(out, this.columns[column]!.kind, buf, at + quotes, next - quotes, kind, this.values.valueFlagsAt) ? next : -1;
+    const { kind: columnKind } = this.columns[column]!;
+    return writeSpanField(out, columnKind, buf, at + quotes, next - quotes, kind, values.valueFlagsAt, values.unsortedObjects) ? next : -1;
   }
 
   /** The emitted_at number at `at` (a plain integer, or any number checked the long way) into `emittedAtRead`; the index after it, or -1. */

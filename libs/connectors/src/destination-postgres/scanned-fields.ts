@@ -9,7 +9,7 @@
  * encodes the whole record the ordinary way, which records the change in _airbyte_meta.
  */
 import { isUtf8 } from 'node:buffer';
-import { ValueFlag, ValueKind, type RecordScan } from '../destination-common/record-scan.js';
+import { ValueFlag, ValueKind, type RecordScan, type UnsortedObjects } from '../destination-common/record-scan.js';
 import { writeField } from './binary-fields.js';
 import type { ColumnKind } from './column-types.js';
 import type { CopyBuffer } from './copy-buffer.js';
@@ -54,12 +54,22 @@ function utf8(buf: Buffer, start: number, end: number, flags: number): boolean {
 
 /** Writes entry `n` (not null) as a field of a column of `kind`; false when it cannot be written as it is. */
 export function writeScannedField(out: CopyBuffer, kind: ColumnKind, scan: RecordScan, n: number): boolean {
-  return writeSpanField(out, kind, scan.buf, scan.valueStart[n]!, scan.valueEnd[n]!, scan.valueKind[n]!, scan.valueFlags[n]!);
+  return writeSpanField(
+    out,
+    kind,
+    scan.buf,
+    scan.valueStart[n]!,
+    scan.valueEnd[n]!,
+    scan.valueKind[n]!,
+    scan.valueFlags[n]!,
+    scan.unsortedObjects,
+  );
 }
 
 /**
  * Writes a value RecordScan took whole (not null): its span in `buf` (a string's without its
- * quotes), what it is and its flags; false when it cannot be written as it is.
+ * quotes), what it is and its flags, and the objects out of order its scan noted; false when it
+ * cannot be written as it is.
  */
 export function writeSpanField(
   out: CopyBuffer,
@@ -69,6 +79,7 @@ export function writeSpanField(
   end: number,
   valueKind: ValueKind,
   flags: number,
+  unsorted: UnsortedObjects,
 ): boolean {
   switch (kind) {
     case 'text':
@@ -113,7 +124,10 @@ export function writeSpanField(
       // numbers it would have rewritten take the ordinary way. Big objects go in jsonb's key order.
       if ((flags & (ValueFlag.UnicodeEscape | ValueFlag.NonCanonicalNumber)) !== 0 || !utf8(buf, start, end, flags)) break;
       if (valueKind === ValueKind.Object || valueKind === ValueKind.Array) {
-        const sorted = (flags & ValueFlag.Unsorted) === 0 ? undefined : jsonbOrder.sorted(buf, start, end);
+        const sorted =
+          (flags & ValueFlag.Unsorted) === 0
+            ? undefined
+            : (jsonbOrder.sortedNoted(buf, start, end, unsorted) ?? jsonbOrder.sorted(buf, start, end));
         if (sorted) out.bytesField(sorted, 0, sorted.length, JSONB_VERSION);
         else out.bytesField(buf, start, end, JSONB_VERSION);
         return true;
