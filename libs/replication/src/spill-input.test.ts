@@ -1,9 +1,9 @@
-import { ftruncateSync } from 'node:fs';
+import { fstatSync, ftruncateSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openFiles } from '@tributary/testing';
 import { SpillInput } from './spill-input.js';
 
@@ -19,7 +19,10 @@ afterEach(async () => {
 class SlowSink extends Writable {
   readonly received: Buffer[] = [];
   receivedBytes = 0;
-  constructor(private readonly bytesPerTick: number, private readonly tickMs: number) {
+  constructor(
+    private readonly bytesPerTick: number,
+    private readonly tickMs: number,
+  ) {
     super({ highWaterMark: 64 * 1024 });
   }
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
@@ -114,6 +117,41 @@ describe('SpillInput', () => {
     expect(mostUnread).toBeLessThanOrEqual(maxBytes);
   });
 
+  it('writes the file as a ring of maxBytes, from its start again once drained: it never grows past that', async () => {
+    const sink = new SlowSink(128 * 1024, 1);
+    const maxBytes = 1024 * 1024 + 5000; // not a multiple of the writes: some of them wrap around the ring's end
+    const path = join(dir, 'spill');
+    const input = new SpillInput(sink, { path, spillAfterBytes: 128 * 1024, maxBytes });
+    const sinkFinished = finished(sink);
+    let fd: number | undefined;
+    let largestFile = 0;
+    let drainedAfterSpilling = false;
+    const watch = setInterval(() => {
+      void openFiles('self').then((files) => (fd ??= files.find((f) => f.target === `${path} (deleted)`)?.fd));
+      if (fd !== undefined) largestFile = Math.max(largestFile, fstatSync(fd).size);
+      if (input.spill.spilledBytes > 0 && input.unreadBytes === 0) drainedAfterSpilling = true;
+    }, 1);
+    // 8 MiB in two bursts, with a pause between them for the file to drain
+    await writeAll(input, sink, 128, 32 * 1024, 512 * 1024);
+    await vi.waitFor(() => expect(input.unreadBytes).toBe(0), { timeout: 10_000, interval: 5 });
+    await writeAll(input, sink, 128, 32 * 1024, 512 * 1024);
+    input.end();
+    await sinkFinished;
+    clearInterval(watch);
+    // the sequence numbers go on from the first burst's: fillChunk numbers each burst from 0
+    const all = Buffer.concat(sink.received);
+    expect(all.length).toBe(2 * 128 * 32 * 1024);
+    for (let i = 0; i < all.length; i += 4) {
+      const expected = i % (128 * 32 * 1024);
+      if (all.readUInt32LE(i) !== expected) throw new Error(`byte ${i} holds ${all.readUInt32LE(i)}, not ${expected}`);
+    }
+    expect(drainedAfterSpilling).toBe(true);
+    expect(input.spill.spilledBytes).toBeGreaterThan(4 * maxBytes);
+    expect(fd).toBeDefined();
+    expect(largestFile).toBeGreaterThan(maxBytes / 2);
+    expect(largestFile).toBeLessThanOrEqual(maxBytes);
+  });
+
   it('hands small writes straight on when the destination keeps up', async () => {
     const sink = new SlowSink(1024 * 1024, 0);
     const input = new SpillInput(sink, { path: join(dir, 'spill'), spillAfterBytes: 1024 * 1024, maxBytes: 64 * 1024 * 1024 });
@@ -187,7 +225,7 @@ describe('SpillInput', () => {
     expect(input.delivered).toBe(false);
   });
 
-  it('destroying it destroys the destination\'s stdin and drops what waited', async () => {
+  it("destroying it destroys the destination's stdin and drops what waited", async () => {
     const sink = new SlowSink(64 * 1024, 5);
     const input = new SpillInput(sink, { path: join(dir, 'spill'), spillAfterBytes: 64 * 1024, maxBytes: 64 * 1024 * 1024 });
     await writeAll(input, sink, 64, 64 * 1024);
