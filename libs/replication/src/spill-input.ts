@@ -102,7 +102,7 @@ export class SpillInput extends Writable {
   readonly spill: SpillStats = { spilledBytes: 0, maxUnreadBytes: 0 };
   private file: FileHandle | undefined;
   private opening: Promise<FileHandle> | undefined;
-  /** file operations, one at a time (appends, reads, the truncate after a drain) */
+  /** file operations, one at a time (appends, reads) */
   private fileOps: Promise<unknown> = Promise.resolve();
   /** bytes appended to the file / read back from it since it was last emptied (at file offsets modulo maxBytes) */
   private written = 0;
