@@ -116,8 +116,11 @@ describe('Schemathesis against the real server', () => {
           'runner',
           '--max-examples',
           String(MAX_EXAMPLES),
+          // one: with two, hypothesis (in schemathesis's threads) now and then dies in CPython 3.11's
+          // ast.parse ("SystemError: AST constructor recursion depth mismatch", a race on state
+          // the ast module shares between threads), failing the run for nothing the server did
           '--workers',
-          '2',
+          '1',
           '--request-timeout',
           '10',
           '--max-response-time',
