@@ -240,6 +240,7 @@ export class UnsortedObjects {
   }
 }
 
+/** A copy of the array at twice its length. */
 function grown(old: Int32Array) {
   const next = new Int32Array(old.length * 2);
   next.set(old);
@@ -504,12 +505,9 @@ export class RecordScan {
   }
 
   private grow(): void {
+    // every array has the same length: each doubles
     const size = this.keyStart.length * 2;
-    const int32 = (old: Int32Array) => {
-      const next = new Int32Array(size);
-      next.set(old);
-      return next;
-    };
+    const int32 = grown;
     const uint8 = (old: Uint8Array) => {
       const next = new Uint8Array(size);
       next.set(old);
