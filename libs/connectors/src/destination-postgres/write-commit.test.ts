@@ -49,22 +49,26 @@ describe('destination-postgres commits', () => {
     expect((await run.finish()).code).toBe(0);
   });
 
-  it('sends rows while the database is idle, 1 MiB at a time, not only once 16 MiB are buffered; they show at the next commit', async () => {
+  it('sends rows while the database is idle, 8 MiB at a time: not only once 16 MiB are buffered, nor in COPYs of 1 MiB; they show at the next commit', async () => {
     const run = await startConnector(entry, 'write', { config: t.config, catalog: catalogOf(configuredStream('eager', properties)) });
-    await run.send(bulk('eager', 1, 1500));
+    // ~9.3 MB of rows, about 1 KB each
+    await run.send(bulk('eager', 1, 9000));
     // stdin stays open and no state has come: the rows are in the table's file, not yet visible
     const size = async () => Number((await t.client.query(`SELECT pg_relation_size('eager') AS n`)).rows[0].n);
     const sent = await waitFor(
-      '1 MiB of rows in the table file',
-      async () => ((await size()) >= 1024 * 1024 ? await size() : undefined),
+      '8 MiB of rows in the table file',
+      async () => ((await size()) >= 8 * 1024 * 1024 ? await size() : undefined),
       15_000,
       50,
     );
-    expect(sent).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(sent).toBeGreaterThanOrEqual(8 * 1024 * 1024);
     expect(await count('eager')).toBe(0);
+    // in one COPY: the database, idle at each of them, used to get one per MiB (~1,000 rows)
+    const loaded = await run.waitFor((m) => m.type === 'LOG' && /^loaded \d+ rows/.test(m.log.message));
+    expect(Number(/^loaded (\d+) rows/.exec(loaded.type === 'LOG' ? loaded.log.message : '')?.[1])).toBeGreaterThanOrEqual(7500);
     await run.send([streamStateLine('eager', { cursor: 1 })]);
     await run.waitFor(stateWith(1));
-    expect(await count('eager')).toBe(1500);
+    expect(await count('eager')).toBe(9000);
     expect((await run.finish()).code).toBe(0);
   });
 
