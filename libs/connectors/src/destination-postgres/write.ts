@@ -47,10 +47,14 @@ const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
  * waiting for FLUSH_THRESHOLD_BYTES: a source slower than the load (most are) otherwise left
  * the server idle for the first 16 MiB of every stream, then gave it all at once, when it
  * had to share the CPU with the source and this process. Not less: each COPY costs the
- * server ~1.3 ms of its own beyond its rows (259 MB of a wide stream in 195 COPYs of 1 MiB:
- * 0.25 s more server CPU than in 13 of 16 MiB), a fifth of loading 1 MiB of it; and a
- * destination slower than its server (one that yields the CPU to its source) finds it idle
- * at almost every batch.
+ * server ~1.2 ms beyond its rows, about a sixth of loading 1 MiB of a wide stream (PG 15 makes
+ * a slot for each row its multi-insert buffer holds, up to 1,000 per COPY, and every slot pins
+ * the table's tuple descriptor in a resource owner that handles many pins of one descriptor
+ * slowly: `perf` finds ~6 % of the server's time in making and dropping those slots with COPYs
+ * of 1 MiB, next to none with 16 MiB). 259 MB of customers rows in
+ * 195 COPYs of 1 MiB took 2.06 s of server CPU, in 13 of 16 MiB 1.84 s; and a destination
+ * slower than its server (one that yields the CPU to its source) finds it idle at almost
+ * every batch.
  */
 const IDLE_FLUSH_BYTES = 8 * 1024 * 1024;
 
