@@ -92,6 +92,23 @@ describe('RecordScan', () => {
     expect(scannedData(scan)).toStrictEqual({ id: 7, name: 'Ann', tags: ['a', { b: null }], ok: true, x: null });
   });
 
+  it('takes a record of more fields than its arrays first hold (they grow): every key, value, kind and flag kept', () => {
+    // 200 fields, past the 64 the arrays start with; escaped keys and strings, non-ASCII, numbers, objects
+    const data: Record<string, unknown> = {};
+    for (let k = 0; k < 200; k++)
+      data[k % 3 === 0 ? `k${k}"q` : `k${k}`] = [`é${k}`, k / 4, { z: k, a: [k] }, `plain${k}\n`, k % 4 === 0, null][k % 6];
+    const scan = scanOf(JSON.stringify({ type: 'RECORD', record: { stream: 's', data } }))!;
+    expect(scan.count).toBe(200);
+    expect(scannedData(scan)).toStrictEqual(data);
+    const kinds = [ValueKind.String, ValueKind.Number, ValueKind.Object, ValueKind.String, ValueKind.True, ValueKind.Null];
+    for (let n = 0; n < 200; n++) {
+      expect(scan.valueKind[n]).toBe(n % 6 === 4 && n % 4 !== 0 ? ValueKind.False : kinds[n % 6]);
+      expect((scan.keyFlags[n]! & ValueFlag.Escaped) !== 0).toBe(n % 3 === 0);
+    }
+    expect(scan.valueFlags[0]! & ValueFlag.NonAscii).not.toBe(0);
+    expect(scan.valueFlags[195]! & ValueFlag.Escaped).not.toBe(0);
+  });
+
   it.each([
     ['another message type', '{"type":"STATE","state":{"type":"LEGACY","data":{}}}'],
     ['a record without data', '{"type":"RECORD","record":{"stream":"s"}}'],

@@ -241,8 +241,8 @@ export class UnsortedObjects {
 }
 
 /** A copy of the array at twice its length. */
-function grown(old: Int32Array) {
-  const next = new Int32Array(old.length * 2);
+function grown<T extends Int32Array | Uint8Array>(old: T): T {
+  const next = new (old.constructor as new (length: number) => T)(old.length * 2);
   next.set(old);
   return next;
 }
@@ -506,21 +506,14 @@ export class RecordScan {
 
   private grow(): void {
     // every array has the same length: each doubles
-    const size = this.keyStart.length * 2;
-    const int32 = grown;
-    const uint8 = (old: Uint8Array) => {
-      const next = new Uint8Array(size);
-      next.set(old);
-      return next;
-    };
-    this.keyStart = int32(this.keyStart);
-    this.keyField = int32(this.keyField);
-    this.keyEnd = int32(this.keyEnd);
-    this.valueStart = int32(this.valueStart);
-    this.valueEnd = int32(this.valueEnd);
-    this.keyFlags = uint8(this.keyFlags);
-    this.valueKind = uint8(this.valueKind);
-    this.valueFlags = uint8(this.valueFlags);
+    this.keyStart = grown(this.keyStart);
+    this.keyField = grown(this.keyField);
+    this.keyEnd = grown(this.keyEnd);
+    this.valueStart = grown(this.valueStart);
+    this.valueEnd = grown(this.valueEnd);
+    this.keyFlags = grown(this.keyFlags);
+    this.valueKind = grown(this.valueKind);
+    this.valueFlags = grown(this.valueFlags);
   }
 
   /**

@@ -51,10 +51,9 @@ const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
  * a slot for each row its multi-insert buffer holds, up to 1,000 per COPY, and every slot pins
  * the table's tuple descriptor in a resource owner that handles many pins of one descriptor
  * slowly: `perf` finds ~6 % of the server's time in making and dropping those slots with COPYs
- * of 1 MiB, next to none with 16 MiB). 259 MB of customers rows in
- * 195 COPYs of 1 MiB took 2.06 s of server CPU, in 13 of 16 MiB 1.84 s; and a destination
- * slower than its server (one that yields the CPU to its source) finds it idle at almost
- * every batch.
+ * of 1 MiB, next to none with 16 MiB). 259 MB of customers rows in 195 COPYs of 1 MiB took
+ * 2.06 s of server CPU, in 13 of 16 MiB 1.84 s; and a destination slower than its server (one
+ * that yields the CPU to its source) finds it idle at almost every batch.
  */
 const IDLE_FLUSH_BYTES = 8 * 1024 * 1024;
 
